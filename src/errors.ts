@@ -50,10 +50,10 @@ export class BadRequestError extends AppError {
   }
 }
 
-export interface FieldIssue {
+export type FieldIssue = {
   field: string;
   message: string;
-}
+};
 
 export class ValidationError extends AppError {
   readonly issues: FieldIssue[];

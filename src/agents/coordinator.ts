@@ -1,4 +1,333 @@
+/**
+ * The Coordinator: one Durable Object per tenant. Registry of workflows and agents, spawning,
+ * lifecycle commands, routing messages between agents, fan-out of events to subscribers,
+ * and the tenant's audit log.
+ */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { attempt, ConflictError, NotFoundError, type Outcome, unwrap, ValidationError } from "../errors";
+import { randomId } from "../ids";
+import { directory } from "../rpc";
+import { CoordinatorStore } from "./coordinator-store";
+import { newMessageId } from "./framework/base-agent";
+import {
+  AGENT_TYPES,
+  type AgentAction,
+  type AgentEvent,
+  type AgentHealth,
+  type AgentSnapshot,
+  type AgentStatus,
+  type AgentType,
+  type AuditEntry,
+  type CallMeta,
+  type CreateWorkflowInput,
+  type MessageReceipt,
+  type SendMessageInput,
+  type Workflow,
+  type WorkflowStatus,
+} from "./model";
+import { agentStub, parseAgentConfig, subscribers } from "./registry";
 
-export class Coordinator extends DurableObject<Env> {}
+export interface RouteInput {
+  from: string;
+  /** An agent id, or an agent type to reach every live agent of that type. */
+  to: string;
+  type: string;
+  payload: Record<string, unknown>;
+  correlationId: string;
+  messageId?: string;
+}
+
+export interface PublishInput {
+  name: string;
+  data: Record<string, unknown>;
+  correlationId: string;
+  /** Stable id of the event (e.g. a webhook delivery id): a republished event is not delivered twice. */
+  eventId?: string;
+}
+
+export interface SpawnInput {
+  type: AgentType;
+  workflowId: string;
+  config?: Record<string, unknown>;
+}
+
+export class Coordinator extends DurableObject<Env> {
+  private readonly store: CoordinatorStore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new CoordinatorStore(ctx.storage.sql);
+  }
+
+  async ping(): Promise<{ at: string }> {
+    return { at: new Date().toISOString() };
+  }
+
+  // ---------------------------------------------------------------- workflows
+
+  async createWorkflow(
+    tenant: string,
+    input: CreateWorkflowInput,
+    meta: CallMeta,
+  ): Promise<Outcome<Workflow>> {
+    return attempt(async () => {
+      const now = Date.now();
+      const workflowId = randomId("wf");
+      const context = input.context ?? {};
+      this.store.insertWorkflow(
+        {
+          workflowId,
+          tenant,
+          name: input.name,
+          description: input.description ?? "",
+          priority: input.priority ?? "medium",
+          context: {
+            ...(context.userId ? { userId: context.userId } : {}),
+            ...(context.githubRepoId ? { githubRepoId: context.githubRepoId } : {}),
+            tags: context.tags ?? [],
+          },
+          status: "active",
+          createdAt: new Date(now).toISOString(),
+          updatedAt: new Date(now).toISOString(),
+        },
+        now,
+      );
+      this.store.addHistory(workflowId, "created", now, meta.actor, meta.correlationId);
+      await this.index(workflowId, "workflow", tenant);
+      return this.requireWorkflow(workflowId);
+    });
+  }
+
+  async getWorkflow(workflowId: string): Promise<Outcome<Workflow>> {
+    return attempt(() => this.requireWorkflow(workflowId));
+  }
+
+  async listWorkflows(filter: { status?: WorkflowStatus } = {}): Promise<Outcome<Workflow[]>> {
+    return attempt(() => this.store.workflows(filter.status));
+  }
+
+  async terminateWorkflow(workflowId: string, meta: CallMeta): Promise<Outcome<Workflow>> {
+    return attempt(async () => {
+      const workflow = this.requireWorkflow(workflowId);
+      if (workflow.status !== "active") {
+        throw new ConflictError(
+          `Workflow ${workflowId} is ${workflow.status}; only an active workflow can be terminated`,
+          {
+            status: workflow.status,
+          },
+        );
+      }
+      const failures: string[] = [];
+      for (const agent of this.store.agents({ workflowId })) {
+        if (agent.status === "terminated") continue;
+        const outcome = await agentStub(this.env, agent.type, agent.agentId).transition("terminate", meta);
+        if (outcome.ok) this.store.upsertAgent(outcome.value, Date.now());
+        else failures.push(`${agent.agentId}: ${outcome.error.message}`);
+      }
+      const now = Date.now();
+      this.store.setWorkflowStatus(workflowId, "terminated", now);
+      const detail = failures.length ? `agents not terminated: ${failures.join("; ")}` : meta.actor;
+      this.store.addHistory(workflowId, "terminated", now, detail, meta.correlationId);
+      return this.requireWorkflow(workflowId);
+    });
+  }
+
+  // ------------------------------------------------------------------- agents
+
+  async spawnAgent(tenant: string, input: SpawnInput, meta: CallMeta): Promise<Outcome<AgentSnapshot>> {
+    return attempt(async () => {
+      if (!(AGENT_TYPES as readonly string[]).includes(input.type)) {
+        throw new ValidationError([{ field: "type", message: `must be one of ${AGENT_TYPES.join(", ")}` }]);
+      }
+      const config = parseAgentConfig(input.type, input.config);
+      const workflow = this.requireWorkflow(input.workflowId);
+      if (workflow.status !== "active") {
+        throw new ConflictError(
+          `Workflow ${workflow.workflowId} is ${workflow.status}; agents can only be spawned into an active workflow`,
+        );
+      }
+      const agentId = randomId("agt");
+      const stub = agentStub(this.env, input.type, agentId);
+      const identity = { agentId, type: input.type, tenant, workflowId: workflow.workflowId };
+      unwrap(await stub.init(identity, config, meta));
+      const started = unwrap(await stub.transition("start", meta));
+      const now = Date.now();
+      this.store.upsertAgent(started, now);
+      this.store.addHistory(
+        workflow.workflowId,
+        "agent.spawned",
+        now,
+        `${input.type} ${agentId}`,
+        meta.correlationId,
+      );
+      await this.index(agentId, "agent", tenant);
+      return started;
+    });
+  }
+
+  async getAgent(agentId: string): Promise<Outcome<AgentSnapshot>> {
+    return attempt(async () => {
+      const known = this.requireAgent(agentId);
+      const fresh = unwrap(await agentStub(this.env, known.type, agentId).status());
+      if (fresh.status !== known.status) this.store.upsertAgent(fresh, Date.now());
+      return fresh;
+    });
+  }
+
+  async agentHealth(agentId: string): Promise<Outcome<AgentHealth & { recentEvents: AgentEvent[] }>> {
+    return attempt(async () => {
+      const known = this.requireAgent(agentId);
+      return unwrap(await agentStub(this.env, known.type, agentId).health());
+    });
+  }
+
+  async transitionAgent(
+    agentId: string,
+    action: Exclude<AgentAction, "start">,
+    meta: CallMeta,
+  ): Promise<Outcome<AgentSnapshot>> {
+    return attempt(async () => {
+      const known = this.requireAgent(agentId);
+      const snapshot = unwrap(await agentStub(this.env, known.type, agentId).transition(action, meta));
+      const now = Date.now();
+      this.store.upsertAgent(snapshot, now);
+      this.store.addHistory(known.workflowId, `agent.${action}`, now, agentId, meta.correlationId);
+      return snapshot;
+    });
+  }
+
+  async sendMessage(
+    agentId: string,
+    input: SendMessageInput,
+    meta: CallMeta,
+  ): Promise<Outcome<MessageReceipt>> {
+    return attempt(async () => {
+      const known = this.requireAgent(agentId);
+      return unwrap(
+        await agentStub(this.env, known.type, agentId).receive({
+          messageId: newMessageId(),
+          from: input.from ?? "api",
+          to: agentId,
+          type: input.type,
+          payload: input.payload ?? {},
+          correlationId: input.correlationId ?? meta.correlationId,
+          sentAt: new Date().toISOString(),
+        }),
+      );
+    });
+  }
+
+  async listAgents(
+    filter: { workflowId?: string; type?: AgentType; status?: AgentStatus } = {},
+  ): Promise<Outcome<AgentSnapshot[]>> {
+    return attempt(() => this.store.agents(filter));
+  }
+
+  // ----------------------------------------------------------- agent traffic
+
+  /** Delivers a message from one agent to another (by id) or to every live agent of a type. */
+  async route(input: RouteInput): Promise<Outcome<{ delivered: string[] }>> {
+    return attempt(async () => {
+      const byId = this.store.agent(input.to);
+      const targets = byId
+        ? [byId]
+        : (AGENT_TYPES as readonly string[]).includes(input.to)
+          ? this.store.agents({ type: input.to as AgentType }).filter((a) => a.status !== "terminated")
+          : null;
+      if (!targets) throw new NotFoundError(`No agent or agent type named ${input.to}`);
+      const delivered: string[] = [];
+      for (const target of targets) {
+        const receipt = await agentStub(this.env, target.type, target.agentId).receive({
+          messageId: input.messageId ? `${input.messageId}:${target.agentId}` : newMessageId(),
+          from: input.from,
+          to: target.agentId,
+          type: input.type,
+          payload: input.payload,
+          correlationId: input.correlationId,
+          sentAt: new Date().toISOString(),
+        });
+        if (byId) unwrap(receipt);
+        if (receipt.ok) delivered.push(target.agentId);
+      }
+      return { delivered };
+    });
+  }
+
+  /** Fans an event out to every live agent whose type subscribes to its name. */
+  async publish(event: PublishInput): Promise<Outcome<{ delivered: string[] }>> {
+    return attempt(async () => {
+      const types = new Set(subscribers(event.name));
+      const eventId = event.eventId ?? randomId("evt");
+      const delivered: string[] = [];
+      for (const agent of this.store.agents()) {
+        if (!types.has(agent.type) || agent.status === "terminated") continue;
+        const receipt = await agentStub(this.env, agent.type, agent.agentId).receive({
+          messageId: `${eventId}:${agent.agentId}`,
+          from: "coordinator",
+          to: agent.agentId,
+          type: "event",
+          payload: { name: event.name, data: event.data },
+          correlationId: event.correlationId,
+          sentAt: new Date().toISOString(),
+        });
+        if (receipt.ok) delivered.push(agent.agentId);
+      }
+      return { delivered };
+    });
+  }
+
+  // -------------------------------------------------------------------- audit
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    this.store.addAudit(entry);
+  }
+
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    return this.store.audit(Math.max(1, Math.min(limit, 1000)));
+  }
+
+  // --------------------------------------------------------------------- demo
+
+  /** Gives an empty demo tenant a workflow with two running agents. Idempotent. */
+  async seedDemo(tenant: string): Promise<Outcome<{ seeded: boolean }>> {
+    return attempt(async () => {
+      if (this.store.workflows().length > 0) return { seeded: false };
+      const meta = { correlationId: crypto.randomUUID(), actor: "demo seed" };
+      const workflow = unwrap(
+        await this.createWorkflow(
+          tenant,
+          {
+            name: "Demo: review flow",
+            description: "Seeded by demo mode: a review manager and a dashboard agent, ready to try.",
+            priority: "medium",
+            context: { tags: ["demo"] },
+          },
+          meta,
+        ),
+      );
+      for (const type of ["review-manager", "integration-dashboard"] as const) {
+        unwrap(await this.spawnAgent(tenant, { type, workflowId: workflow.workflowId }, meta));
+      }
+      return { seeded: true };
+    });
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private requireWorkflow(workflowId: string): Workflow {
+    const workflow = this.store.workflow(workflowId);
+    if (!workflow) throw new NotFoundError(`Workflow ${workflowId} not found`);
+    return workflow;
+  }
+
+  private requireAgent(agentId: string): AgentSnapshot {
+    const agent = this.store.agent(agentId);
+    if (!agent) throw new NotFoundError(`Agent ${agentId} not found`);
+    return agent;
+  }
+
+  private async index(id: string, kind: "workflow" | "agent", tenant: string): Promise<void> {
+    await directory(this.env).indexResource(id, kind, tenant);
+  }
+}

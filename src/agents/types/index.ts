@@ -1,8 +1,25 @@
-import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../env";
+/**
+ * The agent types. Each is its own Durable Object class on the shared BaseAgent; their domain
+ * behaviour (assignment, digests, Linear sync, ...) lives in src/domain and arrives per issue.
+ */
+import { BaseAgent } from "../framework/base-agent";
 
-export class IntegrationDashboardAgent extends DurableObject<Env> {}
-export class ReviewManagerAgent extends DurableObject<Env> {}
-export class ContextOptimizerAgent extends DurableObject<Env> {}
-export class PatternBridgeAgent extends DurableObject<Env> {}
-export class LinearStateAgent extends DurableObject<Env> {}
+export class IntegrationDashboardAgent extends BaseAgent {
+  readonly agentType = "integration-dashboard" as const;
+}
+
+export class ReviewManagerAgent extends BaseAgent {
+  readonly agentType = "review-manager" as const;
+}
+
+export class ContextOptimizerAgent extends BaseAgent {
+  readonly agentType = "context-optimizer" as const;
+}
+
+export class PatternBridgeAgent extends BaseAgent {
+  readonly agentType = "pattern-bridge" as const;
+}
+
+export class LinearStateAgent extends BaseAgent {
+  readonly agentType = "linear-state" as const;
+}

@@ -1,0 +1,376 @@
+/**
+ * The base Durable Object of every agent type (SQLite-backed): identity and config, the lifecycle,
+ * a persisted inbox processed in arrival order with a concurrency limit and per-task timeout,
+ * a persisted scheduler on the single alarm, health counters and a bounded event log.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../../env";
+import { attempt, ConflictError, NotFoundError, type Outcome, ValidationError } from "../../errors";
+import { randomId } from "../../ids";
+import { coordinator } from "../../rpc";
+import { acceptsMessages, isActive, transition } from "../lifecycle";
+import type {
+  AgentAction,
+  AgentConfig,
+  AgentEvent,
+  AgentHealth,
+  AgentIdentity,
+  AgentMessage,
+  AgentSnapshot,
+  AgentType,
+  CallMeta,
+  MessageReceipt,
+} from "../model";
+import { acceptedMessages, fieldIssues, messageSchema, parseAgentConfig } from "../registry";
+import { AgentStore } from "./agent-store";
+import { EventLog } from "./event-log";
+import { Inbox, type InboxItem } from "./inbox";
+import { type ScheduledTask, type ScheduledTaskView, Scheduler } from "./scheduler";
+
+/** A task that ran longer than the agent's `timeoutMs`. */
+export class TaskTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`task timed out after ${timeoutMs} ms`);
+    this.name = "TaskTimeoutError";
+  }
+}
+
+/** The kind of scheduled task every agent understands: deliver `{type, payload}` to itself. */
+export const MESSAGE_TASK = "message";
+/** An agent counts as unhealthy for this long after a failed task. */
+const UNHEALTHY_AFTER_ERROR_MS = 5 * 60_000;
+
+export abstract class BaseAgent extends DurableObject<Env> {
+  abstract readonly agentType: AgentType;
+  protected readonly store: AgentStore;
+  protected readonly inbox: Inbox;
+  protected readonly scheduler: Scheduler;
+  protected readonly log: EventLog;
+  /** Inbox rows being processed by this instance. */
+  private readonly active = new Set<number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const sql = ctx.storage.sql;
+    this.store = new AgentStore(sql);
+    this.inbox = new Inbox(sql);
+    this.scheduler = new Scheduler(sql);
+    this.log = new EventLog(sql);
+    void ctx.blockConcurrencyWhile(async () => {
+      if (!this.store.get()) return;
+      const { retried, failed } = this.inbox.recover();
+      if (retried || failed) {
+        this.log.add(
+          "restart",
+          `recovered inbox after restart: ${retried} retried, ${failed} failed`,
+          Date.now(),
+        );
+      }
+      await this.arm();
+    });
+  }
+
+  // ------------------------------------------------------------------ RPC
+
+  async init(identity: AgentIdentity, rawConfig: unknown, meta: CallMeta): Promise<Outcome<AgentSnapshot>> {
+    return attempt(() => {
+      const existing = this.store.get();
+      if (existing) {
+        if (existing.agentId !== identity.agentId)
+          throw new ConflictError("This object already holds another agent");
+        return existing;
+      }
+      if (identity.type !== this.agentType) {
+        throw new ConflictError(`Agent type ${identity.type} cannot live in a ${this.agentType} object`);
+      }
+      const config = parseAgentConfig(identity.type, rawConfig);
+      const now = Date.now();
+      this.store.create(identity, config, now);
+      this.log.add(
+        "lifecycle",
+        `spawned as ${identity.type} in workflow ${identity.workflowId}`,
+        now,
+        meta.correlationId,
+      );
+      return this.snapshot();
+    });
+  }
+
+  async transition(action: AgentAction, meta: CallMeta): Promise<Outcome<AgentSnapshot>> {
+    return attempt(async () => {
+      const agent = this.require();
+      const result = transition(agent.status, action);
+      if (!result.ok) throw new ConflictError(result.message, { from: agent.status, action });
+      const now = Date.now();
+      this.store.setStatus(result.to, now);
+      let detail = "";
+      if (result.to === "terminated") {
+        const dropped = this.inbox.cancelPending();
+        const cancelled = this.scheduler.cancelAll();
+        detail = ` (dropped ${dropped} queued messages, ${cancelled} schedules)`;
+      }
+      this.log.add("lifecycle", `${result.from} -> ${result.to}${detail}`, now, meta.correlationId);
+      this.pump();
+      await this.arm();
+      return this.snapshot();
+    });
+  }
+
+  async receive(message: AgentMessage): Promise<Outcome<MessageReceipt>> {
+    return attempt(async () => {
+      const agent = this.require();
+      if (!acceptsMessages(agent.status)) {
+        throw new ConflictError(`Agent ${agent.agentId} is ${agent.status} and accepts no new messages`, {
+          status: agent.status,
+        });
+      }
+      const schema = messageSchema(agent.type, message.type);
+      if (!schema) {
+        throw new ValidationError([
+          {
+            field: "type",
+            message: `unknown message type "${message.type}" for ${agent.type}; accepted: ${acceptedMessages(agent.type).join(", ")}`,
+          },
+        ]);
+      }
+      const parsed = schema.safeParse(message.payload);
+      if (!parsed.success) throw fieldIssues(parsed.error, "payload");
+      const now = Date.now();
+      const added = this.inbox.add({ ...message, payload: parsed.data }, now);
+      if (added) this.store.touch(now);
+      this.pump();
+      await this.arm();
+      return {
+        messageId: message.messageId,
+        agentId: agent.agentId,
+        status: agent.status,
+        inboxDepth: this.inbox.depth(),
+      };
+    });
+  }
+
+  async status(): Promise<Outcome<AgentSnapshot>> {
+    return attempt(() => this.snapshot());
+  }
+
+  async health(eventLimit = 20): Promise<Outcome<AgentHealth & { recentEvents: AgentEvent[] }>> {
+    return attempt(() => {
+      const agent = this.require();
+      const now = Date.now();
+      const recentError =
+        agent.lastError !== null && now - Date.parse(agent.lastError.at) < UNHEALTHY_AFTER_ERROR_MS;
+      return {
+        agentId: agent.agentId,
+        type: agent.type,
+        status: agent.status,
+        healthy: agent.status !== "terminated" && !recentError,
+        lastActivityAt: agent.lastActivityAt,
+        inboxDepth: this.inbox.depth(),
+        runningTasks: this.active.size,
+        tasksDone: agent.tasksDone,
+        tasksFailed: agent.tasksFailed,
+        scheduledTasks: this.scheduler.size(),
+        lastError: agent.lastError,
+        recentEvents: this.log.recent(eventLimit),
+      };
+    });
+  }
+
+  /** Schedules `kind` at `at` (epoch ms); a repeated `key` replaces the earlier task. */
+  async schedule(
+    at: number,
+    kind: string,
+    payload: Record<string, unknown>,
+    key?: string,
+  ): Promise<Outcome<{ id: string; at: string }>> {
+    return attempt(async () => {
+      const agent = this.require();
+      if (agent.status === "terminated") throw new ConflictError(`Agent ${agent.agentId} is terminated`);
+      if (!Number.isFinite(at)) throw new ValidationError([{ field: "at", message: "must be a time in ms" }]);
+      const id = this.scheduler.schedule(at, kind, payload, key ?? null, Date.now());
+      await this.arm();
+      return { id, at: new Date(at).toISOString() };
+    });
+  }
+
+  async cancel(idOrKey: string): Promise<Outcome<{ cancelled: boolean }>> {
+    return attempt(async () => {
+      this.require();
+      const cancelled = this.scheduler.cancel(idOrKey);
+      await this.arm();
+      return { cancelled };
+    });
+  }
+
+  async schedules(): Promise<ScheduledTaskView[]> {
+    return this.scheduler.list();
+  }
+
+  override async alarm(): Promise<void> {
+    const agent = this.store.get();
+    if (!agent) return;
+    if (isActive(agent.status)) {
+      for (const task of this.scheduler.claimDue(Date.now())) await this.runScheduled(task);
+      this.pump();
+    }
+    await this.arm();
+  }
+
+  // ------------------------------------------------------------ for types
+
+  /** Handles one inbox message. Types override this and call `super.handleMessage` for the rest. */
+  protected async handleMessage(message: AgentMessage, _signal: AbortSignal): Promise<void> {
+    const now = Date.now();
+    switch (message.type) {
+      case "ping":
+        if (message.from.startsWith("agt_")) await this.send(message.from, "pong", {}, message.correlationId);
+        this.log.add("message", `ping from ${message.from}`, now, message.correlationId);
+        return;
+      case "pong":
+        this.log.add("message", `pong from ${message.from}`, now, message.correlationId);
+        return;
+      case "event":
+        await this.onEvent(String(message.payload.name), message.payload, message);
+        return;
+      default:
+        throw new Error(`no handler for message type ${message.type}`);
+    }
+  }
+
+  /** A domain event fanned out by the Coordinator. */
+  protected async onEvent(
+    name: string,
+    _payload: Record<string, unknown>,
+    message: AgentMessage,
+  ): Promise<void> {
+    this.log.add("event", `received ${name}`, Date.now(), message.correlationId);
+  }
+
+  /** A scheduled task of a kind other than MESSAGE_TASK. */
+  protected async onSchedule(task: ScheduledTask): Promise<void> {
+    throw new Error(`no handler for scheduled task kind ${task.kind}`);
+  }
+
+  /** Sends a message to another agent of this tenant (by id or type) through the Coordinator. */
+  protected async send(to: string, type: string, payload: Record<string, unknown>, correlationId: string) {
+    const agent = this.require();
+    const outcome = await coordinator(this.env, agent.tenant).route({
+      from: agent.agentId,
+      to,
+      type,
+      payload,
+      correlationId,
+    });
+    if (!outcome.ok) throw new Error(`routing ${type} to ${to} failed: ${outcome.error.message}`);
+  }
+
+  protected require() {
+    const agent = this.store.get();
+    if (!agent) throw new NotFoundError("Agent not found");
+    return agent;
+  }
+
+  // ------------------------------------------------------------- internal
+
+  private snapshot(): AgentSnapshot {
+    const { agentId, type, tenant, workflowId, status, config, createdAt, updatedAt } = this.require();
+    return { agentId, type, tenant, workflowId, status, config, createdAt, updatedAt };
+  }
+
+  private async runScheduled(task: ScheduledTask): Promise<void> {
+    const agent = this.require();
+    const now = Date.now();
+    try {
+      if (task.kind === MESSAGE_TASK) {
+        const type = String(task.payload.type ?? "");
+        const payload = (task.payload.payload ?? {}) as Record<string, unknown>;
+        const correlationId = String(task.payload.correlationId ?? crypto.randomUUID());
+        this.inbox.add(
+          {
+            messageId: `msg_${task.id}_${task.at}`,
+            from: "scheduler",
+            to: agent.agentId,
+            type,
+            payload,
+            correlationId,
+            sentAt: new Date(now).toISOString(),
+          },
+          now,
+        );
+      } else {
+        await this.onSchedule(task);
+      }
+      this.log.add("schedule", `ran ${task.kind} task ${task.id}${task.key ? ` (${task.key})` : ""}`, now);
+    } catch (err) {
+      const message = `scheduled ${task.kind} task ${task.id} failed: ${errorMessage(err)}`;
+      this.store.recordFailure(message, now);
+      this.log.add("error", message, now);
+    }
+  }
+
+  /** Starts inbox messages, oldest first, while there is a free slot. */
+  private pump(): void {
+    const agent = this.store.get();
+    if (!agent || !isActive(agent.status)) return;
+    while (this.active.size < agent.config.maxConcurrentTasks) {
+      const item = this.inbox.take(Date.now());
+      if (!item) break;
+      this.active.add(item.seq);
+      const done = this.execute(item, agent.config).finally(() => {
+        this.active.delete(item.seq);
+        this.pump();
+        return this.arm();
+      });
+      this.ctx.waitUntil(done);
+    }
+  }
+
+  private async execute(item: InboxItem, config: AgentConfig): Promise<void> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new TaskTimeoutError(config.timeoutMs));
+      }, config.timeoutMs);
+    });
+    const { message } = item;
+    try {
+      await Promise.race([this.handleMessage(message, controller.signal), timeout]);
+      this.inbox.complete(item.seq);
+      this.store.recordDone(Date.now());
+    } catch (err) {
+      const text = `${message.type} from ${message.from} failed: ${errorMessage(err)}`;
+      const now = Date.now();
+      this.inbox.fail(item.seq, text);
+      this.store.recordFailure(text, now);
+      this.log.add("error", text, now, message.correlationId);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /** Sets the single alarm to the next thing due: a schedule, or a watchdog over the inbox. */
+  private async arm(): Promise<void> {
+    const agent = this.store.get();
+    let next: number | null = null;
+    if (agent && isActive(agent.status)) {
+      next = this.scheduler.nextAt();
+      if (this.inbox.depth() > 0) {
+        const now = Date.now();
+        const watchdog = this.active.size > 0 ? now + agent.config.timeoutMs + 1_000 : now + 10;
+        next = next === null ? watchdog : Math.min(next, watchdog);
+      }
+    }
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function newMessageId(): string {
+  return randomId("msg");
+}

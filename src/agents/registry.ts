@@ -1,0 +1,117 @@
+/**
+ * The agent types: binding, config schema, accepted messages and event subscriptions.
+ * Adding an agent type = a class in src/agents/types/, an entry here, a binding in wrangler.toml
+ * (see docs/agents.md).
+ */
+import { z } from "zod";
+import type { Env } from "../env";
+import { ValidationError } from "../errors";
+import { type Remote, remote } from "../rpc";
+import type { BaseAgent } from "./framework/base-agent";
+import { type AgentConfig, type AgentType, baseAgentConfigSchema } from "./model";
+
+type PayloadSchema = z.ZodType<Record<string, unknown>>;
+
+/** Messages every agent accepts. */
+export const BASE_MESSAGES: Record<string, PayloadSchema> = {
+  /** Liveness check; an agent answers a ping from another agent with a pong. */
+  ping: z.object({ note: z.string().max(500).optional() }).strict(),
+  pong: z.object({ note: z.string().max(500).optional() }).strict(),
+  /** A domain event fanned out by the Coordinator to subscribers. */
+  event: z.object({ name: z.string().min(1).max(200), data: z.record(z.string(), z.unknown()) }).strict(),
+};
+
+export interface AgentTypeInfo {
+  binding: keyof Pick<
+    Env,
+    "INTEGRATION_DASHBOARD" | "REVIEW_MANAGER" | "CONTEXT_OPTIMIZER" | "PATTERN_BRIDGE" | "LINEAR_STATE"
+  >;
+  description: string;
+  config: z.ZodType<AgentConfig>;
+  /** Messages of this type beyond BASE_MESSAGES. */
+  messages: Record<string, PayloadSchema>;
+  /** Event-name prefixes this type receives from `Coordinator.publish`. */
+  subscribes: string[];
+}
+
+const config = <T extends z.ZodRawShape>(shape: T) => baseAgentConfigSchema.extend(shape).strict();
+
+export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
+  "integration-dashboard": {
+    binding: "INTEGRATION_DASHBOARD",
+    description: "Keeps review metrics and posts status digests into linked channels.",
+    config: config({ emptyDigest: z.enum(["post", "skip"]).default("post") }),
+    messages: {},
+    subscribes: ["github.", "linear.", "review."],
+  },
+  "review-manager": {
+    binding: "REVIEW_MANAGER",
+    description: "Assigns reviewers and keeps review SLAs (remind, then escalate).",
+    config: config({
+      reviewersPerPr: z.number().int().min(1).max(10).default(1),
+      algorithm: z.enum(["round-robin", "load-balance"]).default("round-robin"),
+      capacity: z.number().int().min(1).max(100).default(5),
+    }),
+    messages: {},
+    subscribes: ["github.pull_request", "github.check_", "chat.review"],
+  },
+  "context-optimizer": {
+    binding: "CONTEXT_OPTIMIZER",
+    description: "Trims and summarises the context carried between agents of a workflow.",
+    config: config({ maxContextItems: z.number().int().min(1).max(1000).default(50) }),
+    messages: {},
+    subscribes: [],
+  },
+  "pattern-bridge": {
+    binding: "PATTERN_BRIDGE",
+    description: "Spots recurring patterns across GitHub and Linear activity and relays them.",
+    config: config({ patterns: z.array(z.string().min(1).max(200)).max(100).default([]) }),
+    messages: {},
+    subscribes: ["github.", "linear."],
+  },
+  "linear-state": {
+    binding: "LINEAR_STATE",
+    description: "Keeps Linear issues in step with their pull requests.",
+    config: config({ syncPrStates: z.boolean().default(true) }),
+    messages: {},
+    subscribes: ["linear.", "github.pull_request"],
+  },
+};
+
+export function agentNamespace(env: Env, type: AgentType): DurableObjectNamespace<BaseAgent> {
+  return env[AGENT_REGISTRY[type].binding] as DurableObjectNamespace<BaseAgent>;
+}
+
+export function agentStub(env: Env, type: AgentType, agentId: string): Remote<BaseAgent> {
+  return remote<BaseAgent>(agentNamespace(env, type).getByName(agentId));
+}
+
+/** Turns zod issues into field-named issues under `prefix` (e.g. "config"). */
+export function fieldIssues(error: z.ZodError, prefix: string): ValidationError {
+  return new ValidationError(
+    error.issues.map((issue) => ({
+      field: [prefix, ...issue.path.map(String)].filter(Boolean).join("."),
+      message: issue.message,
+    })),
+  );
+}
+
+export function parseAgentConfig(type: AgentType, raw: unknown): AgentConfig {
+  const parsed = AGENT_REGISTRY[type].config.safeParse(raw ?? {});
+  if (!parsed.success) throw fieldIssues(parsed.error, "config");
+  return parsed.data;
+}
+
+export function messageSchema(type: AgentType, messageType: string): PayloadSchema | undefined {
+  return AGENT_REGISTRY[type].messages[messageType] ?? BASE_MESSAGES[messageType];
+}
+
+export function acceptedMessages(type: AgentType): string[] {
+  return [...Object.keys(BASE_MESSAGES), ...Object.keys(AGENT_REGISTRY[type].messages)];
+}
+
+export function subscribers(eventName: string): AgentType[] {
+  return (Object.keys(AGENT_REGISTRY) as AgentType[]).filter((type) =>
+    AGENT_REGISTRY[type].subscribes.some((prefix) => eventName.startsWith(prefix)),
+  );
+}
