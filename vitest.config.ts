@@ -3,15 +3,28 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: { ENVIRONMENT: "test", DEMO_MODE: "false", ADMIN_API_KEY: "test-admin-key" },
-      },
+    cloudflareTest(({ inject }) => {
+      // The fake platform API server started by test/global-setup.ts.
+      const fake = `http://127.0.0.1:${inject("fakeApiPort")}`;
+      return {
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            ENVIRONMENT: "test",
+            DEMO_MODE: "false",
+            ADMIN_API_KEY: "test-admin-key",
+            SLACK_API_URL: `${fake}/slack/api`,
+            DISCORD_API_URL: `${fake}/discord/api/v10`,
+            GITHUB_API_URL: `${fake}/github`,
+            LINEAR_API_URL: `${fake}/linear/graphql`,
+          },
+        },
+      };
     }),
   ],
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    globalSetup: ["./test/global-setup.ts"],
     testTimeout: 20_000,
   },
 });

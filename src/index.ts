@@ -1,4 +1,12 @@
+/**
+ * The Worker: HTTP (Hono app), Cron Triggers, and the outbound delivery queues.
+ * Durable Object classes are exported from here so wrangler can bind them.
+ */
+
+import { handleQueue } from "./delivery/consumer";
+import { ensureDemoSeed } from "./demo";
 import type { Env } from "./env";
+import { createApp } from "./http/app";
 
 export { Coordinator } from "./agents/coordinator";
 export {
@@ -11,8 +19,19 @@ export {
 export { Outbox } from "./delivery/outbox";
 export { Directory } from "./storage/directory";
 
+const app = createApp();
+
 export default {
-  async fetch(_request: Request, _env: Env, _ctx: ExecutionContext): Promise<Response> {
-    return Response.json({ status: "healthy" });
+  async fetch(request, env, ctx): Promise<Response> {
+    ctx.waitUntil(ensureDemoSeed(env));
+    return app.fetch(request, env, ctx);
+  },
+
+  async scheduled(_controller, env, ctx): Promise<void> {
+    ctx.waitUntil(ensureDemoSeed(env));
+  },
+
+  async queue(batch, env, ctx): Promise<void> {
+    await handleQueue(batch, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -7,6 +7,7 @@
  * What actually crosses the boundary is plain data (see src/agents/model.ts).
  */
 import type { Coordinator } from "./agents/coordinator";
+import type { Outbox } from "./delivery/outbox";
 import type { Env } from "./env";
 import type { Directory } from "./storage/directory";
 
@@ -30,4 +31,9 @@ export function coordinator(env: Env, tenant: string): Remote<Coordinator> {
 /** The global Directory (API keys, tenants, resource index). */
 export function directory(env: Env): Remote<Directory> {
   return remote<Directory>(env.DIRECTORY.getByName("global"));
+}
+
+/** The tenant's Outbox (delivery ledger, local outbox, dead letters). */
+export function outbox(env: Env, tenant: string): Remote<Outbox> {
+  return remote<Outbox>(env.OUTBOX.getByName(tenant));
 }

@@ -1,4 +1,292 @@
+/**
+ * Outbox: one SQLite-backed Durable Object per tenant (`env.OUTBOX.getByName(tenant)`).
+ *
+ * - `deliveries`: send state per delivery key (the idempotency record): a sender claims the key
+ *   under a lease; a key that was delivered (or written to the local outbox) is never claimed again.
+ * - `attempt_log`: attempt history per key (status, error), for operators.
+ * - `outbox`: deliveries kept locally because their platform is not configured (demo mode).
+ * - `dead_letters`: deliveries that failed for good, unique per delivery id.
+ *
+ * Every method runs its reads and writes synchronously, so each call is atomic.
+ */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { fail, NotFoundError, type Outcome, ok } from "../errors";
+import { randomId } from "../ids";
+import {
+  type AttemptRow,
+  type DeadLetterRow,
+  type DeliveryRow,
+  type DeliveryState,
+  insertDeadLetter,
+  logAttempt,
+  type OutboxRow,
+  SCHEMA,
+  toDeadLetter,
+  toDeliveryRecord,
+  toOutboxEntry,
+} from "./outbox-sql";
+import type {
+  ClaimInput,
+  ClaimResult,
+  DeadLetter,
+  DeadLetterInput,
+  DeliveryMessage,
+  DeliveryRecord,
+  FinishInput,
+  OutboxEntry,
+  RecordResult,
+} from "./types";
 
-export class Outbox extends DurableObject<Env> {}
+/** How long a claim holds a key; a sender that dies mid-send blocks the key at most this long. */
+export const LEASE_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Delivery keys (dedup records) outlive the longest queue retry span (6 x 12 h) with margin. */
+const KEY_RETENTION_MS = 7 * DAY_MS;
+const LIST_RETENTION_MS = 30 * DAY_MS;
+const MAX_LIST_ROWS = 1000;
+
+const FINAL_STATE: Record<FinishInput["outcome"], DeliveryState> = {
+  delivered: "delivered",
+  retry: "failed",
+  permanent: "dead",
+  exhausted: "dead",
+};
+
+export class Outbox extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private pruneScheduled = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA);
+  }
+
+  /** Claims `key` for sending under a lease; refused if delivered or leased by an unexpired claim. */
+  claim(input: ClaimInput): ClaimResult {
+    const now = Date.now();
+    const row = this.delivery(input.key);
+    if (row && (row.state === "delivered" || row.state === "local")) {
+      return { claimed: false, reason: "delivered", holder: row.delivery_id, retryAfterSeconds: 0 };
+    }
+    if (row && row.state === "in_flight" && (row.lease_until ?? 0) > now) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(((row.lease_until ?? now) - now) / 1000));
+      return { claimed: false, reason: "in_flight", holder: row.delivery_id, retryAfterSeconds };
+    }
+    const leaseToken = randomId("lease");
+    this.sql.exec(
+      `INSERT INTO deliveries (key, delivery_id, platform, action, state, lease_token, lease_until, attempts, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'in_flight', ?, ?, 1, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET delivery_id = excluded.delivery_id, state = 'in_flight',
+         lease_token = excluded.lease_token, lease_until = excluded.lease_until,
+         attempts = deliveries.attempts + 1, updated_at = excluded.updated_at`,
+      input.key,
+      input.deliveryId,
+      input.platform,
+      input.action,
+      leaseToken,
+      now + LEASE_MS,
+      now,
+      now,
+    );
+    return { claimed: true, leaseToken, attempt: this.delivery(input.key)?.attempts ?? 1 };
+  }
+
+  /** Ends a claimed attempt: marks the key delivered / failed / dead, logs it, maybe dead-letters it. */
+  async finish(input: FinishInput): Promise<void> {
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      const row = this.delivery(input.key);
+      // A delivered post always counts; a failure only changes the key while we still hold the lease.
+      if (row && (input.outcome === "delivered" || row.lease_token === input.leaseToken)) {
+        this.sql.exec(
+          `UPDATE deliveries SET state = ?, lease_token = NULL, lease_until = NULL, last_status = ?,
+             last_error = ?, updated_at = ? WHERE key = ?`,
+          FINAL_STATE[input.outcome],
+          input.status,
+          input.error,
+          now,
+          input.key,
+        );
+      }
+      logAttempt(
+        this.sql,
+        input.key,
+        input.deliveryId,
+        row?.attempts ?? 0,
+        input.outcome,
+        input.status,
+        input.error,
+        now,
+      );
+      if (input.deadLetter) insertDeadLetter(this.sql, input.deadLetter, now);
+    });
+    await this.schedulePrune();
+  }
+
+  /** Demo mode: keeps the delivery in the local outbox, once per key. */
+  async recordLocal(message: DeliveryMessage): Promise<{ recorded: boolean }> {
+    const now = Date.now();
+    const recorded = this.ctx.storage.transactionSync(() => {
+      const row = this.delivery(message.key);
+      if (row && row.state !== "failed" && row.state !== "dead") {
+        // delivered/local: done already; in_flight: a real send holds the key.
+        if (row.state !== "in_flight" || (row.lease_until ?? 0) > now) return false;
+      }
+      this.sql.exec(
+        `INSERT INTO outbox (id, key, tenant, platform, action, body, correlation_id, enqueued_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        message.id,
+        message.key,
+        message.tenant,
+        message.platform,
+        message.action,
+        JSON.stringify(message.body),
+        message.correlationId,
+        message.enqueuedAt,
+        now,
+      );
+      this.sql.exec(
+        `INSERT INTO deliveries (key, delivery_id, platform, action, state, attempts, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'local', 1, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET delivery_id = excluded.delivery_id, state = 'local', lease_token = NULL,
+           lease_until = NULL, attempts = deliveries.attempts + 1, updated_at = excluded.updated_at`,
+        message.key,
+        message.id,
+        message.platform,
+        message.action,
+        now,
+        now,
+      );
+      logAttempt(
+        this.sql,
+        message.key,
+        message.id,
+        this.delivery(message.key)?.attempts ?? 1,
+        "local",
+        null,
+        null,
+        now,
+      );
+      return true;
+    });
+    await this.schedulePrune();
+    return { recorded };
+  }
+
+  /** Records a dead letter unless this delivery id has one, or (from the DLQ) its key was delivered. */
+  async recordDeadLetter(input: DeadLetterInput): Promise<RecordResult> {
+    const now = Date.now();
+    const result = this.ctx.storage.transactionSync((): RecordResult => {
+      if (
+        this.sql.exec("SELECT 1 FROM dead_letters WHERE delivery_id = ?", input.deliveryId).toArray().length
+      ) {
+        return { recorded: false, reason: "duplicate" };
+      }
+      const row = this.delivery(input.key);
+      if (row && (row.state === "delivered" || row.state === "local"))
+        return { recorded: false, reason: "delivered" };
+      if (row && row.delivery_id === input.deliveryId) {
+        this.sql.exec(
+          `UPDATE deliveries SET state = 'dead', lease_token = NULL, lease_until = NULL, last_error = ?,
+             updated_at = ? WHERE key = ?`,
+          input.lastError,
+          now,
+          input.key,
+        );
+      }
+      // From the DLQ the caller knows little: take status and error of the last recorded attempt.
+      const mine = row?.delivery_id === input.deliveryId ? row : undefined;
+      const enriched: DeadLetterInput = {
+        ...input,
+        lastStatus: input.lastStatus ?? mine?.last_status ?? null,
+        lastError: mine?.last_error
+          ? `${input.lastError}; last attempt: ${mine.last_error}`
+          : input.lastError,
+      };
+      return { recorded: true, id: insertDeadLetter(this.sql, enriched, now) };
+    });
+    await this.schedulePrune();
+    return result;
+  }
+
+  listOutbox(limit: number): OutboxEntry[] {
+    return this.sql
+      .exec<OutboxRow>("SELECT * FROM outbox ORDER BY seq DESC LIMIT ?", clampLimit(limit))
+      .toArray()
+      .map(toOutboxEntry);
+  }
+
+  listDeadLetters(limit: number): DeadLetter[] {
+    return this.sql
+      .exec<DeadLetterRow>("SELECT * FROM dead_letters ORDER BY seq DESC LIMIT ?", clampLimit(limit))
+      .toArray()
+      .map(toDeadLetter);
+  }
+
+  getDeadLetter(id: string): Outcome<DeadLetter> {
+    const row = this.sql.exec<DeadLetterRow>("SELECT * FROM dead_letters WHERE id = ?", id).toArray()[0];
+    return row ? ok(toDeadLetter(row)) : fail(new NotFoundError(`Dead letter ${id} not found`));
+  }
+
+  markReplayed(id: string, deliveryId: string): Outcome<{ replayedAt: string }> {
+    const now = Date.now();
+    const written = this.sql.exec(
+      `UPDATE dead_letters SET replayed_at = ?, replay_delivery_id = ?, replay_count = replay_count + 1
+       WHERE id = ?`,
+      now,
+      deliveryId,
+      id,
+    ).rowsWritten;
+    if (written === 0) return fail(new NotFoundError(`Dead letter ${id} not found`));
+    return ok({ replayedAt: new Date(now).toISOString() });
+  }
+
+  /** Send state and attempt history of one delivery key. */
+  getDelivery(key: string): DeliveryRecord | null {
+    const row = this.delivery(key);
+    if (!row) return null;
+    const history = this.sql
+      .exec<AttemptRow>(
+        "SELECT delivery_id, attempt, outcome, status, error, at FROM attempt_log WHERE key = ? ORDER BY seq",
+        key,
+      )
+      .toArray();
+    return toDeliveryRecord(row, history);
+  }
+
+  /** Daily clean-up of old keys, history and lists. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.sql.exec(
+      "DELETE FROM deliveries WHERE state != 'in_flight' AND updated_at < ?",
+      now - KEY_RETENTION_MS,
+    );
+    this.sql.exec("DELETE FROM attempt_log WHERE at < ?", now - KEY_RETENTION_MS);
+    for (const table of ["outbox", "dead_letters"]) {
+      const column = table === "outbox" ? "created_at" : "failed_at";
+      this.sql.exec(`DELETE FROM ${table} WHERE ${column} < ?`, now - LIST_RETENTION_MS);
+      this.sql.exec(
+        `DELETE FROM ${table} WHERE seq <= (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+        MAX_LIST_ROWS,
+      );
+    }
+    this.pruneScheduled = false;
+    await this.schedulePrune();
+  }
+
+  private delivery(key: string): DeliveryRow | undefined {
+    return this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE key = ?", key).toArray()[0];
+  }
+
+  private async schedulePrune(): Promise<void> {
+    if (this.pruneScheduled) return;
+    this.pruneScheduled = true;
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
+  }
+}
+
+function clampLimit(limit: number): number {
+  return Number.isFinite(limit) ? Math.min(MAX_LIST_ROWS, Math.max(1, Math.floor(limit))) : 50;
+}

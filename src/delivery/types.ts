@@ -20,3 +20,129 @@ export interface DeliveryMessage extends DeliveryRequest {
   correlationId: string;
   enqueuedAt: string;
 }
+
+/** What a platform client reports for one send. */
+export type SendResult =
+  | { kind: "delivered"; status: number }
+  /** Worth another try: rate limited (`retryAfterSeconds` known) or transient (5xx, network). */
+  | { kind: "retry"; status: number | null; error: string; retryAfterSeconds?: number }
+  /** Will never succeed as sent (4xx, unknown action, platform error code). */
+  | { kind: "permanent"; status: number | null; error: string };
+
+/** Sends one action to one platform. */
+export interface PlatformClient {
+  send(action: string, body: Record<string, unknown>): Promise<SendResult>;
+}
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** A delivery that landed in the tenant's local outbox (demo mode: platform not configured). */
+export interface OutboxEntry {
+  /** The delivery id (`dlv_...`). */
+  id: string;
+  tenant: string;
+  platform: Platform;
+  action: string;
+  body: Record<string, unknown>;
+  key: string;
+  correlationId: string;
+  enqueuedAt: string;
+  createdAt: string;
+}
+
+export type DeadLetterReason = "permanent" | "exhausted" | "malformed" | "dlq";
+
+/** A delivery that failed for good (or reached the dead-letter queue). */
+export interface DeadLetter {
+  /** Dead-letter id (`dl_...`). */
+  id: string;
+  /** The failed delivery's id (`dlv_...`), or `msg:<queue message id>` for a malformed message. */
+  deliveryId: string;
+  tenant: string;
+  /** "unknown" only for a malformed message. */
+  platform: Platform | "unknown";
+  action: string;
+  body: Record<string, unknown>;
+  key: string;
+  correlationId: string;
+  enqueuedAt: string | null;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string;
+  reason: DeadLetterReason;
+  /** Who recorded it: the outbound consumer after its last attempt, or the DLQ consumer. */
+  source: "consumer" | "dlq";
+  failedAt: string;
+  replayedAt: string | null;
+  replayDeliveryId: string | null;
+  replayCount: number;
+}
+
+/** Send state of one delivery key, with its attempt history (for operators). */
+export interface DeliveryRecord {
+  key: string;
+  deliveryId: string;
+  platform: string;
+  action: string;
+  state: "in_flight" | "delivered" | "failed" | "dead" | "local";
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  history: DeliveryAttempt[];
+}
+
+export interface DeliveryAttempt {
+  deliveryId: string;
+  attempt: number;
+  /** `local`: written to the demo outbox instead of sent. */
+  outcome: "delivered" | "retry" | "permanent" | "exhausted" | "local";
+  status: number | null;
+  error: string | null;
+  at: string;
+}
+
+/* ---- Outbox Durable Object RPC inputs and results (src/delivery/outbox.ts) ---- */
+
+export interface ClaimInput {
+  key: string;
+  deliveryId: string;
+  platform: string;
+  action: string;
+}
+
+export type ClaimResult =
+  | { claimed: true; leaseToken: string; attempt: number }
+  | { claimed: false; reason: "delivered" | "in_flight"; holder: string; retryAfterSeconds: number };
+
+export interface DeadLetterInput {
+  deliveryId: string;
+  key: string;
+  tenant: string;
+  platform: string;
+  action: string;
+  body: Record<string, unknown>;
+  correlationId: string;
+  enqueuedAt: string | null;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string;
+  reason: DeadLetterReason;
+  source: "consumer" | "dlq";
+}
+
+export interface FinishInput {
+  key: string;
+  deliveryId: string;
+  leaseToken: string;
+  outcome: "delivered" | "retry" | "permanent" | "exhausted";
+  status: number | null;
+  error: string | null;
+  /** Recorded in the same transaction when the outcome is final and failed. */
+  deadLetter?: DeadLetterInput;
+}
+
+export type RecordResult =
+  | { recorded: true; id: string }
+  | { recorded: false; reason: "duplicate" | "delivered" };

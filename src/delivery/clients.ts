@@ -1,0 +1,50 @@
+/** Which client sends a platform's deliveries, and whether the platform is configured at all. */
+import type { Env } from "../env";
+import { createDiscordClient } from "../integrations/discord/client";
+import { createGitHubClient } from "../integrations/github/client";
+import { createLinearClient } from "../integrations/linear/client";
+import { createSlackClient } from "../integrations/slack/client";
+import type { FetchFn, Platform, PlatformClient } from "./types";
+
+export interface ClientDeps {
+  fetch: FetchFn;
+  now: () => number;
+}
+
+interface PlatformConfig {
+  /** The credential; absent = demo mode for this platform (deliveries go to the local outbox). */
+  token(env: Env): string | undefined;
+  create(env: Env, token: string, deps: ClientDeps): PlatformClient;
+}
+
+const PLATFORMS: Readonly<Record<Platform, PlatformConfig>> = {
+  slack: {
+    token: (env) => env.SLACK_BOT_TOKEN,
+    create: (env, token, deps) => createSlackClient({ token, baseUrl: env.SLACK_API_URL, ...deps }),
+  },
+  discord: {
+    token: (env) => env.DISCORD_BOT_TOKEN,
+    create: (env, token, deps) =>
+      createDiscordClient({
+        token,
+        baseUrl: env.DISCORD_API_URL,
+        applicationId: env.DISCORD_APPLICATION_ID,
+        ...deps,
+      }),
+  },
+  github: {
+    token: (env) => env.GITHUB_TOKEN,
+    create: (env, token, deps) => createGitHubClient({ token, baseUrl: env.GITHUB_API_URL, ...deps }),
+  },
+  linear: {
+    token: (env) => env.LINEAR_API_KEY,
+    create: (env, apiKey, deps) => createLinearClient({ apiKey, baseUrl: env.LINEAR_API_URL, ...deps }),
+  },
+};
+
+/** The platform's client, or null when its token is not configured (demo mode). */
+export function clientFor(env: Env, platform: Platform, deps: ClientDeps): PlatformClient | null {
+  const config = PLATFORMS[platform];
+  const token = config.token(env)?.trim();
+  return token ? config.create(env, token, deps) : null;
+}

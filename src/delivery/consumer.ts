@@ -1,0 +1,282 @@
+/**
+ * Queue consumer for outbound deliveries (`foreman-outbound*`) and their dead-letter queue
+ * (`foreman-outbound-dlq*`). Never throws: every message is acked or retried on its own.
+ */
+import type { Env } from "../env";
+import { outbox as outboxOf, type Remote } from "../rpc";
+import { type ClientDeps, clientFor } from "./clients";
+import { defaultFetch, isRecord, truncate } from "./http";
+import type { Outbox } from "./outbox";
+import { backoffSeconds, isDeadLetterQueue, MAX_ATTEMPTS, SEND_CONCURRENCY } from "./policy";
+import { DeliveryMessageSchema, toFieldIssues } from "./schema";
+
+type OutboxStub = Remote<Outbox>;
+
+import {
+  type DeadLetterInput,
+  type DeliveryMessage,
+  type FetchFn,
+  type FinishInput,
+  PLATFORMS,
+  type Platform,
+  type SendResult,
+} from "./types";
+
+export interface ConsumerOptions {
+  fetch?: FetchFn;
+  now?: () => number;
+  random?: () => number;
+}
+
+type Level = "debug" | "info" | "warn" | "error";
+type Log = (level: Level, event: string, fields: Record<string, unknown>) => void;
+
+interface Deps extends ClientDeps {
+  random: () => number;
+  log: Log;
+}
+
+export async function handleQueue(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  _ctx: ExecutionContext,
+  options: ConsumerOptions = {},
+): Promise<void> {
+  const deps: Deps = {
+    fetch: options.fetch ?? defaultFetch,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    log: createLog(env.LOG_LEVEL),
+  };
+  const handle = isDeadLetterQueue(batch.queue) ? handleDeadLettered : handleOutbound;
+  // Messages with one delivery key run in order (the second sees the first one's result);
+  // distinct keys run concurrently.
+  const groups = new Map<string, Message<unknown>[]>();
+  for (const msg of batch.messages) {
+    const body = msg.body;
+    const id =
+      isRecord(body) && typeof body.tenant === "string" && typeof body.key === "string"
+        ? `${body.tenant}\u0000${body.key}`
+        : `\u0001${msg.id}`;
+    groups.set(id, [...(groups.get(id) ?? []), msg]);
+  }
+  const queue = [...groups.values()];
+  const worker = async () => {
+    for (let group = queue.shift(); group; group = queue.shift()) {
+      for (const msg of group) await guarded(msg, () => handle(msg, env, deps), deps);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
+}
+
+/** Last line of defence: an unexpected error retries the message with backoff. */
+async function guarded(msg: Message<unknown>, fn: () => Promise<void>, deps: Deps): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    deps.log("error", "delivery.consumer_error", {
+      messageId: msg.id,
+      attempts: msg.attempts,
+      error: errorText(err),
+    });
+    msg.retry({ delaySeconds: backoffSeconds(msg.attempts, deps.random) });
+  }
+}
+
+async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Promise<void> {
+  const parsed = DeliveryMessageSchema.safeParse(msg.body);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error).map((i) => `${i.field}: ${i.message}`);
+    await recordMalformed(env, msg, `malformed message: ${issues.join("; ")}`, "consumer", deps);
+    msg.ack();
+    return;
+  }
+  const d: DeliveryMessage = parsed.data;
+  const fields = { deliveryId: d.id, tenant: d.tenant, platform: d.platform, action: d.action, key: d.key };
+  const outbox = outboxOf(env, d.tenant);
+  const client = clientFor(env, d.platform, { fetch: deps.fetch, now: deps.now });
+
+  if (client === null) {
+    const { recorded } = await outbox.recordLocal(d);
+    deps.log("info", recorded ? "delivery.local" : "delivery.duplicate", fields);
+    msg.ack();
+    return;
+  }
+
+  const claim = await outbox.claim({ key: d.key, deliveryId: d.id, platform: d.platform, action: d.action });
+  if (!claim.claimed) {
+    deps.log("info", claim.reason === "delivered" ? "delivery.duplicate" : "delivery.in_flight", {
+      ...fields,
+      holder: claim.holder,
+    });
+    // Delivered: nothing to do. Leased by another message: it owns the outcome (and is retried by
+    // the queue if it dies), so a duplicate on its last attempt can go. Leased under our own id
+    // (an earlier run died mid-send): wait for the lease to expire.
+    if (claim.reason === "delivered" || (claim.holder !== d.id && msg.attempts >= MAX_ATTEMPTS)) msg.ack();
+    else msg.retry({ delaySeconds: claim.retryAfterSeconds });
+    return;
+  }
+
+  let result: SendResult;
+  try {
+    result = await client.send(d.action, d.body);
+  } catch (err) {
+    result = { kind: "retry", status: null, error: truncate(`client error: ${errorText(err)}`) };
+  }
+  await settle(msg, d, claim.leaseToken, result, outbox, deps);
+  deps.log(result.kind === "delivered" ? "info" : "warn", `delivery.${result.kind}`, {
+    ...fields,
+    attempts: msg.attempts,
+    status: result.status,
+    error: result.kind === "delivered" ? undefined : result.error,
+  });
+}
+
+async function settle(
+  msg: Message<unknown>,
+  d: DeliveryMessage,
+  leaseToken: string,
+  result: SendResult,
+  outbox: OutboxStub,
+  deps: Deps,
+): Promise<void> {
+  const error = result.kind === "delivered" ? null : result.error;
+  const outcome: FinishInput["outcome"] =
+    result.kind !== "retry" ? result.kind : msg.attempts >= MAX_ATTEMPTS ? "exhausted" : "retry";
+  const finish: FinishInput = {
+    key: d.key,
+    deliveryId: d.id,
+    leaseToken,
+    outcome,
+    status: result.status,
+    error,
+  };
+  if (outcome === "permanent" || outcome === "exhausted") {
+    finish.deadLetter = deadLetterOf(d, {
+      attempts: msg.attempts,
+      lastStatus: result.status,
+      lastError: error ?? "",
+      reason: outcome,
+      source: "consumer",
+    });
+  }
+  try {
+    await outbox.finish(finish);
+  } catch (err) {
+    // The post went out: acking is right even if the record failed (retrying would post twice).
+    if (result.kind !== "delivered") throw err;
+    deps.log("error", "delivery.record_failed", {
+      deliveryId: d.id,
+      tenant: d.tenant,
+      error: errorText(err),
+    });
+  }
+  if (outcome === "retry" && result.kind === "retry") {
+    msg.retry({ delaySeconds: result.retryAfterSeconds ?? backoffSeconds(msg.attempts, deps.random) });
+  } else {
+    msg.ack();
+  }
+}
+
+/** A message on the dead-letter queue: record it (once per delivery id) unless its key was delivered. */
+async function handleDeadLettered(msg: Message<unknown>, env: Env, deps: Deps): Promise<void> {
+  const parsed = DeliveryMessageSchema.safeParse(msg.body);
+  if (!parsed.success) {
+    await recordMalformed(env, msg, "malformed message on the dead-letter queue", "dlq", deps);
+    msg.ack();
+    return;
+  }
+  const d = parsed.data;
+  const result = await outboxOf(env, d.tenant).recordDeadLetter(
+    deadLetterOf(d, {
+      attempts: MAX_ATTEMPTS,
+      lastStatus: null,
+      lastError: "retries exhausted (reached the dead-letter queue)",
+      reason: "dlq",
+      source: "dlq",
+    }),
+  );
+  deps.log("warn", "delivery.dead_letter_queue", {
+    deliveryId: d.id,
+    tenant: d.tenant,
+    recorded: result.recorded,
+    reason: result.recorded ? undefined : result.reason,
+  });
+  msg.ack();
+}
+
+type Failure = Pick<DeadLetterInput, "attempts" | "lastStatus" | "lastError" | "reason" | "source">;
+
+function deadLetterOf(d: DeliveryMessage, failure: Failure): DeadLetterInput {
+  return {
+    deliveryId: d.id,
+    key: d.key,
+    tenant: d.tenant,
+    platform: d.platform,
+    action: d.action,
+    body: d.body,
+    correlationId: d.correlationId,
+    enqueuedAt: d.enqueuedAt,
+    ...failure,
+  };
+}
+
+/** Keeps what can be read of a malformed message as a dead letter (tenant "_unknown" if it has none). */
+async function recordMalformed(
+  env: Env,
+  msg: Message<unknown>,
+  error: string,
+  source: "consumer" | "dlq",
+  deps: Deps,
+) {
+  const raw = isRecord(msg.body) ? msg.body : {};
+  const text = (v: unknown, max: number) => (typeof v === "string" && v !== "" && v.length <= max ? v : null);
+  const deliveryId = text(raw.id, 64) ?? `msg:${msg.id}`;
+  const tenant = text(raw.tenant, 128) ?? "_unknown";
+  const platform = PLATFORMS.find((p: Platform) => p === raw.platform) ?? "unknown";
+  const body = isRecord(raw.body) ? plain(raw.body) : { message: plain(msg.body) };
+  await outboxOf(env, tenant).recordDeadLetter({
+    deliveryId,
+    key: text(raw.key, 256) ?? deliveryId,
+    tenant,
+    platform,
+    action: text(raw.action, 100) ?? "unknown",
+    body,
+    correlationId: text(raw.correlationId, 128) ?? "",
+    enqueuedAt: text(raw.enqueuedAt, 64),
+    attempts: msg.attempts,
+    lastStatus: null,
+    lastError: truncate(error),
+    reason: "malformed",
+    source,
+  });
+  deps.log("warn", "delivery.malformed", { messageId: msg.id, tenant, deliveryId, error: truncate(error) });
+}
+
+/** JSON-safe copy (queue bodies may be any structured-clone value). */
+function plain(value: unknown): Record<string, unknown> {
+  try {
+    const copy: unknown = JSON.parse(JSON.stringify(value) ?? "null");
+    return isRecord(copy) ? copy : { value: copy };
+  } catch {
+    return { value: String(value) };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+const LEVELS: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** One JSON line per event at or above `LOG_LEVEL` (default info); never bodies or credentials. */
+function createLog(minimum: string | undefined): Log {
+  const floor = LEVELS[(minimum ?? "info") as Level] ?? LEVELS.info;
+  return (level, event, fields) => {
+    if (LEVELS[level] < floor) return;
+    const line = JSON.stringify({ level, event, ...fields });
+    if (level === "error") console.error(line);
+    else if (level === "warn") console.warn(line);
+    else console.log(line);
+  };
+}

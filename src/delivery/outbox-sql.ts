@@ -1,0 +1,259 @@
+/** SQLite schema of the Outbox Durable Object, its row types, row -> API mappers and shared inserts. */
+import { randomId } from "../ids";
+import type {
+  DeadLetter,
+  DeadLetterInput,
+  DeadLetterReason,
+  DeliveryAttempt,
+  DeliveryRecord,
+  OutboxEntry,
+  Platform,
+} from "./types";
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS deliveries (
+  key TEXT PRIMARY KEY,
+  delivery_id TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  action TEXT NOT NULL,
+  state TEXT NOT NULL,
+  lease_token TEXT,
+  lease_until INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_status INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_updated ON deliveries (updated_at);
+CREATE TABLE IF NOT EXISTS attempt_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL,
+  delivery_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  status INTEGER,
+  error TEXT,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempt_log_key ON attempt_log (key, seq);
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  key TEXT NOT NULL UNIQUE,
+  tenant TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  action TEXT NOT NULL,
+  body TEXT NOT NULL,
+  correlation_id TEXT NOT NULL,
+  enqueued_at TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  delivery_id TEXT NOT NULL UNIQUE,
+  key TEXT NOT NULL,
+  tenant TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  action TEXT NOT NULL,
+  body TEXT NOT NULL,
+  correlation_id TEXT NOT NULL,
+  enqueued_at TEXT,
+  attempts INTEGER NOT NULL,
+  last_status INTEGER,
+  last_error TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  failed_at INTEGER NOT NULL,
+  replayed_at INTEGER,
+  replay_delivery_id TEXT,
+  replay_count INTEGER NOT NULL DEFAULT 0
+);
+`;
+
+export type DeliveryState = DeliveryRecord["state"];
+
+export type DeliveryRow = {
+  key: string;
+  delivery_id: string;
+  platform: string;
+  action: string;
+  state: string;
+  lease_token: string | null;
+  lease_until: number | null;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type AttemptRow = {
+  delivery_id: string;
+  attempt: number;
+  outcome: string;
+  status: number | null;
+  error: string | null;
+  at: number;
+};
+
+export type OutboxRow = {
+  id: string;
+  key: string;
+  tenant: string;
+  platform: string;
+  action: string;
+  body: string;
+  correlation_id: string;
+  enqueued_at: string;
+  created_at: number;
+};
+
+export type DeadLetterRow = {
+  id: string;
+  delivery_id: string;
+  key: string;
+  tenant: string;
+  platform: string;
+  action: string;
+  body: string;
+  correlation_id: string;
+  enqueued_at: string | null;
+  attempts: number;
+  last_status: number | null;
+  last_error: string;
+  reason: string;
+  source: string;
+  failed_at: number;
+  replayed_at: number | null;
+  replay_delivery_id: string | null;
+  replay_count: number;
+};
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** A body column written by this code; anything unreadable comes back wrapped, not thrown. */
+export function parseBody(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+    return { value };
+  } catch {
+    return { raw: text };
+  }
+}
+
+export function toOutboxEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    platform: row.platform as Platform,
+    action: row.action,
+    body: parseBody(row.body),
+    key: row.key,
+    correlationId: row.correlation_id,
+    enqueuedAt: row.enqueued_at,
+    createdAt: iso(row.created_at),
+  };
+}
+
+export function toDeadLetter(row: DeadLetterRow): DeadLetter {
+  return {
+    id: row.id,
+    deliveryId: row.delivery_id,
+    tenant: row.tenant,
+    platform: row.platform as Platform | "unknown",
+    action: row.action,
+    body: parseBody(row.body),
+    key: row.key,
+    correlationId: row.correlation_id,
+    enqueuedAt: row.enqueued_at,
+    attempts: row.attempts,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    reason: row.reason as DeadLetterReason,
+    source: row.source === "dlq" ? "dlq" : "consumer",
+    failedAt: iso(row.failed_at),
+    replayedAt: row.replayed_at === null ? null : iso(row.replayed_at),
+    replayDeliveryId: row.replay_delivery_id,
+    replayCount: row.replay_count,
+  };
+}
+
+export function toDeliveryRecord(row: DeliveryRow, history: AttemptRow[]): DeliveryRecord {
+  return {
+    key: row.key,
+    deliveryId: row.delivery_id,
+    platform: row.platform,
+    action: row.action,
+    state: row.state as DeliveryState,
+    attempts: row.attempts,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    history: history.map(
+      (h): DeliveryAttempt => ({
+        deliveryId: h.delivery_id,
+        attempt: h.attempt,
+        outcome: h.outcome as DeliveryAttempt["outcome"],
+        status: h.status,
+        error: h.error,
+        at: iso(h.at),
+      }),
+    ),
+  };
+}
+
+export function logAttempt(
+  sql: SqlStorage,
+  key: string,
+  deliveryId: string,
+  attempt: number,
+  outcome: DeliveryAttempt["outcome"],
+  status: number | null,
+  error: string | null,
+  now: number,
+): void {
+  sql.exec(
+    "INSERT INTO attempt_log (key, delivery_id, attempt, outcome, status, error, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    key,
+    deliveryId,
+    attempt,
+    outcome,
+    status,
+    error,
+    now,
+  );
+}
+
+/** Inserts a dead letter (no-op if the delivery id has one); returns the new id. */
+export function insertDeadLetter(sql: SqlStorage, input: DeadLetterInput, now: number): string {
+  const id = randomId("dl");
+  sql.exec(
+    `INSERT INTO dead_letters (id, delivery_id, key, tenant, platform, action, body, correlation_id, enqueued_at,
+       attempts, last_status, last_error, reason, source, failed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
+    id,
+    input.deliveryId,
+    input.key,
+    input.tenant,
+    input.platform,
+    input.action,
+    JSON.stringify(input.body),
+    input.correlationId,
+    input.enqueuedAt,
+    input.attempts,
+    input.lastStatus,
+    input.lastError,
+    input.reason,
+    input.source,
+    now,
+  );
+  return id;
+}

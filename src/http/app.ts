@@ -1,0 +1,52 @@
+/**
+ * The HTTP API: one OpenAPIHono app. Global middleware: correlation id, CORS, audit of mutations.
+ * Per route: `guard(role)` (auth, tenant, role) and `jsonBody()` (size, media type, JSON syntax).
+ * One `onError` / `notFound` produce the one error shape `{"error": {code, message, details?}}`.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { notFound, onError, validationHook } from "./errors";
+import { audit } from "./middleware/audit";
+import { correlation } from "./middleware/correlation";
+import { corsPolicy } from "./middleware/cors";
+import { BEARER } from "./openapi";
+import { registerAgentRoutes } from "./routes/agents";
+import { registerDeliveryRoutes } from "./routes/deliveries";
+import { registerKeyRoutes } from "./routes/keys";
+import { registerSystemRoutes, VERSION } from "./routes/system";
+import { registerWorkflowRoutes } from "./routes/workflows";
+import type { AppEnv } from "./types";
+
+export const OPENAPI_PATH = "/api/openapi.json";
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("*", correlation());
+  app.use("*", corsPolicy());
+  app.use("/api/*", audit());
+
+  registerSystemRoutes(app);
+  registerWorkflowRoutes(app);
+  registerAgentRoutes(app);
+  registerKeyRoutes(app);
+  registerDeliveryRoutes(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER, {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (`fmn_...`) or the bootstrap key (ADMIN_API_KEY)",
+  });
+  app.doc31(OPENAPI_PATH, (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Foreman API",
+      version: VERSION,
+      description: "Workflows, agents, API keys, audit and deliveries of a Foreman tenant. See docs/api.md.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}

@@ -1,0 +1,56 @@
+/**
+ * Audit of every mutating call (POST / DELETE under /api), recorded after the handler with its
+ * final status, refusals included, in the tenant's Coordinator (`recordAudit`, via waitUntil).
+ * Calls with no valid key have no tenant to be filed under and are only logged.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { AuditEntry } from "../../agents/model";
+import { randomId } from "../../ids";
+import { coordinator } from "../../rpc";
+import type { AppEnv } from "../types";
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function runInBackground(c: Context<AppEnv>, work: Promise<void>): Promise<void> | undefined {
+  try {
+    c.executionCtx.waitUntil(work);
+    return undefined;
+  } catch {
+    // No execution context (e.g. app.fetch called without one): finish before responding.
+    return work;
+  }
+}
+
+export function audit(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    if (!MUTATING.has(c.req.method)) return;
+    const principal = c.get("principal");
+    const tenant = c.get("tenant");
+    if (!principal || !tenant) {
+      if (c.res.status === 401) {
+        console.warn(JSON.stringify({ level: "warn", msg: "unauthenticated mutation", path: c.req.path }));
+      }
+      return;
+    }
+    const entry: AuditEntry = {
+      id: randomId("aud"),
+      at: new Date().toISOString(),
+      tenant,
+      keyId: principal.keyId,
+      action: c.get("action") ?? `${c.req.method.toLowerCase()} ${c.req.path}`,
+      target: c.get("target") ?? "",
+      status: c.res.status,
+      correlationId: c.get("correlationId"),
+    };
+    const work = coordinator(c.env, tenant)
+      .recordAudit(entry)
+      .catch((err: unknown) => {
+        console.error(
+          JSON.stringify({ level: "error", msg: "audit write failed", entry, error: String(err) }),
+        );
+      });
+    const pending = runInBackground(c, work);
+    if (pending) await pending;
+  };
+}

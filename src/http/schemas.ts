@@ -1,0 +1,227 @@
+/** Zod schemas of the API: request validation and the OpenAPI document come from these. */
+import { z } from "@hono/zod-openapi";
+import { AGENT_STATUSES, AGENT_TYPES, PRIORITIES, tenantIdSchema, WORKFLOW_STATUSES } from "../agents/model";
+import { ROLES } from "../auth/roles";
+
+const ERROR_CODES = [
+  "bad_request",
+  "validation_failed",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "internal",
+  "unavailable",
+] as const;
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: "id", in: "path" }, description: "A workflow, agent, key or dead-letter id" }),
+});
+
+export const LimitQuery = z.coerce.number().int().min(1).max(1000).default(100);
+export const TenantQuery = tenantIdSchema.optional().openapi({
+  description: "Tenant to act on (bootstrap key only; tenant keys always act on their own tenant)",
+});
+
+const Timestamp = z.string().openapi({ example: "2026-11-24T10:00:00.000Z" });
+const Record_ = z.record(z.string(), z.unknown());
+
+// ------------------------------------------------------------------ workflows
+
+export const CreateWorkflowBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).openapi({ example: "Release 4.2 reviews" }),
+    description: z.string().max(5000).optional(),
+    priority: z.enum(PRIORITIES).default("medium"),
+    context: z
+      .object({
+        userId: z.string().min(1).max(200).optional(),
+        githubRepoId: z
+          .union([z.string().min(1).max(100), z.number().int().nonnegative()])
+          .transform(String)
+          .optional()
+          .openapi({ description: "A string or a number; stored as a string", example: "123456" }),
+        tags: z.array(z.string().min(1).max(64)).max(50).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .openapi("CreateWorkflow");
+
+export const WorkflowSchema = z
+  .object({
+    workflowId: z.string(),
+    tenant: z.string(),
+    name: z.string(),
+    description: z.string(),
+    priority: z.enum(PRIORITIES),
+    context: z.object({
+      userId: z.string().optional(),
+      githubRepoId: z.string().optional(),
+      tags: z.array(z.string()),
+    }),
+    status: z.enum(WORKFLOW_STATUSES),
+    agents: z.array(z.string()),
+    history: z.array(
+      z.object({
+        at: Timestamp,
+        event: z.string(),
+        detail: z.string().optional(),
+        correlationId: z.string().optional(),
+      }),
+    ),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Workflow");
+
+export const WorkflowListQuery = z.object({
+  status: z.enum(WORKFLOW_STATUSES).optional(),
+  tenant: TenantQuery,
+});
+
+// --------------------------------------------------------------------- agents
+
+export const SpawnAgentBody = z
+  .object({
+    type: z.enum(AGENT_TYPES),
+    workflowId: z.string().min(1).max(128),
+    config: Record_.optional().openapi({
+      description:
+        "maxConcurrentTasks (1-64, default 4), timeoutMs (50-900000, default 30000) and the type's own keys " +
+        "(e.g. review-manager: reviewersPerPr, algorithm, capacity); validated per type",
+      example: { maxConcurrentTasks: 4, timeoutMs: 30000 },
+    }),
+  })
+  .strict()
+  .openapi("SpawnAgent");
+
+export const AgentSchema = z
+  .object({
+    agentId: z.string(),
+    type: z.enum(AGENT_TYPES),
+    tenant: z.string(),
+    workflowId: z.string(),
+    status: z.enum(AGENT_STATUSES),
+    config: Record_,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Agent");
+
+export const AgentHealthSchema = z
+  .object({
+    agentId: z.string(),
+    type: z.enum(AGENT_TYPES),
+    status: z.enum(AGENT_STATUSES),
+    healthy: z.boolean(),
+    lastActivityAt: z.string().nullable(),
+    inboxDepth: z.number(),
+    runningTasks: z.number(),
+    tasksDone: z.number(),
+    tasksFailed: z.number(),
+    scheduledTasks: z.number(),
+    lastError: z.object({ at: z.string(), message: z.string() }).nullable(),
+    recentEvents: z.array(
+      z.object({
+        seq: z.number(),
+        at: z.string(),
+        kind: z.string(),
+        message: z.string(),
+        correlationId: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi("AgentHealth");
+
+export const SendMessageBody = z
+  .object({
+    type: z.string().min(1).max(100).openapi({ example: "ping" }),
+    payload: Record_.optional(),
+    from: z.string().min(1).max(128).optional(),
+  })
+  .strict()
+  .openapi("SendMessage");
+
+export const ReceiptSchema = z
+  .object({
+    messageId: z.string(),
+    agentId: z.string(),
+    status: z.enum(AGENT_STATUSES),
+    inboxDepth: z.number(),
+  })
+  .openapi("MessageReceipt");
+
+export const AgentListQuery = z.object({
+  workflowId: z.string().min(1).max(128).optional(),
+  type: z.enum(AGENT_TYPES).optional(),
+  status: z.enum(AGENT_STATUSES).optional(),
+  tenant: TenantQuery,
+});
+
+// ----------------------------------------------------------------- keys, audit
+
+export const CreateKeyBody = z
+  .object({
+    tenant: tenantIdSchema,
+    role: z.enum(ROLES),
+    name: z.string().max(200).optional(),
+  })
+  .strict()
+  .openapi("CreateKey");
+
+export const KeySchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string(),
+    role: z.enum(ROLES),
+    name: z.string(),
+    createdAt: Timestamp,
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const CreatedKeySchema = z
+  .object({
+    id: z.string(),
+    key: z.string().openapi({ description: "The plaintext key; shown once, stored only as a SHA-256 hash" }),
+    tenant: z.string(),
+    role: z.enum(ROLES),
+    name: z.string(),
+    createdAt: Timestamp,
+  })
+  .openapi("CreatedApiKey");
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: Timestamp,
+    tenant: z.string(),
+    keyId: z.string(),
+    action: z.string(),
+    target: z.string(),
+    status: z.number(),
+    correlationId: z.string(),
+  })
+  .openapi("AuditEntry");
+
+export const TenantLimitQuery = z.object({ limit: LimitQuery, tenant: TenantQuery });

@@ -1,0 +1,205 @@
+/**
+ * A real HTTP server (Node, started by test/global-setup.ts) that plays Slack, Discord, GitHub and
+ * Linear for tests running in workerd.
+ *
+ * Platforms live under path prefixes: `/slack/api/{method}`, `/slack/hooks/...` (response URLs),
+ * `/discord/api/v10/...`, `/github/...`, `/linear/graphql`. A test may prefix every path with
+ * `/t/{namespace}` to get its own scripts and request log (tests run in parallel).
+ *
+ * Control endpoints (also under `/t/{namespace}`):
+ * - `POST /__control/script` `{match, method?, responses: [{status?, headers?, body?, destroy?}], persist?}`:
+ *   the next requests whose path starts with `match` get these responses in order (`persist`: the
+ *   last one repeats forever); then the platform default answers again.
+ * - `GET /__control/requests`: `{requests: [{method, path, query, headers, body, json}]}`.
+ * - `POST /__control/reset`: forget scripts and requests.
+ *
+ * Node built-ins are reached through `process.getBuiltinModule` with the few types declared below,
+ * because the project's TypeScript setup has Workers types only (no @types/node).
+ */
+
+export interface ScriptedResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  /** Object -> JSON; string -> text as is. */
+  body?: unknown;
+  /** Drop the connection without answering (a network error for the client). */
+  destroy?: boolean;
+}
+
+export interface Script {
+  match: string;
+  method?: string;
+  responses: ScriptedResponse[];
+  persist?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  body: string;
+  json: unknown;
+}
+
+interface IncomingMessage extends AsyncIterable<Uint8Array> {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+interface ServerResponse {
+  writeHead(status: number, headers: Record<string, string>): void;
+  end(body?: string): void;
+  destroy(): void;
+}
+interface Server {
+  listen(port: number, host: string, callback: () => void): void;
+  address(): { port: number } | string | null;
+  close(callback: (err?: Error) => void): void;
+  closeAllConnections(): void;
+}
+interface NodeHttp {
+  createServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Server;
+}
+
+interface Namespace {
+  scripts: Script[];
+  requests: RecordedRequest[];
+}
+
+export interface FakeApiServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startFakeApiServer(): Promise<FakeApiServer> {
+  const { process } = globalThis as unknown as { process: { getBuiltinModule(id: string): unknown } };
+  const http = process.getBuiltinModule("node:http") as NodeHttp;
+  const namespaces = new Map<string, Namespace>();
+  const ns = (name: string): Namespace => {
+    let found = namespaces.get(name);
+    if (!found) {
+      found = { scripts: [], requests: [] };
+      namespaces.set(name, found);
+    }
+    return found;
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      reply(res, { status: 500, body: { message: `fake api error: ${String(err)}` } });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const scoped = /^\/t\/([^/]+)(\/.*)$/.exec(url.pathname);
+    const space = ns(scoped?.[1] ?? "default");
+    const path = scoped?.[2] ?? url.pathname;
+    const method = (req.method ?? "GET").toUpperCase();
+    let body = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of req) body += decoder.decode(chunk, { stream: true });
+    body += decoder.decode();
+
+    if (path.startsWith("/__control/")) {
+      control(path, method, body, space, res);
+      return;
+    }
+
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = String(v);
+    const json = parseJson(body);
+    space.requests.push({ method, path, query: url.search, headers, body, json });
+
+    const script = space.scripts.find((s) => path.startsWith(s.match) && (!s.method || s.method === method));
+    if (script) {
+      const next =
+        script.responses.length > 1 || !script.persist ? script.responses.shift() : script.responses[0];
+      if (script.responses.length === 0) space.scripts.splice(space.scripts.indexOf(script), 1);
+      if (next) {
+        reply(res, next);
+        return;
+      }
+    }
+    reply(res, defaultResponse(path, method, json));
+  }
+
+  function control(path: string, method: string, body: string, space: Namespace, res: ServerResponse): void {
+    if (path === "/__control/script" && method === "POST") {
+      const script = parseJson(body) as Script;
+      space.scripts.push({ ...script, responses: [...script.responses] });
+      reply(res, { status: 200, body: { ok: true } });
+      return;
+    }
+    if (path === "/__control/requests" && method === "GET") {
+      reply(res, { status: 200, body: { requests: space.requests } });
+      return;
+    }
+    if (path === "/__control/reset" && method === "POST") {
+      space.scripts = [];
+      space.requests = [];
+      reply(res, { status: 200, body: { ok: true } });
+      return;
+    }
+    reply(res, { status: 404, body: { message: "unknown control endpoint" } });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("fake api: no port");
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+/** What each platform answers when no script applies. */
+function defaultResponse(path: string, method: string, json: unknown): ScriptedResponse {
+  if (path.startsWith("/slack/api/"))
+    return { body: { ok: true, channel: "C0TEST", ts: "1700000000.000100" } };
+  if (path.startsWith("/slack/hooks/")) return { headers: { "content-type": "text/plain" }, body: "ok" };
+  if (path.startsWith("/discord/api/v10/")) {
+    return method === "DELETE" ? { status: 204 } : { body: { id: "1100000000000000001" } };
+  }
+  if (path.startsWith("/github/"))
+    return method === "DELETE" ? { status: 200, body: {} } : { status: 201, body: { id: 1 } };
+  if (path.startsWith("/linear/graphql")) {
+    const query = isRecord(json) && typeof json.query === "string" ? json.query : "";
+    const field = /\)\s*\{\s*(\w+)/.exec(query)?.[1] ?? "result";
+    return { body: { data: { [field]: { success: true } } } };
+  }
+  return { status: 404, body: { message: `fake api: no route for ${method} ${path}` } };
+}
+
+function reply(res: ServerResponse, r: ScriptedResponse): void {
+  if (r.destroy) {
+    res.destroy();
+    return;
+  }
+  const status = r.status ?? 200;
+  const text = r.body === undefined ? "" : typeof r.body === "string" ? r.body : JSON.stringify(r.body);
+  const headers: Record<string, string> = { ...(r.headers ?? {}) };
+  const hasType = Object.keys(headers).some((k) => k.toLowerCase() === "content-type");
+  if (!hasType && r.body !== undefined && typeof r.body !== "string")
+    headers["content-type"] = "application/json";
+  res.writeHead(status, headers);
+  res.end(status === 204 ? undefined : text);
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

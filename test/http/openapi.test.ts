@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { jsonOf, viaApp } from "./helpers";
+
+interface Operation {
+  security?: Array<Record<string, string[]>>;
+  responses: Record<string, unknown>;
+}
+interface Doc {
+  openapi: string;
+  info: { version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+}
+
+const ROUTES: Array<[string, string]> = [
+  ["post", "/api/workflows/create"],
+  ["get", "/api/workflows/status/{id}"],
+  ["post", "/api/workflows/terminate/{id}"],
+  ["get", "/api/workflows"],
+  ["post", "/api/agents/spawn"],
+  ["get", "/api/agents/status/{id}"],
+  ["get", "/api/agents/health/{id}"],
+  ["post", "/api/agents/pause/{id}"],
+  ["post", "/api/agents/resume/{id}"],
+  ["post", "/api/agents/terminate/{id}"],
+  ["post", "/api/agents/message/{id}"],
+  ["get", "/api/agents"],
+  ["get", "/api/health"],
+  ["post", "/api/keys"],
+  ["get", "/api/keys"],
+  ["delete", "/api/keys/{id}"],
+  ["get", "/api/audit"],
+  ["get", "/api/outbox"],
+  ["get", "/api/deliveries/dead"],
+  ["post", "/api/deliveries/dead/{id}/replay"],
+];
+
+describe("GET /api/openapi.json", () => {
+  it("lists every route, with the bearer scheme on every route but health", async () => {
+    const res = await viaApp("/api/openapi.json", { key: null });
+    expect(res.status).toBe(200);
+    const doc = await jsonOf<Doc>(res);
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    for (const [method, path] of ROUTES) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      if (path === "/api/health") expect(op?.security).toBeUndefined();
+      else expect(op?.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
+    }
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${p}`),
+    );
+    expect(documented.sort()).toEqual(ROUTES.map(([m, p]) => `${m} ${p}`).sort());
+  });
+
+  it("documents request schemas and error responses from the zod schemas", async () => {
+    const doc = await jsonOf<Doc & { components: { schemas: Record<string, unknown> } }>(
+      await viaApp("/api/openapi.json", { key: null }),
+    );
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(["CreateWorkflow", "Workflow", "SpawnAgent", "Agent", "Error", "CreateKey"]),
+    );
+    const create = doc.paths["/api/workflows/create"]?.post;
+    expect(Object.keys(create?.responses ?? {})).toEqual(
+      expect.arrayContaining(["201", "400", "401", "403", "413", "415"]),
+    );
+  });
+});
