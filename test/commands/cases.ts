@@ -1,0 +1,204 @@
+/**
+ * One row per input form: the Slack text, the equivalent Discord interaction data, and the command
+ * both must produce. Text rows use Discord-style mentions so the two results are deep-equal.
+ */
+import type { DiscordInteractionData, DiscordInteractionOption } from "../../src/commands/discord";
+import type { Command } from "../../src/commands/types";
+
+export const DISCORD_ID = "123456789012345678";
+export const MENTION = `<@${DISCORD_ID}>`;
+const user = { platform: "discord", id: DISCORD_ID } as const;
+
+type Value = string | number | boolean;
+const STRING = 3;
+const BOOLEAN = 5;
+const USER = 6;
+const NUMBER = 10;
+
+/** `/foreman <path…>` with leaf options given as `name: value` (typed by the JS type, `user` as USER). */
+export function discordData(
+  path: readonly string[],
+  options: Record<string, Value> = {},
+): DiscordInteractionData {
+  const leaf: DiscordInteractionOption[] = Object.entries(options).map(([name, value]) => ({
+    name,
+    type:
+      name === "user"
+        ? USER
+        : typeof value === "number"
+          ? NUMBER
+          : typeof value === "boolean"
+            ? BOOLEAN
+            : STRING,
+    value,
+  }));
+  const [first = "", second] = path;
+  const sub: DiscordInteractionOption = { type: 1, name: second ?? first, options: leaf };
+  const top: DiscordInteractionOption = second === undefined ? sub : { type: 2, name: first, options: [sub] };
+  return { id: "1", type: 1, name: "foreman", options: [top] };
+}
+
+export interface Case {
+  text: string;
+  path: readonly string[];
+  options?: Record<string, Value>;
+  command: Command;
+}
+
+export const CASES: readonly Case[] = [
+  { text: "help", path: ["help"], command: { name: "help" } },
+  {
+    text: "help digest",
+    path: ["help"],
+    options: { topic: "digest" },
+    command: { name: "help", topic: "digest" },
+  },
+  { text: "status", path: ["status"], command: { name: "status" } },
+  {
+    text: "status wf_abc123",
+    path: ["status"],
+    options: { workflow: "wf_abc123" },
+    command: { name: "status", workflowId: "wf_abc123" },
+  },
+  {
+    text: 'workflow create "release train" --priority high',
+    path: ["workflow", "create"],
+    options: { name: "release train", priority: "high" },
+    command: { name: "workflow.create", workflowName: "release train", priority: "high" },
+  },
+  {
+    text: "workflow create hotfix",
+    path: ["workflow", "create"],
+    options: { name: "hotfix" },
+    command: { name: "workflow.create", workflowName: "hotfix" },
+  },
+  { text: "workflow list", path: ["workflow", "list"], command: { name: "workflow.list" } },
+  {
+    text: "workflow terminate wf_abc123",
+    path: ["workflow", "terminate"],
+    options: { id: "wf_abc123" },
+    command: { name: "workflow.terminate", workflowId: "wf_abc123" },
+  },
+  {
+    text: "agent spawn review-manager --workflow wf_abc123",
+    path: ["agent", "spawn"],
+    options: { type: "review-manager", workflow: "wf_abc123" },
+    command: { name: "agent.spawn", agentType: "review-manager", workflowId: "wf_abc123" },
+  },
+  {
+    text: "agent spawn linear-state",
+    path: ["agent", "spawn"],
+    options: { type: "linear-state" },
+    command: { name: "agent.spawn", agentType: "linear-state" },
+  },
+  { text: "agent list", path: ["agent", "list"], command: { name: "agent.list" } },
+  ...(["pause", "resume", "terminate"] as const).map((action) => ({
+    text: `agent ${action} agt_abc123`,
+    path: ["agent", action],
+    options: { id: "agt_abc123" },
+    command: { name: `agent.${action}`, agentId: "agt_abc123" } as Command,
+  })),
+  {
+    text: `team add ${MENTION} github:alice --tz Europe/Berlin --lead`,
+    path: ["team", "add"],
+    options: { user: DISCORD_ID, github: "alice", tz: "Europe/Berlin", lead: true },
+    command: { name: "team.add", user, github: "alice", tz: "Europe/Berlin", lead: true },
+  },
+  {
+    text: `team add ${MENTION} github:bob-smith`,
+    path: ["team", "add"],
+    options: { user: DISCORD_ID, github: "bob-smith", lead: false },
+    command: { name: "team.add", user, github: "bob-smith", lead: false },
+  },
+  {
+    text: `team remove ${MENTION}`,
+    path: ["team", "remove"],
+    options: { user: DISCORD_ID },
+    command: { name: "team.remove", user },
+  },
+  { text: "team list", path: ["team", "list"], command: { name: "team.list" } },
+  {
+    text: `ooo ${MENTION} until 2026-12-24`,
+    path: ["ooo"],
+    options: { user: DISCORD_ID, until: "2026-12-24" },
+    command: { name: "ooo", user, until: "2026-12-24" },
+  },
+  { text: `ooo ${MENTION}`, path: ["ooo"], options: { user: DISCORD_ID }, command: { name: "ooo", user } },
+  { text: `back ${MENTION}`, path: ["back"], options: { user: DISCORD_ID }, command: { name: "back", user } },
+  {
+    text: "link github acme/api",
+    path: ["link", "github"],
+    options: { repo: "acme/api" },
+    command: { name: "link.github", repo: "acme/api" },
+  },
+  {
+    text: "link linear eng",
+    path: ["link", "linear"],
+    options: { team: "eng" },
+    command: { name: "link.linear", teamKey: "ENG" },
+  },
+  {
+    text: "unlink github acme/api",
+    path: ["unlink", "github"],
+    options: { repo: "acme/api" },
+    command: { name: "unlink.github", repo: "acme/api" },
+  },
+  {
+    text: "unlink linear ENG",
+    path: ["unlink", "linear"],
+    options: { team: "ENG" },
+    command: { name: "unlink.linear", teamKey: "ENG" },
+  },
+  { text: "links", path: ["links"], command: { name: "links" } },
+  { text: "review list", path: ["review", "list"], command: { name: "review.list" } },
+  { text: "review mine", path: ["review", "mine"], command: { name: "review.mine" } },
+  {
+    text: "review assign acme/api#42",
+    path: ["review", "assign"],
+    options: { pr: "acme/api#42" },
+    command: { name: "review.assign", pr: { repo: "acme/api", number: 42 } },
+  },
+  {
+    text: 'sla set 24 --repo acme/api --label "needs review"',
+    path: ["sla", "set"],
+    options: { hours: 24, repo: "acme/api", label: "needs review" },
+    command: { name: "sla.set", hours: 24, repo: "acme/api", label: "needs review" },
+  },
+  {
+    text: "sla set 0.5",
+    path: ["sla", "set"],
+    options: { hours: 0.5 },
+    command: { name: "sla.set", hours: 0.5 },
+  },
+  { text: "sla show", path: ["sla", "show"], command: { name: "sla.show" } },
+  { text: "digest now", path: ["digest", "now"], command: { name: "digest.now" } },
+  {
+    text: "digest schedule 09:30 Europe/Berlin mon,wed,fri",
+    path: ["digest", "schedule"],
+    options: { time: "09:30", tz: "Europe/Berlin", "days-list": "mon,wed,fri" },
+    command: { name: "digest.schedule", time: "09:30", tz: "Europe/Berlin", days: ["mon", "wed", "fri"] },
+  },
+  {
+    text: "digest schedule 16:00 daily",
+    path: ["digest", "schedule"],
+    options: { time: "16:00", days: "daily" },
+    command: {
+      name: "digest.schedule",
+      time: "16:00",
+      days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    },
+  },
+  {
+    text: "digest schedule 08:00 UTC mon-fri",
+    path: ["digest", "schedule"],
+    options: { time: "08:00", tz: "UTC", days: "mon-fri" },
+    command: { name: "digest.schedule", time: "08:00", tz: "UTC", days: ["mon", "tue", "wed", "thu", "fri"] },
+  },
+  {
+    text: "digest schedule 8:00",
+    path: ["digest", "schedule"],
+    options: { time: "8:00" },
+    command: { name: "digest.schedule", time: "08:00", days: ["mon", "tue", "wed", "thu", "fri"] },
+  },
+  { text: "digest off", path: ["digest", "off"], command: { name: "digest.off" } },
+];

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { COMMANDS, TOP_WORDS } from "../../src/commands/grammar";
+import { helpText, usageFor } from "../../src/commands/help";
+import { parseCommand } from "../../src/commands/parse";
+import { commandSchema } from "../../src/commands/types";
+
+describe("usage lines (the grammar as users see it)", () => {
+  it("matches the documented grammar", () => {
+    expect(COMMANDS.map((c) => c.usage)).toEqual([
+      "/foreman help [topic]",
+      "/foreman status [workflow-id]",
+      "/foreman workflow create <name> [--priority low|medium|high|critical]",
+      "/foreman workflow list",
+      "/foreman workflow terminate <id>",
+      "/foreman agent spawn <type> [--workflow <id>]",
+      "/foreman agent list",
+      "/foreman agent pause <id>",
+      "/foreman agent resume <id>",
+      "/foreman agent terminate <id>",
+      "/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]",
+      "/foreman team remove <@user>",
+      "/foreman team list",
+      "/foreman ooo <@user> [until YYYY-MM-DD]",
+      "/foreman back <@user>",
+      "/foreman link github <owner/repo>",
+      "/foreman link linear <TEAM-KEY>",
+      "/foreman unlink github <owner/repo>",
+      "/foreman unlink linear <TEAM-KEY>",
+      "/foreman links",
+      "/foreman review list",
+      "/foreman review mine",
+      "/foreman review assign <owner/repo#number>",
+      "/foreman sla set <hours> [--repo <owner/repo>] [--label <name>]",
+      "/foreman sla show",
+      "/foreman digest now",
+      "/foreman digest schedule <HH:MM> [IANA zone] [mon-fri|daily|mon,wed,fri]",
+      "/foreman digest off",
+    ]);
+    expect(usageFor("team.add")).toBe("/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]");
+  });
+});
+
+describe("the spec", () => {
+  it("has one entry per member of the Command union, with the same fields", () => {
+    const members = commandSchema.options.map((o) => o.shape.name.value);
+    expect(COMMANDS.map((c) => c.name)).toEqual(members);
+    for (const member of commandSchema.options) {
+      const spec = COMMANDS.find((c) => c.name === member.shape.name.value);
+      const fields = Object.keys(member.shape).filter((k) => k !== "name");
+      expect(spec?.args.map((a) => a.key).sort(), member.shape.name.value).toEqual(fields.sort());
+    }
+  });
+
+  it("descriptions fit Discord (<= 100 chars); examples parse to their command", () => {
+    for (const spec of COMMANDS) {
+      expect(spec.description.length, spec.name).toBeLessThanOrEqual(100);
+      expect(spec.examples.length, spec.name).toBeGreaterThan(0);
+      for (const example of spec.examples) {
+        const text = example.replace(/@(\w+)/g, "<@U024BE7LH|$1>");
+        const result = parseCommand(text);
+        expect(result, example).toMatchObject({ ok: true, command: { name: spec.name } });
+      }
+    }
+  });
+
+  it("marks the commands that change settings or state", () => {
+    const readOnly = COMMANDS.filter((c) => !c.mutates).map((c) => c.name);
+    expect(readOnly).toEqual([
+      "help",
+      "status",
+      "workflow.list",
+      "agent.list",
+      "team.list",
+      "links",
+      "review.list",
+      "review.mine",
+      "sla.show",
+      "digest.now",
+    ]);
+  });
+});
+
+describe("helpText", () => {
+  it("overview: every command once, grouped in sections, with admin marks", () => {
+    const help = helpText();
+    expect(help.title).toBe("Foreman commands");
+    const lines = help.sections.flatMap((s) => s.lines);
+    expect(lines.map((l) => l.usage).sort()).toEqual(COMMANDS.map((c) => c.usage).sort());
+    expect(help.sections.map((s) => s.title)).toEqual([
+      "General",
+      "Workflows",
+      "Agents",
+      "Team",
+      "Availability",
+      "Links",
+      "Reviews",
+      "Review SLA",
+      "Digest",
+    ]);
+    for (const line of lines) {
+      const spec = COMMANDS.find((c) => c.usage === line.usage);
+      expect(line).toStrictEqual({
+        usage: spec?.usage,
+        description: spec?.description,
+        adminOnly: spec?.mutates,
+      });
+    }
+    expect(help.sections.every((s) => s.examples.length === 0)).toBe(true);
+    expect(help.footer).toContain(TOP_WORDS.join(", "));
+  });
+
+  it("a topic shows its section with examples", () => {
+    const team = helpText("team");
+    expect(team.title).toBe("Foreman: Team");
+    expect(team.sections).toHaveLength(1);
+    expect(team.sections[0]?.lines.map((l) => l.usage)).toEqual([
+      "/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]",
+      "/foreman team remove <@user>",
+      "/foreman team list",
+    ]);
+    expect(team.sections[0]?.examples).toContain(
+      "/foreman team add @alice github:alice --tz Europe/Berlin --lead",
+    );
+    expect(helpText("LINK").sections[0]?.lines).toHaveLength(5);
+    expect(helpText("back").title).toBe("Foreman: Availability");
+  });
+
+  it("a two-word topic shows one command", () => {
+    const help = helpText("digest schedule");
+    expect(help.title).toBe("Foreman: digest schedule");
+    expect(help.intro).toMatch(/Admin-only/);
+    expect(help.sections[0]?.lines).toHaveLength(1);
+    expect(help.sections[0]?.examples.length).toBeGreaterThan(0);
+  });
+
+  it("an unknown topic falls back to the overview and says so", () => {
+    const help = helpText("nope");
+    expect(help.intro).toMatch(/No help topic "nope"/);
+    expect(help.sections.length).toBe(helpText().sections.length);
+  });
+});
