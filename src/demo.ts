@@ -1,12 +1,11 @@
 /**
- * Demo mode (`DEMO_MODE = "true"`, the local default): a `demo` tenant with a seeded workflow,
+ * Demo mode (`DEMO_MODE = "true"`, the local default): the default tenant gets a seeded workflow,
  * so `npm run dev` shows something with no accounts or secrets. Deliveries to platforms with no
  * token land in the local outbox (see src/delivery).
  */
 import type { Env } from "./env";
 import { coordinator, directory } from "./rpc";
-
-export const DEMO_TENANT = "demo";
+import { defaultTenant } from "./tenancy";
 
 let seeded = false;
 
@@ -19,8 +18,9 @@ export async function ensureDemoSeed(env: Env): Promise<void> {
   if (seeded || !demoMode(env)) return;
   seeded = true;
   try {
-    await directory(env).ensureTenant(DEMO_TENANT);
-    const outcome = await coordinator(env, DEMO_TENANT).seedDemo(DEMO_TENANT);
+    const tenant = defaultTenant(env);
+    await directory(env).ensureTenant(tenant);
+    const outcome = await coordinator(env, tenant).seedDemo(tenant);
     if (!outcome.ok) throw new Error(outcome.error.message);
   } catch (err) {
     seeded = false;

@@ -30,6 +30,10 @@ export interface Env {
   DEMO_MODE?: string;
   LOG_LEVEL?: string;
   CORS_ORIGINS?: string;
+  /** Tenant for the bootstrap key when it names none, and for unbound chat workspaces. */
+  FOREMAN_DEFAULT_TENANT?: string;
+  /** Chat user ids (Slack and Discord, comma-separated) with admin rights in chat. */
+  FOREMAN_CHAT_ADMINS?: string;
   SLACK_API_URL?: string;
   DISCORD_API_URL?: string;
   GITHUB_API_URL?: string;

@@ -91,6 +91,6 @@ describe("tenants", () => {
     const listA = await jsonOf<{ workflows: Workflow[] }>(await viaWorker(`/api/workflows?tenant=${A}`));
     expect(listA.workflows.map((w) => w.workflowId)).not.toContain(inB.workflowId);
     const demo = await jsonOf<{ workflows: Workflow[] }>(await viaWorker("/api/workflows"));
-    expect(demo.workflows.every((w) => w.tenant === "demo")).toBe(true);
+    expect(demo.workflows.every((w) => w.tenant === "default")).toBe(true);
   });
 });

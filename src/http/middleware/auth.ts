@@ -5,7 +5,7 @@
  * are still audited under a tenant.
  *
  * Tenant: a tenant key always acts on its own tenant. The bootstrap key names one with
- * `X-Foreman-Tenant` or `?tenant=` (default `demo`); on routes addressing an existing id it acts
+ * `X-Foreman-Tenant` or `?tenant=` (default: FOREMAN_DEFAULT_TENANT, `default`); on routes addressing an existing id it acts
  * on the tenant that owns the id (Directory `resolveResource`).
  */
 import type { Context, MiddlewareHandler } from "hono";
@@ -14,9 +14,9 @@ import { authenticate } from "../../auth/authenticate";
 import { type Role, roleAtLeast } from "../../auth/roles";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors";
 import { directory } from "../../rpc";
+import { defaultTenant } from "../../tenancy";
 import type { AppEnv } from "../types";
 
-export const DEFAULT_TENANT = "demo";
 export const TENANT_HEADER = "X-Foreman-Tenant";
 
 export interface GuardOptions {
@@ -44,12 +44,12 @@ export async function tenantOwning(c: Context<AppEnv>, id: string): Promise<stri
   const principal = c.get("principal");
   if (principal?.tenant) return principal.tenant;
   const resolved = id ? await directory(c.env).resolveResource(id) : null;
-  return resolved?.tenant ?? c.get("explicitTenant") ?? DEFAULT_TENANT;
+  return resolved?.tenant ?? c.get("explicitTenant") ?? defaultTenant(c.env);
 }
 
 /** The tenant set by `guard`; handlers call this (a guard always runs first). */
 export function currentTenant(c: Context<AppEnv>): string {
-  return c.get("tenant") ?? DEFAULT_TENANT;
+  return c.get("tenant") ?? defaultTenant(c.env);
 }
 
 export function guard(role: Role, options: GuardOptions = {}): MiddlewareHandler<AppEnv> {
