@@ -14,16 +14,20 @@ export interface ClientDeps {
 interface PlatformConfig {
   /** The credential; absent = demo mode for this platform (deliveries go to the local outbox). */
   token(env: Env): string | undefined;
+  /** Actions authorised by something other than the token (an interaction token or response URL). */
+  tokenless?(action: string): boolean;
   create(env: Env, token: string, deps: ClientDeps): PlatformClient;
 }
 
 const PLATFORMS: Readonly<Record<Platform, PlatformConfig>> = {
   slack: {
     token: (env) => env.SLACK_BOT_TOKEN,
+    tokenless: (action) => action === "response_url",
     create: (env, token, deps) => createSlackClient({ token, baseUrl: env.SLACK_API_URL, ...deps }),
   },
   discord: {
     token: (env) => env.DISCORD_BOT_TOKEN,
+    tokenless: (action) => action.startsWith("webhooks."),
     create: (env, token, deps) =>
       createDiscordClient({
         token,
@@ -42,9 +46,20 @@ const PLATFORMS: Readonly<Record<Platform, PlatformConfig>> = {
   },
 };
 
-/** The platform's client, or null when its token is not configured (demo mode). */
-export function clientFor(env: Env, platform: Platform, deps: ClientDeps): PlatformClient | null {
+/**
+ * The platform's client, or null for demo mode: its token is not configured. Actions that need no
+ * token (Slack response URLs, Discord interaction webhooks) are still sent outside demo mode, so an
+ * install with only a signing secret / public key can answer slow commands.
+ */
+export function clientFor(
+  env: Env,
+  platform: Platform,
+  deps: ClientDeps,
+  action = "",
+): PlatformClient | null {
   const config = PLATFORMS[platform];
   const token = config.token(env)?.trim();
-  return token ? config.create(env, token, deps) : null;
+  if (token) return config.create(env, token, deps);
+  if (env.DEMO_MODE !== "true" && config.tokenless?.(action)) return config.create(env, "", deps);
+  return null;
 }

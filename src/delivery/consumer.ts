@@ -94,7 +94,7 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
   const d: DeliveryMessage = parsed.data;
   const fields = { deliveryId: d.id, tenant: d.tenant, platform: d.platform, action: d.action, key: d.key };
   const outbox = outboxOf(env, d.tenant);
-  const client = clientFor(env, d.platform, { fetch: deps.fetch, now: deps.now });
+  const client = clientFor(env, d.platform, { fetch: deps.fetch, now: deps.now }, d.action);
 
   if (client === null) {
     const { recorded } = await outbox.recordLocal(d);

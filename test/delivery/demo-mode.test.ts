@@ -10,7 +10,7 @@ describe("demo mode (platform token not configured)", () => {
   it("writes to the tenant's outbox instead of sending; listOutbox is newest first", async () => {
     const api = fakeApi("demo-outbox");
     const tenant = "t-demo-outbox";
-    const testEnv = api.env(env, { tokens: false });
+    const testEnv = { ...api.env(env, { tokens: false }), DEMO_MODE: "true" };
     const first = delivery({
       tenant,
       platform: "slack",
@@ -132,5 +132,31 @@ describe("enqueueDelivery", () => {
       body: { channel: "C1", text: "hi" },
     });
     expect(msg.id).toMatch(/^dlv_/);
+  });
+
+  it("outside demo mode still sends token-less actions (interaction webhooks, response URLs)", async () => {
+    const api = fakeApi("demo-tokenless");
+    const tenant = "t-demo-tokenless";
+    const testEnv = api.env(env, { tokens: false });
+    expect(testEnv.DEMO_MODE).not.toBe("true");
+    const followup = delivery({
+      tenant,
+      platform: "discord",
+      action: "webhooks.editOriginal",
+      body: { application_id: "app1", token: "itok", content: "late answer" },
+    });
+    const post = delivery({
+      tenant,
+      platform: "slack",
+      action: "chat.postMessage",
+      body: { channel: "C1", text: "x" },
+    });
+    await runQueue(testEnv, [{ body: followup }, { body: post }]);
+    const sent = await api.requests();
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "PATCH /discord/api/v10/webhooks/app1/itok/messages/@original",
+    ]);
+    expect(sent[0]?.headers.authorization).toBeUndefined();
+    expect((await listOutbox(testEnv, tenant, { limit: 10 })).map((e) => e.id)).toEqual([post.id]);
   });
 });
