@@ -1,0 +1,230 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  type AssignmentInput,
+  type AssignmentPr,
+  assignReviewers,
+  formatAgo,
+  nextCandidate,
+  type ReviewCandidate,
+} from "../../src/domain/assignment";
+import { DAY_MS, HOUR_MS } from "../../src/domain/time";
+
+// Monday 2026-11-02 15:00Z: 10:00 in New York, 16:00 in Berlin, 20:30 in Kolkata.
+const NOW = Date.parse("2026-11-02T15:00:00Z");
+const PR: AssignmentPr = {
+  repo: "acme/api",
+  number: 42,
+  author: "Alice",
+  coAuthors: [],
+  labels: [],
+  requestedReviewers: [],
+};
+
+const person = (login: string, extra: Partial<ReviewCandidate> = {}): ReviewCandidate => ({
+  login,
+  tz: "America/New_York",
+  ooo: false,
+  openReviews: 0,
+  assignedLast30d: 0,
+  lastAssignedAtMs: null,
+  ...extra,
+});
+
+const run = (candidates: ReviewCandidate[], extra: Partial<AssignmentInput> = {}) =>
+  assignReviewers({ pr: PR, candidates, algorithm: "round-robin", nowMs: NOW, ...extra });
+const logins = (r: { login: string }[]) => r.map((x) => x.login);
+
+describe("round-robin", () => {
+  it("rotates through the team when lastAssignedAt is fed back", () => {
+    let team = ["dave", "bob", "carol", "erin"].map((l) => person(l));
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const now = NOW + i * HOUR_MS;
+      const { reviewers } = run(team, { nowMs: now });
+      const picked = reviewers[0]?.login ?? "";
+      order.push(picked);
+      team = team.map((c) => (c.login === picked ? { ...c, lastAssignedAtMs: now } : c));
+    }
+    expect(order).toEqual(["bob", "carol", "dave", "erin", "bob", "carol"]);
+  });
+
+  it("explains the pick", () => {
+    const result = run([
+      person("bob", { lastAssignedAtMs: NOW - 3 * DAY_MS }),
+      person("carol", { lastAssignedAtMs: NOW }),
+    ]);
+    expect(result.reviewers).toEqual([
+      { login: "bob", reason: "next in rotation (last assigned 3 days ago)" },
+    ]);
+    expect(run([person("zed")]).reviewers[0]?.reason).toBe("next in rotation (never assigned)");
+  });
+});
+
+describe("load-balance", () => {
+  const team = [
+    person("bob", { openReviews: 2, assignedLast30d: 1 }),
+    person("carol", { openReviews: 1, assignedLast30d: 9 }),
+    person("dave", { openReviews: 1, assignedLast30d: 3 }),
+    person("erin", { openReviews: 1, assignedLast30d: 3 }),
+  ];
+
+  it("takes the fewest open reviews, then fewest in 30 days, then login", () => {
+    const result = run(team, { algorithm: "load-balance", count: 3 });
+    expect(logins(result.reviewers)).toEqual(["dave", "erin", "carol"]);
+    expect(result.reviewers[0]?.reason).toBe("fewest open reviews: 1 of 5 (3 in the last 30 days)");
+  });
+
+  it("reports the person's own capacity", () => {
+    const result = run([person("bob", { openReviews: 1, capacity: 3 })], { algorithm: "load-balance" });
+    expect(result.reviewers[0]?.reason).toBe("fewest open reviews: 1 of 3 (0 in the last 30 days)");
+  });
+});
+
+describe("exclusions", () => {
+  it("never picks the author or co-authors (case-insensitive), the ooo or the full", () => {
+    const result = run(
+      [
+        person("alice"),
+        person("Bob"),
+        person("carol", { ooo: true }),
+        person("dave", { openReviews: 5 }),
+        person("erin", { openReviews: 2, capacity: 2 }),
+        person("frank", { openReviews: 4, lastAssignedAtMs: NOW }),
+      ],
+      { pr: { ...PR, coAuthors: ["BOB"] } },
+    );
+    expect(result.reviewers).toEqual([
+      { login: "frank", reason: "next in rotation (last assigned just now)" },
+    ]);
+    expect(result.skipped).toEqual([
+      { login: "alice", why: "author" },
+      { login: "Bob", why: "co-author" },
+      { login: "carol", why: "ooo" },
+      { login: "dave", why: "at-capacity" },
+      { login: "erin", why: "at-capacity" },
+    ]);
+    expect(result.shortfall).toBe(0);
+  });
+
+  it("reports a shortfall when nobody fits", () => {
+    const result = run([person("alice"), person("bob", { ooo: true })], { count: 2 });
+    expect(result.reviewers).toEqual([]);
+    expect(result.shortfall).toBe(2);
+  });
+});
+
+describe("already requested reviewers", () => {
+  const team = [person("bob"), person("carol"), person("dave")];
+
+  it("count toward the number wanted", () => {
+    const one = run(team, { pr: { ...PR, requestedReviewers: ["BOB"] } });
+    expect(one.reviewers).toEqual([]);
+    expect(one.shortfall).toBe(0);
+    expect(one.skipped).toEqual([{ login: "bob", why: "already-requested" }]);
+    const two = run(team, { count: 2, pr: { ...PR, requestedReviewers: ["bob", "outsider"] } });
+    expect(two.reviewers).toEqual([]);
+    const three = run(team, { count: 3, pr: { ...PR, requestedReviewers: ["bob"] } });
+    expect(logins(three.reviewers)).toEqual(["carol", "dave"]);
+  });
+
+  it("do not include the author", () => {
+    expect(logins(run(team, { pr: { ...PR, requestedReviewers: ["alice"] } }).reviewers)).toEqual(["bob"]);
+  });
+});
+
+describe("urgent PRs prefer people in working hours", () => {
+  const team = [
+    person("anand", { tz: "Asia/Kolkata" }), // 20:30, never assigned: first in rotation
+    person("berta", { tz: "Europe/Berlin", lastAssignedAtMs: NOW - DAY_MS }), // 16:00
+    person("nina", {
+      schedule: { tz: "America/New_York", start: "08:00", end: "12:00" },
+      lastAssignedAtMs: NOW,
+    }),
+  ];
+
+  it("picks someone in hours over the rotation's first choice", () => {
+    const result = run(team, { pr: { ...PR, labels: ["HotFix"] } });
+    expect(result.reviewers).toEqual([
+      { login: "berta", reason: "next in rotation (last assigned 1 day ago); in working hours (urgent)" },
+    ]);
+    expect(result.skipped).toEqual([{ login: "anand", why: "outside-hours" }]);
+    expect(logins(result.alternates)).toEqual(["nina", "anand"]);
+  });
+
+  it("fills with people outside hours when too few are in hours", () => {
+    const result = run(team.slice(0, 2), { count: 2, pr: { ...PR, labels: ["p0"] } });
+    expect(logins(result.reviewers)).toEqual(["berta", "anand"]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it("keeps the plain order when nobody is in hours, or the PR is not urgent", () => {
+    const night = NOW + 12 * HOUR_MS;
+    expect(logins(run(team, { nowMs: night, pr: { ...PR, labels: ["urgent"] } }).reviewers)).toEqual([
+      "anand",
+    ]);
+    expect(logins(run(team).reviewers)).toEqual(["anand"]);
+    expect(logins(run(team, { pr: { ...PR, labels: ["sev1"] }, urgentLabels: ["SEV1"] }).reviewers)).toEqual([
+      "berta",
+    ]);
+  });
+
+  it("treats a candidate without a zone or with an invalid one as outside hours", () => {
+    const result = run(
+      [person("xena", { tz: "Nowhere/City" }), { ...person("yuri"), tz: undefined }, person("zoe")],
+      {
+        pr: { ...PR, labels: ["urgent"] },
+      },
+    );
+    expect(logins(result.reviewers)).toEqual(["zoe"]);
+  });
+});
+
+describe("nextCandidate (Reassign)", () => {
+  const team = ["bob", "carol", "dave"].map((l) => person(l));
+
+  it("offers runners-up in rank order, skipping excluded logins", () => {
+    const first = run(team);
+    expect(logins(first.reviewers)).toEqual(["bob"]);
+    expect(nextCandidate(first, ["bob"])?.login).toBe("carol");
+    expect(nextCandidate(first, ["CAROL"])?.login).toBe("dave");
+    expect(nextCandidate(first, ["carol", "dave"])).toBeNull();
+  });
+});
+
+describe("determinism", () => {
+  it("gives the same result for any input order", () => {
+    const team = Array.from({ length: 12 }, (_, i) =>
+      person(`user${i % 7}${i}`, {
+        tz: ["Asia/Kolkata", "Europe/Berlin", "America/New_York"][i % 3],
+        openReviews: i % 3,
+        assignedLast30d: i % 2,
+        lastAssignedAtMs: i % 4 === 0 ? null : NOW - (i % 3) * HOUR_MS,
+        ooo: i === 5,
+      }),
+    );
+    for (const algorithm of ["round-robin", "load-balance"] as const) {
+      const input = { algorithm, count: 3, pr: { ...PR, labels: ["urgent"] } };
+      const expected = run(team, input);
+      fc.assert(
+        fc.property(fc.shuffledSubarray(team, { minLength: team.length }), (shuffled) => {
+          expect(run(shuffled, input)).toEqual(expected);
+        }),
+        { numRuns: 50 },
+      );
+    }
+  });
+});
+
+describe("formatAgo", () => {
+  it.each([
+    [30_000, "just now"],
+    [60_000, "1 minute ago"],
+    [5 * 60_000, "5 minutes ago"],
+    [HOUR_MS, "1 hour ago"],
+    [23 * HOUR_MS, "23 hours ago"],
+    [3 * DAY_MS + 5 * HOUR_MS, "3 days ago"],
+  ])("%d ms -> %s", (ms, text) => {
+    expect(formatAgo(ms)).toBe(text);
+  });
+});
