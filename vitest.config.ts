@@ -13,6 +13,7 @@ export default defineConfig({
             ENVIRONMENT: "test",
             DEMO_MODE: "false",
             ADMIN_API_KEY: "test-admin-key",
+            SLACK_SIGNING_SECRET: "test-signing-secret",
             SLACK_API_URL: `${fake}/slack/api`,
             DISCORD_API_URL: `${fake}/discord/api/v10`,
             GITHUB_API_URL: `${fake}/github`,
@@ -22,6 +23,15 @@ export default defineConfig({
       };
     }),
   ],
+  resolve: {
+    // Bolt loads these for its Node receivers; Foreman needs none (see src/integrations/slack/stubs).
+    alias: {
+      "@slack/socket-mode": new URL("./src/integrations/slack/stubs/socket-mode.cjs", import.meta.url)
+        .pathname,
+      express: new URL("./src/integrations/slack/stubs/express.cjs", import.meta.url).pathname,
+      "raw-body": new URL("./src/integrations/slack/stubs/raw-body.cjs", import.meta.url).pathname,
+    },
+  },
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     globalSetup: ["./test/global-setup.ts"],

@@ -8,6 +8,7 @@ import type {
 } from "./agents/types/index";
 import type { Outbox } from "./delivery/outbox";
 import type { DeliveryMessage } from "./delivery/types";
+import type { TenantSettings } from "./settings/tenant-settings";
 import type { Directory } from "./storage/directory";
 
 /** Bindings, vars and secrets of the Worker (see wrangler.toml and .dev.vars.example). */
@@ -21,6 +22,7 @@ export interface Env {
   CONTEXT_OPTIMIZER: DurableObjectNamespace<ContextOptimizerAgent>;
   PATTERN_BRIDGE: DurableObjectNamespace<PatternBridgeAgent>;
   LINEAR_STATE: DurableObjectNamespace<LinearStateAgent>;
+  TENANT_SETTINGS: DurableObjectNamespace<TenantSettings>;
   // Storage and queues
   CONFIG_KV: KVNamespace;
   LOGS: R2Bucket;
@@ -42,6 +44,9 @@ export interface Env {
   ADMIN_API_KEY?: string;
   SLACK_BOT_TOKEN?: string;
   SLACK_SIGNING_SECRET?: string;
+  /** Bot id and bot user id of the Slack app (from auth.test); optional, saves Bolt a lookup. */
+  SLACK_BOT_ID?: string;
+  SLACK_BOT_USER_ID?: string;
   DISCORD_BOT_TOKEN?: string;
   DISCORD_PUBLIC_KEY?: string;
   DISCORD_APPLICATION_ID?: string;
@@ -58,7 +63,7 @@ declare global {
     interface Env extends ForemanEnv {}
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "Directory" | "Coordinator" | "Outbox";
+      durableNamespaces: "Directory" | "Coordinator" | "Outbox" | "TenantSettings";
     }
   }
 }

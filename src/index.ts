@@ -17,6 +17,7 @@ export {
   ReviewManagerAgent,
 } from "./agents/types/index";
 export { Outbox } from "./delivery/outbox";
+export { TenantSettings } from "./settings/tenant-settings";
 export { Directory } from "./storage/directory";
 
 const app = createApp();

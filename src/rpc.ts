@@ -9,6 +9,7 @@
 import type { Coordinator } from "./agents/coordinator";
 import type { Outbox } from "./delivery/outbox";
 import type { Env } from "./env";
+import type { TenantSettings } from "./settings/tenant-settings";
 import type { Directory } from "./storage/directory";
 
 type AnyMethod = (...args: never[]) => unknown;
@@ -36,4 +37,9 @@ export function directory(env: Env): Remote<Directory> {
 /** The tenant's Outbox (delivery ledger, local outbox, dead letters). */
 export function outbox(env: Env, tenant: string): Remote<Outbox> {
   return remote<Outbox>(env.OUTBOX.getByName(tenant));
+}
+
+/** The tenant's chat settings: team, out-of-office, channel links, review SLAs, digest schedules. */
+export function settings(env: Env, tenant: string): Remote<TenantSettings> {
+  return remote<TenantSettings>(env.TENANT_SETTINGS.getByName(tenant));
 }

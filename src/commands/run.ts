@@ -1,9 +1,22 @@
 /**
  * Runs a parsed command or a button action for a chat user and returns a platform-neutral Reply.
- * Handlers live in ./handlers, one small file per area; this file only dispatches.
+ * Handlers live in ./handlers, one small file per area; this file dispatches, checks rights
+ * (./permissions.ts) and turns failures into replies: adapters always get a Reply, never a throw.
  */
+import { actionCommand, decodeAction, viewCommand } from "./actions";
 import type { CommandContext } from "./context";
+import { agentList, agentPause, agentResume, agentSpawn, agentTerminate } from "./handlers/agents";
+import { back, ooo } from "./handlers/availability";
+import { digestNow, digestOff, digestSchedule } from "./handlers/digest";
 import { help } from "./handlers/help";
+import { linkGithub, linkLinear, links, unlinkGithub, unlinkLinear } from "./handlers/links";
+import { reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
+import { errorReply } from "./handlers/shared";
+import { slaSet, slaShow } from "./handlers/sla";
+import { status } from "./handlers/status";
+import { teamAdd, teamList, teamRemove } from "./handlers/team";
+import { workflowCreate, workflowList, workflowTerminate } from "./handlers/workflows";
+import { authorize, FIRST_RUN_NOTE } from "./permissions";
 import { type Reply, reply } from "./reply";
 import type { Command, CommandName, CommandOf, ParseResult } from "./types";
 
@@ -12,14 +25,57 @@ export type HandlerTable = { [N in CommandName]?: Handler<N> };
 
 const HANDLERS: HandlerTable = {
   help,
+  status,
+  "workflow.create": workflowCreate,
+  "workflow.list": workflowList,
+  "workflow.terminate": workflowTerminate,
+  "agent.spawn": agentSpawn,
+  "agent.list": agentList,
+  "agent.pause": agentPause,
+  "agent.resume": agentResume,
+  "agent.terminate": agentTerminate,
+  "team.add": teamAdd,
+  "team.remove": teamRemove,
+  "team.list": teamList,
+  ooo,
+  back,
+  "link.github": linkGithub,
+  "link.linear": linkLinear,
+  "unlink.github": unlinkGithub,
+  "unlink.linear": unlinkLinear,
+  links,
+  "review.list": reviewList,
+  "review.mine": reviewMine,
+  "review.assign": reviewAssign,
+  "sla.set": slaSet,
+  "sla.show": slaShow,
+  "digest.now": digestNow,
+  "digest.schedule": digestSchedule,
+  "digest.off": digestOff,
 };
 
-export async function runCommand(command: Command, ctx: CommandContext): Promise<Reply> {
+/** A command's reply, and whether it did what was asked (refusals and failures did not). */
+async function execute(command: Command, ctx: CommandContext): Promise<{ reply: Reply; ok: boolean }> {
   const handler = HANDLERS[command.name] as Handler<typeof command.name> | undefined;
   if (!handler) {
-    return reply(`\`${command.name.replace(".", " ")}\` is not available yet.`, { tone: "warning" });
+    const text = `\`${command.name.replace(".", " ")}\` is not available yet.`;
+    return { reply: reply(text, { tone: "warning" }), ok: false };
   }
-  return handler(command as never, ctx);
+  try {
+    const access = await authorize(command, ctx);
+    if (!access.allowed) return { reply: access.reply, ok: false };
+    const answer = await handler(command as never, ctx);
+    const ok = answer.tone !== "error";
+    if (access.via !== "first-run" || !ok) return { reply: answer, ok };
+    const footer = answer.footer ? `${answer.footer}\n${FIRST_RUN_NOTE}` : FIRST_RUN_NOTE;
+    return { reply: { ...answer, footer }, ok };
+  } catch (err) {
+    return { reply: errorReply(err, ctx), ok: false };
+  }
+}
+
+export async function runCommand(command: Command, ctx: CommandContext): Promise<Reply> {
+  return (await execute(command, ctx)).reply;
 }
 
 /** A parse failure becomes a short, specific answer with the right form; never an error page. */
@@ -32,4 +88,26 @@ export async function runParsed(result: ParseResult, ctx: CommandContext): Promi
     sections: [{ text: result.error, lines }],
     footer: "`/foreman help` lists every command.",
   });
+}
+
+/**
+ * A button click (`fm1:…` id from src/commands/actions.ts): the same rights and handling as the
+ * command it stands for. Success replaces the clicked message with the updated card or list
+ * (`replaceOriginal`); a refusal or failure is a private answer that leaves the message alone.
+ */
+export async function runAction(actionId: string, ctx: CommandContext): Promise<Reply> {
+  const action = decodeAction(actionId);
+  if (!action) {
+    return reply("That button is no longer valid. Run the command again for a fresh message.", {
+      tone: "warning",
+    });
+  }
+  const done = await execute(actionCommand(action), ctx);
+  if (!done.ok) return { ...done.reply, ephemeral: true, replaceOriginal: false };
+  const redraw = viewCommand(action);
+  if (!redraw) return { ...done.reply, replaceOriginal: true };
+  const list = await execute(redraw, ctx);
+  if (!list.ok) return { ...done.reply, replaceOriginal: true };
+  const sections = [{ text: done.reply.text }, ...list.reply.sections];
+  return { ...list.reply, text: done.reply.text, sections, replaceOriginal: true };
 }

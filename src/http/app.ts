@@ -11,8 +11,11 @@ import { corsPolicy } from "./middleware/cors";
 import { BEARER } from "./openapi";
 import { registerAgentRoutes } from "./routes/agents";
 import { registerDeliveryRoutes } from "./routes/deliveries";
+import { registerDiscordRoutes } from "./routes/discord";
 import { registerKeyRoutes } from "./routes/keys";
+import { registerSlackRoutes } from "./routes/slack";
 import { registerSystemRoutes, VERSION } from "./routes/system";
+import { registerTenantRoutes } from "./routes/tenants";
 import { registerWorkflowRoutes } from "./routes/workflows";
 import type { AppEnv } from "./types";
 
@@ -30,6 +33,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAgentRoutes(app);
   registerKeyRoutes(app);
   registerDeliveryRoutes(app);
+  registerTenantRoutes(app);
+  registerSlackRoutes(app);
+  registerDiscordRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER, {
     type: "http",

@@ -1,7 +1,9 @@
 /**
  * The Directory: one global SQLite Durable Object (`env.DIRECTORY.getByName("global")`).
  * Holds API keys (as SHA-256 hashes only), the tenants, and an index from workflow / agent id
- * to the tenant that owns it (so the bootstrap key can address any resource by id).
+ * to the tenant that owns it (so the bootstrap key can address any resource by id), the bindings of
+ * chat workspaces (Slack team, Discord guild) to tenants, and the global index of linked GitHub
+ * repositories / Linear teams to the tenants linking them (for webhooks).
  */
 import { DurableObject } from "cloudflare:workers";
 import { all, first, run } from "../agents/framework/sql";
@@ -10,6 +12,27 @@ import type { Env } from "../env";
 import { randomId } from "../ids";
 
 export type ResourceKind = "workflow" | "agent";
+export type ChatPlatform = "slack" | "discord";
+export type LinkIndexKind = "github" | "linear";
+
+/** A chat workspace (Slack team id, Discord guild id) bound to a tenant. */
+export interface ChatBinding {
+  platform: ChatPlatform;
+  workspaceId: string;
+  tenant: string;
+  createdAt: string;
+}
+
+type BindingRow = { platform: string; workspace_id: string; tenant: string; created_at: string };
+const toBinding = (r: BindingRow): ChatBinding => ({
+  platform: r.platform === "discord" ? "discord" : "slack",
+  workspaceId: r.workspace_id,
+  tenant: r.tenant,
+  createdAt: r.created_at,
+});
+/** Index keys: repos are case-insensitive on GitHub, team keys are upper-case. */
+const linkKey = (kind: LinkIndexKind, target: string) =>
+  kind === "github" ? target.trim().toLowerCase() : target.trim().toUpperCase();
 
 /** An API key as the API shows it: never the hash. */
 export interface ApiKeyInfo {
@@ -74,6 +97,10 @@ export class Directory extends DurableObject<Env> {
     this.sql.exec("CREATE TABLE IF NOT EXISTS tenants (id TEXT PRIMARY KEY, created_at TEXT NOT NULL)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS resources (
       id TEXT PRIMARY KEY, kind TEXT NOT NULL, tenant TEXT NOT NULL, created_at TEXT NOT NULL)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS chat_bindings (platform TEXT NOT NULL, workspace_id TEXT NOT NULL,
+      tenant TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (platform, workspace_id))`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS link_index (kind TEXT NOT NULL, target TEXT NOT NULL,
+      tenant TEXT NOT NULL, PRIMARY KEY (kind, target, tenant))`);
   }
 
   // ------------------------------------------------------------------ api keys
@@ -181,6 +208,82 @@ export class Directory extends DurableObject<Env> {
     );
     if (!row) return null;
     return { kind: row.kind === "agent" ? "agent" : "workflow", tenant: row.tenant };
+  }
+
+  // ------------------------------------------------------------ chat bindings
+
+  /** Binds a chat workspace to a tenant, replacing an earlier binding; answers the binding and the old tenant. */
+  async bindChat(
+    platform: ChatPlatform,
+    workspaceId: string,
+    tenant: string,
+  ): Promise<{ binding: ChatBinding; previousTenant: string | null }> {
+    const now = new Date().toISOString();
+    this.insertTenant(tenant, now);
+    const previous = await this.chatTenant(platform, workspaceId);
+    if (previous !== tenant) {
+      run(
+        this.sql,
+        "INSERT OR REPLACE INTO chat_bindings (platform, workspace_id, tenant, created_at) VALUES (?, ?, ?, ?)",
+        platform,
+        workspaceId,
+        tenant,
+        now,
+      );
+    }
+    const row = first<BindingRow>(
+      this.sql,
+      "SELECT * FROM chat_bindings WHERE platform = ? AND workspace_id = ?",
+      platform,
+      workspaceId,
+    );
+    const binding = row ? toBinding(row) : { platform, workspaceId, tenant, createdAt: now };
+    return { binding, previousTenant: previous === tenant ? null : previous };
+  }
+
+  /** The tenant a workspace is bound to, or null. */
+  async chatTenant(platform: ChatPlatform, workspaceId: string): Promise<string | null> {
+    const row = first<{ tenant: string }>(
+      this.sql,
+      "SELECT tenant FROM chat_bindings WHERE platform = ? AND workspace_id = ?",
+      platform,
+      workspaceId,
+    );
+    return row?.tenant ?? null;
+  }
+
+  /** Bindings of one tenant, or of all when `tenant` is omitted. */
+  async listChatBindings(tenant?: string): Promise<ChatBinding[]> {
+    const order = "ORDER BY platform, workspace_id";
+    const rows = tenant
+      ? all<BindingRow>(this.sql, `SELECT * FROM chat_bindings WHERE tenant = ? ${order}`, tenant)
+      : all<BindingRow>(this.sql, `SELECT * FROM chat_bindings ${order}`);
+    return rows.map(toBinding);
+  }
+
+  // ---------------------------------------------------------------- link index
+
+  /** Records that `tenant` links a GitHub repository or Linear team to some channel (idempotent). */
+  async indexLink(kind: LinkIndexKind, target: string, tenant: string): Promise<void> {
+    run(
+      this.sql,
+      "INSERT OR IGNORE INTO link_index (kind, target, tenant) VALUES (?, ?, ?)",
+      kind,
+      linkKey(kind, target),
+      tenant,
+    );
+  }
+
+  async unindexLink(kind: LinkIndexKind, target: string, tenant: string): Promise<void> {
+    const key = linkKey(kind, target);
+    run(this.sql, "DELETE FROM link_index WHERE kind = ? AND target = ? AND tenant = ?", kind, key, tenant);
+  }
+
+  /** The tenants linking a repository (`owner/repo`, any case) or Linear team key. */
+  async tenantsForLink(kind: LinkIndexKind, target: string): Promise<string[]> {
+    const key = linkKey(kind, target);
+    const sql = "SELECT tenant FROM link_index WHERE kind = ? AND target = ? ORDER BY tenant";
+    return all<{ tenant: string }>(this.sql, sql, kind, key).map((r) => r.tenant);
   }
 
   private insertTenant(id: string, now: string): void {

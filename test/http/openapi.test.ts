@@ -33,6 +33,8 @@ const ROUTES: Array<[string, string]> = [
   ["get", "/api/outbox"],
   ["get", "/api/deliveries/dead"],
   ["post", "/api/deliveries/dead/{id}/replay"],
+  ["post", "/api/tenants/{id}/chat"],
+  ["get", "/api/tenants/{id}/chat"],
 ];
 
 describe("GET /api/openapi.json", () => {

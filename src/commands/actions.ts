@@ -1,0 +1,83 @@
+/**
+ * Button actions: compact ids `fm1:<verb>:<arg>[:<view>]` (at most 100 characters, the Discord
+ * custom_id limit; Slack's action_id allows 255) that the adapters hand back to `runAction`.
+ *
+ * - `fm1` versions the format: ids on old messages keep decoding after a change.
+ * - `verb` is one of ACTION_VERBS; `arg` is validated by the verb's schema and never contains `:`.
+ * - `view` says which message the button sits on, so the answer can redraw it: absent for a single
+ *   card (agent, workflow, status), `list` for the agent or workflow list.
+ *
+ * Adding a verb (e.g. `review.claim` with `acme/api#42`, `review.snooze`, `digest.refresh`): an entry in
+ * ARG_SCHEMAS, and a case in `actionCommand` mapping it to the command it runs.
+ */
+import { z } from "zod";
+import type { Command } from "./types";
+import { agentIdSchema, workflowIdSchema } from "./types";
+
+export const ACTION_PREFIX = "fm1";
+export const MAX_ACTION_LENGTH = 100;
+
+const noColon = (schema: z.ZodType<string>) => schema.refine((s) => !s.includes(":"), "must not contain ':'");
+
+const ARG_SCHEMAS = {
+  "agent.pause": agentIdSchema,
+  "agent.resume": agentIdSchema,
+  "agent.terminate": agentIdSchema,
+  "workflow.terminate": workflowIdSchema,
+  /** The status overview (empty arg) or one workflow's status. */
+  "status.refresh": z.union([z.literal(""), workflowIdSchema]),
+} as const satisfies Record<string, z.ZodType<string>>;
+
+export type ActionVerb = keyof typeof ARG_SCHEMAS;
+export const ACTION_VERBS = Object.keys(ARG_SCHEMAS) as ActionVerb[];
+
+export const ACTION_VIEWS = ["list"] as const;
+export type ActionView = (typeof ACTION_VIEWS)[number];
+
+export interface Action {
+  verb: ActionVerb;
+  arg: string;
+  view?: ActionView;
+}
+
+const isVerb = (v: string): v is ActionVerb => Object.hasOwn(ARG_SCHEMAS, v);
+
+/** The id of a button. Throws on an arg its verb does not accept (a programming error). */
+export function encodeAction(verb: ActionVerb, arg = "", view?: ActionView): string {
+  const parsed = noColon(ARG_SCHEMAS[verb]).safeParse(arg);
+  if (!parsed.success) throw new Error(`Invalid ${verb} action argument ${JSON.stringify(arg)}`);
+  const id = [ACTION_PREFIX, verb, arg, ...(view ? [view] : [])].join(":");
+  if (id.length > MAX_ACTION_LENGTH) throw new Error(`Action id longer than ${MAX_ACTION_LENGTH}: ${id}`);
+  return id;
+}
+
+/** The action behind a button id, or null for anything malformed, unknown or of another format. */
+export function decodeAction(id: unknown): Action | null {
+  if (typeof id !== "string" || id.length > MAX_ACTION_LENGTH) return null;
+  const parts = id.split(":");
+  if (parts.length < 3 || parts.length > 4 || parts[0] !== ACTION_PREFIX) return null;
+  const [, verb = "", arg = "", view] = parts;
+  if (!isVerb(verb) || !ARG_SCHEMAS[verb].safeParse(arg).success) return null;
+  if (view === undefined) return { verb, arg };
+  return (ACTION_VIEWS as readonly string[]).includes(view) ? { verb, arg, view: view as ActionView } : null;
+}
+
+/** The command a button runs: rights and handling are exactly those of the typed command. */
+export function actionCommand(action: Action): Command {
+  switch (action.verb) {
+    case "agent.pause":
+    case "agent.resume":
+    case "agent.terminate":
+      return { name: action.verb, agentId: action.arg };
+    case "workflow.terminate":
+      return { name: "workflow.terminate", workflowId: action.arg };
+    case "status.refresh":
+      return action.arg ? { name: "status", workflowId: action.arg } : { name: "status" };
+  }
+}
+
+/** The command that redraws the message a button sat on, after the action ran. */
+export function viewCommand(action: Action): Command | null {
+  if (action.view !== "list") return null;
+  return action.verb.startsWith("agent.") ? { name: "agent.list" } : { name: "workflow.list" };
+}

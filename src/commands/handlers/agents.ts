@@ -1,0 +1,93 @@
+/** `agent spawn|list|pause|resume|terminate`: the tenant's Coordinator, answered with agent cards. */
+import type { AgentSnapshot, Workflow } from "../../agents/model";
+import type { CommandContext } from "../context";
+import { type Reply, reply } from "../reply";
+import type { CommandOf } from "../types";
+import { agentButtons, agentCard, agentLine, MAX_BUTTONS } from "./cards";
+import { capped, code, plural } from "./format";
+import { callMeta, need, tenantCoordinator } from "./shared";
+import { noWorkflow } from "./workflows";
+
+/** Where `agent spawn` without `--workflow` puts agents: one per tenant, created on first use. */
+export const STANDING_WORKFLOW = "Standing agents";
+const STANDING_TAG = "standing";
+
+const noAgent = (id: string) => `No agent ${id} in this workspace. \`/foreman agent list\` shows them.`;
+
+async function standingWorkflow(ctx: CommandContext): Promise<Workflow> {
+  const coordinator = tenantCoordinator(ctx);
+  const active = need(await coordinator.listWorkflows({ status: "active" }));
+  const existing = active
+    .filter((w) => w.name === STANDING_WORKFLOW && w.context.tags.includes(STANDING_TAG))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+  if (existing) return existing;
+  const input = {
+    name: STANDING_WORKFLOW,
+    description: "Agents spawned from chat without --workflow",
+    priority: "medium" as const,
+    context: { tags: [STANDING_TAG, "chat"] },
+  };
+  return need(await coordinator.createWorkflow(ctx.tenant, input, callMeta(ctx)));
+}
+
+export async function agentSpawn(command: CommandOf<"agent.spawn">, ctx: CommandContext): Promise<Reply> {
+  const workflow = command.workflowId ? null : await standingWorkflow(ctx);
+  const workflowId = command.workflowId ?? workflow?.workflowId ?? "";
+  const agent = need(
+    await tenantCoordinator(ctx).spawnAgent(
+      ctx.tenant,
+      { type: command.agentType, workflowId },
+      callMeta(ctx),
+    ),
+    noWorkflow(workflowId),
+  );
+  const where = workflow ? `the default workflow "${STANDING_WORKFLOW}"` : `workflow ${code(workflowId)}`;
+  const text = `Spawned ${agent.type} ${code(agent.agentId)} in ${where}: **${agent.status}**.`;
+  return reply(text, { ...agentCard(agent, text), tone: "success" });
+}
+
+export async function agentList(_command: CommandOf<"agent.list">, ctx: CommandContext): Promise<Reply> {
+  return agentListReply(need(await tenantCoordinator(ctx).listAgents()));
+}
+
+export function agentListReply(agents: AgentSnapshot[]): Reply {
+  const live = agents.filter((a) => a.status !== "terminated");
+  const ended = agents.length - live.length;
+  if (live.length === 0) {
+    const none = ended ? `No live agents (${plural(ended, "terminated agent")}).` : "No agents yet.";
+    return reply(none, {
+      title: "Agents",
+      sections: [{ text: none, lines: ["Start one: `/foreman agent spawn review-manager`"] }],
+    });
+  }
+  const counts = (["running", "paused", "spawned"] as const)
+    .map((s) => [s, live.filter((a) => a.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(", ");
+  const summary = `${plural(live.length, "agent")}: ${counts}${ended ? ` (and ${ended} terminated)` : ""}`;
+  return reply(summary, {
+    title: "Agents",
+    sections: [{ text: summary, lines: capped(live.map(agentLine), 20) }],
+    buttons: live.flatMap((a) => agentButtons(a, "list")).slice(0, MAX_BUTTONS),
+  });
+}
+
+type AgentVerb = "pause" | "resume" | "terminate";
+const DONE: Record<AgentVerb, string> = { pause: "Paused", resume: "Resumed", terminate: "Terminated" };
+
+async function transition(agentId: string, action: AgentVerb, ctx: CommandContext): Promise<Reply> {
+  const agent = need(
+    await tenantCoordinator(ctx).transitionAgent(agentId, action, callMeta(ctx)),
+    noAgent(agentId),
+  );
+  const text = `${DONE[action]} ${agent.type} ${code(agent.agentId)}: now **${agent.status}**.`;
+  return reply(text, { ...agentCard(agent, text), tone: "success" });
+}
+
+export const agentPause = (c: CommandOf<"agent.pause">, ctx: CommandContext) =>
+  transition(c.agentId, "pause", ctx);
+export const agentResume = (c: CommandOf<"agent.resume">, ctx: CommandContext) =>
+  transition(c.agentId, "resume", ctx);
+export const agentTerminate = (c: CommandOf<"agent.terminate">, ctx: CommandContext) =>
+  transition(c.agentId, "terminate", ctx);

@@ -1,0 +1,48 @@
+/** Formatting shared by the handlers: people, channels, dates, lists — in the neutral reply markup. */
+import type { ChannelRef, ChatUserRef } from "../../settings/model";
+import { describeDays, nextRun } from "../../settings/time";
+import type { ChatPlace } from "../context";
+import { formatMention } from "../mentions";
+import type { Weekday } from "../types";
+
+/** `platform:id`: who did something, as stored in settings and workflow history. */
+export const actorKey = (u: { platform: string; id: string }) => `${u.platform}:${u.id}`;
+
+/**
+ * A person as a mention on their own platform; on the other platform a mention would be a broken
+ * id, so their name (or id) and platform instead.
+ */
+export function who(user: ChatUserRef, place: ChatPlace): string {
+  if (user.platform === place.platform) return formatMention(user);
+  return `${user.name ?? user.id} (${user.platform === "slack" ? "Slack" : "Discord"})`;
+}
+
+export const sameChannelAs = (c: ChannelRef, place: ChatPlace) =>
+  c.platform === place.platform && c.workspaceId === place.workspaceId && c.channelId === place.channelId;
+
+/** A channel reference `<#ID>` where it renders (same platform and workspace), else a plain note. */
+export function channel(c: ChannelRef, place: ChatPlace): string {
+  if (sameChannelAs(c, place)) return "this channel";
+  if (c.platform === place.platform && c.workspaceId === place.workspaceId) return `<#${c.channelId}>`;
+  return `a channel in another ${c.platform === "slack" ? "Slack workspace" : "Discord server"}`;
+}
+
+export const code = (s: string) => `\`${s.replaceAll("`", "'")}\``;
+
+/** `09:30 Europe/Berlin, Mon-Fri`, plus `(next: Tue 2026-11-24)` when given the time now. */
+export function describeSchedule(s: { time: string; tz: string; days: Weekday[] }, now?: Date): string {
+  const next = now ? nextRun(now, s) : null;
+  const upcoming = next
+    ? ` (next: ${next.weekday[0]?.toUpperCase()}${next.weekday.slice(1)} ${next.date})`
+    : "";
+  return `**${s.time}** ${s.tz}, ${describeDays(s.days)}${upcoming}`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** At most `max` lines, with a "…and N more" line for the rest. */
+export function capped(lines: string[], max: number, more = (n: number) => `…and ${n} more`): string[] {
+  return lines.length <= max ? lines : [...lines.slice(0, max), more(lines.length - max)];
+}

@@ -1,0 +1,59 @@
+/** What most handlers need: the tenant's objects, call metadata, and outcome -> friendly error. */
+import type { CallMeta } from "../../agents/model";
+import { AppError, type Outcome } from "../../errors";
+import { coordinator, settings } from "../../rpc";
+import type { ChannelRef } from "../../settings/model";
+import type { CommandContext } from "../context";
+import { type Reply, reply } from "../reply";
+import { actorKey } from "./format";
+
+export const tenantSettings = (ctx: CommandContext) => settings(ctx.env, ctx.tenant);
+export const tenantCoordinator = (ctx: CommandContext) => coordinator(ctx.env, ctx.tenant);
+
+export const callMeta = (ctx: CommandContext): CallMeta => ({
+  correlationId: ctx.correlationId,
+  actor: actorKey(ctx.actor),
+});
+
+export const channelOf = (ctx: CommandContext): ChannelRef => ({
+  platform: ctx.place.platform,
+  workspaceId: ctx.place.workspaceId,
+  channelId: ctx.place.channelId,
+});
+
+/**
+ * The value of an Outcome. A failure is thrown as an AppError (run.ts turns it into a reply); a 404
+ * gets `notFound` as its message, since the objects' own wording ("Workflow … not found") is API talk.
+ */
+export function need<T>(outcome: Outcome<T>, notFound?: string): T {
+  if (outcome.ok) return outcome.value;
+  const { status, code, message, details } = outcome.error;
+  throw new AppError(status, code, status === 404 && notFound ? notFound : message, details);
+}
+
+/** A short, private answer for a problem: what is wrong and, where it helps, what to do. */
+export function problem(text: string, lines: string[] = []): Reply {
+  return reply(text, { tone: "error", sections: lines.length ? [{ text, lines }] : [{ text }] });
+}
+
+/** The reply for an error a handler threw: its message if it is ours, else a reference to look up. */
+export function errorReply(err: unknown, ctx: CommandContext): Reply {
+  if (err instanceof AppError && err.status < 500) return problem(friendly(err.message));
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "chat command failed",
+      correlationId: ctx.correlationId,
+      tenant: ctx.tenant,
+      error: err instanceof Error ? err.message : String(err),
+    }),
+  );
+  return problem("Something went wrong on Foreman's side. Try again in a moment.", [
+    `Reference: \`${ctx.correlationId}\``,
+  ]);
+}
+
+/** Validation messages from the objects, e.g. "Invalid request: tz: not an IANA…", minus the prefix. */
+function friendly(message: string): string {
+  return message.replace(/^Invalid request: /, "Invalid ");
+}

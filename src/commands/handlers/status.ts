@@ -1,0 +1,74 @@
+/** `status [workflow-id]`: one workflow with its agents, or the tenant overview. */
+import { AGENT_STATUSES } from "../../agents/model";
+import { encodeAction } from "../actions";
+import type { CommandContext } from "../context";
+import { type Reply, reply } from "../reply";
+import type { CommandOf } from "../types";
+import { workflowCard, workflowLine } from "./cards";
+import { capped, code, describeSchedule, plural, who } from "./format";
+import { channelOf, need, tenantCoordinator, tenantSettings } from "./shared";
+import { noWorkflow } from "./workflows";
+
+export async function status(command: CommandOf<"status">, ctx: CommandContext): Promise<Reply> {
+  return command.workflowId ? workflowStatus(command.workflowId, ctx) : overview(ctx);
+}
+
+async function workflowStatus(workflowId: string, ctx: CommandContext): Promise<Reply> {
+  const coordinator = tenantCoordinator(ctx);
+  const workflow = need(await coordinator.getWorkflow(workflowId), noWorkflow(workflowId));
+  const agents = need(await coordinator.listAgents({ workflowId }));
+  const text = `Workflow **${workflow.name}** (${code(workflowId)}): ${workflow.status}, ${workflow.priority} priority, ${plural(agents.length, "agent")}.`;
+  return reply(text, { ...workflowCard(workflow, agents, text), footer: `As of ${ctx.now.toISOString()}` });
+}
+
+async function overview(ctx: CommandContext): Promise<Reply> {
+  const coordinator = tenantCoordinator(ctx);
+  const [workflows, agents, summary] = await Promise.all([
+    coordinator.listWorkflows({ status: "active" }).then((o) => need(o)),
+    coordinator.listAgents().then((o) => need(o)),
+    tenantSettings(ctx).summary(channelOf(ctx), ctx.now.toISOString()),
+  ]);
+  const byStatus = AGENT_STATUSES.map((s) => `${agents.filter((a) => a.status === s).length} ${s}`).join(
+    ", ",
+  );
+  const text = `${plural(workflows.length, "active workflow")}, ${plural(agents.length, "agent")}, ${plural(summary.teamSize, "team member")}.`;
+  const team = summary.teamSize
+    ? [
+        `${plural(summary.teamSize, "member")}, ${summary.outToday} out of office today`,
+        summary.leads.length
+          ? `Leads: ${summary.leads.map((l) => who(l, ctx.place)).join(", ")}`
+          : "No lead yet: `/foreman team add @person github:login --lead`",
+      ]
+    : ["No one on the team yet: `/foreman team add @person github:login`"];
+  const links = summary.channelLinks.length
+    ? summary.channelLinks.map((l) => `${l.kind === "github" ? "GitHub" : "Linear"} ${code(l.target)}`)
+    : ["Nothing linked here: `/foreman link github owner/repo` or `/foreman link linear TEAM`"];
+  const others = summary.totalLinks - summary.channelLinks.length;
+  return reply(text, {
+    title: "Foreman status",
+    sections: [
+      {
+        title: "Workflows",
+        lines: workflows.length ? capped(workflows.map(workflowLine), 10) : ["No active workflows."],
+      },
+      { title: "Agents", text: agents.length ? byStatus : "No agents yet." },
+      { title: "Team", lines: team },
+      {
+        title: "This channel",
+        lines: [
+          ...links,
+          ...(others > 0 ? [`${plural(others, "more link")} in other channels (\`/foreman links\`)`] : []),
+          summary.digest
+            ? `Digest: ${describeSchedule(summary.digest, ctx.now)}`
+            : "No digest scheduled: `/foreman digest schedule 09:30`",
+        ],
+      },
+      {
+        title: "Reviews",
+        text: "Review tracking is not available yet in this version: it starts once linked repositories send GitHub webhooks.",
+      },
+    ],
+    buttons: [{ action: encodeAction("status.refresh", ""), label: "Refresh" }],
+    footer: `As of ${ctx.now.toISOString()}`,
+  });
+}

@@ -1,0 +1,78 @@
+/** `workflow create|list|terminate`: the tenant's Coordinator, answered with workflow cards. */
+import type { Workflow } from "../../agents/model";
+import type { CommandContext } from "../context";
+import { type Reply, reply } from "../reply";
+import type { CommandOf } from "../types";
+import { MAX_BUTTONS, workflowButtons, workflowCard, workflowLine } from "./cards";
+import { capped, code, plural, who } from "./format";
+import { callMeta, need, tenantCoordinator } from "./shared";
+
+export const noWorkflow = (id: string) =>
+  `No workflow ${id} in this workspace. \`/foreman workflow list\` shows them.`;
+
+export async function workflowCreate(
+  command: CommandOf<"workflow.create">,
+  ctx: CommandContext,
+): Promise<Reply> {
+  const workflow = need(
+    await tenantCoordinator(ctx).createWorkflow(
+      ctx.tenant,
+      {
+        name: command.workflowName,
+        priority: command.priority ?? "medium",
+        description: `Created in chat by ${callMeta(ctx).actor}`,
+        context: { tags: ["chat"] },
+      },
+      callMeta(ctx),
+    ),
+  );
+  const text = `Workflow **${workflow.name}** created: ${code(workflow.workflowId)}`;
+  const card = workflowCard(workflow, [], text);
+  return reply(text, {
+    ...card,
+    ephemeral: false,
+    tone: "success",
+    footer: `Created by ${who(ctx.actor, ctx.place)}. Add agents: /foreman agent spawn <type> --workflow ${workflow.workflowId}`,
+  });
+}
+
+export async function workflowList(
+  _command: CommandOf<"workflow.list">,
+  ctx: CommandContext,
+): Promise<Reply> {
+  const workflows = need(await tenantCoordinator(ctx).listWorkflows({ status: "active" }));
+  return workflowListReply(workflows);
+}
+
+export function workflowListReply(workflows: Workflow[]): Reply {
+  if (workflows.length === 0) {
+    const none = "No active workflows.";
+    return reply(none, {
+      title: "Workflows",
+      sections: [
+        { text: none, lines: ['Create one: `/foreman workflow create "release train" --priority high`'] },
+      ],
+    });
+  }
+  const summary = `${plural(workflows.length, "active workflow")}`;
+  return reply(summary, {
+    title: "Workflows",
+    sections: [{ text: summary, lines: capped(workflows.map(workflowLine), 20) }],
+    buttons: workflows.flatMap((w) => workflowButtons(w, w.agents.length, "list")).slice(0, MAX_BUTTONS),
+    footer: "One workflow in detail: `/foreman status <workflow-id>`",
+  });
+}
+
+export async function workflowTerminate(
+  command: CommandOf<"workflow.terminate">,
+  ctx: CommandContext,
+): Promise<Reply> {
+  const coordinator = tenantCoordinator(ctx);
+  const workflow = need(
+    await coordinator.terminateWorkflow(command.workflowId, callMeta(ctx)),
+    noWorkflow(command.workflowId),
+  );
+  const agents = need(await coordinator.listAgents({ workflowId: workflow.workflowId }));
+  const text = `Workflow **${workflow.name}** (${code(workflow.workflowId)}) terminated by ${who(ctx.actor, ctx.place)}, with ${plural(agents.length, "agent")}.`;
+  return reply(text, { ...workflowCard(workflow, agents, text), ephemeral: false, tone: "success" });
+}

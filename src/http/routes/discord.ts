@@ -1,0 +1,53 @@
+/**
+ * `POST /discord/interactions`: Discord's Interactions Endpoint URL. The raw body is read once
+ * (1 MiB cap -> 413) and its Ed25519 signature checked before anything is parsed (401 otherwise,
+ * also for a missing key or a stale timestamp); then the interaction is validated (400 naming the
+ * field) and answered (src/integrations/discord/interactions.ts).
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { BadRequestError, ValidationError } from "../../errors";
+import {
+  DEFAULT_DEPS,
+  handleInteraction,
+  type InteractionDeps,
+} from "../../integrations/discord/interactions";
+import { interactionSchema } from "../../integrations/discord/types";
+import { readRawBody, verifyInteraction } from "../../integrations/discord/verify";
+import { fieldIssues } from "../errors";
+import type { AppEnv } from "../types";
+
+export const DISCORD_INTERACTIONS_PATH = "/discord/interactions";
+
+export function registerDiscordRoutes(app: OpenAPIHono<AppEnv>, deps: InteractionDeps = DEFAULT_DEPS): void {
+  app.post(DISCORD_INTERACTIONS_PATH, async (c) => {
+    const body = await readRawBody(c.req.raw);
+    const verified = await verifyInteraction({
+      headers: c.req.raw.headers,
+      body,
+      publicKey: c.env.DISCORD_PUBLIC_KEY,
+      nowMs: deps.now(),
+    });
+    if (!verified.ok) return c.json({ error: { code: "unauthorized", message: verified.reason } }, 401);
+
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new BadRequestError(`Malformed JSON in request body: ${reason}`, { field: "body" });
+    }
+    const parsed = interactionSchema.safeParse(json);
+    if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error), "Invalid interaction");
+
+    const response = await handleInteraction(
+      {
+        interaction: parsed.data,
+        env: c.env,
+        waitUntil: (p) => c.executionCtx.waitUntil(p),
+        correlationId: c.get("correlationId"),
+      },
+      deps,
+    );
+    return c.json(response);
+  });
+}

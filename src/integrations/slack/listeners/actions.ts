@@ -1,0 +1,68 @@
+/**
+ * Buttons (`action_id` = an encoded action, `fm1:…`): acknowledged at once, then the action runs and
+ * the clicked message is updated in place: through the interaction's response_url with
+ * `replace_original: true`, or `chat.update` when there is no response_url (and the reply replaces).
+ */
+import type { App, BlockAction } from "@slack/bolt";
+import type { Reply } from "../../../commands/reply";
+import { errorText } from "../log";
+import { renderSlack, type SlackMessage } from "../render";
+import { commandContext, deliver, type ForemanContext } from "../scope";
+import { failureReply } from "./command";
+
+export const ACTION_PATTERN = /^fm1:/;
+
+/**
+ * What a click answers: a reply with `replaceOriginal` (success: the updated card or list) replaces
+ * the clicked message; any other reply (a refusal, an expired button) is a new private message
+ * that leaves the clicked one alone.
+ */
+export function actionMessage(reply: Reply): SlackMessage {
+  const message = renderSlack(reply);
+  if (!reply.replaceOriginal) return { ...message, response_type: "ephemeral", replace_original: false };
+  const { response_type: _dropped, ...rest } = message;
+  return { ...rest, replace_original: true };
+}
+
+export function registerActions(app: App<ForemanContext>): void {
+  app.action<BlockAction>(ACTION_PATTERN, async ({ ack, body, action, context, client }) => {
+    await ack();
+    const scope = context.foreman;
+    const teamId = body.team?.id ?? body.user.team_id ?? "";
+    const container = body.container;
+    const channelId =
+      body.channel?.id ?? (typeof container.channel_id === "string" ? container.channel_id : "");
+    const key = `slack:action:${teamId}:${body.trigger_id || action.action_ts}`;
+    const fields = { correlationId: scope.correlationId, team: teamId, action: action.action_id };
+    let tenant: string | undefined;
+    let message: SlackMessage;
+    try {
+      const ctx = await commandContext(
+        scope,
+        { teamId, userId: body.user.id, userName: body.user.username ?? body.user.name, channelId },
+        client,
+      );
+      tenant = ctx.tenant;
+      message = actionMessage(await scope.deps.runAction(action.action_id, ctx));
+    } catch (err) {
+      scope.log("error", "slack.action_failed", { ...fields, error: errorText(err) });
+      message = { ...renderSlack(failureReply(scope)), replace_original: false };
+    }
+    tenant ??= await scope.deps.resolveTenant(scope.env, "slack", teamId);
+    const ts =
+      body.message?.ts ?? (typeof container.message_ts === "string" ? container.message_ts : undefined);
+    if (body.response_url) {
+      await deliver(scope, tenant, "response_url", { url: body.response_url, ...message }, key);
+    } else if (channelId && ts && message.replace_original) {
+      await deliver(
+        scope,
+        tenant,
+        "chat.update",
+        { channel: channelId, ts, text: message.text, blocks: message.blocks },
+        key,
+      );
+    } else {
+      scope.log("warn", "slack.action_unanswerable", fields);
+    }
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * Events API: `app_mention` (the /foreman grammar after the mention, answered in the thread) and
+ * `app_home_opened` (publishes the Home tab). Bolt acknowledges events before listeners run.
+ * Slack retries an event it thinks failed (X-Slack-Retry-Num); every post an event causes is keyed
+ * `slack:event:{event_id}`, so a retry enqueues the same key and the Outbox ledger posts it once. A
+ * retry whose key the ledger already knows is not run again at all.
+ */
+import type { App } from "@slack/bolt";
+import { parseCommand } from "../../../commands/parse";
+import { getDelivery } from "../../../delivery/api";
+import { homeView } from "../home";
+import { errorText } from "../log";
+import { renderSlack } from "../render";
+import { commandContext, deliver, type ForemanContext, type RequestScope } from "../scope";
+
+export const eventKey = (eventId: string) => `slack:event:${eventId}`;
+
+/** The command text of a mention: what follows the bot's mention (or the first mention). */
+export function mentionText(text: string, botUserId?: string): string {
+  const bot = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`).exec(text) : null;
+  const mention = bot ?? /<@[UW][A-Z0-9]+(?:\|[^>]*)?>/.exec(text);
+  if (!mention) return text.trim();
+  return text.slice((mention.index ?? 0) + mention[0].length).trim();
+}
+
+async function seenBefore(
+  scope: RequestScope,
+  tenant: string,
+  key: string,
+  retryNum?: number,
+): Promise<boolean> {
+  if (!retryNum) return false;
+  const known = await getDelivery(scope.env, tenant, key).catch(() => null);
+  if (known)
+    scope.log("info", "slack.event_duplicate", { correlationId: scope.correlationId, key, retryNum });
+  return known !== null;
+}
+
+export function registerEvents(app: App<ForemanContext>): void {
+  app.event("app_mention", async ({ event, body, context, client }) => {
+    const scope = context.foreman;
+    if (!event.user) return;
+    const key = eventKey(body.event_id);
+    try {
+      const ctx = await commandContext(
+        scope,
+        { teamId: body.team_id, userId: event.user, channelId: event.channel },
+        client,
+      );
+      if (await seenBefore(scope, ctx.tenant, key, context.retryNum)) return;
+      const bot = body.authorizations?.find((a) => a.is_bot)?.user_id ?? context.botUserId;
+      const text = mentionText(event.text, bot);
+      const {
+        response_type: _r,
+        replace_original: _o,
+        ...message
+      } = renderSlack(await scope.deps.runParsed(parseCommand(text), ctx));
+      const thread = event.thread_ts ?? event.ts;
+      await deliver(
+        scope,
+        ctx.tenant,
+        "chat.postMessage",
+        { channel: event.channel, thread_ts: thread, ...message },
+        key,
+      );
+    } catch (err) {
+      scope.log("error", "slack.mention_failed", {
+        correlationId: scope.correlationId,
+        key,
+        error: errorText(err),
+      });
+    }
+  });
+
+  app.event("app_home_opened", async ({ event, body, context, client }) => {
+    const scope = context.foreman;
+    if (event.tab !== "home") return;
+    const key = eventKey(body.event_id);
+    try {
+      const ctx = await commandContext(
+        scope,
+        { teamId: body.team_id, userId: event.user, channelId: event.channel },
+        client,
+      );
+      if (await seenBefore(scope, ctx.tenant, key, context.retryNum)) return;
+      const view = await homeView(ctx, scope.log);
+      await deliver(scope, ctx.tenant, "views.publish", { user_id: event.user, view }, key);
+    } catch (err) {
+      scope.log("error", "slack.home_failed", {
+        correlationId: scope.correlationId,
+        key,
+        error: errorText(err),
+      });
+    }
+  });
+}

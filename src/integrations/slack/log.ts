@@ -1,0 +1,47 @@
+/**
+ * One JSON line per event (like the delivery consumer), plus an adapter that gives Bolt the same
+ * output through its Logger interface.
+ */
+import { type Logger, LogLevel } from "@slack/bolt";
+
+type Level = "debug" | "info" | "warn" | "error";
+const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type SlackLog = (level: Level, event: string, fields?: Record<string, unknown>) => void;
+
+function isLevel(value: string | undefined): value is Level {
+  return value !== undefined && Object.hasOwn(RANK, value);
+}
+
+export function createSlackLog(minimum: string | undefined): SlackLog {
+  const floor = RANK[isLevel(minimum) ? minimum : "info"];
+  return (level, event, fields = {}) => {
+    if (RANK[level] < floor) return;
+    const line = JSON.stringify({ level, event, source: "slack", ...fields });
+    if (level === "error") console.error(line);
+    else if (level === "warn") console.warn(line);
+    else console.log(line);
+  };
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Bolt's Logger on top of SlackLog; Bolt's own debug chatter is dropped unless LOG_LEVEL=debug. */
+export function boltLogger(minimum: string | undefined): Logger {
+  const log = createSlackLog(minimum);
+  let level: LogLevel = isLevel(minimum) ? (minimum as LogLevel) : LogLevel.INFO;
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : errorText(m))).join(" ");
+  return {
+    debug: (...msg: unknown[]) => log("debug", "bolt", { message: text(msg) }),
+    info: (...msg: unknown[]) => log("info", "bolt", { message: text(msg) }),
+    warn: (...msg: unknown[]) => log("warn", "bolt", { message: text(msg) }),
+    error: (...msg: unknown[]) => log("error", "bolt", { message: text(msg) }),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * What a Slack listener needs beyond Bolt's arguments: the request's env, `waitUntil`, correlation
+ * id and the command functions (replaceable in tests). The App is cached per isolate, so this travels
+ * per event through Bolt's `customProperties` and arrives in the listener's `context.foreman`.
+ */
+import type { webApi } from "@slack/bolt";
+import type { CommandContext } from "../../commands/context";
+import type { Reply } from "../../commands/reply";
+import { ACK_BUDGET_MS } from "../../commands/respond";
+import { runAction, runCommand, runParsed } from "../../commands/run";
+import { resolveChatTenant } from "../../commands/tenancy";
+import type { Command, ParseResult } from "../../commands/types";
+import { enqueueDelivery } from "../../delivery/enqueue";
+import type { Env } from "../../env";
+import { errorText, type SlackLog } from "./log";
+
+export type WebClient = webApi.WebClient;
+
+export interface SlackDeps {
+  runParsed: (result: ParseResult, ctx: CommandContext) => Promise<Reply>;
+  runCommand: (command: Command, ctx: CommandContext) => Promise<Reply>;
+  runAction: (actionId: string, ctx: CommandContext) => Promise<Reply>;
+  resolveTenant: (env: Env, platform: "slack", workspaceId: string) => Promise<string>;
+  /** How long a slash command may take before it is answered "Working on it…" (ms). */
+  budgetMs: number;
+  now: () => Date;
+}
+
+export const DEFAULT_DEPS: SlackDeps = {
+  runParsed,
+  runCommand,
+  runAction,
+  resolveTenant: resolveChatTenant,
+  budgetMs: ACK_BUDGET_MS,
+  now: () => new Date(),
+};
+
+export interface RequestScope {
+  env: Env;
+  correlationId: string;
+  waitUntil: (promise: Promise<unknown>) => void;
+  deps: SlackDeps;
+  log: SlackLog;
+}
+
+/** The custom context of Foreman's Bolt App (see `customProperties` in receiver.ts). */
+export type ForemanContext = { foreman: RequestScope };
+
+export interface Who {
+  teamId: string;
+  userId: string;
+  userName?: string;
+  channelId: string;
+}
+
+/** The CommandContext for a Slack user; `client` carries the bot token when there is one. */
+export async function commandContext(
+  scope: RequestScope,
+  who: Who,
+  client: WebClient,
+): Promise<CommandContext> {
+  const { env, deps } = scope;
+  const tenant = await deps.resolveTenant(env, "slack", who.teamId);
+  const name = who.userName?.trim();
+  return {
+    env,
+    tenant,
+    actor: name ? { platform: "slack", id: who.userId, name } : { platform: "slack", id: who.userId },
+    place: { platform: "slack", workspaceId: who.teamId, channelId: who.channelId },
+    correlationId: scope.correlationId,
+    platformAdmin: () => workspaceAdmin(scope, who, client),
+    now: deps.now(),
+  };
+}
+
+/** Queues one outbound Slack call (the consumer sends it, or keeps it in the outbox in demo mode). */
+export async function deliver(
+  scope: RequestScope,
+  tenant: string,
+  action: string,
+  body: Record<string, unknown>,
+  key: string,
+): Promise<void> {
+  await enqueueDelivery(scope.env, {
+    tenant,
+    platform: "slack",
+    action,
+    body,
+    key,
+    correlationId: scope.correlationId,
+  });
+}
+
+const ADMIN_TTL_MS = 10 * 60_000;
+const ADMIN_CACHE_MAX = 1000;
+const adminCache = new Map<string, { admin: boolean; expires: number }>();
+
+/** Workspace admin or owner, from `users.info` (cached); false without a bot token or on error. */
+async function workspaceAdmin(scope: RequestScope, who: Who, client: WebClient): Promise<boolean> {
+  if (!scope.env.SLACK_BOT_TOKEN?.trim()) return false;
+  const key = `${who.teamId}:${who.userId}`;
+  const now = Date.now();
+  const hit = adminCache.get(key);
+  if (hit && hit.expires > now) return hit.admin;
+  try {
+    const res = await client.users.info({ user: who.userId });
+    const admin = Boolean(res.user?.is_admin || res.user?.is_owner);
+    if (adminCache.size >= ADMIN_CACHE_MAX) adminCache.delete(adminCache.keys().next().value ?? "");
+    adminCache.set(key, { admin, expires: now + ADMIN_TTL_MS });
+    return admin;
+  } catch (err) {
+    scope.log("warn", "slack.users_info_failed", { user: who.userId, error: errorText(err) });
+    return false;
+  }
+}

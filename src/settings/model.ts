@@ -1,0 +1,184 @@
+/**
+ * Shapes of a tenant's chat settings (team, out-of-office, channel links, review SLAs, digest
+ * schedules) and the pure rules over them. Plain data only: these cross Durable Object RPC.
+ */
+import type { Weekday } from "../commands/types";
+
+export type ChatPlatform = "slack" | "discord";
+
+/** A chat user: the platform matters, a Slack id means nothing on Discord. */
+export interface ChatUserRef {
+  platform: ChatPlatform;
+  id: string;
+  name?: string;
+}
+
+/** A channel in a Slack workspace (team id) or Discord guild. */
+export interface ChannelRef {
+  platform: ChatPlatform;
+  workspaceId: string;
+  channelId: string;
+}
+
+export interface WorkingHours {
+  days: Weekday[];
+  /** Local time of day in the member's zone, HH:MM (24 h). */
+  start: string;
+  end: string;
+}
+
+export const DEFAULT_TZ = "UTC";
+export const DEFAULT_WORKING_HOURS: WorkingHours = {
+  days: ["mon", "tue", "wed", "thu", "fri"],
+  start: "09:00",
+  end: "17:00",
+};
+
+export interface TeamMember {
+  user: ChatUserRef;
+  /** GitHub login, unique per tenant (case-insensitive). */
+  github: string;
+  /** IANA time zone. */
+  tz: string;
+  lead: boolean;
+  workingHours: WorkingHours;
+  /** `platform:id` of who added them, or e.g. `api`. */
+  addedBy: string;
+  addedAt: string;
+  updatedAt: string;
+}
+
+export interface MemberInput {
+  user: ChatUserRef;
+  github: string;
+  /** Omitted: UTC for a new member, unchanged for an existing one. */
+  tz?: string;
+  lead?: boolean;
+  workingHours?: WorkingHours;
+}
+
+export interface OooEntry {
+  user: ChatUserRef;
+  /** Last day out, YYYY-MM-DD, inclusive; null: until they are marked back. */
+  until: string | null;
+  setBy: string;
+  setAt: string;
+}
+
+export interface MemberAvailability {
+  member: TeamMember;
+  /** The member's local date at the time asked. */
+  localDate: string;
+  /** Their out-of-office entry if it is in force on their local date. */
+  ooo: OooEntry | null;
+}
+
+export const LINK_KINDS = ["github", "linear"] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+export interface ChannelLink {
+  kind: LinkKind;
+  /** `owner/repo` (lower-case) or a Linear team key (upper-case). */
+  target: string;
+  channel: ChannelRef;
+  linkedBy: string;
+  linkedAt: string;
+}
+
+export const DEFAULT_SLA_HOURS = 24;
+
+export interface SlaRule {
+  /** Lower-case owner/repo, or null for every repository. */
+  repo: string | null;
+  /** Label (matched case-insensitively), or null for every pull request. */
+  label: string | null;
+  hours: number;
+  /** The built-in 24 h rule, in force while no unscoped rule is set. */
+  isDefault: boolean;
+  setBy: string | null;
+  setAt: string | null;
+}
+
+export interface SlaInput {
+  hours: number;
+  repo?: string;
+  label?: string;
+}
+
+export interface DigestSchedule {
+  channel: ChannelRef;
+  /** HH:MM, 24 h, local to `tz`. */
+  time: string;
+  tz: string;
+  days: Weekday[];
+  setBy: string;
+  setAt: string;
+}
+
+export interface DigestInput {
+  time: string;
+  tz: string;
+  days: Weekday[];
+}
+
+/** What the status overview shows about settings, in one call. */
+export interface SettingsSummary {
+  teamSize: number;
+  leads: ChatUserRef[];
+  /** Members out of office on their local date. */
+  outToday: number;
+  channelLinks: ChannelLink[];
+  totalLinks: number;
+  digest: DigestSchedule | null;
+}
+
+/** Whether `user` is a lead, and who the leads are (for refusals that say whom to ask). */
+export interface AdminState {
+  isLead: boolean;
+  leads: ChatUserRef[];
+}
+
+export const sameUser = (a: ChatUserRef, b: ChatUserRef) => a.platform === b.platform && a.id === b.id;
+export const sameChannel = (a: ChannelRef, b: ChannelRef) =>
+  a.platform === b.platform && a.workspaceId === b.workspaceId && a.channelId === b.channelId;
+
+/** Canonical spelling of a link target: repos lower-case (GitHub ignores case), team keys upper-case. */
+export function normalizeTarget(kind: LinkKind, target: string): string {
+  const t = target.trim();
+  return kind === "github" ? t.toLowerCase() : t.toUpperCase();
+}
+
+/** Whether an out-of-office entry is in force on `date` (YYYY-MM-DD); expired entries count as back. */
+export function oooActive(entry: OooEntry, date: string): boolean {
+  return entry.until === null || entry.until >= date;
+}
+
+/** The built-in rule used while no unscoped rule is stored. */
+export const DEFAULT_SLA_RULE: SlaRule = {
+  repo: null,
+  label: null,
+  hours: DEFAULT_SLA_HOURS,
+  isDefault: true,
+  setBy: null,
+  setAt: null,
+};
+
+/** 3: repo and label, 2: label only, 1: repo only, 0: everything. A label is more telling than a repo. */
+export function specificity(rule: Pick<SlaRule, "repo" | "label">): number {
+  return (rule.label !== null ? 2 : 0) + (rule.repo !== null ? 1 : 0);
+}
+
+/**
+ * The SLA for a pull request: the most specific matching rule; among equally specific ones (several
+ * labels) the strictest. `rules` must include an unscoped rule (see `TenantSettings.slaRules`).
+ */
+export function resolveSla(rules: readonly SlaRule[], repo: string, labels: readonly string[]): SlaRule {
+  const r = repo.toLowerCase();
+  const ls = new Set(labels.map((l) => l.toLowerCase()));
+  const matching = rules.filter(
+    (rule) =>
+      (rule.repo === null || rule.repo === r) && (rule.label === null || ls.has(rule.label.toLowerCase())),
+  );
+  const best = matching.sort((a, b) => specificity(b) - specificity(a) || a.hours - b.hours)[0];
+  return best ?? DEFAULT_SLA_RULE;
+}

@@ -1,0 +1,291 @@
+/**
+ * TenantSettings: one SQLite Durable Object per tenant (`settings(env, tenant)` in src/rpc.ts).
+ * The team (chat user <-> GitHub login, zone, lead, working hours), out-of-office, channel links to
+ * GitHub repositories and Linear teams (mirrored in the Directory's global link index for webhooks),
+ * review SLA rules and per-channel digest schedules. Writes validate their input and return Outcomes.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { attempt, ConflictError, NotFoundError, type Outcome } from "../errors";
+import { directory } from "../rpc";
+import {
+  type AdminState,
+  type ChannelLink,
+  type ChannelRef,
+  type ChatUserRef,
+  DEFAULT_SLA_RULE,
+  type DigestInput,
+  type DigestSchedule,
+  type LinkKind,
+  type MemberAvailability,
+  type MemberInput,
+  normalizeTarget,
+  type OooEntry,
+  oooActive,
+  resolveSla,
+  type SettingsSummary,
+  type SlaInput,
+  type SlaRule,
+  sameChannel,
+  sameUser,
+  specificity,
+  type TeamMember,
+} from "./model";
+import { SettingsStore } from "./store";
+import { localDate } from "./time";
+import {
+  buildDigest,
+  buildLink,
+  buildMember,
+  buildOoo,
+  buildSla,
+  check,
+  checkTarget,
+  realDateSchema,
+} from "./validate";
+
+export class TenantSettings extends DurableObject<Env> {
+  private readonly store: SettingsStore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new SettingsStore(ctx.storage.sql);
+  }
+
+  // --------------------------------------------------------------------- team
+
+  /** Adds a member, or updates an existing one (an omitted zone keeps theirs). 409 on a taken login. */
+  async addMember(
+    input: MemberInput,
+    by: string,
+  ): Promise<Outcome<{ member: TeamMember; previous: TeamMember | null }>> {
+    return attempt(() => {
+      const previous = this.store.member(input.user);
+      const member = buildMember(input, previous, by);
+      const owner = this.store.memberByGithub(member.github);
+      if (owner && !sameUser(owner.user, member.user)) {
+        throw new ConflictError(`GitHub login ${member.github} already belongs to another team member`, {
+          user: owner.user,
+        });
+      }
+      this.store.upsertMember(member);
+      return { member, previous };
+    });
+  }
+
+  async removeMember(user: ChatUserRef): Promise<Outcome<TeamMember>> {
+    return attempt(() => {
+      const member = this.store.member(user);
+      if (!member) throw new NotFoundError(`${user.platform} user ${user.id} is not on the team`);
+      this.store.deleteMember(user);
+      return member;
+    });
+  }
+
+  async team(): Promise<TeamMember[]> {
+    return this.store.members();
+  }
+
+  async member(user: ChatUserRef): Promise<TeamMember | null> {
+    return this.store.member(user);
+  }
+
+  async memberByGithub(login: string): Promise<TeamMember | null> {
+    return this.store.memberByGithub(login);
+  }
+
+  async adminState(user: ChatUserRef): Promise<AdminState> {
+    const leads = this.store.leads();
+    return { isLead: leads.some((l) => sameUser(l, user)), leads };
+  }
+
+  /** Every member with their local date at `at` (ISO time) and the out-of-office entry in force then. */
+  async availability(at: string): Promise<MemberAvailability[]> {
+    const when = new Date(at);
+    return this.store.members().map((member) => {
+      const date = localDate(when, member.tz);
+      const entry = this.store.ooo(member.user);
+      return { member, localDate: date, ooo: entry && oooActive(entry, date) ? entry : null };
+    });
+  }
+
+  // ------------------------------------------------------------ out of office
+
+  /** Marks a user out of office until a date (inclusive) or, with null, until they are back. */
+  async setOoo(
+    user: ChatUserRef,
+    until: string | null,
+    by: string,
+  ): Promise<Outcome<{ entry: OooEntry; previous: OooEntry | null }>> {
+    return attempt(() => {
+      const entry = buildOoo(user, until, by);
+      const previous = this.store.ooo(entry.user);
+      this.store.putOoo(entry);
+      return { entry, previous };
+    });
+  }
+
+  /** Marks a user back. `cleared` is the entry that was in force on `date`, null if none was. */
+  async clearOoo(user: ChatUserRef, date: string): Promise<Outcome<{ cleared: OooEntry | null }>> {
+    return attempt(() => {
+      const entry = this.store.ooo(user);
+      this.store.deleteOoo(user);
+      return { cleared: entry && oooActive(entry, check(realDateSchema, date, "date")) ? entry : null };
+    });
+  }
+
+  /** Entries in force on `date` (YYYY-MM-DD). */
+  async outOfOfficeOn(date: string): Promise<OooEntry[]> {
+    return this.store.allOoo().filter((e) => oooActive(e, date));
+  }
+
+  // -------------------------------------------------------------------- links
+
+  /** Links a repository or Linear team to a channel (idempotent: `created` false if it was). */
+  async link(
+    kind: LinkKind,
+    target: string,
+    channel: ChannelRef,
+    by: string,
+  ): Promise<Outcome<{ link: ChannelLink; created: boolean; elsewhere: ChannelRef[] }>> {
+    return attempt(async () => {
+      const link = buildLink(kind, target, channel, by);
+      const t = link.target;
+      const created = this.store.insertLink(link);
+      await directory(this.env).indexLink(kind, t, this.tenant());
+      const all = this.store.links({ kind, target: t });
+      const stored = all.find((l) => sameChannel(l.channel, link.channel)) ?? link;
+      const elsewhere = all.filter((l) => !sameChannel(l.channel, link.channel)).map((l) => l.channel);
+      return { link: stored, created, elsewhere };
+    });
+  }
+
+  /** Unlinks from one channel; 404 if it is not linked there. `elsewhere`: channels still linked. */
+  async unlink(
+    kind: LinkKind,
+    target: string,
+    channel: ChannelRef,
+  ): Promise<Outcome<{ removed: ChannelLink; elsewhere: ChannelRef[] }>> {
+    return attempt(async () => {
+      const t = checkTarget(kind, target);
+      const all = this.store.links({ kind, target: t });
+      const removed = all.find((l) => sameChannel(l.channel, channel));
+      const elsewhere = all.filter((l) => !sameChannel(l.channel, channel)).map((l) => l.channel);
+      if (!removed) {
+        throw new NotFoundError(
+          `${kind === "github" ? "GitHub" : "Linear"} ${t} is not linked to this channel`,
+        );
+      }
+      this.store.deleteLink(kind, t, channel);
+      if (elsewhere.length === 0) await directory(this.env).unindexLink(kind, t, this.tenant());
+      return { removed, elsewhere };
+    });
+  }
+
+  async links(): Promise<ChannelLink[]> {
+    return this.store.links();
+  }
+
+  async linksForChannel(channel: ChannelRef): Promise<ChannelLink[]> {
+    return this.store.links({ channel });
+  }
+
+  async linksForTarget(kind: LinkKind, target: string): Promise<ChannelLink[]> {
+    return this.store.links({ kind, target: normalizeTarget(kind, target) });
+  }
+
+  // ---------------------------------------------------------------- SLA rules
+
+  /** Sets the rule for a scope (none, repo, label, or both), replacing the one of the same scope. */
+  async setSla(input: SlaInput, by: string): Promise<Outcome<{ rule: SlaRule; previous: SlaRule | null }>> {
+    return attempt(() => {
+      const rule = buildSla(input, by);
+      const previous =
+        this.rules().find(
+          (r) => !r.isDefault && r.repo === rule.repo && r.label?.toLowerCase() === rule.label?.toLowerCase(),
+        ) ?? null;
+      this.store.putSla(rule);
+      return { rule, previous };
+    });
+  }
+
+  /** Stored rules, most specific first, plus the built-in 24 h rule while no unscoped rule is set. */
+  async slaRules(): Promise<SlaRule[]> {
+    return this.rules();
+  }
+
+  /** The rule that applies to a pull request in `repo` with `labels`. */
+  async slaFor(repo: string, labels: string[]): Promise<SlaRule> {
+    return resolveSla(this.rules(), repo, labels);
+  }
+
+  // ------------------------------------------------------------------ digests
+
+  async setDigest(
+    channel: ChannelRef,
+    input: DigestInput,
+    by: string,
+  ): Promise<Outcome<{ schedule: DigestSchedule; previous: DigestSchedule | null }>> {
+    return attempt(() => {
+      const schedule = buildDigest(channel, input, by);
+      const previous = this.store.digests(schedule.channel)[0] ?? null;
+      this.store.putDigest(schedule);
+      return { schedule, previous };
+    });
+  }
+
+  /** Removes the channel's schedule; 404 if it had none. */
+  async clearDigest(channel: ChannelRef): Promise<Outcome<DigestSchedule>> {
+    return attempt(() => {
+      const schedule = this.store.digests(channel)[0];
+      if (!schedule) throw new NotFoundError("This channel has no digest schedule");
+      this.store.deleteDigest(channel);
+      return schedule;
+    });
+  }
+
+  async digestFor(channel: ChannelRef): Promise<DigestSchedule | null> {
+    return this.store.digests(channel)[0] ?? null;
+  }
+
+  async digestSchedules(): Promise<DigestSchedule[]> {
+    return this.store.digests();
+  }
+
+  // ------------------------------------------------------------------ summary
+
+  /** Team size, leads, who is out, this channel's links and digest: what `status` shows, in one call. */
+  async summary(channel: ChannelRef, at: string): Promise<SettingsSummary> {
+    const availability = await this.availability(at);
+    return {
+      teamSize: availability.length,
+      leads: this.store.leads(),
+      outToday: availability.filter((a) => a.ooo !== null).length,
+      channelLinks: this.store.links({ channel }),
+      totalLinks: this.store.links().length,
+      digest: this.store.digests(channel)[0] ?? null,
+    };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private rules(): SlaRule[] {
+    const stored = this.store.slaRules();
+    const rules = stored.some((r) => r.repo === null && r.label === null)
+      ? stored
+      : [...stored, DEFAULT_SLA_RULE];
+    return rules.sort(
+      (a, b) =>
+        specificity(b) - specificity(a) ||
+        (a.repo ?? "").localeCompare(b.repo ?? "") ||
+        (a.label ?? "").localeCompare(b.label ?? ""),
+    );
+  }
+
+  /** The tenant this object belongs to: objects are always addressed by name (`getByName(tenant)`). */
+  private tenant(): string {
+    const name = this.ctx.id.name;
+    if (!name) throw new Error("TenantSettings must be addressed with getByName(tenant)");
+    return name;
+  }
+}
