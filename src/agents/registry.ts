@@ -30,7 +30,11 @@ export interface AgentTypeInfo {
   config: z.ZodType<AgentConfig>;
   /** Messages of this type beyond BASE_MESSAGES. */
   messages: Record<string, PayloadSchema>;
-  /** Event-name prefixes this type receives from `Coordinator.publish`. */
+  /**
+   * Event-name prefixes this type receives from `Coordinator.publish`. Names: `github.<kind>` for
+   * GitHub domain events (`github.pr.opened`, `github.review.submitted`, `github.checks.completed`),
+   * the kind itself for Linear (`linear.issue.updated`); see src/events/types.ts.
+   */
   subscribes: string[];
 }
 
@@ -42,7 +46,7 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
     description: "Keeps review metrics and posts status digests into linked channels.",
     config: config({ emptyDigest: z.enum(["post", "skip"]).default("post") }),
     messages: {},
-    subscribes: ["github.", "linear.", "review."],
+    subscribes: ["github.", "linear."],
   },
   "review-manager": {
     binding: "REVIEW_MANAGER",
@@ -53,7 +57,7 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
       capacity: z.number().int().min(1).max(100).default(5),
     }),
     messages: {},
-    subscribes: ["github.pull_request", "github.check_", "chat.review"],
+    subscribes: ["github.pr.", "github.review.", "github.checks."],
   },
   "context-optimizer": {
     binding: "CONTEXT_OPTIMIZER",
@@ -74,7 +78,7 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
     description: "Keeps Linear issues in step with their pull requests.",
     config: config({ syncPrStates: z.boolean().default(true) }),
     messages: {},
-    subscribes: ["linear.", "github.pull_request"],
+    subscribes: ["linear.", "github.pr."],
   },
 };
 
