@@ -14,6 +14,8 @@ export default defineConfig({
             DEMO_MODE: "false",
             ADMIN_API_KEY: "test-admin-key",
             SLACK_SIGNING_SECRET: "test-signing-secret",
+            GITHUB_WEBHOOK_SECRET: "test-github-secret",
+            LINEAR_WEBHOOK_SECRET: "test-linear-secret",
             SLACK_API_URL: `${fake}/slack/api`,
             DISCORD_API_URL: `${fake}/discord/api/v10`,
             GITHUB_API_URL: `${fake}/github`,

@@ -52,6 +52,8 @@ export interface Env {
   DISCORD_APPLICATION_ID?: string;
   GITHUB_TOKEN?: string;
   GITHUB_WEBHOOK_SECRET?: string;
+  /** The previous webhook secret while a rotation is under way (also accepted). */
+  GITHUB_WEBHOOK_SECRET_PREVIOUS?: string;
   LINEAR_API_KEY?: string;
   LINEAR_WEBHOOK_SECRET?: string;
 }

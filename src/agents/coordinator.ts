@@ -1,13 +1,24 @@
 /**
  * The Coordinator: one Durable Object per tenant. Registry of workflows and agents, spawning,
  * lifecycle commands, routing messages between agents, fan-out of events to subscribers,
- * and the tenant's audit log.
+ * the tenant's audit log, standing agents and the durable intake of webhook deliveries
+ * (src/webhooks: `ingest`, retried by the alarm).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { attempt, ConflictError, NotFoundError, type Outcome, unwrap, ValidationError } from "../errors";
+import type { EventSource } from "../events/types";
 import { randomId } from "../ids";
 import { directory } from "../rpc";
+import { DeliveryLog } from "../webhooks/delivery-log";
+import { DeliveryPump } from "../webhooks/pump";
+import {
+  ensureStandingAgents,
+  ensureStandingWorkflow,
+  SerialLock,
+  type StandingOps,
+} from "../webhooks/standing";
+import type { DeliveryRecord, IngestResult, StandingAgents, WebhookDelivery } from "../webhooks/types";
 import { CoordinatorStore } from "./coordinator-store";
 import { newMessageId } from "./framework/base-agent";
 import {
@@ -44,6 +55,8 @@ export interface PublishInput {
   correlationId: string;
   /** Stable id of the event (e.g. a webhook delivery id): a republished event is not delivered twice. */
   eventId?: string;
+  /** Only these agents (still subject to their subscriptions); default every live subscriber. */
+  to?: string[];
 }
 
 export interface SpawnInput {
@@ -54,10 +67,21 @@ export interface SpawnInput {
 
 export class Coordinator extends DurableObject<Env> {
   private readonly store: CoordinatorStore;
+  private readonly deliveries: DeliveryLog;
+  private readonly pump: DeliveryPump;
+  /** Serialises standing-workflow / standing-agent creation (spawning awaits, opening the input gate). */
+  private readonly standingLock = new SerialLock();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new CoordinatorStore(ctx.storage.sql);
+    this.deliveries = new DeliveryLog(ctx.storage.sql);
+    this.pump = new DeliveryPump({
+      log: this.deliveries,
+      storage: ctx.storage,
+      standingAgents: (tenant, meta) => this.standingAgents(tenant, meta),
+      publish: (input) => this.publish(input),
+    });
   }
 
   async ping(): Promise<{ at: string }> {
@@ -258,10 +282,12 @@ export class Coordinator extends DurableObject<Env> {
   async publish(event: PublishInput): Promise<Outcome<{ delivered: string[] }>> {
     return attempt(async () => {
       const types = new Set(subscribers(event.name));
+      const only = event.to ? new Set(event.to) : null;
       const eventId = event.eventId ?? randomId("evt");
       const delivered: string[] = [];
       for (const agent of this.store.agents()) {
         if (!types.has(agent.type) || agent.status === "terminated") continue;
+        if (only && !only.has(agent.agentId)) continue;
         const receipt = await agentStub(this.env, agent.type, agent.agentId).receive({
           messageId: `${eventId}:${agent.agentId}`,
           from: "coordinator",
@@ -277,6 +303,38 @@ export class Coordinator extends DurableObject<Env> {
     });
   }
 
+  // ------------------------------------------------------- standing + webhooks
+
+  /** The tenant's "Standing agents" workflow (tag `standing`), created on first use, oldest reused. */
+  async standingWorkflow(tenant: string, meta: CallMeta): Promise<Outcome<Workflow>> {
+    return attempt(() =>
+      this.standingLock.run(() => ensureStandingWorkflow(this.standingOps(), tenant, meta)),
+    );
+  }
+
+  /** One live review-manager, linear-state and integration-dashboard in it; spawns what is missing. */
+  async standingAgents(tenant: string, meta: CallMeta): Promise<Outcome<StandingAgents>> {
+    return attempt(() => this.standingLock.run(() => ensureStandingAgents(this.standingOps(), tenant, meta)));
+  }
+
+  /**
+   * Takes a webhook delivery durably: records its id (a known id is a duplicate and does nothing),
+   * then ensures the standing agents and publishes its events (src/webhooks/pump.ts).
+   */
+  async ingest(tenant: string, delivery: WebhookDelivery): Promise<Outcome<IngestResult>> {
+    return attempt(() => this.pump.ingest(tenant, delivery));
+  }
+
+  /** A recorded delivery (kept 30 days), or null. */
+  async webhookDelivery(source: EventSource, deliveryId: string): Promise<DeliveryRecord | null> {
+    return this.deliveries.get(source, deliveryId);
+  }
+
+  /** Retries webhook deliveries that are not in every inbox yet. */
+  override async alarm(): Promise<void> {
+    await this.pump.onAlarm();
+  }
+
   // -------------------------------------------------------------------- audit
 
   async recordAudit(entry: AuditEntry): Promise<void> {
@@ -289,31 +347,28 @@ export class Coordinator extends DurableObject<Env> {
 
   // --------------------------------------------------------------------- demo
 
-  /** Gives an empty demo tenant a workflow with two running agents. Idempotent. */
+  /**
+   * Gives an empty demo tenant its standing agents (review manager, Linear state, dashboard) in the
+   * "Standing agents" workflow, as the first `link` would. Idempotent.
+   */
   async seedDemo(tenant: string): Promise<Outcome<{ seeded: boolean }>> {
     return attempt(async () => {
       if (this.store.workflows().length > 0) return { seeded: false };
-      const meta = { correlationId: crypto.randomUUID(), actor: "demo seed" };
-      const workflow = unwrap(
-        await this.createWorkflow(
-          tenant,
-          {
-            name: "Demo: review flow",
-            description: "Seeded by demo mode: a review manager and a dashboard agent, ready to try.",
-            priority: "medium",
-            context: { tags: ["demo"] },
-          },
-          meta,
-        ),
-      );
-      for (const type of ["review-manager", "integration-dashboard"] as const) {
-        unwrap(await this.spawnAgent(tenant, { type, workflowId: workflow.workflowId }, meta));
-      }
+      unwrap(await this.standingAgents(tenant, { correlationId: crypto.randomUUID(), actor: "demo seed" }));
       return { seeded: true };
     });
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private standingOps(): StandingOps {
+    return {
+      activeWorkflows: () => this.store.workflows("active"),
+      agentsIn: (workflowId) => this.store.agents({ workflowId }),
+      createWorkflow: (tenant, input, meta) => this.createWorkflow(tenant, input, meta),
+      spawnAgent: (tenant, input, meta) => this.spawnAgent(tenant, input, meta),
+    };
+  }
 
   private requireWorkflow(workflowId: string): Workflow {
     const workflow = this.store.workflow(workflowId);

@@ -9,6 +9,8 @@ import { ValidationError } from "../errors";
 import { type Remote, remote } from "../rpc";
 import type { BaseAgent } from "./framework/base-agent";
 import { type AgentConfig, type AgentType, baseAgentConfigSchema } from "./model";
+import { LINEAR_STATE_CONFIG } from "./types/linear-state/config";
+import { reviewManagerConfigShape } from "./types/review-manager/config";
 
 type PayloadSchema = z.ZodType<Record<string, unknown>>;
 
@@ -51,13 +53,11 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
   "review-manager": {
     binding: "REVIEW_MANAGER",
     description: "Assigns reviewers and keeps review SLAs (remind, then escalate).",
-    config: config({
-      reviewersPerPr: z.number().int().min(1).max(10).default(1),
-      algorithm: z.enum(["round-robin", "load-balance"]).default("round-robin"),
-      capacity: z.number().int().min(1).max(100).default(5),
-    }),
+    // reviewersPerPr, algorithm, capacity, and per-repository overrides of them (`repos`).
+    config: config(reviewManagerConfigShape),
     messages: {},
-    subscribes: ["github.pr.", "github.review.", "github.checks."],
+    // Checks are not used for reviews; pr.* and review.* drive assignment and the SLA clocks.
+    subscribes: ["github.pr.", "github.review."],
   },
   "context-optimizer": {
     binding: "CONTEXT_OPTIMIZER",
@@ -76,7 +76,7 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
   "linear-state": {
     binding: "LINEAR_STATE",
     description: "Keeps Linear issues in step with their pull requests.",
-    config: config({ syncPrStates: z.boolean().default(true) }),
+    config: config(LINEAR_STATE_CONFIG),
     messages: {},
     subscribes: ["linear.", "github.pr."],
   },

@@ -7,10 +7,16 @@
  * - `view` says which message the button sits on, so the answer can redraw it: absent for a single
  *   card (agent, workflow, status), `list` for the agent or workflow list.
  *
- * Adding a verb (e.g. `review.claim` with `acme/api#42`, `review.snooze`, `digest.refresh`): an entry in
- * ARG_SCHEMAS, and a case in `actionCommand` mapping it to the command it runs.
+ * Adding a verb (e.g. `digest.refresh`): an entry in ARG_SCHEMAS, and a case in `actionCommand`
+ * mapping it to the command it runs.
+ *
+ * Review card buttons (`review.claim`, `review.reassign`, `review.snooze`) run no command: `runAction`
+ * hands them to the tenant's Review Manager (src/commands/handlers/reviews.ts). Their arg is the PR,
+ * `acme/api#42`, or `p<id>` (the Review Manager's row id) when a long repository name would not fit
+ * the 100 characters; repository names never contain `:`.
  */
 import { z } from "zod";
+import { isPrTarget } from "../review/refs";
 import type { Command } from "./types";
 import { agentIdSchema, workflowIdSchema } from "./types";
 
@@ -19,6 +25,8 @@ export const MAX_ACTION_LENGTH = 100;
 
 const noColon = (schema: z.ZodType<string>) => schema.refine((s) => !s.includes(":"), "must not contain ':'");
 
+const prTarget = z.string().refine(isPrTarget, "must be owner/repo#number or p<id>");
+
 const ARG_SCHEMAS = {
   "agent.pause": agentIdSchema,
   "agent.resume": agentIdSchema,
@@ -26,19 +34,31 @@ const ARG_SCHEMAS = {
   "workflow.terminate": workflowIdSchema,
   /** The status overview (empty arg) or one workflow's status. */
   "status.refresh": z.union([z.literal(""), workflowIdSchema]),
+  /** Review card: "Start review" (the clicker takes the review). */
+  "review.claim": prTarget,
+  /** Review card: hand the review to the next candidate. */
+  "review.reassign": prTarget,
+  /** Review card: move the SLA clock 2 hours later. */
+  "review.snooze": prTarget,
 } as const satisfies Record<string, z.ZodType<string>>;
 
 export type ActionVerb = keyof typeof ARG_SCHEMAS;
 export const ACTION_VERBS = Object.keys(ARG_SCHEMAS) as ActionVerb[];
 
+export type ReviewVerb = Extract<ActionVerb, `review.${string}`>;
+
 export const ACTION_VIEWS = ["list"] as const;
 export type ActionView = (typeof ACTION_VIEWS)[number];
 
-export interface Action {
-  verb: ActionVerb;
-  arg: string;
-  view?: ActionView;
-}
+/** A decoded button; a union over verbs, so checking `verb` narrows it. */
+export type Action = {
+  [V in ActionVerb]: { verb: V; arg: string; view?: ActionView };
+}[ActionVerb];
+
+export type ReviewAction = Extract<Action, { verb: ReviewVerb }>;
+export type CommandAction = Exclude<Action, ReviewAction>;
+
+export const isReviewAction = (action: Action): action is ReviewAction => action.verb.startsWith("review.");
 
 const isVerb = (v: string): v is ActionVerb => Object.hasOwn(ARG_SCHEMAS, v);
 
@@ -63,7 +83,7 @@ export function decodeAction(id: unknown): Action | null {
 }
 
 /** The command a button runs: rights and handling are exactly those of the typed command. */
-export function actionCommand(action: Action): Command {
+export function actionCommand(action: CommandAction): Command {
   switch (action.verb) {
     case "agent.pause":
     case "agent.resume":

@@ -3,14 +3,14 @@
  * Handlers live in ./handlers, one small file per area; this file dispatches, checks rights
  * (./permissions.ts) and turns failures into replies: adapters always get a Reply, never a throw.
  */
-import { actionCommand, decodeAction, viewCommand } from "./actions";
+import { actionCommand, decodeAction, isReviewAction, viewCommand } from "./actions";
 import type { CommandContext } from "./context";
 import { agentList, agentPause, agentResume, agentSpawn, agentTerminate } from "./handlers/agents";
 import { back, ooo } from "./handlers/availability";
 import { digestNow, digestOff, digestSchedule } from "./handlers/digest";
 import { help } from "./handlers/help";
 import { linkGithub, linkLinear, links, unlinkGithub, unlinkLinear } from "./handlers/links";
-import { reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
+import { reviewAction, reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
 import { errorReply } from "./handlers/shared";
 import { slaSet, slaShow } from "./handlers/sla";
 import { status } from "./handlers/status";
@@ -102,6 +102,8 @@ export async function runAction(actionId: string, ctx: CommandContext): Promise<
       tone: "warning",
     });
   }
+  // Review card buttons go to the tenant's Review Manager (rights are checked there).
+  if (isReviewAction(action)) return reviewAction(action, ctx);
   const done = await execute(actionCommand(action), ctx);
   if (!done.ok) return { ...done.reply, ephemeral: true, replaceOriginal: false };
   const redraw = viewCommand(action);

@@ -16,6 +16,7 @@ import { registerKeyRoutes } from "./routes/keys";
 import { registerSlackRoutes } from "./routes/slack";
 import { registerSystemRoutes, VERSION } from "./routes/system";
 import { registerTenantRoutes } from "./routes/tenants";
+import { registerWebhookRoutes } from "./routes/webhooks";
 import { registerWorkflowRoutes } from "./routes/workflows";
 import type { AppEnv } from "./types";
 
@@ -36,6 +37,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerTenantRoutes(app);
   registerSlackRoutes(app);
   registerDiscordRoutes(app);
+  registerWebhookRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER, {
     type: "http",

@@ -160,6 +160,21 @@ describe("Coordinator", () => {
     expect(unwrap(await c.seedDemo("co-demo"))).toEqual({ seeded: true });
     expect(unwrap(await c.seedDemo("co-demo"))).toEqual({ seeded: false });
     const [wf] = unwrap(await c.listWorkflows({}));
-    expect(wf?.agents).toHaveLength(2);
+    expect(wf?.name).toBe("Standing agents");
+    expect(wf?.agents).toHaveLength(3);
+  });
+
+  it("publishes only to the named agents when `to` is given", async () => {
+    const { c, agents } = await workflowWith("co-to", ["linear-state", "integration-dashboard"]);
+    const [first] = agents;
+    const out = unwrap(
+      await c.publish({
+        name: "linear.issue.updated",
+        data: {},
+        correlationId: "c",
+        to: [first?.agentId ?? ""],
+      }),
+    );
+    expect(out.delivered).toEqual([first?.agentId]);
   });
 });

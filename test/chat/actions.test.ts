@@ -18,6 +18,9 @@ describe("action ids", () => {
       "agent.terminate",
       "workflow.terminate",
       "status.refresh",
+      "review.claim",
+      "review.reassign",
+      "review.snooze",
     ]);
     const longest = encodeAction("agent.terminate", `agt_${"a".repeat(64)}`, "list");
     expect(longest.length).toBeLessThanOrEqual(MAX_ACTION_LENGTH);

@@ -9,7 +9,7 @@ describe("link, unlink, links", () => {
     const linked = await run("link github https://github.com/Acme/API", ctx);
     expect(linked.text).toBe("Linked GitHub **acme/api** to this channel.");
     expect(linked.ephemeral).toBe(false);
-    expect(shown(linked)).toContain("not available yet in this version");
+    expect(shown(linked)).toContain("/api/webhooks/github");
     const again = await run("link github acme/api", ctx);
     expect(again.text).toBe("GitHub **acme/api** was already linked to this channel.");
     expect(again.ephemeral).toBe(true);
@@ -96,15 +96,14 @@ describe("digest", () => {
   });
 });
 
-describe("reviews (not available yet)", () => {
-  it("says so plainly and shows what is configured", async () => {
+describe("reviews before any webhook arrived", () => {
+  it("says the queue is empty and shows what is configured", async () => {
     const ctx = chatContext("rev-honest", { env: { FOREMAN_CHAT_ADMINS: "U0ALICE" } });
     await run("link github acme/api", ctx);
     await run("team add <@U0ALICE|alice> github:alice", ctx);
     await run("team add <@U0BOB|bob> github:bob", ctx);
     await run("ooo <@U0BOB|bob>", ctx);
     const list = await run("review list", ctx);
-    expect(list.text).toContain("not available yet in this version");
     expect(shown(list)).toContain("`acme/api` — this channel");
     expect(shown(list)).toContain("All pull requests: **24 h** (default)");
     expect(shown(await run("review mine", ctx))).toContain("You are on the team as `alice`");

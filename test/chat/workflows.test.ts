@@ -95,14 +95,15 @@ describe("status overview", () => {
     await run("digest schedule 09:30 Europe/Berlin", ctx);
     const reply = await run("status", ctx);
     const all = shown(reply);
-    expect(reply.text).toBe("2 active workflows, 1 agent, 1 team member.");
+    // `link github` starts the standing agents (review-manager, linear-state, integration-dashboard).
+    expect(reply.text).toBe("2 active workflows, 3 agents, 1 team member.");
     expect(all).toContain("**ship it**");
-    expect(all).toContain("1 running, 0 paused");
+    expect(all).toContain("3 running, 0 paused");
     expect(all).toContain("Leads: <@U0ALICE>");
     expect(all).toContain("GitHub `acme/web`");
     expect(all).toContain("1 more link in other channels");
     expect(all).toContain("Digest: **09:30** Europe/Berlin, Mon-Fri");
-    expect(all).toContain("Review tracking is not available yet");
+    expect(all).toContain("/foreman review list");
     expect(reply.ephemeral).toBe(true);
     expect(decodeAction(reply.buttons[0]?.action)).toEqual({ verb: "status.refresh", arg: "" });
   });

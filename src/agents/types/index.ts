@@ -4,12 +4,10 @@
  */
 import { BaseAgent } from "../framework/base-agent";
 
+export { ReviewManagerAgent } from "./review-manager";
+
 export class IntegrationDashboardAgent extends BaseAgent {
   readonly agentType = "integration-dashboard" as const;
-}
-
-export class ReviewManagerAgent extends BaseAgent {
-  readonly agentType = "review-manager" as const;
 }
 
 export class ContextOptimizerAgent extends BaseAgent {
@@ -20,6 +18,4 @@ export class PatternBridgeAgent extends BaseAgent {
   readonly agentType = "pattern-bridge" as const;
 }
 
-export class LinearStateAgent extends BaseAgent {
-  readonly agentType = "linear-state" as const;
-}
+export { LinearStateAgent } from "./linear-state/agent";

@@ -1,5 +1,6 @@
 /** `agent spawn|list|pause|resume|terminate`: the tenant's Coordinator, answered with agent cards. */
-import type { AgentSnapshot, Workflow } from "../../agents/model";
+import type { AgentSnapshot } from "../../agents/model";
+import { isStandingType, STANDING_CONFIG, STANDING_WORKFLOW } from "../../webhooks/standing";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
@@ -8,35 +9,24 @@ import { capped, code, plural } from "./format";
 import { callMeta, need, tenantCoordinator } from "./shared";
 import { noWorkflow } from "./workflows";
 
-/** Where `agent spawn` without `--workflow` puts agents: one per tenant, created on first use. */
-export const STANDING_WORKFLOW = "Standing agents";
-const STANDING_TAG = "standing";
+/** Where `agent spawn` without `--workflow` puts agents: the Coordinator's standing workflow. */
+export { STANDING_WORKFLOW };
 
 const noAgent = (id: string) => `No agent ${id} in this workspace. \`/foreman agent list\` shows them.`;
 
-async function standingWorkflow(ctx: CommandContext): Promise<Workflow> {
-  const coordinator = tenantCoordinator(ctx);
-  const active = need(await coordinator.listWorkflows({ status: "active" }));
-  const existing = active
-    .filter((w) => w.name === STANDING_WORKFLOW && w.context.tags.includes(STANDING_TAG))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
-  if (existing) return existing;
-  const input = {
-    name: STANDING_WORKFLOW,
-    description: "Agents spawned from chat without --workflow",
-    priority: "medium" as const,
-    context: { tags: [STANDING_TAG, "chat"] },
-  };
-  return need(await coordinator.createWorkflow(ctx.tenant, input, callMeta(ctx)));
-}
-
 export async function agentSpawn(command: CommandOf<"agent.spawn">, ctx: CommandContext): Promise<Reply> {
-  const workflow = command.workflowId ? null : await standingWorkflow(ctx);
+  const coordinator = tenantCoordinator(ctx);
+  const workflow = command.workflowId
+    ? null
+    : need(await coordinator.standingWorkflow(ctx.tenant, callMeta(ctx)));
   const workflowId = command.workflowId ?? workflow?.workflowId ?? "";
+  // In the standing workflow, standing types get the standing config (review-manager: one at a time).
+  const type = command.agentType;
+  const config = workflow && isStandingType(type) ? STANDING_CONFIG[type] : undefined;
   const agent = need(
-    await tenantCoordinator(ctx).spawnAgent(
+    await coordinator.spawnAgent(
       ctx.tenant,
-      { type: command.agentType, workflowId },
+      { type, workflowId, ...(config ? { config } : {}) },
       callMeta(ctx),
     ),
     noWorkflow(workflowId),

@@ -4,7 +4,7 @@ import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, capped, channel, code, sameChannelAs, who } from "./format";
-import { channelOf, need, problem, tenantSettings } from "./shared";
+import { callMeta, channelOf, need, problem, tenantCoordinator, tenantSettings } from "./shared";
 
 const KIND: Record<LinkKind, string> = { github: "GitHub", linear: "Linear" };
 const describe = (kind: LinkKind, target: string) => `${KIND[kind]} **${target}**`;
@@ -12,19 +12,45 @@ const linkLine = (l: ChannelLink) => `${KIND[l.kind]} ${code(l.target)}`;
 
 const NEXT: Record<LinkKind, string> = {
   github:
-    "Review reminders and digests for it will come here once GitHub webhooks are handled (not available yet in this version).",
+    "Reviewers are assigned and review SLAs kept here as soon as the repository's GitHub webhook points at `/api/webhooks/github` (see docs/webhooks.md).",
   linear:
-    "Linear updates for it will come here once Linear webhooks are handled (not available yet in this version).",
+    "Its issues follow their pull requests (In Review, Done) and state changes are noted here once the Linear webhook points at `/api/webhooks/linear`.",
 };
+
+/**
+ * The first link starts the tenant's standing agents (idempotent: later links find them). A failure
+ * does not undo the link: the first webhook delivery starts them too.
+ */
+async function startStandingAgents(ctx: CommandContext): Promise<string[]> {
+  try {
+    const outcome = await tenantCoordinator(ctx).standingAgents(ctx.tenant, callMeta(ctx));
+    if (outcome.ok) return [];
+    return [
+      `Standing agents could not be started (${outcome.error.message}); the first webhook starts them.`,
+    ];
+  } catch (err) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "standing agents not started",
+        tenant: ctx.tenant,
+        correlationId: ctx.correlationId,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
+    return ["Standing agents could not be started now; the first webhook starts them."];
+  }
+}
 
 async function link(kind: LinkKind, target: string, ctx: CommandContext): Promise<Reply> {
   const store = tenantSettings(ctx);
   const result = need(await store.link(kind, target, channelOf(ctx), actorKey(ctx.actor)));
   const what = describe(kind, result.link.target);
   const elsewhere = result.elsewhere.map((c) => `Also linked in ${channel(c, ctx.place)}`);
+  const standing = await startStandingAgents(ctx);
   if (!result.created) {
     const text = `${what} was already linked to this channel.`;
-    return reply(text, { title: "Links", sections: [{ text, lines: elsewhere }] });
+    return reply(text, { title: "Links", sections: [{ text, lines: [...elsewhere, ...standing] }] });
   }
   const here = await store.linksForChannel(channelOf(ctx));
   const text = `Linked ${what} to this channel.`;
@@ -33,7 +59,7 @@ async function link(kind: LinkKind, target: string, ctx: CommandContext): Promis
     tone: "success",
     title: "Links",
     sections: [
-      { text, lines: [NEXT[kind], ...elsewhere] },
+      { text, lines: [NEXT[kind], ...elsewhere, ...standing] },
       { title: "Linked to this channel", lines: capped(here.map(linkLine), 20) },
     ],
     footer: `Linked by ${who(ctx.actor, ctx.place)}. Undo: /foreman unlink ${kind} ${result.link.target}`,

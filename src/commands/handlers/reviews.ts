@@ -1,16 +1,48 @@
 /**
- * `review list|mine|assign`: the Review Manager arrives in a later issue. Until then these say so
- * plainly and show what is configured for reviews — they never pretend to track or assign.
+ * `review list|mine|assign` and the review card's buttons, answered by the tenant's Review Manager
+ * agent (src/agents/types/review-manager) over RPC. Without a Review Manager they say so and show
+ * what is configured for reviews.
  */
+import type { ReviewButton, ReviewManagerAgent } from "../../agents/types/review-manager";
+import { peopleOf } from "../../review/candidates";
+import { queueReply } from "../../review/queue";
+import { parsePrRef } from "../../review/refs";
+import { type Remote, remote } from "../../rpc";
+import type { ReviewAction } from "../actions";
 import type { CommandContext } from "../context";
+import { authorize } from "../permissions";
 import { type Reply, type ReplySection, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { capped, channel, code, plural, who } from "./format";
-import { tenantSettings } from "./shared";
+import { callMeta, channelOf, errorReply, need, tenantCoordinator, tenantSettings } from "./shared";
 import { ruleLine } from "./sla";
 
-const NOT_YET =
-  "Review tracking starts once a GitHub repo is linked and webhooks arrive — not available yet in this version.";
+type ReviewManager = Remote<ReviewManagerAgent>;
+
+const NO_AGENT =
+  "No Review Manager is running in this workspace: it starts when a repository is linked (`/foreman link github owner/repo`), or with `/foreman agent spawn review-manager`.";
+
+/**
+ * The tenant's Review Manager: the standing one (the Coordinator starts it if missing), else the
+ * oldest running or paused one; null when there is none.
+ */
+async function reviewManager(ctx: CommandContext): Promise<ReviewManager | null> {
+  const coordinator = tenantCoordinator(ctx);
+  let agentId: string | undefined;
+  try {
+    const standing = await coordinator.standingAgents(ctx.tenant, callMeta(ctx));
+    if (standing.ok) agentId = standing.value["review-manager"];
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    console.warn(JSON.stringify({ level: "warn", msg: "standing agents unavailable", error }));
+  }
+  if (!agentId) {
+    const agents = need(await coordinator.listAgents({ type: "review-manager" }));
+    agentId = (agents.find((a) => a.status === "running") ?? agents.find((a) => a.status === "paused"))
+      ?.agentId;
+  }
+  return agentId ? remote<ReviewManagerAgent>(ctx.env.REVIEW_MANAGER.getByName(agentId)) : null;
+}
 
 async function configured(ctx: CommandContext): Promise<ReplySection[]> {
   const store = tenantSettings(ctx);
@@ -30,47 +62,129 @@ async function configured(ctx: CommandContext): Promise<ReplySection[]> {
   ];
 }
 
-export async function reviewList(_command: CommandOf<"review.list">, ctx: CommandContext): Promise<Reply> {
-  return reply(NOT_YET, {
+async function noAgent(ctx: CommandContext, title: string, lines: string[] = []): Promise<Reply> {
+  return reply(NO_AGENT, {
     tone: "warning",
-    title: "Reviews",
-    sections: [{ text: NOT_YET }, ...(await configured(ctx))],
+    title,
+    sections: [{ text: NO_AGENT, ...(lines.length ? { lines } : {}) }, ...(await configured(ctx))],
   });
 }
 
+export async function reviewList(_command: CommandOf<"review.list">, ctx: CommandContext): Promise<Reply> {
+  const rm = await reviewManager(ctx);
+  if (!rm) return noAgent(ctx, "Reviews");
+  const [queue, team] = await Promise.all([rm.reviewQueue({}), tenantSettings(ctx).team()]);
+  const answer = queueReply(need(queue), peopleOf(team), ctx.place.platform, {
+    title: "Reviews",
+    empty: "No pull requests are waiting for review.",
+    noun: (n) => `${plural(n, "pull request")} waiting for review`,
+  });
+  // Nothing waiting: show what is watched, so "nothing" is not mistaken for "not set up".
+  if (answer.sections.length > 0) return answer;
+  return { ...answer, sections: [{ text: answer.text }, ...(await configured(ctx))] };
+}
+
 export async function reviewMine(_command: CommandOf<"review.mine">, ctx: CommandContext): Promise<Reply> {
-  const me = await tenantSettings(ctx).member(ctx.actor);
-  const you = me
-    ? `You are on the team as ${code(me.github)}: reviews requested from ${me.github} will show here.`
-    : "You are not on the team yet: `/foreman team add @you github:your-login` so reviews can be matched to you.";
-  return reply(NOT_YET, {
-    tone: "warning",
+  const store = tenantSettings(ctx);
+  const me = await store.member(ctx.actor);
+  if (!me) {
+    const text =
+      "You are not on the team yet: `/foreman team add @you github:your-login` so reviews can be matched to you.";
+    return reply(text, { tone: "warning", title: "Your reviews" });
+  }
+  const rm = await reviewManager(ctx);
+  if (!rm) return noAgent(ctx, "Your reviews", [`You are on the team as ${code(me.github)}.`]);
+  const [queue, team] = await Promise.all([rm.reviewQueue({ login: me.github }), store.team()]);
+  return queueReply(need(queue), peopleOf(team), ctx.place.platform, {
     title: "Your reviews",
-    sections: [{ text: NOT_YET, lines: [you] }, ...(await configured(ctx))],
+    empty: `You are on the team as ${code(me.github)}: nothing is waiting for your review.`,
+    noun: (n) => `${plural(n, "pull request")} waiting for your review`,
   });
 }
 
 export async function reviewAssign(command: CommandOf<"review.assign">, ctx: CommandContext): Promise<Reply> {
   const ref = `${command.pr.repo}#${command.pr.number}`;
-  const store = tenantSettings(ctx);
-  const [team, where] = await Promise.all([
-    store.availability(ctx.now.toISOString()),
-    store.linksForTarget("github", command.pr.repo),
-  ]);
-  const text = `Foreman cannot assign reviewers yet (not available in this version): nothing was assigned to ${code(ref)}.`;
-  const out = team.filter((a) => a.ooo).length;
-  const lines = [
-    team.length
-      ? `When it can, it will choose among ${plural(team.length, "team member")}${out ? `, skipping ${out} out of office today` : ""}.`
-      : "No one is on the team yet: `/foreman team add @person github:login`.",
-    where.length
-      ? `${code(command.pr.repo.toLowerCase())} is linked in ${where.map((l) => channel(l.channel, ctx.place)).join(", ")}.`
-      : `${code(command.pr.repo)} is not linked to any channel: \`/foreman link github ${command.pr.repo}\`.`,
-  ];
+  const rm = await reviewManager(ctx);
+  if (!rm) return noAgent(ctx, "Review assignment", [`Nothing was assigned to ${code(ref)}.`]);
+  const result = need(
+    await rm.assignNow({
+      repo: command.pr.repo.toLowerCase(),
+      number: command.pr.number,
+      platform: ctx.place.platform,
+      correlationId: ctx.correlationId,
+    }),
+  );
+  const footer = `Asked by ${who(ctx.actor, ctx.place)}.`;
+  if (result.outcome !== "unknown") return { ...result.reply, footer };
+  // Unknown PR: the likely causes are a repository that is not linked or has no webhook yet.
+  const text = `Foreman has not seen ${ref} yet: nothing was assigned to ${code(ref)}.`;
+  const webhook =
+    "A pull request is tracked once a GitHub webhook about it arrives (opened, ready for review, review requested, ...).";
   return reply(text, {
     tone: "warning",
     title: "Review assignment",
-    sections: [{ text, lines }],
-    footer: `Asked by ${who(ctx.actor, ctx.place)}.`,
+    sections: [{ text, lines: [webhook, ...(await setupLines(ctx, command.pr.repo))] }],
+    footer,
   });
+}
+
+async function setupLines(ctx: CommandContext, repo: string): Promise<string[]> {
+  const store = tenantSettings(ctx);
+  const [team, where] = await Promise.all([
+    store.availability(ctx.now.toISOString()),
+    store.linksForTarget("github", repo),
+  ]);
+  const out = team.filter((a) => a.ooo).length;
+  return [
+    team.length
+      ? `Foreman would choose among ${plural(team.length, "team member")}${out ? `, skipping ${out} out of office today` : ""}.`
+      : "No one is on the team yet: `/foreman team add @person github:login`.",
+    where.length
+      ? `${code(repo.toLowerCase())} is linked in ${where.map((l) => channel(l.channel, ctx.place)).join(", ")}.`
+      : `${code(repo)} is not linked to any channel: \`/foreman link github ${repo}\`.`,
+  ];
+}
+
+/**
+ * A review card button. Start review needs a team member; Reassign and Snooze need a reviewer of
+ * the PR or chat admin rights (as for `review assign`), asked only when being a reviewer is not
+ * enough. Success replaces the card; anything else is a private answer. Never throws.
+ */
+export async function reviewAction(action: ReviewAction, ctx: CommandContext): Promise<Reply> {
+  const privately = (r: Reply): Reply => ({ ...r, ephemeral: true, replaceOriginal: false });
+  try {
+    const rm = await reviewManager(ctx);
+    if (!rm) return privately(reply(NO_AGENT, { tone: "warning" }));
+    const verb = action.verb.slice("review.".length) as ReviewButton;
+    const member = await tenantSettings(ctx).member(ctx.actor);
+    if (verb === "claim" && !member) {
+      const text = "Only team members can start a review: `/foreman team add @you github:your-login`.";
+      return privately(reply(text, { tone: "warning" }));
+    }
+    const input = {
+      verb,
+      target: action.arg,
+      actor: ctx.actor,
+      login: member?.github ?? null,
+      admin: false,
+      place: channelOf(ctx),
+      correlationId: ctx.correlationId,
+    };
+    let outcome = await rm.act(input);
+    if (!outcome.ok && outcome.error.status === 403) {
+      // The same rights as `review assign` (authorize only looks at the command's name).
+      const pr = parsePrRef(action.arg) ?? { repo: "unknown/unknown", number: 1 };
+      const access = await authorize({ name: "review.assign", pr }, ctx);
+      if (!access.allowed) {
+        const text = outcome.error.message;
+        const lines = access.reply.sections.flatMap((s) => s.lines ?? []);
+        return privately(reply(text, { tone: "warning", title: "Not allowed", sections: [{ text, lines }] }));
+      }
+      outcome = await rm.act({ ...input, admin: true });
+    }
+    const result = need(outcome, "That pull request is not tracked any more.");
+    return result.changed ? { ...result.reply, replaceOriginal: true } : privately(result.reply);
+  } catch (err) {
+    return privately(errorReply(err, ctx));
+  }
 }

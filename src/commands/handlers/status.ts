@@ -65,7 +65,7 @@ async function overview(ctx: CommandContext): Promise<Reply> {
       },
       {
         title: "Reviews",
-        text: "Review tracking is not available yet in this version: it starts once linked repositories send GitHub webhooks.",
+        text: "`/foreman review list` shows the pull requests waiting for review with their SLA state; `/foreman review mine` your own queue.",
       },
     ],
     buttons: [{ action: encodeAction("status.refresh", ""), label: "Refresh" }],

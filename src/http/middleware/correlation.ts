@@ -1,4 +1,7 @@
-/** Correlation id: taken from `X-Correlation-Id` / `X-Request-Id` when sane, else a fresh UUID. */
+/**
+ * Correlation id: taken from `X-Correlation-Id` / `X-Request-Id` when sane, else a fresh UUID.
+ * A route may replace it (webhooks use the delivery id); the response carries the final one.
+ */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../types";
 
@@ -10,6 +13,6 @@ export function correlation(): MiddlewareHandler<AppEnv> {
     const id = given && SANE.test(given) ? given : crypto.randomUUID();
     c.set("correlationId", id);
     await next();
-    c.header("X-Correlation-Id", id);
+    c.header("X-Correlation-Id", c.get("correlationId") ?? id);
   };
 }

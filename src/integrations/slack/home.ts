@@ -11,7 +11,8 @@ import { type HomeView, LIMITS } from "./blocks";
 import { errorText, type SlackLog } from "./log";
 import { renderBlocks } from "./render";
 
-export const REVIEW_QUEUE_NOTE = "Your review queue will appear here once the review feature arrives.";
+export const REVIEW_QUEUE_NOTE =
+  "Your review queue: `/foreman review mine` (pull requests waiting for you, with their SLA state).";
 
 export async function homeView(ctx: CommandContext, log: SlackLog): Promise<HomeView> {
   return { type: "home", blocks: renderBlocks(await homeReply(ctx, log), LIMITS.homeBlocks) };

@@ -1,0 +1,236 @@
+/**
+ * The Review Manager: one standing agent per tenant. Assigns reviewers when a PR becomes ready for
+ * review, keeps one SLA clock per PR and reviewer (remind at 50 %, breach at 100 %, reassign at
+ * 200 %), and answers the review card's buttons and `review list|mine|assign` over RPC.
+ *
+ * Every step: read the tenant's settings (the only await), then change state, schedules and the
+ * effects to send in one synchronous block, then flush the effects to the delivery queue. Time comes
+ * from `now()`, which tests replace to drive the SLA with a controlled clock.
+ */
+import type { Env } from "../../../env";
+import { attempt, ConflictError, NotFoundError, type Outcome } from "../../../errors";
+import { type People, peopleOf } from "../../../review/candidates";
+import { reviewEvent, snapshotOf } from "../../../review/events";
+import type { ReviewerRecord, ReviewQueue, TrackedPr } from "../../../review/model";
+import { type PrRef, parsePrTarget, prRef } from "../../../review/refs";
+import { nextStep } from "../../../review/steps";
+import { settings } from "../../../rpc";
+import type { ChatPlatform } from "../../../settings/model";
+import { BaseAgent } from "../../framework/base-agent";
+import type { ScheduledTask } from "../../framework/scheduler";
+import type { AgentMessage } from "../../model";
+import { type ActInput, type ActResult, act } from "./buttons";
+import { SLA_TASK, type SlaTaskPayload, slaKey } from "./clock";
+import { reviewConfigOf } from "./config";
+import { loadView, makeWork, type TenantView, type Work } from "./context";
+import { EffectQueue } from "./effects";
+import { type AssignNowResult, assignNow, unknownPr } from "./manual";
+import { applyEvent, needsView } from "./on-event";
+import { fireStep } from "./on-step";
+import { buildQueue } from "./queue-view";
+import { ReviewStore } from "./store";
+
+/** Scheduled retry of effects that could not be handed to the delivery queue. */
+const FLUSH_TASK = "review.flush";
+const FLUSH_RETRY_MS = 60_000;
+/** An SLA step whose tenant settings could not be read is tried again after this long. */
+const STEP_RETRY_MS = 60_000;
+
+export class ReviewManagerAgent extends BaseAgent {
+  readonly agentType = "review-manager" as const;
+  private readonly reviews: ReviewStore;
+  private readonly effects: EffectQueue;
+  private flushing: Promise<void> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.reviews = new ReviewStore(ctx.storage.sql);
+    this.effects = new EffectQueue(ctx.storage.sql);
+  }
+
+  /** The agent's clock (epoch ms). The seam tests replace to move time. */
+  protected now(): number {
+    return Date.now();
+  }
+
+  // ------------------------------------------------------------------ RPC
+
+  /** A review card button: claim, reassign or snooze; answers the updated card. */
+  async act(input: ActInput & { correlationId: string }): Promise<Outcome<ActResult>> {
+    return attempt(async () => {
+      this.requireRunning();
+      const pr = this.resolve(input.target);
+      const nowMs = this.now();
+      const view = await loadView(this.env, this.tenant(), pr, nowMs);
+      const work = this.work(input.correlationId, nowMs);
+      const result = act(work, view, this.reviews.prById(pr.id) ?? pr, input);
+      if (result.changed)
+        this.record(work, `${input.verb} on ${prRef(pr)} by ${input.actor.platform}:${input.actor.id}`);
+      await this.settle();
+      return result;
+    });
+  }
+
+  /** `review assign`: assigns now if the PR is known, open, ready and nobody is reviewing it. */
+  async assignNow(
+    input: PrRef & { platform: ChatPlatform; correlationId: string },
+  ): Promise<Outcome<AssignNowResult>> {
+    return attempt(async () => {
+      this.requireRunning();
+      const known = this.reviews.pr(input.repo, input.number);
+      if (!known) return unknownPr(input);
+      const nowMs = this.now();
+      const view = await loadView(this.env, this.tenant(), known, nowMs);
+      const work = this.work(input.correlationId, nowMs);
+      const result = assignNow(work, view, this.reviews.prById(known.id) ?? known, input.platform);
+      this.record(work, `review assign ${prRef(known)}: ${result.outcome}`);
+      await this.settle();
+      return result;
+    });
+  }
+
+  /** PRs waiting for review, oldest first; with `login`, only that person's. */
+  async reviewQueue(input: { login?: string } = {}): Promise<Outcome<ReviewQueue>> {
+    return attempt(async () => {
+      this.require();
+      const people = await this.people();
+      return buildQueue(this.reviews, people, this.now(), input.login);
+    });
+  }
+
+  /** One tracked PR with its reviewers (null when unknown): for status pages and tests. */
+  async pullRequest(ref: PrRef): Promise<Outcome<{ pr: TrackedPr; reviewers: ReviewerRecord[] } | null>> {
+    return attempt(() => {
+      this.require();
+      const pr = this.reviews.pr(ref.repo, ref.number);
+      return pr ? { pr, reviewers: this.reviews.reviewers(pr.id) } : null;
+    });
+  }
+
+  /** SLA steps due by the agent's clock are brought forward to now, then the base alarm runs them. */
+  override async alarm(): Promise<void> {
+    const nowMs = this.now();
+    const real = Date.now();
+    for (const r of this.reviews.due(nowMs)) {
+      const pr = this.reviews.prById(r.prId);
+      if (!pr || r.nextAtMs === null) continue;
+      const step = nextStep(r.fired) ?? "";
+      const payload: SlaTaskPayload = { repo: pr.repo, number: pr.number, login: r.login, step };
+      this.scheduler.schedule(
+        Math.min(r.nextAtMs, real),
+        SLA_TASK,
+        { ...payload },
+        slaKey(pr, r.login),
+        real,
+      );
+    }
+    await super.alarm();
+  }
+
+  // ------------------------------------------------------------- handlers
+
+  protected override async onEvent(
+    name: string,
+    payload: Record<string, unknown>,
+    message: AgentMessage,
+  ): Promise<void> {
+    const event = reviewEvent(name, payload.data);
+    if (!event) return super.onEvent(name, payload, message);
+    const nowMs = this.now();
+    const snapshot = snapshotOf(event);
+    const view = needsView(event) ? await loadView(this.env, this.tenant(), snapshot, nowMs) : null;
+    const work = this.work(message.correlationId, nowMs);
+    applyEvent(work, event, view);
+    this.record(work, `${name} ${prRef(snapshot)}`);
+    await this.flush();
+  }
+
+  protected override async onSchedule(task: ScheduledTask): Promise<void> {
+    if (task.kind === FLUSH_TASK) return this.flush();
+    if (task.kind !== SLA_TASK) return super.onSchedule(task);
+    const { repo, number, login } = task.payload as Partial<SlaTaskPayload>;
+    if (typeof repo !== "string" || typeof number !== "number" || typeof login !== "string") return;
+    const pr = this.reviews.pr(repo, number);
+    if (!pr) return;
+    const nowMs = this.now();
+    let view: TenantView;
+    try {
+      view = await loadView(this.env, this.tenant(), pr, nowMs);
+    } catch (err) {
+      // The task was claimed before it ran: put the step back so a settings hiccup does not lose it.
+      this.scheduler.schedule(Date.now() + STEP_RETRY_MS, SLA_TASK, task.payload, task.key, Date.now());
+      throw err;
+    }
+    const work = this.work(`sla:${task.id}:${task.at}`, nowMs);
+    fireStep(work, view, this.reviews.prById(pr.id) ?? pr, login);
+    await this.flush();
+  }
+
+  // ------------------------------------------------------------- internal
+
+  private work(correlationId: string, nowMs: number): Work {
+    return makeWork({
+      store: this.reviews,
+      scheduler: this.scheduler,
+      effects: this.effects,
+      config: reviewConfigOf(this.require().config),
+      nowMs,
+      correlationId,
+      log: (message) => this.log.add("review", message, Date.now(), correlationId),
+    });
+  }
+
+  private record(work: Work, message: string): void {
+    this.log.add("review", message, Date.now(), work.correlationId);
+  }
+
+  /** Sends the effects waiting in the outbox; what fails is retried by a scheduled flush. */
+  private async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    this.flushing = (async () => {
+      const report = await this.effects.flush(this.env, this.tenant());
+      for (const dropped of report.dropped) this.log.add("error", `delivery dropped: ${dropped}`, Date.now());
+      if (report.left > 0) {
+        this.scheduler.schedule(Date.now() + FLUSH_RETRY_MS, FLUSH_TASK, {}, FLUSH_TASK, Date.now());
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
+  /** After an RPC changed state: send effects, and re-arm the alarm for the schedules written. */
+  private async settle(): Promise<void> {
+    await this.flush();
+    // Cancelling a key that never exists re-arms the single alarm (BaseAgent keeps `arm` private).
+    await this.cancel("review:rearm");
+  }
+
+  private resolve(target: string): TrackedPr {
+    const ref = parsePrTarget(target);
+    const pr = !ref
+      ? null
+      : "id" in ref
+        ? this.reviews.prById(ref.id)
+        : this.reviews.pr(ref.repo, ref.number);
+    if (!pr) throw new NotFoundError(`Foreman does not track ${target} (any more).`);
+    return pr;
+  }
+
+  private requireRunning(): void {
+    const agent = this.require();
+    if (agent.status !== "running") {
+      throw new ConflictError(
+        `The Review Manager is ${agent.status}: \`/foreman agent resume ${agent.agentId}\` to let it act.`,
+      );
+    }
+  }
+
+  private async people(): Promise<People> {
+    return peopleOf(await settings(this.env, this.tenant()).team());
+  }
+
+  private tenant(): string {
+    return this.require().tenant;
+  }
+}

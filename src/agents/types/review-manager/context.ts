@@ -1,0 +1,59 @@
+/**
+ * What one step of Review Manager work needs. `TenantView` is read from the tenant's settings before
+ * the step (the only await); `Work` holds the synchronous parts (store, outbox, scheduler, clock),
+ * so the check-then-write of a step never interleaves with another task.
+ */
+import type { Env } from "../../../env";
+import { type People, peopleOf } from "../../../review/candidates";
+import type { PrRef } from "../../../review/refs";
+import { settings } from "../../../rpc";
+import type { ChannelRef, MemberAvailability } from "../../../settings/model";
+import type { Scheduler } from "../../framework/scheduler";
+import type { ReviewManagerConfig } from "./config";
+import type { Effect, EffectQueue } from "./effects";
+import type { ReviewStore } from "./store";
+
+export interface TenantView {
+  /** Every member with their out-of-office state at the step's time. */
+  team: MemberAvailability[];
+  people: People;
+  /** Channels the repository is linked to. */
+  channels: ChannelRef[];
+  /** Working hours of the SLA rule that applies to the PR (`slaFor(repo, labels)`). */
+  slaHours: number;
+}
+
+export interface Work {
+  store: ReviewStore;
+  scheduler: Scheduler;
+  config: ReviewManagerConfig;
+  nowMs: number;
+  correlationId: string;
+  emit: (effect: Effect) => void;
+  log: (message: string) => void;
+}
+
+export function makeWork(parts: Omit<Work, "emit"> & { effects: EffectQueue }): Work {
+  const { effects, ...rest } = parts;
+  return { ...rest, emit: (effect) => effects.add(effect, parts.correlationId, parts.nowMs) };
+}
+
+export async function loadView(
+  env: Env,
+  tenant: string,
+  pr: PrRef & { labels: readonly string[] },
+  nowMs: number,
+): Promise<TenantView> {
+  const store = settings(env, tenant);
+  const [team, links, rule] = await Promise.all([
+    store.availability(new Date(nowMs).toISOString()),
+    store.linksForTarget("github", pr.repo),
+    store.slaFor(pr.repo, [...pr.labels]),
+  ]);
+  return {
+    team,
+    people: peopleOf(team.map((a) => a.member)),
+    channels: links.map((l) => l.channel),
+    slaHours: rule.hours,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The Review Manager's outgoing effects: review requests on GitHub, cards in the channels linked to
+ * the repository, Slack DMs. Each is emitted into the agent's outbox (see effects.ts) with a
+ * delivery key, so a repeated step posts once.
+ */
+import type { Reply } from "../../../commands/reply";
+import { leadsOf } from "../../../review/candidates";
+import type { CardRef, Person, TrackedPr } from "../../../review/model";
+import { deliveryKey, ownerRepo, prRef } from "../../../review/refs";
+import type { ChatPlatform } from "../../../settings/model";
+import type { TenantView, Work } from "./context";
+
+/**
+ * `pulls.requestReviewers`, keyed `gh:req:<repo>#<n>:<logins>` (sorted); `again` tells a later
+ * request for the same people apart (a new round after a reopen, a reassignment, a claim).
+ */
+export function requestReviewers(work: Work, pr: TrackedPr, logins: string[], again?: string): void {
+  if (logins.length === 0) return;
+  const sorted = [...logins].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  const key = deliveryKey("gh:req", `${prRef(pr)}`, `${sorted.join(",")}${again ? `@${again}` : ""}`);
+  work.emit({
+    kind: "github",
+    action: "pulls.requestReviewers",
+    body: { ...ownerRepo(pr.repo), pull_number: pr.number, reviewers: sorted },
+    key,
+  });
+}
+
+/** `pulls.removeRequestedReviewers` for people (a reassignment) or teams (once people are assigned). */
+export function removeRequests(
+  work: Work,
+  pr: TrackedPr,
+  who: { reviewers?: string[]; teams?: string[] },
+  tag: string,
+): void {
+  const reviewers = who.reviewers ?? [];
+  const teams = who.teams ?? [];
+  if (reviewers.length + teams.length === 0) return;
+  work.emit({
+    kind: "github",
+    action: "pulls.removeRequestedReviewers",
+    body: { ...ownerRepo(pr.repo), pull_number: pr.number, reviewers, team_reviewers: teams },
+    key: deliveryKey("gh:unreq", prRef(pr), [...reviewers, ...teams.map((t) => `team/${t}`)].join(","), tag),
+  });
+}
+
+/**
+ * Posts a card (built for each channel's platform) to every channel linked to the repository;
+ * returns where, to remember the card references.
+ */
+export function toChannels(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  build: (platform: ChatPlatform) => Reply,
+  tag: string,
+): CardRef[] {
+  return view.channels.map((channel) => {
+    const key = deliveryKey("rm", prRef(pr), tag, channel.platform, channel.workspaceId, channel.channelId);
+    work.emit({ kind: "channel", channel, reply: build(channel.platform), key });
+    return { channel, key, atMs: work.nowMs };
+  });
+}
+
+/** A Slack DM to a team member; false when they are not on Slack. */
+export function dmSlack(
+  work: Work,
+  pr: TrackedPr,
+  person: Person | undefined,
+  reply: Reply,
+  tag: string,
+): boolean {
+  if (person?.user.platform !== "slack") return false;
+  work.emit({
+    kind: "dm",
+    userId: person.user.id,
+    reply: { ...reply, ephemeral: false },
+    key: deliveryKey("rm:dm", prRef(pr), person.user.id, tag),
+  });
+  return true;
+}
+
+/** Posts in the linked channels; with none linked, DMs the leads (and `also`) on Slack instead. */
+export function toChannelsOrLeads(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  build: (platform: ChatPlatform) => Reply,
+  tag: string,
+  also: Person[] = [],
+): CardRef[] {
+  if (view.channels.length > 0) return toChannels(work, view, pr, build, tag);
+  const seen = new Set<string>();
+  for (const person of [...leadsOf(view.people), ...also]) {
+    if (seen.has(person.login.toLowerCase())) continue;
+    seen.add(person.login.toLowerCase());
+    dmSlack(work, pr, person, build("slack"), tag);
+  }
+  return [];
+}

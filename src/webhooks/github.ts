@@ -1,0 +1,96 @@
+/**
+ * `POST /api/webhooks/github`: raw body (limit -> 413), `X-Hub-Signature-256` checked against
+ * GITHUB_WEBHOOK_SECRET and GITHUB_WEBHOOK_SECRET_PREVIOUS before anything is parsed (401), then
+ * headers (400), `ping`, the payload (`parseGitHubEvent`: invalid 400, ignored 202), tenants by
+ * repository, and the durable hand-off (200 accepted / duplicate).
+ */
+
+import type { Env } from "../env";
+import { UnsupportedMediaTypeError, ValidationError } from "../errors";
+import type { DomainEvent, InstallationChangedEvent } from "../events/types";
+import { parseJsonBody, readRawBody } from "../http/webhook-body";
+import { parseGitHubEvent } from "../integrations/github/events";
+import { verifyGitHubSignature } from "../integrations/github/verify";
+import {
+  handOff,
+  ignoredAnswer,
+  type Routable,
+  routeToTenants,
+  unauthorized,
+  type WebhookAnswer,
+} from "./handoff";
+import { checkDeliveryId, requiredHeader, type WebhookOptions } from "./options";
+
+export const GITHUB_SIGNATURE_HEADER = "X-Hub-Signature-256";
+
+export function githubSecrets(env: Env): string[] {
+  return [env.GITHUB_WEBHOOK_SECRET, env.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter(
+    (s): s is string => typeof s === "string" && s.length > 0,
+  );
+}
+
+/** The delivery id once the signature is good (the route makes it the correlation id). */
+export function githubDeliveryId(headers: Headers): string {
+  return checkDeliveryId(requiredHeader(headers, "X-GitHub-Delivery"), "X-GitHub-Delivery");
+}
+
+export async function handleGitHubWebhook(
+  request: Request,
+  env: Env,
+  options: WebhookOptions,
+  onDelivery: (deliveryId: string) => void = () => {},
+): Promise<WebhookAnswer> {
+  const secrets = githubSecrets(env);
+  if (secrets.length === 0) return unauthorized("GitHub webhooks are not configured (GITHUB_WEBHOOK_SECRET)");
+  const raw = await readRawBody(request, options.maxBodyBytes);
+  const signature = request.headers.get(GITHUB_SIGNATURE_HEADER);
+  if (signature === null) return unauthorized(`Missing ${GITHUB_SIGNATURE_HEADER} header`);
+  if (!(await verifyGitHubSignature(raw, signature, secrets))) {
+    return unauthorized(`${GITHUB_SIGNATURE_HEADER} does not match the body`);
+  }
+
+  const eventName = requiredHeader(request.headers, "X-GitHub-Event");
+  const deliveryId = githubDeliveryId(request.headers);
+  onDelivery(deliveryId);
+  const type = request.headers.get("Content-Type") ?? "";
+  if (/^application\/x-www-form-urlencoded/i.test(type)) {
+    throw new UnsupportedMediaTypeError("application/json (set the webhook's content type to JSON)", type);
+  }
+  const payload = parseJsonBody(raw);
+  const receivedAt = new Date(options.now()).toISOString();
+  const outcome = parseGitHubEvent(eventName, payload, deliveryId, receivedAt);
+  switch (outcome.status) {
+    case "ping":
+      return { status: 200, body: { ok: true, zen: zenOf(payload), deliveryId } };
+    case "invalid":
+      throw new ValidationError(outcome.issues, `Invalid ${eventName} payload`);
+    case "ignored":
+      return ignoredAnswer(outcome.reason);
+  }
+  const items: Routable[] = outcome.events.map((event, index) => ({ index, event, targets: reposOf(event) }));
+  const routed = await routeToTenants(env, "github", items, narrowInstallation);
+  if (routed.size === 0) return ignoredAnswer("repository not linked");
+  return handOff(env, "github", deliveryId, receivedAt, routed);
+}
+
+/** The repositories an event is about (`owner/repo`, lower case). */
+function reposOf(event: DomainEvent): string[] {
+  if (event.kind === "installation.changed") return [...event.added, ...event.removed].map((r) => r.fullName);
+  return "repo" in event ? [event.repo.fullName] : [];
+}
+
+/** A tenant sees only the repositories it links in an installation change. */
+export function narrowInstallation(event: DomainEvent, linked: ReadonlySet<string>): DomainEvent {
+  if (event.kind !== "installation.changed") return event;
+  const narrowed: InstallationChangedEvent = {
+    ...event,
+    added: event.added.filter((r) => linked.has(r.fullName)),
+    removed: event.removed.filter((r) => linked.has(r.fullName)),
+  };
+  return narrowed;
+}
+
+function zenOf(payload: unknown): string | null {
+  if (typeof payload !== "object" || payload === null || !("zen" in payload)) return null;
+  return typeof payload.zen === "string" ? payload.zen : null;
+}
