@@ -10,6 +10,19 @@ export default defineConfig({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: {
+            // Every secret is set here, so a developer's .dev.vars never leaks into the tests.
+            SLACK_BOT_TOKEN: "",
+            SLACK_BOT_ID: "",
+            SLACK_BOT_USER_ID: "",
+            DISCORD_BOT_TOKEN: "",
+            DISCORD_PUBLIC_KEY: "",
+            DISCORD_APPLICATION_ID: "",
+            GITHUB_TOKEN: "",
+            GITHUB_WEBHOOK_SECRET_PREVIOUS: "",
+            LINEAR_API_KEY: "",
+            FOREMAN_CHAT_ADMINS: "",
+            FOREMAN_DEFAULT_TENANT: "",
+            CORS_ORIGINS: "",
             ENVIRONMENT: "test",
             DEMO_MODE: "false",
             ADMIN_API_KEY: "test-admin-key",
