@@ -23,6 +23,7 @@ import {
   SLA_STATE_TEXT,
   STATUS_TEXT,
 } from "./format";
+import { type LinearIssueLine, linearText } from "./linear";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model";
 import { prRef, shortTarget } from "./refs";
 
@@ -38,6 +39,8 @@ export interface CardInput {
   tone?: Tone;
   /** Extra lines under the headline (e.g. why someone was picked). */
   lines?: string[];
+  /** Linear issues the PR links (a "Linear" field when there are any). */
+  linear?: readonly LinearIssueLine[];
 }
 
 /** The button id for `verb` on `pr`: `owner/repo#n`, or the short `p<id>` when that would not fit. */
@@ -82,10 +85,12 @@ function buttons(input: CardInput): ReplyButton[] {
   return out;
 }
 
-function prSection(pr: TrackedPr, input: CardInput): ReplySection {
+function prSection(pr: TrackedPr, input: Pick<CardInput, "people" | "platform" | "linear">): ReplySection {
   const by = pr.author ? ` — by ${mention(pr.author, input.people, input.platform)}` : "";
   const state = pr.state !== "open" ? ` (**${pr.state}**)` : pr.draft ? " (**draft**)" : "";
-  return { text: `${prLink(pr)}${by}${state}` };
+  const text = `${prLink(pr)}${by}${state}`;
+  const linear = linearText(input.linear ?? []);
+  return linear ? { text, fields: [{ label: "Linear", value: linear }] } : { text };
 }
 
 /** The card of one PR under `headline`. */
@@ -128,12 +133,7 @@ export function nobodyCard(
     ephemeral: false,
     text: headline,
     title: `Review: ${ref}`,
-    sections: [
-      { text: headline },
-      { text: `${prLink(pr)}${pr.author ? ` — by ${mention(pr.author, people, platform)}` : ""}` },
-      { title: "Why", lines: why },
-      { text: ask },
-    ],
+    sections: [{ text: headline }, prSection(pr, input), { title: "Why", lines: why }, { text: ask }],
     buttons: [],
     tone: "warning",
   };

@@ -8,6 +8,7 @@ import type { SlaDeadlines, SlaState } from "../domain/sla";
 import type { WorkingSchedule } from "../domain/working-hours";
 import type { ReviewState } from "../events/types";
 import type { ChannelRef, ChatUserRef } from "../settings/model";
+import type { LinearIssueLine } from "./linear";
 
 export type PrState = "open" | "closed" | "merged";
 
@@ -152,6 +153,8 @@ export interface QueueItem {
   readyAtMs: number;
   waitingWorkingMs: number;
   reviewers: QueueReviewer[];
+  /** Linear issues the PR links (absent or empty: none known). */
+  linear?: LinearIssueLine[];
 }
 
 export interface ReviewQueue {

@@ -4,6 +4,7 @@ import type { SlaState } from "../domain/sla";
 import type { ChatPlatform } from "../settings/model";
 import type { People } from "./candidates";
 import { duration, localTime, mention, prLink, SLA_STATE_TEXT } from "./format";
+import { linearText } from "./linear";
 import type { QueueItem, QueueReviewer, ReviewQueue } from "./model";
 
 export const MAX_QUEUE_LINES = 20;
@@ -21,7 +22,8 @@ export function queueLine(item: QueueItem, people: People, platform: ChatPlatfor
   const who = item.reviewers.length
     ? item.reviewers.map((r) => reviewerText(r, people, platform)).join("; ")
     : "**nobody assigned**";
-  return `${prLink(item)} — ${waited} · ${who}`;
+  const linear = linearText(item.linear ?? []);
+  return `${prLink(item)} — ${waited} · ${who}${linear ? ` · Linear: ${linear}` : ""}`;
 }
 
 /** The worst SLA state among the item's reviewers (null when none has an SLA running). */

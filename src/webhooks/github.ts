@@ -8,7 +8,7 @@
 import type { Env } from "../env";
 import { UnsupportedMediaTypeError, ValidationError } from "../errors";
 import type { DomainEvent, InstallationChangedEvent } from "../events/types";
-import { parseJsonBody, readRawBody } from "../http/webhook-body";
+import { parseJsonBody, readRawBody } from "../http/raw-body";
 import { parseGitHubEvent } from "../integrations/github/events";
 import { verifyGitHubSignature } from "../integrations/github/verify";
 import {

@@ -9,7 +9,7 @@ import type { Env } from "../env";
 import { BadRequestError, ValidationError } from "../errors";
 import { asRecord } from "../events/outcome";
 import type { DomainEvent } from "../events/types";
-import { parseJsonBody, readRawBody } from "../http/webhook-body";
+import { parseJsonBody, readRawBody } from "../http/raw-body";
 import { parseLinearEvent } from "../integrations/linear/events";
 import {
   checkLinearTimestamp,

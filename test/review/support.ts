@@ -144,6 +144,9 @@ export interface PrSpec {
   requested?: string[];
   state?: "open" | "closed";
   merged?: boolean;
+  /** The head branch (`eng-12-fix`); the example payload's when absent. */
+  branch?: string;
+  body?: string;
 }
 
 function withPr(payload: Payload, pr: PrSpec, atMs: number): Payload {
@@ -161,6 +164,8 @@ function withPr(payload: Payload, pr: PrSpec, atMs: number): Payload {
     requested_teams: [],
     updated_at: new Date(atMs).toISOString(),
   });
+  if (pr.branch !== undefined) (p.head as Payload).ref = pr.branch;
+  if (pr.body !== undefined) p.body = pr.body;
   payload.number = pr.number;
   payload.repository = { ...(payload.repository as Payload), full_name: REPO };
   return payload;

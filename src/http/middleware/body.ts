@@ -4,6 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../../errors";
+import { readRawBody } from "../raw-body";
 import type { AppEnv } from "../types";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -15,36 +16,15 @@ export function isJsonContentType(value: string | undefined): boolean {
   return JSON_TYPE.test(media);
 }
 
-async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
 export function jsonBody(maxBytes = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const raw = c.req.raw;
-    const declared = Number(raw.headers.get("Content-Length") ?? "0");
-    if (Number.isFinite(declared) && declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
-    if (!raw.body) return next();
-    const bytes = await readCapped(raw.body, maxBytes);
+    if (!raw.body) {
+      const declared = Number(raw.headers.get("Content-Length") ?? "0");
+      if (Number.isFinite(declared) && declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
+      return next();
+    }
+    const bytes = await readRawBody(raw, maxBytes);
     c.req.raw = new Request(raw, { body: bytes });
     if (bytes.byteLength === 0) return next();
     const contentType = c.req.header("Content-Type");

@@ -12,7 +12,7 @@ import {
   type InteractionDeps,
 } from "../../integrations/discord/interactions";
 import { interactionSchema } from "../../integrations/discord/types";
-import { readRawBody, verifyInteraction } from "../../integrations/discord/verify";
+import { readInteractionBody, verifyInteraction } from "../../integrations/discord/verify";
 import { fieldIssues } from "../errors";
 import type { AppEnv } from "../types";
 
@@ -20,7 +20,7 @@ export const DISCORD_INTERACTIONS_PATH = "/discord/interactions";
 
 export function registerDiscordRoutes(app: OpenAPIHono<AppEnv>, deps: InteractionDeps = DEFAULT_DEPS): void {
   app.post(DISCORD_INTERACTIONS_PATH, async (c) => {
-    const body = await readRawBody(c.req.raw);
+    const body = await readInteractionBody(c.req.raw);
     const verified = await verifyInteraction({
       headers: c.req.raw.headers,
       body,

@@ -4,7 +4,7 @@
  * Nothing is parsed before the signature has been checked.
  */
 import { verifyKey } from "discord-interactions";
-import { PayloadTooLargeError } from "../../errors";
+import { readRawBody } from "../../http/raw-body";
 
 export const MAX_INTERACTION_BYTES = 1024 * 1024;
 /** Signed requests older (or further in the future) than this are replays: 5 minutes. */
@@ -17,30 +17,8 @@ const UNIX_SECONDS = /^\d{1,12}$/;
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
 /** The raw body, read once; throws PayloadTooLargeError (413) past `maxBytes`. */
-export async function readRawBody(request: Request, maxBytes = MAX_INTERACTION_BYTES): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (Number.isFinite(declared) && declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+export function readInteractionBody(request: Request, maxBytes = MAX_INTERACTION_BYTES): Promise<Uint8Array> {
+  return readRawBody(request, maxBytes);
 }
 
 export interface SignedRequest {

@@ -11,7 +11,8 @@
  *    listener keeps running under `waitUntil`.
  */
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
-import type { ErrorCode } from "../../errors";
+import { type ErrorCode, PayloadTooLargeError } from "../../errors";
+import { readRawBody } from "../../http/raw-body";
 import { errorText } from "./log";
 import type { ForemanContext, RequestScope } from "./scope";
 import { verifySignature } from "./verify";
@@ -149,29 +150,12 @@ function toResponse(value: unknown): Response {
 
 /** The body as text, or null when it is larger than `max` bytes (declared or actually sent). */
 async function readBody(request: Request, max: number): Promise<string | null> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > max) return null;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
+  try {
+    return new TextDecoder().decode(await readRawBody(request, max));
+  } catch (err) {
+    if (err instanceof PayloadTooLargeError) return null;
+    throw err;
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /** Form fields (slash commands), `payload=` JSON (interactivity), or a JSON object (events). */

@@ -12,6 +12,7 @@ import { attempt, ConflictError, NotFoundError, type Outcome } from "../../../er
 import { type People, peopleOf } from "../../../review/candidates";
 import { reviewEvent, snapshotOf } from "../../../review/events";
 import type { ReviewerRecord, ReviewQueue, TrackedPr } from "../../../review/model";
+import { MAX_QUEUE_LINES } from "../../../review/queue";
 import { type PrRef, parsePrTarget, prRef } from "../../../review/refs";
 import { nextStep } from "../../../review/steps";
 import { settings } from "../../../rpc";
@@ -24,6 +25,7 @@ import { SLA_TASK, type SlaTaskPayload, slaKey } from "./clock";
 import { reviewConfigOf } from "./config";
 import { loadView, makeWork, type TenantView, type Work } from "./context";
 import { EffectQueue } from "./effects";
+import { type LinearPr, linearIssues } from "./linear";
 import { type AssignNowResult, assignNow, unknownPr } from "./manual";
 import { applyEvent, needsView } from "./on-event";
 import { fireStep } from "./on-step";
@@ -61,7 +63,7 @@ export class ReviewManagerAgent extends BaseAgent {
       this.requireRunning();
       const pr = this.resolve(input.target);
       const nowMs = this.now();
-      const view = await loadView(this.env, this.tenant(), pr, nowMs);
+      const view = await this.view(pr, nowMs, input.correlationId);
       const work = this.work(input.correlationId, nowMs);
       const result = act(work, view, this.reviews.prById(pr.id) ?? pr, input);
       if (result.changed)
@@ -80,7 +82,7 @@ export class ReviewManagerAgent extends BaseAgent {
       const known = this.reviews.pr(input.repo, input.number);
       if (!known) return unknownPr(input);
       const nowMs = this.now();
-      const view = await loadView(this.env, this.tenant(), known, nowMs);
+      const view = await this.view(known, nowMs, input.correlationId);
       const work = this.work(input.correlationId, nowMs);
       const result = assignNow(work, view, this.reviews.prById(known.id) ?? known, input.platform);
       this.record(work, `review assign ${prRef(known)}: ${result.outcome}`);
@@ -94,7 +96,19 @@ export class ReviewManagerAgent extends BaseAgent {
     return attempt(async () => {
       this.require();
       const people = await this.people();
-      return buildQueue(this.reviews, people, this.now(), input.login);
+      const queue = buildQueue(this.reviews, people, this.now(), input.login);
+      // Only the lines `review list|mine` show get their Linear issues.
+      const shown = queue.items.slice(0, MAX_QUEUE_LINES);
+      const prs = shown.map((item) => {
+        const pr = this.reviews.prById(item.id);
+        return { repo: item.repo, number: item.number, title: item.title, headRef: pr?.headRef ?? "" };
+      });
+      const linear = await linearIssues(this.env, this.tenant(), prs, `review-queue:${queue.nowMs}`);
+      shown.forEach((item, i) => {
+        const issues = linear[i];
+        if (issues?.length) item.linear = issues;
+      });
+      return queue;
     });
   }
 
@@ -138,7 +152,10 @@ export class ReviewManagerAgent extends BaseAgent {
     if (!event) return super.onEvent(name, payload, message);
     const nowMs = this.now();
     const snapshot = snapshotOf(event);
-    const view = needsView(event) ? await loadView(this.env, this.tenant(), snapshot, nowMs) : null;
+    const body = typeof event.pr.body === "string" ? event.pr.body : null;
+    const view = needsView(event)
+      ? await this.view({ ...snapshot, body }, nowMs, message.correlationId)
+      : null;
     const work = this.work(message.correlationId, nowMs);
     applyEvent(work, event, view);
     this.record(work, `${name} ${prRef(snapshot)}`);
@@ -155,7 +172,7 @@ export class ReviewManagerAgent extends BaseAgent {
     const nowMs = this.now();
     let view: TenantView;
     try {
-      view = await loadView(this.env, this.tenant(), pr, nowMs);
+      view = await this.view(pr, nowMs, `sla:${task.id}:${task.at}`);
     } catch (err) {
       // The task was claimed before it ran: put the step back so a settings hiccup does not lose it.
       this.scheduler.schedule(Date.now() + STEP_RETRY_MS, SLA_TASK, task.payload, task.key, Date.now());
@@ -167,6 +184,22 @@ export class ReviewManagerAgent extends BaseAgent {
   }
 
   // ------------------------------------------------------------- internal
+
+  /**
+   * The tenant view for a step on `pr`, with the PR's Linear issues looked up alongside (outside the
+   * synchronous step; a failed lookup only leaves the Linear line out).
+   */
+  private async view(
+    pr: LinearPr & { labels: readonly string[] },
+    nowMs: number,
+    correlationId: string,
+  ): Promise<TenantView> {
+    const [view, [linear]] = await Promise.all([
+      loadView(this.env, this.tenant(), pr, nowMs),
+      linearIssues(this.env, this.tenant(), [pr], correlationId),
+    ]);
+    return linear?.length ? { ...view, linear } : view;
+  }
 
   private work(correlationId: string, nowMs: number): Work {
     return makeWork({

@@ -33,6 +33,7 @@ export function cardFor(
     platform,
     nowMs: work.nowMs,
     headline,
+    linear: view.linear,
     ...extra,
   });
 }
@@ -135,7 +136,10 @@ export function assign(
     if (result.shortfall === 0) return { kind: "covered" };
     const tag = `nobody:r${pr.round}${options.force ? `:${work.nowMs}` : ""}`;
     const build = (platform: ChatPlatform) =>
-      nobodyCard({ pr: fresh, people: view.people, platform, nowMs: work.nowMs }, result);
+      nobodyCard(
+        { pr: fresh, people: view.people, platform, nowMs: work.nowMs, linear: view.linear },
+        result,
+      );
     remember(work, fresh, toChannelsOrLeads(work, view, fresh, build, tag));
     work.log(`nobody could be assigned to ${prRef(pr)}`);
     return { kind: "nobody", result };

@@ -5,6 +5,7 @@
  */
 import type { Env } from "../../../env";
 import { type People, peopleOf } from "../../../review/candidates";
+import type { LinearIssueLine } from "../../../review/linear";
 import type { PrRef } from "../../../review/refs";
 import { settings } from "../../../rpc";
 import type { ChannelRef, MemberAvailability } from "../../../settings/model";
@@ -21,6 +22,8 @@ export interface TenantView {
   channels: ChannelRef[];
   /** Working hours of the SLA rule that applies to the PR (`slaFor(repo, labels)`). */
   slaHours: number;
+  /** Linear issues the PR links, for its cards (looked up apart from the settings; absent: none). */
+  linear?: LinearIssueLine[];
 }
 
 export interface Work {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError, PayloadTooLargeError } from "../../src/errors";
-import { parseJsonBody, readRawBody } from "../../src/http/webhook-body";
+import { parseJsonBody, readRawBody } from "../../src/http/raw-body";
 
 const URL = "https://foreman.test/webhooks/github";
 

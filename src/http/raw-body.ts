@@ -1,7 +1,7 @@
 /**
- * Raw webhook bodies: signatures are computed over the exact bytes, so the body is read once,
- * as bytes, capped at a limit (Content-Length checked first when present), and parsed as JSON
- * only after verification.
+ * Raw request bodies, read once as bytes and capped at a limit (Content-Length checked first when
+ * present, then the bytes actually sent). Used by every inbound route: signatures (Slack, Discord,
+ * GitHub, Linear) are computed over the exact bytes, and JSON is parsed only after verification.
  */
 import { BadRequestError, PayloadTooLargeError } from "../errors";
 

@@ -1,0 +1,86 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { agentNamespace } from "../../src/agents/registry";
+import { linearStateAgent } from "../../src/agents/types/linear-state";
+import type { Env } from "../../src/env";
+import { unwrap } from "../../src/errors";
+import { peopleOf } from "../../src/review/candidates";
+import { queueLine } from "../../src/review/queue";
+import { coordinator } from "../../src/rpc";
+import { recordingQueue } from "../delivery/support";
+import { issueEvent } from "../linear-state/support";
+import {
+  deliver,
+  eventMessage,
+  only,
+  postText,
+  prEvent,
+  reviewManager,
+  setupTenant,
+  slackPosts,
+} from "./support";
+
+/** The tenant's standing linear-state agent, its deliveries recorded instead of queued. */
+async function linearState(tenant: string) {
+  const standing = unwrap(await coordinator(env, tenant).standingAgents(tenant, { correlationId: "test" }));
+  const agentId = standing["linear-state"];
+  const { queue } = recordingQueue();
+  await runInDurableObject(agentNamespace(env, "linear-state").getByName(agentId), (instance) => {
+    const agent = instance as unknown as { env: Env };
+    agent.env = { ...agent.env, OUTBOUND: queue };
+  });
+  return linearStateAgent(env, agentId);
+}
+
+describe("Linear issues on review cards", () => {
+  it("shows the keys of the PR's branch on the card and in `review list` before linear-state linked them", async () => {
+    const tenant = "t-rev-linear-keys";
+    await setupTenant(tenant);
+    const h = await reviewManager(tenant);
+    const body = "Part of ENG-13";
+    await deliver(
+      h,
+      prEvent("opened", { number: 1, author: "octocat", branch: "eng-12-fix", body }, h.clock.t),
+    );
+
+    const card = postText(only(slackPosts(h.sent)));
+    expect(card).toContain("Linear");
+    expect(card).toContain("ENG-12 · ENG-13 (references)");
+    expect(postText(only(slackPosts(h.sent, "U0BOB")))).toContain("ENG-12");
+
+    // The queue has no PR body: the branch still names ENG-12.
+    const queue = unwrap(await h.agent.reviewQueue());
+    const item = only(queue.items);
+    expect(item.linear).toEqual([{ key: "ENG-12", relation: "closes", state: null }]);
+    expect(queueLine(item, peopleOf([]), "slack")).toContain(" · Linear: ENG-12");
+  });
+
+  it("shows the state of the linked issue from the linear-state agent's snapshot", async () => {
+    const tenant = "t-rev-linear-state";
+    await setupTenant(tenant);
+    const h = await reviewManager(tenant);
+    const linear = await linearState(tenant);
+    const opened = prEvent("opened", { number: 2, author: "octocat", branch: "eng-12-fix" }, h.clock.t);
+    const issue = issueEvent("create", {
+      identifier: "ENG-12",
+      state: { id: "st-review", name: "In Review", type: "started" },
+    });
+    const fromLinear = eventMessage(issue);
+    fromLinear.payload = { ...fromLinear.payload, name: issue.kind };
+    unwrap(await linear.receive(fromLinear));
+    unwrap(await linear.receive(eventMessage(opened)));
+    await vi.waitFor(
+      async () => {
+        const linked = await linear.issuesForPr("acme/widgets", 2);
+        expect(linked.map((l) => [l.link.issue, l.issue?.state?.name])).toEqual([["ENG-12", "In Review"]]);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+
+    await deliver(h, opened);
+    expect(postText(only(slackPosts(h.sent)))).toContain("ENG-12 In Review");
+    const item = only(unwrap(await h.agent.reviewQueue()).items);
+    expect(queueLine(item, peopleOf([]), "slack")).toContain("Linear: ENG-12 In Review");
+  });
+});
