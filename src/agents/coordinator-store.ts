@@ -1,7 +1,7 @@
 /** The Coordinator's SQLite tables: workflows (+history), the agent registry and the audit log. */
+import { snapshotFromRow } from "./framework/agent-store";
 import { all, first, iso, parseJson, run } from "./framework/sql";
 import type {
-  AgentConfig,
   AgentSnapshot,
   AgentStatus,
   AgentType,
@@ -245,15 +245,4 @@ export class CoordinatorStore {
   }
 }
 
-function toAgent(row: AgentRow): AgentSnapshot {
-  return {
-    agentId: row.agent_id,
-    type: row.type as AgentType,
-    tenant: row.tenant,
-    workflowId: row.workflow_id,
-    status: row.status as AgentStatus,
-    config: parseJson<AgentConfig>(row.config, { maxConcurrentTasks: 1, timeoutMs: 30_000 }),
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
+const toAgent = (row: AgentRow): AgentSnapshot => snapshotFromRow(row);

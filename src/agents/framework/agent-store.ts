@@ -1,5 +1,5 @@
 /** The agent's own row: identity, status, config and health counters. */
-import type { AgentConfig, AgentIdentity, AgentStatus, AgentType } from "../model";
+import type { AgentConfig, AgentIdentity, AgentSnapshot, AgentStatus, AgentType } from "../model";
 import { first, iso, parseJson, run } from "./sql";
 
 export interface AgentState extends AgentIdentity {
@@ -29,6 +29,31 @@ type StateRow = {
   last_error_at: number | null;
 };
 
+/** Columns an agent row has both in its own object and in the Coordinator's registry. */
+export type AgentRowCore = {
+  agent_id: string;
+  type: string;
+  tenant: string;
+  workflow_id: string;
+  status: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+};
+
+export function snapshotFromRow(row: AgentRowCore): AgentSnapshot {
+  return {
+    agentId: row.agent_id,
+    type: row.type as AgentType,
+    tenant: row.tenant,
+    workflowId: row.workflow_id,
+    status: row.status as AgentStatus,
+    config: parseJson<AgentConfig>(row.config, { maxConcurrentTasks: 1, timeoutMs: 30_000 }),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
 export class AgentStore {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS agent (
@@ -53,14 +78,7 @@ export class AgentStore {
     const row = first<StateRow>(this.sql, "SELECT * FROM agent WHERE one = 1");
     if (!row) return null;
     return {
-      agentId: row.agent_id,
-      type: row.type as AgentType,
-      tenant: row.tenant,
-      workflowId: row.workflow_id,
-      status: row.status as AgentStatus,
-      config: parseJson<AgentConfig>(row.config, { maxConcurrentTasks: 1, timeoutMs: 30_000 }),
-      createdAt: iso(row.created_at),
-      updatedAt: iso(row.updated_at),
+      ...snapshotFromRow(row),
       lastActivityAt: row.last_activity_at === null ? null : iso(row.last_activity_at),
       tasksDone: row.tasks_done,
       tasksFailed: row.tasks_failed,
