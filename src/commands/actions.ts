@@ -34,6 +34,8 @@ const ARG_SCHEMAS = {
   "workflow.terminate": workflowIdSchema,
   /** The status overview (empty arg) or one workflow's status. */
   "status.refresh": z.union([z.literal(""), workflowIdSchema]),
+  /** The channel's review digest: post it afresh in place (empty arg). */
+  "digest.refresh": z.literal(""),
   /** Review card: "Start review" (the clicker takes the review). */
   "review.claim": prTarget,
   /** Review card: hand the review to the next candidate. */
@@ -93,6 +95,8 @@ export function actionCommand(action: CommandAction): Command {
       return { name: "workflow.terminate", workflowId: action.arg };
     case "status.refresh":
       return action.arg ? { name: "status", workflowId: action.arg } : { name: "status" };
+    case "digest.refresh":
+      return { name: "digest.now" };
   }
 }
 

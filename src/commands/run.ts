@@ -7,7 +7,7 @@ import { actionCommand, decodeAction, isReviewAction, viewCommand } from "./acti
 import type { CommandContext } from "./context";
 import { agentList, agentPause, agentResume, agentSpawn, agentTerminate } from "./handlers/agents";
 import { back, ooo } from "./handlers/availability";
-import { digestNow, digestOff, digestSchedule } from "./handlers/digest";
+import { digestNow, digestOff, digestRefresh, digestSchedule } from "./handlers/digest";
 import { help } from "./handlers/help";
 import { linkGithub, linkLinear, links, unlinkGithub, unlinkLinear } from "./handlers/links";
 import { reviewAction, reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
@@ -104,6 +104,8 @@ export async function runAction(actionId: string, ctx: CommandContext): Promise<
   }
   // Review card buttons go to the tenant's Review Manager (rights are checked there).
   if (isReviewAction(action)) return reviewAction(action, ctx);
+  // The digest's Refresh redraws it in place: `digest now` without posting a second message.
+  if (action.verb === "digest.refresh") return refreshDigest(ctx);
   const done = await execute(actionCommand(action), ctx);
   if (!done.ok) return { ...done.reply, ephemeral: true, replaceOriginal: false };
   const redraw = viewCommand(action);
@@ -112,4 +114,16 @@ export async function runAction(actionId: string, ctx: CommandContext): Promise<
   if (!list.ok) return { ...done.reply, replaceOriginal: true };
   const sections = [{ text: done.reply.text }, ...list.reply.sections];
   return { ...list.reply, text: done.reply.text, sections, replaceOriginal: true };
+}
+
+async function refreshDigest(ctx: CommandContext): Promise<Reply> {
+  const privately = (r: Reply): Reply => ({ ...r, ephemeral: true, replaceOriginal: false });
+  try {
+    const access = await authorize({ name: "digest.now" }, ctx);
+    if (!access.allowed) return privately(access.reply);
+    const answer = await digestRefresh(ctx);
+    return answer.replaceOriginal ? answer : privately(answer);
+  } catch (err) {
+    return privately(errorReply(err, ctx));
+  }
 }

@@ -18,6 +18,7 @@ describe("action ids", () => {
       "agent.terminate",
       "workflow.terminate",
       "status.refresh",
+      "digest.refresh",
       "review.claim",
       "review.reassign",
       "review.snooze",

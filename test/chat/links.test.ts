@@ -67,7 +67,7 @@ describe("sla", () => {
 });
 
 describe("digest", () => {
-  it("schedules in the requester's roster zone (else UTC), announced; off removes; now is honest", async () => {
+  it("schedules in the requester's roster zone (else UTC), announced; off removes; now needs a linked repository", async () => {
     const now = new Date("2026-11-23T07:00:00Z"); // Monday
     const ctx = chatContext("dig-basic", { now });
     const utc = await run("digest schedule 16:00 mon,wed,fri", ctx);
@@ -84,7 +84,7 @@ describe("digest", () => {
     expect(shown(await run("status", ctx))).toContain("Digest: **09:30** Europe/Berlin, every day");
 
     const nowReply = await run("digest now", ctx);
-    expect(nowReply.text).toBe("The digest is not available yet in this version: nothing was posted.");
+    expect(nowReply.text).toBe("No repository is linked to this channel: nothing was posted.");
     expect(nowReply.ephemeral).toBe(true);
 
     const off = await run("digest off", ctx);

@@ -1,12 +1,14 @@
-/** `digest schedule|off|now`: per-channel digest schedules in TenantSettings; posting comes later. */
+/** `digest schedule|off|now`: per-channel digest schedules in TenantSettings; `now` posts it (./digest-data.ts). */
+
+import { postToChannel } from "../../chat/post";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
-import { actorKey, code, describeSchedule, plural, who } from "./format";
+import { channelDigest } from "./digest-data";
+import { actorKey, describeSchedule, plural, who } from "./format";
 import { channelOf, need, problem, tenantSettings } from "./shared";
 
-const NOT_YET =
-  "Digest posting is not available yet in this version: the schedule is stored and used once it is.";
+const NOT_YET = "Scheduled posting arrives in a later version: `/foreman digest now` posts it today.";
 
 export async function digestSchedule(
   command: CommandOf<"digest.schedule">,
@@ -56,27 +58,21 @@ export async function digestOff(_command: CommandOf<"digest.off">, ctx: CommandC
   });
 }
 
+/** `digest now`: posts this channel's digest into the channel; answers the asker privately. */
 export async function digestNow(_command: CommandOf<"digest.now">, ctx: CommandContext): Promise<Reply> {
-  const summary = await tenantSettings(ctx).summary(channelOf(ctx), ctx.now.toISOString());
-  const text = "The digest is not available yet in this version: nothing was posted.";
-  const links = summary.channelLinks.map(
-    (l) => `${l.kind === "github" ? "GitHub" : "Linear"} ${code(l.target)}`,
-  );
-  return reply(text, {
-    tone: "warning",
-    title: "Digest",
-    sections: [
-      { text },
-      {
-        title: "What it will cover here",
-        lines: [
-          summary.digest
-            ? `Schedule: ${describeSchedule(summary.digest, ctx.now)}`
-            : "No schedule for this channel.",
-          links.length ? `Linked: ${links.join(", ")}` : "Nothing linked to this channel yet.",
-          `Team: ${plural(summary.teamSize, "member")}, ${summary.outToday} out of office today.`,
-        ],
-      },
-    ],
+  const built = await channelDigest(ctx);
+  if (!built.digest) return built.answer;
+  const minute = ctx.now.toISOString().slice(0, 16);
+  await postToChannel(ctx.env, ctx.tenant, channelOf(ctx), built.digest, {
+    key: `digest:now:${ctx.place.channelId}:${minute}`,
+    correlationId: ctx.correlationId,
   });
+  const text = `Posted the digest: ${plural(built.waiting, "pull request")} waiting.`;
+  return reply(text, { tone: "success", title: "Digest" });
+}
+
+/** The digest's Refresh button: the same digest, drawn again in place of the clicked one. */
+export async function digestRefresh(ctx: CommandContext): Promise<Reply> {
+  const built = await channelDigest(ctx);
+  return built.digest ? { ...built.digest, replaceOriginal: true } : built.answer;
 }

@@ -19,14 +19,14 @@ import { ruleLine } from "./sla";
 
 type ReviewManager = Remote<ReviewManagerAgent>;
 
-const NO_AGENT =
+export const NO_AGENT =
   "No Review Manager is running in this workspace: it starts when a repository is linked (`/foreman link github owner/repo`), or with `/foreman agent spawn review-manager`.";
 
 /**
  * The tenant's Review Manager: the standing one (the Coordinator starts it if missing), else the
  * oldest running or paused one; null when there is none.
  */
-async function reviewManager(ctx: CommandContext): Promise<ReviewManager | null> {
+export async function reviewManager(ctx: CommandContext): Promise<ReviewManager | null> {
   const coordinator = tenantCoordinator(ctx);
   let agentId: string | undefined;
   try {
