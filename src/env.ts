@@ -27,6 +27,8 @@ export interface Env {
   CONFIG_KV: KVNamespace;
   LOGS: R2Bucket;
   OUTBOUND: Queue<DeliveryMessage>;
+  /** Static assets of the web dashboard (public/). */
+  ASSETS: Fetcher;
   // Vars
   ENVIRONMENT: string;
   DEMO_MODE?: string;

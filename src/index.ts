@@ -22,8 +22,14 @@ export { Directory } from "./storage/directory";
 
 const app = createApp();
 
+/** Paths the Worker answers; everything else is the dashboard (public/). Mirrors `run_worker_first`. */
+const WORKER_PATHS = /^\/(?:api|slack|discord)\//;
+
 export default {
   async fetch(request, env, ctx): Promise<Response> {
+    // The assets router serves the dashboard before the Worker runs; this covers requests that reach
+    // the Worker directly (service bindings, tests). Headers come from public/_headers either way.
+    if (!WORKER_PATHS.test(new URL(request.url).pathname)) return env.ASSETS.fetch(request);
     ctx.waitUntil(ensureDemoSeed(env));
     return app.fetch(request, env, ctx);
   },

@@ -1,0 +1,98 @@
+/**
+ * The web dashboard (public/) is served as static assets with its security headers
+ * (public/_headers), and the API keeps answering under /api.
+ */
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+const BASE = "http://foreman.test";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+function expectSecurityHeaders(res: Response): void {
+  expect(res.headers.get("Content-Security-Policy")).toBe(CSP);
+  expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+  expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+}
+
+describe("dashboard assets", () => {
+  it("GET / through the Worker answers the dashboard HTML with the security headers", async () => {
+    const res = await exports.default.fetch(new Request(`${BASE}/`));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+    expectSecurityHeaders(res);
+    const html = await res.text();
+    expect(html).toContain("<title>Foreman dashboard</title>");
+    expect(html).toContain('<script type="module" src="/app.js"></script>');
+    expect(html).toContain('<link rel="stylesheet" href="/app.css" />');
+    // No inline script or style: the CSP would block them.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|\sstyle=/);
+    expect(html).toMatch(/id="banner"[^>]*aria-live="assertive"/);
+  });
+
+  it("GET / from the ASSETS binding carries the same headers", async () => {
+    const res = await env.ASSETS.fetch(`${BASE}/`);
+    expect(res.status).toBe(200);
+    expectSecurityHeaders(res);
+  });
+
+  it("serves app.js and app.css with their content types", async () => {
+    const js = await exports.default.fetch(new Request(`${BASE}/app.js`));
+    expect(js.status).toBe(200);
+    expect(js.headers.get("Content-Type")).toMatch(/javascript/);
+    expect(js.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    const source = await js.text();
+    expect(source).toContain("X-Foreman-Tenant");
+    // API text only ever reaches the page through textContent / text nodes.
+    expect(source).not.toMatch(/\.(?:innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/);
+
+    const css = await exports.default.fetch(new Request(`${BASE}/app.css`));
+    expect(css.status).toBe(200);
+    expect(css.headers.get("Content-Type")).toMatch(/^text\/css/);
+    expect(await css.text()).toContain("@media (min-width: 720px)");
+  });
+
+  it("does not serve _headers itself", async () => {
+    const res = await exports.default.fetch(new Request(`${BASE}/_headers`));
+    expect(res.status).toBe(404);
+    await res.body?.cancel();
+  });
+});
+
+describe("the API still answers under /api", () => {
+  it("GET /api/health is the Worker's JSON, not an asset", async () => {
+    const res = await exports.default.fetch(new Request(`${BASE}/api/health`));
+    expect([200, 503]).toContain(res.status);
+    expect(res.headers.get("Content-Type")).toMatch(/application\/json/);
+    expect(res.headers.get("X-Correlation-Id")).toBeTruthy();
+    const body = (await res.json()) as { status?: unknown };
+    expect(body.status).toBeTypeOf("string");
+  });
+
+  it("GET /api/workflows needs a key and answers with the key", async () => {
+    const anon = await exports.default.fetch(new Request(`${BASE}/api/workflows`));
+    expect(anon.status).toBe(401);
+    const err = (await anon.json()) as { error: { code: string } };
+    expect(err.error.code).toBe("unauthorized");
+
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/api/workflows`, { headers: { Authorization: "Bearer test-admin-key" } }),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { workflows: unknown[] };
+    expect(Array.isArray(body.workflows)).toBe(true);
+  });
+
+  it("an unknown /api route is the API's 404, not the dashboard", async () => {
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/api/nope`, { headers: { Authorization: "Bearer test-admin-key" } }),
+    );
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Content-Security-Policy")).toBeNull();
+    const err = (await res.json()) as { error: { code: string } };
+    expect(err.error.code).toBe("not_found");
+  });
+});
