@@ -5,6 +5,7 @@
 
 import { handleQueue } from "./delivery/consumer";
 import { ensureDemoSeed } from "./demo";
+import { runDueDigests } from "./digest/cron";
 import type { Env } from "./env";
 import { createApp } from "./http/app";
 
@@ -34,8 +35,9 @@ export default {
     return app.fetch(request, env, ctx);
   },
 
-  async scheduled(_controller, env, ctx): Promise<void> {
+  async scheduled(controller, env, ctx): Promise<void> {
     ctx.waitUntil(ensureDemoSeed(env));
+    ctx.waitUntil(runDueDigests(env, controller.scheduledTime));
   },
 
   async queue(batch, env, ctx): Promise<void> {

@@ -38,7 +38,20 @@ type OooRow = {
 type ChannelCols = { platform: string; workspace_id: string; channel_id: string };
 type LinkRow = ChannelCols & { kind: string; target: string; linked_by: string; linked_at: string };
 type SlaRow = { repo: string; label: string; hours: number; set_by: string; set_at: string };
-type DigestRow = ChannelCols & { time: string; tz: string; days: string; set_by: string; set_at: string };
+type DigestRow = ChannelCols & {
+  time: string;
+  tz: string;
+  days: string;
+  set_by: string;
+  set_at: string;
+  last_slot_ms: number | null;
+};
+
+/** A digest schedule and the newest slot the cron has handled for it (posted, or logged as missed). */
+export interface DigestSlotState {
+  schedule: DigestSchedule;
+  lastPostedSlotMs: number | null;
+}
 
 const CHANNEL_WHERE = "platform = ? AND workspace_id = ? AND channel_id = ?";
 const channelArgs = (c: ChannelRef) => [c.platform, c.workspaceId, c.channelId];
@@ -72,6 +85,10 @@ export class SettingsStore {
       platform TEXT NOT NULL, workspace_id TEXT NOT NULL, channel_id TEXT NOT NULL, time TEXT NOT NULL,
       tz TEXT NOT NULL, days TEXT NOT NULL, set_by TEXT NOT NULL, set_at TEXT NOT NULL,
       PRIMARY KEY (platform, workspace_id, channel_id))`);
+    // Added after the first release: the newest slot the digest cron handled (epoch ms).
+    if (!sql.exec("SELECT * FROM digests LIMIT 0").columnNames.includes("last_slot_ms")) {
+      sql.exec("ALTER TABLE digests ADD COLUMN last_slot_ms INTEGER");
+    }
   }
 
   // ------------------------------------------------------------------ members
@@ -243,17 +260,32 @@ export class SettingsStore {
   // ------------------------------------------------------------------ digests
 
   digests(channel?: ChannelRef): DigestSchedule[] {
-    const rows = channel
+    return this.digestRows(channel).map(toDigest);
+  }
+
+  digestSlots(): DigestSlotState[] {
+    return this.digestRows().map((r) => ({
+      schedule: toDigest(r),
+      lastPostedSlotMs: r.last_slot_ms === null ? null : Number(r.last_slot_ms),
+    }));
+  }
+
+  /** Records `slotMs` as the channel's last handled slot unless a newer one is stored; false without a schedule. */
+  markDigestSlot(channel: ChannelRef, slotMs: number): boolean {
+    run(
+      this.sql,
+      `UPDATE digests SET last_slot_ms = ? WHERE ${CHANNEL_WHERE} AND (last_slot_ms IS NULL OR last_slot_ms < ?)`,
+      slotMs,
+      ...channelArgs(channel),
+      slotMs,
+    );
+    return this.digestRows(channel).length > 0;
+  }
+
+  private digestRows(channel?: ChannelRef): DigestRow[] {
+    return channel
       ? all<DigestRow>(this.sql, `SELECT * FROM digests WHERE ${CHANNEL_WHERE}`, ...channelArgs(channel))
       : all<DigestRow>(this.sql, "SELECT * FROM digests ORDER BY set_at");
-    return rows.map((r) => ({
-      channel: channelOf(r),
-      time: r.time,
-      tz: r.tz,
-      days: parseJson<Weekday[]>(r.days, []),
-      setBy: r.set_by,
-      setAt: r.set_at,
-    }));
   }
 
   putDigest(d: DigestSchedule): void {
@@ -285,6 +317,17 @@ function toMember(r: MemberRow): TeamMember {
     addedBy: r.added_by,
     addedAt: r.added_at,
     updatedAt: r.updated_at,
+  };
+}
+
+function toDigest(r: DigestRow): DigestSchedule {
+  return {
+    channel: channelOf(r),
+    time: r.time,
+    tz: r.tz,
+    days: parseJson<Weekday[]>(r.days, []),
+    setBy: r.set_by,
+    setAt: r.set_at,
   };
 }
 

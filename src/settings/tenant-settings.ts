@@ -31,7 +31,7 @@ import {
   specificity,
   type TeamMember,
 } from "./model";
-import { SettingsStore } from "./store";
+import { type DigestSlotState, SettingsStore } from "./store";
 import { localDate } from "./time";
 import {
   buildDigest,
@@ -250,6 +250,19 @@ export class TenantSettings extends DurableObject<Env> {
 
   async digestSchedules(): Promise<DigestSchedule[]> {
     return this.store.digests();
+  }
+
+  /** Every schedule with the newest slot the digest cron handled for it (null: none yet). */
+  async digestSlots(): Promise<DigestSlotState[]> {
+    return this.store.digestSlots();
+  }
+
+  /**
+   * Records a slot the digest cron posted (or logged as missed); a newer stored slot is kept.
+   * False when the channel has no schedule (it was turned off meanwhile). Scheduling again resets it.
+   */
+  async markDigestPosted(channel: ChannelRef, slotMs: number): Promise<boolean> {
+    return this.store.markDigestSlot(channel, slotMs);
   }
 
   // ------------------------------------------------------------------ summary

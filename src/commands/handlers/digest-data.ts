@@ -1,18 +1,23 @@
 /**
  * The data of a channel's digest: the tenant's Review Manager queue (src/agents/types/review-manager,
  * `reviewQueue`), kept to the repositories linked to this channel, turned into src/digest/build.ts
- * input with mentions resolved for the channel's platform.
+ * input with mentions resolved for the channel's platform. `postChannelDigest` posts it: `digest now`
+ * and the digest cron (src/digest/cron.ts) share it.
  */
+import { postToChannel } from "../../chat/post";
 import { buildDigest, type DigestPr } from "../../digest/build";
+import type { Env } from "../../env";
 import { peopleOf } from "../../review/candidates";
 import { mention } from "../../review/format";
 import { linearText } from "../../review/linear";
 import { worstState } from "../../review/queue";
+import { settings } from "../../rpc";
+import type { ChannelRef } from "../../settings/model";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
-import { code } from "./format";
-import { NO_AGENT, reviewManager } from "./reviews";
-import { channelOf, need, tenantSettings } from "./shared";
+import { actorKey, code } from "./format";
+import { findReviewManager, NO_AGENT } from "./reviews";
+import { channelOf, need } from "./shared";
 
 export type ChannelDigest = { digest: Reply; waiting: number } | { digest: null; answer: Reply };
 
@@ -21,21 +26,47 @@ const answer = (text: string, lines: string[] = []): ChannelDigest => ({
   answer: reply(text, { tone: "warning", title: "Digest", sections: [{ text, lines }] }),
 });
 
+/** Where a digest is built for, and when; `actor` names who asked (absent for the cron). */
+export interface DigestTarget {
+  env: Env;
+  tenant: string;
+  channel: ChannelRef;
+  correlationId: string;
+  nowMs: number;
+  actor?: string;
+}
+
 /** This channel's digest, or a private answer saying why there is none. */
 export async function channelDigest(ctx: CommandContext): Promise<ChannelDigest> {
-  const store = tenantSettings(ctx);
-  const links = await store.linksForChannel(channelOf(ctx));
+  return buildChannelDigest({
+    env: ctx.env,
+    tenant: ctx.tenant,
+    channel: channelOf(ctx),
+    correlationId: ctx.correlationId,
+    nowMs: ctx.now.getTime(),
+    actor: actorKey(ctx.actor),
+  });
+}
+
+/** A channel's digest for `digest now`, its Refresh button and the digest cron. */
+export async function buildChannelDigest(target: DigestTarget): Promise<ChannelDigest> {
+  const { env, tenant, channel } = target;
+  const store = settings(env, tenant);
+  const links = await store.linksForChannel(channel);
   const repos = new Set(links.filter((l) => l.kind === "github").map((l) => l.target.toLowerCase()));
   if (repos.size === 0) {
     return answer("No repository is linked to this channel: nothing was posted.", [
       "Link one: `/foreman link github owner/repo`",
     ]);
   }
-  const rm = await reviewManager(ctx);
+  const meta = target.actor
+    ? { correlationId: target.correlationId, actor: target.actor }
+    : { correlationId: target.correlationId };
+  const rm = await findReviewManager(env, tenant, meta);
   if (!rm) return answer(`${NO_AGENT} Nothing was posted.`);
   const [queue, team] = await Promise.all([rm.reviewQueue({}), store.team()]);
   const people = peopleOf(team);
-  const { platform } = ctx.place;
+  const { platform } = channel;
   const prs: DigestPr[] = need(queue)
     .items.filter((item) => repos.has(item.repo.toLowerCase()))
     .map((item) => ({
@@ -53,11 +84,29 @@ export async function channelDigest(ctx: CommandContext): Promise<ChannelDigest>
   // The Review Manager keeps no merged history: the merged section is left out (null).
   const digest = buildDigest({
     channelLabel: label,
-    nowMs: ctx.now.getTime(),
+    nowMs: target.nowMs,
     prs,
     merged24h: null,
     emptyMode: "post",
   });
   if (!digest) return answer("Nothing to post.");
   return { digest, waiting: prs.length };
+}
+
+/**
+ * Builds a channel's digest and posts it into the channel under the idempotency key `key` (the same
+ * key posts once). Returns what was built: without a digest nothing was posted.
+ */
+export async function postChannelDigest(
+  env: Env,
+  tenant: string,
+  channel: ChannelRef,
+  options: { key: string; correlationId: string; nowMs: number; actor?: string },
+): Promise<ChannelDigest> {
+  const { key, ...rest } = options;
+  const built = await buildChannelDigest({ env, tenant, channel, ...rest });
+  if (built.digest) {
+    await postToChannel(env, tenant, channel, built.digest, { key, correlationId: options.correlationId });
+  }
+  return built;
 }

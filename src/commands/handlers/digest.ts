@@ -1,14 +1,13 @@
 /** `digest schedule|off|now`: per-channel digest schedules in TenantSettings; `now` posts it (./digest-data.ts). */
 
-import { postToChannel } from "../../chat/post";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
-import { channelDigest } from "./digest-data";
+import { channelDigest, postChannelDigest } from "./digest-data";
 import { actorKey, describeSchedule, plural, who } from "./format";
 import { channelOf, need, problem, tenantSettings } from "./shared";
 
-const NOT_YET = "Scheduled posting arrives in a later version: `/foreman digest now` posts it today.";
+const NOT_YET = "Posted within 5 minutes of that time; `/foreman digest now` posts it any time.";
 
 export async function digestSchedule(
   command: CommandOf<"digest.schedule">,
@@ -60,13 +59,14 @@ export async function digestOff(_command: CommandOf<"digest.off">, ctx: CommandC
 
 /** `digest now`: posts this channel's digest into the channel; answers the asker privately. */
 export async function digestNow(_command: CommandOf<"digest.now">, ctx: CommandContext): Promise<Reply> {
-  const built = await channelDigest(ctx);
-  if (!built.digest) return built.answer;
   const minute = ctx.now.toISOString().slice(0, 16);
-  await postToChannel(ctx.env, ctx.tenant, channelOf(ctx), built.digest, {
+  const built = await postChannelDigest(ctx.env, ctx.tenant, channelOf(ctx), {
     key: `digest:now:${ctx.place.channelId}:${minute}`,
     correlationId: ctx.correlationId,
+    nowMs: ctx.now.getTime(),
+    actor: actorKey(ctx.actor),
   });
+  if (!built.digest) return built.answer;
   const text = `Posted the digest: ${plural(built.waiting, "pull request")} waiting.`;
   return reply(text, { tone: "success", title: "Digest" });
 }

@@ -3,18 +3,20 @@
  * agent (src/agents/types/review-manager) over RPC. Without a Review Manager they say so and show
  * what is configured for reviews.
  */
+import type { CallMeta } from "../../agents/model";
 import type { ReviewButton, ReviewManagerAgent } from "../../agents/types/review-manager";
+import type { Env } from "../../env";
 import { peopleOf } from "../../review/candidates";
 import { queueReply } from "../../review/queue";
 import { parsePrRef } from "../../review/refs";
-import { type Remote, remote } from "../../rpc";
+import { coordinator, type Remote, remote } from "../../rpc";
 import type { ReviewAction } from "../actions";
 import type { CommandContext } from "../context";
 import { authorize } from "../permissions";
 import { type Reply, type ReplySection, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { capped, channel, code, plural, who } from "./format";
-import { callMeta, channelOf, errorReply, need, tenantCoordinator, tenantSettings } from "./shared";
+import { callMeta, channelOf, errorReply, need, tenantSettings } from "./shared";
 import { ruleLine } from "./sla";
 
 type ReviewManager = Remote<ReviewManagerAgent>;
@@ -27,21 +29,30 @@ export const NO_AGENT =
  * oldest running or paused one; null when there is none.
  */
 export async function reviewManager(ctx: CommandContext): Promise<ReviewManager | null> {
-  const coordinator = tenantCoordinator(ctx);
+  return findReviewManager(ctx.env, ctx.tenant, callMeta(ctx));
+}
+
+/** reviewManager for callers without a chat command (the digest cron). */
+export async function findReviewManager(
+  env: Env,
+  tenant: string,
+  meta: CallMeta,
+): Promise<ReviewManager | null> {
+  const coord = coordinator(env, tenant);
   let agentId: string | undefined;
   try {
-    const standing = await coordinator.standingAgents(ctx.tenant, callMeta(ctx));
+    const standing = await coord.standingAgents(tenant, meta);
     if (standing.ok) agentId = standing.value["review-manager"];
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     console.warn(JSON.stringify({ level: "warn", msg: "standing agents unavailable", error }));
   }
   if (!agentId) {
-    const agents = need(await coordinator.listAgents({ type: "review-manager" }));
+    const agents = need(await coord.listAgents({ type: "review-manager" }));
     agentId = (agents.find((a) => a.status === "running") ?? agents.find((a) => a.status === "paused"))
       ?.agentId;
   }
-  return agentId ? remote<ReviewManagerAgent>(ctx.env.REVIEW_MANAGER.getByName(agentId)) : null;
+  return agentId ? remote<ReviewManagerAgent>(env.REVIEW_MANAGER.getByName(agentId)) : null;
 }
 
 async function configured(ctx: CommandContext): Promise<ReplySection[]> {
