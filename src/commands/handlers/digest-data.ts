@@ -15,7 +15,7 @@ import { settings } from "../../rpc";
 import type { ChannelRef } from "../../settings/model";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
-import { actorKey, code } from "./format";
+import { actorKey } from "./format";
 import { findReviewManager, NO_AGENT } from "./reviews";
 import { channelOf, need } from "./shared";
 
@@ -80,7 +80,8 @@ export async function buildChannelDigest(target: DigestTarget): Promise<ChannelD
       state: worstState(item),
       linear: linearText(item.linear ?? []) || undefined,
     }));
-  const label = `${[...repos].map(code).join(", ")}`;
+  // Plain text: the label becomes the message title (a Slack header, a Discord embed title).
+  const label = [...repos].join(", ");
   // The Review Manager keeps no merged history: the merged section is left out (null).
   const digest = buildDigest({
     channelLabel: label,
