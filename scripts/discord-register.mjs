@@ -11,7 +11,7 @@
  * Usage: npm run discord:register [-- --guild <id>] [-- --dry-run]
  */
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { localVar } from "./dev-vars.mjs";
 
 const DEFAULT_API_URL = "https://discord.com/api/v10";
 const MAX_RETRY_WAIT_S = 60;
@@ -22,21 +22,6 @@ const USAGE = "Usage: node scripts/discord-register.mjs [--guild <guild id>] [--
 function die(message) {
   console.error(message);
   process.exit(1);
-}
-
-/** Minimal .dev.vars reader: KEY=VALUE, `#` comments, optional `export `, optional quotes. */
-function parseDevVars(text) {
-  const vars = {};
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || line.trim().startsWith("#")) continue;
-    let value = m[2];
-    const quoted = /^(["'])(.*?)\1(?:\s+#.*)?$/.exec(value);
-    if (quoted) value = quoted[2];
-    else value = value.replace(/\s+#.*$/, "");
-    vars[m[1]] = value;
-  }
-  return vars;
 }
 
 function parseArgs(argv) {
@@ -58,12 +43,7 @@ function parseArgs(argv) {
 }
 
 function loadConfig() {
-  const file = resolve(process.cwd(), ".dev.vars");
-  const fromFile = existsSync(file) ? parseDevVars(readFileSync(file, "utf8")) : {};
-  const get = (name) => {
-    const value = process.env[name] || fromFile[name];
-    return value?.trim() ? value.trim() : undefined;
-  };
+  const get = localVar;
   return {
     apiUrl: (get("DISCORD_API_URL") ?? DEFAULT_API_URL).replace(/\/+$/, ""),
     applicationId: get("DISCORD_APPLICATION_ID"),

@@ -15,8 +15,8 @@
  * a real application's key here: Discord does not give out private keys; this pair is for local tests.
  */
 import { createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { localVar } from "./dev-vars.mjs";
 
 const DEFAULT_URL = "http://127.0.0.1:8787/discord/interactions";
 /** DER prefixes: PKCS8 of an Ed25519 private key (+ 32-byte seed); SPKI of a public key (+ 32 bytes). */
@@ -30,16 +30,6 @@ const PING = { type: 1, id: "1190000000000000099", application_id: "118742389012
 function die(message) {
   console.error(message);
   process.exit(1);
-}
-
-function devVar(name) {
-  const file = resolve(process.cwd(), ".dev.vars");
-  if (!existsSync(file)) return undefined;
-  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']?([^"'#\s]*)["']?/.exec(line);
-    if (m && m[1] === name && m[2]) return m[2];
-  }
-  return undefined;
 }
 
 function parseArgs(argv) {
@@ -93,7 +83,7 @@ function signRequest(seedHex, body, timestamp) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.generate) return generate();
-  const seed = args.seed ?? process.env.DISCORD_SIGNING_SEED ?? devVar("DISCORD_SIGNING_SEED");
+  const seed = args.seed ?? localVar("DISCORD_SIGNING_SEED");
   if (!seed) die(`A signing seed is required (--seed, or DISCORD_SIGNING_SEED)\n${USAGE}`);
   if (args.body === undefined) die(`A body is required (--ping, --file <path> or '<json>')\n${USAGE}`);
   try {

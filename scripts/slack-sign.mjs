@@ -17,9 +17,10 @@
  * later posts land in the outbox (GET /api/outbox).
  */
 import { createHmac } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { localVar } from "./dev-vars.mjs";
 
 const DEFAULT_URL = "http://127.0.0.1:8787/slack/events";
 const USAGE = `Usage:
@@ -29,16 +30,6 @@ const USAGE = `Usage:
 function die(message) {
   console.error(message);
   process.exit(1);
-}
-
-function devVar(name) {
-  const file = resolve(process.cwd(), ".dev.vars");
-  if (!existsSync(file)) return undefined;
-  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']?([^"'#\s]*)["']?/.exec(line);
-    if (m && m[1] === name && m[2]) return m[2];
-  }
-  return undefined;
 }
 
 function parseArgs(argv) {
@@ -106,7 +97,7 @@ const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const secret = process.env.SLACK_SIGNING_SECRET || devVar("SLACK_SIGNING_SECRET");
+  const secret = localVar("SLACK_SIGNING_SECRET");
   if (!secret) die("Set SLACK_SIGNING_SECRET (environment or .dev.vars): the Worker's signing secret");
   const timestamp = args.timestamp ?? String(Math.floor(Date.now() / 1000));
   const { type, body } = build(args);
