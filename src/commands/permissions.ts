@@ -12,6 +12,7 @@
  * `ooo` and `back` for oneself are open to everyone.
  */
 import type { Env } from "../env";
+import { logger } from "../observability/logger";
 import { settings } from "../rpc";
 import type { ChatUserRef } from "../settings/model";
 import type { CommandContext } from "./context";
@@ -57,7 +58,7 @@ const isSelf = (command: Command, actor: ChatUserRef) =>
   command.user.id === actor.id;
 
 export async function authorize(command: Command, ctx: CommandContext): Promise<Access> {
-  if (!specFor(command.name).mutates) return { allowed: true, via: "open" };
+  if (!specFor(command.name).mutates || onlyShows(command)) return { allowed: true, via: "open" };
   if (isSelf(command, ctx.actor)) return { allowed: true, via: "self" };
   if (isConfiguredAdmin(ctx.env, ctx.actor)) return { allowed: true, via: "configured" };
   const state = await settings(ctx.env, ctx.tenant).adminState(ctx.actor);
@@ -73,14 +74,11 @@ async function platformAdmin(ctx: CommandContext): Promise<boolean> {
   try {
     return (await ctx.platformAdmin()) === true;
   } catch (err) {
-    console.warn(
-      JSON.stringify({
-        level: "warn",
-        msg: "platform admin check failed",
-        correlationId: ctx.correlationId,
-        error: String(err),
-      }),
-    );
+    logger("commands").warn("platform admin check failed", {
+      correlationId: ctx.correlationId,
+      tenant: ctx.tenant,
+      error: String(err),
+    });
     return false;
   }
 }
@@ -103,4 +101,11 @@ function refusal(command: Command, leads: ChatUserRef[], ctx: CommandContext): R
         .join(", ")}.`,
     );
   return reply(text, { tone: "warning", title: "Not allowed", sections: [{ text, lines }] });
+}
+
+/** `digest filter` without options only shows this channel's filters: anyone may. */
+function onlyShows(command: Command): boolean {
+  if (command.name !== "digest.filter") return false;
+  const { drafts, approvals, minAge, labels, ignoreLabels, empty, reset } = command;
+  return !reset && [drafts, approvals, minAge, labels, ignoreLabels, empty].every((v) => v === undefined);
 }

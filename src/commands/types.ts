@@ -54,6 +54,10 @@ export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const zoneSchema = z.string().min(1);
 export const textSchema = z.string().min(1).max(100);
 export const daysSchema = z.array(weekdaySchema).min(1).max(7);
+/** Labels for digest filters: at most 20 names of at most 50 characters; [] means none (off). */
+export const labelListSchema = z.array(z.string().min(1).max(50)).max(20);
+export const DRAFT_MODES = ["include", "ignore"] as const;
+export const EMPTY_MODES = ["post", "skip"] as const;
 
 const cmd = <N extends string, S extends z.core.$ZodLooseShape>(name: N, shape: S) =>
   z.strictObject({ name: z.literal(name), ...shape });
@@ -87,6 +91,8 @@ export const commandSchema = z.discriminatedUnion("name", [
   cmd("link.linear", { teamKey: teamKeySchema }),
   cmd("unlink.github", { repo: repoSchema }),
   cmd("unlink.linear", { teamKey: teamKeySchema }),
+  cmd("link.ops", {}),
+  cmd("unlink.ops", {}),
   cmd("links", {}),
   cmd("review.list", {}),
   cmd("review.mine", {}),
@@ -100,6 +106,17 @@ export const commandSchema = z.discriminatedUnion("name", [
     days: daysSchema.default((): Weekday[] => ["mon", "tue", "wed", "thu", "fri"]),
   }),
   cmd("digest.off", {}),
+  cmd("digest.filter", {
+    drafts: z.enum(DRAFT_MODES).optional(),
+    /** Leave out PRs with at least this many approvals; 0 turns it off. */
+    approvals: z.number().int().min(0).max(50).optional(),
+    /** Leave out PRs waiting fewer working hours than this; 0 turns it off. */
+    minAge: z.number().min(0).max(720).optional(),
+    labels: labelListSchema.optional(),
+    ignoreLabels: labelListSchema.optional(),
+    empty: z.enum(EMPTY_MODES).optional(),
+    reset: z.boolean().default(false),
+  }),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

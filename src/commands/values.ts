@@ -10,11 +10,14 @@ import {
   agentIdSchema,
   agentTypeSchema,
   chatUserSchema,
+  DRAFT_MODES,
   dateSchema,
   daysSchema,
+  EMPTY_MODES,
   GITHUB_LOGIN,
   githubLoginSchema,
   hoursSchema,
+  labelListSchema,
   prioritySchema,
   pullRequestRefSchema,
   repoSchema,
@@ -46,7 +49,12 @@ export type ValueKind =
   | "hours"
   | "time"
   | "days"
-  | "flag";
+  | "flag"
+  | "draftMode"
+  | "count"
+  | "ageHours"
+  | "labels"
+  | "emptyMode";
 
 /** Discord application command option types used by the grammar. */
 export type DiscordValueType = 3 | 5 | 6 | 10;
@@ -207,6 +215,40 @@ function dayRange(part: string): readonly Weekday[] | Issue {
   return Array.from({ length: span + 1 }, (_, i) => WEEKDAYS[(start + i) % 7] ?? from);
 }
 
+const OFF = ["off", "none", "no", "0"];
+
+/** `2`, or `off`/`none` (0: the filter is off). */
+function checkCount(raw: string): number | Issue {
+  if (OFF.includes(raw.toLowerCase())) return 0;
+  if (!/^\d+$/.test(raw)) return fail("use a whole number of approvals, e.g. 2, or off");
+  const n = Number(raw);
+  return n > 50 ? fail("it must be at most 50") : n;
+}
+
+/** `4`, `4h`, `1.5`, or `off`/`none` (0: the filter is off). */
+function checkAge(raw: string): number | Issue {
+  if (OFF.includes(raw.toLowerCase())) return 0;
+  const m = /^(\d+(?:\.\d+)?|\.\d+)h?$/i.exec(raw);
+  if (!m) return fail("use a number of working hours, e.g. 4, or off");
+  const hours = Number(m[1]);
+  return hours > 720 ? fail("it must be at most 720 (30 days)") : hours;
+}
+
+/** `bug,needs-review`, or `off`/`none` (no labels). Slack may send `&amp;` in names. */
+function checkLabels(raw: string): string[] | Issue {
+  if (["off", "none"].includes(raw.toLowerCase())) return [];
+  const names = raw
+    .replaceAll("&amp;", "&")
+    .split(",")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+  if (names.length === 0) return fail("name labels separated by commas, e.g. bug,needs-review, or off");
+  if (names.length > 20) return fail("name at most 20 labels");
+  const bad = names.find((l) => l.length > 50 || /\p{Cc}/u.test(l));
+  if (bad !== undefined) return fail(`"${bad.slice(0, 60)}" is not a label name (at most 50 characters)`);
+  return [...new Map(names.map((l) => [l.toLowerCase(), l])).values()];
+}
+
 const looksLikeDays = (raw: string) =>
   !(parseDays(raw) instanceof Issue) || /^[a-z]+(?:[,-][a-z]*)+$/i.test(raw);
 
@@ -310,6 +352,21 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
     choices: DAY_PRESETS,
     parse: kind(parseDays, daysSchema),
     looksLike: looksLikeDays,
+  },
+  draftMode: {
+    noun: "draft setting",
+    discordType: 3,
+    choices: DRAFT_MODES,
+    parse: choice(DRAFT_MODES, z.enum(DRAFT_MODES)),
+  },
+  count: { noun: "number of approvals", discordType: 3, maxLength: 4, parse: kind(checkCount, z.number()) },
+  ageHours: { noun: "number of hours", discordType: 3, maxLength: 8, parse: kind(checkAge, z.number()) },
+  labels: { noun: "label list", discordType: 3, maxLength: 1000, parse: kind(checkLabels, labelListSchema) },
+  emptyMode: {
+    noun: "empty-digest setting",
+    discordType: 3,
+    choices: EMPTY_MODES,
+    parse: choice(EMPTY_MODES, z.enum(EMPTY_MODES)),
   },
   flag: {
     noun: "yes/no value",

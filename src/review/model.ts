@@ -153,6 +153,10 @@ export interface QueueItem {
   readyAtMs: number;
   waitingWorkingMs: number;
   reviewers: QueueReviewer[];
+  /** Digest filters use these: a draft (only with `includeDrafts`), approvals given, labels. */
+  draft: boolean;
+  approvals: number;
+  labels: string[];
   /** Linear issues the PR links (absent or empty: none known). */
   linear?: LinearIssueLine[];
 }

@@ -121,6 +121,39 @@ export interface DigestInput {
   days: Weekday[];
 }
 
+/**
+ * A channel's digest filters (GitHub scheduled reminders' options) and what an empty digest does.
+ * Defaults: drafts left out, nothing else filtered, an empty digest posts one line.
+ */
+export interface DigestPrefs {
+  ignoreDrafts: boolean;
+  /** Leave out PRs with at least this many approvals; 0: off. */
+  ignoreApprovedAtLeast: number;
+  /** Leave out PRs waiting fewer working hours than this; 0: off. */
+  minAgeHours: number;
+  /** Only PRs with at least one of these labels; []: off. */
+  requiredLabels: string[];
+  /** Leave out PRs with any of these labels. */
+  ignoredLabels: string[];
+  emptyMode: "post" | "skip";
+  /** Who changed them last, and when; null while the defaults apply. */
+  setBy: string | null;
+  setAt: string | null;
+}
+
+export type DigestPrefsPatch = Partial<Omit<DigestPrefs, "setBy" | "setAt">>;
+
+export const DEFAULT_DIGEST_PREFS: DigestPrefs = {
+  ignoreDrafts: true,
+  ignoreApprovedAtLeast: 0,
+  minAgeHours: 0,
+  requiredLabels: [],
+  ignoredLabels: [],
+  emptyMode: "post",
+  setBy: null,
+  setAt: null,
+};
+
 /** What the status overview shows about settings, in one call. */
 export interface SettingsSummary {
   teamSize: number;

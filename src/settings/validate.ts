@@ -3,8 +3,10 @@ import { z } from "zod";
 import {
   chatUserSchema,
   daysSchema,
+  EMPTY_MODES,
   githubLoginSchema,
   hoursSchema,
+  labelListSchema,
   repoSchema,
   teamKeySchema,
   textSchema,
@@ -46,6 +48,16 @@ export const workingHoursSchema = z.strictObject({
 });
 export const bySchema = z.string().min(1).max(200);
 const labelSchema = textSchema.max(50);
+
+/** A change to a channel's digest filters (undefined fields are left as they are). */
+export const digestPrefsPatchSchema = z.strictObject({
+  ignoreDrafts: z.boolean().optional(),
+  ignoreApprovedAtLeast: z.number().int().min(0).max(50).optional(),
+  minAgeHours: z.number().min(0).max(720).optional(),
+  requiredLabels: labelListSchema.optional(),
+  ignoredLabels: labelListSchema.optional(),
+  emptyMode: z.enum(EMPTY_MODES).optional(),
+});
 
 /** The parsed value, or a ValidationError naming `field` (and the path inside it). */
 export function check<T>(schema: z.ZodType<T>, value: unknown, field: string): T {

@@ -139,7 +139,7 @@ describe("errors name the problem and give the usage", () => {
     expect(e.suggestion).toBe("/foreman workflow create deploy");
     expect(e.usage.split("\n")).toHaveLength(3);
     expect(err("team ad <@U024BE7LH> x").suggestion).toBe("/foreman team add <@U024BE7LH> x");
-    expect(err("digest").error).toBe('"digest" needs a subcommand: now, schedule, off');
+    expect(err("digest").error).toBe('"digest" needs a subcommand: now, schedule, off, filter');
   });
 
   it.each([

@@ -1,9 +1,14 @@
-/** `digest schedule|off|now`: per-channel digest schedules in TenantSettings; `now` posts it (./digest-data.ts). */
+/**
+ * `digest schedule|off|now|filter`: per-channel digest schedules and filters in TenantSettings;
+ * `now` posts the digest (./digest-data.ts).
+ */
 
+import { describeFilters } from "../../digest/build";
+import type { DigestPrefs, DigestPrefsPatch } from "../../settings/model";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
-import { channelDigest, postChannelDigest } from "./digest-data";
+import { channelDigest, digestFilters, postChannelDigest } from "./digest-data";
 import { actorKey, describeSchedule, plural, who } from "./format";
 import { channelOf, need, problem, tenantSettings } from "./shared";
 
@@ -75,4 +80,56 @@ export async function digestNow(_command: CommandOf<"digest.now">, ctx: CommandC
 export async function digestRefresh(ctx: CommandContext): Promise<Reply> {
   const built = await channelDigest(ctx);
   return built.digest ? { ...built.digest, replaceOriginal: true } : built.answer;
+}
+
+/** The filters as lines for a reply. */
+function filterLines(prefs: DigestPrefs): string[] {
+  const active = describeFilters(digestFilters(prefs));
+  return [
+    `Drafts: ${prefs.ignoreDrafts ? "left out" : "shown"}`,
+    `Approved: ${prefs.ignoreApprovedAtLeast ? `left out at ${prefs.ignoreApprovedAtLeast}+ approvals` : "shown"}`,
+    `Minimum age: ${prefs.minAgeHours ? `${prefs.minAgeHours} working h` : "none"}`,
+    `Only labels: ${prefs.requiredLabels.length ? prefs.requiredLabels.join(", ") : "any"}`,
+    `Ignored labels: ${prefs.ignoredLabels.length ? prefs.ignoredLabels.join(", ") : "none"}`,
+    `Empty digest: ${prefs.emptyMode === "skip" ? "skipped" : "posted as one line"}`,
+    ...(active ? [] : ["No pull request is left out."]),
+  ];
+}
+
+/**
+ * `digest filter [--drafts include|ignore] [--approvals N|off] [--min-age H|off] [--labels a,b|off]
+ * [--ignore-labels a,b|off] [--empty post|skip] [--reset]`: without options it shows the filters.
+ */
+export async function digestFilter(command: CommandOf<"digest.filter">, ctx: CommandContext): Promise<Reply> {
+  const store = tenantSettings(ctx);
+  const channel = channelOf(ctx);
+  const patch: DigestPrefsPatch = {
+    ignoreDrafts: command.drafts === undefined ? undefined : command.drafts === "ignore",
+    ignoreApprovedAtLeast: command.approvals,
+    minAgeHours: command.minAge,
+    requiredLabels: command.labels,
+    ignoredLabels: command.ignoreLabels,
+    emptyMode: command.empty,
+  };
+  const changes = Object.values(patch).some((v) => v !== undefined);
+  if (!changes && !command.reset) {
+    const prefs = await store.digestPrefs(channel);
+    const text = "Digest filters for this channel:";
+    return reply(text, {
+      title: "Digest filters",
+      sections: [{ text, lines: filterLines(prefs) }],
+      footer:
+        "Change them: /foreman digest filter --approvals 2 --ignore-labels wip (see /foreman help digest)",
+    });
+  }
+  const { prefs } = need(await store.setDigestPrefs(channel, patch, command.reset, actorKey(ctx.actor)));
+  const text =
+    command.reset && !changes ? "Digest filters reset to the defaults." : "Digest filters updated.";
+  return reply(text, {
+    ephemeral: false,
+    tone: "success",
+    title: "Digest filters",
+    sections: [{ text, lines: filterLines(prefs) }],
+    footer: `Changed by ${who(ctx.actor, ctx.place)}. Applies to the next digest in this channel.`,
+  });
 }

@@ -33,23 +33,36 @@ function reviewerView(r: ReviewerRecord, people: People, nowMs: number): QueueRe
   };
 }
 
+export interface QueueOptions {
+  /** Only this person's reviews (and only their own line). */
+  login?: string;
+  /** Drafts too (flagged `draft`), for digests that show them; their clocks are paused. */
+  includeDrafts?: boolean;
+}
+
 /**
  * Open, ready PRs with someone still to review (or nobody assigned), oldest first; with `login`,
  * only theirs (and only their own line).
  */
-export function buildQueue(store: ReviewStore, people: People, nowMs: number, login?: string): ReviewQueue {
+export function buildQueue(
+  store: ReviewStore,
+  people: People,
+  nowMs: number,
+  options: QueueOptions = {},
+): ReviewQueue {
+  const { login, includeDrafts = false } = options;
   const items: QueueItem[] = [];
   for (const pr of store.openPrs()) {
-    if (pr.draft) continue;
+    if (pr.draft && (!includeDrafts || login)) continue;
     const rows = store.reviewers(pr.id);
     let waiting = rows.filter((r) => isActive(r.status));
     if (login) waiting = waiting.filter((r) => loginKey(r.login) === loginKey(login));
-    // Handled, yet nobody is reviewing and nobody has reviewed: it waits for someone to be assigned.
+    // Handled (or a draft), yet nobody is reviewing and nobody has reviewed: it waits for someone.
     const unassigned =
       !login &&
       waiting.length === 0 &&
       !rows.some((r) => r.status === "reviewed") &&
-      pr.assignedRound >= pr.round;
+      (pr.assignedRound >= pr.round || pr.draft);
     if (waiting.length === 0 && !unassigned) continue;
     const readyAtMs = pr.readyAtMs ?? pr.firstSeenAtMs;
     const reviewers = waiting.map((r) => reviewerView(r, people, nowMs));
@@ -64,6 +77,9 @@ export function buildQueue(store: ReviewStore, people: People, nowMs: number, lo
       readyAtMs,
       waitingWorkingMs: workingMsBetween(schedule, readyAtMs, nowMs),
       reviewers,
+      draft: pr.draft,
+      approvals: rows.filter((r) => r.reviewState === "approved").length,
+      labels: pr.labels,
     });
   }
   items.sort((a, b) => a.readyAtMs - b.readyAtMs || a.id - b.id);
