@@ -35,7 +35,8 @@ export interface AgentTypeInfo {
   /**
    * Event-name prefixes this type receives from `Coordinator.publish`. Names: `github.<kind>` for
    * GitHub domain events (`github.pr.opened`, `github.review.submitted`, `github.checks.completed`),
-   * the kind itself for Linear (`linear.issue.updated`); see src/events/types.ts.
+   * the kind itself for Linear (`linear.issue.updated`); see src/events/types.ts. Foreman's own
+   * events are `foreman.<topic>.<what>` (`foreman.sla.breach`).
    */
   subscribes: string[];
 }
@@ -48,7 +49,8 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
     description: "Keeps review metrics and posts status digests into linked channels.",
     config: config({ emptyDigest: z.enum(["post", "skip"]).default("post") }),
     messages: {},
-    subscribes: ["github.", "linear."],
+    // `foreman.sla.breach` comes from the Review Manager (review metrics); no other type takes foreman.*.
+    subscribes: ["github.", "linear.", "foreman.sla."],
   },
   "review-manager": {
     binding: "REVIEW_MANAGER",

@@ -4,11 +4,8 @@
  */
 import { BaseAgent } from "../framework/base-agent";
 
+export { IntegrationDashboardAgent } from "./integration-dashboard";
 export { ReviewManagerAgent } from "./review-manager";
-
-export class IntegrationDashboardAgent extends BaseAgent {
-  readonly agentType = "integration-dashboard" as const;
-}
 
 export class ContextOptimizerAgent extends BaseAgent {
   readonly agentType = "context-optimizer" as const;

@@ -1,5 +1,6 @@
 /**
- * What the Review Manager sends (GitHub review requests, channel cards, Slack DMs) is written to
+ * What the Review Manager sends (GitHub review requests, channel cards, Slack DMs, and Foreman
+ * events such as `foreman.sla.breach` published through the Coordinator) is written to
  * its own SQLite in the same synchronous step as the state change that calls for it, then handed to
  * the delivery queue (a transactional outbox). A crash in between loses nothing: the next flush
  * sends what is left, and delivery keys make a second send of the same effect post once.
@@ -9,6 +10,7 @@ import type { Reply } from "../../../commands/reply";
 import { enqueueDelivery } from "../../../delivery/enqueue";
 import type { Env } from "../../../env";
 import { AppError } from "../../../errors";
+import { coordinator } from "../../../rpc";
 import type { ChannelRef } from "../../../settings/model";
 import { all, count, parseJson, run } from "../../framework/sql";
 
@@ -17,7 +19,20 @@ export type GitHubReviewAction = "pulls.requestReviewers" | "pulls.removeRequest
 export type Effect =
   | { kind: "github"; action: GitHubReviewAction; body: Record<string, unknown>; key: string }
   | { kind: "channel"; channel: ChannelRef; reply: Reply; key: string }
-  | { kind: "dm"; userId: string; reply: Reply; key: string };
+  | { kind: "dm"; userId: string; reply: Reply; key: string }
+  /** A Foreman event published through the tenant's Coordinator; `key` is its event id (sent once). */
+  | { kind: "event"; name: "foreman.sla.breach"; data: SlaBreachEventData; key: string };
+
+/** `foreman.sla.breach`: a reviewer's SLA budget ran out (for review metrics). */
+export type SlaBreachEventData = {
+  repo: string;
+  number: number;
+  reviewer: string;
+  /** When it was breached: the SLA clock's breach time (not when the late alarm ran). */
+  atMs: number;
+  /** The SLA budget in working ms. */
+  budgetMs: number;
+};
 
 /** Attempts before an effect that keeps failing to enqueue is dropped (and logged). */
 const MAX_ATTEMPTS = 5;
@@ -95,5 +110,16 @@ async function send(env: Env, tenant: string, effect: Effect, correlationId: str
     case "dm":
       await postDirectSlack(env, tenant, effect.userId, effect.reply, options);
       return;
+    case "event": {
+      const published = await coordinator(env, tenant).publish({
+        name: effect.name,
+        data: effect.data,
+        eventId: effect.key,
+        correlationId,
+      });
+      // Thrown as a plain Error: kept and retried by the next flush.
+      if (!published.ok) throw new Error(`publishing ${effect.name} failed: ${published.error.message}`);
+      return;
+    }
   }
 }
