@@ -1,11 +1,21 @@
 /**
- * The web dashboard (public/) is served as static assets with its security headers
+ * The web dashboard (public/: index.html, app.js and its modules in public/js) is served as static
+ * assets with its security headers
  * (public/_headers), and the API keeps answering under /api.
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
 const BASE = "http://foreman.test";
+const MODULES = [
+  "/app.js",
+  "/js/api.js",
+  "/js/dom.js",
+  "/js/operations.js",
+  "/js/reviews.js",
+  "/js/digests.js",
+  "/js/charts.js",
+];
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -27,10 +37,15 @@ describe("dashboard assets", () => {
     expect(html).toContain("<title>Foreman dashboard</title>");
     expect(html).toContain('<script type="module" src="/app.js"></script>');
     expect(html).toContain('<link rel="stylesheet" href="/app.css" />');
+    expect(html).toContain('<link rel="stylesheet" href="/panels.css" />');
     // No inline script or style: the CSP would block them.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|\sstyle=/);
     expect(html).toMatch(/id="banner"[^>]*aria-live="assertive"/);
+    for (const view of ["workflows", "agents", "reviews", "digests", "charts", "deliveries"]) {
+      expect(html).toContain(`data-view="${view}"`);
+      expect(html).toContain(`id="view-${view}"`);
+    }
   });
 
   it("GET / from the ASSETS binding carries the same headers", async () => {
@@ -39,20 +54,39 @@ describe("dashboard assets", () => {
     expectSecurityHeaders(res);
   });
 
-  it("serves app.js and app.css with their content types", async () => {
-    const js = await exports.default.fetch(new Request(`${BASE}/app.js`));
-    expect(js.status).toBe(200);
-    expect(js.headers.get("Content-Type")).toMatch(/javascript/);
-    expect(js.headers.get("X-Content-Type-Options")).toBe("nosniff");
-    const source = await js.text();
-    expect(source).toContain("X-Foreman-Tenant");
-    // API text only ever reaches the page through textContent / text nodes.
-    expect(source).not.toMatch(/\.(?:innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/);
+  it("serves the app's modules and app.css with their content types", async () => {
+    const sources: Record<string, string> = {};
+    for (const path of MODULES) {
+      const js = await exports.default.fetch(new Request(`${BASE}${path}`));
+      expect(js.status, path).toBe(200);
+      expect(js.headers.get("Content-Type"), path).toMatch(/javascript/);
+      expect(js.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      sources[path] = await js.text();
+      // API text only ever reaches the page through textContent / text nodes.
+      expect(sources[path], path).not.toMatch(
+        /\.(?:innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write/,
+      );
+      // No inline styles through attributes (the CSP has no 'unsafe-inline'); CSSOM is fine.
+      expect(sources[path], path).not.toMatch(
+        /setAttribute\(\s*["']style|\.cssText\s*=|\seval\(|new Function\(/,
+      );
+    }
+    expect(sources["/js/api.js"]).toContain("X-Foreman-Tenant");
+    // Every module app.js imports is served (a missing one would break the page).
+    const imports = [...(sources["/app.js"] ?? "").matchAll(/from "\.(\/js\/[a-z-]+\.js)"/g)].map(
+      (m) => m[1],
+    );
+    expect(imports.sort()).toEqual(MODULES.filter((m) => m !== "/app.js").sort());
+    expect(sources["/js/charts.js"]).toContain("/api/metrics/reviews?weeks=");
 
     const css = await exports.default.fetch(new Request(`${BASE}/app.css`));
     expect(css.status).toBe(200);
     expect(css.headers.get("Content-Type")).toMatch(/^text\/css/);
     expect(await css.text()).toContain("@media (min-width: 720px)");
+    const panels = await exports.default.fetch(new Request(`${BASE}/panels.css`));
+    expect(panels.status).toBe(200);
+    expect(panels.headers.get("Content-Type")).toMatch(/^text\/css/);
+    expect(await panels.text()).toContain(".sla-breached");
   });
 
   it("does not serve _headers itself", async () => {

@@ -60,6 +60,16 @@ describe("renderDiscord", () => {
     expect(renderDiscord(reply("hi", { ephemeral: false }))).not.toHaveProperty("flags");
   });
 
+  it("a titled reply without sections keeps its text as the embed description", () => {
+    const m = renderDiscord(reply("Posted the digest: 2 pull requests waiting.", { title: "Digest" }));
+    expect(m.content).toBeUndefined();
+    expect(m.embeds).toHaveLength(1);
+    expect(m.embeds[0]).toMatchObject({
+      title: "Digest",
+      description: "Posted the digest: 2 pull requests waiting.",
+    });
+  });
+
   it("title, sections and fields become an embed coloured by tone; markup passes through", () => {
     const m = renderDiscord(
       reply("Workflow created", {

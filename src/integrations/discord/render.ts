@@ -89,6 +89,10 @@ export function mentionedUsers(text: string): string[] {
 function entriesOf(reply: Reply): Entry[] {
   const entries: Entry[] = [];
   const skipText = reply.title === undefined ? reply.text : undefined;
+  // A titled reply without sections: its text is the embed's description (it is not the content).
+  if (reply.title !== undefined && reply.sections.length === 0 && reply.text !== "") {
+    for (const text of reply.text.split("\n")) entries.push({ kind: "line", text });
+  }
   for (const section of reply.sections) {
     const lines: string[] = [];
     if (section.title) lines.push(`**${section.title}**`);

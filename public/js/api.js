@@ -1,0 +1,102 @@
+// The dashboard's API client: the key from sessionStorage as a Bearer token, the tenant (bootstrap
+// key only) as X-Foreman-Tenant. Failures reject with an ApiError carrying the API's own message.
+import { errorBox, showError } from "./dom.js";
+
+const KEY_STORAGE = "foreman.apiKey";
+const TENANT_STORAGE = "foreman.tenant";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function apiKey() {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
+export function setApiKey(key) {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+export function tenant() {
+  return sessionStorage.getItem(TENANT_STORAGE) ?? "";
+}
+
+export function setStoredTenant(value) {
+  if (value) sessionStorage.setItem(TENANT_STORAGE, value);
+  else sessionStorage.removeItem(TENANT_STORAGE);
+}
+
+/**
+ * Call the API with the stored key (and tenant); resolves with the JSON body.
+ * @param {"GET" | "POST"} method
+ * @param {string} path
+ */
+export async function api(method, path) {
+  const headers = new Headers({ Accept: "application/json" });
+  const key = apiKey();
+  if (key) headers.set("Authorization", `Bearer ${key}`);
+  const t = tenant();
+  if (t) headers.set("X-Foreman-Tenant", t);
+  let res;
+  try {
+    res = await fetch(path, { method, headers, credentials: "omit", cache: "no-store" });
+  } catch (err) {
+    throw new ApiError(
+      0,
+      "network",
+      `Network error calling ${path}: ${err instanceof Error ? err.message : err}`,
+    );
+  }
+  const raw = await res.text();
+  let body = null;
+  try {
+    body = raw ? JSON.parse(raw) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const error = body && typeof body === "object" ? body.error : undefined;
+    const message =
+      error && typeof error.message === "string"
+        ? error.message
+        : `${res.status} ${res.statusText || "error"}`;
+    const code = error && typeof error.code === "string" ? error.code : "http";
+    throw new ApiError(res.status, code, `${method} ${path} failed (${res.status}): ${message}`);
+  }
+  return body;
+}
+
+let onUnauthorized = () => {};
+
+/** What a 401 does (the key is not valid): set by the app (signs out). */
+export function setUnauthorizedHandler(handler) {
+  onUnauthorized = handler;
+}
+
+/**
+ * Run an action; a failure is shown in `place` (in the panel) when given, else in the banner.
+ * A 401 also signs out. Resolves true when the action succeeded.
+ * @param {() => Promise<void>} action
+ * @param {HTMLElement} [place]
+ */
+export async function guarded(action, place) {
+  try {
+    await action();
+    return true;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (place) {
+      place.replaceChildren(errorBox(message));
+      place.hidden = false;
+    } else {
+      showError(message);
+    }
+    if (err instanceof ApiError && err.status === 401) onUnauthorized(message);
+    return false;
+  }
+}

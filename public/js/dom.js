@@ -1,0 +1,101 @@
+// DOM helpers of the dashboard. API text reaches the page only as text nodes / textContent.
+
+/** @param {string} id */
+export function $(id) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`Missing element #${id}`);
+  return node;
+}
+
+/**
+ * Create an element; children are nodes or strings (strings become text nodes).
+ * @param {string} tag
+ * @param {Record<string, string>} [attrs]
+ * @param {Array<Node | string>} [children]
+ */
+export function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  for (const child of children)
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  return node;
+}
+
+/** @param {unknown} value */
+export function text(value) {
+  if (value === null || value === undefined || value === "") return "—";
+  return typeof value === "string" ? value : String(value);
+}
+
+/** An ISO string or epoch ms as local date and time. */
+export function when(value) {
+  if (typeof value !== "string" && typeof value !== "number") return "—";
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+}
+
+/** Working time in hours, one decimal: "2.5 h". */
+export function hours(ms) {
+  return typeof ms === "number" && Number.isFinite(ms) ? `${(ms / 3_600_000).toFixed(1)} h` : "—";
+}
+
+/** A table cell labelled for the stacked-card layout (the label is a static string). */
+export function cell(label, content) {
+  const td = el("td", { "data-label": label });
+  if (content instanceof Node) td.append(content);
+  else td.textContent = text(content);
+  return td;
+}
+
+/** A status pill; the class is derived from the value with anything but a-z and - removed. */
+export function status(value, label) {
+  const s = text(value);
+  return el("span", { class: `status status-${s.replace(/[^a-z-]/g, "")}` }, [label ?? s]);
+}
+
+const SLA_TEXT = { ok: "ok", at_risk: "at risk", breached: "breached" };
+
+/** An SLA state badge: ok / at risk / breached, or "no SLA". */
+export function slaBadge(state) {
+  const known = typeof state === "string" && Object.hasOwn(SLA_TEXT, state);
+  const cls = known ? `sla sla-${state.replace("_", "-")}` : "sla sla-none";
+  return el("span", { class: cls }, [known ? SLA_TEXT[state] : "no SLA"]);
+}
+
+/** An external link, only for http(s) URLs; anything else is plain text. */
+export function safeLink(href, label) {
+  let url = null;
+  try {
+    url = typeof href === "string" ? new URL(href) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) return document.createTextNode(label);
+  return el("a", { href: url.href, rel: "noopener noreferrer", target: "_blank" }, [label]);
+}
+
+export function fill(bodyId, emptyId, rows) {
+  $(bodyId).replaceChildren(...rows);
+  $(emptyId).hidden = rows.length > 0;
+}
+
+// ------------------------------------------------------------------ banner and notices
+
+export function showError(message) {
+  $("banner-text").textContent = message;
+  $("banner").hidden = false;
+}
+
+export function clearError() {
+  $("banner").hidden = true;
+  $("banner-text").textContent = "";
+}
+
+export function notify(message) {
+  $("notice").textContent = message;
+}
+
+/** An error shown in place (inside a panel), as an alert. */
+export function errorBox(message) {
+  return el("p", { class: "panel-error", role: "alert" }, [message]);
+}

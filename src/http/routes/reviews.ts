@@ -1,0 +1,361 @@
+/**
+ * What the web dashboard reads about reviews and digests (viewer): the review queue with SLA state
+ * (`GET /api/reviews`), the tenant's linked channels with their digest schedules (`GET /api/digests`)
+ * and the digest a channel would get now, as the neutral Reply and as the Slack and Discord payloads
+ * Foreman would post (`GET /api/digests/preview`). Nothing is posted and no Review Manager is started
+ * (the preview builds the digest as `digest now` does only when one is live).
+ */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { AGENT_STATUSES, type AgentSnapshot } from "../../agents/model";
+import type { ReviewManagerAgent } from "../../agents/types/review-manager";
+import { buildChannelDigest } from "../../commands/handlers/digest-data";
+import { NO_AGENT } from "../../commands/handlers/reviews";
+import { type Reply, reply } from "../../commands/reply";
+import { nextSlot } from "../../domain/digest-schedule";
+import type { Env } from "../../env";
+import { NotFoundError, unwrap } from "../../errors";
+import { renderDiscord } from "../../integrations/discord/render";
+import { renderSlack } from "../../integrations/slack/render";
+import { worstState } from "../../review/queue";
+import { coordinator, remote, settings } from "../../rpc";
+import type { ChannelLink, ChannelRef, DigestSchedule } from "../../settings/model";
+import { findStandingWorkflow } from "../../webhooks/standing";
+import { currentTenant, guard } from "../middleware/auth";
+import { callMeta, E404, json, READ_ERRORS, security } from "../openapi";
+import { TenantQuery } from "../schemas";
+import type { AppEnv } from "../types";
+
+const SLA_STATES = ["ok", "at_risk", "breached"] as const;
+const REVIEWER_STATUSES = [
+  "requested",
+  "in_progress",
+  "reviewed",
+  "removed",
+  "reassigned",
+  "released",
+  "closed",
+] as const;
+const PLATFORMS = ["slack", "discord"] as const;
+const Json = z.record(z.string(), z.unknown());
+
+// -------------------------------------------------------------------- schemas
+
+const QueueReviewerSchema = z.object({
+  login: z.string(),
+  status: z.enum(REVIEWER_STATUSES),
+  reason: z.string().nullable(),
+  requestedAtMs: z.number(),
+  waitingWorkingMs: z.number().openapi({ description: "Working time waited, in the reviewer's hours" }),
+  dueAtMs: z.number().nullable().openapi({ description: "SLA breach time; null without an SLA" }),
+  tz: z.string().nullable(),
+  state: z.enum(SLA_STATES).nullable(),
+  paused: z.boolean().openapi({ description: "The clock is paused (the PR is a draft)" }),
+});
+
+const QueueItemSchema = z
+  .object({
+    id: z.number(),
+    repo: z.string(),
+    number: z.number(),
+    title: z.string(),
+    url: z.string(),
+    author: z.string().nullable(),
+    readyAtMs: z.number(),
+    waitingWorkingMs: z.number(),
+    state: z.enum(SLA_STATES).nullable().openapi({ description: "The worst state among its reviewers" }),
+    dueAtMs: z.number().nullable().openapi({ description: "The earliest SLA breach among its reviewers" }),
+    reviewers: z.array(QueueReviewerSchema),
+    linear: z
+      .array(
+        z.object({
+          key: z.string(),
+          relation: z.enum(["closes", "references"]),
+          state: z.string().nullable(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi("ReviewQueueItem");
+
+const ReviewQueueSchema = z
+  .object({
+    nowMs: z.number(),
+    reviewManager: z
+      .object({ agentId: z.string(), status: z.enum(AGENT_STATUSES) })
+      .nullable()
+      .openapi({ description: "The Review Manager asked; null when the tenant has none (items is empty)" }),
+    items: z.array(QueueItemSchema),
+  })
+  .openapi("ReviewQueue");
+
+const ScheduleSchema = z.object({
+  time: z.string().openapi({ example: "09:30" }),
+  tz: z.string().openapi({ example: "Europe/Berlin" }),
+  days: z.array(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])),
+  setBy: z.string(),
+  setAt: z.string(),
+});
+
+const DigestChannelSchema = z
+  .object({
+    platform: z.enum(PLATFORMS),
+    workspaceId: z.string(),
+    channelId: z.string(),
+    links: z.array(
+      z.object({
+        kind: z.enum(["github", "linear"]),
+        target: z.string(),
+        linkedBy: z.string(),
+        linkedAt: z.string(),
+      }),
+    ),
+    schedule: ScheduleSchema.nullable(),
+    nextAtMs: z
+      .number()
+      .nullable()
+      .openapi({ description: "The next scheduled slot; null without a schedule" }),
+    lastPostedSlotMs: z.number().nullable(),
+  })
+  .openapi("DigestChannel");
+
+const ReplySchema = z
+  .object({
+    ephemeral: z.boolean(),
+    text: z.string(),
+    title: z.string().optional(),
+    sections: z.array(
+      z.object({
+        title: z.string().optional(),
+        text: z.string().optional(),
+        lines: z.array(z.string()).optional(),
+        fields: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
+      }),
+    ),
+    buttons: z.array(
+      z.object({
+        action: z.string(),
+        label: z.string(),
+        style: z.enum(["primary", "danger"]).optional(),
+        confirm: z.string().optional(),
+      }),
+    ),
+    footer: z.string().optional(),
+    tone: z.enum(["info", "success", "warning", "error"]).optional(),
+    replaceOriginal: z.boolean().optional(),
+  })
+  .openapi("Reply", {
+    description: "Platform-neutral message (src/commands/reply.ts); markup: **bold**, `code`",
+  });
+
+const DigestPreviewSchema = z
+  .object({
+    channel: z.object({ platform: z.enum(PLATFORMS), workspaceId: z.string(), channelId: z.string() }),
+    wouldPost: z.boolean().openapi({ description: "False: `reply` says why no digest would be posted" }),
+    waiting: z.number().openapi({ description: "Pull requests in the digest" }),
+    reply: ReplySchema,
+    slack: z
+      .object({ text: z.string(), blocks: z.array(Json) })
+      .openapi({ description: "chat.postMessage body" }),
+    discord: Json.openapi({ description: "Discord message body: content, embeds, components" }),
+  })
+  .openapi("DigestPreview");
+
+const PreviewQuery = z.object({
+  platform: z.enum(PLATFORMS).openapi({ description: "The channel's platform" }),
+  channel: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "a channel id (letters, digits, - and _)")
+    .openapi({ description: "Channel id (Slack C…, Discord snowflake)", example: "C0REVIEWS" }),
+  workspace: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "a workspace id")
+    .optional()
+    .openapi({ description: "Slack team / Discord guild id, when the channel id is linked in several" }),
+  tenant: TenantQuery,
+});
+
+// --------------------------------------------------------------------- routes
+
+const tags = ["reviews"];
+
+const queue = createRoute({
+  method: "get",
+  path: "/api/reviews",
+  tags,
+  summary: "Pull requests waiting for review, oldest first, with SLA state (viewer)",
+  security,
+  middleware: [guard("viewer")],
+  request: { query: z.object({ tenant: TenantQuery }) },
+  responses: { 200: { description: "The review queue", content: json(ReviewQueueSchema) }, ...READ_ERRORS },
+});
+
+const digests = createRoute({
+  method: "get",
+  path: "/api/digests",
+  tags,
+  summary: "Linked channels with their digest schedules (viewer)",
+  security,
+  middleware: [guard("viewer")],
+  request: { query: z.object({ tenant: TenantQuery }) },
+  responses: {
+    200: { description: "Channels", content: json(z.object({ channels: z.array(DigestChannelSchema) })) },
+    ...READ_ERRORS,
+  },
+});
+
+const preview = createRoute({
+  method: "get",
+  path: "/api/digests/preview",
+  tags,
+  summary: "The digest a linked channel would get now, with its Slack and Discord payloads (viewer)",
+  security,
+  middleware: [guard("viewer")],
+  request: { query: PreviewQuery },
+  responses: {
+    200: { description: "The digest (or why there would be none)", content: json(DigestPreviewSchema) },
+    ...READ_ERRORS,
+    ...E404,
+  },
+});
+
+// ---------------------------------------------------------------------- logic
+
+/**
+ * The Review Manager the queue comes from, found without starting one (unlike findReviewManager,
+ * a read does not spawn): the standing workflow's live one, else the oldest running, else paused.
+ */
+async function currentReviewManager(env: Env, tenant: string): Promise<AgentSnapshot | null> {
+  const coord = coordinator(env, tenant);
+  const [workflows, agents] = await Promise.all([
+    coord.listWorkflows({ status: "active" }),
+    coord.listAgents({ type: "review-manager" }),
+  ]);
+  const standing = findStandingWorkflow(unwrap(workflows));
+  const live = unwrap(agents).filter((a) => a.status !== "terminated");
+  return (
+    live.find((a) => a.workflowId === standing?.workflowId) ??
+    live.find((a) => a.status === "running") ??
+    live.find((a) => a.status === "paused") ??
+    null
+  );
+}
+
+async function reviewQueue(env: Env, tenant: string) {
+  const agent = await currentReviewManager(env, tenant);
+  if (!agent) return { nowMs: Date.now(), reviewManager: null, items: [] };
+  const rm = remote<ReviewManagerAgent>(env.REVIEW_MANAGER.getByName(agent.agentId));
+  const { nowMs, items } = unwrap(await rm.reviewQueue({}));
+  return {
+    nowMs,
+    reviewManager: { agentId: agent.agentId, status: agent.status },
+    items: items.map((item) => {
+      const due = item.reviewers.filter((r) => !r.paused && r.dueAtMs !== null).map((r) => r.dueAtMs ?? 0);
+      return { ...item, state: worstState(item), dueAtMs: due.length ? Math.min(...due) : null };
+    }),
+  };
+}
+
+const channelKey = (c: ChannelRef) => `${c.platform}:${c.workspaceId}:${c.channelId}`;
+
+function nextAt(schedule: DigestSchedule, nowMs: number): number | null {
+  try {
+    return nextSlot(schedule, nowMs);
+  } catch {
+    return null;
+  }
+}
+
+async function digestChannels(env: Env, tenant: string, nowMs: number) {
+  const store = settings(env, tenant);
+  const [links, slots] = await Promise.all([store.links(), store.digestSlots()]);
+  const channels = new Map<string, { channel: ChannelRef; links: ChannelLink[] }>();
+  const entry = (channel: ChannelRef) => {
+    const key = channelKey(channel);
+    const found = channels.get(key) ?? { channel, links: [] };
+    channels.set(key, found);
+    return found;
+  };
+  for (const link of links) entry(link.channel).links.push(link);
+  for (const slot of slots) entry(slot.schedule.channel);
+  return [...channels.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, { channel, links: linked }]) => {
+      const slot = slots.find((s) => channelKey(s.schedule.channel) === key);
+      const schedule = slot?.schedule ?? null;
+      return {
+        ...channel,
+        links: linked.map(({ kind, target, linkedBy, linkedAt }) => ({ kind, target, linkedBy, linkedAt })),
+        schedule: schedule
+          ? {
+              time: schedule.time,
+              tz: schedule.tz,
+              days: schedule.days,
+              setBy: schedule.setBy,
+              setAt: schedule.setAt,
+            }
+          : null,
+        nextAtMs: schedule ? nextAt(schedule, nowMs) : null,
+        lastPostedSlotMs: slot?.lastPostedSlotMs ?? null,
+      };
+    });
+}
+
+/** The message as postToChannel (src/chat/post.ts) would send it, on both platforms. */
+function payloads(reply: Reply) {
+  const { text, blocks } = renderSlack({ ...reply, ephemeral: false });
+  const { flags: _ephemeral, ...discord } = renderDiscord({ ...reply, ephemeral: false });
+  return {
+    slack: { text, blocks: blocks.map((b) => ({ ...b })) },
+    discord: { ...discord },
+  };
+}
+
+export function registerReviewRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(queue, async (c) => c.json(await reviewQueue(c.env, currentTenant(c)), 200));
+
+  app.openapi(digests, async (c) =>
+    c.json({ channels: await digestChannels(c.env, currentTenant(c), Date.now()) }, 200),
+  );
+
+  app.openapi(preview, async (c) => {
+    const { platform, channel: channelId, workspace } = c.req.valid("query");
+    const tenant = currentTenant(c);
+    const links = await settings(c.env, tenant).links();
+    const link = links.find(
+      (l) =>
+        l.channel.platform === platform &&
+        l.channel.channelId === channelId &&
+        (workspace === undefined || l.channel.workspaceId === workspace),
+    );
+    if (!link) throw new NotFoundError(`No ${platform} channel ${channelId} is linked in this tenant`);
+    // Without a live Review Manager, say so rather than let the digest builder start one.
+    if (!(await currentReviewManager(c.env, tenant))) {
+      const text = `${NO_AGENT} No digest would be posted.`;
+      const none = reply(text, { tone: "warning", title: "Digest", sections: [{ text }] });
+      return c.json(
+        { channel: link.channel, wouldPost: false, waiting: 0, reply: none, ...payloads(none) },
+        200,
+      );
+    }
+    const meta = callMeta(c);
+    const built = await buildChannelDigest({
+      env: c.env,
+      tenant,
+      channel: link.channel,
+      correlationId: meta.correlationId,
+      nowMs: Date.now(),
+      ...(meta.actor ? { actor: meta.actor } : {}),
+    });
+    const message = built.digest ?? built.answer;
+    return c.json(
+      {
+        channel: link.channel,
+        wouldPost: built.digest !== null,
+        waiting: built.digest ? built.waiting : 0,
+        reply: message,
+        ...payloads(message),
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,436 @@
+/**
+ * Browser test of the web dashboard: playwright-core drives Debian's Chromium (/usr/bin/chromium)
+ * against `wrangler dev`, which this test starts itself on free ports with a temporary state
+ * directory and its own env file (the developer's .dev.vars is not read). It seeds a team, a linked
+ * channel with a digest schedule (signed Slack commands) and an open pull request (a signed GitHub
+ * webhook), then: signs in, sees the demo's "Standing agents" workflow, checks the Reviews, Digests
+ * (with a preview) and Charts views, pauses an agent with a click and sees its status change, and
+ * checks 360 px wide has no horizontal overflow. No uncaught page errors, console errors or CSP
+ * violations are allowed. Screenshots go to test/browser/output/ (git-ignored).
+ *
+ *   npm run test:browser     (skips, saying so, when /usr/bin/chromium is missing)
+ */
+import { spawn } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const OUTPUT = join(ROOT, "test/browser/output");
+const CHROMIUM = process.env.FOREMAN_CHROMIUM ?? "/usr/bin/chromium";
+const ADMIN_KEY = `browser-test-${randomUUID()}`;
+const SLACK_SECRET = "browser-test-slack-secret";
+const GITHUB_SECRET = "browser-test-github-secret";
+const ADMIN_USER = "U0ADMIN";
+const TEAM_ID = "T0BROWSER";
+const CHANNEL_ID = "C0BROWSER";
+const REPO = "acme/widgets";
+const PR_TITLE = "Cache the widget index";
+const TOTAL_MS = 150_000;
+const STEP_MS = 20_000;
+
+const started = Date.now();
+const temp = mkdtempSync(join(tmpdir(), "foreman-browser-"));
+/** @type {import("node:child_process").ChildProcess | undefined} */
+let wrangler;
+let wranglerLog = "";
+/** @type {import("playwright-core").BrowserContext | undefined} */
+let context;
+
+// ------------------------------------------------------------------ wrangler dev
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Stops wrangler and everything it started (its own process group), at most ~5 s. */
+async function stopWrangler() {
+  const child = wrangler;
+  wrangler = undefined;
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((done) => child.once("exit", done));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  }, 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Last resort when the process exits without the after() hook (e.g. a signal). */
+function killNow() {
+  if (wrangler?.pid && wrangler.exitCode === null) {
+    try {
+      process.kill(-wrangler.pid, "SIGKILL");
+    } catch {}
+  }
+}
+process.once("exit", killNow);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    killNow();
+    process.exit(130);
+  });
+}
+
+async function startWrangler() {
+  const [port, inspector] = [await freePort(), await freePort()];
+  const envFile = join(temp, "test.env");
+  writeFileSync(
+    envFile,
+    [
+      `ADMIN_API_KEY=${ADMIN_KEY}`,
+      "DEMO_MODE=true",
+      `SLACK_SIGNING_SECRET=${SLACK_SECRET}`,
+      `GITHUB_WEBHOOK_SECRET=${GITHUB_SECRET}`,
+      `FOREMAN_CHAT_ADMINS=${ADMIN_USER}`,
+      "SLACK_BOT_TOKEN=",
+      "DISCORD_BOT_TOKEN=",
+      "GITHUB_TOKEN=",
+      "LINEAR_API_KEY=",
+      "",
+    ].join("\n"),
+  );
+  const localNode = join(ROOT, "node_modules/.bin/node");
+  const node = existsSync(localNode) ? localNode : process.execPath;
+  const args = [
+    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspector),
+    "--persist-to",
+    join(temp, "state"),
+    "--env-file",
+    envFile,
+    "--show-interactive-dev-session=false",
+  ];
+  wrangler = spawn(node, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" },
+  });
+  const keep = (chunk) => {
+    wranglerLog = (wranglerLog + chunk.toString()).slice(-20_000);
+  };
+  wrangler.stdout?.on("data", keep);
+  wrangler.stderr?.on("data", keep);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (wrangler?.exitCode !== null) throw new Error(`wrangler dev exited early:\n${wranglerLog}`);
+    try {
+      const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      await res.body?.cancel();
+      if (res.status === 200 || res.status === 503) return base;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`wrangler dev did not answer /api/health within 90 s:\n${wranglerLog}`);
+}
+
+// ------------------------------------------------------------------ seeding through signed requests
+
+async function slackCommand(base, text) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const body = new URLSearchParams({
+    token: "browser-test",
+    team_id: TEAM_ID,
+    team_domain: "browser",
+    channel_id: CHANNEL_ID,
+    channel_name: "reviews",
+    user_id: ADMIN_USER,
+    user_name: "admin",
+    command: "/foreman",
+    text,
+    api_app_id: "A0BROWSER",
+    response_url: `https://hooks.slack.com/commands/${TEAM_ID}/1/browser`,
+    trigger_id: "1.browser.trigger",
+  }).toString();
+  const sig = `v0=${createHmac("sha256", SLACK_SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+  const res = await fetch(`${base}/slack/events`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "X-Slack-Request-Timestamp": timestamp,
+      "X-Slack-Signature": sig,
+    },
+    body,
+    signal: AbortSignal.timeout(STEP_MS),
+  });
+  const answer = await res.text();
+  if (!res.ok) throw new Error(`/foreman ${text}: HTTP ${res.status} ${answer}`);
+  return answer;
+}
+
+function pullRequestOpened() {
+  const index = JSON.parse(
+    readFileSync(join(ROOT, "node_modules/@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
+  );
+  const examples = index.find((e) => e.name === "pull_request")?.examples ?? [];
+  const payload = structuredClone(examples.find((e) => e.action === "opened"));
+  if (!payload) throw new Error("no pull_request.opened example in @octokit/webhooks-examples");
+  Object.assign(payload.pull_request, {
+    number: 42,
+    title: PR_TITLE,
+    html_url: `https://github.com/${REPO}/pull/42`,
+    user: { ...payload.pull_request.user, login: "octocat" },
+    draft: false,
+    state: "open",
+    merged: false,
+    labels: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    updated_at: new Date().toISOString(),
+  });
+  payload.number = 42;
+  payload.repository = { ...payload.repository, full_name: REPO, name: "widgets" };
+  return JSON.stringify(payload);
+}
+
+async function githubWebhook(base) {
+  const body = pullRequestOpened();
+  const res = await fetch(`${base}/api/webhooks/github`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-GitHub-Event": "pull_request",
+      "X-GitHub-Delivery": randomUUID(),
+      "X-Hub-Signature-256": `sha256=${createHmac("sha256", GITHUB_SECRET).update(body).digest("hex")}`,
+    },
+    body,
+    signal: AbortSignal.timeout(STEP_MS),
+  });
+  const answer = await res.text();
+  if (!res.ok) throw new Error(`GitHub webhook: HTTP ${res.status} ${answer}`);
+}
+
+async function apiGet(base, path) {
+  const res = await fetch(`${base}${path}`, {
+    headers: { Authorization: `Bearer ${ADMIN_KEY}` },
+    signal: AbortSignal.timeout(STEP_MS),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function until(what, fn, ms = STEP_MS) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+async function seed(base) {
+  for (const text of [
+    "team add <@U0BOB|bob> github:bob",
+    "team add <@U0CAROL|carol> github:carol",
+    `link github ${REPO}`,
+    "digest schedule 09:30 Europe/Berlin mon-fri",
+  ]) {
+    await slackCommand(base, text);
+  }
+  await until("the linked channel with its schedule", async () => {
+    const { channels } = await apiGet(base, "/api/digests");
+    return channels.some((c) => c.channelId === CHANNEL_ID && c.schedule && c.links.length > 0);
+  });
+  await githubWebhook(base);
+  return until("the pull request in the review queue with a reviewer", async () => {
+    const queue = await apiGet(base, "/api/reviews");
+    const item = queue.items.find((i) => i.number === 42);
+    return item && item.reviewers.length > 0 ? item : null;
+  });
+}
+
+// ------------------------------------------------------------------ the page
+
+async function noHorizontalOverflow(page, label) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  if (scrollWidth > innerWidth) throw new Error(`${label}: page is ${scrollWidth}px wide at ${innerWidth}px`);
+}
+
+async function showView(page, name) {
+  await page.getByRole("button", { name, exact: true }).click();
+  // The view is aria-busy while it loads.
+  await page.locator(`#view-${name.toLowerCase()}:not([aria-busy])`).waitFor({ state: "visible" });
+}
+
+after(async () => {
+  await context?.close().catch(() => {});
+  await stopWrangler();
+  rmSync(temp, { recursive: true, force: true });
+  if (!skip) console.log(`browser test: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+});
+
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install -y chromium)`;
+if (skip) console.log(`browser test skipped: ${skip}`);
+
+test("the dashboard signs in, shows reviews, digests and charts, and pauses an agent", {
+  skip,
+  timeout: TOTAL_MS,
+}, async () => {
+  const { chromium } = await import("playwright-core");
+  const { default: assert } = await import("node:assert/strict");
+  mkdirSync(OUTPUT, { recursive: true });
+  const base = await startWrangler();
+  const ready = Date.now();
+  const item = await seed(base);
+  const reviewer = item.reviewers[0].login;
+
+  context = await chromium.launchPersistentContext(join(temp, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  context.setDefaultTimeout(STEP_MS);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" || /Content.Security.Policy/i.test(msg.text())) {
+      problems.push(`console ${msg.type()}: ${msg.text()}`);
+    }
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()} ${res.url()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+
+  // Sign in; the demo tenant's seeded workflow shows.
+  await page.goto(`${base}/`);
+  await page.getByLabel("API key").fill(ADMIN_KEY);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#workflows-body tr", { hasText: "Standing agents" }).first().waitFor();
+  await page.screenshot({ path: join(OUTPUT, "desktop-workflows.png"), fullPage: true });
+
+  // Reviews: the pull request with its SLA badge and reviewer.
+  await showView(page, "Reviews");
+  const row = page.locator("#reviews-body tr", { hasText: PR_TITLE });
+  await row.waitFor();
+  assert.match(await row.innerText(), new RegExp(`${REPO}#42`));
+  assert.match(await row.innerText(), new RegExp(reviewer));
+  assert.equal(
+    await row.locator(".sla").first().innerText(),
+    item.state === "at_risk" ? "at risk" : (item.state ?? "no SLA"),
+  );
+  assert.match(await page.locator("#reviews-summary").innerText(), /1 waiting/);
+  await page.screenshot({ path: join(OUTPUT, "desktop-reviews.png"), fullPage: true });
+
+  // Digests: the channel with its schedule, and a preview naming the PR.
+  await showView(page, "Digests");
+  const card = page.locator(`[data-channel="slack:${CHANNEL_ID}"]`);
+  await card.waitFor();
+  assert.match(await card.innerText(), /09:30 Europe\/Berlin, Mon, Tue, Wed, Thu, Fri/);
+  await card.getByRole("button", { name: `Preview digest of ${CHANNEL_ID}` }).click();
+  const digest = card.locator("article.digest");
+  await digest.waitFor();
+  assert.match(await digest.locator(".digest-title").innerText(), /Review digest for acme\/widgets/);
+  assert.match(await digest.innerText(), new RegExp(PR_TITLE));
+  assert.match(await digest.locator("summary").first().innerText(), /Slack payload \(\d+ blocks\)/);
+  await page.screenshot({ path: join(OUTPUT, "desktop-digests.png"), fullPage: true });
+
+  // Charts: uPlot loads from /vendor under the CSP and draws open reviews per reviewer.
+  await showView(page, "Charts");
+  await page.locator("#chart-open-reviews canvas").waitFor();
+  assert.match(
+    await page.locator("#chart-open-reviews .chart-data").innerText(),
+    new RegExp(`${reviewer}: 1 open`),
+  );
+  const firstReview = page.locator("#chart-first-review");
+  await page.waitForFunction(
+    () => !/Loading/.test(document.getElementById("chart-first-review")?.innerText ?? ""),
+  );
+  const firstText = await firstReview.innerText();
+  const drawn = (await firstReview.locator("canvas").count()) > 0;
+  assert.ok(drawn || /No metrics yet/.test(firstText), `time to first review shows: ${firstText}`);
+  await page.screenshot({ path: join(OUTPUT, "desktop-charts.png"), fullPage: true });
+
+  // Agents: pause the Review Manager with a click; its status changes.
+  await showView(page, "Agents");
+  const agentRow = page.locator("#agents-body tr", { hasText: "review-manager" }).first();
+  await agentRow.waitFor();
+  const agentId = await agentRow.getAttribute("data-agent");
+  assert.equal(await agentRow.locator(".status").innerText(), "running");
+  await agentRow.getByRole("button", { name: `Pause ${agentId}` }).click();
+  const paused = page.locator(`#agents-body tr[data-agent="${agentId}"] .status`);
+  await paused.filter({ hasText: "paused" }).waitFor();
+  assert.equal(
+    await page
+      .locator(`#agents-body tr[data-agent="${agentId}"]`)
+      .getByRole("button", { name: `Pause ${agentId}` })
+      .isDisabled(),
+    true,
+  );
+  await page.screenshot({ path: join(OUTPUT, "desktop-agents-paused.png"), fullPage: true });
+  const stored = await apiGet(base, `/api/agents/status/${encodeURIComponent(agentId ?? "")}`);
+  assert.equal(stored.status, "paused");
+
+  // 360 px wide: no horizontal scrolling in any view.
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const name of ["Workflows", "Agents", "Reviews", "Digests", "Charts", "Deliveries"]) {
+    await showView(page, name);
+    if (name === "Reviews") await page.locator("#reviews-body tr").first().waitFor();
+    if (name === "Charts") await page.locator("#chart-open-reviews canvas").waitFor();
+    if (name === "Digests") {
+      await page.getByRole("button", { name: `Preview digest of ${CHANNEL_ID}` }).click();
+      await page.locator("article.digest").waitFor();
+    }
+    await noHorizontalOverflow(page, name);
+    await page.screenshot({ path: join(OUTPUT, `mobile-${name.toLowerCase()}.png`), fullPage: true });
+  }
+  // The Reviews view notes that the Review Manager is paused.
+  await showView(page, "Reviews");
+  await page.locator("#reviews-summary", { hasText: "is paused" }).waitFor();
+
+  assert.deepEqual(problems, []);
+  console.log(
+    `browser test: wrangler ready in ${((ready - started) / 1000).toFixed(1)} s, ` +
+      `browser part ${((Date.now() - ready) / 1000).toFixed(1)} s; screenshots in ${OUTPUT}`,
+  );
+});
