@@ -23,9 +23,18 @@ export default defineConfig({
             FOREMAN_CHAT_ADMINS: "",
             FOREMAN_DEFAULT_TENANT: "",
             CORS_ORIGINS: "",
+            // Alert thresholds at their defaults, and no ops channel unless a test sets one.
+            ALERT_DELIVERY_FAILURES: "",
+            ALERT_DEAD_LETTERS: "",
+            ALERT_SLA_BREACHES: "",
+            OPS_CHANNEL: "",
+            // Generous, so suites that send many requests are never limited; test/security lowers them.
+            RATE_LIMIT_PER_KEY: "100000/min",
+            RATE_LIMIT_PER_IP: "100000/min",
             ENVIRONMENT: "test",
             DEMO_MODE: "false",
             ADMIN_API_KEY: "test-admin-key",
+            ADMIN_API_KEY_PREVIOUS: "",
             SLACK_SIGNING_SECRET: "test-signing-secret",
             GITHUB_WEBHOOK_SECRET: "test-github-secret",
             LINEAR_WEBHOOK_SECRET: "test-linear-secret",

@@ -4,6 +4,7 @@
  * token land in the local outbox (see src/delivery).
  */
 import type { Env } from "./env";
+import { logger } from "./observability/logger";
 import { coordinator, directory } from "./rpc";
 import { defaultTenant } from "./tenancy";
 
@@ -11,6 +12,11 @@ let seeded = false;
 
 export function demoMode(env: Env): boolean {
   return env.DEMO_MODE === "true";
+}
+
+/** After the default tenant was deleted (src/security/tenant-purge.ts): the next request seeds it again. */
+export function forgetDemoSeed(): void {
+  seeded = false;
 }
 
 /** Seeds the demo tenant once per isolate (idempotent across isolates too). */
@@ -24,6 +30,6 @@ export async function ensureDemoSeed(env: Env): Promise<void> {
     if (!outcome.ok) throw new Error(outcome.error.message);
   } catch (err) {
     seeded = false;
-    console.error(JSON.stringify({ level: "error", msg: "demo seed failed", error: String(err) }));
+    logger("demo").error("demo seed failed", { error: String(err) });
   }
 }

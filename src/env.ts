@@ -8,6 +8,8 @@ import type {
 } from "./agents/types/index";
 import type { Outbox } from "./delivery/outbox";
 import type { DeliveryMessage } from "./delivery/types";
+import type { Metrics } from "./observability/metrics-do";
+import type { RateLimiter } from "./security/rate-limiter";
 import type { TenantSettings } from "./settings/tenant-settings";
 import type { Directory } from "./storage/directory";
 
@@ -23,10 +25,16 @@ export interface Env {
   PATTERN_BRIDGE: DurableObjectNamespace<PatternBridgeAgent>;
   LINEAR_STATE: DurableObjectNamespace<LinearStateAgent>;
   TENANT_SETTINGS: DurableObjectNamespace<TenantSettings>;
+  /** Metrics rollup (one per tenant, plus `_system`): counters, latency histograms, alert incidents. */
+  METRICS_ROLLUP: DurableObjectNamespace<Metrics>;
+  /** Rate-limit counters of `/api/*`, one object per API key / source address. */
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   // Storage and queues
   CONFIG_KV: KVNamespace;
   LOGS: R2Bucket;
   OUTBOUND: Queue<DeliveryMessage>;
+  /** Analytics Engine dataset `foreman_metrics`; optional: without it only the rollup records. */
+  METRICS?: AnalyticsEngineDataset;
   /** Static assets of the web dashboard (public/). */
   ASSETS: Fetcher;
   // Vars
@@ -34,6 +42,10 @@ export interface Env {
   DEMO_MODE?: string;
   LOG_LEVEL?: string;
   CORS_ORIGINS?: string;
+  /** `/api/*` calls per API key, e.g. `600/min` (default); `off` turns it off. */
+  RATE_LIMIT_PER_KEY?: string;
+  /** `/api/*` calls with no or an invalid key, per source address, e.g. `300/min` (default). */
+  RATE_LIMIT_PER_IP?: string;
   /** Tenant for the bootstrap key when it names none, and for unbound chat workspaces. */
   FOREMAN_DEFAULT_TENANT?: string;
   /** Chat user ids (Slack and Discord, comma-separated) with admin rights in chat. */
@@ -42,8 +54,16 @@ export interface Env {
   DISCORD_API_URL?: string;
   GITHUB_API_URL?: string;
   LINEAR_API_URL?: string;
+  /** Alert thresholds per hour (src/domain/alert-rules.ts); 0 turns a rule off. */
+  ALERT_DELIVERY_FAILURES?: string;
+  ALERT_DEAD_LETTERS?: string;
+  ALERT_SLA_BREACHES?: string;
+  /** Ops channel for alerts of tenants that linked none (`slack:C123` or `discord:123`). */
+  OPS_CHANNEL?: string;
   // Secrets
   ADMIN_API_KEY?: string;
+  /** The previous bootstrap key while ADMIN_API_KEY is being rotated (also accepted). */
+  ADMIN_API_KEY_PREVIOUS?: string;
   SLACK_BOT_TOKEN?: string;
   SLACK_SIGNING_SECRET?: string;
   /** Bot id and bot user id of the Slack app (from auth.test); optional, saves Bolt a lookup. */
@@ -67,7 +87,13 @@ declare global {
     interface Env extends ForemanEnv {}
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "Directory" | "Coordinator" | "Outbox" | "TenantSettings";
+      durableNamespaces:
+        | "Directory"
+        | "Coordinator"
+        | "Outbox"
+        | "TenantSettings"
+        | "Metrics"
+        | "RateLimiter";
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The Worker: HTTP (Hono app), Cron Triggers, and the outbound delivery queues.
  * Durable Object classes are exported from here so wrangler can bind them.
+ * `withLogging` gives each invocation a log scope: one correlation id, lines archived to R2 at its end.
  */
 
 import { handleQueue } from "./delivery/consumer";
@@ -8,6 +9,10 @@ import { ensureDemoSeed } from "./demo";
 import { runDueDigests } from "./digest/cron";
 import type { Env } from "./env";
 import { createApp } from "./http/app";
+import { runAlertChecks } from "./observability/alerts";
+import { withLogging } from "./observability/handler";
+import { runLogSweep } from "./observability/sweep";
+import { withHtmlSecurityHeaders } from "./security/headers";
 
 export { Coordinator } from "./agents/coordinator";
 export {
@@ -18,6 +23,8 @@ export {
   ReviewManagerAgent,
 } from "./agents/types/index";
 export { Outbox } from "./delivery/outbox";
+export { Metrics } from "./observability/metrics-do";
+export { RateLimiter } from "./security/rate-limiter";
 export { TenantSettings } from "./settings/tenant-settings";
 export { Directory } from "./storage/directory";
 
@@ -26,11 +33,14 @@ const app = createApp();
 /** Paths the Worker answers; everything else is the dashboard (public/). Mirrors `run_worker_first`. */
 const WORKER_PATHS = /^\/(?:api|slack|discord)\//;
 
-export default {
+export default withLogging({
   async fetch(request, env, ctx): Promise<Response> {
     // The assets router serves the dashboard before the Worker runs; this covers requests that reach
-    // the Worker directly (service bindings, tests). Headers come from public/_headers either way.
-    if (!WORKER_PATHS.test(new URL(request.url).pathname)) return env.ASSETS.fetch(request);
+    // the Worker directly (service bindings, tests). Headers come from public/_headers either way;
+    // HTML that somehow lacks them gets them here (src/security/headers.ts).
+    if (!WORKER_PATHS.test(new URL(request.url).pathname)) {
+      return withHtmlSecurityHeaders(await env.ASSETS.fetch(request));
+    }
     ctx.waitUntil(ensureDemoSeed(env));
     return app.fetch(request, env, ctx);
   },
@@ -38,9 +48,11 @@ export default {
   async scheduled(controller, env, ctx): Promise<void> {
     ctx.waitUntil(ensureDemoSeed(env));
     ctx.waitUntil(runDueDigests(env, controller.scheduledTime));
+    ctx.waitUntil(runAlertChecks(env, controller.scheduledTime));
+    ctx.waitUntil(runLogSweep(env, controller.scheduledTime));
   },
 
   async queue(batch, env, ctx): Promise<void> {
     await handleQueue(batch, env, ctx);
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

@@ -9,6 +9,7 @@
 import type { Coordinator } from "./agents/coordinator";
 import type { Outbox } from "./delivery/outbox";
 import type { Env } from "./env";
+import type { Metrics } from "./observability/metrics-do";
 import type { TenantSettings } from "./settings/tenant-settings";
 import type { Directory } from "./storage/directory";
 
@@ -42,4 +43,9 @@ export function outbox(env: Env, tenant: string): Remote<Outbox> {
 /** The tenant's chat settings: team, out-of-office, channel links, review SLAs, digest schedules. */
 export function settings(env: Env, tenant: string): Remote<TenantSettings> {
   return remote<TenantSettings>(env.TENANT_SETTINGS.getByName(tenant));
+}
+
+/** The metrics rollup of a tenant (or `_system`): counters, latency histograms, alert incidents. */
+export function metrics(env: Env, scope: string): Remote<Metrics> {
+  return remote<Metrics>(env.METRICS_ROLLUP.getByName(scope));
 }

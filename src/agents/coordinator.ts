@@ -10,6 +10,7 @@ import { attempt, ConflictError, NotFoundError, type Outcome, unwrap, Validation
 import type { EventSource } from "../events/types";
 import { randomId } from "../ids";
 import { directory } from "../rpc";
+import { destroyObject } from "../security/destroy";
 import { DeliveryLog } from "../webhooks/delivery-log";
 import { DeliveryPump } from "../webhooks/pump";
 import {
@@ -86,6 +87,11 @@ export class Coordinator extends DurableObject<Env> {
 
   async ping(): Promise<{ at: string }> {
     return { at: new Date().toISOString() };
+  }
+
+  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
+  async destroy(): Promise<void> {
+    await destroyObject(this.ctx);
   }
 
   // ---------------------------------------------------------------- workflows

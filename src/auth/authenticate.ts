@@ -2,10 +2,11 @@
  * Who is calling: `Authorization: Bearer <key>` resolved to a principal.
  *
  * - The `ADMIN_API_KEY` secret is the bootstrap key: admin over every tenant (compared in constant time).
+ *   While it is being rotated, `ADMIN_API_KEY_PREVIOUS` is accepted too (docs/operations.md).
  * - Demo: with no `ADMIN_API_KEY`, `DEMO_MODE = "true"` and a request to 127.0.0.1 / localhost / [::1],
  *   `foreman-demo-admin` acts as the bootstrap key. Never otherwise.
  * - Any other key is looked up by its SHA-256 hash in the Directory on every request (no cache,
- *   so a revoked key is refused at once).
+ *   so a revoked key is refused at once; one lookup per request, shared by rate limit and guard).
  */
 import type { Env } from "../env";
 import { directory } from "../rpc";
@@ -35,6 +36,14 @@ export function bearerToken(request: Request): string | null {
   return token && token.length <= MAX_KEY_LENGTH ? token : null;
 }
 
+/** Every bootstrap key in force for this request: the current one, and the previous during a rotation. */
+export function bootstrapKeys(env: Env, request: Request): string[] {
+  const current = bootstrapKey(env, request);
+  if (current === null) return [];
+  const previous = env.ADMIN_API_KEY ? env.ADMIN_API_KEY_PREVIOUS : undefined;
+  return previous ? [current, previous] : [current];
+}
+
 /** The bootstrap key in force for this request, if any. */
 export function bootstrapKey(env: Env, request: Request): string | null {
   if (env.ADMIN_API_KEY) return env.ADMIN_API_KEY;
@@ -43,14 +52,31 @@ export function bootstrapKey(env: Env, request: Request): string | null {
   return LOCAL_HOSTS.has(host) ? DEMO_ADMIN_KEY : null;
 }
 
+/**
+ * Per-request memo: the rate limiter (src/http/middleware/rate-limit.ts) and the route's guard both
+ * need the principal; the key is looked up in the Directory once per Request object.
+ */
+const resolved = new WeakMap<Request, Promise<Principal | null>>();
+
 /** The principal behind the request's key; null when the key is missing, unknown or revoked. */
-export async function authenticate(env: Env, request: Request): Promise<Principal | null> {
+export function authenticate(env: Env, request: Request): Promise<Principal | null> {
+  let principal = resolved.get(request);
+  if (!principal) {
+    principal = lookUp(env, request);
+    resolved.set(request, principal);
+  }
+  return principal;
+}
+
+async function lookUp(env: Env, request: Request): Promise<Principal | null> {
   const token = bearerToken(request);
   if (!token) return null;
-  const bootstrap = bootstrapKey(env, request);
-  if (bootstrap !== null && (await constantTimeEqual(token, bootstrap))) {
-    return { keyId: BOOTSTRAP_KEY_ID, role: "admin", tenant: null };
+  let bootstrap = false;
+  for (const key of bootstrapKeys(env, request)) {
+    // Every candidate is compared (no early exit): the time taken does not reveal which one matched.
+    bootstrap = (await constantTimeEqual(token, key)) || bootstrap;
   }
+  if (bootstrap) return { keyId: BOOTSTRAP_KEY_ID, role: "admin", tenant: null };
   const key = await directory(env).findKeyByHash(await hashApiKey(token));
   return key ? { keyId: key.id, role: key.role, tenant: key.tenant } : null;
 }

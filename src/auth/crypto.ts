@@ -27,14 +27,5 @@ export async function hashApiKey(key: string): Promise<string> {
   return hex;
 }
 
-type TimingSafe = { timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean };
-
 /** Compares two strings in time independent of where they differ (both are hashed first). */
-export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
-  const [da, db] = await Promise.all([sha256(a), sha256(b)]);
-  const subtle = crypto.subtle as unknown as TimingSafe;
-  if (typeof subtle.timingSafeEqual === "function") return subtle.timingSafeEqual(da, db);
-  let diff = 0;
-  for (let i = 0; i < da.length; i++) diff |= (da[i] ?? 0) ^ (db[i] ?? 0);
-  return diff === 0;
-}
+export { constantTimeEqual } from "../security/compare";

@@ -83,6 +83,46 @@ const ARGS = {
     rest: "",
     discordAlt: { name: "days-list", description: "Or a list of days, e.g. mon,wed,fri" },
   }),
+  "--drafts": opt(
+    "drafts",
+    "drafts",
+    "draftMode",
+    "include|ignore",
+    "Show draft pull requests or leave them out",
+    {
+      flag: true,
+    },
+  ),
+  "--approvals": opt("approvals", "approvals", "count", "N|off", "Leave out PRs with at least N approvals", {
+    flag: true,
+  }),
+  "--min-age": opt(
+    "min-age",
+    "minAge",
+    "ageHours",
+    "hours|off",
+    "Leave out PRs waiting fewer working hours",
+    {
+      flag: true,
+    },
+  ),
+  "--labels": opt("labels", "labels", "labels", "a,b|off", "Only PRs with one of these labels", {
+    flag: true,
+  }),
+  "--ignore-labels": opt(
+    "ignore-labels",
+    "ignoreLabels",
+    "labels",
+    "a,b|off",
+    "Leave out PRs with these labels",
+    {
+      flag: true,
+    },
+  ),
+  "--empty": opt("empty", "empty", "emptyMode", "post|skip", "When nothing waits: post one line, or skip", {
+    flag: true,
+  }),
+  "--reset": opt("reset", "reset", "flag", "reset", "Back to the defaults first", { flag: true }),
 } as const satisfies Record<string, ArgSpec>;
 
 type ArgId = keyof typeof ARGS;
@@ -217,6 +257,8 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     examples: ["unlink linear ENG"],
     args: ["teamKey"],
   },
+  "link.ops": { path: "link ops", description: "Post alerts here", mutates: true, examples: ["link ops"] },
+  "unlink.ops": { path: "unlink ops", description: "Stop alerts", mutates: true, examples: ["unlink ops"] },
   links: { path: "links", description: "Show the linked repositories and Linear teams", examples: ["links"] },
   "review.list": {
     path: "review list",
@@ -257,14 +299,25 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     mutates: true,
     examples: ["digest off"],
   },
+  "digest.filter": {
+    path: "digest filter",
+    description: "Choose which pull requests this channel's digest shows (no options: show the filters)",
+    mutates: true,
+    examples: [
+      "digest filter --drafts ignore --approvals 2 --min-age 4",
+      "digest filter --labels needs-review --ignore-labels wip,do-not-merge --empty skip",
+      "digest filter --reset",
+    ],
+    args: ["--drafts", "--approvals", "--min-age", "--labels", "--ignore-labels", "--empty", "--reset"],
+  },
 };
 
 export const GROUP_DESCRIPTIONS: Readonly<Record<string, string>> = {
   workflow: "Create, list and terminate workflows",
   agent: "Spawn and control agents",
   team: "Manage the team roster",
-  link: "Link a GitHub repository or Linear team to this channel",
-  unlink: "Unlink a GitHub repository or Linear team",
+  link: "Link a GitHub repository, a Linear team or the alerts (ops) to this channel",
+  unlink: "Unlink a GitHub repository, a Linear team or the alerts (ops)",
   review: "Pull requests waiting for review",
   sla: "Review SLA",
   digest: "The scheduled digest",

@@ -7,9 +7,10 @@ import { actionCommand, decodeAction, isReviewAction, viewCommand } from "./acti
 import type { CommandContext } from "./context";
 import { agentList, agentPause, agentResume, agentSpawn, agentTerminate } from "./handlers/agents";
 import { back, ooo } from "./handlers/availability";
-import { digestNow, digestOff, digestRefresh, digestSchedule } from "./handlers/digest";
+import { digestFilter, digestNow, digestOff, digestRefresh, digestSchedule } from "./handlers/digest";
 import { help } from "./handlers/help";
 import { linkGithub, linkLinear, links, unlinkGithub, unlinkLinear } from "./handlers/links";
+import { linkOps, unlinkOps } from "./handlers/ops";
 import { reviewAction, reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
 import { errorReply } from "./handlers/shared";
 import { slaSet, slaShow } from "./handlers/sla";
@@ -43,6 +44,8 @@ const HANDLERS: HandlerTable = {
   "link.linear": linkLinear,
   "unlink.github": unlinkGithub,
   "unlink.linear": unlinkLinear,
+  "link.ops": linkOps,
+  "unlink.ops": unlinkOps,
   links,
   "review.list": reviewList,
   "review.mine": reviewMine,
@@ -52,6 +55,7 @@ const HANDLERS: HandlerTable = {
   "digest.now": digestNow,
   "digest.schedule": digestSchedule,
   "digest.off": digestOff,
+  "digest.filter": digestFilter,
 };
 
 /** A command's reply, and whether it did what was asked (refusals and failures did not). */

@@ -3,6 +3,9 @@
  * (`foreman-outbound-dlq*`). Never throws: every message is acked or retried on its own.
  */
 import type { Env } from "../env";
+import { logger } from "../observability/logger";
+import { inBackground, MetricsRecorder } from "../observability/metrics";
+import type { DeliveryOutcome } from "../observability/metrics-model";
 import { outbox as outboxOf, type Remote } from "../rpc";
 import { type ClientDeps, clientFor } from "./clients";
 import { defaultFetch, isRecord, truncate } from "./http";
@@ -34,19 +37,29 @@ type Log = (level: Level, event: string, fields: Record<string, unknown>) => voi
 interface Deps extends ClientDeps {
   random: () => number;
   log: Log;
+  /** Delivery outcomes of this batch, sent to the Metrics rollup after it (src/observability). */
+  metrics: MetricsRecorder;
 }
+
+const METRIC_OUTCOME: Record<FinishInput["outcome"], DeliveryOutcome> = {
+  delivered: "sent",
+  retry: "retried",
+  permanent: "dead",
+  exhausted: "dead",
+};
 
 export async function handleQueue(
   batch: MessageBatch<unknown>,
   env: Env,
-  _ctx: ExecutionContext,
+  ctx: ExecutionContext,
   options: ConsumerOptions = {},
 ): Promise<void> {
   const deps: Deps = {
     fetch: options.fetch ?? defaultFetch,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
-    log: createLog(env.LOG_LEVEL),
+    log: createLog(),
+    metrics: new MetricsRecorder(env),
   };
   const handle = isDeadLetterQueue(batch.queue) ? handleDeadLettered : handleOutbound;
   // Messages with one delivery key run in order (the second sees the first one's result);
@@ -67,6 +80,7 @@ export async function handleQueue(
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
+  inBackground(ctx, deps.metrics.flush());
 }
 
 /** Last line of defence: an unexpected error retries the message with backoff. */
@@ -92,12 +106,20 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
     return;
   }
   const d: DeliveryMessage = parsed.data;
-  const fields = { deliveryId: d.id, tenant: d.tenant, platform: d.platform, action: d.action, key: d.key };
+  const fields = {
+    deliveryId: d.id,
+    correlationId: d.correlationId,
+    tenant: d.tenant,
+    platform: d.platform,
+    action: d.action,
+    key: d.key,
+  };
   const outbox = outboxOf(env, d.tenant);
   const client = clientFor(env, d.platform, { fetch: deps.fetch, now: deps.now }, d.action);
 
   if (client === null) {
     const { recorded } = await outbox.recordLocal(d);
+    deps.metrics.delivery(d.tenant, d.platform, recorded ? "local" : "dropped");
     deps.log("info", recorded ? "delivery.local" : "delivery.duplicate", fields);
     msg.ack();
     return;
@@ -112,8 +134,10 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
     // Delivered: nothing to do. Leased by another message: it owns the outcome (and is retried by
     // the queue if it dies), so a duplicate on its last attempt can go. Leased under our own id
     // (an earlier run died mid-send): wait for the lease to expire.
-    if (claim.reason === "delivered" || (claim.holder !== d.id && msg.attempts >= MAX_ATTEMPTS)) msg.ack();
-    else msg.retry({ delaySeconds: claim.retryAfterSeconds });
+    if (claim.reason === "delivered" || (claim.holder !== d.id && msg.attempts >= MAX_ATTEMPTS)) {
+      deps.metrics.delivery(d.tenant, d.platform, "dropped");
+      msg.ack();
+    } else msg.retry({ delaySeconds: claim.retryAfterSeconds });
     return;
   }
 
@@ -143,6 +167,7 @@ async function settle(
   const error = result.kind === "delivered" ? null : result.error;
   const outcome: FinishInput["outcome"] =
     result.kind !== "retry" ? result.kind : msg.attempts >= MAX_ATTEMPTS ? "exhausted" : "retry";
+  deps.metrics.delivery(d.tenant, d.platform, METRIC_OUTCOME[outcome]);
   const finish: FinishInput = {
     key: d.key,
     deliveryId: d.id,
@@ -167,6 +192,7 @@ async function settle(
     if (result.kind !== "delivered") throw err;
     deps.log("error", "delivery.record_failed", {
       deliveryId: d.id,
+      correlationId: d.correlationId,
       tenant: d.tenant,
       error: errorText(err),
     });
@@ -196,8 +222,10 @@ async function handleDeadLettered(msg: Message<unknown>, env: Env, deps: Deps): 
       source: "dlq",
     }),
   );
+  deps.metrics.delivery(d.tenant, d.platform, result.recorded ? "dead" : "dropped");
   deps.log("warn", "delivery.dead_letter_queue", {
     deliveryId: d.id,
+    correlationId: d.correlationId,
     tenant: d.tenant,
     recorded: result.recorded,
     reason: result.recorded ? undefined : result.reason,
@@ -250,6 +278,7 @@ async function recordMalformed(
     reason: "malformed",
     source,
   });
+  deps.metrics.delivery(tenant, platform, "dead");
   deps.log("warn", "delivery.malformed", { messageId: msg.id, tenant, deliveryId, error: truncate(error) });
 }
 
@@ -267,16 +296,9 @@ function errorText(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-const LEVELS: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+const consumerLog = logger("delivery.consumer");
 
-/** One JSON line per event at or above `LOG_LEVEL` (default info); never bodies or credentials. */
-function createLog(minimum: string | undefined): Log {
-  const floor = LEVELS[(minimum ?? "info") as Level] ?? LEVELS.info;
-  return (level, event, fields) => {
-    if (LEVELS[level] < floor) return;
-    const line = JSON.stringify({ level, event, ...fields });
-    if (level === "error") console.error(line);
-    else if (level === "warn") console.warn(line);
-    else console.log(line);
-  };
+/** Structured, redacted JSON lines (src/observability/logger.ts); never bodies or credentials. */
+function createLog(): Log {
+  return (level, event, fields) => consumerLog.log(level, event, fields);
 }

@@ -13,6 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { fail, NotFoundError, type Outcome, ok } from "../errors";
 import { randomId } from "../ids";
+import { destroyObject } from "../security/destroy";
 import {
   type AttemptRow,
   type DeadLetterRow,
@@ -61,6 +62,11 @@ export class Outbox extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
+  }
+
+  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
+  async destroy(): Promise<void> {
+    await destroyObject(this.ctx);
   }
 
   /** Claims `key` for sending under a lease; refused if delivered or leased by an unexpired claim. */

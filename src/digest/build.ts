@@ -67,8 +67,20 @@ export interface DigestInput {
   prs: DigestPr[];
   /** Merged in the last 24 h; null when unknown (the section is left out). */
   merged24h: DigestMerged[] | null;
+  /**
+   * The repository with the slowest median time to first review over the last 7 days (wall clock,
+   * from the review metrics). Absent: the bottleneck falls back to the open PRs' average wait.
+   */
+  slowestRepo?: DigestSlowestRepo;
   filters?: DigestFilters;
   emptyMode: "post" | "skip";
+}
+
+export interface DigestSlowestRepo {
+  repo: string;
+  medianMs: number;
+  /** First reviews behind the median. */
+  count: number;
 }
 
 const NOBODY = "Nobody assigned";
@@ -89,6 +101,18 @@ export function applyFilters(prs: readonly DigestPr[], f: DigestFilters = {}): D
   });
 }
 
+/** The active filters in words (`drafts left out · 2+ approvals left out`); "" when none. */
+export function describeFilters(f: DigestFilters = {}): string {
+  const parts = [
+    f.ignoreDrafts ? "drafts left out" : "",
+    f.ignoreApprovedAtLeast ? `${f.ignoreApprovedAtLeast}+ approvals left out` : "",
+    f.minAgeHours ? `waiting under ${f.minAgeHours} working h left out` : "",
+    f.requiredLabels?.length ? `only labels ${f.requiredLabels.join(", ")}` : "",
+    f.ignoredLabels?.length ? `labels ${f.ignoredLabels.join(", ")} left out` : "",
+  ];
+  return parts.filter(Boolean).join(" · ");
+}
+
 /** `14.5 working h`: age in working hours, one decimal. */
 export function workingHours(ms: number): string {
   return `${Math.round((Math.max(0, ms) / HOUR_MS) * 10) / 10} working h`;
@@ -104,7 +128,8 @@ function link(pr: DigestMerged & { url?: string }): string {
 function prLine(pr: DigestPr): string {
   const state = pr.state ? ` · **${SLA_STATE_TEXT[pr.state]}**` : "";
   const linear = pr.linear ? ` · Linear: ${pr.linear}` : "";
-  return `${link(pr)} — ${workingHours(pr.waitingWorkingMs)}${state}${linear}`;
+  const draft = pr.draft ? " · draft" : "";
+  return `${link(pr)} — ${workingHours(pr.waitingWorkingMs)}${state}${draft}${linear}`;
 }
 
 interface Group {
@@ -144,7 +169,11 @@ function groupSection(g: Group): ReplySection {
   return { title, lines: capped(g.prs.map(prLine), MAX_PRS_PER_REVIEWER) };
 }
 
-function bottlenecks(prs: readonly DigestPr[], groups: readonly Group[]): string[] {
+function bottlenecks(
+  prs: readonly DigestPr[],
+  groups: readonly Group[],
+  slowest: DigestSlowestRepo | undefined,
+): string[] {
   const lines: string[] = [];
   const busiest = [...groups]
     .filter((g) => g.key !== "")
@@ -156,7 +185,12 @@ function bottlenecks(prs: readonly DigestPr[], groups: readonly Group[]): string
   }
   const repos = new Map<string, number[]>();
   for (const pr of prs) repos.set(pr.repo, [...(repos.get(pr.repo) ?? []), pr.waitingWorkingMs]);
-  if (repos.size > 1) {
+  if (slowest) {
+    const median = `${Math.round((slowest.medianMs / HOUR_MS) * 10) / 10} h`;
+    lines.push(
+      `Slowest first review (last 7 days): \`${slowest.repo}\` (median ${median} over ${plural(slowest.count, "pull request")})`,
+    );
+  } else if (repos.size > 1) {
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const [repo, waits] = [...repos.entries()].sort((a, b) => avg(b[1]) - avg(a[1]))[0] ?? ["", [0]];
     lines.push(`Slowest repository: \`${repo}\` (${workingHours(avg(waits))} waiting on average)`);
@@ -191,7 +225,7 @@ export function buildDigest(input: DigestInput): Reply | null {
   const shown = groups.slice(0, MAX_REVIEWER_GROUPS).map(groupSection);
   const hidden = groups.length - shown.length;
   const sections: ReplySection[] = [
-    { text, lines: bottlenecks(prs, groups) },
+    { text, lines: bottlenecks(prs, groups, input.slowestRepo) },
     ...shown,
     ...(hidden > 0 ? [{ text: `…and ${plural(hidden, "more reviewer")} (see Load below)` }] : []),
     { title: "Load (pull requests waiting)", lines: [capped(load, 15).join(" · ")] },
@@ -204,6 +238,11 @@ export function buildDigest(input: DigestInput): Reply | null {
     title,
     sections,
     buttons,
-    footer: `As of ${new Date(input.nowMs).toISOString().slice(0, 16).replace("T", " ")} UTC`,
+    footer: [
+      `As of ${new Date(input.nowMs).toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      describeFilters(input.filters),
+    ]
+      .filter(Boolean)
+      .join(" · "),
   });
 }

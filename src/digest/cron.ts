@@ -9,6 +9,7 @@ import { postChannelDigest } from "../commands/handlers/digest-data";
 import { dueSlot } from "../domain/digest-schedule";
 import type { Env } from "../env";
 import { correlationId } from "../ids";
+import { logger } from "../observability/logger";
 import { directory, settings } from "../rpc";
 import type { DigestSlotState } from "../settings/store";
 
@@ -55,14 +56,8 @@ async function runChannel(
     const store = settings(env, tenant);
     if (due.missed.length > 0) {
       result.missed += due.missed.length;
-      console.warn(
-        JSON.stringify({
-          level: "warn",
-          msg: "digest slots missed",
-          ...where,
-          missed: due.missed.map((ms) => new Date(ms).toISOString()),
-        }),
-      );
+      const missed = due.missed.map((ms) => new Date(ms).toISOString());
+      log.warn("digest slots missed", { ...where, missed });
     }
     if (due.slotMs === null) {
       // Marks the missed slots handled, so each is logged once.
@@ -79,9 +74,7 @@ async function runChannel(
     if (built.digest) result.posted++;
     else {
       result.skipped++;
-      console.info(
-        JSON.stringify({ level: "info", msg: "digest skipped", ...where, reason: built.answer.text }),
-      );
+      log.info("digest skipped", { ...where, correlationId: cid, reason: built.answer.text });
     }
     // Recorded either way: a slot with nothing to post is not retried every 5 minutes.
     await store.markDigestPosted(channel, due.slotMs);
@@ -93,6 +86,8 @@ async function runChannel(
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+const log = logger("digest.cron");
+
 function logError(msg: string, fields: Record<string, string>): void {
-  console.error(JSON.stringify({ level: "error", msg, ...fields }));
+  log.error(msg, fields);
 }

@@ -1,18 +1,28 @@
 /**
- * The HTTP API: one OpenAPIHono app. Global middleware: correlation id, CORS, audit of mutations.
+ * The HTTP API: one OpenAPIHono app. Global middleware: request metrics, correlation id, security
+ * headers, request log line, CORS, body size (Content-Length, src/security/limits.ts), audit of
+ * mutations, rate limit of `/api/*` (not webhooks).
  * Per route: `guard(role)` (auth, tenant, role) and `jsonBody()` (size, media type, JSON syntax).
  * One `onError` / `notFound` produce the one error shape `{"error": {code, message, details?}}`.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "../security/body-limit";
+import { securityHeaders } from "../security/headers";
 import { notFound, onError, validationHook } from "./errors";
 import { audit } from "./middleware/audit";
 import { correlation } from "./middleware/correlation";
 import { corsPolicy } from "./middleware/cors";
+import { requestMetrics } from "./middleware/metrics";
+import { rateLimit } from "./middleware/rate-limit";
+import { requestLog } from "./middleware/request-log";
 import { BEARER } from "./openapi";
 import { registerAgentRoutes } from "./routes/agents";
 import { registerDeliveryRoutes } from "./routes/deliveries";
 import { registerDiscordRoutes } from "./routes/discord";
 import { registerKeyRoutes } from "./routes/keys";
+import { registerRuntimeMetricsRoutes } from "./routes/metrics";
+import { registerMetricsRoutes } from "./routes/metrics-reviews";
+import { registerReviewRoutes } from "./routes/reviews";
 import { registerSlackRoutes } from "./routes/slack";
 import { registerSystemRoutes, VERSION } from "./routes/system";
 import { registerTenantRoutes } from "./routes/tenants";
@@ -25,15 +35,23 @@ export const OPENAPI_PATH = "/api/openapi.json";
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  app.use("*", requestMetrics());
   app.use("*", correlation());
+  app.use("*", securityHeaders());
+  app.use("*", requestLog());
   app.use("*", corsPolicy());
+  app.use("*", bodyLimit());
   app.use("/api/*", audit());
+  app.use("/api/*", rateLimit());
 
   registerSystemRoutes(app);
   registerWorkflowRoutes(app);
   registerAgentRoutes(app);
   registerKeyRoutes(app);
   registerDeliveryRoutes(app);
+  registerRuntimeMetricsRoutes(app);
+  registerMetricsRoutes(app);
+  registerReviewRoutes(app);
   registerTenantRoutes(app);
   registerSlackRoutes(app);
   registerDiscordRoutes(app);

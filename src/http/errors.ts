@@ -4,9 +4,11 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { AppError, type ErrorBody, type ErrorCode, type FieldIssue, ValidationError } from "../errors";
+import { logger } from "../observability/logger";
 import type { AppEnv } from "./types";
 
 export const WWW_AUTHENTICATE = 'Bearer realm="foreman"';
+const log = logger("http");
 
 const TARGET_LABEL: Record<string, string> = {
   json: "Invalid request body",
@@ -59,16 +61,7 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     return errorJson(c, err.status, { code, message });
   }
   const correlationId = c.get("correlationId");
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "unhandled error",
-      correlationId,
-      path: c.req.path,
-      error: err.message,
-      stack: err.stack,
-    }),
-  );
+  log.error("unhandled error", { correlationId, path: c.req.path, error: err.message, stack: err.stack });
   return errorJson(c, 500, { code: "internal", message: "Internal error", details: { correlationId } });
 }
 

@@ -24,13 +24,17 @@ export const E401 = { 401: err("Missing, unknown or revoked API key (WWW-Authent
 export const E403 = { 403: err("The key's role is too weak; the message names the role needed") };
 export const E404 = { 404: err("Unknown id (or an id of another tenant)") };
 export const E409 = { 409: err("The resource is in a state that does not allow this") };
-export const E413 = { 413: err("Body over 1 MiB") };
+export const E413 = { 413: err("Body over 64 KiB (src/security/limits.ts); the message names the limit") };
 export const E415 = { 415: err("Body with a Content-Type other than application/json") };
 
+export const E429 = {
+  429: err("Rate limit of the API key (or, without a valid key, of the address) reached; see Retry-After"),
+};
+
 /** Errors every authenticated read can answer. */
-export const READ_ERRORS = { ...E400, ...E401, ...E403 };
+export const READ_ERRORS = { ...E400, ...E401, ...E403, ...E429 };
 /** Errors every authenticated mutation can answer. */
-export const WRITE_ERRORS = { ...E400, ...E401, ...E403, ...E413, ...E415 };
+export const WRITE_ERRORS = { ...E400, ...E401, ...E403, ...E413, ...E415, ...E429 };
 
 /** Who is calling, for the Coordinator's history and events. */
 export function callMeta(c: Context<AppEnv>): CallMeta {

@@ -2,12 +2,14 @@
  * TenantSettings: one SQLite Durable Object per tenant (`settings(env, tenant)` in src/rpc.ts).
  * The team (chat user <-> GitHub login, zone, lead, working hours), out-of-office, channel links to
  * GitHub repositories and Linear teams (mirrored in the Directory's global link index for webhooks),
- * review SLA rules and per-channel digest schedules. Writes validate their input and return Outcomes.
+ * review SLA rules and per-channel digest schedules and filters. Writes validate their input and return Outcomes.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { attempt, ConflictError, NotFoundError, type Outcome } from "../errors";
 import { directory } from "../rpc";
+import { destroyObject } from "../security/destroy";
+import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
 import {
   type AdminState,
   type ChannelLink,
@@ -15,6 +17,8 @@ import {
   type ChatUserRef,
   DEFAULT_SLA_RULE,
   type DigestInput,
+  type DigestPrefs,
+  type DigestPrefsPatch,
   type DigestSchedule,
   type LinkKind,
   type MemberAvailability,
@@ -31,6 +35,7 @@ import {
   specificity,
   type TeamMember,
 } from "./model";
+import { OpsChannelStore, type OpsLink } from "./ops-channel";
 import { type DigestSlotState, SettingsStore } from "./store";
 import { localDate } from "./time";
 import {
@@ -41,15 +46,25 @@ import {
   buildSla,
   check,
   checkTarget,
+  digestPrefsPatchSchema,
   realDateSchema,
 } from "./validate";
 
 export class TenantSettings extends DurableObject<Env> {
   private readonly store: SettingsStore;
+  private readonly prefs: DigestPrefsStore;
+  private readonly ops: OpsChannelStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SettingsStore(ctx.storage.sql);
+    this.prefs = new DigestPrefsStore(ctx.storage.sql);
+    this.ops = new OpsChannelStore(ctx.storage.sql);
+  }
+
+  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
+  async destroy(): Promise<void> {
+    await destroyObject(this.ctx);
   }
 
   // --------------------------------------------------------------------- team
@@ -194,6 +209,34 @@ export class TenantSettings extends DurableObject<Env> {
     return this.store.links({ kind, target: normalizeTarget(kind, target) });
   }
 
+  /** The channel alerts go to (`link ops`), or null. */
+  async opsChannel(): Promise<ChannelRef | null> {
+    return this.ops.get()?.channel ?? null;
+  }
+
+  /** Makes `channel` the ops channel (moving it from another); `previous` is the one before. */
+  async setOpsChannel(
+    channel: ChannelRef,
+    by: string,
+  ): Promise<Outcome<{ link: OpsLink; previous: OpsLink | null }>> {
+    return attempt(() => {
+      const previous = this.ops.get();
+      return { link: this.ops.put(channel, by), previous };
+    });
+  }
+
+  /** Stops sending alerts to `channel`; 404 if it is not the ops channel. */
+  async clearOpsChannel(channel: ChannelRef): Promise<Outcome<OpsLink>> {
+    return attempt(() => {
+      const current = this.ops.get();
+      if (!current || !sameChannel(current.channel, channel)) {
+        throw new NotFoundError("This channel is not the ops channel");
+      }
+      this.ops.clear();
+      return current;
+    });
+  }
+
   // ---------------------------------------------------------------- SLA rules
 
   /** Sets the rule for a scope (none, repo, label, or both), replacing the one of the same scope. */
@@ -263,6 +306,27 @@ export class TenantSettings extends DurableObject<Env> {
    */
   async markDigestPosted(channel: ChannelRef, slotMs: number): Promise<boolean> {
     return this.store.markDigestSlot(channel, slotMs);
+  }
+
+  /** This channel's digest filters (the defaults when never set). */
+  async digestPrefs(channel: ChannelRef): Promise<DigestPrefs> {
+    return this.prefs.get(channel);
+  }
+
+  /** Changes this channel's digest filters (over the defaults with `reset`); returns before and after. */
+  async setDigestPrefs(
+    channel: ChannelRef,
+    patch: DigestPrefsPatch,
+    reset: boolean,
+    by: string,
+  ): Promise<Outcome<{ prefs: DigestPrefs; previous: DigestPrefs }>> {
+    return attempt(() => {
+      const checked = check(digestPrefsPatchSchema, patch, "digest filter");
+      const previous = this.prefs.get(channel);
+      const prefs = applyPrefs(previous, checked, reset, by, new Date().toISOString());
+      this.prefs.put(channel, prefs);
+      return { prefs, previous };
+    });
   }
 
   // ------------------------------------------------------------------ summary

@@ -10,6 +10,16 @@ import { all, first, run } from "../agents/framework/sql";
 import { isRole, type Role } from "../auth/roles";
 import type { Env } from "../env";
 import { randomId } from "../ids";
+import {
+  type DeletionInput,
+  type DetachCounts,
+  detachTenant,
+  type ForgetCounts,
+  forgetTenant,
+  listDeletions,
+  type TenantDeletion,
+  tenantExists,
+} from "../security/tenant-directory";
 
 export type ResourceKind = "workflow" | "agent";
 export type ChatPlatform = "slack" | "discord";
@@ -284,6 +294,28 @@ export class Directory extends DurableObject<Env> {
     const key = linkKey(kind, target);
     const sql = "SELECT tenant FROM link_index WHERE kind = ? AND target = ? ORDER BY tenant";
     return all<{ tenant: string }>(this.sql, sql, kind, key).map((r) => r.tenant);
+  }
+
+  // ----------------------------------------------- tenant deletion (src/security/tenant-purge.ts)
+
+  async hasTenant(id: string): Promise<boolean> {
+    return tenantExists(this.sql, id);
+  }
+
+  /** Revokes the tenant's keys and drops its chat bindings and webhook links (before the wipe). */
+  async detachTenant(id: string): Promise<DetachCounts> {
+    return detachTenant(this.sql, id, new Date().toISOString());
+  }
+
+  /** Deletes what is left of the tenant here and records who deleted it (after the wipe). */
+  async forgetTenant(id: string, record: DeletionInput): Promise<ForgetCounts> {
+    return this.ctx.storage.transactionSync(() =>
+      forgetTenant(this.sql, id, record, randomId("del"), new Date().toISOString()),
+    );
+  }
+
+  async tenantDeletions(limit: number): Promise<TenantDeletion[]> {
+    return listDeletions(this.sql, limit);
   }
 
   private insertTenant(id: string, now: string): void {

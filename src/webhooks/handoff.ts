@@ -7,6 +7,7 @@
 import type { Env } from "../env";
 import { ServiceUnavailableError } from "../errors";
 import type { DomainEvent, EventSource } from "../events/types";
+import { logger } from "../observability/logger";
 import { coordinator, directory } from "../rpc";
 import type { IndexedEvent, IngestResult } from "./types";
 
@@ -86,15 +87,7 @@ export async function handOff(
     else results.push(s.value.value);
   });
   if (failures.length) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "webhook hand-off failed",
-        source,
-        correlationId: deliveryId,
-        failures,
-      }),
-    );
+    logger("webhooks").error("webhook hand-off failed", { source, correlationId: deliveryId, failures });
     throw new ServiceUnavailableError(
       `Delivery ${deliveryId} could not be handed to ${failures.length} of ${entries.length} tenants; ` +
         "send it again (tenants that have it ignore the repeat)",

@@ -1,8 +1,12 @@
 /** Settings of the webhook endpoints (injectable for tests) and small checks they share. */
 import { BadRequestError } from "../errors";
+import { BODY_LIMITS } from "../security/limits";
 
-/** GitHub never sends more than 25 MB; Linear payloads are far smaller. */
-export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
+/**
+ * GitHub sends up to 25 MB; Foreman takes 5 MiB (its events are tens of KiB). Linear has its own,
+ * smaller limit (the route passes it). Per-route table and reasons: src/security/limits.ts.
+ */
+export const WEBHOOK_BODY_LIMIT = BODY_LIMITS.github;
 
 export interface WebhookOptions {
   maxBodyBytes: number;

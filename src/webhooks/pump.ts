@@ -9,6 +9,7 @@
 import type { PublishInput } from "../agents/coordinator";
 import type { CallMeta } from "../agents/model";
 import { type Outcome, unwrap } from "../errors";
+import { logger } from "../observability/logger";
 import type { DeliveryLog } from "./delivery-log";
 import {
   type DeliveryRecord,
@@ -20,6 +21,7 @@ import {
 
 /** If the object dies mid-publish, the alarm picks the delivery up after this long. */
 const BACKSTOP_MS = 30_000;
+const log = logger("webhooks.pump");
 /** How long `ingest` waits for its delivery to reach the inboxes before answering "pending". */
 export const INGEST_WAIT_MS = 5_000;
 
@@ -67,7 +69,7 @@ export class DeliveryPump {
     this.draining = this.loop()
       .catch((err: unknown) => {
         // Only alarm bookkeeping can fail here; pending rows stay pending and are retried.
-        console.error(JSON.stringify({ level: "error", msg: "webhook drain failed", error: String(err) }));
+        log.error("webhook drain failed", { error: String(err) });
       })
       .finally(() => {
         this.draining = null;
@@ -109,16 +111,9 @@ export class DeliveryPump {
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       const status = this.deps.log.markAttemptFailed(seq, error, Date.now());
-      console.error(
-        JSON.stringify({
-          level: status === "failed" ? "error" : "warn",
-          msg: status === "failed" ? "webhook delivery failed for good" : "webhook delivery will be retried",
-          tenant,
-          source,
-          correlationId: deliveryId,
-          error,
-        }),
-      );
+      const failed = status === "failed";
+      const msg = failed ? "webhook delivery failed for good" : "webhook delivery will be retried";
+      log.log(failed ? "error" : "warn", msg, { tenant, source, correlationId: deliveryId, error });
     }
   }
 

@@ -26,6 +26,8 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman link linear <TEAM-KEY>",
       "/foreman unlink github <owner/repo>",
       "/foreman unlink linear <TEAM-KEY>",
+      "/foreman link ops",
+      "/foreman unlink ops",
       "/foreman links",
       "/foreman review list",
       "/foreman review mine",
@@ -35,6 +37,7 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman digest now",
       "/foreman digest schedule <HH:MM> [IANA zone] [mon-fri|daily|mon,wed,fri]",
       "/foreman digest off",
+      "/foreman digest filter [--drafts include|ignore] [--approvals N|off] [--min-age hours|off] [--labels a,b|off] [--ignore-labels a,b|off] [--empty post|skip] [--reset]",
     ]);
     expect(usageFor("team.add")).toBe("/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]");
   });
@@ -121,7 +124,7 @@ describe("helpText", () => {
     expect(team.sections[0]?.examples).toContain(
       "/foreman team add @alice github:alice --tz Europe/Berlin --lead",
     );
-    expect(helpText("LINK").sections[0]?.lines).toHaveLength(5);
+    expect(helpText("LINK").sections[0]?.lines).toHaveLength(7);
     expect(helpText("back").title).toBe("Foreman: Availability");
   });
 

@@ -33,8 +33,15 @@ const ROUTES: Array<[string, string]> = [
   ["get", "/api/outbox"],
   ["get", "/api/deliveries/dead"],
   ["post", "/api/deliveries/dead/{id}/replay"],
+  ["get", "/api/metrics"],
+  ["get", "/api/metrics/reviews"],
+  ["get", "/api/reviews"],
+  ["get", "/api/digests"],
+  ["get", "/api/digests/preview"],
   ["post", "/api/tenants/{id}/chat"],
   ["get", "/api/tenants/{id}/chat"],
+  ["delete", "/api/tenants/{id}"],
+  ["get", "/api/tenants/deletions"],
 ];
 
 describe("GET /api/openapi.json", () => {

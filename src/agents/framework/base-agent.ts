@@ -8,6 +8,7 @@ import type { Env } from "../../env";
 import { attempt, ConflictError, NotFoundError, type Outcome, ValidationError } from "../../errors";
 import { randomId } from "../../ids";
 import { coordinator } from "../../rpc";
+import { destroyObject } from "../../security/destroy";
 import { acceptsMessages, isActive, transition } from "../lifecycle";
 import type {
   AgentAction,
@@ -55,7 +56,7 @@ export abstract class BaseAgent extends DurableObject<Env> {
     this.store = new AgentStore(sql);
     this.inbox = new Inbox(sql);
     this.scheduler = new Scheduler(sql);
-    this.log = new EventLog(sql);
+    this.log = new EventLog(sql, undefined, () => this.store.get());
     void ctx.blockConcurrencyWhile(async () => {
       if (!this.store.get()) return;
       const { retried, failed } = this.inbox.recover();
@@ -71,6 +72,11 @@ export abstract class BaseAgent extends DurableObject<Env> {
   }
 
   // ------------------------------------------------------------------ RPC
+
+  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
+  async destroy(): Promise<void> {
+    await destroyObject(this.ctx);
+  }
 
   async init(identity: AgentIdentity, rawConfig: unknown, meta: CallMeta): Promise<Outcome<AgentSnapshot>> {
     return attempt(() => {

@@ -1,13 +1,23 @@
-/** A bounded per-agent event log (newest kept). */
+/**
+ * A bounded per-agent event log (newest kept). Each entry is also written as a structured log line
+ * (component `agent`, with the agent's id, type, tenant and the entry's correlation id).
+ */
+import { logger } from "../../observability/logger";
 import type { AgentEvent } from "../model";
 import { all, iso, run } from "./sql";
 
 export const EVENT_LOG_LIMIT = 200;
 
+const agentLog = logger("agent");
+
+/** Who the agent is, for its log lines (null before it is initialised). */
+export type AgentLogIdentity = () => { agentId: string; type: string; tenant: string } | null;
+
 export class EventLog {
   constructor(
     private readonly sql: SqlStorage,
     private readonly limit = EVENT_LOG_LIMIT,
+    private readonly identity?: AgentLogIdentity,
   ) {
     sql.exec(`CREATE TABLE IF NOT EXISTS events (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -28,6 +38,20 @@ export class EventLog {
       correlationId ?? null,
     );
     run(this.sql, "DELETE FROM events WHERE seq <= (SELECT MAX(seq) FROM events) - ?", this.limit);
+    this.mirror(kind, message, correlationId);
+  }
+
+  private mirror(kind: string, message: string, correlationId: string | undefined): void {
+    try {
+      const who = this.identity?.();
+      agentLog.log(kind === "error" ? "warn" : "info", message.slice(0, 1000), {
+        kind,
+        correlationId,
+        ...(who ? { agentId: who.agentId, agentType: who.type, tenant: who.tenant } : {}),
+      });
+    } catch {
+      // Never throw from logging.
+    }
   }
 
   recent(limit = 50): AgentEvent[] {

@@ -4,15 +4,16 @@
  * input with mentions resolved for the channel's platform. `postChannelDigest` posts it: `digest now`
  * and the digest cron (src/digest/cron.ts) share it.
  */
+import { digestMetrics } from "../../agents/types/integration-dashboard/digest";
 import { postToChannel } from "../../chat/post";
-import { buildDigest, type DigestPr } from "../../digest/build";
+import { applyFilters, buildDigest, type DigestFilters, type DigestPr } from "../../digest/build";
 import type { Env } from "../../env";
 import { peopleOf } from "../../review/candidates";
 import { mention } from "../../review/format";
 import { linearText } from "../../review/linear";
 import { worstState } from "../../review/queue";
 import { settings } from "../../rpc";
-import type { ChannelRef } from "../../settings/model";
+import type { ChannelRef, DigestPrefs } from "../../settings/model";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import { actorKey } from "./format";
@@ -64,7 +65,12 @@ export async function buildChannelDigest(target: DigestTarget): Promise<ChannelD
     : { correlationId: target.correlationId };
   const rm = await findReviewManager(env, tenant, meta);
   if (!rm) return answer(`${NO_AGENT} Nothing was posted.`);
-  const [queue, team] = await Promise.all([rm.reviewQueue({}), store.team()]);
+  const prefs = await store.digestPrefs(channel);
+  const [queue, team, metrics] = await Promise.all([
+    rm.reviewQueue({ includeDrafts: !prefs.ignoreDrafts }),
+    store.team(),
+    digestMetrics(env, tenant, [...repos], target.nowMs),
+  ]);
   const people = peopleOf(team);
   const { platform } = channel;
   const prs: DigestPr[] = need(queue)
@@ -79,19 +85,31 @@ export async function buildChannelDigest(target: DigestTarget): Promise<ChannelD
       waitingWorkingMs: item.waitingWorkingMs,
       state: worstState(item),
       linear: linearText(item.linear ?? []) || undefined,
+      draft: item.draft,
+      approvals: item.approvals,
+      labels: item.labels,
     }));
+  const filters = digestFilters(prefs);
+  const shown = applyFilters(prs, filters);
   // Plain text: the label becomes the message title (a Slack header, a Discord embed title).
   const label = [...repos].join(", ");
-  // The Review Manager keeps no merged history: the merged section is left out (null).
+  // Merged PRs and the slowest repository come from the Integration Dashboard's review metrics;
+  // null when it is missing or failed (the merged section is left out, the old bottleneck stays).
   const digest = buildDigest({
     channelLabel: label,
     nowMs: target.nowMs,
-    prs,
-    merged24h: null,
-    emptyMode: "post",
+    prs: shown,
+    merged24h: metrics.merged24h,
+    ...(metrics.slowestRepo ? { slowestRepo: metrics.slowestRepo } : {}),
+    filters,
+    emptyMode: prefs.emptyMode,
   });
-  if (!digest) return answer("Nothing to post.");
-  return { digest, waiting: prs.length };
+  if (!digest) {
+    return answer("No pull request is waiting for review: nothing was posted.", [
+      "This channel skips empty digests. Post them anyway: `/foreman digest filter --empty post`",
+    ]);
+  }
+  return { digest, waiting: shown.length };
 }
 
 /**
@@ -110,4 +128,15 @@ export async function postChannelDigest(
     await postToChannel(env, tenant, channel, built.digest, { key, correlationId: options.correlationId });
   }
   return built;
+}
+
+/** A channel's stored filters as the digest builder takes them (0 and [] mean off). */
+export function digestFilters(prefs: DigestPrefs): DigestFilters {
+  return {
+    ignoreDrafts: prefs.ignoreDrafts,
+    ...(prefs.ignoreApprovedAtLeast > 0 ? { ignoreApprovedAtLeast: prefs.ignoreApprovedAtLeast } : {}),
+    ...(prefs.minAgeHours > 0 ? { minAgeHours: prefs.minAgeHours } : {}),
+    ...(prefs.requiredLabels.length ? { requiredLabels: prefs.requiredLabels } : {}),
+    ...(prefs.ignoredLabels.length ? { ignoredLabels: prefs.ignoredLabels } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 /** `link`, `unlink`, `links`: channel <-> GitHub repository / Linear team, in TenantSettings. */
+import { logger } from "../../observability/logger";
 import type { ChannelLink, LinkKind } from "../../settings/model";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
@@ -29,15 +30,11 @@ async function startStandingAgents(ctx: CommandContext): Promise<string[]> {
       `Standing agents could not be started (${outcome.error.message}); the first webhook starts them.`,
     ];
   } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "standing agents not started",
-        tenant: ctx.tenant,
-        correlationId: ctx.correlationId,
-        error: err instanceof Error ? err.message : String(err),
-      }),
-    );
+    logger("commands").error("standing agents not started", {
+      tenant: ctx.tenant,
+      correlationId: ctx.correlationId,
+      error: err instanceof Error ? err.message : String(err),
+    });
     return ["Standing agents could not be started now; the first webhook starts them."];
   }
 }

@@ -6,6 +6,7 @@
 import type { CallMeta } from "../../agents/model";
 import type { ReviewButton, ReviewManagerAgent } from "../../agents/types/review-manager";
 import type { Env } from "../../env";
+import { logger } from "../../observability/logger";
 import { peopleOf } from "../../review/candidates";
 import { queueReply } from "../../review/queue";
 import { parsePrRef } from "../../review/refs";
@@ -45,7 +46,11 @@ export async function findReviewManager(
     if (standing.ok) agentId = standing.value["review-manager"];
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    console.warn(JSON.stringify({ level: "warn", msg: "standing agents unavailable", error }));
+    logger("commands").warn("standing agents unavailable", {
+      tenant,
+      correlationId: meta.correlationId,
+      error,
+    });
   }
   if (!agentId) {
     const agents = need(await coord.listAgents({ type: "review-manager" }));

@@ -1,6 +1,7 @@
 /** What most handlers need: the tenant's objects, call metadata, and outcome -> friendly error. */
 import type { CallMeta } from "../../agents/model";
 import { AppError, type Outcome } from "../../errors";
+import { logger } from "../../observability/logger";
 import { coordinator, settings } from "../../rpc";
 import type { ChannelRef } from "../../settings/model";
 import type { CommandContext } from "../context";
@@ -39,15 +40,11 @@ export function problem(text: string, lines: string[] = []): Reply {
 /** The reply for an error a handler threw: its message if it is ours, else a reference to look up. */
 export function errorReply(err: unknown, ctx: CommandContext): Reply {
   if (err instanceof AppError && err.status < 500) return problem(friendly(err.message));
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "chat command failed",
-      correlationId: ctx.correlationId,
-      tenant: ctx.tenant,
-      error: err instanceof Error ? err.message : String(err),
-    }),
-  );
+  logger("commands").error("chat command failed", {
+    correlationId: ctx.correlationId,
+    tenant: ctx.tenant,
+    error: err instanceof Error ? err.message : String(err),
+  });
   return problem("Something went wrong on Foreman's side. Try again in a moment.", [
     `Reference: \`${ctx.correlationId}\``,
   ]);

@@ -6,10 +6,12 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AuditEntry } from "../../agents/model";
 import { randomId } from "../../ids";
+import { logger } from "../../observability/logger";
 import { coordinator } from "../../rpc";
 import type { AppEnv } from "../types";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const log = logger("http.audit");
 
 function runInBackground(c: Context<AppEnv>, work: Promise<void>): Promise<void> | undefined {
   try {
@@ -29,7 +31,7 @@ export function audit(): MiddlewareHandler<AppEnv> {
     const tenant = c.get("tenant");
     if (!principal || !tenant) {
       if (c.res.status === 401) {
-        console.warn(JSON.stringify({ level: "warn", msg: "unauthenticated mutation", path: c.req.path }));
+        log.warn("unauthenticated mutation", { path: c.req.path, correlationId: c.get("correlationId") });
       }
       return;
     }
@@ -46,9 +48,7 @@ export function audit(): MiddlewareHandler<AppEnv> {
     const work = coordinator(c.env, tenant)
       .recordAudit(entry)
       .catch((err: unknown) => {
-        console.error(
-          JSON.stringify({ level: "error", msg: "audit write failed", entry, error: String(err) }),
-        );
+        log.error("audit write failed", { entry, correlationId: entry.correlationId, error: String(err) });
       });
     const pending = runInBackground(c, work);
     if (pending) await pending;

@@ -4,10 +4,12 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../../errors";
+import { BODY_LIMITS } from "../../security/limits";
 import { readRawBody } from "../raw-body";
 import type { AppEnv } from "../types";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** REST JSON bodies: 64 KiB (the per-route table is src/security/limits.ts). */
+export const MAX_BODY_BYTES = BODY_LIMITS.api;
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 

@@ -1,16 +1,27 @@
 /**
- * Tenants' chat workspaces (admin): bind a Slack workspace (team id) or Discord server (guild id) to
- * a tenant, so `/foreman` there acts on it (src/commands/tenancy.ts), and list the bindings.
- * The bootstrap key binds any workspace to any tenant (moving it if it was bound elsewhere); a
- * tenant admin key only to its own tenant, and never takes a workspace bound to another tenant.
+ * Tenants.
+ *
+ * - Chat workspaces (admin): bind a Slack workspace (team id) or Discord server (guild id) to a
+ *   tenant, so `/foreman` there acts on it (src/commands/tenancy.ts), and list the bindings. The
+ *   bootstrap key binds any workspace to any tenant (moving it if it was bound elsewhere); a tenant
+ *   admin key only to its own tenant, and never takes a workspace bound to another tenant.
+ * - Deletion (bootstrap key only): `DELETE /api/tenants/{id}` removes everything Foreman keeps for
+ *   the tenant (src/security/tenant-purge.ts) and answers what it removed; `GET
+ *   /api/tenants/deletions` lists the deletion records (who, when, what).
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { tenantIdSchema } from "../../agents/model";
-import { ConflictError, ForbiddenError } from "../../errors";
+import { BOOTSTRAP_KEY_ID } from "../../auth/authenticate";
+import { forgetDemoSeed } from "../../demo";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../errors";
+import { logger } from "../../observability/logger";
 import { directory } from "../../rpc";
+import { purgeTenant } from "../../security/tenant-purge";
+import { defaultTenant } from "../../tenancy";
 import { guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
-import { E409, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";
+import { E404, E409, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";
+import { LimitQuery } from "../schemas";
 import type { AppEnv } from "../types";
 
 const tags = ["tenants"];
@@ -96,6 +107,64 @@ const list = createRoute({
   },
 });
 
+const Removed = z.record(z.string(), z.number().int().nonnegative()).openapi({
+  description:
+    "What was removed, by kind: workflows, agents, auditEntries, teamMembers, channelLinks, outboxEntries, " +
+    "deadLetters, chatBindings, webhookLinks, kvKeys, r2Objects, durableObjects, apiKeys, resources",
+  example: { workflows: 2, agents: 3, apiKeys: 1, kvKeys: 0, r2Objects: 12 },
+});
+
+const DeletedSchema = z.object({ tenant: z.string(), removed: Removed }).openapi("TenantDeleted");
+
+const DeletionSchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string(),
+    deletedAt: z.string().openapi({ example: "2026-11-24T10:00:00.000Z" }),
+    keyId: z.string().openapi({ description: "The key that deleted it (`bootstrap`)" }),
+    correlationId: z.string(),
+    removed: Removed,
+  })
+  .openapi("TenantDeletion");
+
+const remove = createRoute({
+  method: "delete",
+  path: "/api/tenants/{id}",
+  tags,
+  summary:
+    "Delete a tenant and everything Foreman keeps for it; answers what was removed (bootstrap key only)",
+  security,
+  middleware: [guard("admin", { action: "tenants.delete", param: "id", resolve: false })],
+  request: { params: TenantParam },
+  responses: {
+    200: { description: "The tenant is gone", content: json(DeletedSchema) },
+    ...READ_ERRORS,
+    ...E404,
+  },
+});
+
+const deletions = createRoute({
+  method: "get",
+  path: "/api/tenants/deletions",
+  tags,
+  summary: "Tenant deletion records, newest first: who deleted which tenant, when, what (bootstrap key only)",
+  security,
+  middleware: [guard("admin", { resolve: false })],
+  request: { query: z.object({ limit: LimitQuery }) },
+  responses: {
+    200: { description: "Deletion records", content: json(z.object({ deletions: z.array(DeletionSchema) })) },
+    ...READ_ERRORS,
+  },
+});
+
+const log = logger("http.tenants");
+
+function bootstrapOnly(keyId: string | undefined, what: string): void {
+  if (keyId !== BOOTSTRAP_KEY_ID) {
+    throw new ForbiddenError(`Only the bootstrap key (ADMIN_API_KEY) can ${what}`);
+  }
+}
+
 function ownTenantOnly(own: string | null, tenant: string): void {
   if (own !== null && own !== tenant) {
     throw new ForbiddenError(`A tenant key can only manage chat workspaces of its own tenant (${own})`);
@@ -123,5 +192,26 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
     const { id } = c.req.valid("param");
     ownTenantOnly(c.get("principal")?.tenant ?? null, id);
     return c.json({ bindings: await directory(c.env).listChatBindings(id) }, 200);
+  });
+
+  app.openapi(deletions, async (c) => {
+    bootstrapOnly(c.get("principal")?.keyId, "list tenant deletions");
+    const { limit } = c.req.valid("query");
+    return c.json({ deletions: await directory(c.env).tenantDeletions(limit) }, 200);
+  });
+
+  app.openapi(remove, async (c) => {
+    const { id } = c.req.valid("param");
+    const keyId = c.get("principal")?.keyId;
+    bootstrapOnly(keyId, "delete a tenant");
+    // Filed under no tenant: the audit (and request metrics, logs) must not recreate what is deleted.
+    // The Directory's deletion record is the audit entry.
+    c.set("tenant", undefined);
+    const correlationId = c.get("correlationId");
+    const report = await purgeTenant(c.env, id, { keyId: keyId ?? BOOTSTRAP_KEY_ID, correlationId });
+    if (!report) throw new NotFoundError(`Tenant ${id} not found`);
+    if (id === defaultTenant(c.env)) forgetDemoSeed();
+    log.info("tenant.deleted", { deletedTenant: id, keyId, removed: report.removed });
+    return c.json(report, 200);
   });
 }

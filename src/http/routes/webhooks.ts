@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { BODY_LIMITS } from "../../security/limits";
 import { handleGitHubWebhook } from "../../webhooks/github";
 import type { WebhookAnswer } from "../../webhooks/handoff";
 import { handleLinearWebhook } from "../../webhooks/linear";
@@ -25,12 +26,16 @@ export function registerWebhookRoutes(
   overrides: Partial<WebhookOptions> = {},
 ): void {
   const options: WebhookOptions = { ...DEFAULT_WEBHOOK_OPTIONS, ...overrides };
+  const linearOptions: WebhookOptions = {
+    ...options,
+    maxBodyBytes: overrides.maxBodyBytes ?? BODY_LIMITS.linear,
+  };
   const correlate = (c: Context<AppEnv>) => (deliveryId: string) => c.set("correlationId", deliveryId);
 
   app.post(GITHUB_WEBHOOK_PATH, async (c) =>
     answer(c, await handleGitHubWebhook(c.req.raw, c.env, options, correlate(c))),
   );
   app.post(LINEAR_WEBHOOK_PATH, async (c) =>
-    answer(c, await handleLinearWebhook(c.req.raw, c.env, options, correlate(c))),
+    answer(c, await handleLinearWebhook(c.req.raw, c.env, linearOptions, correlate(c))),
   );
 }

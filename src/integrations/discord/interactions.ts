@@ -15,6 +15,7 @@ import { resolveChatTenant } from "../../commands/tenancy";
 import type { CommandName, ParseResult } from "../../commands/types";
 import { enqueueDelivery } from "../../delivery/enqueue";
 import type { Env } from "../../env";
+import { errorText, logger } from "../../observability/logger";
 import { defaultTenant } from "../../tenancy";
 import { actorOf, commandContext } from "./context";
 import { CONFIRM_PREFIX, renderDiscord } from "./render";
@@ -82,6 +83,8 @@ const ANNOUNCED: ReadonlySet<CommandName> = new Set<CommandName>([
   "link.linear",
   "unlink.github",
   "unlink.linear",
+  "link.ops",
+  "unlink.ops",
   "digest.schedule",
   "digest.off",
 ]);
@@ -250,7 +253,8 @@ function failure(correlationId: string, err: unknown): Reply {
   });
 }
 
+const discordLog = logger("discord.interactions");
+
 function log(event: string, correlationId: string, err: unknown): void {
-  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  console.error(JSON.stringify({ level: "error", event, correlationId, error }));
+  discordLog.error(event, { correlationId, error: errorText(err) });
 }

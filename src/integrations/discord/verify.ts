@@ -5,8 +5,10 @@
  */
 import { verifyKey } from "discord-interactions";
 import { readRawBody } from "../../http/raw-body";
+import { BODY_LIMITS } from "../../security/limits";
 
-export const MAX_INTERACTION_BYTES = 1024 * 1024;
+/** 1 MiB (the per-route table is src/security/limits.ts). */
+export const MAX_INTERACTION_BYTES = BODY_LIMITS.discord;
 /** Signed requests older (or further in the future) than this are replays: 5 minutes. */
 export const MAX_SKEW_SECONDS = 300;
 

@@ -6,6 +6,8 @@
  * The HMAC helpers are shared with the Linear verifier.
  */
 
+import { timingSafeEqualBytes } from "../../security/compare";
+
 export type RawBody = ArrayBuffer | Uint8Array | string;
 
 const encoder = new TextEncoder();
@@ -42,17 +44,8 @@ export async function hmacSha256(secret: string, body: RawBody): Promise<Uint8Ar
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, bytesOf(body)));
 }
 
-type TimingSafe = { timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean };
-
-/** Equal bytes, in time independent of where they differ (length is not secret). */
-export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  const subtle = crypto.subtle as unknown as TimingSafe;
-  if (typeof subtle.timingSafeEqual === "function") return subtle.timingSafeEqual(a, b);
-  let diff = 0;
-  for (let i = 0; i < a.byteLength; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
+/** Equal bytes, in time independent of where they differ (src/security/compare.ts). */
+export { timingSafeEqualBytes } from "../../security/compare";
 
 /** True when `expected` is the HMAC of `body` under any non-empty secret; every secret is tried. */
 export async function matchesAnySecret(

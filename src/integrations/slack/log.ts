@@ -1,8 +1,9 @@
 /**
- * One JSON line per event (like the delivery consumer), plus an adapter that gives Bolt the same
- * output through its Logger interface.
+ * One JSON line per event (the structured logger of src/observability), plus an adapter that gives
+ * Bolt the same output through its Logger interface.
  */
 import { type Logger, LogLevel } from "@slack/bolt";
+import { logger } from "../../observability/logger";
 
 type Level = "debug" | "info" | "warn" | "error";
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -13,14 +14,13 @@ function isLevel(value: string | undefined): value is Level {
   return value !== undefined && Object.hasOwn(RANK, value);
 }
 
+const slackLog = logger("slack");
+
 export function createSlackLog(minimum: string | undefined): SlackLog {
   const floor = RANK[isLevel(minimum) ? minimum : "info"];
   return (level, event, fields = {}) => {
     if (RANK[level] < floor) return;
-    const line = JSON.stringify({ level, event, source: "slack", ...fields });
-    if (level === "error") console.error(line);
-    else if (level === "warn") console.warn(line);
-    else console.log(line);
+    slackLog.log(level, event, fields);
   };
 }
 

@@ -8,7 +8,8 @@
  *    `url_verification` and `ssl_check` here.
  * 4. `app.processEvent({ body, ack, retryNum, retryReason })`: the first `ack(x)` becomes the HTTP
  *    response (JSON for an object, text for a string, empty 200 for nothing) and the rest of the
- *    listener keeps running under `waitUntil`.
+ *    listener keeps running under `waitUntil`. A payload Bolt cannot read (it rejects before any
+ *    listener runs) is a 400.
  */
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { type ErrorCode, PayloadTooLargeError } from "../../errors";
@@ -132,8 +133,11 @@ export class WorkerReceiver implements Receiver {
     if (acked) return responded;
     const fields = { correlationId: scope.correlationId, type: body.type ?? body.command };
     if (typeof outcome === "object") {
-      scope.log("error", "slack.process_failed", { ...fields, error: errorText(outcome.error) });
-      return slackError(500, "internal", "Internal error");
+      // Listener errors never get here (they go to app.error): Bolt rejects only while reading the
+      // envelope, when a signed payload lacks what every Slack payload has (`user`, a `view`,
+      // `actions` as a list...). That is the request's fault: 400, not 500.
+      scope.log("warn", "slack.malformed_payload", { ...fields, error: errorText(outcome.error) });
+      return slackError(400, "bad_request", "Malformed Slack request body");
     }
     scope.log("warn", outcome === "deadline" ? "slack.ack_deadline" : "slack.unhandled", fields);
     return new Response(null, { status: 200 });

@@ -9,6 +9,7 @@
  */
 import type { Env } from "../../../env";
 import { attempt, ConflictError, NotFoundError, type Outcome } from "../../../errors";
+import { recordSlaEvent } from "../../../observability/metrics";
 import { type People, peopleOf } from "../../../review/candidates";
 import { reviewEvent, snapshotOf } from "../../../review/events";
 import type { ReviewerRecord, ReviewQueue, TrackedPr } from "../../../review/model";
@@ -29,7 +30,7 @@ import { type LinearPr, linearIssues } from "./linear";
 import { type AssignNowResult, assignNow, unknownPr } from "./manual";
 import { applyEvent, needsView } from "./on-event";
 import { fireStep } from "./on-step";
-import { buildQueue } from "./queue-view";
+import { buildQueue, type QueueOptions } from "./queue-view";
 import { ReviewStore } from "./store";
 
 /** Scheduled retry of effects that could not be handed to the delivery queue. */
@@ -91,12 +92,12 @@ export class ReviewManagerAgent extends BaseAgent {
     });
   }
 
-  /** PRs waiting for review, oldest first; with `login`, only that person's. */
-  async reviewQueue(input: { login?: string } = {}): Promise<Outcome<ReviewQueue>> {
+  /** PRs waiting for review, oldest first; with `login`, only that person's; drafts on request. */
+  async reviewQueue(input: QueueOptions = {}): Promise<Outcome<ReviewQueue>> {
     return attempt(async () => {
       this.require();
       const people = await this.people();
-      const queue = buildQueue(this.reviews, people, this.now(), input.login);
+      const queue = buildQueue(this.reviews, people, this.now(), input);
       // Only the lines `review list|mine` show get their Linear issues.
       const shown = queue.items.slice(0, MAX_QUEUE_LINES);
       const prs = shown.map((item) => {
@@ -210,6 +211,7 @@ export class ReviewManagerAgent extends BaseAgent {
       nowMs,
       correlationId,
       log: (message) => this.log.add("review", message, Date.now(), correlationId),
+      metric: (event) => recordSlaEvent(this.env, this.tenant(), event, this.ctx),
     });
   }
 

@@ -6,6 +6,7 @@
 import type { Env } from "../../../env";
 import { type People, peopleOf } from "../../../review/candidates";
 import type { LinearIssueLine } from "../../../review/linear";
+import type { SlaStep } from "../../../review/model";
 import type { PrRef } from "../../../review/refs";
 import { settings } from "../../../rpc";
 import type { ChannelRef, MemberAvailability } from "../../../settings/model";
@@ -34,6 +35,8 @@ export interface Work {
   correlationId: string;
   emit: (effect: Effect) => void;
   log: (message: string) => void;
+  /** Counts an SLA event in the tenant's metrics (fire-and-forget; src/observability/metrics.ts). */
+  metric?: (event: SlaStep) => void;
 }
 
 export function makeWork(parts: Omit<Work, "emit"> & { effects: EffectQueue }): Work {

@@ -6,6 +6,7 @@
  */
 import type { Env } from "../../../env";
 import { unwrap } from "../../../errors";
+import { logger } from "../../../observability/logger";
 import { fromKeys, fromLinks, type LinearIssueLine } from "../../../review/linear";
 import { coordinator, settings } from "../../../rpc";
 import { linearStateAgent } from "../linear-state";
@@ -52,9 +53,11 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function warn(what: string, err: unknown): void {
+const log = logger("review-manager.linear");
+
+function warn(what: string, err: unknown, fields: { tenant: string; correlationId: string }): void {
   const error = err instanceof Error ? err.message : String(err);
-  console.warn(JSON.stringify({ level: "warn", msg: `linear issues unavailable for ${what}`, error }));
+  log.warn(`linear issues unavailable for ${what}`, { ...fields, error });
 }
 
 /** The Linear issues of `prs` (same order); an empty list for each PR whose lookup failed. */
@@ -72,7 +75,7 @@ export async function linearIssues(
         try {
           return await lookup(env, src, pr);
         } catch (err) {
-          warn(`${pr.repo}#${pr.number}`, err);
+          warn(`${pr.repo}#${pr.number}`, err, { tenant, correlationId });
           return [];
         }
       }),
@@ -81,7 +84,7 @@ export async function linearIssues(
   try {
     return await withTimeout(run(), LOOKUP_TIMEOUT_MS);
   } catch (err) {
-    warn(tenant, err);
+    warn(tenant, err, { tenant, correlationId });
     return prs.map(() => []);
   }
 }

@@ -2,7 +2,8 @@
  * An SLA step coming due: at 50 % a reminder to the reviewer (Slack DM, else the linked channels),
  * at 100 % "SLA breached" in the linked channels mentioning the leads, at 200 % reassignment to the
  * next candidate. The step is recorded as fired in the same synchronous step that emits its message,
- * so a repeated alarm never sends it twice.
+ * so a repeated alarm never sends it twice. A breach (also one skipped on the way to a late
+ * escalation) is published as `foreman.sla.breach` for the review metrics.
  */
 import { loginKey } from "../../../review/candidates";
 import { headlines } from "../../../review/cards";
@@ -27,10 +28,17 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
   const fired = save(work, pr, { ...r, fired: due.fired });
   if (due.skipped.length) work.log(`${prRef(pr)} ${r.login}: ${due.skipped.join(", ")} skipped (late)`);
   work.log(`${prRef(pr)} ${r.login}: SLA ${due.step}`);
+  for (const step of [...due.skipped, due.step]) work.metric?.(step);
   const ref = prRef(pr);
   const person = view.people.get(loginKey(r.login));
   const tag = `sla:${loginKey(r.login)}:a${r.seq}:${due.step}`;
   const { people } = view;
+  if (due.step === "breach" || due.skipped.includes("breach")) {
+    const { repo, number } = pr;
+    const data = { repo, number, reviewer: r.login, atMs: r.sla.breachAtMs, budgetMs: r.sla.budgetMs };
+    const key = `${ref}:sla:${loginKey(r.login)}:a${r.seq}:breach`;
+    work.emit({ kind: "event", name: "foreman.sla.breach", data, key });
+  }
   switch (due.step) {
     case "reminder": {
       const left = leftUntilBreach(r.sla, work.nowMs);

@@ -1,0 +1,59 @@
+/**
+ * The tenant's ops channel (`/foreman link ops`): where alerts of the scheduled health check go
+ * (src/observability/alerts.ts). One per tenant, kept in TenantSettings' SQLite; linking another
+ * channel moves it there.
+ */
+import { first, run } from "../agents/framework/sql";
+import type { ChannelRef } from "./model";
+import { bySchema, channelSchema, check } from "./validate";
+
+export interface OpsLink {
+  channel: ChannelRef;
+  setBy: string;
+  setAt: string;
+}
+
+type OpsRow = { platform: string; workspace_id: string; channel_id: string; set_by: string; set_at: string };
+
+export class OpsChannelStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS ops_channel (
+      id INTEGER PRIMARY KEY CHECK (id = 1), platform TEXT NOT NULL, workspace_id TEXT NOT NULL,
+      channel_id TEXT NOT NULL, set_by TEXT NOT NULL, set_at TEXT NOT NULL)`);
+  }
+
+  get(): OpsLink | null {
+    const row = first<OpsRow>(this.sql, "SELECT * FROM ops_channel WHERE id = 1");
+    if (!row) return null;
+    const platform = row.platform === "discord" ? "discord" : "slack";
+    return {
+      channel: { platform, workspaceId: row.workspace_id, channelId: row.channel_id },
+      setBy: row.set_by,
+      setAt: row.set_at,
+    };
+  }
+
+  /** Validates and stores `channel` as the ops channel (throws ValidationError naming the field). */
+  put(channel: ChannelRef, by: string): OpsLink {
+    const link: OpsLink = {
+      channel: check(channelSchema, channel, "channel"),
+      setBy: check(bySchema, by, "by"),
+      setAt: new Date().toISOString(),
+    };
+    run(
+      this.sql,
+      `INSERT OR REPLACE INTO ops_channel (id, platform, workspace_id, channel_id, set_by, set_at)
+       VALUES (1, ?, ?, ?, ?, ?)`,
+      link.channel.platform,
+      link.channel.workspaceId,
+      link.channel.channelId,
+      link.setBy,
+      link.setAt,
+    );
+    return link;
+  }
+
+  clear(): void {
+    run(this.sql, "DELETE FROM ops_channel");
+  }
+}

@@ -1,0 +1,61 @@
+/** SLA events from the Review Manager reach the tenant's metrics rollup, once per step. */
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { metrics } from "../../src/rpc";
+import {
+  deliver,
+  type Harness,
+  HOUR,
+  MONDAY_9,
+  prEvent,
+  reviewManager,
+  setupTenant,
+} from "../review/support";
+
+async function alarmsAt(h: Harness, t: number): Promise<void> {
+  h.clock.t = t;
+  await runDurableObjectAlarm(h.stub);
+  await runDurableObjectAlarm(h.stub);
+}
+
+async function slaCounts(tenant: string): Promise<Record<string, number>> {
+  const snap = await metrics(env, tenant).snapshot({});
+  return Object.fromEntries(
+    snap.window.filter((s) => s.kind === "sla").map((s) => [s.labels.event ?? "", s.count]),
+  );
+}
+
+describe("SLA metrics", () => {
+  it("counts reminder, breach and escalation once each, however often the alarm runs", async () => {
+    const tenant = "metrics-sla";
+    await setupTenant(tenant, undefined, 8);
+    const h = await reviewManager(tenant);
+    await deliver(h, prEvent("opened", { number: 1 }, h.clock.t));
+
+    await alarmsAt(h, MONDAY_9 + 4 * HOUR);
+    await vi.waitFor(async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1 }), { interval: 20 });
+    await alarmsAt(h, MONDAY_9 + 8 * HOUR);
+    await vi.waitFor(async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1 }), {
+      interval: 20,
+    });
+    await alarmsAt(h, MONDAY_9 + 32 * HOUR);
+    await vi.waitFor(
+      async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1, escalation: 1 }),
+      { interval: 20 },
+    );
+  });
+
+  it("a late step counts the steps it skipped", async () => {
+    const tenant = "metrics-sla-late";
+    await setupTenant(tenant, undefined, 8);
+    const h = await reviewManager(tenant);
+    await deliver(h, prEvent("opened", { number: 2 }, h.clock.t));
+    // Nothing ran until Tuesday 17:00 (16 working hours): one escalation, reminder and breach skipped.
+    await alarmsAt(h, MONDAY_9 + 32 * HOUR);
+    await vi.waitFor(
+      async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1, escalation: 1 }),
+      { interval: 20 },
+    );
+  });
+});
