@@ -7,10 +7,11 @@
  * `/t/{namespace}` to get its own scripts and request log (tests run in parallel).
  *
  * Control endpoints (also under `/t/{namespace}`):
- * - `POST /__control/script` `{match, method?, responses: [{status?, headers?, body?, destroy?}], persist?}`:
+ * - `POST /__control/script` `{match, method?, responses: [{status?, headers?, body?, destroy?, delayMs?}], persist?}`:
  *   the next requests whose path starts with `match` get these responses in order (`persist`: the
- *   last one repeats forever); then the platform default answers again.
- * - `GET /__control/requests`: `{requests: [{method, path, query, headers, body, json}]}`.
+ *   last one repeats forever); then the platform default answers again. `delayMs` holds the answer
+ *   (or the dropped connection) back that long: a slow or hung platform, for client timeouts.
+ * - `GET /__control/requests`: `{requests: [{method, path, query, headers, body, json, answered}]}`.
  * - `POST /__control/reset`: forget scripts and requests.
  *
  * Node built-ins are reached through `process.getBuiltinModule` with the few types declared below,
@@ -24,6 +25,8 @@ export interface ScriptedResponse {
   body?: unknown;
   /** Drop the connection without answering (a network error for the client). */
   destroy?: boolean;
+  /** Wait this long before answering (or dropping the connection). */
+  delayMs?: number;
 }
 
 export interface Script {
@@ -40,6 +43,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   body: string;
   json: unknown;
+  /** The status the fake answered with; null when it dropped the connection. */
+  answered: number | null;
 }
 
 interface IncomingMessage extends AsyncIterable<Uint8Array> {
@@ -110,19 +115,27 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = String(v);
     const json = parseJson(body);
-    space.requests.push({ method, path, query: url.search, headers, body, json });
+    const recorded: RecordedRequest = {
+      method,
+      path,
+      query: url.search,
+      headers,
+      body,
+      json,
+      answered: null,
+    };
+    space.requests.push(recorded);
 
     const script = space.scripts.find((s) => path.startsWith(s.match) && (!s.method || s.method === method));
+    let next: ScriptedResponse | undefined;
     if (script) {
-      const next =
-        script.responses.length > 1 || !script.persist ? script.responses.shift() : script.responses[0];
+      next = script.responses.length > 1 || !script.persist ? script.responses.shift() : script.responses[0];
       if (script.responses.length === 0) space.scripts.splice(space.scripts.indexOf(script), 1);
-      if (next) {
-        reply(res, next);
-        return;
-      }
     }
-    reply(res, defaultResponse(path, method, json));
+    const response = next ?? defaultResponse(path, method, json);
+    recorded.answered = response.destroy ? null : (response.status ?? 200);
+    if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
+    reply(res, response);
   }
 
   function control(path: string, method: string, body: string, space: Namespace, res: ServerResponse): void {
