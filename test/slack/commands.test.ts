@@ -18,6 +18,18 @@ function gate<T>(): { promise: Promise<T>; open: (value: T) => void } {
 const slash = fixture("slashCommand");
 
 describe("/foreman slash command", () => {
+  it("a signed command without a text field reads as /foreman alone: the help", async () => {
+    const { env } = testEnv("t-slack-no-text");
+    const params = new URLSearchParams(commandBody(""));
+    params.delete("text");
+    const { response, settled } = await send(await signedRequest({ body: params.toString() }), env);
+    await settled;
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { text: string };
+    expect(body.text).not.toContain("went wrong");
+    expect(body.text).toMatch(/command/i);
+  });
+
   it("acks first and posts the slow reply through response_url afterwards", async () => {
     const { env, sent } = testEnv("t-slack-slow");
     const order: string[] = [];

@@ -32,8 +32,10 @@ export function registerCommand(app: App<ForemanContext>): void {
       channelId: command.channel_id,
     };
     const fields = { correlationId: scope.correlationId, team: command.team_id };
+    // A signed request may still lack `text`: it reads as `/foreman` alone (the help).
+    const text = typeof command.text === "string" ? command.text : "";
 
-    if (isBareTeamAdd(command.text)) {
+    if (isBareTeamAdd(text)) {
       try {
         const tenant = await scope.deps.resolveTenant(scope.env, "slack", command.team_id);
         const meta = { channelId: command.channel_id, responseUrl: command.response_url };
@@ -55,7 +57,7 @@ export function registerCommand(app: App<ForemanContext>): void {
     const work = (async () => {
       const ctx = await commandContext(scope, who, client);
       tenant = ctx.tenant;
-      return scope.deps.runParsed(parseCommand(command.text), ctx);
+      return scope.deps.runParsed(parseCommand(text), ctx);
     })();
     let raced: Raced<Reply>;
     try {

@@ -74,7 +74,7 @@ export function registerEvents(app: App<ForemanContext>): void {
 
   app.event("app_home_opened", async ({ event, body, context, client }) => {
     const scope = context.foreman;
-    if (event.tab !== "home") return;
+    if (event.tab !== "home" || typeof event.user !== "string") return;
     const key = eventKey(body.event_id);
     try {
       const ctx = await commandContext(
