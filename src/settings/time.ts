@@ -1,13 +1,46 @@
 /** Dates and times in IANA zones, with Intl only (no library): validation, local dates, next digest. */
 import { WEEKDAYS, type Weekday } from "../commands/types";
 
+/**
+ * Building an Intl.DateTimeFormat costs tens of microseconds, and a team's availability asks for every
+ * member's local date: zone checks and formatters are kept per zone (bounded; cleared when full).
+ */
+const MAX_CACHED_ZONES = 1000;
+const zoneChecks = new Map<string, boolean>();
+const partFormats = new Map<string, Intl.DateTimeFormat>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= MAX_CACHED_ZONES) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 export function isZone(tz: string): boolean {
+  const known = zoneChecks.get(tz);
+  if (known !== undefined) return known;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
+    return remember(zoneChecks, tz, true);
   } catch {
-    return false;
+    return remember(zoneChecks, tz, false);
   }
+}
+
+function partsFormat(tz: string): Intl.DateTimeFormat {
+  const zone = isZone(tz) ? tz : "UTC";
+  const known = partFormats.get(zone);
+  if (known) return known;
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    weekday: "short",
+    hourCycle: "h23",
+  });
+  return remember(partFormats, zone, format);
 }
 
 interface LocalParts {
@@ -18,18 +51,8 @@ interface LocalParts {
 
 /** The wall-clock date, time and weekday at `at` in `tz` (UTC when the zone is unknown). */
 export function localParts(at: Date, tz: string): LocalParts {
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone: isZone(tz) ? tz : "UTC",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    weekday: "short",
-    hourCycle: "h23",
-  });
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    format.formatToParts(at).find((p) => p.type === type)?.value ?? "";
+  const parts = partsFormat(tz).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
   return {
     date: `${part("year")}-${part("month")}-${part("day")}`,
     time: `${part("hour")}:${part("minute")}`,

@@ -1,0 +1,209 @@
+/**
+ * The bench's outputs: machine and versions, the goals with pass / miss, bench/results.json and the
+ * table between `<!-- bench:start -->` and `<!-- bench:end -->` in docs/benchmarks.md.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+
+const require = createRequire(import.meta.url);
+
+export const START_MARKER = "<!-- bench:start -->";
+export const END_MARKER = "<!-- bench:end -->";
+
+/** A package's version from its package.json (found next to its entry, `exports` notwithstanding). */
+function versionOf(pkg) {
+  try {
+    return require(`${pkg}/package.json`).version;
+  } catch {}
+  try {
+    let dir = dirname(require.resolve(pkg));
+    while (dir !== dirname(dir)) {
+      const file = join(dir, "package.json");
+      if (existsSync(file)) {
+        const json = JSON.parse(readFileSync(file, "utf8"));
+        if (json.name === pkg) return json.version;
+      }
+      dir = dirname(dir);
+    }
+  } catch {}
+  return null;
+}
+
+export function machine() {
+  return {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model?.trim() ?? "unknown",
+    ramGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform} ${process.arch}`,
+    loadAvg1mAtStart: Math.round(loadavg()[0] * 100) / 100,
+  };
+}
+
+export function versions() {
+  return {
+    node: process.versions.node,
+    workerd: versionOf("workerd"),
+    wrangler: versionOf("wrangler"),
+    miniflare: versionOf("miniflare"),
+    "@slack/bolt": versionOf("@slack/bolt"),
+    autocannon: versionOf("autocannon"),
+    tinybench: versionOf("tinybench"),
+  };
+}
+
+const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
+
+/** Our / Bolt and our / hello-world throughput and CPU per request, per connection count. */
+export function ratios(slack) {
+  const out = {};
+  for (const c of Object.keys(slack.foreman ?? {})) {
+    const ours = slack.foreman[c];
+    out[c] = {
+      rpsVsBolt: ratio(ours?.rps, slack.bolt?.[c]?.rps),
+      rpsVsHello: ratio(ours?.rps, slack.hello?.[c]?.rps),
+      cpuPerRequestVsBolt: ratio(ours?.cpuMsPerRequest, slack.bolt?.[c]?.cpuMsPerRequest),
+      cpuPerRequestVsHello: ratio(ours?.cpuMsPerRequest, slack.hello?.[c]?.cpuMsPerRequest),
+    };
+  }
+  return out;
+}
+
+/** The issue's goals, each with the measurement it is judged on. */
+export function goals(results) {
+  const top = String(Math.max(...(results.config?.connections ?? [64])));
+  const slack = results.slack?.foreman?.[top];
+  const r = results.slack?.ratios?.[top];
+  const domain = Object.fromEntries((results.domain ?? []).map((d) => [d.name, d]));
+  const assignment = (results.domain ?? []).filter((d) => d.name.startsWith("assignment"));
+  const digest = domain["digest: 10,000 open PRs"];
+  const ingest = results.webhooks?.unique;
+  const g = (id, goal, measured, pass) => ({ id, goal, measured, pass: measured === null ? null : pass });
+  return [
+    g(
+      "ack-p99",
+      `Slack ack p99 <= 20 ms at ${top} connections`,
+      slack?.p99 ?? null,
+      (slack?.p99 ?? Infinity) <= 20,
+    ),
+    g(
+      "vs-bolt",
+      "Slack ack throughput >= 1.2x the Bolt app",
+      r?.rpsVsBolt ?? null,
+      (r?.rpsVsBolt ?? 0) >= 1.2,
+    ),
+    g(
+      "vs-hello",
+      "Slack ack throughput >= 60% of hello-world",
+      r?.rpsVsHello ?? null,
+      (r?.rpsVsHello ?? 0) >= 0.6,
+    ),
+    g(
+      "ingest",
+      "webhook ingest >= 1,000 unique deliveries/s",
+      ingest?.acceptedPerSecond ?? null,
+      (ingest?.acceptedPerSecond ?? 0) >= 1000,
+    ),
+    g("digest", "10,000-PR digest < 50 ms", digest?.meanMs ?? null, (digest?.meanMs ?? Infinity) < 50),
+    g(
+      "assignment",
+      "one assignment over 1,000 people < 1 ms",
+      assignment.length ? Math.max(...assignment.map((a) => a.meanMs)) : null,
+      assignment.length > 0 && assignment.every((a) => a.meanMs < 1),
+    ),
+  ];
+}
+
+const fmt = (n, digits = 1) =>
+  n === null || n === undefined ? "–" : Number(n).toFixed(digits).replace(/\.0+$/, "");
+const mark = (pass) => (pass === null ? "not measured" : pass ? "**pass**" : "**miss**");
+
+/** The Markdown put between the markers (a pure function of results.json). */
+export function markdown(results) {
+  const { machine: m, versions: v } = results;
+  const lines = [];
+  lines.push(
+    `Measured ${results.date} on ${m.nproc} × ${m.cpuModel}, ${m.ramGiB} GiB RAM (load average ${fmt(m.loadAvg1mAtStart, 2)} at the start); ` +
+      `Node ${v.node}, workerd ${v.workerd}, wrangler ${v.wrangler}, Miniflare ${v.miniflare}, @slack/bolt ${v["@slack/bolt"]}, ` +
+      `autocannon ${v.autocannon}, tinybench ${v.tinybench}. Runs of ${results.config.durationS} s after a ${results.config.warmupS} s warm-up; ` +
+      `whole bench ${fmt(results.durationS, 0)} s.`,
+    "",
+    "**Goals**",
+    "",
+    "| goal | measured | result |",
+    "| --- | --- | --- |",
+  );
+  for (const goal of results.goals)
+    lines.push(`| ${goal.goal} | ${fmt(goal.measured, 2)} | ${mark(goal.pass)} |`);
+  lines.push(
+    "",
+    "**HTTP** (req/s; latency ms; CPU = server process CPU ms per request)",
+    "",
+    "| scenario | conns | req/s | p50 | p99 | max | CPU/req | errors / non-2xx |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  );
+  const row = (name, c, r) =>
+    r &&
+    lines.push(
+      `| ${name} | ${c} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.cpuMsPerRequest, 3)} | ${r.errors + r.timeouts} / ${r.non2xx} |`,
+    );
+  for (const c of results.config.connections) {
+    row("Foreman: Slack `/foreman review mine`", c, results.slack?.foreman?.[c]);
+    row("Bolt app on Node (same ack)", c, results.slack?.bolt?.[c]);
+    row("hello-world Worker (ceiling)", c, results.slack?.hello?.[c]);
+  }
+  for (const c of results.config.connections)
+    row("Foreman: Discord `/foreman review mine`", c, results.discord?.[c]);
+  row("hello-world through Miniflare's entry (`--edge`)", results.helloEdge?.connections, results.helloEdge);
+  row(
+    "GitHub: unique `pull_request` deliveries",
+    results.webhooks?.unique?.connections,
+    results.webhooks?.unique,
+  );
+  row("GitHub: replays of one delivery", results.webhooks?.replays?.connections, results.webhooks?.replays);
+  if (results.slack?.ratios) {
+    lines.push("", "**Ratios** (Foreman Slack ack vs the others, same connections)", "");
+    lines.push("| conns | req/s vs Bolt | req/s vs hello-world | CPU/req vs Bolt | CPU/req vs hello-world |");
+    lines.push("| --- | --- | --- | --- | --- |");
+  }
+  for (const [c, r] of Object.entries(results.slack?.ratios ?? {})) {
+    lines.push(
+      `| ${c} | ${fmt(r.rpsVsBolt, 2)} | ${fmt(r.rpsVsHello, 2)} | ${fmt(r.cpuPerRequestVsBolt, 2)} | ${fmt(r.cpuPerRequestVsHello, 2)} |`,
+    );
+  }
+  const w = results.webhooks;
+  if (w?.check) {
+    const drain = w.reviewManagerDrain;
+    lines.push(
+      "",
+      `**Webhook ingest check** (agents paused while ingesting): ${w.unique.accepted} unique deliveries accepted ` +
+        `(${fmt(w.unique.acceptedPerSecond, 0)}/s; ${w.unique.unanswered ?? 0} more cut off unanswered by the end of the run), ` +
+        `${w.check.recorded} recorded, ${w.check.missing} missing, ${w.check.doubled} recorded twice, ` +
+        `${w.check.unpublished} not in the agents' inboxes after ${fmt(w.check.waitedS, 1)} s, ` +
+        `${w.check.unknown} unknown; replays: ${JSON.stringify(w.replays.tally)}.` +
+        (drain
+          ? ` Resumed, the Review Manager worked through ${drain.processed} of ${drain.backlog} events in ` +
+            `${fmt(drain.seconds, 1)} s (${fmt(drain.eventsPerSecond, 1)} events/s).`
+          : ""),
+    );
+  }
+  if (results.domain) {
+    lines.push("", "**Domain functions** (tinybench, Node, ms per op)", "");
+    lines.push("| function | mean ms | p99 ms | samples |", "| --- | --- | --- | --- |");
+  }
+  for (const d of results.domain ?? [])
+    lines.push(`| ${d.name} | ${fmt(d.meanMs, 3)} | ${fmt(d.p99Ms, 3)} | ${d.samples ?? "–"} |`);
+  return lines.join("\n");
+}
+
+/** Replaces the marked section of `file` with the table; false when the markers are missing. */
+export function updateDocs(file, results) {
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf(START_MARKER);
+  const end = text.indexOf(END_MARKER);
+  if (start < 0 || end < start) return false;
+  const next = `${text.slice(0, start + START_MARKER.length)}\n${markdown(results)}\n${text.slice(end)}`;
+  writeFileSync(file, next);
+  return true;
+}
