@@ -45,7 +45,11 @@ export function tenantsForRun(
   return Array.from({ length: max }, (_, i) => tenants[(start + i) % tenants.length] ?? "");
 }
 
-export async function runAlertChecks(env: Env, nowMs: number): Promise<AlertRunResult> {
+export async function runAlertChecks(
+  env: Env,
+  nowMs: number,
+  maxTenants = MAX_TENANTS_PER_RUN,
+): Promise<AlertRunResult> {
   const result: AlertRunResult = { checked: 0, opened: 0, resolved: 0, posted: 0, unrouted: 0, failed: 0 };
   let tenants: string[];
   try {
@@ -55,7 +59,7 @@ export async function runAlertChecks(env: Env, nowMs: number): Promise<AlertRunR
     return result;
   }
   const thresholds = thresholdsFrom(env as unknown as Record<string, unknown>);
-  for (const tenant of tenantsForRun(tenants, nowMs)) {
+  for (const tenant of tenantsForRun(tenants, nowMs, maxTenants)) {
     try {
       await checkTenant(env, tenant, thresholds, nowMs, result);
       result.checked++;

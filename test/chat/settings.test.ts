@@ -77,27 +77,27 @@ describe("TenantSettings: links and the global link index", () => {
   it("links a target to several channels, indexes it once per tenant, unindexes after the last unlink", async () => {
     const a = settings(env, "set-links-a");
     const b = settings(env, "set-links-b");
-    const first = unwrapped(await a.link("github", "Acme/API", place("C0ONE"), "x"));
-    expect(first).toMatchObject({ created: true, link: { target: "acme/api" }, elsewhere: [] });
-    expect(unwrapped(await a.link("github", "acme/api", place("C0ONE"), "x")).created).toBe(false);
-    expect(unwrapped(await a.link("github", "acme/api", place("C0TWO"), "x")).elsewhere).toHaveLength(1);
-    unwrapped(await b.link("github", "acme/api", place("C0B"), "x"));
-    unwrapped(await a.link("linear", "eng", place("C0ONE"), "x"));
+    const first = unwrapped(await a.link("github", "SetCo/API", place("C0ONE"), "x"));
+    expect(first).toMatchObject({ created: true, link: { target: "setco/api" }, elsewhere: [] });
+    expect(unwrapped(await a.link("github", "setco/api", place("C0ONE"), "x")).created).toBe(false);
+    expect(unwrapped(await a.link("github", "setco/api", place("C0TWO"), "x")).elsewhere).toHaveLength(1);
+    unwrapped(await b.link("github", "setco/api", place("C0B"), "x"));
+    unwrapped(await a.link("linear", "setq", place("C0ONE"), "x"));
 
     const dir = directory(env);
-    expect(await dir.tenantsForLink("github", "ACME/api")).toEqual(["set-links-a", "set-links-b"]);
-    expect(await dir.tenantsForLink("linear", "ENG")).toEqual(["set-links-a"]);
+    expect(await dir.tenantsForLink("github", "SETCO/api")).toEqual(["set-links-a", "set-links-b"]);
+    expect(await dir.tenantsForLink("linear", "SETQ")).toEqual(["set-links-a"]);
     expect(await a.linksForChannel(place("C0ONE"))).toHaveLength(2);
-    expect(await a.linksForTarget("github", "ACME/API")).toHaveLength(2);
+    expect(await a.linksForTarget("github", "SETCO/API")).toHaveLength(2);
 
-    expect(await a.unlink("github", "acme/api", place("C0NONE"))).toMatchObject({
+    expect(await a.unlink("github", "setco/api", place("C0NONE"))).toMatchObject({
       ok: false,
       error: { status: 404 },
     });
-    unwrapped(await a.unlink("github", "acme/api", place("C0ONE")));
-    expect(await dir.tenantsForLink("github", "acme/api")).toEqual(["set-links-a", "set-links-b"]);
-    unwrapped(await a.unlink("github", "acme/api", place("C0TWO")));
-    expect(await dir.tenantsForLink("github", "acme/api")).toEqual(["set-links-b"]);
+    unwrapped(await a.unlink("github", "setco/api", place("C0ONE")));
+    expect(await dir.tenantsForLink("github", "setco/api")).toEqual(["set-links-a", "set-links-b"]);
+    unwrapped(await a.unlink("github", "setco/api", place("C0TWO")));
+    expect(await dir.tenantsForLink("github", "setco/api")).toEqual(["set-links-b"]);
     expect(await a.link("github", "not a repo", place("C0ONE"), "x")).toMatchObject({
       ok: false,
       error: { status: 400 },

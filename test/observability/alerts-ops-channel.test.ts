@@ -7,6 +7,10 @@ import { directory, metrics, settings } from "../../src/rpc";
 import { chatContext, run, shown } from "../chat/helpers";
 import { recordingQueue } from "../delivery/support";
 
+
+/** Files share the Directory (isolate: false): check every tenant, not one rotation slice. */
+const EVERY_TENANT = Number.MAX_SAFE_INTEGER;
+
 describe("link ops", () => {
   it("sets, moves and clears the ops channel", async () => {
     const tenant = "ops-link";
@@ -43,7 +47,7 @@ describe("link ops", () => {
     const testEnv: Env = { ...env, OUTBOUND: queue, OPS_CHANNEL: "slack:C0CONFIG" };
     const now = Date.now();
     await metrics(env, tenant).record([{ kind: "delivery", at: now, platform: "github", outcome: "dead" }]);
-    await runAlertChecks(testEnv, now);
+    await runAlertChecks(testEnv, now, EVERY_TENANT);
     const mine = sent.filter((d) => d.tenant === tenant);
     expect(mine.map((d) => [d.key, d.body.channel])).toEqual([
       [`alert:${tenant}:dead_letters:1`, "C0LINKED"],

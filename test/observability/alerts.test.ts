@@ -31,6 +31,10 @@ async function setup(tenant: string, extra: Partial<Env> = {}) {
 
 const dead = (at: number): MetricEvent => ({ kind: "delivery", at, platform: "slack", outcome: "dead" });
 
+
+/** Files share the Directory (isolate: false): check every tenant, not one rotation slice. */
+const EVERY_TENANT = Number.MAX_SAFE_INTEGER;
+
 describe("alerts from the scheduled health check", () => {
   it("posts once per incident across repeated runs, posts the all-clear, and a new crossing again", async () => {
     const tenant = "alerts-once";
@@ -38,7 +42,7 @@ describe("alerts from the scheduled health check", () => {
     const t0 = Date.now();
     await record([dead(t0)]);
 
-    await runAlertChecks(testEnv, t0);
+    await runAlertChecks(testEnv, t0, EVERY_TENANT);
     expect(alerts().map((d) => d.key)).toEqual([`alert:${tenant}:dead_letters:1`]);
     const first = alerts()[0];
     expect(first?.platform).toBe("slack");
@@ -46,15 +50,15 @@ describe("alerts from the scheduled health check", () => {
     expect(String(first?.body.text)).toContain("1 dead letters in the last hour (threshold 1)");
 
     // Still above the threshold: the same incident, no repeat.
-    await runAlertChecks(testEnv, t0 + 5 * MIN);
-    await runAlertChecks(testEnv, t0 + 10 * MIN);
+    await runAlertChecks(testEnv, t0 + 5 * MIN, EVERY_TENANT);
+    await runAlertChecks(testEnv, t0 + 10 * MIN, EVERY_TENANT);
     await record([dead(t0 + 10 * MIN)]);
-    await runAlertChecks(testEnv, t0 + 15 * MIN);
+    await runAlertChecks(testEnv, t0 + 15 * MIN, EVERY_TENANT);
     expect(alerts()).toHaveLength(1);
 
     // The window passes: resolved, said once.
-    await runAlertChecks(testEnv, t0 + 2 * HOUR);
-    await runAlertChecks(testEnv, t0 + 2 * HOUR + 5 * MIN);
+    await runAlertChecks(testEnv, t0 + 2 * HOUR, EVERY_TENANT);
+    await runAlertChecks(testEnv, t0 + 2 * HOUR + 5 * MIN, EVERY_TENANT);
     expect(alerts().map((d) => d.key)).toEqual([
       `alert:${tenant}:dead_letters:1`,
       `alert:${tenant}:dead_letters:1:resolved`,
@@ -63,8 +67,8 @@ describe("alerts from the scheduled health check", () => {
 
     // A later crossing is a new incident with its own alert.
     await record([dead(t0 + 3 * HOUR)]);
-    await runAlertChecks(testEnv, t0 + 3 * HOUR);
-    await runAlertChecks(testEnv, t0 + 3 * HOUR + 5 * MIN);
+    await runAlertChecks(testEnv, t0 + 3 * HOUR, EVERY_TENANT);
+    await runAlertChecks(testEnv, t0 + 3 * HOUR + 5 * MIN, EVERY_TENANT);
     expect(alerts().map((d) => d.key)).toEqual([
       `alert:${tenant}:dead_letters:1`,
       `alert:${tenant}:dead_letters:1:resolved`,
@@ -85,13 +89,13 @@ describe("alerts from the scheduled health check", () => {
     const retried: MetricEvent = { kind: "delivery", at: t0, platform: "discord", outcome: "retried" };
     // Two failures (one retried, one dead: dead letters count as failures too), one breach.
     await record([retried, { kind: "sla", at: t0, event: "breach" }, dead(t0)]);
-    await runAlertChecks(testEnv, t0);
+    await runAlertChecks(testEnv, t0, EVERY_TENANT);
     expect(await metrics(env, tenant).currentIncidents()).toEqual([]);
     expect(alerts()).toEqual([]);
 
     // Third failure (dead counts as a failure too) and second breach.
     await record([{ kind: "sla", at: t0, event: "breach" }, dead(t0)]);
-    await runAlertChecks(testEnv, t0 + MIN);
+    await runAlertChecks(testEnv, t0 + MIN, EVERY_TENANT);
     expect(
       alerts()
         .map((d) => d.key)
@@ -104,7 +108,7 @@ describe("alerts from the scheduled health check", () => {
     const { testEnv, alerts, record } = await setup(tenant, { OPS_CHANNEL: "" });
     const t0 = Date.now();
     await record([dead(t0)]);
-    const result = await runAlertChecks(testEnv, t0);
+    const result = await runAlertChecks(testEnv, t0, EVERY_TENANT);
     expect(result.unrouted).toBeGreaterThanOrEqual(1);
     expect(alerts()).toEqual([]);
 
@@ -134,8 +138,8 @@ describe("alerts from the scheduled health check", () => {
     };
     const died = await runAlertChecks(lossy, t0);
     expect(died.failed).toBeGreaterThanOrEqual(1);
-    await runAlertChecks(testEnv, t0 + 5 * MIN);
-    await runAlertChecks(testEnv, t0 + 10 * MIN);
+    await runAlertChecks(testEnv, t0 + 5 * MIN, EVERY_TENANT);
+    await runAlertChecks(testEnv, t0 + 10 * MIN, EVERY_TENANT);
     expect(alerts().map((d) => d.key)).toEqual([
       `alert:${tenant}:dead_letters:1`,
       `alert:${tenant}:dead_letters:1`,

@@ -23,9 +23,9 @@ const meta = { correlationId: "test-standing" };
 
 describe("linked repository: durable hand-off to the standing agents", () => {
   it("answers 200 accepted; the standing agents exist and the review manager processes the event", async () => {
-    await linkViaChat("wh-happy", "github", "acme/widgets");
+    await linkViaChat("wh-happy", "github", "whhappy/widgets");
     const delivery = crypto.randomUUID();
-    const res = await sendGitHub(prOpened("Acme/Widgets"), { delivery });
+    const res = await sendGitHub(prOpened("WhHappy/Widgets"), { delivery });
     expect(res.status).toBe(200);
     expect(await bodyOf(res)).toEqual({ status: "accepted", deliveryId: delivery, events: 1, tenants: 1 });
 

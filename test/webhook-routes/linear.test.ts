@@ -31,9 +31,9 @@ function fresh(fixture: Payload, key: string, at = Date.now()): Payload {
 
 describe("POST /api/webhooks/linear", () => {
   it("hands a valid delivery to the tenants linking the team (200) and the linear-state agent gets it", async () => {
-    await linkViaChat("wl-ok", "linear", "ENG");
+    await linkViaChat("wl-ok", "linear", "WLOK");
     const delivery = crypto.randomUUID();
-    const res = await sendLinear(fresh(issueUpdate, "ENG"), { delivery });
+    const res = await sendLinear(fresh(issueUpdate, "WLOK"), { delivery });
     expect(res.status).toBe(200);
     expect(await bodyOf(res)).toEqual({ status: "accepted", deliveryId: delivery, events: 1, tenants: 1 });
     const agent = await agentOfType("wl-ok", "linear-state");
@@ -41,7 +41,7 @@ describe("POST /api/webhooks/linear", () => {
     // The review manager does not subscribe to Linear events.
     expect(await inboxRows(await agentOfType("wl-ok", "review-manager"), delivery)).toHaveLength(0);
 
-    const comment = await sendLinear(fresh(commentCreate, "ENG"));
+    const comment = await sendLinear(fresh(commentCreate, "WLOK"));
     expect(await bodyOf(comment)).toMatchObject({ status: "accepted" });
   });
 
