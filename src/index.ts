@@ -1,7 +1,8 @@
 /**
  * The Worker: HTTP (Hono app), Cron Triggers, and the outbound delivery queues.
  * Durable Object classes are exported from here so wrangler can bind them.
- * `withLogging` gives each invocation a log scope: one correlation id, lines archived to R2 at its end.
+ * `withLogging` gives each invocation a log scope: one correlation id, lines archived to R2 in
+ * per-isolate batches (src/observability/archive-buffer.ts).
  */
 
 import { handleQueue } from "./delivery/consumer";

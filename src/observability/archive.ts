@@ -1,6 +1,6 @@
 /**
- * The log archive in R2 (binding LOGS, bucket `workflow-logs`): one JSONL object per invocation,
- * tenant, hour and level class, under
+ * The log archive in R2 (binding LOGS, bucket `workflow-logs`): JSONL objects, each holding the
+ * lines of one tenant, hour and level class that an isolate buffered (archive-buffer.ts), under
  *
  *   logs/<level-class>/<tenant>/<YYYY-MM-DD>/<HH>/<unique>.jsonl
  *
@@ -96,50 +96,60 @@ export interface WriteOptions {
   now?: number;
 }
 
-/**
- * Writes one object per group. Never throws: a failed write is reported on the console (not through
- * the logger, which would try to archive the report again) and those lines are dropped.
- */
+/** Writes `lines` as one object per group (class, tenant, hour) and answers the keys written. Never throws. */
 export async function writeArchive(
   bucket: R2Bucket,
   lines: readonly ArchivedLine[],
   options: WriteOptions = {},
 ): Promise<string[]> {
   const now = options.now ?? Date.now();
-  const written: string[] = [];
   let groups: Map<string, string[]>;
   try {
     groups = groupLines(lines, options.defaultTenant);
   } catch {
-    return written;
+    return [];
   }
-  await Promise.all(
-    [...groups].map(async ([prefix, group]) => {
-      const key = prefix + uniqueName(now);
-      try {
-        await bucket.put(key, `${group.join("\n")}\n`, {
-          httpMetadata: { contentType: "application/x-ndjson" },
-          customMetadata: { lines: String(group.length) },
-        });
-        written.push(key);
-      } catch (err) {
-        try {
-          console.error(
-            JSON.stringify({
-              ts: new Date().toISOString(),
-              level: "error",
-              msg: "log archive write failed",
-              component: "observability.archive",
-              prefix,
-              lines: group.length,
-              error: err instanceof Error ? err.message : String(err),
-            }),
-          );
-        } catch {
-          // Never throw from logging.
-        }
-      }
-    }),
+  const keys = await Promise.all(
+    [...groups].map(([prefix, group]) => writeObject(bucket, prefix, group, now)),
   );
-  return written;
+  return keys.filter((k): k is string => k !== null);
+}
+
+/**
+ * Writes one object under `prefix` holding `lines` (JSON texts) and answers its key. Never throws:
+ * a failed write is reported on the console (not through the logger, which would try to archive the
+ * report again), the lines are dropped and the answer is null.
+ */
+export async function writeObject(
+  bucket: R2Bucket,
+  prefix: string,
+  lines: readonly string[],
+  now = Date.now(),
+): Promise<string | null> {
+  if (lines.length === 0) return null;
+  try {
+    const key = prefix + uniqueName(now);
+    await bucket.put(key, `${lines.join("\n")}\n`, {
+      httpMetadata: { contentType: "application/x-ndjson" },
+      customMetadata: { lines: String(lines.length) },
+    });
+    return key;
+  } catch (err) {
+    try {
+      console.error(
+        JSON.stringify({
+          ts: new Date().toISOString(),
+          level: "error",
+          msg: "log archive write failed",
+          component: "observability.archive",
+          prefix,
+          lines: lines.length,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
+    } catch {
+      // Never throw from logging.
+    }
+    return null;
+  }
 }

@@ -1,19 +1,22 @@
 /**
  * The log scope of one invocation (an HTTP request, a cron run, a queue batch): its env, its
  * correlation id and tenant (resolved lazily, so a route that learns them later still stamps them),
- * and the buffer of log lines archived to R2 when the invocation ends.
+ * and the invocation's log lines, handed to the isolate's archive buffer (archive-buffer.ts) when the
+ * invocation ends. The buffer writes them to R2 in batches; this invocation writes only if it makes
+ * a group due (through the real `waitUntil`).
  *
  * The scope travels with AsyncLocalStorage, so code deep in a request logs with the request's
  * correlation id without passing a logger around. `withLogScope` wraps the ExecutionContext: every
- * `waitUntil` promise is tracked, and the archive is flushed (via the real `waitUntil`) once the
- * handler and all of that background work have settled — so lines logged after the response (audit
- * writes, Slack listeners, deferred Discord replies) are archived too.
+ * `waitUntil` promise is tracked, and the lines are handed over once the handler and all of that
+ * background work have settled — so lines logged after the response (audit writes, Slack listeners,
+ * deferred Discord replies) are archived too, under the tenant the invocation learnt last.
  *
  * Durable Objects run outside these scopes: their lines go to the console (Workers Logs) only.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Env } from "../env";
-import { type ArchivedLine, writeArchive } from "./archive";
+import type { ArchivedLine } from "./archive";
+import { archiveBuffer, sendArchive } from "./archive-buffer";
 
 export interface ScopeFields {
   correlationId?: string;
@@ -41,8 +44,8 @@ export function currentScope(): LogScope | undefined {
   }
 }
 
-/** Lines kept per invocation before an early flush. */
-const FLUSH_AT = 500;
+/** Lines kept per invocation before they are handed to the isolate buffer early. */
+const HAND_OVER_AT = 500;
 
 class Scope implements LogScope {
   private resolve: () => ScopeFields;
@@ -55,6 +58,7 @@ class Scope implements LogScope {
     base: ScopeFields,
     private readonly ctx: ExecutionContext | undefined,
     private readonly archive: boolean,
+    private readonly onFinish: (() => Promise<void>) | undefined,
   ) {
     this.resolve = () => base;
   }
@@ -82,7 +86,7 @@ class Scope implements LogScope {
   keep(line: ArchivedLine): void {
     if (!this.archive || !this.env.LOGS) return;
     this.lines.push(line);
-    if (this.closed || this.lines.length >= FLUSH_AT) this.background(this.flush());
+    if (this.closed || this.lines.length >= HAND_OVER_AT) this.handOver();
   }
 
   /** The ExecutionContext handed to the handler: `waitUntil` is tracked, everything else passes through. */
@@ -100,7 +104,7 @@ class Scope implements LogScope {
     });
   }
 
-  /** Waits for the tracked background work (including work it starts), then flushes. */
+  /** Waits for the tracked background work (including work it starts), then hands the lines over. */
   async finish(): Promise<void> {
     let seen = 0;
     while (seen < this.tracked.length) {
@@ -109,15 +113,20 @@ class Scope implements LogScope {
       await Promise.allSettled(pending);
     }
     this.closed = true;
-    await this.flush();
+    this.handOver();
+    if (this.onFinish) await this.onFinish();
   }
 
-  async flush(): Promise<void> {
+  /** Moves the kept lines into the isolate buffer; writes the due groups if that made any due. */
+  handOver(): void {
     const lines = this.lines;
     this.lines = [];
     const bucket = this.env.LOGS;
     if (lines.length === 0 || !bucket) return;
-    await writeArchive(bucket, lines, { defaultTenant: this.fields().tenant });
+    const now = Date.now();
+    if (archiveBuffer.add(bucket, lines, this.fields().tenant, now)) {
+      this.background(sendArchive(archiveBuffer.takeDue(now), now));
+    }
   }
 
   background(work: Promise<void>): void {
@@ -133,11 +142,14 @@ class Scope implements LogScope {
 export interface ScopeOptions extends ScopeFields {
   /** Archive lines to R2 (env.LOGS). Default true when a ctx is given. */
   archive?: boolean;
+  /** Runs (in the background, with a ctx) after the lines were handed over: e.g. flush every buffer. */
+  onFinish?: () => Promise<void>;
 }
 
 /**
  * Runs `fn` inside a log scope. With a ctx, `fn` gets a wrapped ctx whose background work is tracked,
- * and the archive is flushed through the real ctx once everything settled. Never throws by itself.
+ * and the lines go to the archive buffer (written through the real ctx when due) once everything
+ * settled. Never throws by itself.
  */
 export function withLogScope<T>(
   env: Partial<Env>,
@@ -145,8 +157,8 @@ export function withLogScope<T>(
   options: ScopeOptions,
   fn: (ctx: ExecutionContext | undefined) => Promise<T>,
 ): Promise<T> {
-  const { archive, ...base } = options;
-  const scope = new Scope(env, base, ctx, archive ?? ctx !== undefined);
+  const { archive, onFinish, ...base } = options;
+  const scope = new Scope(env, base, ctx, archive ?? ctx !== undefined, onFinish);
   const wrapped = ctx ? scope.wrap(ctx) : undefined;
   return storage.run(scope, async () => {
     try {

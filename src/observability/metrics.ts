@@ -1,9 +1,16 @@
 /**
- * Recording metrics from the hot path. A `MetricsRecorder` lives for one invocation (a request, a
- * queue batch): each event is written to Analytics Engine at once (fire-and-forget, when the
- * `METRICS` binding exists) and kept in a per-tenant batch; `flush` then sends each tenant's batch to
- * its Metrics rollup object in one RPC. Callers hand `flush()` to `waitUntil` and never await it on
- * the response path; it never throws (a lost metric must not fail the work it measures).
+ * Recording metrics. Every event is written to Analytics Engine at once (fire-and-forget, when the
+ * `METRICS` binding exists). For the Metrics rollup objects there are two paths:
+ *
+ * - HTTP requests (`recordRequest`, the hot path) only add their event to the isolate's buffer
+ *   (metrics-buffer.ts); the request that makes a scope due (200 events, or its oldest 2 s old)
+ *   sends the due scopes, one RPC each, inside its `waitUntil`.
+ * - A `MetricsRecorder` (a queue batch, an SLA step in the Review Manager: rare, and what alerts
+ *   count) sends its events when `flush` is called, together with whatever the isolate buffered for
+ *   the same scopes, one RPC per scope.
+ *
+ * `flushMetrics` sends everything buffered (the scheduled handler, tests). Nothing here is awaited on
+ * a response path and nothing throws (a lost metric must not fail the work it measures).
  *
  * Analytics Engine data points: index = tenant (or `_system`); blobs = [kind, ...labels];
  * doubles = [latency ms, status] for `http`, [1] otherwise (see docs/operations.md).
@@ -11,6 +18,7 @@
 import type { Env } from "../env";
 import { metrics } from "../rpc";
 import { errorText, logger } from "./logger";
+import { type MetricsBatch, metricsBuffer } from "./metrics-buffer";
 import type { DeliveryOutcome, MetricEvent, SlaEvent } from "./metrics-model";
 import { SYSTEM_SCOPE } from "./metrics-model";
 
@@ -42,23 +50,17 @@ export class MetricsRecorder {
     return n;
   }
 
-  /** Sends every tenant's batch (one RPC each) and empties the recorder. Never rejects. */
+  /**
+   * Sends each tenant's events now — with the isolate's buffered events of the same scopes, one RPC
+   * per scope — and empties the recorder. Never rejects.
+   */
   async flush(): Promise<void> {
-    const batches = [...this.batches.entries()];
+    if (this.batches.size === 0) return;
+    const now = Date.now();
+    const scopes = new Set(this.batches.keys());
+    for (const [scope, events] of this.batches) metricsBuffer.add(this.env, scope, events, now);
     this.batches.clear();
-    await Promise.all(
-      batches.map(async ([scope, events]) => {
-        try {
-          await metrics(this.env, scope).record(events);
-        } catch (err) {
-          logger("observability.metrics").warn("metrics rollup write failed", {
-            scope,
-            events: events.length,
-            error: errorText(err),
-          });
-        }
-      }),
-    );
+    await sendMetrics(metricsBuffer.takeAll(scopes));
   }
 
   private add(tenant: string | null | undefined, event: MetricEvent): void {
@@ -71,6 +73,51 @@ export class MetricsRecorder {
       writeDataPoint(this.env, scope, event);
     }
   }
+}
+
+type Background = { waitUntil(promise: Promise<unknown>): void } | undefined;
+
+/**
+ * One HTTP request's event: an Analytics Engine data point now, the rollup through the isolate's
+ * buffer. When the buffer becomes due, this request sends the due scopes in the background.
+ */
+export function recordRequest(
+  env: Env,
+  ctx: Background,
+  tenant: string | null | undefined,
+  request: { route: string; method: string; status: number; ms: number },
+): void {
+  try {
+    const scope = tenant || SYSTEM_SCOPE;
+    const at = Date.now();
+    const event: MetricEvent = { kind: "http", at, ...request, ms: Math.max(0, request.ms) };
+    writeDataPoint(env, scope, event);
+    if (metricsBuffer.add(env, scope, [event], at)) inBackground(ctx, sendMetrics(metricsBuffer.takeDue(at)));
+  } catch {
+    // Metrics never fail the request they measure.
+  }
+}
+
+/** Sends everything the isolate has buffered, one RPC per scope. Never rejects. */
+export function flushMetrics(): Promise<void> {
+  return sendMetrics(metricsBuffer.takeAll());
+}
+
+/** Sends each batch to its rollup object; a failed write is logged and dropped. Never rejects. */
+export async function sendMetrics(batches: readonly MetricsBatch[]): Promise<void> {
+  await Promise.all(
+    batches.map(async ({ env, scope, events }) => {
+      try {
+        await metrics(env, scope).record(events);
+      } catch (err) {
+        logger("observability.metrics").warn("metrics rollup write failed", {
+          scope,
+          events: events.length,
+          error: errorText(err),
+        });
+      }
+    }),
+  );
 }
 
 /** One Analytics Engine data point for `event`; a missing binding or a refusal is ignored. */
@@ -103,10 +150,7 @@ export function writeDataPoint(env: Env, scope: string, event: MetricEvent): voi
 }
 
 /** Keeps `work` (which never rejects) alive after the response with waitUntil, when there is a context. */
-export function inBackground(
-  ctx: { waitUntil(promise: Promise<unknown>): void } | undefined,
-  work: Promise<void>,
-) {
+export function inBackground(ctx: Background, work: Promise<void>) {
   try {
     ctx?.waitUntil(work);
   } catch {

@@ -18,6 +18,7 @@ import {
   writeArchive,
 } from "../../src/observability/archive";
 import { withLogScope } from "../../src/observability/context";
+import { flushObservability } from "../../src/observability/flush";
 import { logger } from "../../src/observability/logger";
 import { delivery } from "../delivery/support";
 import { buildRequest, newKey } from "../http/helpers";
@@ -34,8 +35,12 @@ afterEach(() => {
   spies = [];
 });
 
-/** Every archived object under `prefix`: key and parsed JSONL lines. */
+/**
+ * Every archived object under `prefix`: key and parsed JSONL lines — after the isolate's buffered
+ * lines were written (lines are archived in batches per isolate).
+ */
 async function archived(prefix: string): Promise<{ key: string; lines: Line[]; contentType?: string }[]> {
+  await flushObservability();
   const out: { key: string; lines: Line[]; contentType?: string }[] = [];
   let cursor: string | undefined;
   do {
@@ -231,6 +236,7 @@ describe("archived objects", () => {
     expect(written).toEqual([]);
     expect(errors.some((e) => e.includes("log archive write failed") && e.includes("R2 is down"))).toBe(true);
 
+    errors.length = 0;
     const ctx = createExecutionContext();
     await expect(
       withLogScope({ ...env, LOGS: broken }, ctx, {}, async () => {
@@ -239,5 +245,8 @@ describe("archived objects", () => {
       }),
     ).resolves.toBe("done");
     await waitOnExecutionContext(ctx);
+    // The line waits in the isolate buffer; writing it fails quietly too.
+    await expect(flushObservability()).resolves.toBeUndefined();
+    expect(errors.some((e) => e.includes("log archive write failed") && e.includes("R2 is down"))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 /** `GET /api/metrics?format=prometheus`: text exposition format 0.0.4, checked line by line. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { flushObservability } from "../../src/observability/flush";
 import { quantileMs } from "../../src/observability/metrics-model";
 import {
   escapeLabelValue,
@@ -81,6 +82,8 @@ describe("prometheus text", () => {
       { kind: "sla", at: now, event: "breach" },
     ]);
 
+    // Request metrics are buffered per isolate: send them to the rollup before reading it.
+    await flushObservability();
     const res = await viaApp("/api/metrics?format=prometheus", { key });
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("text/plain; version=0.0.4; charset=utf-8");

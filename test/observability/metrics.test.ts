@@ -1,11 +1,14 @@
 /** GET /api/metrics: requests recorded per route pattern, JSON shape, scopes and validation. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { flushObservability } from "../../src/observability/flush";
 import type { MetricsView } from "../../src/observability/metrics-view";
 import { metrics } from "../../src/rpc";
 import { errorOf, jsonOf, newKey, viaApp } from "../http/helpers";
 
+/** The rollup as `GET /api/metrics` shows it, after the isolate's buffered request events were sent. */
 async function metricsOf(key: string, query = ""): Promise<MetricsView> {
+  await flushObservability();
   const res = await viaApp(`/api/metrics${query}`, { key });
   expect(res.status).toBe(200);
   return jsonOf<MetricsView>(res);

@@ -15,6 +15,7 @@ import worker from "../../src/index";
 import { signGitHub } from "../../src/integrations/github/verify";
 import { signSlackBody } from "../../src/integrations/slack/verify";
 import { withLogScope } from "../../src/observability/context";
+import { flushObservability } from "../../src/observability/flush";
 import { logger } from "../../src/observability/logger";
 import { REDACTED, redactText, redactValue, secretValues } from "../../src/observability/redact";
 import { delivery } from "../delivery/support";
@@ -155,7 +156,9 @@ async function deliver(messages: DeliveryMessage[]): Promise<void> {
   await waitOnExecutionContext(ctx);
 }
 
+/** Every archived object's text, once the isolate's buffered lines were written. */
 async function archivedText(): Promise<string> {
+  await flushObservability();
   const parts: string[] = [];
   let cursor: string | undefined;
   do {

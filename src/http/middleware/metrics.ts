@@ -1,12 +1,13 @@
 /**
  * Request metrics: after the response is built, one `http` event per request with the matched
  * route pattern (`/api/agents/:id`, never the raw URL), method, status and latency. Written to
- * Analytics Engine at once and to the tenant's Metrics rollup (`_system` without a tenant) in the
- * background: nothing here is awaited on the response path.
+ * Analytics Engine at once and added to the isolate's buffer for the tenant's Metrics rollup
+ * (`_system` without a tenant), which is sent in batches in the background
+ * (src/observability/metrics-buffer.ts): nothing here is awaited on the response path.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import { inBackground, MetricsRecorder } from "../../observability/metrics";
+import { recordRequest } from "../../observability/metrics";
 import { methodLabel, UNMATCHED_ROUTE } from "../../observability/metrics-model";
 import type { AppEnv } from "../types";
 
@@ -35,8 +36,11 @@ export function requestMetrics(): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     const ms = performance.now() - started;
-    const recorder = new MetricsRecorder(c.env);
-    recorder.http(c.get("tenant"), routeLabel(c), methodLabel(c.req.method), c.res.status, ms);
-    inBackground(executionContext(c), recorder.flush());
+    recordRequest(c.env, executionContext(c), c.get("tenant"), {
+      route: routeLabel(c),
+      method: methodLabel(c.req.method),
+      status: c.res.status,
+      ms,
+    });
   };
 }

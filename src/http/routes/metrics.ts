@@ -6,6 +6,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ALERT_RULES } from "../../domain/alert-rules";
 import { ForbiddenError } from "../../errors";
+import { flushMetrics } from "../../observability/metrics";
 import { DELIVERY_OUTCOMES, SLA_EVENTS, SYSTEM_SCOPE } from "../../observability/metrics-model";
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "../../observability/metrics-prometheus";
 import { metricsView } from "../../observability/metrics-view";
@@ -109,6 +110,8 @@ export function registerRuntimeMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
     }
     const scope = which === "system" ? SYSTEM_SCOPE : currentTenant(c);
     const rollup = metrics(c.env, scope);
+    // What this isolate still buffers is sent first, so a reader sees at least its own traffic.
+    await flushMetrics();
     const [snapshot, incidents] = await Promise.all([rollup.snapshot({}), rollup.currentIncidents()]);
     c.header("Cache-Control", "no-store");
     if (format === "prometheus") {
