@@ -7,7 +7,6 @@ import { directory, metrics, settings } from "../../src/rpc";
 import { chatContext, run, shown } from "../chat/helpers";
 import { recordingQueue } from "../delivery/support";
 
-
 /** Files share the Directory (isolate: false): check every tenant, not one rotation slice. */
 const EVERY_TENANT = Number.MAX_SAFE_INTEGER;
 

@@ -31,7 +31,6 @@ async function setup(tenant: string, extra: Partial<Env> = {}) {
 
 const dead = (at: number): MetricEvent => ({ kind: "delivery", at, platform: "slack", outcome: "dead" });
 
-
 /** Files share the Directory (isolate: false): check every tenant, not one rotation slice. */
 const EVERY_TENANT = Number.MAX_SAFE_INTEGER;
 
