@@ -94,6 +94,16 @@ export class CoordinatorStore {
     return rows.map((row) => this.toWorkflow(row));
   }
 
+  /** Workflows with this status and name, oldest first (the standing-workflow lookup; no full scan). */
+  workflowsNamed(status: WorkflowStatus, name: string): Workflow[] {
+    return all<WorkflowRow>(
+      this.sql,
+      "SELECT * FROM workflows WHERE status = ? AND name = ? ORDER BY created_at",
+      status,
+      name,
+    ).map((row) => this.toWorkflow(row));
+  }
+
   setWorkflowStatus(workflowId: string, status: WorkflowStatus, now: number): void {
     run(
       this.sql,

@@ -17,6 +17,7 @@ import {
   ensureStandingAgents,
   ensureStandingWorkflow,
   SerialLock,
+  STANDING_WORKFLOW,
   type StandingOps,
 } from "../webhooks/standing";
 import type { DeliveryRecord, IngestResult, StandingAgents, WebhookDelivery } from "../webhooks/types";
@@ -369,7 +370,7 @@ export class Coordinator extends DurableObject<Env> {
 
   private standingOps(): StandingOps {
     return {
-      activeWorkflows: () => this.store.workflows("active"),
+      activeWorkflows: () => this.store.workflowsNamed("active", STANDING_WORKFLOW),
       agentsIn: (workflowId) => this.store.agents({ workflowId }),
       createWorkflow: (tenant, input, meta) => this.createWorkflow(tenant, input, meta),
       spawnAgent: (tenant, input, meta) => this.spawnAgent(tenant, input, meta),

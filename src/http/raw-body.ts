@@ -13,6 +13,12 @@ export async function readRawBody(request: Request, limitBytes: number): Promise
   }
   if (request.bodyUsed) throw new BadRequestError("Request body was already read", { field: "body" });
   if (!request.body) return new Uint8Array(0);
+  if (declared !== null && /^\d+$/.test(declared.trim())) {
+    // Declared and within the limit: one native read (the runtime holds the body to its length).
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > limitBytes) throw new PayloadTooLargeError(limitBytes);
+    return bytes;
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
