@@ -49,8 +49,9 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
     description: "Keeps review metrics and posts status digests into linked channels.",
     config: config({ emptyDigest: z.enum(["post", "skip"]).default("post") }),
     messages: {},
-    // `foreman.sla.breach` comes from the Review Manager (review metrics); no other type takes foreman.*.
-    subscribes: ["github.", "linear.", "foreman.sla."],
+    // `foreman.sla.breach` and `foreman.review.requested` come from the Review Manager (review
+    // metrics); no other type takes foreman.*.
+    subscribes: ["github.", "linear.", "foreman.sla.", "foreman.review."],
   },
   "review-manager": {
     binding: "REVIEW_MANAGER",

@@ -91,7 +91,8 @@ describe("a Durable Object reset in the middle of a workflow", () => {
         (_i, state) =>
           state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM review_effects").one().n,
       );
-    await vi.waitFor(async () => expect(await pendingEffects()).toBe(3), { timeout: 10_000, interval: 20 });
+    // Review request, its metrics event (foreman.review.requested), channel card, DM.
+    await vi.waitFor(async () => expect(await pendingEffects()).toBe(4), { timeout: 10_000, interval: 20 });
     const before = await tracked(t, 2);
     expect(before.reviewers.map((r) => [r.login, r.status])).toEqual([["bob", "requested"]]);
 

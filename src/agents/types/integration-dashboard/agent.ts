@@ -23,7 +23,14 @@ import type { Env } from "../../../env";
 import { attempt, type Outcome, ValidationError } from "../../../errors";
 import { BaseAgent } from "../../framework/base-agent";
 import type { AgentMessage } from "../../model";
-import { type MetricsEvent, metricsEvent, SLA_BREACH_EVENT, SlaBreachData } from "./input";
+import {
+  type MetricsEvent,
+  metricsEvent,
+  REVIEW_REQUESTED_EVENT,
+  ReviewRequestedData,
+  SLA_BREACH_EVENT,
+  SlaBreachData,
+} from "./input";
 import { type MergedPr, MetricsStore } from "./store";
 
 /** Facts of PRs idle longer than this are forgotten (a year: the longest range the API serves). */
@@ -116,6 +123,15 @@ export class IntegrationDashboardAgent extends BaseAgent {
       const b = data.data;
       const added = this.facts.breach(b.repo, b.number, b.reviewer, b.atMs, b.budgetMs);
       this.note(`${name} ${b.repo}#${b.number} ${b.reviewer}${added ? "" : " (known)"}`, message);
+    } else if (name === REVIEW_REQUESTED_EVENT) {
+      const data = ReviewRequestedData.safeParse(payload.data);
+      if (!data.success) {
+        this.log.add("error", `${name}: unexpected event data`, Date.now(), message.correlationId);
+        return;
+      }
+      const r = data.data;
+      for (const reviewer of r.reviewers) this.facts.request(r.repo, r.number, reviewer, r.atMs);
+      this.note(`${name} ${r.repo}#${r.number} ${r.reviewers.join(", ")}`, message);
     } else {
       const event = metricsEvent(name, payload.data);
       if (!event) return super.onEvent(name, payload, message);

@@ -7,6 +7,8 @@ import { z } from "zod";
 
 /** Published by the Review Manager when a reviewer's SLA is breached (100 % of the budget). */
 export const SLA_BREACH_EVENT = "foreman.sla.breach";
+/** Published by the Review Manager when it asks people to review (GitHub may not echo it back). */
+export const REVIEW_REQUESTED_EVENT = "foreman.review.requested";
 
 const Snapshot = z.looseObject({
   number: z.number().int().positive(),
@@ -59,3 +61,10 @@ export const SlaBreachData = z.looseObject({
   budgetMs: z.number().nonnegative(),
 });
 export type SlaBreachData = z.infer<typeof SlaBreachData>;
+
+export const ReviewRequestedData = z.looseObject({
+  repo: z.string().min(1).max(200),
+  number: z.number().int().positive(),
+  reviewers: z.array(z.string().min(1).max(200)).min(1).max(50),
+  atMs: z.number().int().nonnegative(),
+});

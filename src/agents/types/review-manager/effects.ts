@@ -21,7 +21,11 @@ export type Effect =
   | { kind: "channel"; channel: ChannelRef; reply: Reply; key: string }
   | { kind: "dm"; userId: string; reply: Reply; key: string }
   /** A Foreman event published through the tenant's Coordinator; `key` is its event id (sent once). */
-  | { kind: "event"; name: "foreman.sla.breach"; data: SlaBreachEventData; key: string };
+  | { kind: "event"; name: "foreman.sla.breach"; data: SlaBreachEventData; key: string }
+  | { kind: "event"; name: "foreman.review.requested"; data: ReviewRequestedEventData; key: string };
+
+/** `foreman.review.requested`: Foreman asked these people to review (for review metrics). */
+export type ReviewRequestedEventData = { repo: string; number: number; reviewers: string[]; atMs: number };
 
 /** `foreman.sla.breach`: a reviewer's SLA budget ran out (for review metrics). */
 export type SlaBreachEventData = {

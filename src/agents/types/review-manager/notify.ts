@@ -24,6 +24,14 @@ export function requestReviewers(work: Work, pr: TrackedPr, logins: string[], ag
     body: { ...ownerRepo(pr.repo), pull_number: pr.number, reviewers: sorted },
     key,
   });
+  // The review metrics count from the request: GitHub's own review_requested webhook may follow (with
+  // a token) or not (demo mode); a second request before the review is the same wait there.
+  work.emit({
+    kind: "event",
+    name: "foreman.review.requested",
+    data: { repo: pr.repo, number: pr.number, reviewers: sorted, atMs: work.nowMs },
+    key: `${key}:metrics`,
+  });
 }
 
 /** `pulls.removeRequestedReviewers` for people (a reassignment) or teams (once people are assigned). */
