@@ -32,6 +32,8 @@ export default defineConfig({
             RATE_LIMIT_PER_KEY: "100000/min",
             RATE_LIMIT_PER_IP: "100000/min",
             ENVIRONMENT: "test",
+            // Tests rebind workspaces directly in the Directory: no cached tenant (its own test sets one).
+            CHAT_TENANT_CACHE_MS: "0",
             DEMO_MODE: "false",
             ADMIN_API_KEY: "test-admin-key",
             ADMIN_API_KEY_PREVIOUS: "",

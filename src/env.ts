@@ -46,6 +46,8 @@ export interface Env {
   RATE_LIMIT_PER_KEY?: string;
   /** `/api/*` calls with no or an invalid key, per source address, e.g. `300/min` (default). */
   RATE_LIMIT_PER_IP?: string;
+  /** How long a chat workspace's tenant is cached in the isolate, ms (default 10000; 0 off). */
+  CHAT_TENANT_CACHE_MS?: string;
   /** Tenant for the bootstrap key when it names none, and for unbound chat workspaces. */
   FOREMAN_DEFAULT_TENANT?: string;
   /** Chat user ids (Slack and Discord, comma-separated) with admin rights in chat. */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { resolveChatTenant } from "../../src/commands/tenancy";
+import { forgetChatTenant, resolveChatTenant } from "../../src/commands/tenancy";
 import { coordinator, directory } from "../../src/rpc";
 import { errorOf, jsonOf, newKey, viaApp, viaWorker } from "../http/helpers";
 
@@ -37,6 +37,21 @@ describe("POST /api/tenants/:id/chat", () => {
     expect((await jsonOf<{ bindings: Binding[] }>(list)).bindings).toEqual([
       expect.objectContaining({ platform: "slack", workspaceId: "T0ACME01", tenant: "ten-acme" }),
     ]);
+  });
+
+  it("caches a workspace's tenant in the isolate for CHAT_TENANT_CACHE_MS; forgetting it reads afresh", async () => {
+    const cached = { ...env, CHAT_TENANT_CACHE_MS: "60000" };
+    const dir = directory(env);
+    const t0 = Date.now();
+    expect(await resolveChatTenant(cached, "slack", "T0CACHE1", t0)).toBe("default");
+    await dir.bindChat("slack", "T0CACHE1", "ten-cache");
+    expect(await resolveChatTenant(cached, "slack", "T0CACHE1", t0 + 1_000)).toBe("default");
+    expect(await resolveChatTenant(env, "slack", "T0CACHE1", t0 + 1_000)).toBe("ten-cache"); // 0: no cache
+    expect(await resolveChatTenant(cached, "slack", "T0CACHE1", t0 + 61_000)).toBe("ten-cache");
+    await dir.bindChat("slack", "T0CACHE1", "ten-cache-2");
+    expect(await resolveChatTenant(cached, "slack", "T0CACHE1", t0 + 62_000)).toBe("ten-cache");
+    forgetChatTenant("slack", "T0CACHE1");
+    expect(await resolveChatTenant(cached, "slack", "T0CACHE1", t0 + 62_000)).toBe("ten-cache-2");
   });
 
   it("400 naming the field: platform, workspaceId, an unknown field, the tenant id", async () => {

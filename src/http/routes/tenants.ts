@@ -12,6 +12,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { tenantIdSchema } from "../../agents/model";
 import { BOOTSTRAP_KEY_ID } from "../../auth/authenticate";
+import { forgetChatTenant } from "../../commands/tenancy";
 import { forgetDemoSeed } from "../../demo";
 import { ConflictError, ForbiddenError, NotFoundError } from "../../errors";
 import { logger } from "../../observability/logger";
@@ -185,6 +186,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
       throw new ConflictError(`The ${platform} workspace ${workspaceId} is bound to another tenant`);
     }
     const { binding, previousTenant } = await dir.bindChat(platform, workspaceId, id);
+    forgetChatTenant(platform, workspaceId);
     return c.json({ ...binding, previousTenant }, 201);
   });
 
@@ -211,6 +213,7 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
     const report = await purgeTenant(c.env, id, { keyId: keyId ?? BOOTSTRAP_KEY_ID, correlationId });
     if (!report) throw new NotFoundError(`Tenant ${id} not found`);
     if (id === defaultTenant(c.env)) forgetDemoSeed();
+    forgetChatTenant();
     log.info("tenant.deleted", { deletedTenant: id, keyId, removed: report.removed });
     return c.json(report, 200);
   });
