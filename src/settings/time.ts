@@ -1,83 +1,34 @@
-/** Dates and times in IANA zones, with Intl only (no library): validation, local dates, next digest. */
-import { WEEKDAYS, type Weekday } from "../commands/types";
-
 /**
- * Building an Intl.DateTimeFormat costs tens of microseconds, and a team's availability asks for every
- * member's local date: zone checks and formatters are kept per zone (bounded; cleared when full).
+ * Dates for chat replies in IANA zones: local dates, the next digest run, day lists. Built on
+ * src/domain/time (its per-zone formatter and offset caches); an unknown zone reads as UTC.
  */
-const MAX_CACHED_ZONES = 1000;
-const zoneChecks = new Map<string, boolean>();
-const partFormats = new Map<string, Intl.DateTimeFormat>();
+import type { Weekday } from "../commands/types";
+import {
+  civilFromDays,
+  DAY_MS,
+  isValidTimeZone,
+  MINUTE_MS,
+  toLocalMs,
+  WEEKDAYS,
+  weekdayOfDay,
+} from "../domain/time";
 
-function remember<V>(cache: Map<string, V>, key: string, value: V): V {
-  if (cache.size >= MAX_CACHED_ZONES) cache.clear();
-  cache.set(key, value);
-  return value;
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
+/** The instant as local ms in `tz`, or in UTC when the zone is unknown. */
+function localMs(at: Date, tz: string): number {
+  return toLocalMs(at.getTime(), isValidTimeZone(tz) ? tz : "UTC");
 }
 
-export function isZone(tz: string): boolean {
-  const known = zoneChecks.get(tz);
-  if (known !== undefined) return known;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return remember(zoneChecks, tz, true);
-  } catch {
-    return remember(zoneChecks, tz, false);
-  }
+/** YYYY-MM-DD of a day number (days since 1970-01-01). */
+function isoDate(day: number): string {
+  const { y, m, d } = civilFromDays(day);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
-function partsFormat(tz: string): Intl.DateTimeFormat {
-  const zone = isZone(tz) ? tz : "UTC";
-  const known = partFormats.get(zone);
-  if (known) return known;
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    weekday: "short",
-    hourCycle: "h23",
-  });
-  return remember(partFormats, zone, format);
-}
-
-interface LocalParts {
-  date: string;
-  time: string;
-  weekday: Weekday;
-}
-
-/** The wall-clock date, time and weekday at `at` in `tz` (UTC when the zone is unknown). */
-export function localParts(at: Date, tz: string): LocalParts {
-  const parts = partsFormat(tz).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
-  return {
-    date: `${part("year")}-${part("month")}-${part("day")}`,
-    time: `${part("hour")}:${part("minute")}`,
-    weekday: part("weekday").toLowerCase().slice(0, 3) as Weekday,
-  };
-}
-
-/** YYYY-MM-DD at `at` in `tz`. */
+/** YYYY-MM-DD at `at` in `tz` (UTC when the zone is unknown). */
 export function localDate(at: Date, tz: string): string {
-  return localParts(at, tz).date;
-}
-
-/** `date` (YYYY-MM-DD) plus `days` calendar days. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-function weekdayOf(date: string): Weekday {
-  // 1970-01-05 was a Monday.
-  const index = Math.round(
-    (Date.parse(`${date}T00:00:00Z`) - Date.parse("1970-01-05T00:00:00Z")) / 86_400_000,
-  );
-  return WEEKDAYS[((index % 7) + 7) % 7] ?? "mon";
+  return isoDate(Math.floor(localMs(at, tz) / DAY_MS));
 }
 
 /** The next local date and weekday a schedule at `time` on `days` runs, at or after `at`. */
@@ -85,13 +36,15 @@ export function nextRun(
   at: Date,
   schedule: { time: string; tz: string; days: readonly Weekday[] },
 ): { date: string; weekday: Weekday } | null {
-  const now = localParts(at, schedule.tz);
+  const local = localMs(at, schedule.tz);
+  const today = Math.floor(local / DAY_MS);
+  const minutes = Math.floor((local - today * DAY_MS) / MINUTE_MS);
+  const now = `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
   for (let offset = 0; offset <= 7; offset++) {
-    const date = addDays(now.date, offset);
-    const weekday = weekdayOf(date);
+    const weekday = weekdayOfDay(today + offset);
     if (!schedule.days.includes(weekday)) continue;
-    if (offset === 0 && schedule.time <= now.time) continue;
-    return { date, weekday };
+    if (offset === 0 && schedule.time <= now) continue;
+    return { date: isoDate(today + offset), weekday };
   }
   return null;
 }
@@ -116,8 +69,4 @@ export function describeDays(days: readonly Weekday[]): string {
     return `${DAY_LABEL[sorted[0] ?? "mon"]}-${DAY_LABEL[sorted[sorted.length - 1] ?? "fri"]}`;
   }
   return sorted.map((d) => DAY_LABEL[d]).join(", ");
-}
-
-export function dayLabel(day: Weekday): string {
-  return DAY_LABEL[day];
 }

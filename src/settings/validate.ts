@@ -12,6 +12,7 @@ import {
   textSchema,
   timeOfDaySchema,
 } from "../commands/types";
+import { isValidTimeZone, parseIsoDate } from "../domain/time";
 import { ValidationError } from "../errors";
 import {
   type ChannelLink,
@@ -29,13 +30,11 @@ import {
   type SlaRule,
   type TeamMember,
 } from "./model";
-import { isZone } from "./time";
 
-export const zoneSchema = z.string().refine(isZone, "not an IANA time zone (e.g. Europe/Berlin)");
-export const realDateSchema = z.string().refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, "not a real date (YYYY-MM-DD)");
+export const zoneSchema = z.string().refine(isValidTimeZone, "not an IANA time zone (e.g. Europe/Berlin)");
+export const realDateSchema = z
+  .string()
+  .refine((s) => parseIsoDate(s) !== null, "not a real date (YYYY-MM-DD)");
 export const channelSchema = z.strictObject({
   platform: z.enum(["slack", "discord"]),
   workspaceId: z.string().min(1).max(64),
