@@ -117,9 +117,10 @@ export class TenantSettings extends DurableObject<Env> {
   /** Every member with their local date at `at` (ISO time) and the out-of-office entry in force then. */
   async availability(at: string): Promise<MemberAvailability[]> {
     const when = new Date(at);
+    const entries = this.store.allOoo();
     return this.store.members().map((member) => {
       const date = localDate(when, member.tz);
-      const entry = this.store.ooo(member.user);
+      const entry = entries.find((e) => sameUser(e.user, member.user));
       return { member, localDate: date, ooo: entry && oooActive(entry, date) ? entry : null };
     });
   }
