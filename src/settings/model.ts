@@ -181,6 +181,11 @@ export function normalizeTarget(kind: LinkKind, target: string): string {
   return kind === "github" ? t.toLowerCase() : t.toUpperCase();
 }
 
+/** The distinct targets linked with `kind`, e.g. every Linear team key linked to some channel. */
+export function linkedTargets(links: readonly ChannelLink[], kind: LinkKind): string[] {
+  return [...new Set(links.filter((l) => l.kind === kind).map((l) => l.target))];
+}
+
 /** Whether an out-of-office entry is in force on `date` (YYYY-MM-DD); expired entries count as back. */
 export function oooActive(entry: OooEntry, date: string): boolean {
   return entry.until === null || entry.until >= date;

@@ -11,6 +11,7 @@ import { enqueueDelivery } from "../../../delivery/enqueue";
 import type { DeliveryMessage } from "../../../delivery/types";
 import type { Env } from "../../../env";
 import { settings } from "../../../rpc";
+import { linkedTargets } from "../../../settings/model";
 import { BaseAgent } from "../../framework/base-agent";
 import type { AgentMessage } from "../../model";
 import { LinearStateConfig } from "./config";
@@ -191,8 +192,7 @@ export class LinearStateAgent extends BaseAgent {
 
   /** Team keys linked to any channel of the tenant (the only teams whose keys count in PRs). */
   private async linkedTeamKeys(tenant: string): Promise<string[]> {
-    const links = await settings(this.env, tenant).links();
-    return [...new Set(links.filter((l) => l.kind === "linear").map((l) => l.target))];
+    return linkedTargets(await settings(this.env, tenant).links(), "linear");
   }
 
   private deliver(

@@ -9,6 +9,7 @@ import { unwrap } from "../../../errors";
 import { logger } from "../../../observability/logger";
 import { fromKeys, fromLinks, type LinearIssueLine } from "../../../review/linear";
 import { coordinator, settings } from "../../../rpc";
+import { linkedTargets } from "../../../settings/model";
 import { linearStateAgent } from "../linear-state";
 
 /** How long a card waits for the lookup before it is sent without the Linear line. */
@@ -35,7 +36,7 @@ async function source(env: Env, tenant: string, correlationId: string): Promise<
   ]);
   return {
     agentId: unwrap(standing)["linear-state"],
-    teamKeys: [...new Set(links.filter((l) => l.kind === "linear").map((l) => l.target))],
+    teamKeys: linkedTargets(links, "linear"),
   };
 }
 
