@@ -6,12 +6,20 @@
  * retry whose key the ledger already knows is not run again at all.
  */
 import type { App } from "@slack/bolt";
+import type { CommandContext } from "../../../commands/context";
 import { parseCommand } from "../../../commands/parse";
 import { getDelivery } from "../../../delivery/api";
 import { homeView } from "../home";
 import { errorText } from "../log";
 import { renderSlack } from "../render";
-import { commandContext, deliver, type ForemanContext, type RequestScope } from "../scope";
+import {
+  commandContext,
+  deliver,
+  type ForemanContext,
+  type RequestScope,
+  type WebClient,
+  type Who,
+} from "../scope";
 
 export const eventKey = (eventId: string) => `slack:event:${eventId}`;
 
@@ -23,6 +31,7 @@ export function mentionText(text: string, botUserId?: string): string {
   return text.slice((mention.index ?? 0) + mention[0].length).trim();
 }
 
+/** A retry (X-Slack-Retry-Num) of an event whose post the Outbox ledger already holds. */
 async function seenBefore(
   scope: RequestScope,
   tenant: string,
@@ -36,18 +45,47 @@ async function seenBefore(
   return known !== null;
 }
 
+interface SlackEvent {
+  eventId: string;
+  who: Who;
+  client: WebClient;
+  retryNum?: number;
+  /** Log event name when handling fails. */
+  failure: string;
+}
+
+/**
+ * Runs `handle` with the user's CommandContext and the event's delivery key, unless the event is a
+ * retry already delivered; a failure is logged, never thrown (Bolt has acknowledged already).
+ */
+async function handleEvent(
+  scope: RequestScope,
+  event: SlackEvent,
+  handle: (ctx: CommandContext, key: string) => Promise<void>,
+): Promise<void> {
+  const key = eventKey(event.eventId);
+  try {
+    const ctx = await commandContext(scope, event.who, event.client);
+    if (await seenBefore(scope, ctx.tenant, key, event.retryNum)) return;
+    await handle(ctx, key);
+  } catch (err) {
+    scope.log("error", event.failure, { correlationId: scope.correlationId, key, error: errorText(err) });
+  }
+}
+
 export function registerEvents(app: App<ForemanContext>): void {
   app.event("app_mention", async ({ event, body, context, client }) => {
     const scope = context.foreman;
     if (!event.user) return;
-    const key = eventKey(body.event_id);
-    try {
-      const ctx = await commandContext(
-        scope,
-        { teamId: body.team_id, userId: event.user, channelId: event.channel },
-        client,
-      );
-      if (await seenBefore(scope, ctx.tenant, key, context.retryNum)) return;
+    const who = { teamId: body.team_id, userId: event.user, channelId: event.channel };
+    const slackEvent = {
+      eventId: body.event_id,
+      who,
+      client,
+      retryNum: context.retryNum,
+      failure: "slack.mention_failed",
+    };
+    await handleEvent(scope, slackEvent, async (ctx, key) => {
       const bot = body.authorizations?.find((a) => a.is_bot)?.user_id ?? context.botUserId;
       const text = mentionText(event.text, bot);
       const {
@@ -63,34 +101,23 @@ export function registerEvents(app: App<ForemanContext>): void {
         { channel: event.channel, thread_ts: thread, ...message },
         key,
       );
-    } catch (err) {
-      scope.log("error", "slack.mention_failed", {
-        correlationId: scope.correlationId,
-        key,
-        error: errorText(err),
-      });
-    }
+    });
   });
 
   app.event("app_home_opened", async ({ event, body, context, client }) => {
     const scope = context.foreman;
     if (event.tab !== "home" || typeof event.user !== "string") return;
-    const key = eventKey(body.event_id);
-    try {
-      const ctx = await commandContext(
-        scope,
-        { teamId: body.team_id, userId: event.user, channelId: event.channel },
-        client,
-      );
-      if (await seenBefore(scope, ctx.tenant, key, context.retryNum)) return;
+    const who = { teamId: body.team_id, userId: event.user, channelId: event.channel };
+    const slackEvent = {
+      eventId: body.event_id,
+      who,
+      client,
+      retryNum: context.retryNum,
+      failure: "slack.home_failed",
+    };
+    await handleEvent(scope, slackEvent, async (ctx, key) => {
       const view = await homeView(ctx, scope.log);
       await deliver(scope, ctx.tenant, "views.publish", { user_id: event.user, view }, key);
-    } catch (err) {
-      scope.log("error", "slack.home_failed", {
-        correlationId: scope.correlationId,
-        key,
-        error: errorText(err),
-      });
-    }
+    });
   });
 }
