@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { AGENT_TYPES, PRIORITIES } from "../agents/model";
+import { WEEKDAYS, type Weekday } from "../domain/time";
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS, type Weekday };
 
 export const weekdaySchema = z.enum(WEEKDAYS);
 export const prioritySchema = z.enum(PRIORITIES);

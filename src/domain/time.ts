@@ -7,8 +7,8 @@
  * (in the zone's calendar) × 86 400 000 + time of day in ms.
  */
 
-export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-export const WEEKDAYS: readonly Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 export const SECOND_MS = 1_000;
 export const MINUTE_MS = 60_000;
