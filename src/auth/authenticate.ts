@@ -10,7 +10,8 @@
  */
 import type { Env } from "../env";
 import { directory } from "../rpc";
-import { constantTimeEqual, hashApiKey } from "./crypto";
+import { constantTimeEqual } from "../security/compare";
+import { hashApiKey } from "./crypto";
 import type { Role } from "./roles";
 
 export const DEMO_ADMIN_KEY = "foreman-demo-admin";

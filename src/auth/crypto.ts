@@ -1,4 +1,4 @@
-/** Key material: generation, SHA-256 hashing, constant-time comparison. */
+/** Key material: generation and SHA-256 hashing (constant-time comparison: src/security/compare.ts). */
 
 const encoder = new TextEncoder();
 
@@ -26,6 +26,3 @@ export async function hashApiKey(key: string): Promise<string> {
   for (const b of await sha256(key)) hex += b.toString(16).padStart(2, "0");
   return hex;
 }
-
-/** Compares two strings in time independent of where they differ (both are hashed first). */
-export { constantTimeEqual } from "../security/compare";

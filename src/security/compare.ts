@@ -8,12 +8,12 @@
  * - `constantTimeEqual`: strings of any length (API keys, the bootstrap key): both sides are hashed
  *   with SHA-256 first, so neither the length nor the position of the first difference leaks.
  *
- * Used by src/auth/crypto.ts (bootstrap key), src/integrations/github/verify.ts (GitHub and Linear
- * HMACs). Slack signatures go through Bolt's `verifySlackRequest` (tsscmp, constant time) and Discord
+ * Used by src/auth/authenticate.ts (bootstrap key), src/integrations/github/verify.ts (GitHub and
+ * Linear HMACs). Slack signatures go through Bolt's `verifySlackRequest` (tsscmp, constant time) and Discord
  * signatures are Ed25519 verifications, not comparisons. See docs/security.md.
  */
 
-const encoder = new TextEncoder();
+import { sha256 } from "../auth/crypto";
 
 type TimingSafe = { timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean };
 
@@ -31,10 +31,6 @@ export function xorEqual(a: Uint8Array, b: Uint8Array): boolean {
   let diff = 0;
   for (let i = 0; i < a.byteLength; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return diff === 0;
-}
-
-async function sha256(value: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(value)));
 }
 
 /** Equal strings, compared as SHA-256 digests in constant time (hides length and content). */

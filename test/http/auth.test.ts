@@ -2,8 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEMO_ADMIN_KEY } from "../../src/auth/authenticate";
-import { constantTimeEqual, generateApiKey, hashApiKey } from "../../src/auth/crypto";
+import { generateApiKey, hashApiKey } from "../../src/auth/crypto";
 import { roleAtLeast } from "../../src/auth/roles";
+import { constantTimeEqual } from "../../src/security/compare";
 import { errorOf, jsonOf, newKey, viaApp, viaWorker } from "./helpers";
 
 describe("key material", () => {

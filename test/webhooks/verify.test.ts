@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
-import {
-  signGitHub,
-  timingSafeEqualBytes,
-  verifyGitHubSignature,
-} from "../../src/integrations/github/verify";
+import { signGitHub, verifyGitHubSignature } from "../../src/integrations/github/verify";
 import {
   checkLinearTimestamp,
   signLinear,
   verifyLinearSignature,
 } from "../../src/integrations/linear/verify";
+import { timingSafeEqualBytes } from "../../src/security/compare";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -44,9 +44,6 @@ export async function hmacSha256(secret: string, body: RawBody): Promise<Uint8Ar
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, bytesOf(body)));
 }
 
-/** Equal bytes, in time independent of where they differ (src/security/compare.ts). */
-export { timingSafeEqualBytes } from "../../security/compare";
-
 /** True when `expected` is the HMAC of `body` under any non-empty secret; every secret is tried. */
 export async function matchesAnySecret(
   body: RawBody,

@@ -4,6 +4,7 @@
  * check Bolt leaves out: timestamps more than 5 minutes in the future are refused too.
  */
 import { verifySlackRequest } from "@slack/bolt";
+import { hmacSha256, toHex } from "../github/verify";
 
 export const MAX_SKEW_SECONDS = 300;
 
@@ -47,14 +48,5 @@ export async function signSlackBody(
   timestamp: string | number,
   body: string,
 ): Promise<string> {
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey(
-    "raw",
-    enc.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, enc.encode(`v0:${timestamp}:${body}`));
-  return `v0=${[...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `v0=${toHex(await hmacSha256(secret, `v0:${timestamp}:${body}`))}`;
 }
