@@ -3,7 +3,7 @@
  * (`foreman-outbound-dlq*`). Never throws: every message is acked or retried on its own.
  */
 import type { Env } from "../env";
-import { logger } from "../observability/logger";
+import { errorText, logger } from "../observability/logger";
 import { inBackground, MetricsRecorder } from "../observability/metrics";
 import type { DeliveryOutcome } from "../observability/metrics-model";
 import { outbox as outboxOf, type Remote } from "../rpc";
@@ -31,15 +31,14 @@ export interface ConsumerOptions {
   random?: () => number;
 }
 
-type Level = "debug" | "info" | "warn" | "error";
-type Log = (level: Level, event: string, fields: Record<string, unknown>) => void;
-
 interface Deps extends ClientDeps {
   random: () => number;
-  log: Log;
   /** Delivery outcomes of this batch, sent to the Metrics rollup after it (src/observability). */
   metrics: MetricsRecorder;
 }
+
+/** Structured, redacted JSON lines (src/observability/logger.ts); never bodies or credentials. */
+const log = logger("delivery.consumer");
 
 const METRIC_OUTCOME: Record<FinishInput["outcome"], DeliveryOutcome> = {
   delivered: "sent",
@@ -58,7 +57,6 @@ export async function handleQueue(
     fetch: options.fetch ?? defaultFetch,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
-    log: createLog(),
     metrics: new MetricsRecorder(env),
   };
   const handle = isDeadLetterQueue(batch.queue) ? handleDeadLettered : handleOutbound;
@@ -88,7 +86,7 @@ async function guarded(msg: Message<unknown>, fn: () => Promise<void>, deps: Dep
   try {
     await fn();
   } catch (err) {
-    deps.log("error", "delivery.consumer_error", {
+    log.error("delivery.consumer_error", {
       messageId: msg.id,
       attempts: msg.attempts,
       error: errorText(err),
@@ -120,14 +118,14 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
   if (client === null) {
     const { recorded } = await outbox.recordLocal(d);
     deps.metrics.delivery(d.tenant, d.platform, recorded ? "local" : "dropped");
-    deps.log("info", recorded ? "delivery.local" : "delivery.duplicate", fields);
+    log.info(recorded ? "delivery.local" : "delivery.duplicate", fields);
     msg.ack();
     return;
   }
 
   const claim = await outbox.claim({ key: d.key, deliveryId: d.id, platform: d.platform, action: d.action });
   if (!claim.claimed) {
-    deps.log("info", claim.reason === "delivered" ? "delivery.duplicate" : "delivery.in_flight", {
+    log.info(claim.reason === "delivered" ? "delivery.duplicate" : "delivery.in_flight", {
       ...fields,
       holder: claim.holder,
     });
@@ -148,7 +146,7 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
     result = { kind: "retry", status: null, error: truncate(`client error: ${errorText(err)}`) };
   }
   await settle(msg, d, claim.leaseToken, result, outbox, deps);
-  deps.log(result.kind === "delivered" ? "info" : "warn", `delivery.${result.kind}`, {
+  log.log(result.kind === "delivered" ? "info" : "warn", `delivery.${result.kind}`, {
     ...fields,
     attempts: msg.attempts,
     status: result.status,
@@ -190,7 +188,7 @@ async function settle(
   } catch (err) {
     // The post went out: acking is right even if the record failed (retrying would post twice).
     if (result.kind !== "delivered") throw err;
-    deps.log("error", "delivery.record_failed", {
+    log.error("delivery.record_failed", {
       deliveryId: d.id,
       correlationId: d.correlationId,
       tenant: d.tenant,
@@ -223,7 +221,7 @@ async function handleDeadLettered(msg: Message<unknown>, env: Env, deps: Deps): 
     }),
   );
   deps.metrics.delivery(d.tenant, d.platform, result.recorded ? "dead" : "dropped");
-  deps.log("warn", "delivery.dead_letter_queue", {
+  log.warn("delivery.dead_letter_queue", {
     deliveryId: d.id,
     correlationId: d.correlationId,
     tenant: d.tenant,
@@ -279,7 +277,7 @@ async function recordMalformed(
     source,
   });
   deps.metrics.delivery(tenant, platform, "dead");
-  deps.log("warn", "delivery.malformed", { messageId: msg.id, tenant, deliveryId, error: truncate(error) });
+  log.warn("delivery.malformed", { messageId: msg.id, tenant, deliveryId, error: truncate(error) });
 }
 
 /** JSON-safe copy (queue bodies may be any structured-clone value). */
@@ -290,15 +288,4 @@ function plain(value: unknown): Record<string, unknown> {
   } catch {
     return { value: String(value) };
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-const consumerLog = logger("delivery.consumer");
-
-/** Structured, redacted JSON lines (src/observability/logger.ts); never bodies or credentials. */
-function createLog(): Log {
-  return (level, event, fields) => consumerLog.log(level, event, fields);
 }
