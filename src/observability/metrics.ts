@@ -31,23 +31,12 @@ export class MetricsRecorder {
 
   constructor(private readonly env: Env) {}
 
-  http(tenant: string | null | undefined, route: string, method: string, status: number, ms: number): void {
-    this.add(tenant, { kind: "http", at: Date.now(), route, method, status, ms: Math.max(0, ms) });
-  }
-
   delivery(tenant: string, platform: string, outcome: DeliveryOutcome): void {
     this.add(tenant, { kind: "delivery", at: Date.now(), platform, outcome });
   }
 
   sla(tenant: string, event: SlaEvent): void {
     this.add(tenant, { kind: "sla", at: Date.now(), event });
-  }
-
-  /** Events waiting to be flushed. */
-  get size(): number {
-    let n = 0;
-    for (const events of this.batches.values()) n += events.length;
-    return n;
   }
 
   /**
