@@ -16,7 +16,8 @@ import {
   type MetricsSnapshot,
   PERIOD_MS,
   RETENTION_MS,
-  type SeriesSample,
+  ruleCount,
+  ruleKind,
   SLA_EVENTS,
 } from "./metrics-model";
 import { MetricsStore } from "./metrics-store";
@@ -110,20 +111,7 @@ export class Metrics extends DurableObject<Env> {
   }
 
   private ruleValue(rule: AlertRule, fromMs: number, toMs: number): number {
-    const sum = (samples: SeriesSample[], keep: (labels: Record<string, string>) => boolean) =>
-      samples.filter((s) => keep(s.labels)).reduce((n, s) => n + s.count, 0);
-    const span = { fromMs, toMs };
-    switch (rule) {
-      case "delivery_failures":
-        return sum(
-          this.store.series(span, "delivery"),
-          (l) => l.outcome === "retried" || l.outcome === "dead",
-        );
-      case "dead_letters":
-        return sum(this.store.series(span, "delivery"), (l) => l.outcome === "dead");
-      case "sla_breaches":
-        return sum(this.store.series(span, "sla"), (l) => l.event === "breach");
-    }
+    return ruleCount(this.store.series({ fromMs, toMs }, ruleKind(rule)), rule);
   }
 }
 

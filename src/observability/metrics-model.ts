@@ -1,8 +1,10 @@
 /**
  * What Foreman measures, as plain data (it crosses Durable Object RPC): metric events recorded on the
- * hot path, the label sets they roll up into, and the pure histogram arithmetic (fixed latency
- * buckets, quantile estimate) shared by the rollup object, the JSON view and the Prometheus text.
+ * hot path, the label sets they roll up into, what each alert rule counts, and the pure histogram
+ * arithmetic (fixed latency buckets, quantile estimate) shared by the rollup object, the JSON view
+ * and the Prometheus text.
  */
+import type { AlertRule } from "../domain/alert-rules";
 
 /** Upper bounds (ms) of the latency histogram buckets; a last, open bucket holds the rest (+Inf). */
 export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] as const;
@@ -50,6 +52,29 @@ export interface SeriesSample {
   maxMs: number;
   /** Non-cumulative counts per cell of `LATENCY_BUCKETS_MS` (+Inf last), or null. */
   hist: number[] | null;
+}
+
+/**
+ * What each alert rule counts: samples of `kind` whose labels pass `counts`. The health check
+ * (metrics-do.ts) and the totals of `GET /api/metrics` (metrics-view.ts) both count by this table.
+ */
+const RULE_SAMPLES: Readonly<
+  Record<AlertRule, { kind: MetricKind; counts: (labels: Record<string, string>) => boolean }>
+> = {
+  delivery_failures: { kind: "delivery", counts: (l) => l.outcome === "retried" || l.outcome === "dead" },
+  dead_letters: { kind: "delivery", counts: (l) => l.outcome === "dead" },
+  sla_breaches: { kind: "sla", counts: (l) => l.event === "breach" },
+};
+
+/** The kind of samples `rule` counts. */
+export function ruleKind(rule: AlertRule): MetricKind {
+  return RULE_SAMPLES[rule].kind;
+}
+
+/** The events among `samples` that `rule` counts. */
+export function ruleCount(samples: readonly SeriesSample[], rule: AlertRule): number {
+  const { kind, counts } = RULE_SAMPLES[rule];
+  return samples.filter((s) => s.kind === kind && counts(s.labels)).reduce((n, s) => n + s.count, 0);
 }
 
 /** What the rollup object answers for `GET /api/metrics`. */
