@@ -17,6 +17,8 @@ import { opsChannelFor } from "./alerts-channel";
 import { alertOpened, alertResolved } from "./alerts-message";
 import { logger } from "./logger";
 
+const log = logger("observability.alerts");
+
 /** Tenants checked per run; with more, each run takes the next slice. */
 export const MAX_TENANTS_PER_RUN = 100;
 /** The cron interval: consecutive runs take consecutive slices. */
@@ -55,7 +57,7 @@ export async function runAlertChecks(
   try {
     tenants = (await directory(env).listTenants()).map((t) => t.id);
   } catch (err) {
-    log("error", "alert check: listing tenants failed", { error: message(err) });
+    log.error("alert check: listing tenants failed", { error: message(err) });
     return result;
   }
   const thresholds = thresholdsFrom(env as unknown as Record<string, unknown>);
@@ -65,7 +67,7 @@ export async function runAlertChecks(
       result.checked++;
     } catch (err) {
       result.failed++;
-      log("error", "alert check: tenant failed", { tenant, error: message(err) });
+      log.error("alert check: tenant failed", { tenant, error: message(err) });
     }
   }
   return result;
@@ -83,7 +85,7 @@ async function checkTenant(
   for (const t of check.transitions) {
     if (t.type === "opened") {
       result.opened++;
-      log("warn", "alert opened", {
+      log.warn("alert opened", {
         tenant,
         rule: t.rule,
         incident: t.incident.seq,
@@ -91,7 +93,7 @@ async function checkTenant(
       });
     } else if (t.type === "resolved") {
       result.resolved++;
-      log("info", "alert resolved", {
+      log.info("alert resolved", {
         tenant,
         rule: t.rule,
         incident: t.incident.seq,
@@ -103,7 +105,7 @@ async function checkTenant(
   const channel = await opsChannelFor(env, tenant);
   if (!channel) {
     result.unrouted += check.pending.length;
-    log("warn", "alert not posted: no ops channel (`/foreman link ops` or OPS_CHANNEL)", {
+    log.warn("alert not posted: no ops channel (`/foreman link ops` or OPS_CHANNEL)", {
       tenant,
       rules: check.pending.map((i) => i.rule).join(","),
     });
@@ -123,7 +125,3 @@ async function checkTenant(
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-function log(level: "info" | "warn" | "error", msg: string, fields: Record<string, string | number>): void {
-  logger("observability.alerts")[level](msg, fields);
-}
