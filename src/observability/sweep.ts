@@ -69,8 +69,11 @@ class Budget {
   lists = 0;
   deleted = 0;
   constructor(private readonly limits: SweepLimits) {}
-  canList(): boolean {
-    return this.lists < this.limits.maxListCalls;
+  /** Counts one list call; false (and nothing counted) when none is left. */
+  takeList(): boolean {
+    if (this.lists >= this.limits.maxListCalls) return false;
+    this.lists++;
+    return true;
   }
   deletesLeft(): number {
     return Math.max(0, this.limits.maxDeletes - this.deleted);
@@ -93,13 +96,30 @@ export async function readState(bucket: R2Bucket): Promise<SweepState> {
   }
 }
 
-/** Deletes expired objects under one day prefix. False when the budget ran out first. */
-async function sweepDay(bucket: R2Bucket, prefix: string, now: number, budget: Budget): Promise<boolean> {
+/**
+ * Lists `options` page by page, each call counted against the budget, until `visit` answers true or
+ * false (undefined: on to the next page). True when the listing ended; false when the budget ran out.
+ */
+async function eachPage(
+  bucket: R2Bucket,
+  options: R2ListOptions,
+  budget: Budget,
+  visit: (page: R2Objects) => Promise<boolean | undefined>,
+): Promise<boolean> {
   let cursor: string | undefined;
   do {
-    if (!budget.canList()) return false;
-    budget.lists++;
-    const page = await bucket.list({ prefix, cursor, limit: 1000 });
+    if (!budget.takeList()) return false;
+    const page = await bucket.list({ ...options, cursor });
+    const answer = await visit(page);
+    if (answer !== undefined) return answer;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return true;
+}
+
+/** Deletes expired objects under one day prefix. False when the budget ran out first. */
+function sweepDay(bucket: R2Bucket, prefix: string, now: number, budget: Budget): Promise<boolean> {
+  return eachPage(bucket, { prefix, limit: 1000 }, budget, async (page) => {
     const expired = page.objects.map((o) => o.key).filter((key) => isExpired(key, now));
     const take = expired.slice(0, budget.deletesLeft());
     if (take.length > 0) {
@@ -109,31 +129,25 @@ async function sweepDay(bucket: R2Bucket, prefix: string, now: number, budget: B
     if (take.length < expired.length) return false;
     // Keys sort by hour: past the first kept one, the rest of the day is newer.
     if (expired.length < page.objects.length) return true;
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return true;
+    return undefined;
+  });
 }
 
 /** Sweeps one tenant of one class, oldest day first. False when the budget ran out first. */
-async function sweepTenant(
+function sweepTenant(
   bucket: R2Bucket,
   cls: LevelClass,
   prefix: string,
   now: number,
   budget: Budget,
 ): Promise<boolean> {
-  let cursor: string | undefined;
-  do {
-    if (!budget.canList()) return false;
-    budget.lists++;
-    const page = await bucket.list({ prefix, delimiter: "/", cursor });
+  return eachPage(bucket, { prefix, delimiter: "/" }, budget, async (page) => {
     for (const dayPrefix of [...page.delimitedPrefixes].sort()) {
       if (!dayMayHoldExpired(cls, dayPrefix.slice(prefix.length, -1), now)) return true;
       if (!(await sweepDay(bucket, dayPrefix, now, budget))) return false;
     }
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
-  return true;
+    return undefined;
+  });
 }
 
 /**
@@ -149,8 +163,7 @@ async function sweepClass(
 ): Promise<{ done: boolean; after: string }> {
   let last = after;
   for (;;) {
-    if (!budget.canList()) return { done: false, after: last };
-    budget.lists++;
+    if (!budget.takeList()) return { done: false, after: last };
     // "\uffff" sorts after every key under the tenant prefix: the next tenant comes next.
     const page = await bucket.list({
       prefix: `${LOG_PREFIX}${cls}/`,
