@@ -2,25 +2,18 @@
  * One JSON line per event (the structured logger of src/observability), plus an adapter that gives
  * Bolt the same output through its Logger interface.
  */
-import { type Logger, LogLevel } from "@slack/bolt";
+import type { Logger, LogLevel } from "@slack/bolt";
+import { enabled, type Level, minimumLevel } from "../../observability/levels";
 import { logger } from "../../observability/logger";
 
-type Level = "debug" | "info" | "warn" | "error";
-const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-
 export type SlackLog = (level: Level, event: string, fields?: Record<string, unknown>) => void;
-
-function isLevel(value: string | undefined): value is Level {
-  return value !== undefined && Object.hasOwn(RANK, value);
-}
 
 const slackLog = logger("slack");
 
 export function createSlackLog(minimum: string | undefined): SlackLog {
-  const floor = RANK[isLevel(minimum) ? minimum : "info"];
+  const floor = minimumLevel(minimum);
   return (level, event, fields = {}) => {
-    if (RANK[level] < floor) return;
-    slackLog.log(level, event, fields);
+    if (enabled(level, floor)) slackLog.log(level, event, fields);
   };
 }
 
@@ -31,7 +24,7 @@ export function errorText(err: unknown): string {
 /** Bolt's Logger on top of SlackLog; Bolt's own debug chatter is dropped unless LOG_LEVEL=debug. */
 export function boltLogger(minimum: string | undefined): Logger {
   const log = createSlackLog(minimum);
-  let level: LogLevel = isLevel(minimum) ? (minimum as LogLevel) : LogLevel.INFO;
+  let level = minimumLevel(minimum) as LogLevel;
   const text = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : errorText(m))).join(" ");
   return {
     debug: (...msg: unknown[]) => log("debug", "bolt", { message: text(msg) }),
