@@ -111,7 +111,11 @@ describe("alerts from the scheduled health check", () => {
     expect(result.unrouted).toBeGreaterThanOrEqual(1);
     expect(alerts()).toEqual([]);
 
-    await runAlertChecks({ ...testEnv, OPS_CHANNEL: `${tenant}=discord:123456789` }, t0 + 5 * MIN);
+    await runAlertChecks(
+      { ...testEnv, OPS_CHANNEL: `${tenant}=discord:123456789` },
+      t0 + 5 * MIN,
+      EVERY_TENANT,
+    );
     expect(alerts()).toHaveLength(1);
     expect(alerts()[0]).toMatchObject({ platform: "discord", body: { channel_id: "123456789" } });
   });
@@ -135,7 +139,7 @@ describe("alerts from the scheduled health check", () => {
         },
       } as unknown as Env["METRICS_ROLLUP"],
     };
-    const died = await runAlertChecks(lossy, t0);
+    const died = await runAlertChecks(lossy, t0, EVERY_TENANT);
     expect(died.failed).toBeGreaterThanOrEqual(1);
     await runAlertChecks(testEnv, t0 + 5 * MIN, EVERY_TENANT);
     await runAlertChecks(testEnv, t0 + 10 * MIN, EVERY_TENANT);
