@@ -16,6 +16,7 @@ import { DeliveryPump } from "../webhooks/pump";
 import {
   ensureStandingAgents,
   ensureStandingWorkflow,
+  pickLiveAgent,
   SerialLock,
   STANDING_WORKFLOW,
   type StandingOps,
@@ -144,9 +145,7 @@ export class Coordinator extends DurableObject<Env> {
       if (workflow.status !== "active") {
         throw new ConflictError(
           `Workflow ${workflowId} is ${workflow.status}; only an active workflow can be terminated`,
-          {
-            status: workflow.status,
-          },
+          { status: workflow.status },
         );
       }
       const failures: string[] = [];
@@ -322,6 +321,11 @@ export class Coordinator extends DurableObject<Env> {
   /** One live review-manager, linear-state and integration-dashboard in it; spawns what is missing. */
   async standingAgents(tenant: string, meta: CallMeta): Promise<Outcome<StandingAgents>> {
     return attempt(() => this.standingLock.run(() => ensureStandingAgents(this.standingOps(), tenant, meta)));
+  }
+
+  /** The live agent of `type` readers ask, or null; unlike `standingAgents` it never spawns. */
+  async liveAgent(type: AgentType): Promise<Outcome<AgentSnapshot | null>> {
+    return attempt(() => pickLiveAgent(this.store.agents({ type }), this.standingOps().activeWorkflows()));
   }
 
   /**

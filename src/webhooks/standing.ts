@@ -42,6 +42,25 @@ export function findStandingWorkflow(workflows: Workflow[]): Workflow | undefine
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
 }
 
+/** Not terminated: paused counts as live (its inbox holds the events until it is resumed). */
+const isLive = (agent: AgentSnapshot) => agent.status !== "terminated";
+
+/**
+ * The agent a reader asks among `agents` (one type, oldest first), found without spawning: the live
+ * one in the standing workflow (among `workflows`; webhook events go to it), else the oldest running,
+ * else the oldest paused one; null when none is live.
+ */
+export function pickLiveAgent(agents: AgentSnapshot[], workflows: Workflow[]): AgentSnapshot | null {
+  const standing = findStandingWorkflow(workflows);
+  const live = agents.filter(isLive);
+  return (
+    live.find((a) => a.workflowId === standing?.workflowId) ??
+    live.find((a) => a.status === "running") ??
+    live.find((a) => a.status === "paused") ??
+    null
+  );
+}
+
 export async function ensureStandingWorkflow(
   ops: StandingOps,
   tenant: string,
@@ -69,8 +88,7 @@ export async function ensureStandingAgents(
   const agents = ops.agentsIn(workflow.workflowId);
   const ids: Partial<StandingAgents> = {};
   for (const type of STANDING_TYPES) {
-    // Oldest first; paused counts as live (its inbox holds the events until it is resumed).
-    const live = agents.find((a) => a.type === type && a.status !== "terminated");
+    const live = agents.find((a) => a.type === type && isLive(a)); // oldest first
     ids[type] = live
       ? live.agentId
       : unwrap(

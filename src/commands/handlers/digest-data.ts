@@ -49,8 +49,17 @@ export async function channelDigest(ctx: CommandContext): Promise<ChannelDigest>
   });
 }
 
-/** A channel's digest for `digest now`, its Refresh button and the digest cron. */
-export async function buildChannelDigest(target: DigestTarget): Promise<ChannelDigest> {
+/** How a digest finds the tenant's Review Manager (findReviewManager: the standing one, started if missing). */
+export type FindReviewManager = typeof findReviewManager;
+
+/**
+ * A channel's digest for `digest now`, its Refresh button and the digest cron; a reader that must
+ * start no agent (the dashboard's preview) passes its own `find`.
+ */
+export async function buildChannelDigest(
+  target: DigestTarget,
+  find: FindReviewManager = findReviewManager,
+): Promise<ChannelDigest> {
   const { env, tenant, channel } = target;
   const store = settings(env, tenant);
   const links = await store.linksForChannel(channel);
@@ -63,7 +72,7 @@ export async function buildChannelDigest(target: DigestTarget): Promise<ChannelD
   const meta = target.actor
     ? { correlationId: target.correlationId, actor: target.actor }
     : { correlationId: target.correlationId };
-  const rm = await findReviewManager(env, tenant, meta);
+  const rm = await find(env, tenant, meta);
   if (!rm) return answer(`${NO_AGENT} Nothing was posted.`);
   const prefs = await store.digestPrefs(channel);
   const [queue, team, metrics] = await Promise.all([

@@ -4,13 +4,17 @@
  * what is configured for reviews.
  */
 import type { CallMeta } from "../../agents/model";
-import type { ReviewButton, ReviewManagerAgent } from "../../agents/types/review-manager";
+import {
+  type ReviewButton,
+  type ReviewManagerAgent,
+  reviewManagerAgent,
+} from "../../agents/types/review-manager";
 import type { Env } from "../../env";
 import { logger } from "../../observability/logger";
 import { peopleOf } from "../../review/candidates";
 import { queueReply } from "../../review/queue";
 import { parsePrRef } from "../../review/refs";
-import { coordinator, type Remote, remote } from "../../rpc";
+import { coordinator, type Remote } from "../../rpc";
 import type { ReviewAction } from "../actions";
 import type { CommandContext } from "../context";
 import { authorize } from "../permissions";
@@ -20,14 +24,14 @@ import { capped, channel, code, plural, who } from "./format";
 import { callMeta, channelOf, errorReply, need, tenantSettings } from "./shared";
 import { ruleLine } from "./sla";
 
-type ReviewManager = Remote<ReviewManagerAgent>;
+export type ReviewManager = Remote<ReviewManagerAgent>;
 
 export const NO_AGENT =
   "No Review Manager is running in this workspace: it starts when a repository is linked (`/foreman link github owner/repo`), or with `/foreman agent spawn review-manager`.";
 
 /**
- * The tenant's Review Manager: the standing one (the Coordinator starts it if missing), else the
- * oldest running or paused one; null when there is none.
+ * The tenant's Review Manager: the standing one (the Coordinator starts it if missing), else (the
+ * Coordinator could not start it) the live one `liveAgent` picks; null when there is none.
  */
 export async function reviewManager(ctx: CommandContext): Promise<ReviewManager | null> {
   return findReviewManager(ctx.env, ctx.tenant, callMeta(ctx));
@@ -52,12 +56,8 @@ export async function findReviewManager(
       error,
     });
   }
-  if (!agentId) {
-    const agents = need(await coord.listAgents({ type: "review-manager" }));
-    agentId = (agents.find((a) => a.status === "running") ?? agents.find((a) => a.status === "paused"))
-      ?.agentId;
-  }
-  return agentId ? remote<ReviewManagerAgent>(env.REVIEW_MANAGER.getByName(agentId)) : null;
+  agentId ??= need(await coord.liveAgent("review-manager"))?.agentId;
+  return agentId ? reviewManagerAgent(env, agentId) : null;
 }
 
 async function configured(ctx: CommandContext): Promise<ReplySection[]> {

@@ -2,24 +2,24 @@
  * What the web dashboard reads about reviews and digests (viewer): the review queue with SLA state
  * (`GET /api/reviews`), the tenant's linked channels with their digest schedules (`GET /api/digests`)
  * and the digest a channel would get now, as the neutral Reply and as the Slack and Discord payloads
- * Foreman would post (`GET /api/digests/preview`). Nothing is posted and no Review Manager is started
- * (the preview builds the digest as `digest now` does only when one is live).
+ * Foreman would post (`GET /api/digests/preview`). Nothing is posted and no agent is started (the
+ * preview builds the digest as `digest now` does, from the live Review Manager only).
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { AGENT_STATUSES, type AgentSnapshot } from "../../agents/model";
-import type { ReviewManagerAgent } from "../../agents/types/review-manager";
+import { reviewManagerAgent } from "../../agents/types/review-manager";
 import { buildChannelDigest } from "../../commands/handlers/digest-data";
 import { NO_AGENT } from "../../commands/handlers/reviews";
 import { type Reply, reply } from "../../commands/reply";
+import { WEEKDAYS } from "../../commands/types";
 import { nextSlot } from "../../domain/digest-schedule";
 import type { Env } from "../../env";
 import { NotFoundError, unwrap } from "../../errors";
 import { renderDiscord } from "../../integrations/discord/render";
 import { renderSlack } from "../../integrations/slack/render";
 import { worstState } from "../../review/queue";
-import { coordinator, remote, settings } from "../../rpc";
+import { coordinator, settings } from "../../rpc";
 import type { ChannelLink, ChannelRef, DigestSchedule } from "../../settings/model";
-import { findStandingWorkflow } from "../../webhooks/standing";
 import { currentTenant, guard } from "../middleware/auth";
 import { callMeta, E404, json, READ_ERRORS, security } from "../openapi";
 import { TenantQuery } from "../schemas";
@@ -91,7 +91,7 @@ const ReviewQueueSchema = z
 const ScheduleSchema = z.object({
   time: z.string().openapi({ example: "09:30" }),
   tz: z.string().openapi({ example: "Europe/Berlin" }),
-  days: z.array(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])),
+  days: z.array(z.enum(WEEKDAYS)),
   setBy: z.string(),
   setAt: z.string(),
 });
@@ -222,29 +222,16 @@ const preview = createRoute({
 
 /**
  * The Review Manager the queue comes from, found without starting one (unlike findReviewManager,
- * a read does not spawn): the standing workflow's live one, else the oldest running, else paused.
+ * a read does not spawn): the Coordinator's `liveAgent`.
  */
 async function currentReviewManager(env: Env, tenant: string): Promise<AgentSnapshot | null> {
-  const coord = coordinator(env, tenant);
-  const [workflows, agents] = await Promise.all([
-    coord.listWorkflows({ status: "active" }),
-    coord.listAgents({ type: "review-manager" }),
-  ]);
-  const standing = findStandingWorkflow(unwrap(workflows));
-  const live = unwrap(agents).filter((a) => a.status !== "terminated");
-  return (
-    live.find((a) => a.workflowId === standing?.workflowId) ??
-    live.find((a) => a.status === "running") ??
-    live.find((a) => a.status === "paused") ??
-    null
-  );
+  return unwrap(await coordinator(env, tenant).liveAgent("review-manager"));
 }
 
 async function reviewQueue(env: Env, tenant: string) {
   const agent = await currentReviewManager(env, tenant);
   if (!agent) return { nowMs: Date.now(), reviewManager: null, items: [] };
-  const rm = remote<ReviewManagerAgent>(env.REVIEW_MANAGER.getByName(agent.agentId));
-  const { nowMs, items } = unwrap(await rm.reviewQueue({}));
+  const { nowMs, items } = unwrap(await reviewManagerAgent(env, agent.agentId).reviewQueue({}));
   return {
     nowMs,
     reviewManager: { agentId: agent.agentId, status: agent.status },
@@ -328,8 +315,9 @@ export function registerReviewRoutes(app: OpenAPIHono<AppEnv>): void {
         (workspace === undefined || l.channel.workspaceId === workspace),
     );
     if (!link) throw new NotFoundError(`No ${platform} channel ${channelId} is linked in this tenant`);
-    // Without a live Review Manager, say so rather than let the digest builder start one.
-    if (!(await currentReviewManager(c.env, tenant))) {
+    // Without a live Review Manager, say so; with one, the digest builder asks it (it starts nothing).
+    const agent = await currentReviewManager(c.env, tenant);
+    if (!agent) {
       const text = `${NO_AGENT} No digest would be posted.`;
       const none = reply(text, { tone: "warning", title: "Digest", sections: [{ text }] });
       return c.json(
@@ -338,14 +326,17 @@ export function registerReviewRoutes(app: OpenAPIHono<AppEnv>): void {
       );
     }
     const meta = callMeta(c);
-    const built = await buildChannelDigest({
-      env: c.env,
-      tenant,
-      channel: link.channel,
-      correlationId: meta.correlationId,
-      nowMs: Date.now(),
-      ...(meta.actor ? { actor: meta.actor } : {}),
-    });
+    const built = await buildChannelDigest(
+      {
+        env: c.env,
+        tenant,
+        channel: link.channel,
+        correlationId: meta.correlationId,
+        nowMs: Date.now(),
+        ...(meta.actor ? { actor: meta.actor } : {}),
+      },
+      async (env) => reviewManagerAgent(env, agent.agentId),
+    );
     const message = built.digest ?? built.answer;
     return c.json(
       {

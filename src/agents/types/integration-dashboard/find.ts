@@ -1,7 +1,7 @@
 /**
  * Stubs of the tenant's Integration Dashboard for readers of review metrics (the metrics route, the
- * digest). `findIntegrationDashboard` picks the oldest running one, else the oldest paused one (it
- * has recorded the longest history; the standing one is normally the oldest) and never spawns:
+ * digest). `findIntegrationDashboard` asks the Coordinator's `liveAgent` (the standing one, which
+ * records the webhook events, else the oldest running, else the oldest paused) and never spawns:
  * reading metrics starts no agent.
  */
 import type { Env } from "../../../env";
@@ -18,7 +18,6 @@ export async function findIntegrationDashboard(
   env: Env,
   tenant: string,
 ): Promise<Remote<IntegrationDashboardAgent> | null> {
-  const agents = unwrap(await coordinator(env, tenant).listAgents({ type: "integration-dashboard" }));
-  const pick = agents.find((a) => a.status === "running") ?? agents.find((a) => a.status === "paused");
+  const pick = unwrap(await coordinator(env, tenant).liveAgent("integration-dashboard"));
   return pick ? integrationDashboard(env, pick.agentId) : null;
 }
