@@ -5,7 +5,7 @@
  * field) and answered (src/integrations/discord/interactions.ts).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { BadRequestError, ValidationError } from "../../errors";
+import { ValidationError } from "../../errors";
 import {
   DEFAULT_DEPS,
   handleInteraction,
@@ -14,6 +14,7 @@ import {
 import { interactionSchema } from "../../integrations/discord/types";
 import { readInteractionBody, verifyInteraction } from "../../integrations/discord/verify";
 import { fieldIssues } from "../errors";
+import { parseJsonBody } from "../raw-body";
 import type { AppEnv } from "../types";
 
 export const DISCORD_INTERACTIONS_PATH = "/discord/interactions";
@@ -29,14 +30,7 @@ export function registerDiscordRoutes(app: OpenAPIHono<AppEnv>, deps: Interactio
     });
     if (!verified.ok) return c.json({ error: { code: "unauthorized", message: verified.reason } }, 401);
 
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body));
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new BadRequestError(`Malformed JSON in request body: ${reason}`, { field: "body" });
-    }
-    const parsed = interactionSchema.safeParse(json);
+    const parsed = interactionSchema.safeParse(parseJsonBody(body));
     if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error), "Invalid interaction");
 
     const response = await handleInteraction(
