@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decodeAction } from "../../src/commands/actions";
-import { STANDING_WORKFLOW } from "../../src/commands/handlers/agents";
 import { unwrap } from "../../src/errors";
 import { coordinator } from "../../src/rpc";
+import { STANDING_WORKFLOW } from "../../src/webhooks/standing";
 import { chatContext, field, idIn, run, shown } from "./helpers";
 
 describe("workflow commands", () => {

@@ -9,9 +9,6 @@ import { capped, code, plural } from "./format";
 import { callMeta, need, tenantCoordinator } from "./shared";
 import { noWorkflow } from "./workflows";
 
-/** Where `agent spawn` without `--workflow` puts agents: the Coordinator's standing workflow. */
-export { STANDING_WORKFLOW };
-
 const noAgent = (id: string) => `No agent ${id} in this workspace. \`/foreman agent list\` shows them.`;
 
 export async function agentSpawn(command: CommandOf<"agent.spawn">, ctx: CommandContext): Promise<Reply> {
