@@ -50,9 +50,9 @@ export interface DigestMerged {
 
 export interface DigestFilters {
   ignoreDrafts?: boolean;
-  /** Leave out PRs with at least this many approvals. */
+  /** Leave out PRs with at least this many approvals (0: off). */
   ignoreApprovedAtLeast?: number;
-  /** Leave out PRs waiting fewer working hours than this. */
+  /** Leave out PRs waiting fewer working hours than this (0: off). */
   minAgeHours?: number;
   /** Only PRs carrying at least one of these labels. */
   requiredLabels?: string[];
@@ -93,8 +93,8 @@ export function applyFilters(prs: readonly DigestPr[], f: DigestFilters = {}): D
   return prs.filter((pr) => {
     const labels = lower(pr.labels);
     if (f.ignoreDrafts && pr.draft) return false;
-    if (f.ignoreApprovedAtLeast !== undefined && (pr.approvals ?? 0) >= f.ignoreApprovedAtLeast) return false;
-    if (f.minAgeHours !== undefined && pr.waitingWorkingMs < f.minAgeHours * HOUR_MS) return false;
+    if (f.ignoreApprovedAtLeast && (pr.approvals ?? 0) >= f.ignoreApprovedAtLeast) return false;
+    if (f.minAgeHours && pr.waitingWorkingMs < f.minAgeHours * HOUR_MS) return false;
     if (required.length && !labels.some((l) => required.includes(l))) return false;
     if (ignored.length && labels.some((l) => ignored.includes(l))) return false;
     return true;

@@ -13,7 +13,7 @@ import { mention } from "../../review/format";
 import { linearText } from "../../review/linear";
 import { worstState } from "../../review/queue";
 import { settings } from "../../rpc";
-import type { ChannelRef, DigestPrefs } from "../../settings/model";
+import type { ChannelRef } from "../../settings/model";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import { actorKey } from "./format";
@@ -98,7 +98,8 @@ export async function buildChannelDigest(
       approvals: item.approvals,
       labels: item.labels,
     }));
-  const filters = digestFilters(prefs);
+  // A channel's stored filters are the builder's filters (0 and [] mean off).
+  const filters: DigestFilters = prefs;
   const shown = applyFilters(prs, filters);
   // Plain text: the label becomes the message title (a Slack header, a Discord embed title).
   const label = [...repos].join(", ");
@@ -137,15 +138,4 @@ export async function postChannelDigest(
     await postToChannel(env, tenant, channel, built.digest, { key, correlationId: options.correlationId });
   }
   return built;
-}
-
-/** A channel's stored filters as the digest builder takes them (0 and [] mean off). */
-export function digestFilters(prefs: DigestPrefs): DigestFilters {
-  return {
-    ignoreDrafts: prefs.ignoreDrafts,
-    ...(prefs.ignoreApprovedAtLeast > 0 ? { ignoreApprovedAtLeast: prefs.ignoreApprovedAtLeast } : {}),
-    ...(prefs.minAgeHours > 0 ? { minAgeHours: prefs.minAgeHours } : {}),
-    ...(prefs.requiredLabels.length ? { requiredLabels: prefs.requiredLabels } : {}),
-    ...(prefs.ignoredLabels.length ? { ignoredLabels: prefs.ignoredLabels } : {}),
-  };
 }

@@ -8,7 +8,7 @@ import type { DigestPrefs, DigestPrefsPatch } from "../../settings/model";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
-import { channelDigest, digestFilters, postChannelDigest } from "./digest-data";
+import { channelDigest, postChannelDigest } from "./digest-data";
 import { actorKey, describeSchedule, plural, who } from "./format";
 import { channelOf, need, problem, tenantSettings } from "./shared";
 
@@ -84,7 +84,7 @@ export async function digestRefresh(ctx: CommandContext): Promise<Reply> {
 
 /** The filters as lines for a reply. */
 function filterLines(prefs: DigestPrefs): string[] {
-  const active = describeFilters(digestFilters(prefs));
+  const active = describeFilters(prefs);
   return [
     `Drafts: ${prefs.ignoreDrafts ? "left out" : "shown"}`,
     `Approved: ${prefs.ignoreApprovedAtLeast ? `left out at ${prefs.ignoreApprovedAtLeast}+ approvals` : "shown"}`,
