@@ -4,16 +4,15 @@
  * GitHub, Linear) are computed over the exact bytes, and JSON is parsed only after verification.
  */
 import { BadRequestError, PayloadTooLargeError } from "../errors";
+import { declaredLength } from "../security/body-limit";
 
 /** Reads the whole body, throwing PayloadTooLargeError as soon as it exceeds `limitBytes`. */
 export async function readRawBody(request: Request, limitBytes: number): Promise<Uint8Array> {
-  const declared = request.headers.get("Content-Length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limitBytes) {
-    throw new PayloadTooLargeError(limitBytes);
-  }
+  const declared = declaredLength(request.headers);
+  if (declared !== null && declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
   if (request.bodyUsed) throw new BadRequestError("Request body was already read", { field: "body" });
   if (!request.body) return new Uint8Array(0);
-  if (declared !== null && /^\d+$/.test(declared.trim())) {
+  if (declared !== null) {
     // Declared and within the limit: one native read (the runtime holds the body to its length).
     const bytes = new Uint8Array(await request.arrayBuffer());
     if (bytes.byteLength > limitBytes) throw new PayloadTooLargeError(limitBytes);
