@@ -60,6 +60,11 @@ export interface Env {
   ALERT_DELIVERY_FAILURES?: string;
   ALERT_DEAD_LETTERS?: string;
   ALERT_SLA_BREACHES?: string;
+  /**
+   * Seconds a decided effect handed to the outbound queue may go unconfirmed by the consumer before its
+   * deciding object hands it over again (src/delivery/ledger.ts); default 120.
+   */
+  DELIVERY_CONFIRM_SECONDS?: string;
   /** Ops channel for alerts of tenants that linked none (`slack:C123` or `discord:123`). */
   OPS_CHANNEL?: string;
   // Secrets

@@ -1,15 +1,23 @@
 /**
- * Posting a Reply into a chat channel (cards, digests, alerts): rendered for the channel's platform
- * and sent through the outbound delivery queue, so it is retried, de-duplicated by key, and lands in
- * the local outbox in demo mode.
+ * Chat messages as deliveries: a Reply rendered for a channel's platform (a new post, a thread reply,
+ * an edit of a posted message, a Slack DM). The builders are pure, so an agent can record the exact
+ * message in its delivery ledger in the same step as its decision; `postToChannel` / `postDirectSlack`
+ * submit one through the tenant's Outbox for callers outside agents (digests, alerts).
  */
 import type { Reply } from "../commands/reply";
-import { enqueueDelivery } from "../delivery/enqueue";
-import type { DeliveryMessage } from "../delivery/types";
+import { type Submitted, submitDelivery } from "../delivery/enqueue";
+import type { DeliveryRef } from "../delivery/types";
 import type { Env } from "../env";
 import { renderDiscord } from "../integrations/discord/render";
 import { renderSlack } from "../integrations/slack/render";
 import type { ChannelRef } from "../settings/model";
+
+/** One platform call that posts or edits a chat message. */
+export interface ChatDelivery {
+  platform: "slack" | "discord";
+  action: string;
+  body: Record<string, unknown>;
+}
 
 export interface PostOptions {
   /** Idempotency key: the same key posts once. */
@@ -19,53 +27,96 @@ export interface PostOptions {
   threadTs?: string;
 }
 
-/** Posts `reply` as a new message in `channel` (ephemeral flags are ignored: channel posts are public). */
+/**
+ * `reply` as a new message in `channel` (ephemeral flags are ignored: channel posts are public).
+ * `key` becomes Discord's `nonce` (with `enforce_nonce`), so Discord itself drops a second create of
+ * the same message sent within minutes; `threadTs` threads a Slack reply.
+ */
+export function channelMessage(
+  channel: ChannelRef,
+  reply: Reply,
+  options: { key?: string; threadTs?: string } = {},
+): ChatDelivery {
+  if (channel.platform === "slack") {
+    const { text, blocks } = renderSlack(reply);
+    const body: Record<string, unknown> = { channel: channel.channelId, text, blocks, unfurl_links: false };
+    if (options.threadTs) body.thread_ts = options.threadTs;
+    return { platform: "slack", action: "chat.postMessage", body };
+  }
+  const { flags: _ephemeral, ...message } = renderDiscord({ ...reply, ephemeral: false });
+  const body: Record<string, unknown> = { channel_id: channel.channelId, ...message };
+  if (options.key) {
+    body.nonce = nonceOf(options.key);
+    body.enforce_nonce = true;
+  }
+  return { platform: "discord", action: "channels.messages.create", body };
+}
+
+/**
+ * An edit in place of a message posted earlier (`ref`: where it landed), or null when `ref` does not
+ * name a message of the channel's platform.
+ */
+export function channelEdit(channel: ChannelRef, ref: DeliveryRef, reply: Reply): ChatDelivery | null {
+  if (channel.platform === "slack") {
+    if (!ref.channel || !ref.ts) return null;
+    const { text, blocks } = renderSlack(reply);
+    return {
+      platform: "slack",
+      action: "chat.update",
+      body: { channel: ref.channel, ts: ref.ts, text, blocks },
+    };
+  }
+  if (!ref.channel_id || !ref.message_id) return null;
+  const { flags: _ephemeral, ...message } = renderDiscord({ ...reply, ephemeral: false });
+  return {
+    platform: "discord",
+    action: "channels.messages.edit",
+    body: { channel_id: ref.channel_id, message_id: ref.message_id, ...message },
+  };
+}
+
+/** `reply` to one Slack user as a direct message from the app (Slack posts to a user id as a DM). */
+export function slackDirectMessage(userId: string, reply: Reply): ChatDelivery {
+  const { text, blocks } = renderSlack({ ...reply, ephemeral: false });
+  return {
+    platform: "slack",
+    action: "chat.postMessage",
+    body: { channel: userId, text, blocks, unfurl_links: false },
+  };
+}
+
+/** Posts `reply` in `channel` through the tenant's Outbox (see submitDelivery): once per key. */
 export async function postToChannel(
   env: Env,
   tenant: string,
   channel: ChannelRef,
   reply: Reply,
   options: PostOptions,
-): Promise<DeliveryMessage> {
-  if (channel.platform === "slack") {
-    const { text, blocks } = renderSlack(reply);
-    const body: Record<string, unknown> = { channel: channel.channelId, text, blocks, unfurl_links: false };
-    if (options.threadTs) body.thread_ts = options.threadTs;
-    return enqueueDelivery(env, {
-      tenant,
-      platform: "slack",
-      action: "chat.postMessage",
-      body,
-      key: options.key,
-      correlationId: options.correlationId,
-    });
-  }
-  const { flags: _ephemeral, ...message } = renderDiscord({ ...reply, ephemeral: false });
-  return enqueueDelivery(env, {
-    tenant,
-    platform: "discord",
-    action: "channels.messages.create",
-    body: { channel_id: channel.channelId, ...message },
-    key: options.key,
-    correlationId: options.correlationId,
-  });
+): Promise<Submitted> {
+  const post = channelMessage(channel, reply, options);
+  return submitDelivery(env, { tenant, ...post, key: options.key, correlationId: options.correlationId });
 }
 
-/** Sends `reply` to one Slack user as a direct message from the app (Slack posts to a user id as a DM). */
+/** Sends `reply` to one Slack user as a DM through the tenant's Outbox: once per key. */
 export async function postDirectSlack(
   env: Env,
   tenant: string,
   userId: string,
   reply: Reply,
   options: PostOptions,
-): Promise<DeliveryMessage> {
-  const { text, blocks } = renderSlack(reply);
-  return enqueueDelivery(env, {
-    tenant,
-    platform: "slack",
-    action: "chat.postMessage",
-    body: { channel: userId, text, blocks, unfurl_links: false },
-    key: options.key,
-    correlationId: options.correlationId,
-  });
+): Promise<Submitted> {
+  const dm = slackDirectMessage(userId, reply);
+  return submitDelivery(env, { tenant, ...dm, key: options.key, correlationId: options.correlationId });
+}
+
+/** Discord nonces are at most 25 characters: a stable digest of the delivery key. */
+export function nonceOf(key: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return `fm${a.toString(36)}${b.toString(36)}`.slice(0, 25);
 }

@@ -4,7 +4,7 @@ import { createDiscordClient } from "../integrations/discord/client";
 import { createGitHubClient } from "../integrations/github/client";
 import { createLinearClient } from "../integrations/linear/client";
 import { createSlackClient } from "../integrations/slack/client";
-import type { FetchFn, Platform, PlatformClient } from "./types";
+import type { DeliveryMessage, DeliveryRef, FetchFn, Platform, PlatformClient } from "./types";
 
 export interface ClientDeps {
   fetch: FetchFn;
@@ -62,4 +62,28 @@ export function clientFor(
   if (token) return config.create(env, token, deps);
   if (env.DEMO_MODE !== "true" && config.tokenless?.(action)) return config.create(env, "", deps);
   return null;
+}
+
+/**
+ * Where a message kept in the local outbox (demo mode) stands in for a posted one: a Slack `ts` or a
+ * Discord message id made up from the delivery id, so edits of it (chat.update, PATCH) work locally too.
+ * Undefined for actions that create no channel message.
+ */
+export function localRefOf(
+  d: Pick<DeliveryMessage, "platform" | "action" | "body" | "id">,
+): DeliveryRef | undefined {
+  let n = 0;
+  for (const ch of d.id) n = (n * 31 + ch.charCodeAt(0)) % 1_000_000;
+  const seconds = Math.floor(Date.now() / 1000);
+  if (d.platform === "slack" && d.action === "chat.postMessage" && typeof d.body.channel === "string") {
+    return { channel: d.body.channel, ts: `${seconds}.${String(n).padStart(6, "0")}` };
+  }
+  if (
+    d.platform === "discord" &&
+    d.action === "channels.messages.create" &&
+    typeof d.body.channel_id === "string"
+  ) {
+    return { channel_id: d.body.channel_id, message_id: `${seconds}${String(n).padStart(6, "0")}` };
+  }
+  return undefined;
 }

@@ -6,8 +6,8 @@ import type { Env } from "../env";
 import { errorText, logger } from "../observability/logger";
 import { inBackground, MetricsRecorder } from "../observability/metrics";
 import type { DeliveryOutcome } from "../observability/metrics-model";
-import { outbox as outboxOf, type Remote } from "../rpc";
-import { type ClientDeps, clientFor } from "./clients";
+import { outbox as outboxOf, type Remote, remote } from "../rpc";
+import { type ClientDeps, clientFor, localRefOf } from "./clients";
 import { defaultFetch, isRecord, truncate } from "./http";
 import type { Outbox } from "./outbox";
 import { backoffSeconds, isDeadLetterQueue, MAX_ATTEMPTS, SEND_CONCURRENCY } from "./policy";
@@ -17,7 +17,10 @@ type OutboxStub = Remote<Outbox>;
 
 import {
   type DeadLetterInput,
+  type DeliveryConfirmer,
   type DeliveryMessage,
+  type DeliveryOrigin,
+  type DeliveryReport,
   type FetchFn,
   type FinishInput,
   PLATFORMS,
@@ -35,6 +38,8 @@ interface Deps extends ClientDeps {
   random: () => number;
   /** Delivery outcomes of this batch, sent to the Metrics rollup after it (src/observability). */
   metrics: MetricsRecorder;
+  /** Outcomes for the objects that decided the deliveries, sent to each once after the batch. */
+  reports: Map<string, { origin: DeliveryOrigin; reports: DeliveryReport[] }>;
 }
 
 /** Structured, redacted JSON lines (src/observability/logger.ts); never bodies or credentials. */
@@ -58,6 +63,7 @@ export async function handleQueue(
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     metrics: new MetricsRecorder(env),
+    reports: new Map(),
   };
   const handle = isDeadLetterQueue(batch.queue) ? handleDeadLettered : handleOutbound;
   // Messages with one delivery key run in order (the second sees the first one's result);
@@ -78,7 +84,40 @@ export async function handleQueue(
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
+  await reportToOrigins(env, deps);
   inBackground(ctx, deps.metrics.flush());
+}
+
+/** Notes an outcome for the delivery's origin (the Outbox settles its own in claim/finish/recordLocal). */
+function report(deps: Deps, d: DeliveryMessage, r: DeliveryReport): void {
+  const origin = d.origin;
+  if (!origin || origin.binding === "OUTBOX") return;
+  const id = `${origin.binding}\u0000${origin.name}`;
+  const entry = deps.reports.get(id) ?? { origin, reports: [] };
+  entry.reports.push(r);
+  deps.reports.set(id, entry);
+}
+
+/**
+ * Tells each origin how its deliveries ended, one call per origin. A failed report is only logged:
+ * the origin hands the delivery over again after its confirm timeout, and the claim answers
+ * "delivered" (with where it landed), which is reported then.
+ */
+async function reportToOrigins(env: Env, deps: Deps): Promise<void> {
+  await Promise.all(
+    [...deps.reports.values()].map(async ({ origin, reports }) => {
+      try {
+        const stub = remote<DeliveryConfirmer>(env[origin.binding].getByName(origin.name));
+        await stub.confirmDeliveries(reports);
+      } catch (err) {
+        log.warn("delivery.report_failed", {
+          origin: `${origin.binding}/${origin.name}`,
+          count: reports.length,
+          error: errorText(err),
+        });
+      }
+    }),
+  );
 }
 
 /** Last line of defence: an unexpected error retries the message with backoff. */
@@ -116,9 +155,10 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
   const client = clientFor(env, d.platform, { fetch: deps.fetch, now: deps.now }, d.action);
 
   if (client === null) {
-    const { recorded } = await outbox.recordLocal(d);
+    const { recorded, ref } = await outbox.recordLocal(d, localRefOf(d));
     deps.metrics.delivery(d.tenant, d.platform, recorded ? "local" : "dropped");
     log.info(recorded ? "delivery.local" : "delivery.duplicate", fields);
+    report(deps, d, { key: d.key, outcome: "delivered", ...(ref ? { ref } : {}) });
     msg.ack();
     return;
   }
@@ -132,6 +172,9 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
     // Delivered: nothing to do. Leased by another message: it owns the outcome (and is retried by
     // the queue if it dies), so a duplicate on its last attempt can go. Leased under our own id
     // (an earlier run died mid-send): wait for the lease to expire.
+    if (claim.reason === "delivered") {
+      report(deps, d, { key: d.key, outcome: "delivered", ...(claim.ref ? { ref: claim.ref } : {}) });
+    }
     if (claim.reason === "delivered" || (claim.holder !== d.id && msg.attempts >= MAX_ATTEMPTS)) {
       deps.metrics.delivery(d.tenant, d.platform, "dropped");
       msg.ack();
@@ -166,6 +209,10 @@ async function settle(
   const outcome: FinishInput["outcome"] =
     result.kind !== "retry" ? result.kind : msg.attempts >= MAX_ATTEMPTS ? "exhausted" : "retry";
   deps.metrics.delivery(d.tenant, d.platform, METRIC_OUTCOME[outcome]);
+  const retryDelay =
+    outcome === "retry" && result.kind === "retry"
+      ? (result.retryAfterSeconds ?? backoffSeconds(msg.attempts, deps.random))
+      : 0;
   const finish: FinishInput = {
     key: d.key,
     deliveryId: d.id,
@@ -174,6 +221,8 @@ async function settle(
     status: result.status,
     error,
   };
+  if (result.kind === "delivered" && result.ref) finish.ref = result.ref;
+  if (outcome === "retry") finish.retryAtMs = deps.now() + retryDelay * 1000;
   if (outcome === "permanent" || outcome === "exhausted") {
     finish.deadLetter = deadLetterOf(d, {
       attempts: msg.attempts,
@@ -195,9 +244,17 @@ async function settle(
       error: errorText(err),
     });
   }
-  if (outcome === "retry" && result.kind === "retry") {
-    msg.retry({ delaySeconds: result.retryAfterSeconds ?? backoffSeconds(msg.attempts, deps.random) });
+  if (outcome === "retry") {
+    report(deps, d, { key: d.key, outcome: "retrying", retryAtMs: deps.now() + retryDelay * 1000 });
+    msg.retry({ delaySeconds: retryDelay });
   } else {
+    report(
+      deps,
+      d,
+      outcome === "delivered"
+        ? { key: d.key, outcome: "delivered", ...(finish.ref ? { ref: finish.ref } : {}) }
+        : { key: d.key, outcome: "dead", error: error ?? outcome },
+    );
     msg.ack();
   }
 }
@@ -221,6 +278,13 @@ async function handleDeadLettered(msg: Message<unknown>, env: Env, deps: Deps): 
     }),
   );
   deps.metrics.delivery(d.tenant, d.platform, result.recorded ? "dead" : "dropped");
+  if (result.recorded) {
+    report(deps, d, {
+      key: d.key,
+      outcome: "dead",
+      error: "retries exhausted (reached the dead-letter queue)",
+    });
+  }
   log.warn("delivery.dead_letter_queue", {
     deliveryId: d.id,
     correlationId: d.correlationId,

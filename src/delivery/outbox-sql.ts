@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   updated_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS deliveries_updated ON deliveries (updated_at);
+CREATE TABLE IF NOT EXISTS outbox_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS attempt_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   key TEXT NOT NULL,
@@ -85,6 +86,8 @@ export type DeliveryRow = {
   attempts: number;
   last_status: number | null;
   last_error: string | null;
+  /** JSON DeliveryRef of a delivered message (column added later: may be absent on old rows). */
+  ref: string | null;
   created_at: number;
   updated_at: number;
 };

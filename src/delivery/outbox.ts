@@ -6,6 +6,9 @@
  * - `attempt_log`: attempt history per key (status, error), for operators.
  * - `outbox`: deliveries kept locally because their platform is not configured (demo mode).
  * - `dead_letters`: deliveries that failed for good, unique per delivery id.
+ * - `delivery_ledger` (src/delivery/ledger.ts): deliveries decided outside any agent (chat replies sent
+ *   later, digests, alerts), kept from `submit` until the consumer's outcome is recorded here; the
+ *   alarm hands over again what was not confirmed in time.
  *
  * Every method runs its reads and writes synchronously, so each call is atomic.
  */
@@ -13,7 +16,9 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { fail, NotFoundError, type Outcome, ok } from "../errors";
 import { randomId } from "../ids";
+import { logger } from "../observability/logger";
 import { destroyObject } from "../security/destroy";
+import { confirmMsOf, DeliveryLedger } from "./ledger";
 import {
   type AttemptRow,
   type DeadLetterRow,
@@ -32,8 +37,11 @@ import type {
   ClaimResult,
   DeadLetter,
   DeadLetterInput,
+  DeliveryConfirmer,
   DeliveryMessage,
   DeliveryRecord,
+  DeliveryRef,
+  DeliveryReport,
   FinishInput,
   OutboxEntry,
   RecordResult,
@@ -47,6 +55,8 @@ const KEY_RETENTION_MS = 7 * DAY_MS;
 const LIST_RETENTION_MS = 30 * DAY_MS;
 const MAX_LIST_ROWS = 1000;
 
+const log = logger("delivery.outbox");
+
 const FINAL_STATE: Record<FinishInput["outcome"], DeliveryState> = {
   delivered: "delivered",
   retry: "failed",
@@ -54,14 +64,52 @@ const FINAL_STATE: Record<FinishInput["outcome"], DeliveryState> = {
   exhausted: "dead",
 };
 
-export class Outbox extends DurableObject<Env> {
+/** What `submit` did with one message. */
+export interface SubmitResult {
+  key: string;
+  /** False: the key was submitted (or delivered) before; nothing new goes out. */
+  accepted: boolean;
+}
+
+export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
   private readonly sql: SqlStorage;
-  private pruneScheduled = false;
+  private readonly ledger: DeliveryLedger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
+    // Added after the first release: where a delivered message landed (Slack ts, Discord message id).
+    if (!this.sql.exec("SELECT * FROM deliveries LIMIT 0").columnNames.includes("ref")) {
+      this.sql.exec("ALTER TABLE deliveries ADD COLUMN ref TEXT");
+    }
+    this.ledger = new DeliveryLedger(this.sql, confirmMsOf(env));
+  }
+
+  /**
+   * Deliveries decided outside any agent, recorded before the caller puts them on the queue
+   * (`submitDelivery`): a key seen before is not sent again unless it died and this is a replay. Each
+   * row waits for the consumer's outcome; the alarm hands it over again if none comes in time (the
+   * caller died before sending, or the queue lost it).
+   */
+  async record(messages: DeliveryMessage[]): Promise<SubmitResult[]> {
+    const now = Date.now();
+    const results = messages.map((message): SubmitResult => {
+      const sent = this.delivery(message.key);
+      if (sent && (sent.state === "delivered" || sent.state === "local")) {
+        return { key: message.key, accepted: false };
+      }
+      const accepted = this.ledger.add(message, now, true) || this.ledger.reopen(message, now);
+      return { key: message.key, accepted };
+    });
+    await this.arm();
+    return results;
+  }
+
+  /** Reports of the consumer for deliveries this object submitted (most are settled by finish/recordLocal). */
+  async confirmDeliveries(reports: DeliveryReport[]): Promise<void> {
+    this.ledger.confirm(reports, Date.now());
+    await this.arm();
   }
 
   /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
@@ -74,7 +122,14 @@ export class Outbox extends DurableObject<Env> {
     const now = Date.now();
     const row = this.delivery(input.key);
     if (row && (row.state === "delivered" || row.state === "local")) {
-      return { claimed: false, reason: "delivered", holder: row.delivery_id, retryAfterSeconds: 0 };
+      const ref = parseRef(row.ref);
+      return {
+        claimed: false,
+        reason: "delivered",
+        holder: row.delivery_id,
+        retryAfterSeconds: 0,
+        ...(ref ? { ref } : {}),
+      };
     }
     if (row && row.state === "in_flight" && (row.lease_until ?? 0) > now) {
       const retryAfterSeconds = Math.max(1, Math.ceil(((row.lease_until ?? now) - now) / 1000));
@@ -108,14 +163,16 @@ export class Outbox extends DurableObject<Env> {
       if (row && (input.outcome === "delivered" || row.lease_token === input.leaseToken)) {
         this.sql.exec(
           `UPDATE deliveries SET state = ?, lease_token = NULL, lease_until = NULL, last_status = ?,
-             last_error = ?, updated_at = ? WHERE key = ?`,
+             last_error = ?, ref = COALESCE(?, ref), updated_at = ? WHERE key = ?`,
           FINAL_STATE[input.outcome],
           input.status,
           input.error,
+          input.ref ? JSON.stringify(input.ref) : null,
           now,
           input.key,
         );
       }
+      this.ledger.confirm([reportOf(input, now)], now);
       logAttempt(
         this.sql,
         input.key,
@@ -128,11 +185,17 @@ export class Outbox extends DurableObject<Env> {
       );
       if (input.deadLetter) insertDeadLetter(this.sql, input.deadLetter, now);
     });
-    await this.schedulePrune();
+    await this.arm();
   }
 
-  /** Demo mode: keeps the delivery in the local outbox, once per key. */
-  async recordLocal(message: DeliveryMessage): Promise<{ recorded: boolean }> {
+  /**
+   * Demo mode: keeps the delivery in the local outbox, once per key. `ref` stands for where the
+   * platform would have put it (so cards can be "edited" locally too); a repeat answers the first one's.
+   */
+  async recordLocal(
+    message: DeliveryMessage,
+    ref?: DeliveryRef,
+  ): Promise<{ recorded: boolean; ref: DeliveryRef | null }> {
     const now = Date.now();
     const recorded = this.ctx.storage.transactionSync(() => {
       const row = this.delivery(message.key);
@@ -154,14 +217,16 @@ export class Outbox extends DurableObject<Env> {
         now,
       );
       this.sql.exec(
-        `INSERT INTO deliveries (key, delivery_id, platform, action, state, attempts, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'local', 1, ?, ?)
+        `INSERT INTO deliveries (key, delivery_id, platform, action, state, attempts, ref, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'local', 1, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET delivery_id = excluded.delivery_id, state = 'local', lease_token = NULL,
-           lease_until = NULL, attempts = deliveries.attempts + 1, updated_at = excluded.updated_at`,
+           lease_until = NULL, attempts = deliveries.attempts + 1, ref = excluded.ref,
+           updated_at = excluded.updated_at`,
         message.key,
         message.id,
         message.platform,
         message.action,
+        ref ? JSON.stringify(ref) : null,
         now,
         now,
       );
@@ -177,8 +242,13 @@ export class Outbox extends DurableObject<Env> {
       );
       return true;
     });
-    await this.schedulePrune();
-    return { recorded };
+    const stored = parseRef(this.delivery(message.key)?.ref ?? null) ?? null;
+    this.ledger.confirm(
+      [{ key: message.key, outcome: "delivered", ...(stored ? { ref: stored } : {}) }],
+      now,
+    );
+    await this.arm();
+    return { recorded, ref: stored };
   }
 
   /** Records a dead letter unless this delivery id has one, or (from the DLQ) its key was delivered. */
@@ -213,7 +283,10 @@ export class Outbox extends DurableObject<Env> {
       };
       return { recorded: true, id: insertDeadLetter(this.sql, enriched, now) };
     });
-    await this.schedulePrune();
+    if (result.recorded) {
+      this.ledger.confirm([{ key: input.key, outcome: "dead", error: input.lastError }], now);
+    }
+    await this.arm();
     return result;
   }
 
@@ -262,9 +335,18 @@ export class Outbox extends DurableObject<Env> {
     return toDeliveryRecord(row, history);
   }
 
-  /** Daily clean-up of old keys, history and lists. */
+  /** Hands over ledger rows that are due (and overdue confirmations), and the daily clean-up. */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    if (this.pruneAt() <= now) {
+      this.prune(now);
+      this.setMeta("prune_at", now + DAY_MS);
+    }
+    await this.handOver();
+  }
+
+  /** Daily clean-up of old keys, history and lists. */
+  private prune(now: number): void {
     this.sql.exec(
       "DELETE FROM deliveries WHERE state != 'in_flight' AND updated_at < ?",
       now - KEY_RETENTION_MS,
@@ -278,18 +360,73 @@ export class Outbox extends DurableObject<Env> {
         MAX_LIST_ROWS,
       );
     }
-    this.pruneScheduled = false;
-    await this.schedulePrune();
+  }
+
+  private async handOver(): Promise<void> {
+    const tenant = this.ctx.id.name ?? "";
+    const report = await this.ledger.handOver(
+      this.env.OUTBOUND,
+      { binding: "OUTBOX", name: tenant },
+      Date.now,
+    );
+    for (const key of report.givenUp) log.error("delivery.given_up", { tenant, detail: key });
+    if (report.queueError) log.warn("delivery.handover_failed", { tenant, error: report.queueError });
+    await this.arm();
   }
 
   private delivery(key: string): DeliveryRow | undefined {
     return this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE key = ?", key).toArray()[0];
   }
 
-  private async schedulePrune(): Promise<void> {
-    if (this.pruneScheduled) return;
-    this.pruneScheduled = true;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
+  /** The alarm: the ledger's next check, or the daily clean-up (first set by the first write). */
+  private async arm(): Promise<void> {
+    let pruneAt = this.pruneAt();
+    if (pruneAt === Number.POSITIVE_INFINITY) {
+      pruneAt = Date.now() + DAY_MS;
+      this.setMeta("prune_at", pruneAt);
+    }
+    const next = Math.min(pruneAt, this.ledger.nextCheckAt() ?? Number.POSITIVE_INFINITY);
+    if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
+  }
+
+  private pruneAt(): number {
+    const row = this.sql
+      .exec<{ value: number }>("SELECT value FROM outbox_meta WHERE name = 'prune_at'")
+      .toArray()[0];
+    return row ? row.value : Number.POSITIVE_INFINITY;
+  }
+
+  private setMeta(name: string, value: number): void {
+    this.sql.exec(
+      "INSERT INTO outbox_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      name,
+      value,
+    );
+  }
+}
+
+/** The ledger report of a finished attempt. */
+function reportOf(input: FinishInput, now: number): DeliveryReport {
+  switch (input.outcome) {
+    case "delivered":
+      return { key: input.key, outcome: "delivered", ...(input.ref ? { ref: input.ref } : {}) };
+    case "retry":
+      return { key: input.key, outcome: "retrying", retryAtMs: input.retryAtMs ?? now };
+    default:
+      return { key: input.key, outcome: "dead", error: input.error ?? input.outcome };
+  }
+}
+
+function parseRef(text: string | null): DeliveryRef | undefined {
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== "object" || value === null) return undefined;
+    const ref: DeliveryRef = {};
+    for (const [k, v] of Object.entries(value)) if (typeof v === "string") ref[k] = v;
+    return ref;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 /** Validation of delivery requests (producer side) and queue messages (consumer side). */
 import { z } from "zod";
 import { type FieldIssue, ValidationError } from "../errors";
-import { PLATFORMS } from "./types";
+import { ORIGIN_BINDINGS, PLATFORMS } from "./types";
 
 /** Queues take 128 KB per message; leave room for the envelope. */
 export const MAX_BODY_BYTES = 120_000;
@@ -23,6 +23,7 @@ export const DeliveryMessageSchema = DeliveryRequestSchema.extend({
   key,
   correlationId: z.string().min(1).max(128),
   enqueuedAt: z.string().min(1),
+  origin: z.object({ binding: z.enum(ORIGIN_BINDINGS), name: z.string().min(1).max(128) }).optional(),
 });
 
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {

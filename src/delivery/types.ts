@@ -13,17 +13,58 @@ export interface DeliveryRequest {
   correlationId?: string;
 }
 
+/**
+ * Durable Object namespaces that decide effects and keep them in a DeliveryLedger until the consumer
+ * reports them delivered or dead (src/delivery/ledger.ts). `OUTBOX` is the tenant's Outbox itself,
+ * for effects decided outside any agent (chat replies, digests, alerts).
+ */
+export const ORIGIN_BINDINGS = [
+  "OUTBOX",
+  "REVIEW_MANAGER",
+  "LINEAR_STATE",
+  "INTEGRATION_DASHBOARD",
+  "CONTEXT_OPTIMIZER",
+  "PATTERN_BRIDGE",
+] as const;
+export type OriginBinding = (typeof ORIGIN_BINDINGS)[number];
+
+/** Which object decided a delivery (and wants to hear how it ended): a namespace and an object name. */
+export interface DeliveryOrigin {
+  binding: OriginBinding;
+  name: string;
+}
+
+/**
+ * Where a delivered message landed, as the platform answered it: Slack `{channel, ts}`, Discord
+ * `{channel_id, message_id}`. Lets the decider edit the message later (`chat.update`, PATCH).
+ */
+export type DeliveryRef = Record<string, string>;
+
+/** How a delivery ended (or when to expect the next word on it), reported back to its origin. */
+export type DeliveryReport =
+  | { key: string; outcome: "delivered"; ref?: DeliveryRef }
+  | { key: string; outcome: "dead"; error: string }
+  /** Still being tried by the queue: the next attempt is due at `retryAtMs`. */
+  | { key: string; outcome: "retrying"; retryAtMs: number };
+
+/** A Durable Object that keeps a DeliveryLedger and takes the consumer's reports. */
+export interface DeliveryConfirmer {
+  confirmDeliveries(reports: DeliveryReport[]): Promise<void> | void;
+}
+
 /** The queue message (also what a dead letter keeps). */
 export interface DeliveryMessage extends DeliveryRequest {
   id: string;
   key: string;
   correlationId: string;
   enqueuedAt: string;
+  /** Who decided it and keeps it until it is reported delivered or dead. */
+  origin?: DeliveryOrigin;
 }
 
 /** What a platform client reports for one send. */
 export type SendResult =
-  | { kind: "delivered"; status: number }
+  | { kind: "delivered"; status: number; ref?: DeliveryRef }
   /** Worth another try: rate limited (`retryAfterSeconds` known) or transient (5xx, network). */
   | { kind: "retry"; status: number | null; error: string; retryAfterSeconds?: number }
   /** Will never succeed as sent (4xx, unknown action, platform error code). */
@@ -114,7 +155,14 @@ export interface ClaimInput {
 
 export type ClaimResult =
   | { claimed: true; leaseToken: string; attempt: number }
-  | { claimed: false; reason: "delivered" | "in_flight"; holder: string; retryAfterSeconds: number };
+  | {
+      claimed: false;
+      reason: "delivered" | "in_flight";
+      holder: string;
+      retryAfterSeconds: number;
+      /** Where the earlier send landed (delivered only, when the platform said). */
+      ref?: DeliveryRef;
+    };
 
 export interface DeadLetterInput {
   deliveryId: string;
@@ -139,6 +187,10 @@ export interface FinishInput {
   outcome: "delivered" | "retry" | "permanent" | "exhausted";
   status: number | null;
   error: string | null;
+  /** Where the message landed (delivered). */
+  ref?: DeliveryRef;
+  /** When the queue tries again (retry). */
+  retryAtMs?: number;
   /** Recorded in the same transaction when the outcome is final and failed. */
   deadLetter?: DeadLetterInput;
 }

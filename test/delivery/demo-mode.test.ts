@@ -87,7 +87,7 @@ describe("demo mode (platform token not configured)", () => {
 });
 
 describe("enqueueDelivery", () => {
-  it("fills id, key, correlationId and enqueuedAt and sends to OUTBOUND", async () => {
+  it("fills id, key, correlationId and enqueuedAt, records it in the Outbox and sends to OUTBOUND", async () => {
     const { queue, sent } = recordingQueue();
     const testEnv = { ...env, OUTBOUND: queue };
     const msg = await enqueueDelivery(testEnv, {
@@ -100,7 +100,8 @@ describe("enqueueDelivery", () => {
     expect(msg.key).toBe(msg.id);
     expect(msg.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(msg.enqueuedAt)).not.toBeNaN();
-    expect(sent).toEqual([msg]);
+    // Recorded in the tenant's Outbox ledger first, then queued naming it as the origin.
+    expect(sent).toEqual([{ ...msg, origin: { binding: "OUTBOX", name: "t-enqueue" } }]);
 
     const keyed = await enqueueDelivery(testEnv, {
       tenant: "t-enqueue",

@@ -23,15 +23,15 @@ describe("/foreman digest now", () => {
       now: new Date(MONDAY_9 + 2 * 3_600_000),
     });
     const answer = await run("digest now", ctx);
-    expect(answer.text).toBe("Posted the digest: 1 pull request waiting.");
+    expect(answer.text).toBe("The digest is on its way to this channel: 1 pull request waiting.");
     expect(answer.ephemeral).toBe(true);
-    // The same minute posts once (idempotency key digest:now:<channel>:<minute>).
-    await run("digest now", ctx);
+    // The same minute posts once (idempotency key digest:now:<channel>:<minute>), and says so.
+    const again = await run("digest now", ctx);
+    expect(again.text).toBe(
+      "The digest was already posted in this channel this minute: nothing new was sent.",
+    );
 
-    expect(sent.map((d) => d.key)).toEqual([
-      `digest:now:${CHANNEL.channelId}:2030-01-07T11:00`,
-      `digest:now:${CHANNEL.channelId}:2030-01-07T11:00`,
-    ]);
+    expect(sent.map((d) => d.key)).toEqual([`digest:now:${CHANNEL.channelId}:2030-01-07T11:00`]);
     await runQueue(
       testEnv,
       sent.map((body) => ({ body })),

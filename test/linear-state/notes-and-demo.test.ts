@@ -22,9 +22,9 @@ describe("linear-state: Linear issue changes", () => {
     await h.publish(update);
     await h.publish(update); // the same webhook delivered again (another event id)
     await h.settle();
+    // The second is the same change (same key): the agent's delivery ledger records it once.
     const notes = h.sent.filter((d) => d.platform === "slack");
-    expect(notes).toHaveLength(2);
-    expect(notes[0]?.key).toBe(notes[1]?.key);
+    expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ action: "chat.postMessage", body: { channel: CHANNEL.channelId } });
     const text = String(notes[0]?.body.text);
     expect(text).toContain(

@@ -23,7 +23,7 @@ async function digestText(tenant: string, nowMs: number, overrides: Partial<Env>
     now: new Date(nowMs),
   });
   const answer = await run("digest now", ctx);
-  expect(answer.text).toMatch(/^Posted the digest/);
+  expect(answer.text).toMatch(/^The digest is on its way/);
   return JSON.stringify(only(sent).body);
 }
 

@@ -143,10 +143,8 @@ describe("alerts from the scheduled health check", () => {
     expect(died.failed).toBeGreaterThanOrEqual(1);
     await runAlertChecks(testEnv, t0 + 5 * MIN, EVERY_TENANT);
     await runAlertChecks(testEnv, t0 + 10 * MIN, EVERY_TENANT);
-    expect(alerts().map((d) => d.key)).toEqual([
-      `alert:${tenant}:dead_letters:1`,
-      `alert:${tenant}:dead_letters:1`,
-    ]);
+    // The second run posts again with the same key: the tenant's Outbox knows it and queues nothing new.
+    expect(alerts().map((d) => d.key)).toEqual([`alert:${tenant}:dead_letters:1`]);
 
     await runQueue(
       api.env(env),

@@ -89,7 +89,9 @@ describe("a Durable Object reset in the middle of a workflow", () => {
       runInDurableObject(
         env.REVIEW_MANAGER.getByName(t.agentId),
         (_i, state) =>
-          state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM review_effects").one().n,
+          state.storage.sql
+            .exec<{ n: number }>("SELECT COUNT(*) AS n FROM delivery_ledger WHERE state != 'done'")
+            .one().n,
       );
     // Review request, its metrics event (foreman.review.requested), channel card, DM.
     await vi.waitFor(async () => expect(await pendingEffects()).toBe(4), { timeout: 10_000, interval: 20 });

@@ -4,6 +4,8 @@
  * a persisted scheduler on the single alarm, health counters and a bounded event log.
  */
 import { DurableObject } from "cloudflare:workers";
+import { confirmMsOf, DeliveryLedger, type Settled } from "../../delivery/ledger";
+import type { DeliveryConfirmer, DeliveryReport } from "../../delivery/types";
 import type { Env } from "../../env";
 import { attempt, ConflictError, NotFoundError, type Outcome, ValidationError } from "../../errors";
 import { randomId } from "../../ids";
@@ -22,7 +24,7 @@ import type {
   CallMeta,
   MessageReceipt,
 } from "../model";
-import { acceptedMessages, fieldIssues, messageSchema, parseAgentConfig } from "../registry";
+import { AGENT_REGISTRY, acceptedMessages, fieldIssues, messageSchema, parseAgentConfig } from "../registry";
 import { AgentStore } from "./agent-store";
 import { EventLog } from "./event-log";
 import { Inbox, type InboxItem } from "./inbox";
@@ -41,12 +43,15 @@ export const MESSAGE_TASK = "message";
 /** An agent counts as unhealthy for this long after a failed task. */
 const UNHEALTHY_AFTER_ERROR_MS = 5 * 60_000;
 
-export abstract class BaseAgent extends DurableObject<Env> {
+export abstract class BaseAgent extends DurableObject<Env> implements DeliveryConfirmer {
   abstract readonly agentType: AgentType;
   protected readonly store: AgentStore;
   protected readonly inbox: Inbox;
   protected readonly scheduler: Scheduler;
   protected readonly log: EventLog;
+  /** What this agent decided to send, kept until the consumer reports it delivered or dead. */
+  protected readonly deliveries: DeliveryLedger;
+  private handingOver: Promise<void> | null = null;
   /** Inbox rows being processed by this instance. */
   private readonly active = new Set<number>();
 
@@ -57,6 +62,7 @@ export abstract class BaseAgent extends DurableObject<Env> {
     this.inbox = new Inbox(sql);
     this.scheduler = new Scheduler(sql);
     this.log = new EventLog(sql, undefined, () => this.store.get());
+    this.deliveries = new DeliveryLedger(sql, confirmMsOf(env));
     void ctx.blockConcurrencyWhile(async () => {
       if (!this.store.get()) return;
       const { retried, failed } = this.inbox.recover();
@@ -219,6 +225,21 @@ export abstract class BaseAgent extends DurableObject<Env> {
       for (const task of this.scheduler.claimDue(Date.now())) await this.runScheduled(task);
       this.pump();
     }
+    // Whatever the agent's status: effects it decided are delivered (or handed over again).
+    await this.handOverDeliveries();
+    await this.arm();
+  }
+
+  /** The delivery consumer's reports on deliveries this agent decided (src/delivery/ledger.ts). */
+  async confirmDeliveries(reports: DeliveryReport[]): Promise<void> {
+    const settled = this.deliveries.confirm(reports, Date.now());
+    if (settled.length > 0 && this.store.get()) {
+      try {
+        await this.onDeliveriesSettled(settled);
+      } catch (err) {
+        this.log.add("error", `after deliveries settled: ${errorMessage(err)}`, Date.now());
+      }
+    }
     await this.arm();
   }
 
@@ -256,6 +277,40 @@ export abstract class BaseAgent extends DurableObject<Env> {
   protected async onSchedule(task: ScheduledTask): Promise<void> {
     throw new Error(`no handler for scheduled task kind ${task.kind}`);
   }
+
+  /**
+   * Hands the ledger's due deliveries to the outbound queue (and runs local effects through
+   * `runLocalEffect`). Call it right after the synchronous step that added them: the alarm is set
+   * before the first await, so it is written with the step and a crash in between loses nothing.
+   */
+  protected async handOverDeliveries(): Promise<void> {
+    const agent = this.store.get();
+    if (!agent) return;
+    void this.ctx.storage.setAlarm(Date.now() + 1_000);
+    while (this.handingOver) await this.handingOver;
+    this.handingOver = (async () => {
+      const origin = { binding: AGENT_REGISTRY[agent.type].binding, name: agent.agentId };
+      const report = await this.deliveries.handOver(this.env.OUTBOUND, origin, Date.now, (key, payload) =>
+        this.runLocalEffect(key, payload),
+      );
+      for (const gone of report.givenUp) this.log.add("error", `delivery given up: ${gone}`, Date.now());
+      if (report.queueError) {
+        this.log.add("error", `outbound queue refused deliveries: ${report.queueError}`, Date.now());
+      }
+    })().finally(() => {
+      this.handingOver = null;
+    });
+    await this.handingOver;
+    await this.arm();
+  }
+
+  /** Runs a local ledger effect (`deliveries.addLocal`); types that add them override this. */
+  protected async runLocalEffect(key: string, _payload: Record<string, unknown>): Promise<void> {
+    throw new Error(`no runner for local effect ${key}`);
+  }
+
+  /** Deliveries settled by the consumer's reports (where each landed); types override to use them. */
+  protected async onDeliveriesSettled(_settled: Settled[]): Promise<void> {}
 
   /** Sends a message to another agent of this tenant (by id or type) through the Coordinator. */
   protected async send(to: string, type: string, payload: Record<string, unknown>, correlationId: string) {
@@ -356,7 +411,10 @@ export abstract class BaseAgent extends DurableObject<Env> {
     }
   }
 
-  /** Sets the single alarm to the next thing due: a schedule, or a watchdog over the inbox. */
+  /**
+   * Sets the single alarm to the next thing due: a schedule, a watchdog over the inbox, or the
+   * delivery ledger's next check (also while paused: decided effects still go out).
+   */
   private async arm(): Promise<void> {
     const agent = this.store.get();
     let next: number | null = null;
@@ -368,6 +426,8 @@ export abstract class BaseAgent extends DurableObject<Env> {
         next = next === null ? watchdog : Math.min(next, watchdog);
       }
     }
+    const check = agent ? this.deliveries.nextCheckAt() : null;
+    if (check !== null) next = next === null ? check : Math.min(next, check);
     if (next === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
   }

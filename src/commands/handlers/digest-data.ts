@@ -123,19 +123,22 @@ export async function buildChannelDigest(
 }
 
 /**
- * Builds a channel's digest and posts it into the channel under the idempotency key `key` (the same
- * key posts once). Returns what was built: without a digest nothing was posted.
+ * Builds a channel's digest and submits it for the channel under the idempotency key `key` (the same
+ * key posts once). Returns what was built, and whether this call put it on its way (`sent`): false
+ * when there was no digest, or the key was submitted before.
  */
 export async function postChannelDigest(
   env: Env,
   tenant: string,
   channel: ChannelRef,
   options: { key: string; correlationId: string; nowMs: number; actor?: string },
-): Promise<ChannelDigest> {
+): Promise<ChannelDigest & { sent: boolean }> {
   const { key, ...rest } = options;
   const built = await buildChannelDigest({ env, tenant, channel, ...rest });
-  if (built.digest) {
-    await postToChannel(env, tenant, channel, built.digest, { key, correlationId: options.correlationId });
-  }
-  return built;
+  if (!built.digest) return { ...built, sent: false };
+  const submitted = await postToChannel(env, tenant, channel, built.digest, {
+    key,
+    correlationId: options.correlationId,
+  });
+  return { ...built, sent: submitted.accepted };
 }

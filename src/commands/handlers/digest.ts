@@ -62,7 +62,7 @@ export async function digestOff(_command: CommandOf<"digest.off">, ctx: CommandC
   });
 }
 
-/** `digest now`: posts this channel's digest into the channel; answers the asker privately. */
+/** `digest now`: sends this channel's digest into the channel; answers the asker privately. */
 export async function digestNow(_command: CommandOf<"digest.now">, ctx: CommandContext): Promise<Reply> {
   const minute = ctx.now.toISOString().slice(0, 16);
   const built = await postChannelDigest(ctx.env, ctx.tenant, channelOf(ctx), {
@@ -72,7 +72,12 @@ export async function digestNow(_command: CommandOf<"digest.now">, ctx: CommandC
     actor: actorKey(ctx.actor),
   });
   if (!built.digest) return built.answer;
-  const text = `Posted the digest: ${plural(built.waiting, "pull request")} waiting.`;
+  if (!built.sent) {
+    const text = "The digest was already posted in this channel this minute: nothing new was sent.";
+    return reply(text, { tone: "info", title: "Digest" });
+  }
+  // Recorded for delivery (kept until Slack or Discord confirms it); the post itself follows.
+  const text = `The digest is on its way to this channel: ${plural(built.waiting, "pull request")} waiting.`;
   return reply(text, { tone: "success", title: "Digest" });
 }
 

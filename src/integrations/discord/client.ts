@@ -86,7 +86,16 @@ export function createDiscordClient(options: DiscordClientOptions): PlatformClie
 
 async function interpret(res: Response, nowMs: number): Promise<SendResult> {
   const body = await readBody(res);
-  if (res.status !== 429) return classifyStatus(res, describe(body), nowMs);
+  if (res.status !== 429) {
+    const result = classifyStatus(res, describe(body), nowMs);
+    // A created message answers its id: kept so it can be edited in place (PATCH).
+    const json = body.json;
+    if (result.kind === "delivered" && isRecord(json) && typeof json.id === "string") {
+      const channel = typeof json.channel_id === "string" ? json.channel_id : null;
+      if (channel) result.ref = { channel_id: channel, message_id: json.id };
+    }
+    return result;
+  }
   // 429: `retry_after` (float seconds) in the body is the precise value; Retry-After is whole seconds.
   const header = parseRetryAfter(res.headers.get("retry-after"), nowMs);
   const json = body.json;

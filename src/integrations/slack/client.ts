@@ -87,7 +87,14 @@ async function interpret(res: Response, nowMs: number, requireOk: boolean): Prom
   const body = await readBody(res);
   if (res.status < 200 || res.status >= 300) return classifyStatus(res, describe(body), nowMs);
   const json = body.json;
-  if (isRecord(json) && json.ok === true) return { kind: "delivered", status: res.status };
+  if (isRecord(json) && json.ok === true) {
+    // chat.postMessage answers where the message landed: kept so it can be edited (chat.update).
+    const ref =
+      typeof json.channel === "string" && typeof json.ts === "string"
+        ? { channel: json.channel, ts: json.ts }
+        : undefined;
+    return ref ? { kind: "delivered", status: res.status, ref } : { kind: "delivered", status: res.status };
+  }
   if (isRecord(json) && json.ok === false) {
     const code = typeof json.error === "string" ? json.error : "unknown_error";
     const error = `slack error: ${code}`;

@@ -6,9 +6,9 @@
  * state changes of issues with open PRs are announced in the team's linked channels.
  * See docs/linear.md.
  */
-import { postToChannel } from "../../../chat/post";
-import { enqueueDelivery } from "../../../delivery/enqueue";
-import type { DeliveryMessage } from "../../../delivery/types";
+import { channelMessage } from "../../../chat/post";
+import { buildDelivery } from "../../../delivery/enqueue";
+import type { DeliveryMessage, DeliveryRequest } from "../../../delivery/types";
 import type { Env } from "../../../env";
 import { settings } from "../../../rpc";
 import { linkedTargets } from "../../../settings/model";
@@ -106,38 +106,49 @@ export class LinearStateAgent extends BaseAgent {
 
     for (const link of links.filter((l) => l.postedAt === null)) {
       const request = linkRequest(config.linkAs, link.issue, link.relation, pr);
-      await this.deliver(tenant, linkKey(link.issue, pr.repo, pr.number), request, correlationId);
+      this.deliver(tenant, linkKey(link.issue, pr.repo, pr.number), request, correlationId);
       this.linear.markPosted(pr.repo, pr.number, link.issue, Date.now());
       this.log.add("event", `linked ${ref} to ${link.issue} (${link.relation})`, Date.now(), correlationId);
     }
-    if (!config.syncPrStates) return;
+    if (config.syncPrStates) this.syncStates(tenant, data, pr, links, config, correlationId);
+    await this.handOverDeliveries();
+  }
 
+  /** Moves the PR's closing issues (in review / done), in the same synchronous step as the links. */
+  private syncStates(
+    tenant: string,
+    data: PrEventData,
+    pr: ReturnType<typeof prRecord>,
+    links: ReturnType<LinearStateStore["syncLinks"]>,
+    config: LinearStateConfig,
+    correlationId: string,
+  ): void {
     const closing = links.filter((l) => l.relation === "closes").map((l) => l.issue);
     if (data.kind === "pr.closed") {
       for (const issue of closing) {
         const prs = this.linear.links({ issue }).filter((l) => l.relation === "closes");
         const states = prs.map((l) => ({ repo: l.repo, number: l.number, state: l.pr.state }));
         const done = doneCandidate(pr, states, (p) => this.linear.hasMove(issue, p.repo, p.number, "done"));
-        if (done) await this.move(tenant, issue, done, "done", config, correlationId);
+        if (done) this.move(tenant, issue, done, "done", config, correlationId);
       }
     } else if (transitionFor(data) === "in_review") {
-      for (const issue of closing) await this.move(tenant, issue, pr, "in_review", config, correlationId);
+      for (const issue of closing) this.move(tenant, issue, pr, "in_review", config, correlationId);
     }
   }
 
-  /** Queues one state move unless this issue, PR and transition already had one. */
-  private async move(
+  /** Records one state move unless this issue, PR and transition already had one. */
+  private move(
     tenant: string,
     issue: string,
     pr: PrKey,
     transition: Transition,
     config: LinearStateConfig,
     correlationId: string,
-  ): Promise<void> {
+  ): void {
     if (this.linear.hasMove(issue, pr.repo, pr.number, transition)) return;
     const request = moveRequest(issue, transition, config);
     const key = moveKey(issue, pr.repo, pr.number, transition);
-    const sent = await this.deliver(tenant, key, request, correlationId);
+    const sent = this.deliver(tenant, key, request, correlationId);
     const stateName = transition === "done" ? config.doneState : config.inReviewState;
     this.linear.recordMove(
       {
@@ -184,8 +195,9 @@ export class LinearStateAgent extends BaseAgent {
     for (const { channel } of channels) {
       // Keyed by the change itself: a redelivered webhook, or a second linear-state agent, posts once.
       const key = `linear:note:${issue.identifier}:${snapshot.state?.id ?? "none"}:${data.at}:${channel.platform}:${channel.channelId}`;
-      await postToChannel(this.env, tenant, channel, note, { key, correlationId });
+      this.record({ tenant, ...channelMessage(channel, note, { key }), key, correlationId });
     }
+    await this.handOverDeliveries();
   }
 
   // -------------------------------------------------------------- helpers
@@ -200,8 +212,15 @@ export class LinearStateAgent extends BaseAgent {
     key: string,
     request: LinearRequest,
     correlationId: string,
-  ): Promise<DeliveryMessage> {
-    return enqueueDelivery(this.env, { tenant, platform: "linear", ...request, key, correlationId });
+  ): DeliveryMessage {
+    return this.record({ tenant, platform: "linear", ...request, key, correlationId });
+  }
+
+  /** Records a delivery in the agent's ledger (handed over after the step, kept until confirmed). */
+  private record(request: DeliveryRequest): DeliveryMessage {
+    const message = buildDelivery(request);
+    this.deliveries.add(message, Date.now());
+    return message;
   }
 }
 

@@ -25,7 +25,7 @@ import { type ActInput, type ActResult, act } from "./buttons";
 import { SLA_TASK, type SlaTaskPayload, slaKey } from "./clock";
 import { reviewConfigOf } from "./config";
 import { loadView, makeWork, type TenantView, type Work } from "./context";
-import { EffectQueue } from "./effects";
+import { type Effect, migrateLegacyEffects, publishEvent, recordEffect } from "./effects";
 import { type LinearPr, linearIssues } from "./linear";
 import { type AssignNowResult, assignNow, unknownPr } from "./manual";
 import { applyEvent, needsView } from "./on-event";
@@ -33,22 +33,19 @@ import { fireStep } from "./on-step";
 import { buildQueue, type QueueOptions } from "./queue-view";
 import { ReviewStore } from "./store";
 
-/** Scheduled retry of effects that could not be handed to the delivery queue. */
+/** Earlier versions scheduled retries of their effect queue under this kind: now the ledger's alarm. */
 const FLUSH_TASK = "review.flush";
-const FLUSH_RETRY_MS = 60_000;
 /** An SLA step whose tenant settings could not be read is tried again after this long. */
 const STEP_RETRY_MS = 60_000;
 
 export class ReviewManagerAgent extends BaseAgent {
   readonly agentType = "review-manager" as const;
   private readonly reviews: ReviewStore;
-  private readonly effects: EffectQueue;
-  private flushing: Promise<void> | null = null;
+  private legacyChecked = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.reviews = new ReviewStore(ctx.storage.sql);
-    this.effects = new EffectQueue(ctx.storage.sql);
   }
 
   /** The agent's clock (epoch ms). The seam tests replace to move time. */
@@ -206,7 +203,8 @@ export class ReviewManagerAgent extends BaseAgent {
     return makeWork({
       store: this.reviews,
       scheduler: this.scheduler,
-      effects: this.effects,
+      // The ledger runs on real time (its checks are alarms), whatever the agent's clock says.
+      record: (effect) => this.recordEffect(effect, correlationId, Date.now()),
       config: reviewConfigOf(this.require().config),
       nowMs,
       correlationId,
@@ -219,19 +217,31 @@ export class ReviewManagerAgent extends BaseAgent {
     this.log.add("review", message, Date.now(), work.correlationId);
   }
 
-  /** Sends the effects waiting in the outbox; what fails is retried by a scheduled flush. */
+  private recordEffect(effect: Effect, correlationId: string, nowMs: number): void {
+    recordEffect(this.deliveries, this.tenant(), effect, correlationId, nowMs, (problem) =>
+      this.log.add("error", `delivery dropped: ${problem}`, Date.now(), correlationId),
+    );
+  }
+
+  /** Publishes a Foreman event recorded as a local ledger effect. */
+  protected override async runLocalEffect(key: string, payload: Record<string, unknown>): Promise<void> {
+    await publishEvent(this.env, this.tenant(), key, payload);
+  }
+
+  /**
+   * Hands the effects of the step just taken to the delivery queue (they stay in the ledger until
+   * confirmed; the alarm hands over again what is not). Effects left by an earlier version move in first.
+   */
   private async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    this.flushing = (async () => {
-      const report = await this.effects.flush(this.env, this.tenant());
-      for (const dropped of report.dropped) this.log.add("error", `delivery dropped: ${dropped}`, Date.now());
-      if (report.left > 0) {
-        this.scheduler.schedule(Date.now() + FLUSH_RETRY_MS, FLUSH_TASK, {}, FLUSH_TASK, Date.now());
-      }
-    })().finally(() => {
-      this.flushing = null;
-    });
-    await this.flushing;
+    if (!this.legacyChecked) {
+      this.legacyChecked = true;
+      const moved = migrateLegacyEffects(this.ctx.storage.sql, (effect, correlationId) =>
+        this.recordEffect(effect, correlationId, Date.now()),
+      );
+      if (moved > 0)
+        this.log.add("restart", `moved ${moved} queued effects into the delivery ledger`, Date.now());
+    }
+    await this.handOverDeliveries();
   }
 
   /** After an RPC changed state: send effects, and re-arm the alarm for the schedules written. */

@@ -12,7 +12,7 @@ import { settings } from "../../../rpc";
 import type { ChannelRef, MemberAvailability } from "../../../settings/model";
 import type { Scheduler } from "../../framework/scheduler";
 import type { ReviewManagerConfig } from "./config";
-import type { Effect, EffectQueue } from "./effects";
+import type { Effect } from "./effects";
 import type { ReviewStore } from "./store";
 
 export interface TenantView {
@@ -39,9 +39,10 @@ export interface Work {
   metric?: (event: SlaStep) => void;
 }
 
-export function makeWork(parts: Omit<Work, "emit"> & { effects: EffectQueue }): Work {
-  const { effects, ...rest } = parts;
-  return { ...rest, emit: (effect) => effects.add(effect, parts.correlationId, parts.nowMs) };
+/** A step's Work; `record` keeps each emitted effect (in the agent's delivery ledger). */
+export function makeWork(parts: Omit<Work, "emit"> & { record: (effect: Effect) => void }): Work {
+  const { record, ...rest } = parts;
+  return { ...rest, emit: record };
 }
 
 export async function loadView(

@@ -1,24 +1,29 @@
 /**
- * What the Review Manager sends (GitHub review requests, channel cards, Slack DMs, and Foreman
- * events such as `foreman.sla.breach` published through the Coordinator) is written to
- * its own SQLite in the same synchronous step as the state change that calls for it, then handed to
- * the delivery queue (a transactional outbox). A crash in between loses nothing: the next flush
- * sends what is left, and delivery keys make a second send of the same effect post once.
+ * What the Review Manager sends (GitHub review requests, channel cards and their edits, Slack DMs,
+ * and Foreman events such as `foreman.sla.breach` published through the Coordinator). Each effect is
+ * rendered into its exact delivery and recorded in the agent's delivery ledger (src/delivery/ledger.ts)
+ * in the same synchronous step as the state change that calls for it; it stays there until the
+ * delivery consumer reports it delivered or dead, and is handed over again if that word does not come.
+ * Delivery keys make a second send of the same effect post once.
  */
-import { postDirectSlack, postToChannel } from "../../../chat/post";
+import { channelEdit, channelMessage, slackDirectMessage } from "../../../chat/post";
 import type { Reply } from "../../../commands/reply";
-import { enqueueDelivery } from "../../../delivery/enqueue";
+import { buildDelivery } from "../../../delivery/enqueue";
+import type { DeliveryLedger } from "../../../delivery/ledger";
+import type { DeliveryRef, DeliveryRequest } from "../../../delivery/types";
 import type { Env } from "../../../env";
-import { AppError } from "../../../errors";
 import { coordinator } from "../../../rpc";
 import type { ChannelRef } from "../../../settings/model";
-import { all, count, parseJson, run } from "../../framework/sql";
+import { all, run } from "../../framework/sql";
 
 export type GitHubReviewAction = "pulls.requestReviewers" | "pulls.removeRequestedReviewers";
 
 export type Effect =
   | { kind: "github"; action: GitHubReviewAction; body: Record<string, unknown>; key: string }
-  | { kind: "channel"; channel: ChannelRef; reply: Reply; key: string }
+  /** A new message in a channel; `threadTs` makes it a reply in a Slack thread. */
+  | { kind: "channel"; channel: ChannelRef; reply: Reply; key: string; threadTs?: string }
+  /** An edit in place of a message posted earlier (`ref`: where it landed). */
+  | { kind: "edit"; channel: ChannelRef; ref: DeliveryRef; reply: Reply; key: string }
   | { kind: "dm"; userId: string; reply: Reply; key: string }
   /** A Foreman event published through the tenant's Coordinator; `key` is its event id (sent once). */
   | { kind: "event"; name: "foreman.sla.breach"; data: SlaBreachEventData; key: string }
@@ -38,92 +43,91 @@ export type SlaBreachEventData = {
   budgetMs: number;
 };
 
-/** Attempts before an effect that keeps failing to enqueue is dropped (and logged). */
-const MAX_ATTEMPTS = 5;
-
-type EffectRow = { seq: number; effect: string; correlation_id: string; attempts: number };
-
-export interface FlushReport {
-  sent: number;
-  dropped: string[];
-  left: number;
-}
-
-export class EffectQueue {
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS review_effects (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, effect TEXT NOT NULL, correlation_id TEXT NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL)`);
-  }
-
-  add(effect: Effect, correlationId: string, nowMs: number): void {
-    run(
-      this.sql,
-      "INSERT INTO review_effects (effect, correlation_id, created_at) VALUES (?, ?, ?)",
-      JSON.stringify(effect),
-      correlationId,
-      nowMs,
-    );
-  }
-
-  size(): number {
-    return count(this.sql, "SELECT COUNT(*) AS n FROM review_effects");
-  }
-
-  /** Enqueues every waiting effect, oldest first; failures stay for the next flush. */
-  async flush(env: Env, tenant: string): Promise<FlushReport> {
-    const report: FlushReport = { sent: 0, dropped: [], left: 0 };
-    const rows = all<EffectRow>(this.sql, "SELECT * FROM review_effects ORDER BY seq LIMIT 200");
-    for (const row of rows) {
-      const effect = parseJson<Effect | null>(row.effect, null);
-      try {
-        if (effect) await send(env, tenant, effect, row.correlation_id);
-        run(this.sql, "DELETE FROM review_effects WHERE seq = ?", row.seq);
-        report.sent++;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        const permanent = err instanceof AppError && err.status < 500;
-        if (permanent || row.attempts + 1 >= MAX_ATTEMPTS) {
-          run(this.sql, "DELETE FROM review_effects WHERE seq = ?", row.seq);
-          report.dropped.push(`${effect?.key ?? row.seq}: ${message}`);
-        } else {
-          run(this.sql, "UPDATE review_effects SET attempts = attempts + 1 WHERE seq = ?", row.seq);
-        }
-      }
-    }
-    report.left = this.size();
-    return report;
-  }
-}
-
-async function send(env: Env, tenant: string, effect: Effect, correlationId: string): Promise<void> {
-  const options = { key: effect.key, correlationId };
+/** The delivery an effect stands for (null: an event, run locally). */
+function deliveryOf(effect: Effect): Omit<DeliveryRequest, "tenant" | "correlationId"> | null {
   switch (effect.kind) {
     case "github":
-      await enqueueDelivery(env, {
-        tenant,
-        platform: "github",
-        action: effect.action,
-        body: effect.body,
-        ...options,
-      });
-      return;
-    case "channel":
-      await postToChannel(env, tenant, effect.channel, effect.reply, options);
-      return;
+      return { platform: "github", action: effect.action, body: effect.body, key: effect.key };
+    case "channel": {
+      const options = effect.threadTs ? { key: effect.key, threadTs: effect.threadTs } : { key: effect.key };
+      return { ...channelMessage(effect.channel, effect.reply, options), key: effect.key };
+    }
+    case "edit": {
+      const edit = channelEdit(effect.channel, effect.ref, effect.reply);
+      return edit ? { ...edit, key: effect.key } : null;
+    }
     case "dm":
-      await postDirectSlack(env, tenant, effect.userId, effect.reply, options);
-      return;
-    case "event": {
-      const published = await coordinator(env, tenant).publish({
-        name: effect.name,
-        data: effect.data,
-        eventId: effect.key,
-        correlationId,
-      });
-      // Thrown as a plain Error: kept and retried by the next flush.
-      if (!published.ok) throw new Error(`publishing ${effect.name} failed: ${published.error.message}`);
-      return;
+      return { ...slackDirectMessage(effect.userId, effect.reply), key: effect.key };
+    case "event":
+      return null;
+  }
+}
+
+/** Records effects of one step in the ledger; an effect that could never be sent is logged, not kept. */
+export function recordEffect(
+  ledger: DeliveryLedger,
+  tenant: string,
+  effect: Effect,
+  correlationId: string,
+  nowMs: number,
+  onInvalid: (message: string) => void,
+): void {
+  if (effect.kind === "event") {
+    ledger.addLocal(effect.key, { name: effect.name, data: effect.data, correlationId }, nowMs);
+    return;
+  }
+  const delivery = deliveryOf(effect);
+  if (!delivery) {
+    onInvalid(`${effect.key}: no message to edit`);
+    return;
+  }
+  try {
+    ledger.add(buildDelivery({ ...delivery, tenant, correlationId }, nowMs), nowMs);
+  } catch (err) {
+    onInvalid(`${effect.key}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Runs a local effect recorded by `recordEffect`: publishes the event through the Coordinator. */
+export async function publishEvent(
+  env: Env,
+  tenant: string,
+  key: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  const name = String(payload.name ?? "");
+  const data = (payload.data ?? {}) as Record<string, unknown>;
+  const correlationId = typeof payload.correlationId === "string" ? payload.correlationId : key;
+  const published = await coordinator(env, tenant).publish({ name, data, eventId: key, correlationId });
+  if (!published.ok) throw new Error(`publishing ${name} failed: ${published.error.message}`);
+}
+
+type LegacyRow = { seq: number; effect: string; correlation_id: string; created_at: number };
+
+/**
+ * Effects left in the table of earlier versions (`review_effects`, deleted once enqueued) move into
+ * the ledger, once per object.
+ */
+export function migrateLegacyEffects(
+  sql: SqlStorage,
+  record: (effect: Effect, correlationId: string) => void,
+): number {
+  const exists = all<{ name: string }>(
+    sql,
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'review_effects'",
+  ).length;
+  if (!exists) return 0;
+  const rows = all<LegacyRow>(
+    sql,
+    "SELECT seq, effect, correlation_id, created_at FROM review_effects ORDER BY seq",
+  );
+  for (const row of rows) {
+    try {
+      record(JSON.parse(row.effect) as Effect, row.correlation_id);
+    } catch {
+      // An unreadable row was unsendable before too.
     }
   }
+  run(sql, "DROP TABLE review_effects");
+  return rows.length;
 }
