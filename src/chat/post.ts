@@ -23,28 +23,32 @@ export interface PostOptions {
   /** Idempotency key: the same key posts once. */
   key: string;
   correlationId: string;
-  /** Slack thread to reply in (its parent's ts). */
-  threadTs?: string;
+  /** A posted message to reply to: in its Slack thread, or as a Discord reply. */
+  replyTo?: DeliveryRef;
 }
 
 /**
  * `reply` as a new message in `channel` (ephemeral flags are ignored: channel posts are public).
  * `key` becomes Discord's `nonce` (with `enforce_nonce`), so Discord itself drops a second create of
- * the same message sent within minutes; `threadTs` threads a Slack reply.
+ * the same message sent within minutes; `replyTo` (a posted message) threads a Slack reply under it,
+ * or makes a Discord reply to it.
  */
 export function channelMessage(
   channel: ChannelRef,
   reply: Reply,
-  options: { key?: string; threadTs?: string } = {},
+  options: { key?: string; replyTo?: DeliveryRef } = {},
 ): ChatDelivery {
   if (channel.platform === "slack") {
     const { text, blocks } = renderSlack(reply);
     const body: Record<string, unknown> = { channel: channel.channelId, text, blocks, unfurl_links: false };
-    if (options.threadTs) body.thread_ts = options.threadTs;
+    if (options.replyTo?.ts) body.thread_ts = options.replyTo.ts;
     return { platform: "slack", action: "chat.postMessage", body };
   }
   const { flags: _ephemeral, ...message } = renderDiscord({ ...reply, ephemeral: false });
   const body: Record<string, unknown> = { channel_id: channel.channelId, ...message };
+  if (options.replyTo?.message_id) {
+    body.message_reference = { message_id: options.replyTo.message_id, fail_if_not_exists: false };
+  }
   if (options.key) {
     body.nonce = nonceOf(options.key);
     body.enforce_nonce = true;

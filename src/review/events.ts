@@ -56,6 +56,7 @@ const ReviewEventSchema = z.discriminatedUnion("kind", [
     kind: z.literal("review.submitted"),
     ...base,
     reviewer: z.string().nullable(),
+    reviewId: z.number().optional(),
     state: z.enum(["approved", "changes_requested", "commented"]),
   }),
 ]);

@@ -199,10 +199,18 @@ export function reviewRequest(
   return parse("pull_request", payload);
 }
 
-export function reviewSubmitted(pr: PrSpec, reviewer: string, atMs: number, state = "approved"): DomainEvent {
+/** A submitted review; each call is its own review (its own id) unless `reviewId` is given. */
+export function reviewSubmitted(
+  pr: PrSpec,
+  reviewer: string,
+  atMs: number,
+  state = "approved",
+  reviewId = 1_000_000 + Math.floor(Math.random() * 1_000_000_000),
+): DomainEvent {
   const payload = withPr(exampleOf("pull_request_review", "submitted"), pr, atMs);
   const review = payload.review as Payload;
   Object.assign(review, {
+    id: reviewId,
     user: { ...(review.user as Payload), login: reviewer },
     state,
     submitted_at: new Date(atMs).toISOString(),

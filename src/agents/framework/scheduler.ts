@@ -62,6 +62,11 @@ export class Scheduler {
     return id;
   }
 
+  /** Whether a task with this key is waiting. */
+  has(key: string): boolean {
+    return first<{ id: string }>(this.sql, "SELECT id FROM schedules WHERE key = ?", key) !== null;
+  }
+
   cancel(idOrKey: string): boolean {
     return run(this.sql, "DELETE FROM schedules WHERE id = ? OR key = ?", idOrKey, idOrKey) > 0;
   }

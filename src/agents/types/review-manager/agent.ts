@@ -7,6 +7,8 @@
  * effects to send in one synchronous block, then flush the effects to the delivery queue. Time comes
  * from `now()`, which tests replace to drive the SLA with a controlled clock.
  */
+
+import type { Settled } from "../../../delivery/ledger";
 import type { Env } from "../../../env";
 import { attempt, ConflictError, NotFoundError, type Outcome } from "../../../errors";
 import { recordSlaEvent } from "../../../observability/metrics";
@@ -21,12 +23,14 @@ import type { ChatPlatform } from "../../../settings/model";
 import { BaseAgent } from "../../framework/base-agent";
 import type { ScheduledTask } from "../../framework/scheduler";
 import type { AgentMessage } from "../../model";
+import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "./author";
 import { type ActInput, type ActResult, act } from "./buttons";
 import { SLA_TASK, type SlaTaskPayload, slaKey } from "./clock";
 import { reviewConfigOf } from "./config";
 import { loadView, makeWork, type TenantView, type Work } from "./context";
 import { type Effect, migrateLegacyEffects, publishEvent, recordEffect } from "./effects";
 import { type LinearPr, linearIssues } from "./linear";
+import { CARDS_TASK, CardStore, scheduleRefresh } from "./live-cards";
 import { type AssignNowResult, assignNow, unknownPr } from "./manual";
 import { applyEvent, needsView } from "./on-event";
 import { fireStep } from "./on-step";
@@ -41,11 +45,15 @@ const STEP_RETRY_MS = 60_000;
 export class ReviewManagerAgent extends BaseAgent {
   readonly agentType = "review-manager" as const;
   private readonly reviews: ReviewStore;
+  private readonly cards: CardStore;
+  private readonly notices: AuthorNotices;
   private legacyChecked = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.reviews = new ReviewStore(ctx.storage.sql);
+    this.cards = new CardStore(ctx.storage.sql);
+    this.notices = new AuthorNotices(ctx.storage.sql);
   }
 
   /** The agent's clock (epoch ms). The seam tests replace to move time. */
@@ -64,8 +72,10 @@ export class ReviewManagerAgent extends BaseAgent {
       const view = await this.view(pr, nowMs, input.correlationId);
       const work = this.work(input.correlationId, nowMs);
       const result = act(work, view, this.reviews.prById(pr.id) ?? pr, input);
-      if (result.changed)
+      if (result.changed) {
         this.record(work, `${input.verb} on ${prRef(pr)} by ${input.actor.platform}:${input.actor.id}`);
+        this.cardsChanged(pr.id);
+      }
       await this.settle();
       return result;
     });
@@ -84,6 +94,7 @@ export class ReviewManagerAgent extends BaseAgent {
       const work = this.work(input.correlationId, nowMs);
       const result = assignNow(work, view, this.reviews.prById(known.id) ?? known, input.platform);
       this.record(work, `review assign ${prRef(known)}: ${result.outcome}`);
+      this.cardsChanged(known.id);
       await this.settle();
       return result;
     });
@@ -157,11 +168,14 @@ export class ReviewManagerAgent extends BaseAgent {
     const work = this.work(message.correlationId, nowMs);
     applyEvent(work, event, view);
     this.record(work, `${name} ${prRef(snapshot)}`);
+    const tracked = this.reviews.pr(snapshot.repo, snapshot.number);
+    if (tracked) this.cardsChanged(tracked.id);
     await this.flush();
   }
 
   protected override async onSchedule(task: ScheduledTask): Promise<void> {
     if (task.kind === FLUSH_TASK) return this.flush();
+    if (task.kind === CARDS_TASK || task.kind === AUTHOR_TASK) return this.onPrTask(task);
     if (task.kind !== SLA_TASK) return super.onSchedule(task);
     const { repo, number, login } = task.payload as Partial<SlaTaskPayload>;
     if (typeof repo !== "string" || typeof number !== "number" || typeof login !== "string") return;
@@ -178,7 +192,41 @@ export class ReviewManagerAgent extends BaseAgent {
     }
     const work = this.work(`sla:${task.id}:${task.at}`, nowMs);
     fireStep(work, view, this.reviews.prById(pr.id) ?? pr, login);
+    this.cardsChanged(pr.id);
     await this.flush();
+  }
+
+  /** A PR's card refresh or author notice came due. */
+  private async onPrTask(task: ScheduledTask): Promise<void> {
+    const prId = Number(task.payload.prId);
+    const pr = Number.isInteger(prId) ? this.reviews.prById(prId) : null;
+    if (!pr) return;
+    const nowMs = this.now();
+    const correlationId = `${task.kind}:${task.id}:${task.at}`;
+    const view = await this.view(pr, nowMs, correlationId);
+    const work = this.work(correlationId, nowMs);
+    const current = this.reviews.prById(pr.id) ?? pr;
+    if (task.kind === CARDS_TASK) this.cards.refresh(work, view, current);
+    else sendAuthorNotice(work, view, current);
+    await this.flush();
+  }
+
+  /** Where the consumer says cards landed, or that an edit is done: cards still out of date are refreshed. */
+  protected override async onDeliveriesSettled(settled: Settled[]): Promise<void> {
+    const prs = new Set<number>();
+    for (const s of settled) {
+      const prId = this.cards.settled(s.key, s.outcome === "delivered" ? s.ref : null);
+      if (prId !== null) prs.add(prId);
+    }
+    for (const prId of prs) this.cardsChanged(prId);
+  }
+
+  /** Schedules a refresh of the PR's cards when one of them no longer shows the review as it stands. */
+  private cardsChanged(prId: number): void {
+    const pr = this.reviews.prById(prId);
+    if (pr && this.cards.outdated(pr, this.reviews.reviewers(prId))) {
+      scheduleRefresh(this.scheduler, prId, Date.now());
+    }
   }
 
   // ------------------------------------------------------------- internal
@@ -202,6 +250,8 @@ export class ReviewManagerAgent extends BaseAgent {
   private work(correlationId: string, nowMs: number): Work {
     return makeWork({
       store: this.reviews,
+      cards: this.cards,
+      notices: this.notices,
       scheduler: this.scheduler,
       // The ledger runs on real time (its checks are alarms), whatever the agent's clock says.
       record: (effect) => this.recordEffect(effect, correlationId, Date.now()),

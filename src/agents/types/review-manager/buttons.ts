@@ -12,7 +12,7 @@ import { type ChannelRef, type ChatPlatform, type ChatUserRef, sameChannel } fro
 import { cardFor, reassign, track } from "./assign";
 import { save, snoozeClock, stop } from "./clock";
 import type { TenantView, Work } from "./context";
-import { dmSlack, requestReviewers, toChannels } from "./notify";
+import { dmSlack, requestReviewers, threadNotice, toChannels } from "./notify";
 
 export type ReviewButton = "claim" | "reassign" | "snooze";
 
@@ -119,7 +119,8 @@ function announceElsewhere(
 ): void {
   const others = { ...view, channels: view.channels.filter((c) => !sameChannel(c, place)) };
   const build = (platform: ChatPlatform) => cardFor(work, view, pr, platform, headline(platform));
-  toChannels(work, others, pr, build, `reassign:a${to.seq}`);
+  const notice = (platform: ChatPlatform) => threadNotice(headline(platform));
+  toChannels(work, others, pr, build, `reassign:a${to.seq}`, notice);
   const dm = cardFor(
     work,
     view,

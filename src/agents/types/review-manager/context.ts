@@ -11,8 +11,10 @@ import type { PrRef } from "../../../review/refs";
 import { settings } from "../../../rpc";
 import type { ChannelRef, MemberAvailability } from "../../../settings/model";
 import type { Scheduler } from "../../framework/scheduler";
+import type { AuthorNotices } from "./author";
 import type { ReviewManagerConfig } from "./config";
 import type { Effect } from "./effects";
+import type { CardStore } from "./live-cards";
 import type { ReviewStore } from "./store";
 
 export interface TenantView {
@@ -29,6 +31,10 @@ export interface TenantView {
 
 export interface Work {
   store: ReviewStore;
+  /** The cards posted about each PR, kept up to date (live-cards.ts). */
+  cards: CardStore;
+  /** Reviews the PR's author is yet to hear about (author.ts). */
+  notices: AuthorNotices;
   scheduler: Scheduler;
   config: ReviewManagerConfig;
   nowMs: number;

@@ -20,8 +20,8 @@ export type GitHubReviewAction = "pulls.requestReviewers" | "pulls.removeRequest
 
 export type Effect =
   | { kind: "github"; action: GitHubReviewAction; body: Record<string, unknown>; key: string }
-  /** A new message in a channel; `threadTs` makes it a reply in a Slack thread. */
-  | { kind: "channel"; channel: ChannelRef; reply: Reply; key: string; threadTs?: string }
+  /** A new message in a channel; `replyTo` (a posted message) makes it a reply in its thread. */
+  | { kind: "channel"; channel: ChannelRef; reply: Reply; key: string; replyTo?: DeliveryRef }
   /** An edit in place of a message posted earlier (`ref`: where it landed). */
   | { kind: "edit"; channel: ChannelRef; ref: DeliveryRef; reply: Reply; key: string }
   | { kind: "dm"; userId: string; reply: Reply; key: string }
@@ -49,7 +49,7 @@ function deliveryOf(effect: Effect): Omit<DeliveryRequest, "tenant" | "correlati
     case "github":
       return { platform: "github", action: effect.action, body: effect.body, key: effect.key };
     case "channel": {
-      const options = effect.threadTs ? { key: effect.key, threadTs: effect.threadTs } : { key: effect.key };
+      const options = effect.replyTo ? { key: effect.key, replyTo: effect.replyTo } : { key: effect.key };
       return { ...channelMessage(effect.channel, effect.reply, options), key: effect.key };
     }
     case "edit": {

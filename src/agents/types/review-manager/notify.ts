@@ -5,6 +5,7 @@
  */
 import type { Reply } from "../../../commands/reply";
 import { leadsOf } from "../../../review/candidates";
+import { cardSignature } from "../../../review/card-status";
 import type { CardRef, Person, TrackedPr } from "../../../review/model";
 import { deliveryKey, ownerRepo, prRef } from "../../../review/refs";
 import type { ChatPlatform } from "../../../settings/model";
@@ -53,8 +54,10 @@ export function removeRequests(
 }
 
 /**
- * Posts a card (built for each channel's platform) to every channel linked to the repository;
- * returns where, to remember the card references.
+ * Posts a card (built for each channel's platform) to every channel linked to the repository and
+ * remembers it, to keep it up to date (live-cards.ts); returns where. With `notice`, a channel that
+ * already shows a placed card of the PR gets the notice as a reply in that card's thread instead of
+ * a second card (the card itself is edited to match).
  */
 export function toChannels(
   work: Work,
@@ -62,12 +65,22 @@ export function toChannels(
   pr: TrackedPr,
   build: (platform: ChatPlatform) => Reply,
   tag: string,
+  notice?: (platform: ChatPlatform) => Reply,
 ): CardRef[] {
-  return view.channels.map((channel) => {
+  const posted: CardRef[] = [];
+  for (const channel of view.channels) {
     const key = deliveryKey("rm", prRef(pr), tag, channel.platform, channel.workspaceId, channel.channelId);
+    const placed = notice ? work.cards.placed(pr.id, channel) : null;
+    if (notice && placed?.ref) {
+      work.emit({ kind: "channel", channel, reply: notice(channel.platform), key, replyTo: placed.ref });
+      continue;
+    }
     work.emit({ kind: "channel", channel, reply: build(channel.platform), key });
-    return { channel, key, atMs: work.nowMs };
-  });
+    const current = work.store.prById(pr.id) ?? pr;
+    work.cards.track(pr.id, channel, key, cardSignature(current, work.store.reviewers(pr.id)), work.nowMs);
+    posted.push({ channel, key, atMs: work.nowMs });
+  }
+  return posted;
 }
 
 /** A Slack DM to a team member; false when they are not on Slack. */
@@ -96,8 +109,9 @@ export function toChannelsOrLeads(
   build: (platform: ChatPlatform) => Reply,
   tag: string,
   also: Person[] = [],
+  notice?: (platform: ChatPlatform) => Reply,
 ): CardRef[] {
-  if (view.channels.length > 0) return toChannels(work, view, pr, build, tag);
+  if (view.channels.length > 0) return toChannels(work, view, pr, build, tag, notice);
   const seen = new Set<string>();
   for (const person of [...leadsOf(view.people), ...also]) {
     if (seen.has(person.login.toLowerCase())) continue;
@@ -105,4 +119,9 @@ export function toChannelsOrLeads(
     dmSlack(work, pr, person, build("slack"), tag);
   }
   return [];
+}
+
+/** A short message for a card's thread: one line saying what happened, with the PR link. */
+export function threadNotice(text: string, tone: Reply["tone"] = "info"): Reply {
+  return { ephemeral: false, text, sections: [{ text }], buttons: [], tone };
 }

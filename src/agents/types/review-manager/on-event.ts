@@ -9,6 +9,7 @@ import { READY_KINDS, type ReviewEvent, snapshotOf } from "../../../review/event
 import { isActive, type TrackedPr } from "../../../review/model";
 import { prRef } from "../../../review/refs";
 import { assign, track } from "./assign";
+import { noteReview } from "./author";
 import { pause, resume, stop } from "./clock";
 import type { TenantView, Work } from "./context";
 
@@ -52,6 +53,11 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
     }
     case "review.submitted": {
       if (!event.reviewer) return;
+      const reviewKey =
+        event.reviewId !== undefined
+          ? `review:${event.reviewId}`
+          : `${event.reviewer}:${event.state}:${event.at}`;
+      if (!stale) noteReview(work, pr, event.reviewer, event.state, reviewKey);
       const r = work.store.reviewer(pr.id, event.reviewer);
       if (r && (isActive(r.status) || r.status === "released")) {
         stop(work, pr, r, "reviewed", { reviewState: event.state });

@@ -15,7 +15,7 @@ import type { ChatPlatform } from "../../../settings/model";
 import { cardFor, reassign } from "./assign";
 import { save } from "./clock";
 import type { TenantView, Work } from "./context";
-import { dmSlack, toChannels, toChannelsOrLeads } from "./notify";
+import { dmSlack, threadNotice, toChannels, toChannelsOrLeads } from "./notify";
 
 export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: string): void {
   const r = work.store.reviewer(pr.id, login);
@@ -46,13 +46,17 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
         cardFor(work, view, pr, platform, headlines.reminder(ref, fired, left, people, platform), {
           tone: "warning",
         });
-      if (!dmSlack(work, pr, person, build("slack"), tag)) toChannels(work, view, pr, build, tag);
+      const notice = (platform: ChatPlatform) =>
+        threadNotice(headlines.reminder(ref, fired, left, people, platform), "warning");
+      if (!dmSlack(work, pr, person, build("slack"), tag)) toChannels(work, view, pr, build, tag, notice);
       return;
     }
     case "breach": {
       const build = (platform: ChatPlatform) =>
         cardFor(work, view, pr, platform, headlines.breach(ref, fired, people, platform), { tone: "error" });
-      toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : []);
+      const notice = (platform: ChatPlatform) =>
+        threadNotice(headlines.breach(ref, fired, people, platform), "error");
+      toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : [], notice);
       return;
     }
     case "escalation": {
@@ -60,7 +64,9 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
       if (!moved) {
         const build = (platform: ChatPlatform) =>
           cardFor(work, view, pr, platform, headlines.stuck(ref, fired, people, platform), { tone: "error" });
-        toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : []);
+        const notice = (platform: ChatPlatform) =>
+          threadNotice(headlines.stuck(ref, fired, people, platform), "error");
+        toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : [], notice);
         return;
       }
       const because = `the review SLA was breached (${hours(r.sla.budgetMs)} of working time, now twice over)`;
@@ -76,7 +82,12 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
             lines: [`Why ${mention(moved.to.login, people, platform)}: ${moved.reason}`],
           },
         );
-      toChannelsOrLeads(work, view, pr, build, tag);
+      const notice = (platform: ChatPlatform) =>
+        threadNotice(
+          headlines.reassigned(ref, r.login, moved.to.login, because, people, platform),
+          "warning",
+        );
+      toChannelsOrLeads(work, view, pr, build, tag, [], notice);
       const dm = cardFor(
         work,
         view,
