@@ -84,6 +84,8 @@ function init() {
   const signinTenant = /** @type {HTMLInputElement} */ ($("signin-tenant"));
   const tenantInput = /** @type {HTMLInputElement} */ ($("tenant"));
 
+  // On this machine, say how to sign in (the API's 401 says it too).
+  $("signin-local").hidden = !["localhost", "127.0.0.1", "[::1]"].includes(location.hostname);
   setUnauthorizedHandler((message) => {
     signOut(false);
     showError(message);

@@ -115,7 +115,11 @@ export async function workerOptionsFor({ root, config, env, bundle, devVars, var
   // `bindings` holds only vars and secrets (wrangler merged .dev.vars into them): rebuilt from [vars],
   // so `devVars: false` really leaves .dev.vars out, overrides of [vars] included.
   const secrets = devVars ? readDevVarsFile(root, env) : { file: null, vars: {} };
-  const bindings = { ...fromConfig, ...secrets.vars, ...vars };
+  // wrangler.toml trusts CF-Connecting-IP for the deployed environments, where Cloudflare's edge sets
+  // it. No edge is in front of this node (even `--edge` keeps a client's own value), so that setting
+  // is dropped; a proxy in front that sets a header is named with `--var` or `.dev.vars`.
+  const { TRUST_PROXY_HEADER: _edgeOnly, ...configured } = fromConfig;
+  const bindings = { ...configured, ...secrets.vars, ...vars };
   // The bundle is already resolved: its modules are listed (below), not matched by `rules`.
   const { modulesRules: _rules, ...rest } = workerOptions;
   const main = { ...rest, name, bindings, modules: bundleModules(bundle), modulesRoot: dirname(bundle) };

@@ -11,7 +11,9 @@
  *
  * The port is workerd's own socket into the assets router and the Worker (no dev proxy in between).
  * `--edge` puts Miniflare's entry worker in front instead, the way an edge would be: it sets
- * CF-Connecting-IP from the peer address and can log every request, at about half the throughput.
+ * CF-Connecting-IP from the peer address (only when the client sent none, so the rate limit does not
+ * believe it) and can log every request, at about half the throughput. Behind a reverse proxy, name
+ * the header it sets: `--var TRUST_PROXY_HEADER=X-Forwarded-For` (docs/security.md).
  *
  * Vars come from wrangler.toml `[vars]` (or `[env.<name>.vars]`), secrets from `.dev.vars`, `--var`
  * overrides both. Cron Triggers fire on their wrangler.toml schedule (UTC); the start-up lines print a

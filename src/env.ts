@@ -46,6 +46,12 @@ export interface Env {
   RATE_LIMIT_PER_KEY?: string;
   /** `/api/*` calls with no or an invalid key, per source address, e.g. `300/min` (default). */
   RATE_LIMIT_PER_IP?: string;
+  /**
+   * The header that carries the caller's address, set by something in front that overwrites a
+   * client's value: `CF-Connecting-IP` (Cloudflare's edge), `X-Forwarded-For` (last entry) or
+   * `X-Real-IP` (a reverse proxy). Unset: no header is believed (src/security/client-address.ts).
+   */
+  TRUST_PROXY_HEADER?: string;
   /** How long a chat workspace's tenant is cached in the isolate, ms (default 10000; 0 off). */
   CHAT_TENANT_CACHE_MS?: string;
   /** Tenant for the bootstrap key when it names none, and for unbound chat workspaces. */

@@ -54,6 +54,23 @@ export function bootstrapKey(env: Env, request: Request): string | null {
 }
 
 /**
+ * The 401's message. On a local address it says how to sign in there: the demo key while it is in
+ * force (demo mode, no ADMIN_API_KEY), else the ADMIN_API_KEY set locally. Elsewhere only what is
+ * needed. Nothing secret is in it: the demo key works on localhost only, and is in the README.
+ */
+export function unauthorizedMessage(env: Env, request: Request): string {
+  const base = "A valid API key is required (Authorization: Bearer <key>)";
+  if (!LOCAL_HOSTS.has(new URL(request.url).hostname)) return base;
+  if (bootstrapKey(env, request) === DEMO_ADMIN_KEY) {
+    return `${base}. Locally, with no ADMIN_API_KEY set, the demo key ${DEMO_ADMIN_KEY} signs in.`;
+  }
+  if (env.ADMIN_API_KEY) {
+    return `${base}. Locally, sign in with the ADMIN_API_KEY set in .dev.vars (or a key issued with it); the demo key works only while ADMIN_API_KEY is unset.`;
+  }
+  return `${base}. Locally, set ADMIN_API_KEY in .dev.vars and sign in with it (demo mode is off, so there is no demo key).`;
+}
+
+/**
  * Per-request memo: the rate limiter (src/http/middleware/rate-limit.ts) and the route's guard both
  * need the principal; the key is looked up in the Directory once per Request object.
  */

@@ -190,9 +190,9 @@ function fromDiscord(input: DiscordInteractionData): ParseResult {
     if (main && alt) return fail(`Choose either ${arg.name} or ${alt.name}, not both`, spec.usage);
     const value = (main ?? alt)?.value;
     if (value === undefined) continue;
-    if (arg.kind === "user" && !/^\d+$/.test(String(value)))
-      return fail(`Invalid user id "${value}"`, spec.usage);
-    raws.set(arg, { raw: arg.kind === "user" ? `<@${value}>` : String(value) });
+    const isUser = kindDef(arg.kind).discordType === OptionType.USER;
+    if (isUser && !/^\d+$/.test(String(value))) return fail(`Invalid user id "${value}"`, spec.usage);
+    raws.set(arg, { raw: isUser ? `<@${value}>` : String(value) });
   }
   const missing = spec.args.find((a) => a.required && !raws.has(a));
   if (missing) return fail(`Missing ${argUsage(missing)}: ${missing.description}`, spec.usage);

@@ -37,6 +37,11 @@ export interface CommandSpec {
   description: string;
   /** Changes settings or state: handlers require chat admin rights. */
   mutates: boolean;
+  /**
+   * About one person (`ooo`, `back`): open to everyone for themselves (the person left out, `me`,
+   * or their own mention); admin rights only for someone else.
+   */
+  selfService: boolean;
   examples: readonly string[];
   args: readonly ArgSpec[];
   usage: string;
@@ -65,6 +70,7 @@ const ARGS = {
   agentType: req("type", "agentType", "agentType", "type", "Agent type"),
   agentId: req("id", "agentId", "agentId", "id", "Agent id, e.g. agt_abc123"),
   user: req("user", "user", "user", "@user", "The person (pick them from the @ autocomplete)"),
+  self: opt("user", "user", "self", "@user", "The person; leave it out (or type me) for yourself"),
   github: req("github", "github", "login", "login", "Their GitHub login, e.g. octocat", {
     marker: "github:",
   }),
@@ -74,7 +80,13 @@ const ARGS = {
   repo: req("repo", "repo", "repo", "owner/repo", "GitHub repository as owner/repo"),
   teamKey: req("team", "teamKey", "teamKey", "TEAM-KEY", "Linear team key, e.g. ENG"),
   pr: req("pr", "pr", "prRef", "owner/repo#number", "Pull request as owner/repo#number"),
-  hours: req("hours", "hours", "hours", "hours", "Hours until a review is overdue (max 720)"),
+  hours: req(
+    "hours",
+    "hours",
+    "hours",
+    "hours",
+    "Working hours until a review is overdue: more than 0, at most 720",
+  ),
   "--repo": opt("repo", "repo", "repo", "owner/repo", "Only for this repository", { flag: true }),
   "--label": opt("label", "label", "label", "name", "Only for pull requests with this label", { flag: true }),
   time: req("time", "time", "time", "HH:MM", "Time of day, 24-hour HH:MM"),
@@ -135,6 +147,7 @@ type SpecInput<N extends CommandName> = {
   path: string;
   description: string;
   mutates?: true;
+  selfService?: true;
   examples: readonly string[];
   args?: readonly ArgIdFor<N>[];
 };
@@ -217,17 +230,19 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
   "team.list": { path: "team list", description: "List the team", examples: ["team list"] },
   ooo: {
     path: "ooo",
-    description: "Mark someone out of office (no review assignments) until a date or until back",
+    description: "Mark yourself (or, as admin, someone else) out of office until a date or until back",
     mutates: true,
-    examples: ["ooo @alice until 2026-12-24"],
-    args: ["user", "until"],
+    selfService: true,
+    examples: ["ooo until 2026-12-24", "ooo", "ooo @alice until 2026-12-24"],
+    args: ["self", "until"],
   },
   back: {
     path: "back",
-    description: "Mark someone back in office",
+    description: "Mark yourself (or, as admin, someone else) back in office",
     mutates: true,
-    examples: ["back @alice"],
-    args: ["user"],
+    selfService: true,
+    examples: ["back", "back @alice"],
+    args: ["self"],
   },
   "link.github": {
     path: "link github",
@@ -323,16 +338,21 @@ export const GROUP_DESCRIPTIONS: Readonly<Record<string, string>> = {
   digest: "The scheduled digest",
 };
 
+/**
+ * Help sections, in the order a team meets them: what it uses every day first (reviews, the team
+ * and who is out, digests, review SLAs), then settings (links), the overview, and the workflows and
+ * agents behind it all last. Help topics and the Discord command list follow this order too.
+ */
 export const SECTIONS: readonly { title: string; words: readonly string[] }[] = [
-  { title: "General", words: ["help", "status"] },
+  { title: "Reviews", words: ["review"] },
+  { title: "Team", words: ["team"] },
+  { title: "Out of office", words: ["ooo", "back"] },
+  { title: "Digest", words: ["digest"] },
+  { title: "Review SLA", words: ["sla"] },
+  { title: "Links", words: ["link", "unlink", "links"] },
+  { title: "Status and help", words: ["status", "help"] },
   { title: "Workflows", words: ["workflow"] },
   { title: "Agents", words: ["agent"] },
-  { title: "Team", words: ["team"] },
-  { title: "Availability", words: ["ooo", "back"] },
-  { title: "Links", words: ["link", "unlink", "links"] },
-  { title: "Reviews", words: ["review"] },
-  { title: "Review SLA", words: ["sla"] },
-  { title: "Digest", words: ["digest"] },
 ];
 
 export function argUsage(a: ArgSpec): string {
@@ -354,13 +374,17 @@ export const COMMANDS: readonly CommandSpec[] = Object.entries(SPECS).map(([name
     path,
     description: s.description,
     mutates: s.mutates ?? false,
+    selfService: s.selfService ?? false,
     examples,
     args,
     usage,
   };
 });
 
-export const TOP_WORDS: readonly string[] = [...new Set(COMMANDS.map((c) => c.path[0]))];
+/** First words of the commands, in help order (SECTIONS; any word missing there at the end). */
+export const TOP_WORDS: readonly string[] = [
+  ...new Set([...SECTIONS.flatMap((s) => s.words), ...COMMANDS.map((c) => c.path[0])]),
+];
 export const HELP_TOPICS: readonly string[] = [
   ...TOP_WORDS,
   ...COMMANDS.filter((c) => c.path.length === 2).map((c) => c.path.join(" ")),
@@ -368,7 +392,7 @@ export const HELP_TOPICS: readonly string[] = [
 export const OVERVIEW_USAGE = `${P} <${TOP_WORDS.join("|")}> …  (${P} help lists the commands)`;
 
 export const specFor = (name: CommandName): CommandSpec =>
-  COMMANDS.find((c) => c.name === name) ?? (COMMANDS[0] as CommandSpec);
+  COMMANDS.find((c) => c.name === name) ?? (COMMANDS.find((c) => c.name === "help") as CommandSpec);
 export const groupCommands = (word: string) =>
   COMMANDS.filter((c) => c.path.length === 2 && c.path[0] === word);
 export const findCommand = (words: readonly string[]) =>

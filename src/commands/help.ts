@@ -16,7 +16,7 @@ import type { CommandName } from "./types";
 export interface HelpLine {
   usage: string;
   description: string;
-  /** Changes settings or state: needs chat admin rights. */
+  /** Changes settings or state: needs chat admin rights (self-service commands are not marked). */
   adminOnly: boolean;
 }
 
@@ -42,7 +42,7 @@ export function usageFor(name: CommandName): string {
 
 export function helpText(topic?: string): HelpContent {
   const wanted = (topic ?? "").trim().toLowerCase().split(/\s+/).join(" ");
-  const footer = `More on one topic: ${COMMAND_PREFIX} help <topic>. Topics: ${TOP_WORDS.join(", ")}.`;
+  const footer = `More on one topic: \`${COMMAND_PREFIX} help <topic>\`. Topics: ${TOP_WORDS.join(", ")}.`;
   if (wanted === "" || !HELP_TOPICS.includes(wanted)) {
     const intro = wanted === "" ? ADMIN_NOTE : `No help topic "${topic?.trim()}". ${ADMIN_NOTE}`;
     return {
@@ -56,7 +56,7 @@ export function helpText(topic?: string): HelpContent {
   if (single) {
     return {
       title: `Foreman: ${wanted}`,
-      intro: single.mutates ? `${single.description}. Admin-only.` : `${single.description}.`,
+      intro: adminOnly(single) ? `${single.description}. Admin-only.` : `${single.description}.`,
       sections: [{ title: wanted, lines: [line(single)], examples: [...single.examples] }],
       footer,
     };
@@ -79,6 +79,9 @@ function section(title: string, words: readonly string[], withExamples: boolean)
   };
 }
 
+/** `ooo` and `back` change settings, but anyone may run them for themselves: not marked. */
+const adminOnly = (spec: CommandSpec) => spec.mutates && !spec.selfService;
+
 function line(spec: CommandSpec): HelpLine {
-  return { usage: spec.usage, description: spec.description, adminOnly: spec.mutates };
+  return { usage: spec.usage, description: spec.description, adminOnly: adminOnly(spec) };
 }

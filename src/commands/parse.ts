@@ -243,12 +243,13 @@ export function buildCommand(
       const suggestion =
         guess && text !== undefined && value.span && fix(text, value.span, value.span.prefix + guess);
       const error =
-        arg.kind === "user"
+        arg.kind === "user" || arg.kind === "self"
           ? why[0]?.toUpperCase() + why.slice(1)
           : `Invalid ${kind.noun} "${value.raw}": ${why}`;
       return fail(error, spec.usage, suggestion || undefined);
     }
-    out[arg.key] = parsed.data;
+    // Undefined: a value that stands for "left out" (`me` for the person running the command).
+    if (parsed.data !== undefined) out[arg.key] = parsed.data;
   }
   const command = commandSchema.safeParse(out);
   if (!command.success)

@@ -52,10 +52,10 @@ export function isConfiguredAdmin(env: Env, user: ChatUserRef): boolean {
   return configuredAdmins(env).some((a) => a.id === user.id && (!a.platform || a.platform === user.platform));
 }
 
+/** A self-service command (`ooo`, `back`) about the actor: the person left out, or named. */
 const isSelf = (command: Command, actor: ChatUserRef) =>
   (command.name === "ooo" || command.name === "back") &&
-  command.user.platform === actor.platform &&
-  command.user.id === actor.id;
+  (command.user === undefined || (command.user.platform === actor.platform && command.user.id === actor.id));
 
 export async function authorize(command: Command, ctx: CommandContext): Promise<Access> {
   if (!specFor(command.name).mutates || onlyShows(command)) return { allowed: true, via: "open" };
@@ -91,7 +91,7 @@ function refusal(command: Command, leads: ChatUserRef[], ctx: CommandContext): R
       : `${code(`/foreman ${words}`)} changes settings: it needs chat admin rights.`;
   const lines = [`Chat admins are ${ADMIN_KINDS}.`];
   if (command.name === "ooo" || command.name === "back") {
-    lines.push(`Anyone can mark themselves: ${code(`/foreman ${command.name} ${"<@you>"}`)}.`);
+    lines.push(`Anyone can mark themselves: ${code(`/foreman ${command.name}`)}.`);
   }
   if (leads.length > 0)
     lines.push(

@@ -2,6 +2,7 @@
  * Runs a parsed command or a button action for a chat user and returns a platform-neutral Reply.
  * Handlers live in ./handlers, one small file per area; this file dispatches, checks rights
  * (./permissions.ts) and turns failures into replies: adapters always get a Reply, never a throw.
+ * Command lines in the reply are given in the asker's platform's syntax (./syntax.ts).
  */
 import { actionCommand, decodeAction, isReviewAction, viewCommand } from "./actions";
 import type { CommandContext } from "./context";
@@ -19,10 +20,11 @@ import { teamAdd, teamList, teamRemove } from "./handlers/team";
 import { workflowCreate, workflowList, workflowTerminate } from "./handlers/workflows";
 import { authorize, FIRST_RUN_NOTE } from "./permissions";
 import { type Reply, reply } from "./reply";
+import { forPlatform } from "./syntax";
 import type { Command, CommandName, CommandOf, ParseResult } from "./types";
 
 export type Handler<N extends CommandName> = (command: CommandOf<N>, ctx: CommandContext) => Promise<Reply>;
-export type HandlerTable = { [N in CommandName]?: Handler<N> };
+export type HandlerTable = { [N in CommandName]: Handler<N> };
 
 const HANDLERS: HandlerTable = {
   help,
@@ -60,11 +62,7 @@ const HANDLERS: HandlerTable = {
 
 /** A command's reply, and whether it did what was asked (refusals and failures did not). */
 async function execute(command: Command, ctx: CommandContext): Promise<{ reply: Reply; ok: boolean }> {
-  const handler = HANDLERS[command.name] as Handler<typeof command.name> | undefined;
-  if (!handler) {
-    const text = `\`${command.name.replace(".", " ")}\` is not available yet.`;
-    return { reply: reply(text, { tone: "warning" }), ok: false };
-  }
+  const handler = HANDLERS[command.name] as Handler<typeof command.name>;
   try {
     const access = await authorize(command, ctx);
     if (!access.allowed) return { reply: access.reply, ok: false };
@@ -79,12 +77,16 @@ async function execute(command: Command, ctx: CommandContext): Promise<{ reply: 
 }
 
 export async function runCommand(command: Command, ctx: CommandContext): Promise<Reply> {
-  return (await execute(command, ctx)).reply;
+  return forPlatform((await execute(command, ctx)).reply, ctx.place.platform);
 }
 
 /** A parse failure becomes a short, specific answer with the right form; never an error page. */
 export async function runParsed(result: ParseResult, ctx: CommandContext): Promise<Reply> {
   if (result.ok) return runCommand(result.command, ctx);
+  return forPlatform(parseFailure(result), ctx.place.platform);
+}
+
+function parseFailure(result: Extract<ParseResult, { ok: false }>): Reply {
   const lines = [`Usage: \`${result.usage}\``];
   if (result.suggestion) lines.push(`Did you mean \`${result.suggestion}\`?`);
   return reply(result.error, {
@@ -100,6 +102,10 @@ export async function runParsed(result: ParseResult, ctx: CommandContext): Promi
  * (`replaceOriginal`); a refusal or failure is a private answer that leaves the message alone.
  */
 export async function runAction(actionId: string, ctx: CommandContext): Promise<Reply> {
+  return forPlatform(await act(actionId, ctx), ctx.place.platform);
+}
+
+async function act(actionId: string, ctx: CommandContext): Promise<Reply> {
   const action = decodeAction(actionId);
   if (!action) {
     return reply("That button is no longer valid. Run the command again for a fresh message.", {

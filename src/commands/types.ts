@@ -85,8 +85,9 @@ export const commandSchema = z.discriminatedUnion("name", [
   }),
   cmd("team.remove", user),
   cmd("team.list", {}),
-  cmd("ooo", { ...user, until: dateSchema.optional() }),
-  cmd("back", user),
+  /** `user` left out: the person who runs it (`ooo`, `ooo me`, `ooo until 2026-12-10`). */
+  cmd("ooo", { user: chatUserSchema.optional(), until: dateSchema.optional() }),
+  cmd("back", { user: chatUserSchema.optional() }),
   cmd("link.github", { repo: repoSchema }),
   cmd("link.linear", { teamKey: teamKeySchema }),
   cmd("unlink.github", { repo: repoSchema }),

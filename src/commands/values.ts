@@ -4,11 +4,12 @@
  */
 import { z } from "zod";
 import { AGENT_TYPES, PRIORITIES } from "../agents/model";
-import { parseMention } from "./mentions";
+import { looksLikeMention, parseMention } from "./mentions";
 import {
   AGENT_ID,
   agentIdSchema,
   agentTypeSchema,
+  type ChatUser,
   chatUserSchema,
   DRAFT_MODES,
   dateSchema,
@@ -34,6 +35,7 @@ import {
 
 export type ValueKind =
   | "user"
+  | "self"
   | "workflowId"
   | "agentId"
   | "text"
@@ -249,6 +251,9 @@ function checkLabels(raw: string): string[] | Issue {
   return [...new Map(names.map((l) => [l.toLowerCase(), l])).values()];
 }
 
+/** `me` (or `myself`, `@me`): the person who runs the command. */
+const ME = ["me", "myself", "@me"];
+
 const looksLikeDays = (raw: string) =>
   !(parseDays(raw) instanceof Issue) || /^[a-z]+(?:[,-][a-z]*)+$/i.test(raw);
 
@@ -260,6 +265,17 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
       const m = parseMention(raw);
       return m.ok ? m.user : fail(m.error);
     }, chatUserSchema),
+  },
+  /** A person, or nobody (left out, or `me`): the one who runs the command. */
+  self: {
+    noun: "user",
+    discordType: 6,
+    parse: kind((raw): ChatUser | undefined | Issue => {
+      if (ME.includes(raw.toLowerCase())) return undefined;
+      const m = parseMention(raw);
+      return m.ok ? m.user : fail(m.error);
+    }, chatUserSchema.optional()),
+    looksLike: (raw) => ME.includes(raw.toLowerCase()) || looksLikeMention(raw),
   },
   workflowId: {
     noun: "workflow id",
@@ -305,7 +321,14 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
     parse: kind(checkZone, zoneSchema),
     looksLike: (raw) => !looksLikeDays(raw),
   },
-  date: { noun: "date", discordType: 3, maxLength: 10, parse: kind(checkDate, dateSchema) },
+  date: {
+    noun: "date",
+    discordType: 3,
+    maxLength: 10,
+    parse: kind(checkDate, dateSchema),
+    // `until` (its marker) or something date-like; anything else is a better fit for a user slot.
+    looksLike: (raw) => raw.toLowerCase() === "until" || /^\d/.test(raw),
+  },
   repo: {
     noun: "repository",
     discordType: 3,

@@ -40,7 +40,7 @@ export function alertOpened(tenant: string, incident: Incident, windowMs: number
     tone: "error",
     title: `Alert: ${TITLE[incident.rule]}`,
     sections: [{ text, lines: [MEANING[incident.rule], `What to do: ${ACTION[incident.rule]}`] }],
-    footer: `Incident ${incident.rule} #${incident.seq} · tenant ${tenant} · runbook: docs/operations.md (Alerts)`,
+    footer: `Incident ${incident.rule} #${incident.seq} · tenant ${tenant} · runbook: "Alerts" in Foreman's operations guide`,
   });
 }
 

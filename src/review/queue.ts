@@ -1,4 +1,8 @@
-/** `review list` / `review mine`: PRs waiting for review, oldest first, with SLA state. Pure. */
+/**
+ * `review list` / `review mine`: PRs waiting for review, oldest first, with SLA state. Pure. Due
+ * times read in the reader's zone when it is known (they are on the team), else in each reviewer's
+ * own; the zone is always named.
+ */
 import type { Reply } from "../commands/reply";
 import type { SlaState } from "../domain/sla";
 import type { ChatPlatform } from "../settings/model";
@@ -9,18 +13,23 @@ import type { QueueItem, QueueReviewer, ReviewQueue } from "./model";
 
 export const MAX_QUEUE_LINES = 20;
 
-function reviewerText(r: QueueReviewer, people: People, platform: ChatPlatform): string {
+function reviewerText(r: QueueReviewer, people: People, platform: ChatPlatform, zone: string | null): string {
   const who = mention(r.login, people, platform);
   const progress = r.status === "in_progress" ? " (in review)" : "";
   if (r.paused) return `${who}${progress}: paused while draft`;
   if (!r.state || r.dueAtMs === null || !r.tz) return `${who}${progress}: no SLA`;
-  return `${who}${progress}: **${SLA_STATE_TEXT[r.state]}**, due ${localTime(r.dueAtMs, r.tz)}`;
+  return `${who}${progress}: **${SLA_STATE_TEXT[r.state]}**, due ${localTime(r.dueAtMs, zone ?? r.tz)}`;
 }
 
-export function queueLine(item: QueueItem, people: People, platform: ChatPlatform): string {
+export function queueLine(
+  item: QueueItem,
+  people: People,
+  platform: ChatPlatform,
+  zone: string | null = null,
+): string {
   const waited = `waiting ${duration(item.waitingWorkingMs)} of working time`;
   const who = item.reviewers.length
-    ? item.reviewers.map((r) => reviewerText(r, people, platform)).join("; ")
+    ? item.reviewers.map((r) => reviewerText(r, people, platform, zone)).join("; ")
     : "**nobody assigned**";
   const linear = linearText(item.linear ?? []);
   return `${prLink(item)} — ${waited} · ${who}${linear ? ` · Linear: ${linear}` : ""}`;
@@ -38,6 +47,8 @@ export interface QueueReplyOptions {
   empty: string;
   /** What is counted: "pull request waiting for review". */
   noun: (n: number) => string;
+  /** The reader's zone (from the team roster); null: each reviewer's own. */
+  zone: string | null;
 }
 
 export function queueReply(
@@ -55,7 +66,9 @@ export function queueReply(
   const atRisk = states.filter((s) => s === "at_risk").length;
   const notes = [breached ? `${breached} breached` : "", atRisk ? `${atRisk} at risk` : ""].filter(Boolean);
   const text = `${options.noun(items.length)}${notes.length ? ` (${notes.join(", ")})` : ""}, oldest first.`;
-  const lines = items.slice(0, MAX_QUEUE_LINES).map((item) => queueLine(item, people, platform));
+  const lines = items
+    .slice(0, MAX_QUEUE_LINES)
+    .map((item) => queueLine(item, people, platform, options.zone));
   if (items.length > MAX_QUEUE_LINES) lines.push(`…and ${items.length - MAX_QUEUE_LINES} more`);
   return {
     ephemeral: true,

@@ -1,15 +1,29 @@
 /**
  * The source address of a request, for per-address rate limiting.
  *
- * Only `CF-Connecting-IP` is trusted: Cloudflare's edge sets it (and overwrites any value a client
- * sends). `X-Forwarded-For` and friends are client-controlled and ignored. Without the header
- * (tests, a service binding) every request shares the bucket `unknown`.
+ * A client can send any header it likes, so an address header is believed only where something the
+ * operator controls sets it: `TRUST_PROXY_HEADER` names that header.
+ *
+ * - `CF-Connecting-IP`: on Cloudflare the edge sets it and overwrites a client's value. Set for the
+ *   staging and production environments in wrangler.toml.
+ * - `X-Forwarded-For`: a reverse proxy of the operator's appends the peer address; the last entry
+ *   is used (earlier entries come from the client).
+ * - `X-Real-IP`: a reverse proxy of the operator's sets it to the peer address.
+ * - unset, `none` or anything else: no header is believed. Locally (`npm run dev`, `npm start`,
+ *   Miniflare) nothing in front strips a client's `CF-Connecting-IP`, and `request.cf` can be
+ *   forged there too (Miniflare reads it from a request header), so neither is a signal of
+ *   Cloudflare's edge. The Workers runtime does not give a Worker the connection's own address, so
+ *   every such request shares the bucket `unknown` (see src/http/middleware/rate-limit.ts).
  *
  * IPv6 addresses are reduced to their /64 network: one subscriber usually holds a whole /64, so a
  * per-address limit on full IPv6 addresses would be trivial to rotate around.
  */
 
 export const UNKNOWN_ADDRESS = "unknown";
+
+/** The headers `TRUST_PROXY_HEADER` may name, lower-cased. */
+export const PROXY_HEADERS = ["cf-connecting-ip", "x-forwarded-for", "x-real-ip"] as const;
+export type ProxyHeader = (typeof PROXY_HEADERS)[number];
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -46,8 +60,18 @@ export function addressBucket(address: string): string {
   return `${hextets.slice(0, 4).join(":")}::/64`;
 }
 
-/** The request's source address bucket (see above). */
-export function clientAddress(request: Request): string {
-  const header = request.headers.get("CF-Connecting-IP");
-  return header ? addressBucket(header) : UNKNOWN_ADDRESS;
+/** The header `TRUST_PROXY_HEADER` names, or null when no header is to be believed. */
+export function trustedHeader(env: { TRUST_PROXY_HEADER?: string }): ProxyHeader | null {
+  const name = env.TRUST_PROXY_HEADER?.trim().toLowerCase() ?? "";
+  return (PROXY_HEADERS as readonly string[]).includes(name) ? (name as ProxyHeader) : null;
+}
+
+/** The request's source address bucket: from the trusted header, else `unknown` (see above). */
+export function clientAddress(request: Request, trusted: ProxyHeader | null): string {
+  if (!trusted) return UNKNOWN_ADDRESS;
+  const value = request.headers.get(trusted);
+  if (!value) return UNKNOWN_ADDRESS;
+  // X-Forwarded-For: client, proxy1, …: the last entry is the one the operator's proxy added.
+  const address = trusted === "x-forwarded-for" ? (value.split(",").pop() ?? "") : value;
+  return addressBucket(address);
 }

@@ -158,8 +158,8 @@ export const DEFAULT_DIGEST_PREFS: DigestPrefs = {
 export interface SettingsSummary {
   teamSize: number;
   leads: ChatUserRef[];
-  /** Members out of office on their local date. */
-  outToday: number;
+  /** The entries of members out of office on their local date, by name of who is out. */
+  outToday: OooEntry[];
   channelLinks: ChannelLink[];
   totalLinks: number;
   digest: DigestSchedule | null;

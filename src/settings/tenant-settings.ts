@@ -338,7 +338,7 @@ export class TenantSettings extends DurableObject<Env> {
     return {
       teamSize: availability.length,
       leads: this.store.leads(),
-      outToday: availability.filter((a) => a.ooo !== null).length,
+      outToday: availability.flatMap((a) => (a.ooo ? [{ ...a.ooo, user: a.member.user }] : [])),
       channelLinks: this.store.links({ channel }),
       totalLinks: this.store.links().length,
       digest: this.store.digests(channel)[0] ?? null,

@@ -85,7 +85,7 @@ describe("out of office", () => {
     expect(await settings(env, "ooo-open").outOfOfficeOn("2099-01-01")).toHaveLength(1);
     const past = await run("ooo <@U0ALICE|alice> until 2026-05-31", ctx);
     expect(past.tone).toBe("error");
-    expect(past.text).toBe("2026-05-31 is in the past (today is 2026-06-01 for them).");
+    expect(past.text).toBe("2026-05-31 is in the past (today is 2026-06-01 for you).");
     expect((await run("back <@U0ALICE|alice>", ctx)).text).toBe(
       "You are back: no longer marked out of office.",
     );

@@ -125,6 +125,15 @@ export const CASES: readonly Case[] = [
   },
   { text: `ooo ${MENTION}`, path: ["ooo"], options: { user: DISCORD_ID }, command: { name: "ooo", user } },
   { text: `back ${MENTION}`, path: ["back"], options: { user: DISCORD_ID }, command: { name: "back", user } },
+  // For oneself: no user (Slack also takes `me`).
+  { text: "ooo", path: ["ooo"], command: { name: "ooo" } },
+  {
+    text: "ooo until 2026-12-10",
+    path: ["ooo"],
+    options: { until: "2026-12-10" },
+    command: { name: "ooo", until: "2026-12-10" },
+  },
+  { text: "back", path: ["back"], command: { name: "back" } },
   {
     text: "link github acme/api",
     path: ["link", "github"],

@@ -20,8 +20,8 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]",
       "/foreman team remove <@user>",
       "/foreman team list",
-      "/foreman ooo <@user> [until YYYY-MM-DD]",
-      "/foreman back <@user>",
+      "/foreman ooo [@user] [until YYYY-MM-DD]",
+      "/foreman back [@user]",
       "/foreman link github <owner/repo>",
       "/foreman link linear <TEAM-KEY>",
       "/foreman unlink github <owner/repo>",
@@ -89,23 +89,24 @@ describe("helpText", () => {
     expect(help.title).toBe("Foreman commands");
     const lines = help.sections.flatMap((s) => s.lines);
     expect(lines.map((l) => l.usage).sort()).toEqual(COMMANDS.map((c) => c.usage).sort());
+    // What a team uses daily first, then settings, workflows and agents last.
     expect(help.sections.map((s) => s.title)).toEqual([
-      "General",
+      "Reviews",
+      "Team",
+      "Out of office",
+      "Digest",
+      "Review SLA",
+      "Links",
+      "Status and help",
       "Workflows",
       "Agents",
-      "Team",
-      "Availability",
-      "Links",
-      "Reviews",
-      "Review SLA",
-      "Digest",
     ]);
     for (const line of lines) {
       const spec = COMMANDS.find((c) => c.usage === line.usage);
       expect(line).toStrictEqual({
         usage: spec?.usage,
         description: spec?.description,
-        adminOnly: spec?.mutates,
+        adminOnly: spec?.mutates && !spec.selfService,
       });
     }
     expect(help.sections.every((s) => s.examples.length === 0)).toBe(true);
@@ -125,7 +126,22 @@ describe("helpText", () => {
       "/foreman team add @alice github:alice --tz Europe/Berlin --lead",
     );
     expect(helpText("LINK").sections[0]?.lines).toHaveLength(7);
-    expect(helpText("back").title).toBe("Foreman: Availability");
+    expect(helpText("back").title).toBe("Foreman: Out of office");
+  });
+
+  it("ooo and back are not marked admin: anyone may mark themselves", () => {
+    const lines = helpText().sections.flatMap((s) => s.lines);
+    const line = (usage: string) => lines.find((l) => l.usage.startsWith(usage));
+    expect(line("/foreman ooo")?.adminOnly).toBe(false);
+    expect(line("/foreman back")?.adminOnly).toBe(false);
+    expect(line("/foreman team add")?.adminOnly).toBe(true);
+    expect(COMMANDS.filter((c) => c.selfService).map((c) => c.name)).toEqual(["ooo", "back"]);
+  });
+
+  it("topics follow the help order", () => {
+    expect(TOP_WORDS.slice(0, 5)).toEqual(["review", "team", "ooo", "back", "digest"]);
+    expect(TOP_WORDS.slice(-2)).toEqual(["workflow", "agent"]);
+    expect([...TOP_WORDS].sort()).toEqual([...new Set(COMMANDS.map((c) => c.path[0]))].sort());
   });
 
   it("a two-word topic shows one command", () => {

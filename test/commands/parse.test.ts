@@ -54,6 +54,14 @@ describe("parseCommand: every subcommand", () => {
       lead: true,
     });
     expect(ok("ooo <@U024BE7LH> 2028-02-29")).toMatchObject({ until: "2028-02-29" });
+    // For oneself: the person left out, or `me`.
+    expect(ok("ooo")).toStrictEqual({ name: "ooo" });
+    expect(ok("ooo me")).toStrictEqual({ name: "ooo" });
+    expect(ok("ooo until 2026-12-10")).toStrictEqual({ name: "ooo", until: "2026-12-10" });
+    expect(ok("ooo ME until 2026-12-10")).toStrictEqual({ name: "ooo", until: "2026-12-10" });
+    expect(ok("ooo 2026-12-10")).toStrictEqual({ name: "ooo", until: "2026-12-10" });
+    expect(ok("back")).toStrictEqual({ name: "back" });
+    expect(ok("back me")).toStrictEqual({ name: "back" });
     expect(ok("link github https://github.com/acme/api.git")).toMatchObject({ repo: "acme/api" });
     expect(ok("link github <https://github.com/acme/web|acme/web>")).toMatchObject({ repo: "acme/web" });
     expect(ok("review assign https://github.com/acme/api/pull/7")).toMatchObject({
@@ -127,7 +135,7 @@ describe("errors name the problem and give the usage", () => {
     const e = err("statsu wf_abc123");
     expect(e.error).toBe('Unknown command "statsu"');
     expect(e.suggestion).toBe("/foreman status wf_abc123");
-    expect(e.usage).toMatch(/^\/foreman <help\|status\|workflow/);
+    expect(e.usage).toMatch(/^\/foreman <review\|team\|ooo\|back\|digest\|sla/);
     expect(err("wrokflow list").suggestion).toBe("/foreman workflow list");
     expect(err("spawn linear-state").suggestion).toBe("/foreman agent spawn linear-state");
     expect(err("xyzzy").suggestion).toBeUndefined();
@@ -157,8 +165,8 @@ describe("errors name the problem and give the usage", () => {
       "/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]",
     ],
     ["team remove", /Missing <@user>/, "/foreman team remove <@user>"],
-    ["ooo", /Missing <@user>/, "/foreman ooo <@user> [until YYYY-MM-DD]"],
-    ["ooo <@U024BE7LH> until", /"until" needs a value/, "/foreman ooo <@user> [until YYYY-MM-DD]"],
+    ["ooo <@U024BE7LH> until", /"until" needs a value/, "/foreman ooo [@user] [until YYYY-MM-DD]"],
+    ["ooo until", /"until" needs a value/, "/foreman ooo [@user] [until YYYY-MM-DD]"],
     ["link github", /Missing <owner\/repo>/, "/foreman link github <owner/repo>"],
     ["unlink linear", /Missing <TEAM-KEY>/, "/foreman unlink linear <TEAM-KEY>"],
     ["review assign", /Missing <owner\/repo#number>/, "/foreman review assign <owner/repo#number>"],
@@ -222,7 +230,7 @@ describe("errors name the problem and give the usage", () => {
     ['workflow create ""', /Invalid name "": it is empty/],
     [`workflow create ${"x".repeat(101)}`, /it is longer than 100 characters/],
     [`sla set 1 --label ${"x".repeat(51)}`, /Invalid label .*longer than 50/],
-    ["help nonsense", /Invalid help topic "nonsense": topics are help, status/],
+    ["help nonsense", /Invalid help topic "nonsense": topics are review, team, ooo/],
   ])("bad value: %s", (text, error) => {
     expect(err(text).error).toMatch(error);
   });

@@ -43,6 +43,25 @@ describe("authentication", () => {
     }
   });
 
+  it("a local 401 says how to sign in there: the demo key while it works, else ADMIN_API_KEY", async () => {
+    const at = (host: string) => `http://${host}:8787/api/workflows`;
+    const message = async (host: string, overrides: Partial<typeof env>) =>
+      (await errorOf(await viaApp(at(host), { key: null }, overrides))).message;
+    const demo = { ADMIN_API_KEY: undefined, DEMO_MODE: "true" };
+    expect(await message("127.0.0.1", demo)).toContain(`the demo key ${DEMO_ADMIN_KEY} signs in`);
+    expect(await message("localhost", demo)).toContain(DEMO_ADMIN_KEY);
+    expect(await message("127.0.0.1", { DEMO_MODE: "true" })).toContain(
+      "sign in with the ADMIN_API_KEY set in .dev.vars",
+    );
+    expect(await message("127.0.0.1", { ADMIN_API_KEY: undefined, DEMO_MODE: "false" })).toContain(
+      "set ADMIN_API_KEY in .dev.vars",
+    );
+    // Not on this machine: only what is needed.
+    expect(await message("foreman.example.com", demo)).toBe(
+      "A valid API key is required (Authorization: Bearer <key>)",
+    );
+  });
+
   it("403 naming the role needed", async () => {
     const viewer = await newKey("ha-roles", "viewer");
     const operator = await newKey("ha-roles", "operator");

@@ -120,13 +120,21 @@ describe("linear-state: PR events move closing issues", () => {
     ]);
   });
 
-  it("without linked teams any key counts except the deny-listed look-alikes", async () => {
+  it("without a linked Linear team no key counts: no links, no moves, nothing queued", async () => {
     const h = await harness("ls-nolinks", {}, []);
-    await h.publish(
-      prEvent("opened", { body: "Fixes OPS-7; checked UTF-8 and SHA-256 paths.", draft: true }),
-    );
+    const branch = "feature/eng-42-rate-limit-101";
+    await h.publish(prEvent("opened", { branch, body: "Fixes OPS-7; checked UTF-8 paths.", draft: false }));
+    await h.publish(prEvent("closed", { branch, merged: true }));
     await h.settle();
-    expect(h.sent.map((d) => d.body.issueId)).toEqual(["OPS-7"]);
+    expect(h.sent).toEqual([]);
+    expect(await linearStateAgent(env, h.agentId).linksForPr(REPO, 42)).toEqual([]);
+  });
+
+  it("with teams linked only their keys count: `feature/eng-42-rate-limit-101` names ENG-42 alone", async () => {
+    const h = await harness("ls-onlylinked", {}, ["ENG"]);
+    await h.publish(prEvent("opened", { branch: "feature/eng-42-rate-limit-101", draft: false }));
+    await h.settle();
+    expect([...new Set(h.sent.map((d) => d.body.issueId))]).toEqual(["ENG-42"]);
   });
 
   it("syncPrStates false: links, never moves", async () => {

@@ -7,10 +7,11 @@ import type { Env } from "../../src/env";
 import { unwrap } from "../../src/errors";
 import { peopleOf } from "../../src/review/candidates";
 import { queueLine } from "../../src/review/queue";
-import { coordinator } from "../../src/rpc";
+import { coordinator, settings } from "../../src/rpc";
 import { recordingQueue } from "../delivery/support";
 import { issueEvent } from "../linear-state/support";
 import {
+  CHANNEL,
   deliver,
   eventMessage,
   only,
@@ -33,10 +34,16 @@ async function linearState(tenant: string) {
   return linearStateAgent(env, agentId);
 }
 
+/** Links Linear teams to the review channel: their keys are the only ones that count. */
+async function linkLinear(tenant: string, ...teams: string[]) {
+  for (const team of teams) unwrap(await settings(env, tenant).link("linear", team, CHANNEL, "test"));
+}
+
 describe("Linear issues on review cards", () => {
   it("shows the keys of the PR's branch on the card and in `review list` before linear-state linked them", async () => {
     const tenant = "t-rev-linear-keys";
     await setupTenant(tenant);
+    await linkLinear(tenant, "ENG");
     const h = await reviewManager(tenant);
     const body = "Part of ENG-13";
     await deliver(
@@ -59,6 +66,7 @@ describe("Linear issues on review cards", () => {
   it("shows the state of the linked issue from the linear-state agent's snapshot", async () => {
     const tenant = "t-rev-linear-state";
     await setupTenant(tenant);
+    await linkLinear(tenant, "ENG");
     const h = await reviewManager(tenant);
     const linear = await linearState(tenant);
     const opened = prEvent("opened", { number: 2, author: "octocat", branch: "eng-12-fix" }, h.clock.t);
@@ -82,5 +90,40 @@ describe("Linear issues on review cards", () => {
     expect(postText(only(slackPosts(h.sent)))).toContain("ENG-12 In Review");
     const item = only(unwrap(await h.agent.reviewQueue()).items);
     expect(queueLine(item, peopleOf([]), "slack")).toContain("Linear: ENG-12 In Review");
+  });
+
+  it("no Linear team linked: a branch like feature/eng-42-rate-limit-101 shows no Linear line", async () => {
+    const tenant = "t-rev-linear-none";
+    await setupTenant(tenant);
+    const h = await reviewManager(tenant);
+    const branch = "feature/eng-42-rate-limit-101";
+    await deliver(
+      h,
+      prEvent("opened", { number: 3, author: "octocat", branch, body: "Fixes ENG-7" }, h.clock.t),
+    );
+    const card = postText(only(slackPosts(h.sent)));
+    expect(card).not.toContain("Linear");
+    expect(card).not.toContain("ENG-42");
+    expect(postText(only(slackPosts(h.sent, "U0BOB")))).not.toContain("Linear");
+    const item = only(unwrap(await h.agent.reviewQueue()).items);
+    expect(item.linear ?? []).toEqual([]);
+    expect(queueLine(item, peopleOf([]), "slack")).not.toContain("Linear");
+  });
+
+  it("teams linked: only their keys count (ENG-42, not LIMIT-101)", async () => {
+    const tenant = "t-rev-linear-only";
+    await setupTenant(tenant);
+    await linkLinear(tenant, "ENG", "OPS");
+    const h = await reviewManager(tenant);
+    const branch = "feature/eng-42-rate-limit-101";
+    await deliver(
+      h,
+      prEvent("opened", { number: 4, author: "octocat", branch, body: "Part of OPS-3" }, h.clock.t),
+    );
+    const card = postText(only(slackPosts(h.sent)));
+    expect(card).toContain("ENG-42 · OPS-3 (references)");
+    expect(card).not.toContain("LIMIT-101");
+    const item = only(unwrap(await h.agent.reviewQueue()).items);
+    expect(item.linear).toEqual([{ key: "ENG-42", relation: "closes", state: null }]);
   });
 });

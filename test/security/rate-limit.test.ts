@@ -13,7 +13,12 @@ import issueUpdate from "../fixtures/linear/issue-update-state.json";
 import { BASE, type CallInit, errorOf, newKey, viaApp } from "../http/helpers";
 import { exampleOf } from "../webhooks/support";
 
-const LOW: Partial<Env> = { RATE_LIMIT_PER_KEY: "3/h", RATE_LIMIT_PER_IP: "3/h" };
+/** Low limits, and the addresses of `from()` believed (as behind Cloudflare's edge). */
+const LOW: Partial<Env> = {
+  RATE_LIMIT_PER_KEY: "3/h",
+  RATE_LIMIT_PER_IP: "3/h",
+  TRUST_PROXY_HEADER: "CF-Connecting-IP",
+};
 
 async function statuses(n: number, send: () => Promise<Response>): Promise<number[]> {
   const out: number[] = [];

@@ -1,6 +1,11 @@
 /** The rate-limit building blocks: settings, the fixed window, the in-isolate front, addresses. */
 import { describe, expect, it } from "vitest";
-import { addressBucket, clientAddress, UNKNOWN_ADDRESS } from "../../src/security/client-address";
+import {
+  addressBucket,
+  clientAddress,
+  trustedHeader,
+  UNKNOWN_ADDRESS,
+} from "../../src/security/client-address";
 import { DEFAULT_PER_IP, DEFAULT_PER_KEY, parseRate, rateConfig } from "../../src/security/rate-config";
 import { hitWindow, LocalFront, type Verdict, type WindowState } from "../../src/security/rate-window";
 
@@ -145,10 +150,19 @@ describe("source addresses", () => {
     expect(addressBucket("::ffff:192.0.2.1")).toBe("0:0:0:0::/64");
     expect(addressBucket("not an address")).toBe(UNKNOWN_ADDRESS);
     expect(addressBucket("1::2::3")).toBe(UNKNOWN_ADDRESS);
+  });
+
+  it("believes only the header TRUST_PROXY_HEADER names; X-Forwarded-For by its last entry", () => {
     const req = (h: Record<string, string>) => new Request("http://x/api/health", { headers: h });
-    expect(clientAddress(req({ "CF-Connecting-IP": "198.51.100.7", "X-Forwarded-For": "1.1.1.1" }))).toBe(
+    const both = req({ "CF-Connecting-IP": "198.51.100.7", "X-Forwarded-For": "1.1.1.1, 192.0.2.5" });
+    expect(clientAddress(both, trustedHeader({}))).toBe(UNKNOWN_ADDRESS);
+    expect(clientAddress(both, trustedHeader({ TRUST_PROXY_HEADER: "none" }))).toBe(UNKNOWN_ADDRESS);
+    expect(clientAddress(both, trustedHeader({ TRUST_PROXY_HEADER: "X-Client-IP" }))).toBe(UNKNOWN_ADDRESS);
+    expect(clientAddress(both, trustedHeader({ TRUST_PROXY_HEADER: "CF-Connecting-IP" }))).toBe(
       "198.51.100.7",
     );
-    expect(clientAddress(req({ "X-Forwarded-For": "1.1.1.1" }))).toBe(UNKNOWN_ADDRESS);
+    expect(clientAddress(both, trustedHeader({ TRUST_PROXY_HEADER: " x-forwarded-for " }))).toBe("192.0.2.5");
+    expect(clientAddress(req({ "X-Real-IP": "192.0.2.9" }), "x-real-ip")).toBe("192.0.2.9");
+    expect(clientAddress(req({}), "cf-connecting-ip")).toBe(UNKNOWN_ADDRESS);
   });
 });

@@ -42,7 +42,7 @@ export async function digestSchedule(
     tone: "success",
     title: "Digest",
     sections: [{ text, lines }],
-    footer: `Scheduled by ${who(ctx.actor, ctx.place)}. Stop it: /foreman digest off`,
+    footer: `Scheduled by ${who(ctx.actor, ctx.place)}. Stop it: \`/foreman digest off\``,
   });
 }
 
@@ -124,7 +124,7 @@ export async function digestFilter(command: CommandOf<"digest.filter">, ctx: Com
       title: "Digest filters",
       sections: [{ text, lines: filterLines(prefs) }],
       footer:
-        "Change them: /foreman digest filter --approvals 2 --ignore-labels wip (see /foreman help digest)",
+        "Change them: `/foreman digest filter --approvals 2 --ignore-labels wip` (see `/foreman help digest`)",
     });
   }
   const { prefs } = need(await store.setDigestPrefs(channel, patch, command.reset, actorKey(ctx.actor)));

@@ -1,4 +1,5 @@
 /** Formatting shared by the handlers: people, channels, dates, lists — in the neutral reply markup. */
+import { localTime } from "../../review/format";
 import type { ChannelRef, ChatUserRef } from "../../settings/model";
 import { describeDays, nextRun } from "../../settings/time";
 import type { ChatPlace } from "../context";
@@ -46,3 +47,10 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function capped(lines: string[], max: number, more = (n: number) => `…and ${n} more`): string[] {
   return lines.length <= max ? lines : [...lines.slice(0, max), more(lines.length - max)];
 }
+
+/**
+ * An instant as the reader reads it: `Tue 2026-11-24 09:14 Europe/Berlin` in their roster zone
+ * (`zone`), else in UTC; the zone is always named, and there are no seconds.
+ */
+export const readerTime = (at: Date | number, zone: string | null): string =>
+  localTime(typeof at === "number" ? at : at.getTime(), zone ?? "UTC");

@@ -24,7 +24,7 @@ export async function linkOps(_command: CommandOf<"link.ops">, ctx: CommandConte
     tone: "success",
     title: "Ops channel",
     sections: [{ text, lines: [WHAT, ...moved] }],
-    footer: `Set by ${who(ctx.actor, ctx.place)}. Undo: /foreman unlink ops`,
+    footer: `Set by ${who(ctx.actor, ctx.place)}. Undo: \`/foreman unlink ops\``,
   });
 }
 

@@ -15,6 +15,7 @@ import { peopleOf } from "../../review/candidates";
 import { queueReply } from "../../review/queue";
 import { parsePrRef } from "../../review/refs";
 import { coordinator, type Remote } from "../../rpc";
+import { sameUser } from "../../settings/model";
 import type { ReviewAction } from "../actions";
 import type { CommandContext } from "../context";
 import { authorize } from "../permissions";
@@ -90,7 +91,9 @@ export async function reviewList(_command: CommandOf<"review.list">, ctx: Comman
   const rm = await reviewManager(ctx);
   if (!rm) return noAgent(ctx, "Reviews");
   const [queue, team] = await Promise.all([rm.reviewQueue({}), tenantSettings(ctx).team()]);
+  const zone = team.find((m) => sameUser(m.user, ctx.actor))?.tz;
   const answer = queueReply(need(queue), peopleOf(team), ctx.place.platform, {
+    zone: zone ?? null,
     title: "Reviews",
     empty: "No pull requests are waiting for review.",
     noun: (n) => `${plural(n, "pull request")} waiting for review`,
@@ -112,6 +115,7 @@ export async function reviewMine(_command: CommandOf<"review.mine">, ctx: Comman
   if (!rm) return noAgent(ctx, "Your reviews", [`You are on the team as ${code(me.github)}.`]);
   const [queue, team] = await Promise.all([rm.reviewQueue({ login: me.github }), store.team()]);
   return queueReply(need(queue), peopleOf(team), ctx.place.platform, {
+    zone: me.tz,
     title: "Your reviews",
     empty: `You are on the team as ${code(me.github)}: nothing is waiting for your review.`,
     noun: (n) => `${plural(n, "pull request")} waiting for your review`,

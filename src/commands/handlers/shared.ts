@@ -54,3 +54,8 @@ export function errorReply(err: unknown, ctx: CommandContext): Reply {
 function friendly(message: string): string {
   return message.replace(/^Invalid request: /, "Invalid ");
 }
+
+/** The zone the asker reads times in: theirs from the team roster; null when they are not on it. */
+export async function readerZone(ctx: CommandContext): Promise<string | null> {
+  return (await tenantSettings(ctx).member(ctx.actor))?.tz ?? null;
+}

@@ -16,6 +16,10 @@ export function scopeOf(rule: Pick<SlaRule, "repo" | "label">): string {
   return "All pull requests";
 }
 
+/** What the Review Manager does with an SLA (src/agents/types/review-manager, docs/review-manager.md). */
+export const STEPS =
+  "The clock runs in each reviewer's working hours: a reminder at half the SLA, a breach notice in the linked channels at the SLA, and the review is reassigned at twice the SLA.";
+
 const hours = (h: number) => `**${Number.isInteger(h) ? h : h.toFixed(2).replace(/0+$/, "")} h**`;
 
 export const ruleLine = (rule: SlaRule) =>
@@ -60,6 +64,6 @@ async function rulesBody(ctx: CommandContext, text?: string) {
         ],
       },
     ],
-    footer: `${RESOLUTION} Change one: /foreman sla set <hours> [--repo owner/repo] [--label name]. Overdue reviews are flagged once review tracking arrives (not in this version yet).`,
+    footer: `${RESOLUTION} ${STEPS} Change one: \`/foreman sla set <hours> [--repo <owner/repo>] [--label <name>]\`.`,
   };
 }

@@ -1,12 +1,13 @@
 /** `status [workflow-id]`: one workflow with its agents, or the tenant overview. */
 import { AGENT_STATUSES } from "../../agents/model";
+import type { OooEntry } from "../../settings/model";
 import { encodeAction } from "../actions";
 import type { CommandContext } from "../context";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { workflowCard, workflowLine } from "./cards";
-import { capped, code, describeSchedule, plural, who } from "./format";
-import { channelOf, need, tenantCoordinator, tenantSettings } from "./shared";
+import { capped, code, describeSchedule, plural, readerTime, who } from "./format";
+import { channelOf, need, readerZone, tenantCoordinator, tenantSettings } from "./shared";
 import { noWorkflow } from "./workflows";
 
 export async function status(command: CommandOf<"status">, ctx: CommandContext): Promise<Reply> {
@@ -18,15 +19,24 @@ async function workflowStatus(workflowId: string, ctx: CommandContext): Promise<
   const workflow = need(await coordinator.getWorkflow(workflowId), noWorkflow(workflowId));
   const agents = need(await coordinator.listAgents({ workflowId }));
   const text = `Workflow **${workflow.name}** (${code(workflowId)}): ${workflow.status}, ${workflow.priority} priority, ${plural(agents.length, "agent")}.`;
-  return reply(text, { ...workflowCard(workflow, agents, text), footer: `As of ${ctx.now.toISOString()}` });
+  const footer = `As of ${readerTime(ctx.now, await readerZone(ctx))}`;
+  return reply(text, { ...workflowCard(workflow, agents, text), footer });
+}
+
+/** `@bob (until 2026-12-24)`, `@carl (until back)`: who is out today, by name. */
+function outLine(out: readonly OooEntry[], ctx: CommandContext): string {
+  if (out.length === 0) return "Nobody is out of office today.";
+  const names = out.map((o) => `${who(o.user, ctx.place)} (${o.until ? `until ${o.until}` : "until back"})`);
+  return `Out of office today: ${capped(names, 10, (n) => `and ${n} more`).join(", ")}`;
 }
 
 async function overview(ctx: CommandContext): Promise<Reply> {
   const coordinator = tenantCoordinator(ctx);
-  const [workflows, agents, summary] = await Promise.all([
+  const [workflows, agents, summary, zone] = await Promise.all([
     coordinator.listWorkflows({ status: "active" }).then((o) => need(o)),
     coordinator.listAgents().then((o) => need(o)),
     tenantSettings(ctx).summary(channelOf(ctx), ctx.now.toISOString()),
+    readerZone(ctx),
   ]);
   const byStatus = AGENT_STATUSES.map((s) => `${agents.filter((a) => a.status === s).length} ${s}`).join(
     ", ",
@@ -34,7 +44,8 @@ async function overview(ctx: CommandContext): Promise<Reply> {
   const text = `${plural(workflows.length, "active workflow")}, ${plural(agents.length, "agent")}, ${plural(summary.teamSize, "team member")}.`;
   const team = summary.teamSize
     ? [
-        `${plural(summary.teamSize, "member")}, ${summary.outToday} out of office today`,
+        `${plural(summary.teamSize, "member")}, ${summary.outToday.length} out of office today`,
+        outLine(summary.outToday, ctx),
         summary.leads.length
           ? `Leads: ${summary.leads.map((l) => who(l, ctx.place)).join(", ")}`
           : "No lead yet: `/foreman team add @person github:login --lead`",
@@ -69,6 +80,6 @@ async function overview(ctx: CommandContext): Promise<Reply> {
       },
     ],
     buttons: [{ action: encodeAction("status.refresh", ""), label: "Refresh" }],
-    footer: `As of ${ctx.now.toISOString()}`,
+    footer: `As of ${readerTime(ctx.now, zone)}`,
   });
 }

@@ -32,7 +32,7 @@ export async function workflowCreate(
     ...card,
     ephemeral: false,
     tone: "success",
-    footer: `Created by ${who(ctx.actor, ctx.place)}. Add agents: /foreman agent spawn <type> --workflow ${workflow.workflowId}`,
+    footer: `Created by ${who(ctx.actor, ctx.place)}. Add agents: \`/foreman agent spawn <type> --workflow ${workflow.workflowId}\``,
   });
 }
 

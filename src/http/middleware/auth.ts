@@ -10,7 +10,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { tenantIdSchema } from "../../agents/model";
-import { authenticate } from "../../auth/authenticate";
+import { authenticate, unauthorizedMessage } from "../../auth/authenticate";
 import { type Role, roleAtLeast } from "../../auth/roles";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors";
 import { directory } from "../../rpc";
@@ -58,7 +58,7 @@ export function guard(role: Role, options: GuardOptions = {}): MiddlewareHandler
     const id = options.param ? c.req.param(options.param) : undefined;
     if (id) c.set("target", id);
     const principal = await authenticate(c.env, c.req.raw);
-    if (!principal) throw new UnauthorizedError();
+    if (!principal) throw new UnauthorizedError(unauthorizedMessage(c.env, c.req.raw));
     c.set("principal", principal);
     if (principal.tenant) {
       c.set("tenant", principal.tenant);

@@ -8,15 +8,20 @@
  * `/api/webhooks/*` — so a legitimate platform retry is never refused: those are authenticated by
  * signatures and de-duplicated by delivery id instead.
  *
+ * The address comes only from the header `TRUST_PROXY_HEADER` names (src/security/client-address.ts);
+ * without one every caller shares the address bucket `unknown`.
+ *
  * Counting: a fixed window per bucket in a RateLimiter Durable Object, behind an in-isolate front
  * (src/security/rate-window.ts). An address this isolate has seen refused is refused before its key
- * is looked up, so a flood of made-up keys does not reach the Directory. If the limiter cannot be
- * reached the request goes through (logged): rate limiting never takes the API down.
+ * is looked up, so a flood of made-up keys does not reach the Directory. The shared bucket `unknown`
+ * is the exception for calls that carry a key: one caller's flood must not lock everyone's valid
+ * keys out, so those keys are looked up first (a valid one counts against its own key). If the
+ * limiter cannot be reached the request goes through (logged): rate limiting never takes the API down.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { authenticate } from "../../auth/authenticate";
+import { authenticate, bearerToken } from "../../auth/authenticate";
 import { errorText, logger } from "../../observability/logger";
-import { clientAddress } from "../../security/client-address";
+import { clientAddress, trustedHeader, UNKNOWN_ADDRESS } from "../../security/client-address";
 import { type Rate, type RateConfig, rateConfig } from "../../security/rate-config";
 import { rateLimiter } from "../../security/rate-limiter";
 import { LocalFront, type RemoteHit } from "../../security/rate-window";
@@ -72,8 +77,11 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<App
     }
     const config = options.config ?? rateConfig(c.env);
     const now = clock();
-    const ipBucket = `ip:${clientAddress(c.req.raw)}`;
-    if (config.perIp) {
+    const address = clientAddress(c.req.raw, trustedHeader(c.env));
+    const ipBucket = `ip:${address}`;
+    // In the shared bucket a refusal says nothing about this caller: a key is looked up first.
+    const refuseEarly = address !== UNKNOWN_ADDRESS || bearerToken(c.req.raw) === null;
+    if (config.perIp && refuseEarly) {
       const wait = front.blockedFor(ipBucket, now);
       if (wait !== null) return tooMany(c, "address", config.perIp, wait);
     }

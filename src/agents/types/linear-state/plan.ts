@@ -30,12 +30,14 @@ export function isStale(stored: PrRecord | null, incoming: PrRecord): boolean {
 }
 
 /**
- * Issue keys in the PR's branch, title and body. With linked Linear teams only their keys count;
- * with none, any key that passes the deny-list of look-alikes (`UTF-8`, `SHA-256`, ...).
+ * Issue keys in the PR's branch, title and body: only keys of the Linear teams linked to the
+ * tenant's channels count. With none linked the tenant does not use Linear here, and a branch like
+ * `feature/eng-42-rate-limit-101` names no issue (no links, no moves).
  */
-export function scanKeys(data: PrEventData, knownTeamKeys: readonly string[]): IssueKeyRef[] {
+export function scanKeys(data: PrEventData, linkedTeamKeys: readonly string[]): IssueKeyRef[] {
+  if (linkedTeamKeys.length === 0) return [];
   const input = { branch: data.pr.headRef, title: data.pr.title, body: data.pr.body };
-  return findIssueKeys(input, knownTeamKeys.length > 0 ? { knownTeamKeys } : {});
+  return findIssueKeys(input, { knownTeamKeys: linkedTeamKeys });
 }
 
 /** The state move a PR event asks for: ready for review (open, not a draft) or merged. */

@@ -1,8 +1,9 @@
 /**
  * The Linear issues a PR links, for its card and queue line: asked of the tenant's linear-state
  * agent (`issuesForPr`), else (it has not linked the PR yet: both agents get the same webhook) the
- * keys in the PR's branch, title and body, without a state. Never throws and never waits long: a
- * failed or slow lookup logs a warning and shows no Linear line.
+ * keys in the PR's branch, title and body, without a state. Only the keys of Linear teams linked to
+ * the tenant's channels count; with none linked, nothing is looked up and no Linear line is shown.
+ * Never throws and never waits long: a failed or slow lookup logs a warning and shows no Linear line.
  */
 import type { Env } from "../../../env";
 import { unwrap } from "../../../errors";
@@ -42,7 +43,8 @@ async function source(env: Env, tenant: string, correlationId: string): Promise<
 
 async function lookup(env: Env, src: LinearSource, pr: LinearPr): Promise<LinearIssueLine[]> {
   const linked = await linearStateAgent(env, src.agentId).issuesForPr(pr.repo, pr.number);
-  if (linked.length > 0) return fromLinks(linked);
+  const shown = fromLinks(linked, src.teamKeys);
+  if (shown.length > 0) return shown;
   return fromKeys({ branch: pr.headRef, title: pr.title, body: pr.body ?? null }, src.teamKeys);
 }
 
@@ -71,6 +73,8 @@ export async function linearIssues(
   if (prs.length === 0) return [];
   const run = async () => {
     const src = await source(env, tenant, correlationId);
+    // No Linear team linked: the tenant does not use Linear, so no Linear line (and no lookup).
+    if (src.teamKeys.length === 0) return prs.map((): LinearIssueLine[] => []);
     return Promise.all(
       prs.map(async (pr) => {
         try {
