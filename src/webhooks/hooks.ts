@@ -95,15 +95,6 @@ export function statusOf(
   };
 }
 
-export async function hookStatus(
-  env: Env,
-  tenant: string,
-  kind: HookKind,
-  asker: Asker,
-): Promise<HookStatus> {
-  return statusOf(kind, await directory(env).webhookHookOf(tenant, kind), asker.origin, Date.now());
-}
-
 /** A secret just made: answered once, with where to use it. */
 export interface IssuedSecret {
   status: HookStatus;
