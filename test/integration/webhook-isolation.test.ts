@@ -106,6 +106,15 @@ async function shows(t: Team, title: string): Promise<void> {
   );
 }
 
+/** `digest now` in the tenant's channel, posted (through the queue) to its outbox. */
+async function digestNow(t: Team): Promise<void> {
+  expect((await run("digest now", ctxOf(t))).tone).not.toBe("error");
+  await vi.waitFor(async () => expect(await outboxText(t)).toContain("Review digest for"), {
+    timeout: 15_000,
+    interval: 50,
+  });
+}
+
 /** Nothing of `titles` anywhere `t` can read: REST, chat `review list`, digest, links. */
 async function seesNone(t: Team, titles: string[]): Promise<void> {
   const seen = [
@@ -145,6 +154,8 @@ async function scenario(first: string, second: string): Promise<void> {
   // The deployment's secret at a tenant's URL too.
   expect((await deliver(a.path, "test-github-secret", pr(104, "deployment into a tenant"))).status).toBe(401);
 
+  await digestNow(a);
+  await digestNow(b);
   await seesNone(b, [aTitle1, aTitle2, `${first}: forged into ${second}`]);
   await seesNone(a, [bTitle, `${second}: forged into ${first}`, "deployment into a tenant"]);
   // B's review manager asked B's member, never A's (and A's asked only A's).
