@@ -27,7 +27,7 @@ const NEXT: Record<LinkKind, string> = {
 };
 
 const NO_KEY =
-  "Foreman cannot make a webhook secret for this team: whoever runs Foreman must first set the TOKEN_ENCRYPTION_KEY secret (32 random bytes, base64: `openssl rand -base64 32`).";
+  "Foreman cannot make a webhook secret for this team: whoever runs Foreman must first set the TOKEN_ENCRYPTION_KEY secret, which is missing or not valid (32 random bytes, base64: `openssl rand -base64 32`).";
 
 /**
  * The tenant's webhook for `kind`; `create`: make it (and its secret, shown once) if there is none.
