@@ -40,6 +40,11 @@ export default defineConfig({
             SLACK_SIGNING_SECRET: "test-signing-secret",
             GITHUB_WEBHOOK_SECRET: "test-github-secret",
             LINEAR_WEBHOOK_SECRET: "test-linear-secret",
+            // Seals the tenants' webhook secrets (a fixed test key; tests of rotation override it).
+            TOKEN_ENCRYPTION_KEY: "HgEvXbTPHCe7ugeACCgzZbwS7C6BSr8ru4q9s0b7Sl0=",
+            TOKEN_ENCRYPTION_KEY_PREVIOUS: "",
+            FOREMAN_PUBLIC_URL: "",
+            WEBHOOK_HOOK_CACHE_MS: "",
             SLACK_API_URL: `${fake}/slack/api`,
             DISCORD_API_URL: `${fake}/discord/api/v10`,
             GITHUB_API_URL: `${fake}/github`,

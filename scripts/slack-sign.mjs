@@ -21,6 +21,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { localVar } from "./dev-vars.mjs";
+import { printOrSend } from "./signed-request.mjs";
 
 const DEFAULT_URL = "http://127.0.0.1:8787/slack/events";
 const USAGE = `Usage:
@@ -93,8 +94,6 @@ function build(args) {
   return { type: "application/x-www-form-urlencoded", body: new URLSearchParams(fields).toString() };
 }
 
-const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const secret = localVar("SLACK_SIGNING_SECRET");
@@ -106,16 +105,7 @@ async function main() {
     "X-Slack-Request-Timestamp": timestamp,
     "X-Slack-Signature": signature(secret, timestamp, body),
   };
-  if (!args.send) {
-    const h = Object.entries(headers).map(([k, v]) => `-H ${shellQuote(`${k}: ${v}`)}`);
-    console.log(`curl -sS -X POST ${shellQuote(args.url)} ${h.join(" ")} --data-raw ${shellQuote(body)}`);
-    return;
-  }
-  const res = await fetch(args.url, { method: "POST", headers, body });
-  console.log(`HTTP ${res.status}`);
-  const text = await res.text();
-  if (text) console.log(text);
-  if (!res.ok) process.exitCode = 1;
+  await printOrSend({ url: args.url, headers, body, send: args.send });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -54,6 +54,10 @@ export interface Env {
   TRUST_PROXY_HEADER?: string;
   /** How long a chat workspace's tenant is cached in the isolate, ms (default 10000; 0 off). */
   CHAT_TENANT_CACHE_MS?: string;
+  /** How long a tenant webhook's hook (tenant, sealed secrets) is cached in the isolate, ms (default 10000; 0 off). */
+  WEBHOOK_HOOK_CACHE_MS?: string;
+  /** The origin platforms reach this deployment at (e.g. behind a proxy); default: the request's own. */
+  FOREMAN_PUBLIC_URL?: string;
   /** Tenant for the bootstrap key when it names none, and for unbound chat workspaces. */
   FOREMAN_DEFAULT_TENANT?: string;
   /** Chat user ids (Slack and Discord, comma-separated) with admin rights in chat. */
@@ -91,6 +95,10 @@ export interface Env {
   GITHUB_WEBHOOK_SECRET_PREVIOUS?: string;
   LINEAR_API_KEY?: string;
   LINEAR_WEBHOOK_SECRET?: string;
+  /** 32 random bytes, base64: seals secrets kept at rest (tenants' webhook secrets). */
+  TOKEN_ENCRYPTION_KEY?: string;
+  /** The previous encryption key while TOKEN_ENCRYPTION_KEY is rotated (opens, never seals). */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS?: string;
 }
 
 type ForemanEnv = Env;

@@ -115,6 +115,18 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
+/**
+ * Secrets kept encrypted at rest cannot be sealed or opened: TOKEN_ENCRYPTION_KEY is missing or
+ * malformed, or a stored secret was sealed with a key this deployment no longer has. A deployment
+ * problem, not the caller's: 503 with a message saying what the operator must do.
+ */
+export class EncryptionKeyError extends AppError {
+  constructor(message: string) {
+    super(503, "unavailable", message);
+    this.name = "EncryptionKeyError";
+  }
+}
+
 /** Result of a Durable Object call that may fail for a reason the caller must report. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: { status: number } & ErrorBody };
 

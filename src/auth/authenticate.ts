@@ -18,6 +18,11 @@ export const DEMO_ADMIN_KEY = "foreman-demo-admin";
 export const BOOTSTRAP_KEY_ID = "bootstrap";
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** A request addressed to this machine (what demo-only conveniences are limited to). */
+export function isLocalHostname(hostname: string): boolean {
+  return LOCAL_HOSTS.has(hostname);
+}
 const MAX_KEY_LENGTH = 512;
 
 export interface Principal {
@@ -49,8 +54,7 @@ export function bootstrapKeys(env: Env, request: Request): string[] {
 export function bootstrapKey(env: Env, request: Request): string | null {
   if (env.ADMIN_API_KEY) return env.ADMIN_API_KEY;
   if (env.DEMO_MODE !== "true") return null;
-  const host = new URL(request.url).hostname;
-  return LOCAL_HOSTS.has(host) ? DEMO_ADMIN_KEY : null;
+  return isLocalHostname(new URL(request.url).hostname) ? DEMO_ADMIN_KEY : null;
 }
 
 /**

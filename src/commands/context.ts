@@ -23,4 +23,6 @@ export interface CommandContext {
    */
   platformAdmin: () => Promise<boolean>;
   now: Date;
+  /** The URL the chat request reached Foreman at (its origin is where platforms reach it); unknown in tests. */
+  requestUrl?: string;
 }

@@ -26,6 +26,7 @@ import { registerReviewRoutes } from "./routes/reviews";
 import { registerSlackRoutes } from "./routes/slack";
 import { registerSystemRoutes, VERSION } from "./routes/system";
 import { registerTenantRoutes } from "./routes/tenants";
+import { registerWebhookSecretRoutes } from "./routes/webhook-secrets";
 import { registerWebhookRoutes } from "./routes/webhooks";
 import { registerWorkflowRoutes } from "./routes/workflows";
 import type { AppEnv } from "./types";
@@ -55,6 +56,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerTenantRoutes(app);
   registerSlackRoutes(app);
   registerDiscordRoutes(app);
+  registerWebhookSecretRoutes(app);
   registerWebhookRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER, {

@@ -5,7 +5,8 @@
  *      signature, password, cookie, api key, ...) is replaced whole;
  *   2. by value: every configured secret (the env names in SECRET_ENV_NAMES) found anywhere in a
  *      string is replaced;
- *   3. by pattern: credentials recognisable by their shape (API keys `fmn_...`, `Bearer ...`,
+ *   3. by pattern: credentials recognisable by their shape (API keys `fmn_...`, webhook secrets
+ *      `fmwh_...`, `Bearer ...`,
  *      Slack `xox?-...`, GitHub and Linear tokens, signature headers `v0=...` / `sha256=...`, long
  *      hex such as Ed25519 signatures and HMACs, Discord bot tokens, capability URLs) are replaced.
  * Pure: no I/O, never throws on odd input (cycles, deep objects, Errors, bigints).
@@ -25,6 +26,8 @@ export const SECRET_ENV_NAMES = [
   "GITHUB_WEBHOOK_SECRET_PREVIOUS",
   "LINEAR_API_KEY",
   "LINEAR_WEBHOOK_SECRET",
+  "TOKEN_ENCRYPTION_KEY",
+  "TOKEN_ENCRYPTION_KEY_PREVIOUS",
 ] as const;
 
 /** Any other env entry named like a secret (a rotation's `…_PREVIOUS`, a secret added later). */
@@ -44,6 +47,8 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b([Bb]earer)\s+[A-Za-z0-9._~+/=:-]{4,}/g, `$1 ${REDACTED}`],
   [/\bBasic\s+[A-Za-z0-9+/=]{8,}/g, `Basic ${REDACTED}`],
   [/\bfmn_[A-Za-z0-9_-]{4,}/g, REDACTED],
+  // Per-tenant webhook secrets (src/auth/crypto.ts).
+  [/\bfmwh_[A-Za-z0-9_-]{4,}/g, REDACTED],
   [/\bxox[abposre]-[A-Za-z0-9-]{4,}/g, REDACTED],
   [/\bxapp-[A-Za-z0-9-]{4,}/g, REDACTED],
   [/\b(?:gh[pousr]_[A-Za-z0-9]{4,}|github_pat_[A-Za-z0-9_]{8,})/g, REDACTED],

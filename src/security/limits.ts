@@ -7,11 +7,12 @@
  *   50 / 100 blocks of 3,000 characters), so they can reach a few hundred KiB.
  * - Discord (`/discord/interactions`): 1 MiB. Component interactions carry the message they belong to
  *   (content, up to 10 embeds) and resolved users / channels.
- * - GitHub (`/api/webhooks/github`): 5 MiB. GitHub sends up to 25 MB, but the events Foreman uses
+ * - GitHub deliveries (`/api/webhooks/github`, `/api/webhooks/github/t/<hook id>`): 5 MiB. GitHub sends up to 25 MB, but the events Foreman uses
  *   (pull requests, reviews, checks, installations) are tens of KiB; 5 MiB leaves room for an
  *   installation event listing thousands of repositories. A refused delivery shows as failed in
  *   GitHub's delivery log and can be redelivered by hand.
- * - Linear (`/api/webhooks/linear`): 1 MiB (issue and comment payloads are a few KiB).
+ * - Linear deliveries (`/api/webhooks/linear`, `…/linear/t/<hook id>`): 1 MiB (issue and comment
+ *   payloads are a few KiB). The admins' webhook routes (`/api/webhooks/<kind>/secret`, …) are REST.
  *
  * Every limit is enforced twice: against `Content-Length` before anything is read
  * (src/security/body-limit.ts, a global middleware) and against the bytes actually read, so a chunked
@@ -32,16 +33,27 @@ export const BODY_LIMITS = {
 
 export type BodyRoute = keyof typeof BODY_LIMITS;
 
-/** Path prefixes of the routes with their own limit; anything else under the Worker is `api`. */
+/** Path prefixes of the chat routes with their own limit; anything else under the Worker is `api`. */
 const ROUTES: ReadonlyArray<[string, BodyRoute]> = [
   ["/slack/", "slack"],
   ["/discord/", "discord"],
-  ["/api/webhooks/github", "github"],
-  ["/api/webhooks/linear", "linear"],
 ];
+
+const DELIVERY_PATH = /^\/api\/webhooks\/(github|linear)(?:\/t\/[^/]+)?$/;
+
+/**
+ * The platform of a webhook delivery path: the seed URL or a tenant's hook URL (signed, retried by
+ * the platform: never rate limited). Null for anything else, the admins' webhook routes included.
+ */
+export function webhookDeliveryKind(path: string): "github" | "linear" | null {
+  const kind = DELIVERY_PATH.exec(path)?.[1];
+  return kind === "github" || kind === "linear" ? kind : null;
+}
 
 /** Which limit a path falls under. */
 export function bodyRouteOf(path: string): BodyRoute {
+  const delivery = webhookDeliveryKind(path);
+  if (delivery) return delivery;
   for (const [prefix, route] of ROUTES) if (path.startsWith(prefix)) return route;
   return "api";
 }

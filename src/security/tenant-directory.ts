@@ -2,8 +2,8 @@
  * The Directory's part in tenant deletion (the SQL; the Directory's methods call these):
  *
  * 1. `detachTenant`: cuts the tenant off before its objects are wiped — its API keys are revoked,
- *    its chat workspaces unbound, its GitHub repositories / Linear teams dropped from the webhook
- *    index — so no request or webhook recreates state while the wipe runs.
+ *    its chat workspaces unbound, its webhook hooks (and their sealed secrets) deleted — so no
+ *    request or webhook recreates state while the wipe runs.
  * 2. `forgetTenant`: at the end, deletes the key rows, the id -> tenant index and the tenant itself,
  *    and writes the deletion record (`tenant_deletions`: who, when, correlation id, what was removed),
  *    which outlives the tenant so an operator can see who deleted what (`GET /api/tenants/deletions`).
@@ -11,12 +11,14 @@
  * A failure between the two leaves the tenant known, so the deletion can simply be run again.
  */
 import { all, count, first, run } from "../agents/framework/sql";
+import { deleteHooksOf } from "../storage/webhook-hooks";
 
 export interface DetachCounts {
   /** Keys that were live and are now revoked. */
   revokedKeys: number;
   chatBindings: number;
-  webhookLinks: number;
+  /** GitHub and Linear hooks (webhook URL and secret) deleted. */
+  webhookHooks: number;
 }
 
 export interface ForgetCounts {
@@ -65,9 +67,8 @@ export function detachTenant(sql: SqlStorage, tenant: string, now: string): Deta
   run(sql, "UPDATE api_keys SET revoked_at = ? WHERE tenant = ? AND revoked_at IS NULL", now, tenant);
   const chatBindings = rowsOf(sql, "chat_bindings", tenant);
   run(sql, "DELETE FROM chat_bindings WHERE tenant = ?", tenant);
-  const webhookLinks = rowsOf(sql, "link_index", tenant);
-  run(sql, "DELETE FROM link_index WHERE tenant = ?", tenant);
-  return { revokedKeys, chatBindings, webhookLinks };
+  const webhookHooks = deleteHooksOf(sql, tenant);
+  return { revokedKeys, chatBindings, webhookHooks };
 }
 
 export function forgetTenant(
@@ -84,7 +85,7 @@ export function forgetTenant(
   run(sql, "DELETE FROM resources WHERE tenant = ?", tenant);
   // Anything bound or linked while the wipe ran goes too.
   run(sql, "DELETE FROM chat_bindings WHERE tenant = ?", tenant);
-  run(sql, "DELETE FROM link_index WHERE tenant = ?", tenant);
+  deleteHooksOf(sql, tenant);
   run(sql, "DELETE FROM tenants WHERE id = ?", tenant);
   const removed = { ...record.removed, apiKeys, resources };
   run(

@@ -5,7 +5,9 @@
  * Order:
  * 1. Census: counts of what the tenant's objects hold (workflows, agents, audit entries, team,
  *    channel links, outbox, dead letters) and the list of its agents (the Coordinator knows them).
- * 2. Directory `detachTenant`: keys revoked, chat workspaces unbound, webhook links dropped — no new
+ * 2. Directory `detachTenant`: keys revoked, chat workspaces unbound, webhook hooks deleted (and
+ *    forgotten by this isolate's hook cache; other isolates drop them within WEBHOOK_HOOK_CACHE_MS,
+ *    and a delivery in that window finds no linked repository once the settings are wiped) — no new
  *    request or webhook reaches the tenant while it is wiped.
  * 3. Wipe the Durable Objects (`destroy()`: storage, alarm, in-memory state): every agent, then the
  *    Coordinator, TenantSettings, Outbox and Metrics objects of the tenant.
@@ -25,6 +27,7 @@ import { unwrap } from "../errors";
 import { tenantLogPrefixes } from "../observability/archive";
 import { coordinator, directory, metrics, outbox, settings } from "../rpc";
 import { defaultTenant } from "../tenancy";
+import { forgetHooks } from "../webhooks/receivers";
 import { wipe } from "./destroy";
 
 /** CONFIG_KV keys that belong to one tenant start with this (the convention for tenant-scoped keys). */
@@ -125,6 +128,7 @@ export async function purgeTenant(env: Env, tenant: string, actor: PurgeActor): 
   if (!listed && Object.values(counts).every((n) => n === 0)) return null;
 
   const detached = await dir.detachTenant(tenant);
+  forgetHooks();
   const durableObjects = await wipeObjects(env, tenant, agents);
   const kvKeys = await deleteKvPrefix(env.CONFIG_KV, tenantKvPrefix(tenant));
   let r2Objects = 0;
@@ -133,7 +137,7 @@ export async function purgeTenant(env: Env, tenant: string, actor: PurgeActor): 
   const removed: Record<string, number> = {
     ...counts,
     chatBindings: detached.chatBindings,
-    webhookLinks: detached.webhookLinks,
+    webhookHooks: detached.webhookHooks,
     kvKeys,
     r2Objects,
     durableObjects,

@@ -1,13 +1,13 @@
 /**
  * TenantSettings: one SQLite Durable Object per tenant (`settings(env, tenant)` in src/rpc.ts).
  * The team (chat user <-> GitHub login, zone, lead, working hours), out-of-office, channel links to
- * GitHub repositories and Linear teams (mirrored in the Directory's global link index for webhooks),
- * review SLA rules and per-channel digest schedules and filters. Writes validate their input and return Outcomes.
+ * GitHub repositories and Linear teams, which of them the tenant's own webhooks have made active (and
+ * the Linear organisation they come from: src/settings/webhook-state.ts), review SLA rules and
+ * per-channel digest schedules and filters. Writes validate their input and return Outcomes.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { attempt, ConflictError, NotFoundError, type Outcome } from "../errors";
-import { directory } from "../rpc";
+import { attempt, ConflictError, ForbiddenError, NotFoundError, type Outcome } from "../errors";
 import { destroyObject } from "../security/destroy";
 import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
 import {
@@ -49,17 +49,26 @@ import {
   digestPrefsPatchSchema,
   realDateSchema,
 } from "./validate";
+import {
+  type AdmitInput,
+  type Admitted,
+  type LinearOrgBinding,
+  type LinkActivation,
+  WebhookStateStore,
+} from "./webhook-state";
 
 export class TenantSettings extends DurableObject<Env> {
   private readonly store: SettingsStore;
   private readonly prefs: DigestPrefsStore;
   private readonly ops: OpsChannelStore;
+  private readonly hooks: WebhookStateStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SettingsStore(ctx.storage.sql);
     this.prefs = new DigestPrefsStore(ctx.storage.sql);
     this.ops = new OpsChannelStore(ctx.storage.sql);
+    this.hooks = new WebhookStateStore(ctx.storage.sql);
   }
 
   /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
@@ -157,22 +166,27 @@ export class TenantSettings extends DurableObject<Env> {
 
   // -------------------------------------------------------------------- links
 
-  /** Links a repository or Linear team to a channel (idempotent: `created` false if it was). */
+  /**
+   * Links a repository or Linear team to a channel (idempotent: `created` false if it was).
+   * `activeSince`: when a delivery signed with the tenant's secret first arrived for it (null: waiting).
+   */
   async link(
     kind: LinkKind,
     target: string,
     channel: ChannelRef,
     by: string,
-  ): Promise<Outcome<{ link: ChannelLink; created: boolean; elsewhere: ChannelRef[] }>> {
-    return attempt(async () => {
+  ): Promise<
+    Outcome<{ link: ChannelLink; created: boolean; elsewhere: ChannelRef[]; activeSince: string | null }>
+  > {
+    return attempt(() => {
       const link = buildLink(kind, target, channel, by);
       const t = link.target;
       const created = this.store.insertLink(link);
-      await directory(this.env).indexLink(kind, t, this.tenant());
       const all = this.store.links({ kind, target: t });
       const stored = all.find((l) => sameChannel(l.channel, link.channel)) ?? link;
       const elsewhere = all.filter((l) => !sameChannel(l.channel, link.channel)).map((l) => l.channel);
-      return { link: stored, created, elsewhere };
+      const activeSince = this.hooks.activations(kind).find((a) => a.target === t)?.activatedAt ?? null;
+      return { link: stored, created, elsewhere, activeSince };
     });
   }
 
@@ -182,7 +196,7 @@ export class TenantSettings extends DurableObject<Env> {
     target: string,
     channel: ChannelRef,
   ): Promise<Outcome<{ removed: ChannelLink; elsewhere: ChannelRef[] }>> {
-    return attempt(async () => {
+    return attempt(() => {
       const t = checkTarget(kind, target);
       const all = this.store.links({ kind, target: t });
       const removed = all.find((l) => sameChannel(l.channel, channel));
@@ -193,7 +207,7 @@ export class TenantSettings extends DurableObject<Env> {
         );
       }
       this.store.deleteLink(kind, t, channel);
-      if (elsewhere.length === 0) await directory(this.env).unindexLink(kind, t, this.tenant());
+      if (elsewhere.length === 0) this.hooks.forget(kind, t);
       return { removed, elsewhere };
     });
   }
@@ -208,6 +222,40 @@ export class TenantSettings extends DurableObject<Env> {
 
   async linksForTarget(kind: LinkKind, target: string): Promise<ChannelLink[]> {
     return this.store.links({ kind, target: normalizeTarget(kind, target) });
+  }
+
+  // --------------------------------------------------------- webhook state
+
+  /**
+   * A verified delivery at this tenant's hook (or, for the default tenant, the deployment's seed URL)
+   * asks which of its targets the tenant links; those become active. Linear: the first delivery handed
+   * over binds its organisation; one from another organisation is refused (403) and changes nothing.
+   * Nothing is written when no target is linked.
+   */
+  async admitDelivery(input: AdmitInput): Promise<Outcome<Admitted>> {
+    return attempt(() => {
+      const targets = input.targets.map((t) => normalizeTarget(input.kind, t));
+      const linked = this.hooks.linked(input.kind, targets);
+      if (linked.length === 0) return { linked, activated: [] };
+      if (input.kind === "linear") this.checkLinearOrg(input.organizationId ?? null);
+      const activated = this.hooks.activate(input.kind, linked, input.via, new Date().toISOString());
+      return { linked, activated };
+    });
+  }
+
+  /** Which links are active (since when, through which URL); all kinds when `kind` is omitted. */
+  async linkActivations(kind?: LinkKind): Promise<LinkActivation[]> {
+    return this.hooks.activations(kind);
+  }
+
+  /** The Linear organisation the tenant's Linear deliveries are bound to, or null. */
+  async linearOrganization(): Promise<LinearOrgBinding | null> {
+    return this.hooks.linearOrg();
+  }
+
+  /** Unbinds the Linear organisation (moving to another Linear workspace); answers the one it was. */
+  async resetLinearOrganization(): Promise<LinearOrgBinding | null> {
+    return this.hooks.clearLinearOrg();
   }
 
   /** The channel alerts go to (`link ops`), or null. */
@@ -347,6 +395,20 @@ export class TenantSettings extends DurableObject<Env> {
 
   // ------------------------------------------------------------------ helpers
 
+  private checkLinearOrg(organizationId: string | null): void {
+    const bound = this.hooks.linearOrg();
+    if (!bound) {
+      if (organizationId) this.hooks.bindLinearOrg(organizationId, new Date().toISOString());
+      return;
+    }
+    if (organizationId !== bound.organizationId) {
+      throw new ForbiddenError(
+        "This webhook is bound to another Linear organization: the delivery is refused " +
+          '(a tenant admin can unbind it with POST /api/webhooks/linear/secret {"resetOrganization": true})',
+      );
+    }
+  }
+
   private rules(): SlaRule[] {
     const stored = this.store.slaRules();
     const rules = stored.some((r) => r.repo === null && r.label === null)
@@ -358,12 +420,5 @@ export class TenantSettings extends DurableObject<Env> {
         (a.repo ?? "").localeCompare(b.repo ?? "") ||
         (a.label ?? "").localeCompare(b.label ?? ""),
     );
-  }
-
-  /** The tenant this object belongs to: objects are always addressed by name (`getByName(tenant)`). */
-  private tenant(): string {
-    const name = this.ctx.id.name;
-    if (!name) throw new Error("TenantSettings must be addressed with getByName(tenant)");
-    return name;
   }
 }

@@ -2,8 +2,10 @@
  * The Directory: one global SQLite Durable Object (`env.DIRECTORY.getByName("global")`).
  * Holds API keys (as SHA-256 hashes only), the tenants, and an index from workflow / agent id
  * to the tenant that owns it (so the bootstrap key can address any resource by id), the bindings of
- * chat workspaces (Slack team, Discord guild) to tenants, and the global index of linked GitHub
- * repositories / Linear teams to the tenants linking them (for webhooks).
+ * chat workspaces (Slack team, Discord guild) to tenants, and each tenant's webhook hooks (hook id
+ * and sealed secret per platform, src/storage/webhook-hooks.ts): a delivery names its tenant only by
+ * the hook id in its URL. There is no index from repositories to tenants: a repository linked by two
+ * tenants is two separate links, each fed only by its own tenant's hook.
  */
 import { DurableObject } from "cloudflare:workers";
 import { all, first, run } from "../agents/framework/sql";
@@ -20,10 +22,24 @@ import {
   type TenantDeletion,
   tenantExists,
 } from "../security/tenant-directory";
+import {
+  endRotation,
+  ensureHookTable,
+  type HookKind,
+  type HookRecord,
+  hookById,
+  hookOf,
+  insertHook,
+  type NewHook,
+  pageHooks,
+  type Resealed,
+  type Rotation,
+  resealHook,
+  rotateHook,
+} from "./webhook-hooks";
 
 export type ResourceKind = "workflow" | "agent";
 export type ChatPlatform = "slack" | "discord";
-export type LinkIndexKind = "github" | "linear";
 
 /** A chat workspace (Slack team id, Discord guild id) bound to a tenant. */
 export interface ChatBinding {
@@ -40,9 +56,6 @@ const toBinding = (r: BindingRow): ChatBinding => ({
   tenant: r.tenant,
   createdAt: r.created_at,
 });
-/** Index keys: repos are case-insensitive on GitHub, team keys are upper-case. */
-const linkKey = (kind: LinkIndexKind, target: string) =>
-  kind === "github" ? target.trim().toLowerCase() : target.trim().toUpperCase();
 
 /** An API key as the API shows it: never the hash. */
 export interface ApiKeyInfo {
@@ -109,8 +122,9 @@ export class Directory extends DurableObject<Env> {
       id TEXT PRIMARY KEY, kind TEXT NOT NULL, tenant TEXT NOT NULL, created_at TEXT NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS chat_bindings (platform TEXT NOT NULL, workspace_id TEXT NOT NULL,
       tenant TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (platform, workspace_id))`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS link_index (kind TEXT NOT NULL, target TEXT NOT NULL,
-      tenant TEXT NOT NULL, PRIMARY KEY (kind, target, tenant))`);
+    // Before per-tenant hooks, deliveries were routed through a global repository -> tenants index.
+    this.sql.exec("DROP TABLE IF EXISTS link_index");
+    ensureHookTable(this.sql);
   }
 
   // ------------------------------------------------------------------ api keys
@@ -271,29 +285,41 @@ export class Directory extends DurableObject<Env> {
     return rows.map(toBinding);
   }
 
-  // ---------------------------------------------------------------- link index
+  // ------------------------------------------------------------ webhook hooks
 
-  /** Records that `tenant` links a GitHub repository or Linear team to some channel (idempotent). */
-  async indexLink(kind: LinkIndexKind, target: string, tenant: string): Promise<void> {
-    run(
-      this.sql,
-      "INSERT OR IGNORE INTO link_index (kind, target, tenant) VALUES (?, ?, ?)",
-      kind,
-      linkKey(kind, target),
-      tenant,
-    );
+  /** The hook a delivery URL names (`/api/webhooks/<kind>/t/<hook id>`), or null. */
+  async webhookHook(hookId: string): Promise<HookRecord | null> {
+    return hookById(this.sql, hookId);
   }
 
-  async unindexLink(kind: LinkIndexKind, target: string, tenant: string): Promise<void> {
-    const key = linkKey(kind, target);
-    run(this.sql, "DELETE FROM link_index WHERE kind = ? AND target = ? AND tenant = ?", kind, key, tenant);
+  /** The tenant's hook for GitHub or Linear, or null when it has none yet. */
+  async webhookHookOf(tenant: string, kind: HookKind): Promise<HookRecord | null> {
+    return hookOf(this.sql, tenant, kind);
   }
 
-  /** The tenants linking a repository (`owner/repo`, any case) or Linear team key. */
-  async tenantsForLink(kind: LinkIndexKind, target: string): Promise<string[]> {
-    const key = linkKey(kind, target);
-    const sql = "SELECT tenant FROM link_index WHERE kind = ? AND target = ? ORDER BY tenant";
-    return all<{ tenant: string }>(this.sql, sql, kind, key).map((r) => r.tenant);
+  /** Creates the tenant's hook unless it has one (then `created` is false and the stored one is answered). */
+  async createWebhookHook(hook: NewHook): Promise<{ created: boolean; hook: HookRecord }> {
+    this.insertTenant(hook.tenant, new Date().toISOString());
+    return insertHook(this.sql, hook, new Date().toISOString());
+  }
+
+  /** Rotates the tenant's hook secret; null when it was rotated meanwhile (see `rotateHook`). */
+  async rotateWebhookSecret(rotation: Rotation): Promise<HookRecord | null> {
+    return rotateHook(this.sql, rotation, new Date().toISOString());
+  }
+
+  /** Stops accepting the previous secret of the tenant's hook at once. */
+  async endWebhookRotation(tenant: string, kind: HookKind): Promise<HookRecord | null> {
+    return endRotation(this.sql, tenant, kind);
+  }
+
+  /** Hooks (of one tenant, or all) after `after` in hook id order, for re-sealing under a new key. */
+  async webhookHooksPage(after: string, limit: number, tenant?: string): Promise<HookRecord[]> {
+    return pageHooks(this.sql, after, limit, tenant);
+  }
+
+  async resealWebhookHook(resealed: Resealed): Promise<boolean> {
+    return resealHook(this.sql, resealed);
   }
 
   // ----------------------------------------------- tenant deletion (src/security/tenant-purge.ts)
@@ -302,7 +328,7 @@ export class Directory extends DurableObject<Env> {
     return tenantExists(this.sql, id);
   }
 
-  /** Revokes the tenant's keys and drops its chat bindings and webhook links (before the wipe). */
+  /** Revokes the tenant's keys and drops its chat bindings and webhook hooks (before the wipe). */
   async detachTenant(id: string): Promise<DetachCounts> {
     return detachTenant(this.sql, id, new Date().toISOString());
   }

@@ -1,33 +1,33 @@
 /**
- * `POST /api/webhooks/github`: raw body (limit -> 413), `X-Hub-Signature-256` checked against
- * GITHUB_WEBHOOK_SECRET and GITHUB_WEBHOOK_SECRET_PREVIOUS before anything is parsed (401), then
- * headers (400), `ping`, the payload (`parseGitHubEvent`: invalid 400, ignored 202), tenants by
- * repository, and the durable hand-off (200 accepted / duplicate).
+ * A GitHub delivery at the seed URL (`POST /api/webhooks/github`: the default tenant, deployment
+ * secrets) or a tenant URL (`POST /api/webhooks/github/t/<hook id>`: that tenant, its own secrets) —
+ * the receiver (src/webhooks/receivers.ts) says which. Raw body (limit -> 413),
+ * `X-Hub-Signature-256` checked against the receiver's secrets only, before anything is parsed
+ * (401), then headers (400), `ping` (which also activates the repository it names), the payload
+ * (`parseGitHubEvent`: invalid 400, ignored 202), the repositories the receiver's tenant links, and
+ * the durable hand-off to that tenant alone (200 accepted / duplicate).
  */
 
 import type { Env } from "../env";
-import { UnsupportedMediaTypeError, ValidationError } from "../errors";
+import { UnsupportedMediaTypeError, unwrap, ValidationError } from "../errors";
+import { asRecord } from "../events/outcome";
 import type { DomainEvent, InstallationChangedEvent } from "../events/types";
 import { parseJsonBody, readRawBody } from "../http/raw-body";
 import { parseGitHubEvent } from "../integrations/github/events";
 import { verifyGitHubSignature } from "../integrations/github/verify";
+import { settings } from "../rpc";
 import {
   handOff,
   ignoredAnswer,
   type Routable,
-  routeToTenants,
+  routeToTenant,
   unauthorized,
   type WebhookAnswer,
 } from "./handoff";
 import { checkDeliveryId, requiredHeader, type WebhookOptions } from "./options";
+import { type Receiver, verifyWith } from "./receivers";
 
 export const GITHUB_SIGNATURE_HEADER = "X-Hub-Signature-256";
-
-export function githubSecrets(env: Env): string[] {
-  return [env.GITHUB_WEBHOOK_SECRET, env.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter(
-    (s): s is string => typeof s === "string" && s.length > 0,
-  );
-}
 
 /** The delivery id once the signature is good (the route makes it the correlation id). */
 export function githubDeliveryId(headers: Headers): string {
@@ -38,14 +38,18 @@ export async function handleGitHubWebhook(
   request: Request,
   env: Env,
   options: WebhookOptions,
+  receiver: Receiver,
   onDelivery: (deliveryId: string) => void = () => {},
 ): Promise<WebhookAnswer> {
-  const secrets = githubSecrets(env);
-  if (secrets.length === 0) return unauthorized("GitHub webhooks are not configured (GITHUB_WEBHOOK_SECRET)");
+  if (receiver.secrets.length === 0) {
+    return unauthorized(
+      "GitHub webhooks are not configured (GITHUB_WEBHOOK_SECRET) at this URL: a tenant's own webhook URL comes from POST /api/webhooks/github/secret",
+    );
+  }
   const raw = await readRawBody(request, options.maxBodyBytes);
   const signature = request.headers.get(GITHUB_SIGNATURE_HEADER);
   if (signature === null) return unauthorized(`Missing ${GITHUB_SIGNATURE_HEADER} header`);
-  if (!(await verifyGitHubSignature(raw, signature, secrets))) {
+  if (!(await verifyWith(receiver, (secrets) => verifyGitHubSignature(raw, signature, secrets)))) {
     return unauthorized(`${GITHUB_SIGNATURE_HEADER} does not match the body`);
   }
 
@@ -61,6 +65,7 @@ export async function handleGitHubWebhook(
   const outcome = parseGitHubEvent(eventName, payload, deliveryId, receivedAt);
   switch (outcome.status) {
     case "ping":
+      await activateFromPing(env, receiver, payload);
       return { status: 200, body: { ok: true, zen: zenOf(payload), deliveryId } };
     case "invalid":
       throw new ValidationError(outcome.issues, `Invalid ${eventName} payload`);
@@ -68,7 +73,7 @@ export async function handleGitHubWebhook(
       return ignoredAnswer(outcome.reason);
   }
   const items: Routable[] = outcome.events.map((event, index) => ({ index, event, targets: reposOf(event) }));
-  const routed = await routeToTenants(env, "github", items, narrowInstallation);
+  const routed = await routeToTenant(env, receiver, "github", items, { narrow: narrowInstallation });
   if (routed.size === 0) return ignoredAnswer("repository not linked");
   return handOff(env, "github", deliveryId, receivedAt, routed);
 }
@@ -88,6 +93,14 @@ export function narrowInstallation(event: DomainEvent, linked: ReadonlySet<strin
     removed: event.removed.filter((r) => linked.has(r.fullName)),
   };
   return narrowed;
+}
+
+/** A repository webhook's `ping` names its repository: a signed ping is its first signed delivery. */
+async function activateFromPing(env: Env, receiver: Receiver, payload: unknown): Promise<void> {
+  const name = asRecord(asRecord(payload)?.repository)?.full_name;
+  if (typeof name !== "string" || !/^[\w.-]+\/[\w.-]+$/.test(name)) return;
+  const kind = "github";
+  unwrap(await settings(env, receiver.tenant).admitDelivery({ kind, targets: [name], via: receiver.via }));
 }
 
 function zenOf(payload: unknown): string | null {

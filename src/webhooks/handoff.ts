@@ -1,14 +1,17 @@
 /**
- * From verified, parsed deliveries to tenants: find the tenants linking each event's repository or
- * team (`Directory.tenantsForLink`), then hand each tenant its events with one `Coordinator.ingest`
- * call. The answer is only "accepted" once every tenant has the delivery durably.
+ * From a verified, parsed delivery to its one tenant (the receiver: src/webhooks/receivers.ts): the
+ * tenant's settings say which of the events' repositories / teams it links (and mark them active,
+ * `TenantSettings.admitDelivery`), the events about those are handed over with one
+ * `Coordinator.ingest` call. No other tenant is asked or reached, whatever it links. The answer is
+ * only "accepted" once the tenant has the delivery durably.
  */
 
 import type { Env } from "../env";
-import { ServiceUnavailableError } from "../errors";
+import { ServiceUnavailableError, unwrap } from "../errors";
 import type { DomainEvent, EventSource } from "../events/types";
 import { logger } from "../observability/logger";
-import { coordinator, directory } from "../rpc";
+import { coordinator, settings } from "../rpc";
+import type { Receiver } from "./receivers";
 import type { IndexedEvent, IngestResult } from "./types";
 
 /** What a webhook route answers when it does not throw (errors use the one error shape). */
@@ -37,30 +40,39 @@ export const unauthorized = (message: string): WebhookAnswer => ({
   body: { error: { code: "unauthorized", message } },
 });
 
-/** Tenant -> its events of the delivery, in delivery order. */
-export async function routeToTenants(
+export interface RouteOptions {
+  narrow?: Narrow;
+  /** Linear: the delivery's organisation, checked against (or bound to) the tenant. */
+  organizationId?: string | null;
+}
+
+/** The receiver's tenant -> its events of the delivery, in delivery order (empty: it links none). */
+export async function routeToTenant(
   env: Env,
+  receiver: Receiver,
   kind: EventSource,
   items: Routable[],
-  narrow: Narrow = (event) => event,
+  options: RouteOptions = {},
 ): Promise<Map<string, IndexedEvent[]>> {
+  const narrow = options.narrow ?? ((event) => event);
   const targets = [...new Set(items.flatMap((item) => item.targets))];
-  const found = await Promise.all(targets.map((t) => directory(env).tenantsForLink(kind, t)));
-  const tenantsOf = new Map(targets.map((t, i) => [t, found[i] ?? []]));
   const routed = new Map<string, IndexedEvent[]>();
+  if (targets.length === 0) return routed;
+  const admitted = unwrap(
+    await settings(env, receiver.tenant).admitDelivery({
+      kind,
+      targets,
+      via: receiver.via,
+      organizationId: options.organizationId ?? null,
+    }),
+  );
+  const linkedByTenant = new Set(admitted.linked);
+  const events: IndexedEvent[] = [];
   for (const item of items) {
-    const linkedBy = new Map<string, Set<string>>();
-    for (const target of item.targets) {
-      for (const tenant of tenantsOf.get(target) ?? []) {
-        linkedBy.set(tenant, (linkedBy.get(tenant) ?? new Set()).add(target));
-      }
-    }
-    for (const [tenant, linked] of linkedBy) {
-      const list = routed.get(tenant) ?? [];
-      list.push({ index: item.index, event: narrow(item.event, linked) });
-      routed.set(tenant, list);
-    }
+    const linked = new Set(item.targets.filter((t) => linkedByTenant.has(t)));
+    if (linked.size > 0) events.push({ index: item.index, event: narrow(item.event, linked) });
   }
+  if (events.length > 0) routed.set(receiver.tenant, events);
   return routed;
 }
 

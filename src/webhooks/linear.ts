@@ -1,8 +1,11 @@
 /**
- * `POST /api/webhooks/linear`: raw body (limit -> 413), `Linear-Signature` with
- * LINEAR_WEBHOOK_SECRET (401), JSON (400), `webhookTimestamp` within 60 s of now (else 401: replayed
- * or stale), the delivery id (`Linear-Delivery`, else `webhookId:createdAt`), `parseLinearEvent`
- * (invalid 400, ignored 202), tenants by team key, and the durable hand-off (200).
+ * A Linear delivery at the seed URL (`POST /api/webhooks/linear`: the default tenant,
+ * LINEAR_WEBHOOK_SECRET) or a tenant URL (`POST /api/webhooks/linear/t/<hook id>`: that tenant, its
+ * own secrets): raw body (limit -> 413), `Linear-Signature` with the receiver's secrets only (401),
+ * JSON (400), `webhookTimestamp` within 60 s of now (else 401: replayed or stale), the delivery id
+ * (`Linear-Delivery`, else `webhookId:createdAt`), `parseLinearEvent` (invalid 400, ignored 202), the
+ * team keys the receiver's tenant links, its Linear organisation (bound by the first delivery handed
+ * over; another one is refused with 403), and the durable hand-off to that tenant alone (200).
  */
 
 import type { Env } from "../env";
@@ -20,11 +23,12 @@ import {
   handOff,
   ignoredAnswer,
   type Routable,
-  routeToTenants,
+  routeToTenant,
   unauthorized,
   type WebhookAnswer,
 } from "./handoff";
 import { checkDeliveryId, type WebhookOptions } from "./options";
+import { type Receiver, verifyWith } from "./receivers";
 
 export const LINEAR_SIGNATURE_HEADER = "Linear-Signature";
 const TEAM_KEY = /^([A-Za-z][A-Za-z0-9]*)-\d+$/;
@@ -33,14 +37,18 @@ export async function handleLinearWebhook(
   request: Request,
   env: Env,
   options: WebhookOptions,
+  receiver: Receiver,
   onDelivery: (deliveryId: string) => void = () => {},
 ): Promise<WebhookAnswer> {
-  const secret = env.LINEAR_WEBHOOK_SECRET;
-  if (!secret) return unauthorized("Linear webhooks are not configured (LINEAR_WEBHOOK_SECRET)");
+  if (receiver.secrets.length === 0) {
+    return unauthorized(
+      "Linear webhooks are not configured (LINEAR_WEBHOOK_SECRET) at this URL: a tenant's own webhook URL comes from POST /api/webhooks/linear/secret",
+    );
+  }
   const raw = await readRawBody(request, options.maxBodyBytes);
   const signature = request.headers.get(LINEAR_SIGNATURE_HEADER);
   if (signature === null) return unauthorized(`Missing ${LINEAR_SIGNATURE_HEADER} header`);
-  if (!(await verifyLinearSignature(raw, signature, secret))) {
+  if (!(await verifyWith(receiver, (secrets) => verifyLinearSignature(raw, signature, secrets)))) {
     return unauthorized(`${LINEAR_SIGNATURE_HEADER} does not match the body`);
   }
 
@@ -72,7 +80,8 @@ export async function handleLinearWebhook(
   if (items.every((item) => item.targets.length === 0)) {
     return ignoredAnswer("the event names no team key to route by");
   }
-  const routed = await routeToTenants(env, "linear", items);
+  const organizationId = typeof body.organizationId === "string" ? body.organizationId : null;
+  const routed = await routeToTenant(env, receiver, "linear", items, { organizationId });
   if (routed.size === 0) return ignoredAnswer("team not linked");
   return handOff(env, "linear", deliveryId, receivedAt, routed);
 }

@@ -1,31 +1,66 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { directory } from "../../src/rpc";
 import { chatContext, run, shown } from "./helpers";
 
 describe("link, unlink, links", () => {
-  it("links a repo and a Linear team to the channel, announced; links lists them; unlink removes", async () => {
-    const ctx = chatContext("lnk-basic");
+  it("links a repo and a Linear team (answered privately, with the webhook steps); links lists them; unlink removes", async () => {
+    const ctx = { ...chatContext("lnk-basic"), requestUrl: "https://foreman.example/slack/events" };
     const linked = await run("link github https://github.com/Acme/API", ctx);
     expect(linked.text).toBe("Linked GitHub **acme/api** to this channel.");
-    expect(linked.ephemeral).toBe(false);
-    expect(shown(linked)).toContain("/api/webhooks/github");
+    expect(linked.ephemeral).toBe(true);
+    const steps = shown(linked);
+    expect(steps).toContain("**Waiting for the first signed delivery.**");
+    expect(steps).toContain("On GitHub, open `acme/api` → Settings → Webhooks → Add webhook.");
+    expect(steps).toMatch(
+      /Payload URL: `https:\/\/foreman\.example\/api\/webhooks\/github\/t\/hk_[a-z2-7]{20}`/,
+    );
+    expect(steps).toContain("Content type: `application/json`");
+    expect(steps).toMatch(/Secret: `fmwh_[A-Za-z0-9_-]{43}` — shown only now/);
+    expect(steps).toContain("Pull requests, Pull request reviews");
+    expect(steps).not.toMatch(/docs\/|\.md\b|src\//);
+
     const again = await run("link github acme/api", ctx);
     expect(again.text).toBe("GitHub **acme/api** was already linked to this channel.");
     expect(again.ephemeral).toBe(true);
-    await run("link linear eng", ctx);
+    expect(shown(again)).not.toContain("fmwh_");
+    expect(shown(again)).toContain("Secret: the one shown when this team's GitHub webhook was made.");
+    // Another repository: the same URL, the secret not shown again.
+    const web = shown(await run("link github acme/web", ctx));
+    expect(web).not.toContain("fmwh_");
+    expect(web).toContain(/Payload URL: (`[^`]+`)/.exec(steps)?.[1] ?? "missing");
+    await run("unlink github acme/web", ctx);
+
+    const linear = shown(await run("link linear eng", ctx));
+    expect(linear).toMatch(/URL: `https:\/\/foreman\.example\/api\/webhooks\/linear\/t\/hk_[a-z2-7]{20}`/);
+    expect(linear).toContain("Linear makes its own signing secret: give it to Foreman");
+    expect(linear).toMatch(/Give it this secret: `fmwh_[A-Za-z0-9_-]{43}` — shown only now/);
     await run("link github acme/api", chatContext("lnk-basic", { channelId: "C0OPS" }));
-    expect(await directory(env).tenantsForLink("github", "acme/api")).toContain("lnk-basic");
 
     const list = await run("links", ctx);
     expect(list.text).toBe("This channel: GitHub acme/api, Linear ENG.");
-    expect(shown(list)).toContain("GitHub `acme/api` — <#C0OPS>");
+    expect(shown(list)).toContain("GitHub `acme/api` — waiting for the first signed delivery — <#C0OPS>");
+    expect(shown(list)).toContain("Set up the GitHub webhook (waiting for the first signed delivery)");
+    expect(shown(list)).not.toContain("fmwh_");
 
     const unlinked = await run("unlink github acme/api", ctx);
     expect(unlinked.ephemeral).toBe(false);
     expect(unlinked.text).toBe("Unlinked GitHub **acme/api** from this channel.");
     expect(shown(unlinked)).toContain("Still linked in <#C0OPS>.");
     expect(shown(unlinked)).toContain("Linear `ENG`");
+  });
+
+  it("says plainly when no webhook secret can be made (no encryption key) and the deployment's URL is the way", async () => {
+    const noKey = { TOKEN_ENCRYPTION_KEY: "", DEMO_MODE: "false" };
+    const other = await run("link github acme/nokey", chatContext("lnk-nokey", { env: noKey }));
+    expect(other.tone).toBe("success");
+    expect(shown(other)).toContain("whoever runs Foreman must first set the TOKEN_ENCRYPTION_KEY secret");
+    expect(shown(other)).not.toContain("Payload URL");
+    // The default tenant can still use the deployment's URL with its shared secret.
+    const seed = await run(
+      "link github acme/nokey-default",
+      chatContext("lnk-nokey-default", { env: { ...noKey, FOREMAN_DEFAULT_TENANT: "lnk-nokey-default" } }),
+    );
+    expect(shown(seed)).toContain("Payload URL: `/api/webhooks/github`");
+    expect(shown(seed)).toContain("this deployment's shared secret (`GITHUB_WEBHOOK_SECRET`)");
   });
 
   it("unlink of something not linked here is a private 404-style answer saying where it is linked", async () => {

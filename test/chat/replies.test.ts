@@ -35,13 +35,6 @@ const UNTRUE = [
 const REPO_PATH =
   /(?<![\w/.:-])(?:docs|src|test|scripts|public|manifests|bench)\/[\w.-]+|\b[\w-]+\.(?:md|ts|mts|mjs|cjs|toml)\b/;
 
-/**
- * Expected to be fixed by another branch (per-tenant webhook secrets rewrite
- * src/commands/handlers/links.ts): the `link github` announcement still says "(see docs/webhooks.md)".
- * Only that path, only for that command; remove this entry once that branch has landed.
- */
-const KNOWN_PATHS: Readonly<Record<string, RegExp>> = { "link.github": /docs\/webhooks\.md/g };
-
 /** Slack's syntax in a backticked command line: a `--flag`, or a mention where an option goes. */
 const SLACK_SYNTAX = /`\/foreman[^`]*\s(?:--[a-z]|<?@[\w<])[^`]*`/;
 
@@ -51,16 +44,14 @@ interface Finding {
   excerpt: string;
 }
 
-function findings(where: string, name: string, output: string, platform: "slack" | "discord"): Finding[] {
+function findings(where: string, output: string, platform: "slack" | "discord"): Finding[] {
   const out: Finding[] = [];
   const near = (m: RegExpExecArray) => output.slice(Math.max(0, m.index - 60), m.index + 80);
   for (const re of UNTRUE) {
     const m = re.exec(output);
     if (m) out.push({ where, problem: `says "${m[0]}"`, excerpt: near(m) });
   }
-  const known = KNOWN_PATHS[name];
-  const checked = known ? output.replace(known, "") : output;
-  const path = REPO_PATH.exec(checked);
+  const path = REPO_PATH.exec(output);
   if (path) out.push({ where, problem: `shows the path ${path[0]}`, excerpt: near(path) });
   if (platform === "discord") {
     const slackish = SLACK_SYNTAX.exec(output);
@@ -186,12 +177,10 @@ describe("every reply, Slack and Discord, admin or not", () => {
     let replies = 0;
     for (const asker of await askers()) {
       const platform = asker.ctx.place.platform;
-      for (const { name, text } of commandLines(asker)) {
+      for (const { text } of commandLines(asker)) {
         const reply = await run(text, asker.ctx);
         replies++;
-        found.push(
-          ...findings(`${asker.label}: /foreman ${text}`, name, rendered(reply, platform), platform),
-        );
+        found.push(...findings(`${asker.label}: /foreman ${text}`, rendered(reply, platform), platform));
       }
     }
     for (const rule of ALERT_RULES) {
@@ -212,9 +201,7 @@ describe("every reply, Slack and Discord, admin or not", () => {
           alertResolved("acme", incident, 3_600_000),
         ]) {
           replies++;
-          found.push(
-            ...findings(`alert ${rule} (${platform})`, "alert", rendered(reply, platform), platform),
-          );
+          found.push(...findings(`alert ${rule} (${platform})`, rendered(reply, platform), platform));
         }
       }
     }
@@ -223,8 +210,8 @@ describe("every reply, Slack and Discord, admin or not", () => {
   });
 
   it("the checks catch what they are for", () => {
-    const bad = (text: string, platform: "slack" | "discord" = "slack", name = "status") =>
-      findings("probe", name, text, platform).map((f) => f.problem);
+    const bad = (text: string, platform: "slack" | "discord" = "slack") =>
+      findings("probe", text, platform).map((f) => f.problem);
     expect(
       bad("Overdue reviews are flagged once review tracking arrives (not in this version yet)."),
     ).toEqual(['says "not in this version"']);
@@ -244,7 +231,6 @@ describe("every reply, Slack and Discord, admin or not", () => {
     expect(
       bad("`/foreman team add user:@you github:x` and `/foreman ooo until:2026-12-24`", "discord"),
     ).toEqual([]);
-    // The one known path, for the one command, is left to the other branch.
-    expect(bad("Linked (see docs/webhooks.md).", "slack", "link.github")).toEqual([]);
+    expect(bad("Linked (see docs/webhooks.md).", "slack")).toEqual(["shows the path docs/webhooks.md"]);
   });
 });

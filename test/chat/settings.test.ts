@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { directory, settings } from "../../src/rpc";
+import { settings } from "../../src/rpc";
 import { DEFAULT_SLA_RULE, resolveSla } from "../../src/settings/model";
 import { nextRun } from "../../src/settings/time";
 import { slack } from "./helpers";
@@ -73,31 +73,46 @@ describe("TenantSettings: team", () => {
   });
 });
 
-describe("TenantSettings: links and the global link index", () => {
-  it("links a target to several channels, indexes it once per tenant, unindexes after the last unlink", async () => {
+describe("TenantSettings: links, each tenant's own", () => {
+  it("links a target to several channels; a delivery activates it for this tenant only, until the last unlink", async () => {
     const a = settings(env, "set-links-a");
     const b = settings(env, "set-links-b");
     const first = unwrapped(await a.link("github", "SetCo/API", place("C0ONE"), "x"));
-    expect(first).toMatchObject({ created: true, link: { target: "setco/api" }, elsewhere: [] });
+    expect(first).toMatchObject({
+      created: true,
+      link: { target: "setco/api" },
+      elsewhere: [],
+      activeSince: null,
+    });
     expect(unwrapped(await a.link("github", "setco/api", place("C0ONE"), "x")).created).toBe(false);
     expect(unwrapped(await a.link("github", "setco/api", place("C0TWO"), "x")).elsewhere).toHaveLength(1);
     unwrapped(await b.link("github", "setco/api", place("C0B"), "x"));
     unwrapped(await a.link("linear", "setq", place("C0ONE"), "x"));
-
-    const dir = directory(env);
-    expect(await dir.tenantsForLink("github", "SETCO/api")).toEqual(["set-links-a", "set-links-b"]);
-    expect(await dir.tenantsForLink("linear", "SETQ")).toEqual(["set-links-a"]);
     expect(await a.linksForChannel(place("C0ONE"))).toHaveLength(2);
     expect(await a.linksForTarget("github", "SETCO/API")).toHaveLength(2);
+
+    const admit = (targets: string[]) => a.admitDelivery({ kind: "github", targets, via: "hook" });
+    expect(unwrapped(await admit(["SetCo/API", "other/unlinked"]))).toEqual({
+      linked: ["setco/api"],
+      activated: ["setco/api"],
+    });
+    expect(unwrapped(await admit(["setco/api"]))).toEqual({ linked: ["setco/api"], activated: [] });
+    expect(unwrapped(await admit(["other/unlinked"]))).toEqual({ linked: [], activated: [] });
+    expect((await a.linkActivations("github")).map((x) => [x.target, x.via])).toEqual([
+      ["setco/api", "hook"],
+    ]);
+    expect(unwrapped(await a.link("github", "setco/api", place("C0ONE"), "x")).activeSince).not.toBeNull();
+    // Tenant B links the same repository: A's deliveries did nothing for B.
+    expect(await b.linkActivations()).toEqual([]);
 
     expect(await a.unlink("github", "setco/api", place("C0NONE"))).toMatchObject({
       ok: false,
       error: { status: 404 },
     });
     unwrapped(await a.unlink("github", "setco/api", place("C0ONE")));
-    expect(await dir.tenantsForLink("github", "setco/api")).toEqual(["set-links-a", "set-links-b"]);
+    expect(await a.linkActivations("github")).toHaveLength(1);
     unwrapped(await a.unlink("github", "setco/api", place("C0TWO")));
-    expect(await dir.tenantsForLink("github", "setco/api")).toEqual(["set-links-b"]);
+    expect(await a.linkActivations("github")).toEqual([]);
     expect(await a.link("github", "not a repo", place("C0ONE"), "x")).toMatchObject({
       ok: false,
       error: { status: 400 },

@@ -199,7 +199,9 @@ describe("helpers", () => {
     expect(isPersonal(parseCommand("frobnicate"))).toBe(true);
     expect(isPersonal(parseCommand("team add <@123456789012345678> github:alice"))).toBe(true);
     expect(isPersonal(parseCommand("workflow create hotfix"))).toBe(false);
-    expect(isPersonal(parseCommand("link github acme/api"))).toBe(false);
+    // `link` answers only the admin who ran it: the reply may carry the webhook secret.
+    expect(isPersonal(parseCommand("link github acme/api"))).toBe(true);
+    expect(isPersonal(parseCommand("unlink github acme/api"))).toBe(false);
     expect(isPersonal(parseCommand("digest schedule 09:00"))).toBe(false);
   });
 });

@@ -42,6 +42,10 @@ const ROUTES: Array<[string, string]> = [
   ["get", "/api/tenants/{id}/chat"],
   ["delete", "/api/tenants/{id}"],
   ["get", "/api/tenants/deletions"],
+  ["get", "/api/webhooks/{kind}/secret"],
+  ["post", "/api/webhooks/{kind}/secret"],
+  ["delete", "/api/webhooks/{kind}/secret/previous"],
+  ["post", "/api/webhooks/reencrypt"],
 ];
 
 describe("GET /api/openapi.json", () => {

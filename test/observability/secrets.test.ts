@@ -39,6 +39,8 @@ const SECRETS = {
   GITHUB_WEBHOOK_SECRET_PREVIOUS: "gh-webhook-previous-5ecret-11bb",
   LINEAR_API_KEY: "lin_api_s3cretLinearKey0123456789",
   LINEAR_WEBHOOK_SECRET: "linear-webhook-5ecret-33cc",
+  TOKEN_ENCRYPTION_KEY: "c2VjcmV0cy10ZXN0LWVuY3J5cHRpb24ta2V5LTMyYiE=",
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: "cHJldmlvdXMtdGVzdC1lbmNyeXB0aW9uLWtleS0zMiE=",
 } as const;
 
 /** Credential shapes that must never appear unredacted. */
@@ -51,6 +53,7 @@ const PATTERNS: RegExp[] = [
   /\b[0-9a-f]{128}\b/,
   /ghp_[A-Za-z0-9]{8,}/,
   /lin_api_[A-Za-z0-9]{8,}/,
+  /fmwh_[A-Za-z0-9_-]{6,}/,
 ];
 
 const api = fakeApi("obs-secrets");
@@ -106,12 +109,12 @@ async function slackCommand(text: string, secret: string): Promise<Answer> {
   );
 }
 
-async function github(secret: string): Promise<Answer> {
+async function github(secret: string, path = "/api/webhooks/github"): Promise<Answer> {
   const body = JSON.stringify(prOpened("acme/secrets", 9));
   const signature = await signGitHub(body, secret);
   produced.push(signature);
   return viaWorker(
-    new Request(`${BASE}/api/webhooks/github`, {
+    new Request(`${BASE}${path}`, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
@@ -229,6 +232,18 @@ describe("no secrets in logs", () => {
     expect((await github(SECRETS.GITHUB_WEBHOOK_SECRET)).status).toBeLessThan(300);
     expect((await github(SECRETS.GITHUB_WEBHOOK_SECRET_PREVIOUS)).status).toBeLessThan(300);
     expect((await github("wrong-secret")).status).toBe(401);
+    // The tenant's own webhook: its secret is made (shown once), used, and never logged.
+    const hook = await viaWorker(
+      new Request(`${BASE}/api/webhooks/github/secret`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${SECRETS.ADMIN_API_KEY}`, "X-Foreman-Tenant": TENANT },
+      }),
+    );
+    expect(hook.status).toBe(201);
+    const { secret: hookSecret, path: hookPath } = JSON.parse(hook.text) as { secret: string; path: string };
+    produced.push(hookSecret);
+    expect((await github(hookSecret, hookPath)).status).toBeLessThan(300);
+    expect((await github(SECRETS.GITHUB_WEBHOOK_SECRET, hookPath)).status).toBe(401);
 
     // Discord: ping, a command, and a forged signature.
     expect((await discord(FIXTURES.ping)).status).toBe(200);
@@ -287,6 +302,7 @@ describe("no secrets in logs", () => {
         authorization: `Bearer ${tenantKey}`,
         headers: { "x-hub-signature-256": produced[0], "X-Slack-Signature": "v0=abc" },
         note: `token ${SECRETS.SLACK_BOT_TOKEN} and key ${tenantKey} and ${SECRETS.GITHUB_WEBHOOK_SECRET}`,
+        hook: `webhook ${produced.find((p) => p.startsWith("fmwh_"))} sealed with ${SECRETS.TOKEN_ENCRYPTION_KEY}`,
         url: `https://discord.com/api/v10/webhooks/1190000000000000000/${interactionToken}`,
         response: "https://hooks.slack.com/commands/T0/1/abcdefgh",
         error: new Error(`failed with ${SECRETS.ADMIN_API_KEY}`),

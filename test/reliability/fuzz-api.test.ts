@@ -1,9 +1,10 @@
 /**
  * Fuzzing the `/api` surface through the full app (every global middleware):
- * - `POST /api/webhooks/github` and `/api/webhooks/linear`: random bodies, event / delivery /
- *   signature headers (missing, garbage, huge, another secret, another body), content types, and
- *   validly signed mutations of real payloads for a linked repository / team (so they reach the
- *   parsers, the routing and the Coordinator hand-off);
+ * - `POST /api/webhooks/github` and `/api/webhooks/linear` (the seed URLs), and the tenants' own
+ *   `POST /api/webhooks/{github,linear}/t/{hookId}` (real and made-up hook ids): random bodies, event /
+ *   delivery / signature headers (missing, garbage, huge, another secret — another tenant's, the
+ *   deployment's —, another body), content types, and validly signed mutations of real payloads for
+ *   a linked repository / team (so they reach the parsers, the routing and the Coordinator hand-off);
  * - every REST route of `/api/openapi.json` (routes added later are fuzzed too) plus unknown paths
  *   and methods, with random path parameters (real ids among them), keys (none, garbage, huge,
  *   revoked, each role), tenant headers, query strings, content types and bodies.
@@ -40,6 +41,9 @@ import {
 
 const GH_TENANT = "fz-github";
 const LINEAR_TENANT = "fz-linear";
+/** Tenants fuzzed at their own hook URLs (with their own secrets). */
+const HOOK_TENANTS = { github: "fz-hook-github", linear: "fz-hook-linear" } as const;
+const hooks = { github: { path: "", secret: "" }, linear: { path: "", secret: "" } };
 const REPO = "acme/fuzz";
 const TENANT = "fz-rest";
 const OTHER = "fz-rest-b";
@@ -71,6 +75,20 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<T
 beforeAll(async () => {
   await linkQuietly(GH_TENANT, "github", REPO);
   await linkQuietly(LINEAR_TENANT, "linear", "ENG");
+  for (const kind of ["github", "linear"] as const) {
+    const tenant = HOOK_TENANTS[kind];
+    await linkQuietly(tenant, kind, kind === "github" ? REPO : "ENG");
+    const made = await call(
+      new Request(`${BASE}/api/webhooks/${kind}/secret`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}`, "x-foreman-tenant": tenant },
+      }),
+      fuzzEnv(tenant).env,
+    );
+    if (made.status !== 201) throw new Error(`hook for ${tenant}: ${made.status} ${made.text}`);
+    const { path, secret } = JSON.parse(made.text) as { path: string; secret: string };
+    hooks[kind] = { path, secret };
+  }
 
   const doc = await admin<{ paths: Record<string, Record<string, unknown>> }>("GET", "/api/openapi.json");
   world.routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
@@ -89,7 +107,8 @@ beforeAll(async () => {
     type: "integration-dashboard",
     workflowId: wf.workflowId,
   });
-  world.ids = [wf.workflowId, agent.agentId, revoked.id, TENANT, OTHER];
+  // Real values of every path parameter: ids, tenants, and the webhook kinds of /api/webhooks/{kind}/….
+  world.ids = [wf.workflowId, agent.agentId, revoked.id, TENANT, OTHER, "github", "linear"];
 });
 
 describe("fuzz: /api/webhooks/github and /api/webhooks/linear", () => {
@@ -160,6 +179,107 @@ describe("fuzz: /api/webhooks/github and /api/webhooks/linear", () => {
   });
 });
 
+describe("fuzz: the tenants' own URLs /api/webhooks/{github,linear}/t/{hookId}", () => {
+  /** The tenant's hook path most of the time; sometimes a made-up or malformed hook id. */
+  const hookPath = (kind: "github" | "linear") =>
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constant(hooks[kind].path) },
+      {
+        weight: 1,
+        arbitrary: fc.stringMatching(/^hk_[a-z2-7]{20}$/).map((id) => `/api/webhooks/${kind}/t/${id}`),
+      },
+      {
+        weight: 1,
+        arbitrary: printable(30).map((id) => `/api/webhooks/${kind}/t/${encodeURIComponent(id) || "x"}`),
+      },
+    );
+  /** Another tenant's secret or the deployment's, instead of the tenant's own, now and then. */
+  const signer = (kind: "github" | "linear") =>
+    fc
+      .constantFrom<"own" | "other-tenant" | "deployment">(
+        "own",
+        "own",
+        "own",
+        "own",
+        "other-tenant",
+        "deployment",
+      )
+      .map((who) =>
+        who === "own"
+          ? hooks[kind].secret
+          : who === "other-tenant"
+            ? hooks[kind === "github" ? "linear" : "github"].secret
+            : undefined,
+      );
+
+  it("GitHub: no 5xx; refusals (wrong tenant's secret, unknown hook) leave no trace", async () => {
+    const tenant = HOOK_TENANTS.github;
+    const { env, sent } = fuzzEnv(GH_TENANT);
+    const guard = new TraceGuard({ tenants: [tenant], sent, deep: false });
+    await fc.assert(
+      fc.asyncProperty(
+        githubDelivery(REPO),
+        fc.constantFrom(...MODES),
+        hookPath("github"),
+        signer("github"),
+        deliveryHeader,
+        garbageHeader,
+        async ({ event, body }, mode, path, secret, delivery, junk) => {
+          await guard.ready();
+          const headers: Record<string, string> = { "content-type": "application/json" };
+          if (event) headers["x-github-event"] = event;
+          if (delivery !== null) headers["x-github-delivery"] = delivery;
+          const sign = (b: Uint8Array, s?: string) => githubSignature(b, s ?? secret);
+          if (mode !== "none")
+            headers["x-hub-signature-256"] = await webhookSignature(mode, body, junk, sign);
+          const res = await call(post(path, body, headers), env);
+          await guard.check(res, () => `${path} ${mode} ${event} ${describeBody(body)}`);
+          if (path !== hooks.github.path) expect(res.status).toBe(404);
+          else if (secret !== hooks.github.secret || (mode !== "valid" && mode !== "upper")) {
+            expect(res.status).toBe(401);
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+    // Both sides of the signature check are reached (about a quarter of the runs get past it).
+    expect(guard.statuses.get(401)).toBeGreaterThan(10);
+    expect(guard.other(401) - (guard.statuses.get(404) ?? 0)).toBeGreaterThan(3);
+  });
+
+  it("Linear: no 5xx; refusals (wrong tenant's secret, unknown hook, another organisation) leave no trace", async () => {
+    const tenant = HOOK_TENANTS.linear;
+    const { env, sent } = fuzzEnv(LINEAR_TENANT);
+    const guard = new TraceGuard({ tenants: [tenant], sent, deep: false });
+    await fc.assert(
+      fc.asyncProperty(
+        linearDelivery,
+        fc.constantFrom(...MODES.filter((m) => m !== "sha1")),
+        hookPath("linear"),
+        signer("linear"),
+        deliveryHeader,
+        garbageHeader,
+        async (body, mode, path, secret, delivery, junk) => {
+          await guard.ready();
+          const headers: Record<string, string> = { "content-type": "application/json" };
+          if (delivery !== null) headers["linear-delivery"] = delivery;
+          const sign = (b: Uint8Array, s?: string) => linearSignature(b, s ?? secret);
+          if (mode !== "none") headers["linear-signature"] = await webhookSignature(mode, body, junk, sign);
+          const res = await call(post(path, body, headers), env);
+          await guard.check(res, () => `${path} ${mode} ${describeBody(body)}`);
+          if (path !== hooks.linear.path) expect(res.status).toBe(404);
+          else if (secret !== hooks.linear.secret || (mode !== "valid" && mode !== "upper")) {
+            expect(res.status).toBe(401);
+          }
+        },
+      ),
+      { numRuns: 70 },
+    );
+    expect(guard.statuses.get(401)).toBeGreaterThan(10);
+    expect(guard.other(401) - (guard.statuses.get(404) ?? 0)).toBeGreaterThan(3);
+  });
+});
+
 describe("fuzz: REST /api/*", () => {
   it("every documented route with random params, keys, tenants, queries and bodies: no 5xx, no trace", async () => {
     expect(world.routes.length).toBeGreaterThan(10);
@@ -203,9 +323,12 @@ describe("the oracle", () => {
 });
 
 describe("body limits of the /api routes", () => {
-  for (const path of ["/api/webhooks/github", "/api/webhooks/linear"]) {
-    it(`${path}: a body at the limit is read (then 401 unsigned), one byte more is a 413`, async () => {
+  const paths = () => ["/api/webhooks/github", "/api/webhooks/linear", hooks.github.path, hooks.linear.path];
+  for (const index of [0, 1, 2, 3]) {
+    it(`webhook path ${index}: a body at the limit is read (then 401 unsigned), one byte more is a 413`, async () => {
       const { env } = fuzzEnv(GH_TENANT);
+      const path = paths()[index] ?? "";
+      expect(path).toMatch(/^\/api\/webhooks\/(github|linear)/);
       const limit = bodyLimitFor(path);
       const json = { "content-type": "application/json" };
       expect((await call(post(path, new Uint8Array(limit), json), env)).status).toBe(401);

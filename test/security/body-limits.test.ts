@@ -70,6 +70,11 @@ describe("the limits table", () => {
     expect(bodyLimitFor("/api/workflows/create")).toBe(BODY_LIMITS.api);
     expect(bodyLimitFor("/api/webhooks/linear")).toBe(BODY_LIMITS.linear);
     expect(bodyLimitFor("/slack/events")).toBe(BODY_LIMITS.slack);
+    // A tenant's own webhook URL has its platform's limit; the admins' webhook routes are REST.
+    expect(bodyLimitFor("/api/webhooks/github/t/hk_aaaaaaaaaaaaaaaaaaaa")).toBe(BODY_LIMITS.github);
+    expect(bodyLimitFor("/api/webhooks/linear/t/hk_aaaaaaaaaaaaaaaaaaaa")).toBe(BODY_LIMITS.linear);
+    expect(bodyLimitFor("/api/webhooks/github/secret")).toBe(BODY_LIMITS.api);
+    expect(bodyLimitFor("/api/webhooks/reencrypt")).toBe(BODY_LIMITS.api);
   });
 });
 

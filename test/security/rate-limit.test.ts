@@ -11,6 +11,7 @@ import { signSlackBody } from "../../src/integrations/slack/verify";
 import { signedRequest as discordRequest, FIXTURES, generateKeyPair } from "../discord/support";
 import issueUpdate from "../fixtures/linear/issue-update-state.json";
 import { BASE, type CallInit, errorOf, newKey, viaApp } from "../http/helpers";
+import { hookOf } from "../webhook-routes/support";
 import { exampleOf } from "../webhooks/support";
 
 /** Low limits, and the addresses of `from()` believed (as behind Cloudflare's edge). */
@@ -133,6 +134,18 @@ describe("never on the platform endpoints", () => {
       };
       return viaApp(new Request(`${BASE}/api/webhooks/github`, { method: "POST", headers, body }), {}, env);
     };
+    const hook = await hookOf("sec-rate-hook", "github");
+    const tenantGithub = async () => {
+      const body = JSON.stringify(exampleOf("ping"));
+      const headers = {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": "ping",
+        "X-GitHub-Delivery": crypto.randomUUID(),
+        "X-Hub-Signature-256": await signGitHub(body, hook.secret),
+        "CF-Connecting-IP": ip,
+      };
+      return viaApp(new Request(`${BASE}${hook.path}`, { method: "POST", headers, body }), {}, env);
+    };
     const linear = async () => {
       const payload = structuredClone(issueUpdate) as Record<string, unknown> & {
         data: Record<string, unknown>;
@@ -153,11 +166,15 @@ describe("never on the platform endpoints", () => {
     expect(await statuses(10, slack)).toEqual(Array(10).fill(200));
     expect(await statuses(10, discord)).toEqual(Array(10).fill(200));
     expect(await statuses(10, github)).toEqual(Array(10).fill(200));
+    expect(await statuses(10, tenantGithub)).toEqual(Array(10).fill(200));
     expect(await statuses(10, linear)).toEqual(Array(10).fill(202));
 
-    // The same address on the REST API: its budget of 2 is untouched by the 40 platform requests.
+    // The same address on the REST API: its budget of 2 is untouched by the 50 platform requests.
     const rest = () => viaApp("/api/openapi.json", from(ip, { key: null }), env);
     expect(await statuses(3, rest)).toEqual([200, 200, 429]);
+    // The admins' webhook routes are REST: limited like the rest.
+    const admin = () => viaApp("/api/webhooks/github/secret", from("203.0.113.51", { key: null }), env);
+    expect(await statuses(3, admin)).toEqual([401, 401, 429]);
   });
 });
 

@@ -82,6 +82,8 @@ describe("DELETE /api/tenants/:id", () => {
     const tenant = "sec-del";
     const { key, agents } = await populate(tenant);
     expect(agents.length).toBeGreaterThanOrEqual(2);
+    const hook = await directory(env).webhookHookOf(tenant, "github");
+    expect(hook?.tenant).toBe(tenant);
     await env.LOGS.put(`logs/debug-info/sec-keep/${LOG_DAY}/c.jsonl`, "{}\n");
     await env.CONFIG_KV.put(`${tenantKvPrefix("sec-keep")}alerts`, "{}");
     await env.CONFIG_KV.put(`${tenantKvPrefix(`${tenant}x`)}alerts`, "{}");
@@ -101,7 +103,7 @@ describe("DELETE /api/tenants/:id", () => {
       agents: agents.length,
       apiKeys: 1,
       chatBindings: 1,
-      webhookLinks: 1,
+      webhookHooks: 1, // the GitHub webhook the first `link github` made
       teamMembers: 1,
       channelLinks: 1,
       outboxEntries: 1,
@@ -124,7 +126,7 @@ describe("DELETE /api/tenants/:id", () => {
     expect(await dir.listKeys(tenant)).toEqual([]);
     expect((await dir.listTenants()).map((t) => t.id)).not.toContain(tenant);
     expect(await dir.chatTenant("slack", "T0SECDEL")).toBeNull();
-    expect(await dir.tenantsForLink("github", `sec-del/${tenant}`)).toEqual([]);
+    expect(await dir.webhookHookOf(tenant, "github")).toBeNull();
     expect(await dir.resolveResource(agents[0]?.agentId ?? "")).toBeNull();
     // KV and R2: the tenant's entries only.
     expect(await env.CONFIG_KV.get(`${tenantKvPrefix(tenant)}alerts`)).toBeNull();

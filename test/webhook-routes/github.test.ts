@@ -5,7 +5,7 @@ import { parseGitHubEvent } from "../../src/integrations/github/events";
 import { signGitHub } from "../../src/integrations/github/verify";
 import { coordinator } from "../../src/rpc";
 import { narrowInstallation } from "../../src/webhooks/github";
-import { routeToTenants } from "../../src/webhooks/handoff";
+import { routeToTenant } from "../../src/webhooks/handoff";
 import { WEBHOOK_BODY_LIMIT } from "../../src/webhooks/options";
 import { deletePath, examplesOf, onlyEvent } from "../webhooks/support";
 import {
@@ -29,17 +29,32 @@ describe("POST /api/webhooks/github: authentication", () => {
   it("refuses a wrong signature and a missing one with 401, and records nothing", async () => {
     await linkQuietly("wh-auth", "github", "acme/auth");
     const delivery = crypto.randomUUID();
-    const wrong = await sendGitHub(prOpened("acme/auth"), { delivery, secret: "not-the-secret" });
+    const wrong = await sendGitHub(prOpened("acme/auth"), {
+      to: "wh-auth",
+      delivery,
+      secret: "not-the-secret",
+    });
     expect(wrong.status).toBe(401);
     const error = (await bodyOf<ErrorBody>(wrong)).error;
     expect(error).toMatchObject({
       code: "unauthorized",
       message: "X-Hub-Signature-256 does not match the body",
     });
-    const missing = await sendGitHub(prOpened("acme/auth"), { delivery, signature: null });
+    const missing = await sendGitHub(prOpened("acme/auth"), { to: "wh-auth", delivery, signature: null });
     expect(missing.status).toBe(401);
     expect((await bodyOf<ErrorBody>(missing)).error.message).toBe("Missing X-Hub-Signature-256 header");
-    const malformed = await sendGitHub(prOpened("acme/auth"), { delivery, signature: "sha1=abc" });
+    const malformed = await sendGitHub(prOpened("acme/auth"), {
+      to: "wh-auth",
+      delivery,
+      signature: "sha1=abc",
+    });
+    // The deployment's secret is not this tenant's: refused at its URL too.
+    const deployment = await sendGitHub(prOpened("acme/auth"), {
+      to: "wh-auth",
+      delivery,
+      secret: "test-github-secret",
+    });
+    expect(deployment.status).toBe(401);
     expect(malformed.status).toBe(401);
 
     const c = coordinator(env, "wh-auth");
@@ -109,7 +124,7 @@ describe("POST /api/webhooks/github: deliveries that are not handed on", () => {
   it("refuses a payload missing pull_request.number with 400 naming it", async () => {
     await linkQuietly("wh-invalid", "github", "acme/invalid");
     const payload = deletePath(prOpened("acme/invalid"), "pull_request.number");
-    const res = await sendGitHub(payload);
+    const res = await sendGitHub(payload, { to: "wh-invalid" });
     expect(res.status).toBe(400);
     const error = (await bodyOf<ErrorBody>(res)).error;
     expect(error.code).toBe("validation_failed");
@@ -173,14 +188,15 @@ describe("POST /api/webhooks/github: installation events", () => {
       { ...template, id: 1002, full_name: "other/not-linked" },
     ]);
     const delivery = crypto.randomUUID();
-    const res = await sendGitHub(payload, { event: "installation_repositories", delivery });
+    const res = await sendGitHub(payload, { to: "wh-inst", event: "installation_repositories", delivery });
     expect(res.status).toBe(200);
     expect(await bodyOf(res)).toMatchObject({ status: "accepted", events: 1, tenants: 1 });
     const record = await coordinator(env, "wh-inst").webhookDelivery("github", delivery);
     expect(record?.status).toBe("published");
 
-    const routed = await routeToTenants(
+    const routed = await routeToTenant(
       env,
+      { tenant: "wh-inst", via: "hook", secrets: [] },
       "github",
       [
         {
@@ -189,7 +205,7 @@ describe("POST /api/webhooks/github: installation events", () => {
           targets: ["acme/inst-one", "other/not-linked"],
         },
       ],
-      narrowInstallation,
+      { narrow: narrowInstallation },
     );
     const event = routed.get("wh-inst")?.[0]?.event;
     expect(event?.kind === "installation.changed" && event.added.map((r) => r.fullName)).toEqual([
@@ -197,7 +213,7 @@ describe("POST /api/webhooks/github: installation events", () => {
     ]);
 
     setPath(payload, "repositories_added", [{ ...template, id: 1003, full_name: "other/unknown" }]);
-    const none = await sendGitHub(payload, { event: "installation_repositories" });
+    const none = await sendGitHub(payload, { to: "wh-inst", event: "installation_repositories" });
     expect(none.status).toBe(202);
     expect(await bodyOf(none)).toEqual({ status: "ignored", reason: "repository not linked" });
   });

@@ -25,7 +25,7 @@ describe("linked repository: durable hand-off to the standing agents", () => {
   it("answers 200 accepted; the standing agents exist and the review manager processes the event", async () => {
     await linkViaChat("wh-happy", "github", "whhappy/widgets");
     const delivery = crypto.randomUUID();
-    const res = await sendGitHub(prOpened("WhHappy/Widgets"), { delivery });
+    const res = await sendGitHub(prOpened("WhHappy/Widgets"), { to: "wh-happy", delivery });
     expect(res.status).toBe(200);
     expect(await bodyOf(res)).toEqual({ status: "accepted", deliveryId: delivery, events: 1, tenants: 1 });
 
@@ -56,8 +56,8 @@ describe("linked repository: durable hand-off to the standing agents", () => {
   it("answers a repeated delivery id with 200 duplicate and delivers nothing twice", async () => {
     await linkViaChat("wh-dup", "github", "acme/dup");
     const delivery = crypto.randomUUID();
-    expect((await sendGitHub(prOpened("acme/dup"), { delivery })).status).toBe(200);
-    const again = await sendGitHub(prOpened("acme/dup"), { delivery });
+    expect((await sendGitHub(prOpened("acme/dup"), { to: "wh-dup", delivery })).status).toBe(200);
+    const again = await sendGitHub(prOpened("acme/dup"), { to: "wh-dup", delivery });
     expect(again.status).toBe(200);
     expect(await bodyOf(again)).toEqual({ status: "duplicate", deliveryId: delivery });
     const manager = await agentOfType("wh-dup", "review-manager");
@@ -65,7 +65,9 @@ describe("linked repository: durable hand-off to the standing agents", () => {
 
     // Another delivery about the same pull request is not a duplicate.
     const other = crypto.randomUUID();
-    expect(await bodyOf(await sendGitHub(prOpened("acme/dup"), { delivery: other }))).toMatchObject({
+    expect(
+      await bodyOf(await sendGitHub(prOpened("acme/dup"), { to: "wh-dup", delivery: other })),
+    ).toMatchObject({
       status: "accepted",
     });
     expect(await inboxRows(manager, other)).toHaveLength(1);
@@ -76,7 +78,7 @@ describe("linked repository: durable hand-off to the standing agents", () => {
     await linkViaChat("wh-burst", "github", "acme/burst");
     const delivery = crypto.randomUUID();
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => sendGitHub(prOpened("acme/burst"), { delivery })),
+      Array.from({ length: 50 }, () => sendGitHub(prOpened("acme/burst"), { to: "wh-burst", delivery })),
     );
     const statuses = await Promise.all(responses.map(async (r) => [r.status, (await bodyOf(r)).status]));
     expect(statuses.filter(([, s]) => s === "accepted")).toHaveLength(1);
@@ -93,8 +95,12 @@ describe("linked repository: durable hand-off to the standing agents", () => {
 
     const first = crypto.randomUUID();
     const second = crypto.randomUUID();
-    expect((await sendGitHub(prOpened("acme/pause", 1), { delivery: first })).status).toBe(200);
-    expect((await sendGitHub(prOpened("acme/pause", 2), { delivery: second })).status).toBe(200);
+    expect((await sendGitHub(prOpened("acme/pause", 1), { to: "wh-pause", delivery: first })).status).toBe(
+      200,
+    );
+    expect((await sendGitHub(prOpened("acme/pause", 2), { to: "wh-pause", delivery: second })).status).toBe(
+      200,
+    );
     const paused = await healthOf(manager);
     expect(paused).toMatchObject({ status: "paused", inboxDepth: 2 });
     // Not respawned: the paused agent is still the standing review manager.
@@ -116,7 +122,9 @@ describe("standing agents", () => {
     expect(await agentsOf("wh-first")).toEqual([]);
     const deliveries = Array.from({ length: 5 }, () => crypto.randomUUID());
     const responses = await Promise.all(
-      deliveries.map((delivery, i) => sendGitHub(prOpened("acme/first", i + 1), { delivery })),
+      deliveries.map((delivery, i) =>
+        sendGitHub(prOpened("acme/first", i + 1), { to: "wh-first", delivery }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(await agentsOf("wh-first")).toHaveLength(3);
@@ -150,7 +158,7 @@ describe("a failed hand-off is not lost", () => {
     await runInDurableObject(env.COORDINATOR.getByName("wh-down"), (instance: Coordinator) => {
       instance.ingest = () => Promise.reject(new Error("storage unavailable"));
     });
-    const res = await sendGitHub(prOpened("acme/down"));
+    const res = await sendGitHub(prOpened("acme/down"), { to: "wh-down" });
     expect(res.status).toBe(503);
     expect(await bodyOf(res)).toMatchObject({ error: { code: "unavailable" } });
   });
@@ -167,7 +175,7 @@ describe("a failed hand-off is not lost", () => {
       };
     });
     const delivery = crypto.randomUUID();
-    const res = await sendGitHub(prOpened("acme/retry"), { delivery });
+    const res = await sendGitHub(prOpened("acme/retry"), { to: "wh-retry", delivery });
     expect(res.status).toBe(200);
     expect(await bodyOf(res)).toMatchObject({ status: "accepted", pending: 1 });
     const c = coordinator(env, "wh-retry");
@@ -180,7 +188,9 @@ describe("a failed hand-off is not lost", () => {
     expect(await inboxRows(manager, delivery)).toHaveLength(0);
 
     // A redelivery meanwhile is a duplicate: the delivery is already held.
-    expect(await bodyOf(await sendGitHub(prOpened("acme/retry"), { delivery }))).toMatchObject({
+    expect(
+      await bodyOf(await sendGitHub(prOpened("acme/retry"), { to: "wh-retry", delivery })),
+    ).toMatchObject({
       status: "duplicate",
     });
     await runInDurableObject(stub, (_instance, state) => {

@@ -33,7 +33,7 @@ describe("POST /api/webhooks/linear", () => {
   it("hands a valid delivery to the tenants linking the team (200) and the linear-state agent gets it", async () => {
     await linkViaChat("wl-ok", "linear", "WLOK");
     const delivery = crypto.randomUUID();
-    const res = await sendLinear(fresh(issueUpdate, "WLOK"), { delivery });
+    const res = await sendLinear(fresh(issueUpdate, "WLOK"), { to: "wl-ok", delivery });
     expect(res.status).toBe(200);
     expect(await bodyOf(res)).toEqual({ status: "accepted", deliveryId: delivery, events: 1, tenants: 1 });
     const agent = await agentOfType("wl-ok", "linear-state");
@@ -41,15 +41,15 @@ describe("POST /api/webhooks/linear", () => {
     // The review manager does not subscribe to Linear events.
     expect(await inboxRows(await agentOfType("wl-ok", "review-manager"), delivery)).toHaveLength(0);
 
-    const comment = await sendLinear(fresh(commentCreate, "WLOK"));
+    const comment = await sendLinear(fresh(commentCreate, "WLOK"), { to: "wl-ok" });
     expect(await bodyOf(comment)).toMatchObject({ status: "accepted" });
   });
 
   it("answers the same Linear-Delivery with 200 duplicate", async () => {
     await linkViaChat("wl-dup", "linear", "DUP");
     const delivery = crypto.randomUUID();
-    expect((await sendLinear(fresh(issueUpdate, "DUP"), { delivery })).status).toBe(200);
-    const again = await sendLinear(fresh(issueUpdate, "DUP"), { delivery });
+    expect((await sendLinear(fresh(issueUpdate, "DUP"), { to: "wl-dup", delivery })).status).toBe(200);
+    const again = await sendLinear(fresh(issueUpdate, "DUP"), { to: "wl-dup", delivery });
     expect(again.status).toBe(200);
     expect(await bodyOf(again)).toEqual({ status: "duplicate", deliveryId: delivery });
     expect(await inboxRows(await agentOfType("wl-dup", "linear-state"), delivery)).toHaveLength(1);
@@ -58,10 +58,10 @@ describe("POST /api/webhooks/linear", () => {
   it("falls back to webhookId:createdAt without a Linear-Delivery header", async () => {
     await linkViaChat("wl-fallback", "linear", "FB");
     const payload = fresh(issueUpdate, "FB");
-    const first = await sendLinear(payload, { delivery: null });
+    const first = await sendLinear(payload, { to: "wl-fallback", delivery: null });
     const id = `${payload.webhookId}:${payload.createdAt}`;
     expect(await bodyOf(first)).toMatchObject({ status: "accepted", deliveryId: id });
-    expect(await bodyOf(await sendLinear(payload, { delivery: null }))).toEqual({
+    expect(await bodyOf(await sendLinear(payload, { to: "wl-fallback", delivery: null }))).toEqual({
       status: "duplicate",
       deliveryId: id,
     });
@@ -70,12 +70,22 @@ describe("POST /api/webhooks/linear", () => {
   it("refuses a stale webhookTimestamp and a bad signature with 401, recording nothing", async () => {
     await linkQuietly("wl-401", "linear", "SEC");
     const delivery = crypto.randomUUID();
-    const stale = await sendLinear(fresh(issueUpdate, "SEC", Date.now() - 61_000), { delivery });
+    const stale = await sendLinear(fresh(issueUpdate, "SEC", Date.now() - 61_000), {
+      to: "wl-401",
+      delivery,
+    });
     expect(stale.status).toBe(401);
     expect((await bodyOf<ErrorBody>(stale)).error.message).toContain("webhookTimestamp");
-    const future = await sendLinear(fresh(issueUpdate, "SEC", Date.now() + 120_000), { delivery });
+    const future = await sendLinear(fresh(issueUpdate, "SEC", Date.now() + 120_000), {
+      to: "wl-401",
+      delivery,
+    });
     expect(future.status).toBe(401);
-    const forged = await sendLinear(fresh(issueUpdate, "SEC"), { delivery, secret: "not-the-secret" });
+    const forged = await sendLinear(fresh(issueUpdate, "SEC"), {
+      to: "wl-401",
+      delivery,
+      secret: "not-the-secret",
+    });
     expect(forged.status).toBe(401);
     expect((await bodyOf<ErrorBody>(forged)).error.message).toBe("Linear-Signature does not match the body");
     expect(await coordinator(env, "wl-401").webhookDelivery("linear", delivery)).toBeNull();

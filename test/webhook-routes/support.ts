@@ -1,4 +1,8 @@
-/** Helpers for the webhook route tests: signed requests through the Worker, links, inbox reads. */
+/**
+ * Helpers for the webhook route tests: signed requests through the Worker — at a tenant's own hook
+ * URL with its own secret (`to: tenant`), or at the seed URL with the deployment's secret (the
+ * default tenant) — links, inbox reads.
+ */
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -24,7 +28,58 @@ export const GITHUB_SECRET = "test-github-secret";
 export const LINEAR_SECRET = "test-linear-secret";
 export const ADMIN = "test-admin-key";
 
+/** A tenant's own webhook, as `POST /api/webhooks/<kind>/secret` answered it. */
+export interface TenantHook {
+  tenant: string;
+  kind: "github" | "linear";
+  hookId: string;
+  url: string;
+  path: string;
+  secret: string;
+}
+
+const hooks = new Map<string, Promise<TenantHook>>();
+
+/** Creates (or rotates: `fresh`) the tenant's webhook through the REST API with the bootstrap key. */
+export function issueHook(
+  tenant: string,
+  kind: "github" | "linear",
+  body?: Record<string, unknown>,
+): Promise<TenantHook> {
+  const issued = requestHook(tenant, kind, body);
+  hooks.set(`${tenant}:${kind}`, issued);
+  return issued;
+}
+
+async function requestHook(
+  tenant: string,
+  kind: "github" | "linear",
+  body?: Record<string, unknown>,
+): Promise<TenantHook> {
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/api/webhooks/${kind}/secret`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${ADMIN}`,
+        "X-Foreman-Tenant": tenant,
+        ...(body ? { "Content-Type": "application/json" } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    }),
+  );
+  if (res.status !== 200 && res.status !== 201) throw new Error(`hook ${res.status}: ${await res.text()}`);
+  const issued = (await res.json()) as { hookId: string; url: string; path: string; secret: string };
+  return { tenant, kind, hookId: issued.hookId, url: issued.url, path: issued.path, secret: issued.secret };
+}
+
+/** The tenant's webhook (made on first use in this test run). */
+export function hookOf(tenant: string, kind: "github" | "linear"): Promise<TenantHook> {
+  return hooks.get(`${tenant}:${kind}`) ?? issueHook(tenant, kind);
+}
+
 export interface GitHubSend {
+  /** Send to this tenant's own hook URL, signed with its secret (default: the seed URL). */
+  to?: string;
   event?: string;
   delivery?: string;
   secret?: string;
@@ -40,10 +95,11 @@ export async function githubRequest(payload: unknown, init: GitHubSend = {}): Pr
   const headers = new Headers({ "Content-Type": "application/json", ...init.headers });
   if (init.event !== "") headers.set("X-GitHub-Event", init.event ?? "pull_request");
   if (init.delivery !== "") headers.set("X-GitHub-Delivery", init.delivery ?? crypto.randomUUID());
-  const signature =
-    init.signature === undefined ? await signGitHub(body, init.secret ?? GITHUB_SECRET) : init.signature;
+  const hook = init.to === undefined ? null : await hookOf(init.to, "github");
+  const secret = init.secret ?? hook?.secret ?? GITHUB_SECRET;
+  const signature = init.signature === undefined ? await signGitHub(body, secret) : init.signature;
   if (signature !== null) headers.set("X-Hub-Signature-256", signature);
-  return new Request(`${BASE}/api/webhooks/github`, { method: "POST", headers, body });
+  return new Request(`${BASE}${hook?.path ?? "/api/webhooks/github"}`, { method: "POST", headers, body });
 }
 
 /** A signed GitHub delivery through the Worker's fetch handler. */
@@ -52,6 +108,8 @@ export async function sendGitHub(payload: unknown, init: GitHubSend = {}): Promi
 }
 
 export interface LinearSend {
+  /** Send to this tenant's own hook URL, signed with its secret (default: the seed URL). */
+  to?: string;
   delivery?: string | null;
   secret?: string;
   signature?: string;
@@ -61,8 +119,10 @@ export async function linearRequest(payload: Payload, init: LinearSend = {}): Pr
   const body = JSON.stringify(payload);
   const headers = new Headers({ "Content-Type": "application/json", "Linear-Event": String(payload.type) });
   if (init.delivery !== null) headers.set("Linear-Delivery", init.delivery ?? crypto.randomUUID());
-  headers.set("Linear-Signature", init.signature ?? (await signLinear(body, init.secret ?? LINEAR_SECRET)));
-  return new Request(`${BASE}/api/webhooks/linear`, { method: "POST", headers, body });
+  const hook = init.to === undefined ? null : await hookOf(init.to, "linear");
+  const secret = init.secret ?? hook?.secret ?? LINEAR_SECRET;
+  headers.set("Linear-Signature", init.signature ?? (await signLinear(body, secret)));
+  return new Request(`${BASE}${hook?.path ?? "/api/webhooks/linear"}`, { method: "POST", headers, body });
 }
 
 export async function sendLinear(payload: Payload, init: LinearSend = {}): Promise<Response> {

@@ -1,22 +1,53 @@
-/** `link`, `unlink`, `links`: channel <-> GitHub repository / Linear team, in TenantSettings. */
+/**
+ * `link`, `unlink`, `links`: channel <-> GitHub repository / Linear team, in TenantSettings. A link
+ * is *active* once a delivery about it, signed with the tenant's own secret, has arrived; until then
+ * `link` and `links` say it is waiting and give the exact webhook steps (webhook-steps.ts). `link`
+ * answers only the admin who ran it: the first one makes the tenant's webhook and shows its secret once.
+ */
+import { EncryptionKeyError } from "../../errors";
 import { logger } from "../../observability/logger";
 import type { ChannelLink, LinkKind } from "../../settings/model";
+import { askerOf, ensureHook } from "../../webhooks/hooks";
+import { webhookOverview } from "../../webhooks/overview";
 import type { CommandContext } from "../context";
-import { type Reply, reply } from "../reply";
+import { type Reply, type ReplySection, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, capped, channel, code, sameChannelAs, who } from "./format";
 import { callMeta, channelOf, need, problem, tenantCoordinator, tenantSettings } from "./shared";
+import { type Setup, setupSteps, stateLine, WAITING } from "./webhook-steps";
 
 const KIND: Record<LinkKind, string> = { github: "GitHub", linear: "Linear" };
 const describe = (kind: LinkKind, target: string) => `${KIND[kind]} **${target}**`;
 const linkLine = (l: ChannelLink) => `${KIND[l.kind]} ${code(l.target)}`;
 
 const NEXT: Record<LinkKind, string> = {
-  github:
-    "Reviewers are assigned and review SLAs kept here as soon as the repository's GitHub webhook points at `/api/webhooks/github` (see docs/webhooks.md).",
+  github: "Once it is active, reviewers are assigned and review SLAs kept here.",
   linear:
-    "Its issues follow their pull requests (In Review, Done) and state changes are noted here once the Linear webhook points at `/api/webhooks/linear`.",
+    "Once it is active, its issues follow their pull requests (In Review, Done) and state changes are noted here.",
 };
+
+const NO_KEY =
+  "Foreman cannot make a webhook secret for this team: whoever runs Foreman must first set the TOKEN_ENCRYPTION_KEY secret, which is missing or not valid (32 random bytes, base64: `openssl rand -base64 32`).";
+
+/**
+ * The tenant's webhook for `kind`; `create`: make it (and its secret, shown once) if there is none.
+ * Without an encryption key nothing can be made: `problem` says so.
+ */
+async function webhookSetup(ctx: CommandContext, kind: LinkKind, create: boolean): Promise<Setup> {
+  const asker = askerOf(ctx.env, ctx.requestUrl);
+  let secret: string | null = null;
+  let problemText: string | null = null;
+  if (create) {
+    try {
+      secret = (await ensureHook(ctx.env, ctx.tenant, kind, asker)).secret;
+    } catch (err) {
+      if (!(err instanceof EncryptionKeyError)) throw err;
+      problemText = NO_KEY;
+    }
+  }
+  const overview = await webhookOverview(ctx.env, ctx.tenant, kind, asker);
+  return { kind, overview, secret, problem: problemText, origin: asker.origin };
+}
 
 /**
  * The first link starts the tenant's standing agents (idempotent: later links find them). A failure
@@ -39,27 +70,33 @@ async function startStandingAgents(ctx: CommandContext): Promise<string[]> {
   }
 }
 
+/** Answered to the admin alone (ephemeral): it may carry the webhook secret. */
 async function link(kind: LinkKind, target: string, ctx: CommandContext): Promise<Reply> {
   const store = tenantSettings(ctx);
   const result = need(await store.link(kind, target, channelOf(ctx), actorKey(ctx.actor)));
-  const what = describe(kind, result.link.target);
+  const t = result.link.target;
+  const what = describe(kind, t);
   const elsewhere = result.elsewhere.map((c) => `Also linked in ${channel(c, ctx.place)}`);
   const standing = await startStandingAgents(ctx);
-  if (!result.created) {
-    const text = `${what} was already linked to this channel.`;
-    return reply(text, { title: "Links", sections: [{ text, lines: [...elsewhere, ...standing] }] });
+  const setup = await webhookSetup(ctx, kind, true);
+  const text = result.created
+    ? `Linked ${what} to this channel.`
+    : `${what} was already linked to this channel.`;
+  const sections: ReplySection[] = [
+    { text, lines: [stateLine(kind, t, result.activeSince), NEXT[kind], ...elsewhere, ...standing] },
+  ];
+  if (!result.activeSince || setup.secret) {
+    sections.push({ title: `Set up the ${KIND[kind]} webhook`, lines: setupSteps(setup, t) });
   }
-  const here = await store.linksForChannel(channelOf(ctx));
-  const text = `Linked ${what} to this channel.`;
+  if (result.created) {
+    const here = await store.linksForChannel(channelOf(ctx));
+    sections.push({ title: "Linked to this channel", lines: capped(here.map(linkLine), 20) });
+  }
   return reply(text, {
-    ephemeral: false,
-    tone: "success",
+    tone: result.created ? "success" : "info",
     title: "Links",
-    sections: [
-      { text, lines: [NEXT[kind], ...elsewhere, ...standing] },
-      { title: "Linked to this channel", lines: capped(here.map(linkLine), 20) },
-    ],
-    footer: `Linked by ${who(ctx.actor, ctx.place)}. Undo: /foreman unlink ${kind} ${result.link.target}`,
+    sections,
+    footer: `${result.created ? `Linked by ${who(ctx.actor, ctx.place)}. ` : ""}Undo: /foreman unlink ${kind} ${t}`,
   });
 }
 
@@ -106,17 +143,21 @@ export const unlinkLinear = (c: CommandOf<"unlink.linear">, ctx: CommandContext)
   unlink("linear", c.teamKey, ctx);
 
 export async function links(_command: CommandOf<"links">, ctx: CommandContext): Promise<Reply> {
-  const all = await tenantSettings(ctx).links();
+  const store = tenantSettings(ctx);
+  const [all, activations] = await Promise.all([store.links(), store.linkActivations()]);
+  const active = new Set(activations.map((a) => `${a.kind}:${a.target}`));
+  const isWaiting = (l: ChannelLink) => !active.has(`${l.kind}:${l.target}`);
+  const line = (l: ChannelLink) => (isWaiting(l) ? `${linkLine(l)} — ${WAITING}` : linkLine(l));
   const here = all.filter((l) => sameChannelAs(l.channel, ctx.place));
   const others = all.filter((l) => !sameChannelAs(l.channel, ctx.place));
   const text = here.length
     ? `This channel: ${here.map((l) => `${KIND[l.kind]} ${l.target}`).join(", ")}.`
     : "Nothing is linked to this channel.";
-  const sections = [
+  const sections: ReplySection[] = [
     {
       title: "This channel",
       lines: here.length
-        ? here.map(linkLine)
+        ? here.map(line)
         : ["Link one: `/foreman link github owner/repo` or `/foreman link linear TEAM`"],
     },
   ];
@@ -124,9 +165,19 @@ export async function links(_command: CommandOf<"links">, ctx: CommandContext): 
     sections.push({
       title: "Other channels",
       lines: capped(
-        others.map((l) => `${linkLine(l)} — ${channel(l.channel, ctx.place)}`),
+        others.map((l) => `${line(l)} — ${channel(l.channel, ctx.place)}`),
         20,
       ),
+    });
+  }
+  // The steps for one waiting link of each platform (the same for every repository / team of it).
+  for (const kind of ["github", "linear"] as const) {
+    const waiting = all.find((l) => l.kind === kind && isWaiting(l));
+    if (!waiting) continue;
+    const setup = await webhookSetup(ctx, kind, false);
+    sections.push({
+      title: `Set up the ${KIND[kind]} webhook (${WAITING})`,
+      lines: setupSteps(setup, waiting.target),
     });
   }
   return reply(text, { title: "Links", sections });

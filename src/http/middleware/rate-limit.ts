@@ -4,9 +4,10 @@
  * that is not valid (`RATE_LIMIT_PER_IP`, default 300/min). Over the limit: 429 in the one error
  * shape with `Retry-After` (seconds until the window ends).
  *
- * Never applied to the platform endpoints — `/slack/*`, `/discord/*` (not under `/api`) and
- * `/api/webhooks/*` — so a legitimate platform retry is never refused: those are authenticated by
- * signatures and de-duplicated by delivery id instead.
+ * Never applied to the platform endpoints — `/slack/*`, `/discord/*` (not under `/api`) and the
+ * webhook deliveries (`/api/webhooks/<kind>` and `/api/webhooks/<kind>/t/<hook id>`) — so a legitimate
+ * platform retry is never refused: those are authenticated by signatures and de-duplicated by
+ * delivery id instead. The admins' webhook routes (`/api/webhooks/<kind>/secret`, …) are limited.
  *
  * The address comes only from the header `TRUST_PROXY_HEADER` names (src/security/client-address.ts);
  * without one every caller shares the address bucket `unknown`.
@@ -22,13 +23,11 @@ import type { Context, MiddlewareHandler } from "hono";
 import { authenticate, bearerToken } from "../../auth/authenticate";
 import { errorText, logger } from "../../observability/logger";
 import { clientAddress, trustedHeader, UNKNOWN_ADDRESS } from "../../security/client-address";
+import { webhookDeliveryKind } from "../../security/limits";
 import { type Rate, type RateConfig, rateConfig } from "../../security/rate-config";
 import { rateLimiter } from "../../security/rate-limiter";
 import { LocalFront, type RemoteHit } from "../../security/rate-window";
 import type { AppEnv } from "../types";
-
-/** Paths under `/api` that platforms call (signed, retried by the platform): never limited. */
-export const UNLIMITED_PREFIXES = ["/api/webhooks/"];
 
 export interface RateLimitOptions {
   /** Limits; default from the env (`RATE_LIMIT_PER_KEY`, `RATE_LIMIT_PER_IP`). */
@@ -72,7 +71,7 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<App
   const remoteOf = options.remote ?? viaObject;
   const clock = options.now ?? Date.now;
   return async (c, next) => {
-    if (c.req.method === "OPTIONS" || UNLIMITED_PREFIXES.some((p) => c.req.path.startsWith(p))) {
+    if (c.req.method === "OPTIONS" || webhookDeliveryKind(c.req.path) !== null) {
       return next();
     }
     const config = options.config ?? rateConfig(c.env);

@@ -39,6 +39,7 @@ export function registerDiscordRoutes(app: OpenAPIHono<AppEnv>, deps: Interactio
         env: c.env,
         waitUntil: (p) => c.executionCtx.waitUntil(p),
         correlationId: c.get("correlationId"),
+        requestUrl: c.req.url,
       },
       deps,
     );

@@ -111,7 +111,7 @@ const list = createRoute({
 const Removed = z.record(z.string(), z.number().int().nonnegative()).openapi({
   description:
     "What was removed, by kind: workflows, agents, auditEntries, teamMembers, channelLinks, outboxEntries, " +
-    "deadLetters, chatBindings, webhookLinks, kvKeys, r2Objects, durableObjects, apiKeys, resources",
+    "deadLetters, chatBindings, webhookHooks, kvKeys, r2Objects, durableObjects, apiKeys, resources",
   example: { workflows: 2, agents: 3, apiKeys: 1, kvKeys: 0, r2Objects: 12 },
 });
 

@@ -26,6 +26,7 @@ export interface ContextInput {
   actor: ChatUser;
   correlationId: string;
   now: Date;
+  requestUrl?: string;
 }
 
 export function commandContext(input: ContextInput): CommandContext {
@@ -43,5 +44,6 @@ export function commandContext(input: ContextInput): CommandContext {
     correlationId: input.correlationId,
     platformAdmin: async () => admin,
     now: input.now,
+    requestUrl: input.requestUrl,
   };
 }

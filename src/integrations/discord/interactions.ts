@@ -52,6 +52,8 @@ export interface InteractionRequest {
   env: Env;
   waitUntil(promise: Promise<unknown>): void;
   correlationId: string;
+  /** The URL Discord called (replies show webhook URLs at its origin). */
+  requestUrl?: string;
 }
 
 /** One post made after a deferred response; `name` makes its delivery key. */
@@ -79,8 +81,6 @@ const NOTE_PUBLIC = "Foreman posted the answer in the channel.";
 const ANNOUNCED: ReadonlySet<CommandName> = new Set<CommandName>([
   "workflow.create",
   "workflow.terminate",
-  "link.github",
-  "link.linear",
   "unlink.github",
   "unlink.linear",
   "link.ops",
@@ -198,6 +198,7 @@ async function run(
         actor,
         correlationId: req.correlationId,
         now: new Date(deps.now()),
+        requestUrl: req.requestUrl,
       }),
     ),
   );

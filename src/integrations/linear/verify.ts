@@ -11,16 +11,19 @@ export async function signLinear(body: RawBody, secret: string): Promise<string>
   return toHex(await hmacSha256(secret, body));
 }
 
-/** Checks `Linear-Signature` in constant time. False for a missing or malformed header or an empty secret. */
+/**
+ * Checks `Linear-Signature` in constant time against a secret or several (current and previous during
+ * a rotation; every one is tried). False for a missing or malformed header or no non-empty secret.
+ */
 export async function verifyLinearSignature(
   rawBody: ArrayBuffer | Uint8Array,
   header: string | null,
-  secret: string,
+  secrets: string | readonly string[],
 ): Promise<boolean> {
   if (header === null) return false;
   const expected = parseHexDigest(header);
   if (!expected) return false;
-  return matchesAnySecret(rawBody, expected, [secret]);
+  return matchesAnySecret(rawBody, expected, typeof secrets === "string" ? [secrets] : secrets);
 }
 
 /**

@@ -101,6 +101,7 @@ export async function handleSlackEvents(
   const scope: RequestScope = {
     env,
     correlationId: options.correlationId,
+    requestUrl: request.url,
     waitUntil: (p) => ctx.waitUntil(p),
     deps: { ...DEFAULT_DEPS, ...options.deps },
     log: createSlackLog(env.LOG_LEVEL),

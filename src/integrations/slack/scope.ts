@@ -38,6 +38,8 @@ export const DEFAULT_DEPS: SlackDeps = {
 export interface RequestScope {
   env: Env;
   correlationId: string;
+  /** The URL Slack called (replies show webhook URLs at its origin). */
+  requestUrl?: string;
   waitUntil: (promise: Promise<unknown>) => void;
   deps: SlackDeps;
   log: SlackLog;
@@ -70,6 +72,7 @@ export async function commandContext(
     correlationId: scope.correlationId,
     platformAdmin: () => workspaceAdmin(scope, who, client),
     now: deps.now(),
+    requestUrl: scope.requestUrl,
   };
 }
 
