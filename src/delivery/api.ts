@@ -1,6 +1,7 @@
 /** Read and replay operations on a tenant's deliveries, for the REST routes. */
 import type { Env } from "../env";
 import { attempt, type Outcome, ok, ValidationError } from "../errors";
+import { redactShapes } from "../observability/redact";
 import { outbox as outboxOf } from "../rpc";
 import { enqueueDelivery } from "./enqueue";
 import type { DeadLetter, DeliveryRecord, OutboxEntry } from "./types";
@@ -69,9 +70,12 @@ export async function replayDeadLetter(env: Env, tenant: string, id: string): Pr
 
 const SENSITIVE_KEY = /token|secret|password|authorization|api_?key/i;
 
-/** Hides credential-like fields (e.g. a Discord interaction token) from listings. */
+/**
+ * Hides credential-like fields (e.g. a Discord interaction token) and credential-shaped text (e.g. a
+ * tenant's webhook secret in the `link` reply an admin was shown once) from listings.
+ */
 function redact(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body)) out[k] = SENSITIVE_KEY.test(k) ? "[redacted]" : v;
+  for (const [k, v] of Object.entries(body)) out[k] = SENSITIVE_KEY.test(k) ? "[redacted]" : redactShapes(v);
   return out;
 }

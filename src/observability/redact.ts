@@ -92,6 +92,25 @@ export function redactText(text: string, secrets: readonly string[]): string {
   return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…(truncated)` : out;
 }
 
+/**
+ * Every string inside `value` with credential-shaped substrings replaced (no configured secrets, no
+ * truncation): for listings of stored message bodies, e.g. a webhook secret shown once in a reply.
+ */
+export function redactShapes<T>(value: T): T {
+  if (typeof value === "string") {
+    let out: string = value;
+    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+    return out as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactShapes(v)) as T;
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactShapes(v);
+    return out as T;
+  }
+  return value;
+}
+
 export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key);
 }
