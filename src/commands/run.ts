@@ -17,6 +17,7 @@ import { slaSet, slaShow } from "./handlers/sla";
 import { status } from "./handlers/status";
 import { teamAdd, teamList, teamRemove } from "./handlers/team";
 import { workflowCreate, workflowList, workflowTerminate } from "./handlers/workflows";
+import { code, literal } from "./markup";
 import { authorize, FIRST_RUN_NOTE } from "./permissions";
 import { type Reply, reply } from "./reply";
 import type { Command, CommandName, CommandOf, ParseResult } from "./types";
@@ -85,11 +86,13 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
 /** A parse failure becomes a short, specific answer with the right form; never an error page. */
 export async function runParsed(result: ParseResult, ctx: CommandContext): Promise<Reply> {
   if (result.ok) return runCommand(result.command, ctx);
-  const lines = [`Usage: \`${result.usage}\``];
-  if (result.suggestion) lines.push(`Did you mean \`${result.suggestion}\`?`);
-  return reply(result.error, {
+  // The error and the suggestion echo what was typed: outside text.
+  const error = literal(result.error);
+  const lines = [`Usage: ${code(result.usage)}`];
+  if (result.suggestion) lines.push(`Did you mean ${code(result.suggestion)}?`);
+  return reply(error, {
     tone: "warning",
-    sections: [{ text: result.error, lines }],
+    sections: [{ text: error, lines }],
     footer: "`/foreman help` lists every command.",
   });
 }

@@ -3,6 +3,7 @@
  * `ENG-12 In Review · ENG-13 (references)`. Pure: the issues come from the linear-state agent
  * (`issuesForPr`) or, before it has linked the PR, from the keys in the PR's branch, title and body.
  */
+import { literal } from "../commands/markup";
 import { findIssueKeys, type IssueKeyInput, type IssueKeyRelation } from "../events/issue-keys";
 
 export interface LinearIssueLine {
@@ -33,12 +34,12 @@ export function fromKeys(input: IssueKeyInput, knownTeamKeys?: readonly string[]
   return findIssueKeys(input, options).map((ref) => ({ key: ref.key, relation: ref.relation, state: null }));
 }
 
-/** `ENG-12 In Review · ENG-13 (references)`; "" when there is none. */
+/** `ENG-12 In Review · ENG-13 (references)` (keys and states are outside text); "" when there is none. */
 export function linearText(issues: readonly LinearIssueLine[]): string {
   return issues
     .map((i) => {
       const state = i.state ? ` ${i.state.replaceAll("\n", " ").slice(0, 60)}` : "";
-      return `${i.key}${state}${i.relation === "references" ? " (references)" : ""}`;
+      return `${literal(`${i.key}${state}`)}${i.relation === "references" ? " (references)" : ""}`;
     })
     .join(" · ");
 }

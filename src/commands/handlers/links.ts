@@ -2,13 +2,14 @@
 import { logger } from "../../observability/logger";
 import type { ChannelLink, LinkKind } from "../../settings/model";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, capped, channel, code, sameChannelAs, who } from "./format";
 import { callMeta, channelOf, need, problem, tenantCoordinator, tenantSettings } from "./shared";
 
 const KIND: Record<LinkKind, string> = { github: "GitHub", linear: "Linear" };
-const describe = (kind: LinkKind, target: string) => `${KIND[kind]} **${target}**`;
+const describe = (kind: LinkKind, target: string) => `${KIND[kind]} **${literal(target)}**`;
 const linkLine = (l: ChannelLink) => `${KIND[l.kind]} ${code(l.target)}`;
 
 const NEXT: Record<LinkKind, string> = {
@@ -27,7 +28,7 @@ async function startStandingAgents(ctx: CommandContext): Promise<string[]> {
     const outcome = await tenantCoordinator(ctx).standingAgents(ctx.tenant, callMeta(ctx));
     if (outcome.ok) return [];
     return [
-      `Standing agents could not be started (${outcome.error.message}); the first webhook starts them.`,
+      `Standing agents could not be started (${literal(outcome.error.message)}); the first webhook starts them.`,
     ];
   } catch (err) {
     logger("commands").error("standing agents not started", {
@@ -59,7 +60,7 @@ async function link(kind: LinkKind, target: string, ctx: CommandContext): Promis
       { text, lines: [NEXT[kind], ...elsewhere, ...standing] },
       { title: "Linked to this channel", lines: capped(here.map(linkLine), 20) },
     ],
-    footer: `Linked by ${who(ctx.actor, ctx.place)}. Undo: /foreman unlink ${kind} ${result.link.target}`,
+    footer: `Linked by ${who(ctx.actor, ctx.place)}. Undo: /foreman unlink ${kind} ${literal(result.link.target)}`,
   });
 }
 
@@ -67,7 +68,7 @@ async function unlink(kind: LinkKind, target: string, ctx: CommandContext): Prom
   const store = tenantSettings(ctx);
   const outcome = await store.unlink(kind, target, channelOf(ctx));
   if (!outcome.ok) {
-    if (outcome.error.status !== 404) return problem(outcome.error.message);
+    if (outcome.error.status !== 404) return problem(literal(outcome.error.message));
     const where = await store.linksForTarget(kind, target);
     const lines = where.length
       ? [`It is linked in ${where.map((l) => channel(l.channel, ctx.place)).join(", ")}: unlink it there.`]
@@ -110,7 +111,7 @@ export async function links(_command: CommandOf<"links">, ctx: CommandContext): 
   const here = all.filter((l) => sameChannelAs(l.channel, ctx.place));
   const others = all.filter((l) => !sameChannelAs(l.channel, ctx.place));
   const text = here.length
-    ? `This channel: ${here.map((l) => `${KIND[l.kind]} ${l.target}`).join(", ")}.`
+    ? `This channel: ${here.map((l) => `${KIND[l.kind]} ${literal(l.target)}`).join(", ")}.`
     : "Nothing is linked to this channel.";
   const sections = [
     {

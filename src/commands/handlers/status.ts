@@ -2,6 +2,7 @@
 import { AGENT_STATUSES } from "../../agents/model";
 import { encodeAction } from "../actions";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { workflowCard, workflowLine } from "./cards";
@@ -17,7 +18,7 @@ async function workflowStatus(workflowId: string, ctx: CommandContext): Promise<
   const coordinator = tenantCoordinator(ctx);
   const workflow = need(await coordinator.getWorkflow(workflowId), noWorkflow(workflowId));
   const agents = need(await coordinator.listAgents({ workflowId }));
-  const text = `Workflow **${workflow.name}** (${code(workflowId)}): ${workflow.status}, ${workflow.priority} priority, ${plural(agents.length, "agent")}.`;
+  const text = `Workflow **${literal(workflow.name)}** (${code(workflowId)}): ${workflow.status}, ${workflow.priority} priority, ${plural(agents.length, "agent")}.`;
   return reply(text, { ...workflowCard(workflow, agents, text), footer: `As of ${ctx.now.toISOString()}` });
 }
 
