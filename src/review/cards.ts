@@ -26,7 +26,7 @@ import {
 } from "./format";
 import { type LinearIssueLine, linearText } from "./linear";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model";
-import { prRef, shortTarget } from "./refs";
+import { isPrTarget, prRef, shortTarget } from "./refs";
 
 export interface CardInput {
   pr: TrackedPr;
@@ -44,10 +44,13 @@ export interface CardInput {
   linear?: readonly LinearIssueLine[];
 }
 
-/** The button id for `verb` on `pr`: `owner/repo#n`, or the short `p<id>` when that would not fit. */
+/**
+ * The button id for `verb` on `pr`: `owner/repo#n`, or the short `p<id>` when that would not fit
+ * (or the repository name a delivery carried is not one GitHub allows).
+ */
 export function reviewButtonId(verb: ReviewVerb, pr: Pick<TrackedPr, "id" | "repo" | "number">): string {
   const ref = prRef(pr);
-  const fits = ACTION_PREFIX.length + verb.length + ref.length + 2 <= MAX_ACTION_LENGTH;
+  const fits = ACTION_PREFIX.length + verb.length + ref.length + 2 <= MAX_ACTION_LENGTH && isPrTarget(ref);
   return encodeAction(verb, fits ? ref : shortTarget(pr.id));
 }
 
