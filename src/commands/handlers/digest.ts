@@ -26,7 +26,7 @@ export async function digestSchedule(
     ? []
     : [
         member
-          ? `Time zone ${tz}: yours from the team roster.`
+          ? `Time zone ${literal(tz)}: yours from the team roster.`
           : "Time zone UTC: add one, e.g. `/foreman digest schedule 09:30 Europe/Berlin`.",
       ];
   const { schedule, previous } = need(

@@ -36,7 +36,7 @@ export function describeSchedule(s: { time: string; tz: string; days: Weekday[] 
   const upcoming = next
     ? ` (next: ${next.weekday[0]?.toUpperCase()}${next.weekday.slice(1)} ${next.date})`
     : "";
-  return `**${s.time}** ${s.tz}, ${describeDays(s.days)}${upcoming}`;
+  return `**${s.time}** ${literal(s.tz)}, ${describeDays(s.days)}${upcoming}`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

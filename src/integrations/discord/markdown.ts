@@ -4,7 +4,7 @@
  * `**bold**` and code are kept, live mentions `<@…>` / channels `<#…>` and links `[label](url)` are
  * written by Foreman. Every other character, Foreman's own or from outside, goes through
  * `escapeDiscord`, Discord's one escaper: a backslash before each markdown character
- * (`\ * _ ~ ` | < > [ ] ( ) @`), before the `:` of `://` (no bare link), and before a line's leading
+ * (`` \ * _ ~ ` | < > [ ] ( ) @ ``), before the `:` of `://` (no bare link), and before a line's leading
  * `#`, `-`, `+` or `1.` (no heading, subtext or list). Discord shows escaped characters without the
  * backslash, so a person reads the text as written; no mention (`<@…>`, `<#…>`, `<@&…>`), masked
  * link, spoiler or formatting comes from it. `allowed_mentions` stays empty except for Foreman's own
