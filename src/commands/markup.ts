@@ -91,19 +91,17 @@ export function unmarked(text: string): string {
   return text.replace(MARKERS, "");
 }
 
-/** A run of text: Foreman's own (`outside: false`) or from outside. */
-export interface Piece {
-  text: string;
-  outside: boolean;
-}
-
+/**
+ * The markup of a text. `text`, code content and link labels hold Foreman's words and outside text
+ * alike, as written: every renderer escapes both with its one escaper.
+ */
 export type Token =
-  | { kind: "text"; pieces: Piece[] }
+  | { kind: "text"; text: string }
   | { kind: "bold" }
-  | { kind: "code"; block: boolean; pieces: Piece[] }
+  | { kind: "code"; block: boolean; content: string }
   | { kind: "user"; id: string }
   | { kind: "channel"; id: string }
-  | { kind: "link"; url: string; label: Piece[] };
+  | { kind: "link"; url: string; label: string };
 
 type Live = Extract<Token, { kind: "user" | "channel" | "link" }>;
 
@@ -123,9 +121,8 @@ export function parseMarkup(text: string): Token[] {
   const pushText = (s: string) => {
     if (s === "") return;
     const last = tokens[tokens.length - 1];
-    const pieces = expand(s, at);
-    if (last?.kind === "text") last.pieces.push(...pieces);
-    else tokens.push({ kind: "text", pieces });
+    if (last?.kind === "text") last.text += expand(s, at);
+    else tokens.push({ kind: "text", text: expand(s, at) });
   };
   let last = 0;
   for (const m of skeleton.matchAll(/```[\s\S]*?```|`[^`\n]+`|\*\*|\uE002/g)) {
@@ -134,11 +131,11 @@ export function parseMarkup(text: string): Token[] {
     last = start + m[0].length;
     const token = m[0];
     if (token === "**") tokens.push({ kind: "bold" });
-    else if (token === LIVE) tokens.push(live[at.l++] ?? { kind: "text", pieces: [] });
+    else if (token === LIVE) tokens.push(live[at.l++] ?? { kind: "text", text: "" });
     else {
       const block = token.startsWith("```");
       const inner = block ? token.slice(3, -3) : token.slice(1, -1);
-      tokens.push({ kind: "code", block, pieces: expand(inner, at) });
+      tokens.push({ kind: "code", block, content: expand(inner, at) });
     }
   }
   pushText(skeleton.slice(last));
@@ -146,26 +143,15 @@ export function parseMarkup(text: string): Token[] {
 }
 
 /**
- * Pieces of a skeleton slice: each OPEN placeholder is the next outside run; a live element here
+ * The text of a skeleton slice: each OPEN placeholder is the next outside run; a live element here
  * (inside code) is only its text.
  */
-function expand(skeleton: string, at: Cursor): Piece[] {
-  const pieces: Piece[] = [];
-  let own = "";
-  for (const c of skeleton) {
-    if (c === LIVE) {
-      const element = at.live[at.l++];
-      own += element ? renderToken(element, PLAIN) : "";
-    } else if (c === OPEN) {
-      if (own) pieces.push({ text: own, outside: false });
-      own = "";
-      pieces.push({ text: at.outside[at.o++] ?? "", outside: true });
-    } else {
-      own += c;
-    }
-  }
-  if (own) pieces.push({ text: own, outside: false });
-  return pieces;
+function expand(skeleton: string, at: Cursor): string {
+  return skeleton.replace(/[\uE000\uE002]/g, (c) => {
+    if (c === OPEN) return at.outside[at.o++] ?? "";
+    const element = at.live[at.l++];
+    return element ? renderToken(element, PLAIN) : "";
+  });
 }
 
 /**
@@ -219,10 +205,7 @@ function liveElement(inner: string): Live | null {
   return { kind: "link", url, label: expand(label.skeleton, { ...label, o: 0, l: 0 }) };
 }
 
-/** All the text of some pieces, Foreman's and outside alike. */
-const joined = (pieces: readonly Piece[]) => pieces.map((p) => p.text).join("");
-
-/** What one platform writes for each token (the text of a token comes joined, unescaped). */
+/** What one platform writes for each token (texts come as written, unescaped). */
 export interface MarkupRenderer {
   /** Any text that is not markup, Foreman's and outside alike: the platform's escaper. */
   text: (text: string) => string;
@@ -236,7 +219,7 @@ export interface MarkupRenderer {
 function renderToken(token: Token, r: MarkupRenderer): string {
   switch (token.kind) {
     case "text":
-      return r.text(joined(token.pieces));
+      return r.text(token.text);
     case "bold":
       return r.bold;
     case "user":
@@ -244,9 +227,9 @@ function renderToken(token: Token, r: MarkupRenderer): string {
     case "channel":
       return r.channel(token.id);
     case "link":
-      return r.link(token.url, joined(token.label));
+      return r.link(token.url, token.label);
     case "code":
-      return r.code(joined(token.pieces), token.block);
+      return r.code(token.content, token.block);
   }
 }
 
