@@ -1,28 +1,63 @@
 // The Digests view: every linked channel with its digest schedule (GET /api/digests) and, on demand,
 // a preview of the digest it would get now (GET /api/digests/preview), rendered from the neutral
-// Reply markup (**bold**, `code`, [label](url), <@id>) into DOM nodes — never through HTML parsing.
+// Reply markup (src/commands/markup.ts) into DOM nodes — never through HTML parsing. Text from outside
+// (between U+E000 and U+E001: PR titles, names) is only ever text; mentions and links only where
+// Foreman marked them (between U+E002 and U+E003); **bold** and `code` otherwise.
 import { api, guarded } from "./api.js";
 import { $, el, safeLink, text, when } from "./dom.js";
 
-const TOKEN =
-  /\*\*(.+?)\*\*|`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)|<@([A-Za-z0-9_]+)>|<#([A-Za-z0-9_]+)(?:\|[^>]*)?>/g;
+const MARKED = /\uE000([^\uE001]*)\uE001?|\uE002([^\uE003]*)\uE003?|[\uE001\uE003]/g;
+const TOKEN = /\*\*(.+?)\*\*|`([^`]+)`|\uE000|\uE002/g;
+const MARKERS = /[\uE000-\uE003]/g;
 
 /** Neutral markup as a fragment of text nodes and elements. */
 export function markup(source) {
-  const out = document.createDocumentFragment();
   const s = typeof source === "string" ? source : text(source);
+  const at = { outside: [], live: [], o: 0, l: 0 };
+  // Each outside run and each live element becomes one placeholder character, taken in order below.
+  const skeleton = s.replace(MARKED, (_m, outside, live) => {
+    if (outside !== undefined) {
+      at.outside.push(outside.replace(MARKERS, ""));
+      return "\uE000";
+    }
+    if (live !== undefined) {
+      at.live.push(live);
+      return "\uE002";
+    }
+    return "";
+  });
+  return fragment(skeleton, at);
+}
+
+function fragment(s, at) {
+  const out = document.createDocumentFragment();
   let last = 0;
   for (const m of s.matchAll(TOKEN)) {
     if (m.index > last) out.append(s.slice(last, m.index));
-    if (m[1] !== undefined) out.append(el("strong", {}, [markup(m[1])]));
-    else if (m[2] !== undefined) out.append(el("code", {}, [m[2]]));
-    else if (m[3] !== undefined) out.append(safeLink(m[4], m[3]));
-    else if (m[5] !== undefined) out.append(el("span", { class: "mention" }, [`@${m[5]}`]));
-    else out.append(el("span", { class: "mention" }, [`#${m[6]}`]));
+    if (m[1] !== undefined) out.append(el("strong", {}, [fragment(m[1], at)]));
+    else if (m[2] !== undefined) out.append(el("code", {}, [plain(m[2], at)]));
+    else if (m[0] === "\uE000") out.append(at.outside[at.o++] ?? "");
+    else out.append(liveNode(at.live[at.l++] ?? ""));
     last = m.index + m[0].length;
   }
   if (last < s.length) out.append(s.slice(last));
   return out;
+}
+
+/** A skeleton slice as plain text (inside code). */
+function plain(s, at) {
+  return s.replace(/[\uE000\uE002]/g, (c) =>
+    c === "\uE000" ? (at.outside[at.o++] ?? "") : (at.live[at.l++] ?? "").replace(MARKERS, ""),
+  );
+}
+
+/** A mention, channel reference or link Foreman wrote. */
+function liveNode(inner) {
+  const mention = /^<([@#])([A-Za-z0-9]+)>$/.exec(inner);
+  if (mention) return el("span", { class: "mention" }, [`${mention[1]}${mention[2]}`]);
+  const link = /^\[([\s\S]*)\]\((https?:\/\/[^\s)]+)\)$/.exec(inner);
+  if (link) return safeLink(link[2], link[1].replace(MARKERS, ""));
+  return document.createTextNode(inner.replace(MARKERS, ""));
 }
 
 function sectionNode(s) {

@@ -3,6 +3,7 @@
  * Slack (with "escape channels, users and links" on): `<@U123ABC|alice>` or `<@U123ABC>`; enterprise
  * grid ids start with W. Discord: `<@123456789012345678>` or the legacy nickname form `<@!123…>`.
  */
+import { userRef } from "./markup";
 import { type ChatUser, DISCORD_SNOWFLAKE, SLACK_USER_ID } from "./types";
 
 export type MentionResult = { ok: true; user: ChatUser } | { ok: false; error: string };
@@ -32,9 +33,9 @@ export function discordUserFromId(id: string): MentionResult {
   return discordUser(id, id);
 }
 
-/** The mention markup for a user, for echoing back into either platform. */
+/** The (live) mention of a user, for echoing back into either platform (src/commands/markup.ts). */
 export function formatMention(user: ChatUser): string {
-  return `<@${user.id}>`;
+  return userRef(user.id);
 }
 
 export function looksLikeMention(token: string): boolean {

@@ -18,6 +18,7 @@ import { slaSet, slaShow } from "./handlers/sla";
 import { status } from "./handlers/status";
 import { teamAdd, teamList, teamRemove } from "./handlers/team";
 import { workflowCreate, workflowList, workflowTerminate } from "./handlers/workflows";
+import { literal } from "./markup";
 import { authorize, FIRST_RUN_NOTE } from "./permissions";
 import { type Reply, reply } from "./reply";
 import { forPlatform } from "./syntax";
@@ -87,11 +88,13 @@ export async function runParsed(result: ParseResult, ctx: CommandContext): Promi
 }
 
 function parseFailure(result: Extract<ParseResult, { ok: false }>): Reply {
+  // The error echoes what was typed: outside text. The usage and the suggestion come from the grammar.
+  const error = literal(result.error);
   const lines = [`Usage: \`${result.usage}\``];
   if (result.suggestion) lines.push(`Did you mean \`${result.suggestion}\`?`);
-  return reply(result.error, {
+  return reply(error, {
     tone: "warning",
-    sections: [{ text: result.error, lines }],
+    sections: [{ text: error, lines }],
     footer: "`/foreman help` lists every command.",
   });
 }

@@ -7,6 +7,7 @@
  */
 import { encodeAction } from "../commands/actions";
 import { capped, plural } from "../commands/handlers/format";
+import { code, link as linkTo, literal } from "../commands/markup";
 import { type Reply, type ReplySection, reply } from "../commands/reply";
 import type { SlaState } from "../domain/sla";
 import { HOUR_MS } from "../domain/time";
@@ -21,7 +22,7 @@ const MAX_TITLE = 80;
 
 export interface DigestReviewer {
   login: string;
-  /** How to name them in chat: `<@U0BOB>` where known, else `` `bob` ``. */
+  /** How to name them in chat (neutral markup): a live mention where known, else `` `bob` ``. */
   mention: string;
 }
 
@@ -38,7 +39,7 @@ export interface DigestPr {
   draft?: boolean;
   approvals?: number;
   labels?: string[];
-  /** Linked Linear issues, already as text (`ENG-12 In Progress`). */
+  /** Linked Linear issues, already as neutral markup (src/review/linear.ts `linearText`). */
   linear?: string;
 }
 
@@ -61,7 +62,7 @@ export interface DigestFilters {
 }
 
 export interface DigestInput {
-  /** `#reviews`: named in the title. */
+  /** `acme/api, acme/web`: named in the title (outside text). */
   channelLabel: string;
   nowMs: number;
   prs: DigestPr[];
@@ -107,8 +108,8 @@ export function describeFilters(f: DigestFilters = {}): string {
     f.ignoreDrafts ? "drafts left out" : "",
     f.ignoreApprovedAtLeast ? `${f.ignoreApprovedAtLeast}+ approvals left out` : "",
     f.minAgeHours ? `waiting under ${f.minAgeHours} working h left out` : "",
-    f.requiredLabels?.length ? `only labels ${f.requiredLabels.join(", ")}` : "",
-    f.ignoredLabels?.length ? `labels ${f.ignoredLabels.join(", ")} left out` : "",
+    f.requiredLabels?.length ? `only labels ${literal(f.requiredLabels.join(", "))}` : "",
+    f.ignoredLabels?.length ? `labels ${literal(f.ignoredLabels.join(", "))} left out` : "",
   ];
   return parts.filter(Boolean).join(" · ");
 }
@@ -118,11 +119,12 @@ export function workingHours(ms: number): string {
   return `${Math.round((Math.max(0, ms) / HOUR_MS) * 10) / 10} working h`;
 }
 
+/** `[acme/api#42](url) Fix the thing`: a link Foreman makes, then the (shortened) title as text. */
 function link(pr: DigestMerged & { url?: string }): string {
-  const ref = `${pr.repo}#${pr.number}`;
-  const label = pr.url && /^https?:\/\//.test(pr.url) ? `[${ref}](${pr.url})` : `**${ref}**`;
+  const ref = literal(`${pr.repo}#${pr.number}`);
+  const label = (pr.url ? linkTo(ref, pr.url) : null) ?? `**${ref}**`;
   const title = pr.title.replaceAll("\n", " ");
-  return `${label} ${title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title}`;
+  return `${label} ${literal(title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title)}`;
 }
 
 function prLine(pr: DigestPr): string {
@@ -188,12 +190,12 @@ function bottlenecks(
   if (slowest) {
     const median = `${Math.round((slowest.medianMs / HOUR_MS) * 10) / 10} h`;
     lines.push(
-      `Slowest first review (last 7 days): \`${slowest.repo}\` (median ${median} over ${plural(slowest.count, "pull request")})`,
+      `Slowest first review (last 7 days): ${code(slowest.repo)} (median ${median} over ${plural(slowest.count, "pull request")})`,
     );
   } else if (repos.size > 1) {
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const [repo, waits] = [...repos.entries()].sort((a, b) => avg(b[1]) - avg(a[1]))[0] ?? ["", [0]];
-    lines.push(`Slowest repository: \`${repo}\` (${workingHours(avg(waits))} waiting on average)`);
+    lines.push(`Slowest repository: ${code(repo)} (${workingHours(avg(waits))} waiting on average)`);
   }
   const nobody = groups.find((g) => g.key === "");
   if (nobody) lines.push(`${plural(nobody.prs.length, "pull request")} with nobody assigned`);
@@ -209,7 +211,7 @@ function mergedSection(merged: readonly DigestMerged[] | null): ReplySection[] {
 /** The digest reply, or null when nothing waits and `emptyMode` is "skip". */
 export function buildDigest(input: DigestInput): Reply | null {
   const prs = applyFilters(input.prs, input.filters);
-  const title = `Review digest for ${input.channelLabel}`;
+  const title = `Review digest for ${literal(input.channelLabel)}`;
   const buttons = [{ action: encodeAction("digest.refresh"), label: "Refresh" }];
   if (prs.length === 0) {
     if (input.emptyMode === "skip") return null;

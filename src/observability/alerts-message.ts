@@ -2,6 +2,7 @@
  * The ops-channel messages of alert incidents: the alert when one opens and the all-clear when it
  * resolves (platform-neutral `Reply`, rendered for Slack or Discord by `postToChannel`).
  */
+import { literal } from "../commands/markup";
 import { type Reply, reply } from "../commands/reply";
 import { type AlertRule, describeValue, type Incident } from "../domain/alert-rules";
 
@@ -40,7 +41,7 @@ export function alertOpened(tenant: string, incident: Incident, windowMs: number
     tone: "error",
     title: `Alert: ${TITLE[incident.rule]}`,
     sections: [{ text, lines: [MEANING[incident.rule], `What to do: ${ACTION[incident.rule]}`] }],
-    footer: `Incident ${incident.rule} #${incident.seq} · tenant ${tenant} · runbook: "Alerts" in Foreman's operations guide`,
+    footer: `Incident ${incident.rule} #${incident.seq} · tenant ${literal(tenant)} · runbook: "Alerts" in Foreman's operations guide`,
   });
 }
 
@@ -53,6 +54,6 @@ export function alertResolved(tenant: string, incident: Incident, windowMs: numb
     tone: "success",
     title: `Resolved: ${TITLE[incident.rule]}`,
     sections: [{ text, lines: [`Open for ${lasted}; peak ${incident.peak}.`] }],
-    footer: `Incident ${incident.rule} #${incident.seq} · tenant ${tenant}`,
+    footer: `Incident ${incident.rule} #${incident.seq} · tenant ${literal(tenant)}`,
   });
 }

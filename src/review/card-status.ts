@@ -3,6 +3,7 @@
  * in review, changes requested, approved, merged, closed), the card's tone, and a signature of the
  * state the card shows (an edit is only sent when it changed). Pure.
  */
+import { literal } from "../commands/markup";
 import type { Tone } from "../commands/reply";
 import { slaState } from "../domain/sla";
 import type { ChatPlatform } from "../settings/model";
@@ -27,7 +28,7 @@ export function cardStatus(
   platform: ChatPlatform,
   nowMs: number,
 ): CardStatus {
-  const ref = prRef(pr);
+  const ref = literal(prRef(pr));
   const who = (rs: readonly ReviewerRecord[]) => list(rs.map((r) => mention(r.login, people, platform)));
   if (pr.state === "merged") return { headline: `${ref} was merged.`, tone: "success" };
   if (pr.state === "closed") return { headline: `${ref} was closed without merging.`, tone: "info" };

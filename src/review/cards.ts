@@ -5,6 +5,7 @@
  */
 
 import { ACTION_PREFIX, encodeAction, MAX_ACTION_LENGTH, type ReviewVerb } from "../commands/actions";
+import { literal, userRef } from "../commands/markup";
 import type { Reply, ReplyButton, ReplySection, Tone } from "../commands/reply";
 import type { AssignmentResult } from "../domain/assignment";
 import { slaState } from "../domain/sla";
@@ -25,7 +26,7 @@ import {
 } from "./format";
 import { type LinearIssueLine, linearText } from "./linear";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model";
-import { prRef, shortTarget } from "./refs";
+import { isPrTarget, prRef, shortTarget } from "./refs";
 
 export interface CardInput {
   pr: TrackedPr;
@@ -43,18 +44,21 @@ export interface CardInput {
   linear?: readonly LinearIssueLine[];
 }
 
-/** The button id for `verb` on `pr`: `owner/repo#n`, or the short `p<id>` when that would not fit. */
+/**
+ * The button id for `verb` on `pr`: `owner/repo#n`, or the short `p<id>` when that would not fit
+ * (or the repository name a delivery carried is not one GitHub allows).
+ */
 export function reviewButtonId(verb: ReviewVerb, pr: Pick<TrackedPr, "id" | "repo" | "number">): string {
   const ref = prRef(pr);
-  const fits = ACTION_PREFIX.length + verb.length + ref.length + 2 <= MAX_ACTION_LENGTH;
+  const fits = ACTION_PREFIX.length + verb.length + ref.length + 2 <= MAX_ACTION_LENGTH && isPrTarget(ref);
   return encodeAction(verb, fits ? ref : shortTarget(pr.id));
 }
 
 function reviewerSection(r: ReviewerRecord, input: CardInput): ReplySection {
   const { people, platform, nowMs } = input;
   let status = `**${STATUS_TEXT[r.status]}**`;
-  if (r.status === "in_progress" && r.claimedBy) status += ` (started by <@${r.claimedBy.id}>)`;
-  if (r.status === "reviewed" && r.reviewState) status += ` (${r.reviewState.replace("_", " ")})`;
+  if (r.status === "in_progress" && r.claimedBy) status += ` (started by ${userRef(r.claimedBy.id)})`;
+  if (r.status === "reviewed" && r.reviewState) status += ` (${literal(r.reviewState.replace("_", " "))})`;
   const fields = [
     { label: "Reviewer", value: named(r.login, people, platform) },
     { label: "Status", value: status },
@@ -103,7 +107,7 @@ export function prCard(input: CardInput): Reply {
   return {
     ephemeral: false,
     text: input.headline,
-    title: `Review: ${prRef(pr)}`,
+    title: `Review: ${literal(prRef(pr))}`,
     sections: [head, prSection(pr, input), ...shown.map((r) => reviewerSection(r, input))],
     buttons: buttons(input),
     tone: input.tone ?? "info",
@@ -116,7 +120,7 @@ export function nobodyCard(
   result: AssignmentResult | null,
 ): Reply {
   const { pr, people, platform } = input;
-  const ref = prRef(pr);
+  const ref = literal(prRef(pr));
   const headline = `Nobody could be assigned to review ${ref}.`;
   const skipped = result?.skipped ?? [];
   const why =
@@ -127,7 +131,7 @@ export function nobodyCard(
         : ["Everyone on the team is already reviewing it."];
   const leads = leadsOf(people);
   const ask = leads.length
-    ? `${mentionAll(leads, platform, people)} please pick someone: \`/foreman review assign ${ref}\``
+    ? `${mentionAll(leads, platform, people)} please pick someone: ${code(`/foreman review assign ${prRef(pr)}`)}`
     : `No team lead is set to ask: \`/foreman team add @you github:you --lead\`.`;
   return {
     ephemeral: false,
@@ -139,19 +143,19 @@ export function nobodyCard(
   };
 }
 
-/** Headlines of the SLA steps and reassignments. */
+/** Headlines of the SLA steps and reassignments (`ref`: the PR's `owner/repo#n`, shown as text). */
 export const headlines = {
   assigned: (ref: string, logins: string[], people: People, platform: ChatPlatform) =>
-    `${logins.map((l) => mention(l, people, platform)).join(" and ")} ${logins.length === 1 ? "is" : "are"} asked to review ${ref}.`,
+    `${logins.map((l) => mention(l, people, platform)).join(" and ")} ${logins.length === 1 ? "is" : "are"} asked to review ${literal(ref)}.`,
   reminder: (ref: string, r: ReviewerRecord, leftMs: number, people: People, platform: ChatPlatform) =>
-    `Reminder: ${mention(r.login, people, platform)}, your review of ${ref} is due ${
+    `Reminder: ${mention(r.login, people, platform)}, your review of ${literal(ref)} is due ${
       r.sla ? localTime(r.sla.breachAtMs, r.sla.schedule.tz) : "soon"
     } (${duration(leftMs)} of working time left).`,
   breach: (ref: string, r: ReviewerRecord, people: People, platform: ChatPlatform) => {
     const leads = leadsOf(people);
     const budget = r.sla ? hours(r.sla.budgetMs) : "its SLA";
     const to = leads.length ? ` ${mentionAll(leads, platform, people)} FYI.` : "";
-    return `SLA breached: ${ref} has waited ${budget} of working time for ${mention(r.login, people, platform)}'s review.${to}`;
+    return `SLA breached: ${literal(ref)} has waited ${budget} of working time for ${mention(r.login, people, platform)}'s review.${to}`;
   },
   reassigned: (
     ref: string,
@@ -161,10 +165,10 @@ export const headlines = {
     people: People,
     platform: ChatPlatform,
   ) =>
-    `Reassigned ${ref} from ${mention(from, people, platform)} to ${mention(to, people, platform)} because ${because}.`,
+    `Reassigned ${literal(ref)} from ${mention(from, people, platform)} to ${mention(to, people, platform)} because ${because}.`,
   stuck: (ref: string, r: ReviewerRecord, people: People, platform: ChatPlatform) => {
     const leads = leadsOf(people);
     const to = leads.length ? ` ${mentionAll(leads, platform, people)} please step in.` : "";
-    return `${ref} is twice over its review SLA and nobody else is free to take it from ${mention(r.login, people, platform)}.${to}`;
+    return `${literal(ref)} is twice over its review SLA and nobody else is free to take it from ${mention(r.login, people, platform)}.${to}`;
   },
 };

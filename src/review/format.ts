@@ -1,4 +1,8 @@
-/** Text pieces of review cards, in the neutral reply markup (src/commands/reply.ts). Pure. */
+/**
+ * Text pieces of review cards, in the neutral reply markup (src/commands/markup.ts): every value
+ * from outside (titles, logins, repository names) goes in through `literal`/`code`/`link`. Pure.
+ */
+import { code, link, literal, userRef } from "../commands/markup";
 import type { SkipReason } from "../domain/assignment";
 import type { SlaState } from "../domain/sla";
 import { HOUR_MS, MINUTE_MS, zonedParts } from "../domain/time";
@@ -7,18 +11,24 @@ import { loginKey, type People } from "./candidates";
 import type { Person, PrSnapshot, ReviewerStatus } from "./model";
 import { prRef } from "./refs";
 
-export const code = (s: string) => `\`${s.replaceAll("`", "'")}\``;
+export { code };
+
+/** The chat user a GitHub login is on `platform`, if they are on the team there. */
+function chatUser(login: string, people: People, platform: ChatPlatform): string | null {
+  const person = people.get(loginKey(login));
+  return person && person.user.platform === platform ? person.user.id : null;
+}
 
 /** A person as a mention where it resolves (their chat platform), else their GitHub login. */
 export function mention(login: string, people: People, platform: ChatPlatform): string {
-  const person = people.get(loginKey(login));
-  return person && person.user.platform === platform ? `<@${person.user.id}>` : code(login);
+  const id = chatUser(login, people, platform);
+  return id ? userRef(id) : code(login);
 }
 
 /** `<@U0BOB> (`bob`)`, or `bob` alone when no mention resolves. */
 export function named(login: string, people: People, platform: ChatPlatform): string {
-  const m = mention(login, people, platform);
-  return m.startsWith("<@") ? `${m} (${code(login)})` : m;
+  const id = chatUser(login, people, platform);
+  return id ? `${userRef(id)} (${code(login)})` : code(login);
 }
 
 export function mentionAll(persons: readonly Person[], platform: ChatPlatform, people: People): string {
@@ -44,11 +54,11 @@ export function duration(ms: number): string {
 
 export const hours = (ms: number) => `${Math.round((ms / HOUR_MS) * 100) / 100} h`;
 
-/** `[acme/api#42](url) Fix the thing`. */
+/** `[acme/api#42](url) Fix the thing`: a link Foreman makes, then the title as text. */
 export function prLink(pr: Pick<PrSnapshot, "repo" | "number" | "url" | "title">): string {
-  const ref = prRef(pr);
-  const link = /^https?:\/\//.test(pr.url) ? `[${ref}](${pr.url})` : `**${ref}**`;
-  return pr.title ? `${link} ${pr.title.replaceAll("\n", " ").slice(0, 200)}` : link;
+  const ref = literal(prRef(pr));
+  const label = link(ref, pr.url) ?? `**${ref}**`;
+  return pr.title ? `${label} ${literal(pr.title.replaceAll("\n", " ").slice(0, 200))}` : label;
 }
 
 export const SLA_STATE_TEXT: Record<SlaState, string> = {

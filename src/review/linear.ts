@@ -5,6 +5,7 @@
  * Either way only issues of the Linear teams linked to the tenant's channels are shown: without
  * one, no Linear text at all (`eng-42` in a branch is not an issue key for a team without Linear).
  */
+import { literal } from "../commands/markup";
 import { findIssueKeys, type IssueKeyInput, type IssueKeyRelation } from "../events/issue-keys";
 
 export interface LinearIssueLine {
@@ -49,12 +50,12 @@ export function fromKeys(input: IssueKeyInput, linkedTeamKeys: readonly string[]
   }));
 }
 
-/** `ENG-12 In Review · ENG-13 (references)`; "" when there is none. */
+/** `ENG-12 In Review · ENG-13 (references)` (keys and states are outside text); "" when there is none. */
 export function linearText(issues: readonly LinearIssueLine[]): string {
   return issues
     .map((i) => {
       const state = i.state ? ` ${i.state.replaceAll("\n", " ").slice(0, 60)}` : "";
-      return `${i.key}${state}${i.relation === "references" ? " (references)" : ""}`;
+      return `${literal(`${i.key}${state}`)}${i.relation === "references" ? " (references)" : ""}`;
     })
     .join(" · ");
 }

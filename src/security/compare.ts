@@ -9,7 +9,7 @@
  *   with SHA-256 first, so neither the length nor the position of the first difference leaks.
  *
  * Used by src/auth/authenticate.ts (bootstrap key), src/integrations/github/verify.ts (GitHub and
- * Linear HMACs). Slack signatures go through Bolt's `verifySlackRequest` (tsscmp, constant time) and Discord
+ * Linear HMACs) and src/integrations/slack/verify.ts (Slack HMACs, over the raw bytes). Discord
  * signatures are Ed25519 verifications, not comparisons. See docs/security.md.
  */
 

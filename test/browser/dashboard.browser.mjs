@@ -29,7 +29,8 @@ const ADMIN_USER = "U0ADMIN";
 const TEAM_ID = "T0BROWSER";
 const CHANNEL_ID = "C0BROWSER";
 const REPO = "acme/widgets";
-const PR_TITLE = "Cache the widget index";
+/** With markup in it: the dashboard must show it as text (issue 11, §3). */
+const PR_TITLE = "Cache the widget index [now](https://evil.example/x) **fast**";
 const TOTAL_MS = 150_000;
 const STEP_MS = 20_000;
 
@@ -371,7 +372,9 @@ test("the dashboard signs in, shows reviews, digests and charts, and pauses an a
   const digest = card.locator("article.digest");
   await digest.waitFor();
   assert.match(await digest.locator(".digest-title").innerText(), /Review digest for acme\/widgets/);
-  assert.match(await digest.innerText(), new RegExp(PR_TITLE));
+  assert.ok((await digest.innerText()).includes(PR_TITLE), "the preview shows the PR title as written");
+  assert.equal(await digest.locator('a[href^="https://evil.example"]').count(), 0);
+  assert.equal(await digest.locator("strong", { hasText: "fast" }).count(), 0);
   assert.match(await digest.locator("summary").first().innerText(), /Slack payload \(\d+ blocks\)/);
   await page.screenshot({ path: join(OUTPUT, "desktop-digests.png"), fullPage: true });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ACTION_VERBS, decodeAction, encodeAction, MAX_ACTION_LENGTH } from "../../src/commands/actions";
+import { unmarked } from "../../src/commands/markup";
 import { chatContext, click, idIn, run, shown, slack } from "./helpers";
 
 describe("action ids", () => {
@@ -58,19 +59,19 @@ describe("runAction", () => {
 
     const paused = await click(pause?.action ?? "", ctx);
     expect(paused.replaceOriginal).toBe(true);
-    expect(paused.text).toContain("now **paused**");
+    expect(unmarked(paused.text)).toContain("now **paused**");
     expect(paused.buttons.map((b) => b.label)).toEqual(["Resume", "Terminate"]);
 
     const resumed = await click(paused.buttons[0]?.action ?? "", ctx);
     expect(resumed.replaceOriginal).toBe(true);
-    expect(resumed.text).toContain("now **running**");
+    expect(unmarked(resumed.text)).toContain("now **running**");
     expect(resumed.buttons.map((b) => b.label)).toEqual(["Pause", "Terminate"]);
 
     // A stale button (already running) is answered privately and leaves the card alone.
     const stale = await click(`fm1:agent.resume:${agentId}`, ctx);
     expect(stale.replaceOriginal).toBe(false);
     expect(stale.ephemeral).toBe(true);
-    expect(stale.text).toContain("Illegal transition running -> running");
+    expect(unmarked(stale.text)).toContain("Illegal transition running -> running");
   });
 
   it("a button on a list redraws the whole list", async () => {
@@ -81,7 +82,7 @@ describe("runAction", () => {
     const pauseA = list.buttons.find((b) => b.label === `Pause ${a}`);
     const after = await click(pauseA?.action ?? "", ctx);
     expect(after.replaceOriginal).toBe(true);
-    expect(after.text).toContain(`Paused review-manager \`${a}\``);
+    expect(unmarked(after.text)).toContain(`Paused review-manager \`${a}\``);
     expect(after.title).toBe("Agents");
     expect(shown(after)).toContain("2 agents: 1 running, 1 paused");
     expect(after.buttons.map((b) => b.label)).toContain(`Resume ${a}`);
@@ -93,8 +94,8 @@ describe("runAction", () => {
     const ended = await click(terminate?.action ?? "", ctx);
     expect(ended.replaceOriginal).toBe(true);
     expect(ended.title).toBe("Workflows");
-    expect(ended.text).toContain("**doomed**");
-    expect(ended.text).toContain("terminated");
+    expect(unmarked(ended.text)).toContain("**doomed**");
+    expect(unmarked(ended.text)).toContain("terminated");
     const listed = ended.sections.slice(1).flatMap((sec) => sec.lines ?? []);
     expect(listed.some((l) => l.includes("Standing agents"))).toBe(true);
     expect(listed.some((l) => l.includes("doomed"))).toBe(false);
@@ -121,10 +122,10 @@ describe("runAction", () => {
       const reply = await click(id, ctx);
       expect(reply.ephemeral).toBe(true);
       expect(reply.replaceOriginal).toBeUndefined();
-      expect(reply.text).toContain("no longer valid");
+      expect(unmarked(reply.text)).toContain("no longer valid");
     }
     const unknown = await click("fm1:agent.pause:agt_gone", ctx);
-    expect(unknown.text).toContain("No agent agt_gone in this workspace");
+    expect(unmarked(unknown.text)).toContain("No agent agt_gone in this workspace");
     expect(unknown.replaceOriginal).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 /** Every command of the grammar answers something sensible, from its documented examples. */
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/commands/grammar";
+import { unmarked } from "../../src/commands/markup";
 import { chatContext, run, shown } from "./helpers";
 
 describe("every subcommand", () => {
@@ -22,15 +23,15 @@ describe("every subcommand", () => {
   it("answers unknown ids with what is wrong and where to look, privately", async () => {
     const ctx = chatContext("cmd-unknown");
     const wf = await run("status wf_nothere", ctx);
-    expect(wf.text).toContain("No workflow wf_nothere in this workspace");
+    expect(unmarked(wf.text)).toContain("No workflow wf_nothere in this workspace");
     expect(wf.ephemeral).toBe(true);
     expect(wf.tone).toBe("error");
     const agent = await run("agent pause agt_nothere", ctx);
-    expect(agent.text).toContain("No agent agt_nothere in this workspace");
+    expect(unmarked(agent.text)).toContain("No agent agt_nothere in this workspace");
     const terminate = await run("workflow terminate wf_nothere", ctx);
-    expect(terminate.text).toContain("No workflow wf_nothere");
+    expect(unmarked(terminate.text)).toContain("No workflow wf_nothere");
     const spawn = await run("agent spawn review-manager --workflow wf_nothere", ctx);
-    expect(spawn.text).toContain("No workflow wf_nothere");
+    expect(unmarked(spawn.text)).toContain("No workflow wf_nothere");
   });
 
   it("turns a parse failure into usage and a suggestion", async () => {

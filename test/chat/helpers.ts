@@ -1,6 +1,7 @@
 /** Helpers for chat-core tests: a CommandContext you control, running text commands, reading replies. */
 import { env } from "cloudflare:workers";
 import type { ChatPlace, CommandContext } from "../../src/commands/context";
+import { unmarked } from "../../src/commands/markup";
 import { parseCommand } from "../../src/commands/parse";
 import type { Reply } from "../../src/commands/reply";
 import { runAction, runParsed } from "../../src/commands/run";
@@ -62,9 +63,9 @@ export function click(actionId: string, ctx: CommandContext): Promise<Reply> {
   return runAction(actionId, ctx);
 }
 
-/** Everything a reply shows, as one string (for `toContain`). */
+/** Everything a reply shows, as one string of neutral markup without markers (for `toContain`). */
 export function shown(reply: Reply): string {
-  return [
+  const all = [
     reply.title,
     reply.text,
     ...reply.sections.flatMap((s) => [
@@ -78,10 +79,12 @@ export function shown(reply: Reply): string {
   ]
     .filter((x) => x !== undefined)
     .join("\n");
+  return unmarked(all);
 }
 
 export function field(reply: Reply, label: string): string | undefined {
-  return reply.sections.flatMap((s) => s.fields ?? []).find((f) => f.label === label)?.value;
+  const value = reply.sections.flatMap((s) => s.fields ?? []).find((f) => f.label === label)?.value;
+  return value === undefined ? undefined : unmarked(value);
 }
 
 /** The first `wf_…` / `agt_…` id in a reply. */

@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { commandFromDiscord } from "../../src/commands/discord";
 import { SECTIONS, specFor } from "../../src/commands/grammar";
+import { unmarked } from "../../src/commands/markup";
 import { runParsed } from "../../src/commands/run";
 import { settings } from "../../src/rpc";
 import { discordData } from "../commands/cases";
@@ -46,7 +47,7 @@ describe("out of office for oneself", () => {
     expect(refused.text).toBe("Only chat admins can mark someone else out of office.");
     expect(shown(refused)).toContain("Anyone can mark themselves: `/foreman ooo`.");
     const lena = chatContext("lang-ooo-other", { actor: slack("U0LENA", "lena") });
-    expect((await run("ooo <@U0BOB|bob>", lena)).text).toBe(
+    expect(unmarked((await run("ooo <@U0BOB|bob>", lena)).text)).toBe(
       "<@U0BOB> is out of office until marked back (`/foreman back <@U0BOB>`).",
     );
   });
@@ -151,8 +152,10 @@ describe("sla set bounds", () => {
   it("more than 0 and at most 720 hours, as the help says", async () => {
     const ctx = chatContext("lang-sla");
     expect(specFor("sla.set").args[0]?.description).toContain("more than 0, at most 720");
-    expect((await run("sla set 0", ctx)).text).toBe('Invalid number of hours "0": it must be more than 0');
-    expect((await run("sla set 721", ctx)).text).toBe(
+    expect(unmarked((await run("sla set 0", ctx)).text)).toBe(
+      'Invalid number of hours "0": it must be more than 0',
+    );
+    expect(unmarked((await run("sla set 721", ctx)).text)).toBe(
       'Invalid number of hours "721": it must be at most 720 (30 days)',
     );
     expect((await run("sla set 720", ctx)).tone).toBe("success");

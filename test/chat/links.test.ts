@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { unmarked } from "../../src/commands/markup";
 import { chatContext, run, shown } from "./helpers";
 
 describe("link, unlink, links", () => {
   it("links a repo and a Linear team (answered privately, with the webhook steps); links lists them; unlink removes", async () => {
     const ctx = { ...chatContext("lnk-basic"), requestUrl: "https://foreman.example/slack/events" };
     const linked = await run("link github https://github.com/Acme/API", ctx);
-    expect(linked.text).toBe("Linked GitHub **acme/api** to this channel.");
+    expect(unmarked(linked.text)).toBe("Linked GitHub **acme/api** to this channel.");
     expect(linked.ephemeral).toBe(true);
     const steps = shown(linked);
     expect(steps).toContain("**Waiting for the first signed delivery.**");
@@ -19,7 +20,7 @@ describe("link, unlink, links", () => {
     expect(steps).not.toMatch(/docs\/|\.md\b|src\//);
 
     const again = await run("link github acme/api", ctx);
-    expect(again.text).toBe("GitHub **acme/api** was already linked to this channel.");
+    expect(unmarked(again.text)).toBe("GitHub **acme/api** was already linked to this channel.");
     expect(again.ephemeral).toBe(true);
     expect(shown(again)).not.toContain("fmwh_");
     expect(shown(again)).toContain("Secret: the one shown when this team's GitHub webhook was made.");
@@ -36,14 +37,14 @@ describe("link, unlink, links", () => {
     await run("link github acme/api", chatContext("lnk-basic", { channelId: "C0OPS" }));
 
     const list = await run("links", ctx);
-    expect(list.text).toBe("This channel: GitHub acme/api, Linear ENG.");
+    expect(unmarked(list.text)).toBe("This channel: GitHub acme/api, Linear ENG.");
     expect(shown(list)).toContain("GitHub `acme/api` — waiting for the first signed delivery — <#C0OPS>");
     expect(shown(list)).toContain("Set up the GitHub webhook (waiting for the first signed delivery)");
     expect(shown(list)).not.toContain("fmwh_");
 
     const unlinked = await run("unlink github acme/api", ctx);
     expect(unlinked.ephemeral).toBe(false);
-    expect(unlinked.text).toBe("Unlinked GitHub **acme/api** from this channel.");
+    expect(unmarked(unlinked.text)).toBe("Unlinked GitHub **acme/api** from this channel.");
     expect(shown(unlinked)).toContain("Still linked in <#C0OPS>.");
     expect(shown(unlinked)).toContain("Linear `ENG`");
   });
@@ -69,10 +70,12 @@ describe("link, unlink, links", () => {
     const reply = await run("unlink linear ops", ctx);
     expect(reply.ephemeral).toBe(true);
     expect(reply.tone).toBe("error");
-    expect(reply.text).toBe("Linear **OPS** is not linked to this channel.");
+    expect(unmarked(reply.text)).toBe("Linear **OPS** is not linked to this channel.");
     expect(shown(reply)).toContain("It is linked in <#C0ELSE>: unlink it there.");
-    expect((await run("unlink github a/b", ctx)).text).toBe("GitHub **a/b** is not linked to this channel.");
-    expect((await run("links", ctx)).text).toBe("Nothing is linked to this channel.");
+    expect(unmarked((await run("unlink github a/b", ctx)).text)).toBe(
+      "GitHub **a/b** is not linked to this channel.",
+    );
+    expect(unmarked((await run("links", ctx)).text)).toBe("Nothing is linked to this channel.");
   });
 });
 
@@ -80,16 +83,20 @@ describe("sla", () => {
   it("shows the 24 h default, sets scoped rules, replaces one of the same scope", async () => {
     const ctx = chatContext("sla-basic");
     const initial = await run("sla show", ctx);
-    expect(initial.text).toBe("All pull requests: **24 h** (default)");
+    expect(unmarked(initial.text)).toBe("All pull requests: **24 h** (default)");
     await run("link github acme/api", ctx);
     const scoped = await run("sla set 4 --repo acme/api --label hotfix", ctx);
-    expect(scoped.text).toBe("Review SLA for pull requests in `acme/api` labelled `hotfix`: **4 h**.");
+    expect(unmarked(scoped.text)).toBe(
+      "Review SLA for pull requests in `acme/api` labelled `hotfix`: **4 h**.",
+    );
     await run("sla set 8 --label security", ctx);
     await run("sla set 12 --repo acme/web", ctx);
     const replaced = await run("sla set 6 --repo acme/web", ctx);
-    expect(replaced.text).toContain("**6 h** (was 12 h)");
+    expect(unmarked(replaced.text)).toContain("**6 h** (was 12 h)");
     await run("sla set 48", ctx);
-    const rules = (await run("sla show", ctx)).sections.find((s) => s.title === "Rules")?.lines;
+    const rules = (await run("sla show", ctx)).sections
+      .find((s) => s.title === "Rules")
+      ?.lines?.map(unmarked);
     expect(rules).toEqual([
       "Pull requests in `acme/api` labelled `hotfix`: **4 h**",
       "Pull requests labelled `security`: **8 h**",
@@ -97,7 +104,7 @@ describe("sla", () => {
       "All pull requests: **48 h**",
       "Note: `acme/web` is not linked to any channel yet (`/foreman link github acme/web`).",
     ]);
-    expect((await run("sla set 1.5", ctx)).text).toContain("**1.5 h**");
+    expect(unmarked((await run("sla set 1.5", ctx)).text)).toContain("**1.5 h**");
   });
 });
 
@@ -106,27 +113,29 @@ describe("digest", () => {
     const now = new Date("2026-11-23T07:00:00Z"); // Monday
     const ctx = chatContext("dig-basic", { now });
     const utc = await run("digest schedule 16:00 mon,wed,fri", ctx);
-    expect(utc.text).toBe("Digest for this channel: **16:00** UTC, Mon, Wed, Fri (next: Mon 2026-11-23).");
+    expect(unmarked(utc.text)).toBe(
+      "Digest for this channel: **16:00** UTC, Mon, Wed, Fri (next: Mon 2026-11-23).",
+    );
     expect(shown(utc)).toContain("Time zone UTC: add one");
     expect(utc.ephemeral).toBe(false);
     await run("team add <@U0ALICE|alice> github:alice --tz Asia/Kolkata --lead", ctx);
     const mine = await run("digest schedule 09:00", ctx);
-    expect(mine.text).toContain("**09:00** Asia/Kolkata, Mon-Fri (next: Tue 2026-11-24)");
+    expect(unmarked(mine.text)).toContain("**09:00** Asia/Kolkata, Mon-Fri (next: Tue 2026-11-24)");
     expect(shown(mine)).toContain("Replaces **16:00** UTC, Mon, Wed, Fri.");
     expect(shown(mine)).toContain("yours from the team roster");
     const explicit = await run("digest schedule 09:30 Europe/Berlin daily", ctx);
-    expect(explicit.text).toContain("**09:30** Europe/Berlin, every day (next: Mon 2026-11-23)");
+    expect(unmarked(explicit.text)).toContain("**09:30** Europe/Berlin, every day (next: Mon 2026-11-23)");
     expect(shown(await run("status", ctx))).toContain("Digest: **09:30** Europe/Berlin, every day");
 
     const nowReply = await run("digest now", ctx);
-    expect(nowReply.text).toBe("No repository is linked to this channel: nothing was posted.");
+    expect(unmarked(nowReply.text)).toBe("No repository is linked to this channel: nothing was posted.");
     expect(nowReply.ephemeral).toBe(true);
 
     const off = await run("digest off", ctx);
     expect(off.ephemeral).toBe(false);
     expect(shown(off)).toContain("Was **09:30** Europe/Berlin, every day.");
     const again = await run("digest off", ctx);
-    expect(again.text).toBe("This channel has no digest schedule.");
+    expect(unmarked(again.text)).toBe("This channel has no digest schedule.");
     expect(again.ephemeral).toBe(true);
   });
 });
@@ -143,7 +152,7 @@ describe("reviews before any webhook arrived", () => {
     expect(shown(list)).toContain("All pull requests: **24 h** (default)");
     expect(shown(await run("review mine", ctx))).toContain("You are on the team as `alice`");
     const assign = await run("review assign acme/api#42", ctx);
-    expect(assign.text).toContain("nothing was assigned to `acme/api#42`");
+    expect(unmarked(assign.text)).toContain("nothing was assigned to `acme/api#42`");
     expect(shown(assign)).toContain("choose among 2 team members, skipping 1 out of office today");
     expect(shown(assign)).toContain("`acme/api` is linked in this channel");
   });

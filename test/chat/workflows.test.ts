@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decodeAction } from "../../src/commands/actions";
+import { unmarked } from "../../src/commands/markup";
 import { unwrap } from "../../src/errors";
 import { coordinator } from "../../src/rpc";
 import { STANDING_WORKFLOW } from "../../src/webhooks/standing";
@@ -11,7 +12,7 @@ describe("workflow commands", () => {
     const ctx = chatContext("wf-create");
     const reply = await run("workflow create release-train --priority high", ctx);
     const id = idIn(reply, "wf");
-    expect(reply.text).toContain(id);
+    expect(unmarked(reply.text)).toContain(id);
     expect(field(reply, "Workflow id")).toBe(`\`${id}\``);
     expect(reply.ephemeral).toBe(false);
     expect(reply.tone).toBe("success");
@@ -43,10 +44,12 @@ describe("workflow commands", () => {
     expect(field(status, "Priority")).toBe("medium");
     const done = await run(`workflow terminate ${id}`, ctx);
     expect(done.ephemeral).toBe(false);
-    expect(done.text).toContain("terminated");
+    expect(unmarked(done.text)).toContain("terminated");
     expect(shown(done)).toMatch(/review-manager — \*\*terminated\*\*/);
     const again = await run(`workflow terminate ${id}`, ctx);
-    expect(again.text).toContain(`Workflow ${id} is terminated; only an active workflow can be terminated`);
+    expect(unmarked(again.text)).toContain(
+      `Workflow ${id} is terminated; only an active workflow can be terminated`,
+    );
     expect(again.ephemeral).toBe(true);
     expect(shown(await run("workflow list", ctx))).toContain("No active workflows.");
   });
@@ -57,7 +60,7 @@ describe("agent commands", () => {
     const ctx = chatContext("ag-standing");
     const first = await run("agent spawn review-manager", ctx);
     const second = await run("agent spawn linear-state", ctx);
-    expect(first.text).toContain(STANDING_WORKFLOW);
+    expect(unmarked(first.text)).toContain(STANDING_WORKFLOW);
     const workflows = unwrap(await coordinator(env, "ag-standing").listWorkflows({}));
     expect(workflows.map((w) => w.name)).toEqual([STANDING_WORKFLOW]);
     expect(field(first, "Workflow")).toBe(field(second, "Workflow"));
@@ -68,18 +71,18 @@ describe("agent commands", () => {
     const ctx = chatContext("ag-life");
     const agentId = idIn(await run("agent spawn pattern-bridge", ctx), "agt");
     const list = await run("agent list", ctx);
-    expect(list.text).toBe("1 agent: 1 running");
+    expect(unmarked(list.text)).toBe("1 agent: 1 running");
     expect(list.buttons.map((b) => b.label)).toEqual([`Pause ${agentId}`, `Terminate ${agentId}`]);
     const paused = await run(`agent pause ${agentId}`, ctx);
-    expect(paused.text).toContain("now **paused**");
+    expect(unmarked(paused.text)).toContain("now **paused**");
     expect(paused.buttons.map((b) => b.label)).toEqual(["Resume", "Terminate"]);
     const twice = await run(`agent pause ${agentId}`, ctx);
     expect(twice.tone).toBe("error");
-    expect(twice.text).toContain("already paused");
-    expect((await run(`agent resume ${agentId}`, ctx)).text).toContain("now **running**");
+    expect(unmarked(twice.text)).toContain("already paused");
+    expect(unmarked((await run(`agent resume ${agentId}`, ctx)).text)).toContain("now **running**");
     const ended = await run(`agent terminate ${agentId}`, ctx);
     expect(ended.buttons).toEqual([]);
-    expect((await run("agent list", ctx)).text).toContain("No live agents (1 terminated agent)");
+    expect(unmarked((await run("agent list", ctx)).text)).toContain("No live agents (1 terminated agent)");
   });
 });
 
@@ -96,7 +99,7 @@ describe("status overview", () => {
     const reply = await run("status", ctx);
     const all = shown(reply);
     // `link github` starts the standing agents (review-manager, linear-state, integration-dashboard).
-    expect(reply.text).toBe("2 active workflows, 3 agents, 1 team member.");
+    expect(unmarked(reply.text)).toBe("2 active workflows, 3 agents, 1 team member.");
     expect(all).toContain("**ship it**");
     expect(all).toContain("3 running, 0 paused");
     expect(all).toContain("Leads: <@U0ALICE>");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { unmarked, userRef } from "../../src/commands/markup";
 import { discordUserFromId, formatMention, parseMention } from "../../src/commands/mentions";
 
 describe("parseMention", () => {
@@ -37,7 +38,9 @@ describe("parseMention", () => {
       user: { platform: "discord", id: "123456789012345678" },
     });
     expect(discordUserFromId("abc").ok).toBe(false);
-    expect(formatMention({ platform: "slack", id: "U024BE7LH", name: "alice" })).toBe("<@U024BE7LH>");
-    expect(formatMention({ platform: "discord", id: "123456789012345678" })).toBe("<@123456789012345678>");
+    expect(formatMention({ platform: "slack", id: "U024BE7LH", name: "alice" })).toBe(userRef("U024BE7LH"));
+    expect(unmarked(formatMention({ platform: "discord", id: "123456789012345678" }))).toBe(
+      "<@123456789012345678>",
+    );
   });
 });

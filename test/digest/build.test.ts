@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeAction } from "../../src/commands/actions";
+import { unmarked } from "../../src/commands/markup";
 import type { Reply } from "../../src/commands/reply";
 import { buildDigest, type DigestInput, type DigestPr } from "../../src/digest/build";
 import { renderDiscord } from "../../src/integrations/discord/render";
@@ -39,7 +40,7 @@ function built(i: DigestInput): Reply {
   return r;
 }
 
-const shown = (r: Reply) => JSON.stringify(r.sections);
+const shown = (r: Reply) => unmarked(JSON.stringify(r.sections));
 
 describe("buildDigest", () => {
   it("groups by reviewer (nobody first, then longest waiting), oldest first, with working hours and SLA", () => {
@@ -56,8 +57,10 @@ describe("buildDigest", () => {
       ),
     );
     expect(r.ephemeral).toBe(false);
-    expect(r.title).toBe("Review digest for #reviews");
-    expect(r.text).toBe("5 pull requests waiting for review (1 breached, 1 at risk), oldest first.");
+    expect(unmarked(r.title ?? "")).toBe("Review digest for #reviews");
+    expect(unmarked(r.text)).toBe(
+      "5 pull requests waiting for review (1 breached, 1 at risk), oldest first.",
+    );
     expect(r.tone).toBe("warning");
     const titles = r.sections.map((s) => s.title);
     expect(titles).toEqual([
@@ -68,20 +71,20 @@ describe("buildDigest", () => {
       "Load (pull requests waiting)",
       "Merged in the last 24 h: 1",
     ]);
-    expect(r.sections[2]?.lines).toEqual([
+    expect(r.sections[2]?.lines?.map(unmarked)).toEqual([
       "[acme/api#2](https://github.com/acme/api/pull/2) Change 2 — 9.5 working h · **breached**",
       "[acme/web#5](https://github.com/acme/api/pull/5) Change 5 — 3 working h · **ok**",
       "[acme/api#1](https://github.com/acme/api/pull/1) Change 1 — 2 working h · **ok**",
     ]);
-    expect(r.sections[0]?.lines).toEqual([
+    expect(r.sections[0]?.lines?.map(unmarked)).toEqual([
       "Most waiting on one reviewer: <@U0BOB> (3 pull requests)",
       "Slowest repository: `acme/api` (4.1 working h waiting on average)",
       "1 pull request with nobody assigned",
     ]);
-    expect(r.sections[4]?.lines).toEqual([
+    expect(r.sections[4]?.lines?.map(unmarked)).toEqual([
       "Nobody assigned: 1 · <@U0BOB>: 3 (1 breached) · <@U0CAROL>: 2 (1 at risk)",
     ]);
-    expect(r.sections[5]?.lines).toEqual(["**acme/api#7** Shipped"]);
+    expect(r.sections[5]?.lines?.map(unmarked)).toEqual(["**acme/api#7** Shipped"]);
     expect(r.buttons).toHaveLength(1);
     expect(r.buttons[0]?.label).toBe("Refresh");
     expect(decodeAction(r.buttons[0]?.action)).toEqual({ verb: "digest.refresh", arg: "" });
@@ -105,13 +108,13 @@ describe("buildDigest", () => {
     expect(shown(built(input(prs, { filters })))).toMatch(/acme\/api#5\b/);
     expect(built(input(prs, { filters })).text).toMatch(/^1 pull request waiting/);
     const required = built(input(prs, { filters: { requiredLabels: ["Backend"] } }));
-    expect(required.text).toMatch(/^2 pull requests waiting/);
+    expect(unmarked(required.text)).toMatch(/^2 pull requests waiting/);
     expect(built(input(prs)).text).toMatch(/^6 pull requests waiting/);
   });
 
   it("an empty digest says so in one line, or is skipped", () => {
     const empty = built(input([pr(1, 0.5)], { filters: { minAgeHours: 1 } }));
-    expect(empty.text).toBe("No pull requests are waiting for review.");
+    expect(unmarked(empty.text)).toBe("No pull requests are waiting for review.");
     expect(empty.sections).toEqual([{ text: empty.text }]);
     expect(empty.tone).toBe("success");
     expect(buildDigest(input([], { emptyMode: "skip" }))).toBeNull();
@@ -128,7 +131,7 @@ describe("buildDigest", () => {
     );
     const merged = Array.from({ length: 40 }, (_, i) => ({ repo: "acme/api", number: 900 + i, title: "x" }));
     const r = built(input(prs, { merged24h: merged }));
-    expect(r.text).toMatch(/^500 pull requests waiting/);
+    expect(unmarked(r.text)).toMatch(/^500 pull requests waiting/);
     expect(shown(r)).toContain("…and 15 more");
     expect(shown(r)).toContain("…and 17 more reviewers");
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { buildChannelDigest } from "../../src/commands/handlers/digest-data";
+import { unmarked } from "../../src/commands/markup";
 import type { Env } from "../../src/env";
 import { chatContext, run, shown, slack } from "../chat/helpers";
 import { recordingQueue } from "../delivery/support";
@@ -86,7 +87,7 @@ describe("per-channel digest filters", () => {
     expect(only).toContain(`${REPO}#2`);
     expect(only).not.toContain(`${REPO}#1`);
     const reset = await run("digest filter --reset", ctx);
-    expect(reset.text).toBe("Digest filters reset to the defaults.");
+    expect(unmarked(reset.text)).toBe("Digest filters reset to the defaults.");
     expect(await digestText(tenant)).toContain(`${REPO}#1`);
   });
 
@@ -102,7 +103,7 @@ describe("per-channel digest filters", () => {
       nowMs: NOW.getTime(),
     });
     // Six working hours waited: all below the minimum, and an empty digest still posts one line.
-    expect(built.digest?.text).toBe("No pull requests are waiting for review.");
+    expect(unmarked(built.digest?.text ?? "")).toBe("No pull requests are waiting for review.");
   });
 
   it("with --empty skip, an empty digest is not posted and the asker is told why", async () => {
@@ -111,7 +112,7 @@ describe("per-channel digest filters", () => {
     await run("digest filter --labels nothing-has-this --empty skip", lead(tenant));
     const { queue, sent } = recordingQueue();
     const answer = await run("digest now", lead(tenant, { OUTBOUND: queue }));
-    expect(answer.text).toBe("No pull request is waiting for review: nothing was posted.");
+    expect(unmarked(answer.text)).toBe("No pull request is waiting for review: nothing was posted.");
     expect(answer.ephemeral).toBe(true);
     expect(sent).toEqual([]);
   });
@@ -121,7 +122,7 @@ describe("per-channel digest filters", () => {
     await tenantWithPrs(tenant);
     const carol = chatContext(tenant, { actor: slack("U0CAROL", "carol"), channelId: CHANNEL.channelId });
     const seen = await run("digest filter", carol);
-    expect(seen.text).toBe("Digest filters for this channel:");
+    expect(unmarked(seen.text)).toBe("Digest filters for this channel:");
     expect(shown(seen)).toContain("Drafts: left out");
     const refused = await run("digest filter --approvals 2", carol);
     expect(refused.tone).not.toBe("success");
@@ -130,7 +131,7 @@ describe("per-channel digest filters", () => {
 
   it("rejects bad values with a message naming the option", async () => {
     const ctx = lead("t-filters-bad");
-    expect((await run("digest filter --approvals many", ctx)).text).toContain("approvals");
-    expect((await run("digest filter --empty maybe", ctx)).text).toContain("post, skip");
+    expect(unmarked((await run("digest filter --approvals many", ctx)).text)).toContain("approvals");
+    expect(unmarked((await run("digest filter --empty maybe", ctx)).text)).toContain("post, skip");
   });
 });

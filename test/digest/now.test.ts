@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { encodeAction } from "../../src/commands/actions";
+import { unmarked } from "../../src/commands/markup";
 import { listOutbox } from "../../src/delivery/api";
 import type { Env } from "../../src/env";
 import { chatContext, click, run, shown, slack } from "../chat/helpers";
@@ -23,7 +24,7 @@ describe("/foreman digest now", () => {
       now: new Date(MONDAY_9 + 2 * 3_600_000),
     });
     const answer = await run("digest now", ctx);
-    expect(answer.text).toBe("The digest is on its way to this channel: 1 pull request waiting.");
+    expect(unmarked(answer.text)).toBe("The digest is on its way to this channel: 1 pull request waiting.");
     expect(answer.ephemeral).toBe(true);
     // The same minute posts once (idempotency key digest:now:<channel>:<minute>), and says so.
     const again = await run("digest now", ctx);
@@ -47,7 +48,7 @@ describe("/foreman digest now", () => {
 
     const refreshed = await click(encodeAction("digest.refresh"), ctx);
     expect(refreshed.replaceOriginal).toBe(true);
-    expect(refreshed.text).toBe("1 pull request waiting for review, oldest first.");
+    expect(unmarked(refreshed.text)).toBe("1 pull request waiting for review, oldest first.");
     expect(shown(refreshed)).toContain("<@U0BOB> — 1 pull request");
   });
 
@@ -55,7 +56,7 @@ describe("/foreman digest now", () => {
     const { queue, sent } = recordingQueue();
     const ctx = chatContext("t-digest-unlinked", { env: { OUTBOUND: queue } });
     const answer = await run("digest now", ctx);
-    expect(answer.text).toBe("No repository is linked to this channel: nothing was posted.");
+    expect(unmarked(answer.text)).toBe("No repository is linked to this channel: nothing was posted.");
     expect(answer.ephemeral).toBe(true);
     expect(sent).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CommandContext } from "../../src/commands/context";
 import { commandFromDiscord, type DiscordInteractionData } from "../../src/commands/discord";
+import { userRef } from "../../src/commands/markup";
 import { parseCommand } from "../../src/commands/parse";
 import { reply } from "../../src/commands/reply";
 import type { ParseResult } from "../../src/commands/types";
@@ -108,7 +109,10 @@ describe("APPLICATION_COMMAND", () => {
       resolveTenant: async (_env, platform, workspace) => `t-${platform}-${workspace.slice(-3)}`,
       runParsed: async (result, ctx) => {
         seen.push({ result, ctx });
-        return reply("Added <@123456789012345678> to the team", { ephemeral: false, tone: "success" });
+        return reply(`Added ${userRef("123456789012345678")} to the team`, {
+          ephemeral: false,
+          tone: "success",
+        });
       },
     });
     const { res } = await call(app, await signedRequest(keys, FIXTURES.commandTeamAdd), discordEnv(keys));
@@ -156,7 +160,8 @@ describe("APPLICATION_COMMAND", () => {
     const body = await responseOf(res);
     if (body.type !== 4) throw new Error("expected type 4");
     expect(body.data.flags).toBe(64);
-    expect(body.data.content).toMatch(/Something went wrong \(reference `[\w-]+`\)/);
+    // Foreman's own text is escaped too (`\(` shows as `(`).
+    expect(body.data.content).toMatch(/Something went wrong \\\(reference `[\w-]+`\\\)/);
   });
 
   it("outside a server (DM) it explains that Foreman works in servers", async () => {

@@ -43,7 +43,7 @@ describe("MESSAGE_COMPONENT", () => {
       data: {
         embeds: [
           {
-            title: "Agent agt_abc123",
+            title: "Agent agt\\_abc123",
             color: 0x57f287,
             description: "review-manager `agt_abc123` is **paused**",
           },

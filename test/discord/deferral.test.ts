@@ -5,6 +5,7 @@
 import { waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { unmarked, userRef } from "../../src/commands/markup";
 import { type Reply, reply } from "../../src/commands/reply";
 import { runParsed } from "../../src/commands/run";
 import type { DeliveryMessage } from "../../src/delivery/types";
@@ -120,7 +121,7 @@ describe("deferred answers", () => {
     {
       title: "personal command, public reply",
       interaction: variant(FIXTURES.commandTeamAdd, { id: "1190000000000000304" }),
-      answer: reply("Added <@123456789012345678> to the team", { ephemeral: false }),
+      answer: reply(`Added ${userRef("123456789012345678")} to the team`, { ephemeral: false }),
       deferred: { flags: 64 },
       note: "Foreman posted the answer in the channel.",
       followupFlags: undefined,
@@ -144,7 +145,7 @@ describe("deferred answers", () => {
     const id = c.interaction.id;
     expect(sent.map((d) => [d.action, d.key, d.body.content, d.body.flags])).toStrictEqual([
       ["webhooks.editOriginal", `discord:${id}:original`, c.note, undefined],
-      ["webhooks.followup", `discord:${id}:followup`, c.answer.text, c.followupFlags],
+      ["webhooks.followup", `discord:${id}:followup`, unmarked(c.answer.text), c.followupFlags],
     ]);
   });
 
@@ -202,7 +203,7 @@ describe("deferred answers", () => {
       body: {
         application_id: click.application_id,
         token: click.token,
-        content: "Ran fm1:agent.pause:agt_abc123",
+        content: "Ran fm1:agent.pause:agt\\_abc123",
       },
     });
 
@@ -215,7 +216,7 @@ describe("deferred answers", () => {
     expect(patch?.path).toBe(
       `/discord/api/v10/webhooks/${click.application_id}/${click.token}/messages/@original`,
     );
-    expect(patch?.json).toMatchObject({ content: "Ran fm1:agent.pause:agt_abc123", components: [] });
+    expect(patch?.json).toMatchObject({ content: "Ran fm1:agent.pause:agt\\_abc123", components: [] });
   });
 
   it("a redelivered edit posts once (key from the interaction id)", async () => {

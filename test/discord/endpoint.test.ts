@@ -1,6 +1,7 @@
 /** POST /discord/interactions: size, signature, replay and validation checks; PING. */
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BOM, concatBytes, utf8 } from "../helpers/bytes";
 import {
   call,
   discordApp,
@@ -45,6 +46,25 @@ describe("POST /discord/interactions", () => {
     });
     const { res } = await call(app, forged, discordEnv(keys));
     expect(res.status).toBe(401);
+  });
+
+  it("verifies the bytes that arrived: a BOM signed without it, or 0xFF signed as U+FFFD, is a 401", async () => {
+    const ping = utf8(JSON.stringify(FIXTURES.ping));
+    const bom = concatBytes(BOM, ping);
+    expect((await call(app, await bytesRequest(bom, ping), discordEnv(keys))).res.status).toBe(401);
+    // The same bytes, signed as sent: accepted (a leading BOM is dropped before JSON parsing).
+    expect((await call(app, await bytesRequest(bom, bom), discordEnv(keys))).res.status).toBe(200);
+
+    const raw = concatBytes(
+      utf8(JSON.stringify(FIXTURES.ping).slice(0, -1)),
+      utf8(',"x":"'),
+      new Uint8Array([0xff]),
+      utf8('"}'),
+    );
+    const asDecoded = utf8(`${JSON.stringify(FIXTURES.ping).slice(0, -1)},"x":"\uFFFD"}`);
+    expect((await call(app, await bytesRequest(raw, asDecoded), discordEnv(keys))).res.status).toBe(401);
+    // Signed over the raw bytes: the signature holds, and the body is refused as not UTF-8.
+    expect((await call(app, await bytesRequest(raw, raw), discordEnv(keys))).res.status).toBe(400);
   });
 
   it("rejects missing signature headers with 401", async () => {
@@ -142,3 +162,23 @@ describe("POST /discord/interactions", () => {
     expect(res.status).toBe(401);
   });
 });
+
+/** A request carrying `sent` as its body, Ed25519-signed over `timestamp + signedOver`. */
+async function bytesRequest(sent: Uint8Array, signedOver: Uint8Array): Promise<Request> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = await crypto.subtle.sign(
+    { name: "Ed25519" },
+    keys.privateKey,
+    concatBytes(utf8(timestamp), signedOver),
+  );
+  const hex = [...new Uint8Array(signature)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return new Request(URL_PATH, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-Signature-Ed25519": hex,
+      "X-Signature-Timestamp": timestamp,
+    },
+    body: sent,
+  });
+}

@@ -1,8 +1,13 @@
-/** renderDiscord: markup passes through, limits are never exceeded, overflow says "…and N more". */
+/**
+ * renderDiscord: Foreman's markup becomes Discord markdown, every other character is escaped, limits
+ * are never exceeded, overflow says "…and N more".
+ */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { channelRef, code, link, literal, userRef } from "../../src/commands/markup";
 import { type Reply, type ReplyButton, reply } from "../../src/commands/reply";
-import { LIMITS, mentionedUsers, renderDiscord, truncate } from "../../src/integrations/discord/render";
+import { escapeDiscord, mentionedUserIds, toDiscord } from "../../src/integrations/discord/markdown";
+import { LIMITS, renderDiscord, truncate } from "../../src/integrations/discord/render";
 import type { DiscordMessage } from "../../src/integrations/discord/types";
 
 /** Asserts every Discord message limit; returns the embeds' total characters. */
@@ -46,12 +51,15 @@ const buttons = (n: number): ReplyButton[] =>
   Array.from({ length: n }, (_, i) => ({ action: `agent.pause:agt_${i}`, label: `Pause ${i}` }));
 
 describe("renderDiscord", () => {
-  it("a plain reply is content only; ephemeral sets flag 64; mentions are the only pings", () => {
+  it("a plain reply is content only; ephemeral sets flag 64; Foreman's mentions are the only pings", () => {
     const m = renderDiscord(
-      reply("Assigned <@123456789012345678> and <@!223456789012345678> to **acme/api#7**"),
+      reply(
+        `Assigned ${userRef("123456789012345678")} and ${userRef("223456789012345678")} to **acme/api#7**, not <@323456789012345678>`,
+      ),
     );
     expect(m).toStrictEqual({
-      content: "Assigned <@123456789012345678> and <@!223456789012345678> to **acme/api#7**",
+      content:
+        "Assigned <@123456789012345678> and <@223456789012345678> to **acme/api#7**, not \\<\\@323456789012345678\\>",
       embeds: [],
       components: [],
       flags: 64,
@@ -76,16 +84,19 @@ describe("renderDiscord", () => {
         title: "Workflow wf_abc",
         tone: "error",
         sections: [
-          { text: "See [the run](https://example.com/run/1)", lines: ["`wf_abc` — **release train**"] },
+          {
+            text: `See ${link("the run", "https://example.com/run/1")}`,
+            lines: ["`wf_abc` — **release train**"],
+          },
           { title: "Details", fields: [{ label: "Priority", value: "high" }] },
         ],
-        footer: "Requested by <@123456789012345678>",
+        footer: `Requested by ${userRef("123456789012345678")}`,
       }),
     );
     expect(m.content).toBeUndefined();
     expect(m.embeds).toStrictEqual([
       {
-        title: "Workflow wf_abc",
+        title: "Workflow wf\\_abc",
         color: 0xed4245,
         description: "See [the run](https://example.com/run/1)\n`wf_abc` — **release train**\n\n**Details**",
         fields: [{ name: "Priority", value: "high", inline: true }],
@@ -194,11 +205,28 @@ describe("renderDiscord", () => {
     );
   });
 
-  it("helpers: truncate keeps surrogate pairs whole; mentions are unique", () => {
+  it("helpers: truncate keeps surrogate pairs whole; mentions are unique and only Foreman's", () => {
     expect(truncate("ab😀cd", 4)).toBe("ab…");
     expect(truncate("short", 10)).toBe("short");
-    expect(
-      mentionedUsers("<@123456789012345678> <@123456789012345678> <@&123456789012345679>"),
-    ).toStrictEqual(["123456789012345678"]);
+    const twice = `${userRef("123456789012345678")} ${userRef("123456789012345678")}`;
+    expect(mentionedUserIds(`${twice} <@&123456789012345679> <@123456789012345670>`)).toStrictEqual([
+      "123456789012345678",
+    ]);
+  });
+
+  it("escapes outside text completely: no mention, masked link, heading or formatting from it", () => {
+    const title = "Q4 [Approve now](https://evil.example/phish) <@U0VICTIM1> @everyone *b* _i_ ~s~ ||x|| `c`";
+    expect(toDiscord(literal(title))).toBe(
+      "Q4 \\[Approve now\\]\\(https\\://evil.example/phish\\) \\<\\@U0VICTIM1\\> \\@everyone \\*b\\* \\_i\\_ \\~s\\~ \\|\\|x\\|\\| \\`c\\`",
+    );
+    expect(escapeDiscord("# h\n-# small\n- item\n+ item\n12. item\n> quote")).toBe(
+      "\\# h\n\\-# small\n\\- item\n\\+ item\n12\\. item\n\\> quote",
+    );
+    expect(toDiscord(link(literal("a](x) [b"), "https://example.com/a(b)") ?? "")).toBe(
+      "[a\\]\\(x\\) \\[b](https://example.com/a%28b%29)",
+    );
+    expect(toDiscord(`${code("my_repo")} ${code("a`b")} ${channelRef("998877665544332211")}`)).toBe(
+      "`my_repo` a\\`b <#998877665544332211>",
+    );
   });
 });

@@ -1,6 +1,7 @@
 /** `/foreman link ops` makes a channel the tenant's ops channel; alerts go there before OPS_CHANNEL. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { unmarked } from "../../src/commands/markup";
 import type { Env } from "../../src/env";
 import { runAlertChecks } from "../../src/observability/alerts";
 import { directory, metrics, settings } from "../../src/rpc";
@@ -20,7 +21,7 @@ describe("link ops", () => {
       ephemeral: false,
       tone: "success",
     });
-    expect((await run("link ops", ops)).text).toBe("This channel already is the ops channel.");
+    expect(unmarked((await run("link ops", ops)).text)).toBe("This channel already is the ops channel.");
     expect(await settings(env, tenant).opsChannel()).toEqual({
       platform: "slack",
       workspaceId: "T0FOREMAN",
@@ -30,11 +31,11 @@ describe("link ops", () => {
     const moved = await run("link ops", chatContext(tenant, { channelId: "C0ONCALL" }));
     expect(shown(moved)).toContain("Moved from <#C0OPS>.");
     const wrong = await run("unlink ops", ops);
-    expect(wrong.text).toBe("This channel is not the ops channel.");
+    expect(unmarked(wrong.text)).toBe("This channel is not the ops channel.");
     expect(shown(wrong)).toContain("Alerts go to <#C0ONCALL>.");
 
     const cleared = await run("unlink ops", chatContext(tenant, { channelId: "C0ONCALL" }));
-    expect(cleared.text).toBe("Alerts no longer go to this channel.");
+    expect(unmarked(cleared.text)).toBe("Alerts no longer go to this channel.");
     expect(await settings(env, tenant).opsChannel()).toBeNull();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeAction, encodeAction, MAX_ACTION_LENGTH } from "../../src/commands/actions";
+import { unmarked } from "../../src/commands/markup";
 import { reviewButtonId } from "../../src/review/cards";
 import { chatContext, click, run, shown, slack } from "../chat/helpers";
 import {
@@ -30,7 +31,7 @@ describe("review card buttons", () => {
 
     const claimed = await click(encodeAction("review.claim", `${REPO}#1`), bob);
     expect(claimed.replaceOriginal).toBe(true);
-    expect(claimed.text).toBe("<@U0BOB> started the review of acme/widgets#1.");
+    expect(unmarked(claimed.text)).toBe("<@U0BOB> started the review of acme/widgets#1.");
     expect(shown(claimed)).toContain("**in review** (started by <@U0BOB>)");
     expect(claimed.buttons.map((b) => b.label)).toEqual(["Reassign", "Snooze 2h"]);
     const again = await click(encodeAction("review.claim", `${REPO}#1`), bob);
@@ -39,7 +40,9 @@ describe("review card buttons", () => {
     h.sent.length = 0;
     const moved = await click(encodeAction("review.reassign", `${REPO}#1`), bob);
     expect(moved.replaceOriginal).toBe(true);
-    expect(moved.text).toBe("Reassigned acme/widgets#1 from <@U0BOB> to <@U0CAROL> (asked by <@U0BOB>).");
+    expect(unmarked(moved.text)).toBe(
+      "Reassigned acme/widgets#1 from <@U0BOB> to <@U0CAROL> (asked by <@U0BOB>).",
+    );
     expect(shown(moved)).toContain("Why <@U0CAROL>: next in rotation (never assigned)");
     expect(githubRequests(h.sent)).toMatchObject([{ body: { reviewers: ["carol"] } }]);
     expect(only(slackPosts(h.sent, "U0CAROL"))).toBeDefined();
@@ -51,7 +54,7 @@ describe("review card buttons", () => {
     const snoozed = await click(encodeAction("review.snooze", `${REPO}#1`), carol);
     expect(snoozed.replaceOriginal).toBe(true);
     // Carol's 8 h started Monday 09:00 (the reassignment); 2 h of snooze: due Tuesday 11:00.
-    expect(snoozed.text).toBe(
+    expect(unmarked(snoozed.text)).toBe(
       "<@U0CAROL> snoozed the review clock of acme/widgets#1 by 2 h. Now due: carol: Tue 2030-01-08 11:00 UTC.",
     );
     const state = await h.agent.pullRequest({ repo: REPO, number: 1 });
@@ -66,13 +69,13 @@ describe("review card buttons", () => {
 
     const outsider = await click(encodeAction("review.snooze", `${REPO}#2`), as(tenant, "U0ALICE", "alice"));
     expect(outsider).toMatchObject({ ephemeral: true, replaceOriginal: false, title: "Not allowed" });
-    expect(outsider.text).toBe("Only a reviewer of acme/widgets#2 or a chat admin can snooze it.");
+    expect(unmarked(outsider.text)).toBe("Only a reviewer of acme/widgets#2 or a chat admin can snooze it.");
     const notMember = await click(encodeAction("review.claim", `${REPO}#2`), as(tenant, "U0ALICE", "alice"));
-    expect(notMember.text).toContain("Only team members can start a review");
+    expect(unmarked(notMember.text)).toContain("Only team members can start a review");
 
     h.sent.length = 0;
     const taken = await click(encodeAction("review.claim", `${REPO}#2`), as(tenant, "U0CAROL", "carol"));
-    expect(taken.text).toBe("<@U0CAROL> started the review of acme/widgets#2.");
+    expect(unmarked(taken.text)).toBe("<@U0CAROL> started the review of acme/widgets#2.");
     expect(githubRequests(h.sent)).toMatchObject([{ body: { reviewers: ["carol"] } }]);
     const state = await h.agent.pullRequest({ repo: REPO, number: 2 });
     expect(state.ok && state.value?.reviewers.map((r) => [r.login, r.status])).toEqual([
@@ -82,7 +85,9 @@ describe("review card buttons", () => {
 
     // The lead is an admin: may reassign someone else's review.
     const lead = await click(encodeAction("review.reassign", `${REPO}#2`), as(tenant, "U0LENA", "lena"));
-    expect(lead.text).toBe("Reassigned acme/widgets#2 from <@U0CAROL> to <@U0LENA> (asked by <@U0LENA>).");
+    expect(unmarked(lead.text)).toBe(
+      "Reassigned acme/widgets#2 from <@U0CAROL> to <@U0LENA> (asked by <@U0LENA>).",
+    );
   });
 
   it("button ids fit in 100 characters: a long repository name falls back to the PR's short id", () => {
@@ -109,19 +114,19 @@ describe("review commands", () => {
     h.clock.t = MONDAY_9 + 4.5 * HOUR; // 13:30: bob's reminder point (13:00) has passed, carol's (14:00) not
 
     const list = await run("review list", as(tenant, "U0LENA", "lena"));
-    expect(list.text).toBe("2 pull requests waiting for review (1 at risk), oldest first.");
-    const lines = list.sections[0]?.lines ?? [];
+    expect(unmarked(list.text)).toBe("2 pull requests waiting for review (1 at risk), oldest first.");
+    const lines = (list.sections[0]?.lines ?? []).map(unmarked);
     expect(lines[0]).toContain("[acme/widgets#1](https://github.com/acme/widgets/pull/1) First");
     expect(lines[0]).toContain("waiting 4 h 30 min of working time");
     expect(lines[0]).toContain("<@U0BOB>: **at risk**, due Mon 2030-01-07 17:00 UTC");
     expect(lines[1]).toContain("<@U0CAROL>: **ok**, due Tue 2030-01-08 10:00 UTC");
 
     const mine = await run("review mine", as(tenant, "U0CAROL", "carol"));
-    expect(mine.text).toBe("1 pull request waiting for your review, oldest first.");
+    expect(unmarked(mine.text)).toBe("1 pull request waiting for your review, oldest first.");
     expect(shown(mine)).toContain("acme/widgets#2");
     expect(shown(mine)).not.toContain("acme/widgets#1");
     const stranger = await run("review mine", as(tenant, "U0ALICE", "alice"));
-    expect(stranger.text).toContain("You are not on the team yet");
+    expect(unmarked(stranger.text)).toContain("You are not on the team yet");
   });
 
   it("review assign: unknown PRs wait for a webhook; a tracked PR nobody reviews is assigned now", async () => {
@@ -133,16 +138,16 @@ describe("review commands", () => {
     const h = await reviewManager(tenant);
     const lena = as(tenant, "U0LENA", "lena");
     const unknown = await run("review assign acme/widgets#99", lena);
-    expect(unknown.text).toContain("Foreman has not seen acme/widgets#99 yet");
+    expect(unmarked(unknown.text)).toContain("Foreman has not seen acme/widgets#99 yet");
 
     await deliver(h, prEvent("opened", { number: 3, author: "lena" }, h.clock.t));
     expect(githubRequests(h.sent)).toEqual([]); // bob is out, lena wrote it
     expect((await run("back <@U0BOB|bob>", lena)).tone).not.toBe("error");
     const assigned = await run("review assign acme/widgets#3", lena);
-    expect(assigned.text).toBe("Assigned <@U0BOB> to review acme/widgets#3.");
+    expect(unmarked(assigned.text)).toBe("Assigned <@U0BOB> to review acme/widgets#3.");
     expect(githubRequests(h.sent)).toMatchObject([{ body: { reviewers: ["bob"] } }]);
     const twice = await run("review assign acme/widgets#3", lena);
-    expect(twice.text).toContain("already has <@U0BOB> reviewing");
+    expect(unmarked(twice.text)).toContain("already has <@U0BOB> reviewing");
     expect(postText(only(slackPosts(h.sent, "U0BOB")))).toContain("You are asked to review acme/widgets#3");
   });
 });

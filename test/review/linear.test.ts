@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { agentNamespace } from "../../src/agents/registry";
 import { linearStateAgent } from "../../src/agents/types/linear-state";
+import { unmarked } from "../../src/commands/markup";
 import type { Env } from "../../src/env";
 import { unwrap } from "../../src/errors";
 import { peopleOf } from "../../src/review/candidates";
@@ -60,7 +61,7 @@ describe("Linear issues on review cards", () => {
     const queue = unwrap(await h.agent.reviewQueue());
     const item = only(queue.items);
     expect(item.linear).toEqual([{ key: "ENG-12", relation: "closes", state: null }]);
-    expect(queueLine(item, peopleOf([]), "slack")).toContain(" · Linear: ENG-12");
+    expect(unmarked(queueLine(item, peopleOf([]), "slack"))).toContain(" · Linear: ENG-12");
   });
 
   it("shows the state of the linked issue from the linear-state agent's snapshot", async () => {
@@ -89,7 +90,7 @@ describe("Linear issues on review cards", () => {
     await deliver(h, opened);
     expect(postText(only(slackPosts(h.sent)))).toContain("ENG-12 In Review");
     const item = only(unwrap(await h.agent.reviewQueue()).items);
-    expect(queueLine(item, peopleOf([]), "slack")).toContain("Linear: ENG-12 In Review");
+    expect(unmarked(queueLine(item, peopleOf([]), "slack"))).toContain("Linear: ENG-12 In Review");
   });
 
   it("no Linear team linked: a branch like feature/eng-42-rate-limit-101 shows no Linear line", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CommandContext } from "../../src/commands/context";
+import { link, userRef } from "../../src/commands/markup";
 import { type Reply, reply } from "../../src/commands/reply";
 import type { ParseResult } from "../../src/commands/types";
 import { WORKING_TEXT } from "../../src/integrations/slack/listeners/command";
@@ -83,7 +84,8 @@ describe("/foreman slash command", () => {
 
   it("answers in the HTTP response when the work is done within the budget", async () => {
     const { env, sent } = testEnv("t-slack-fast");
-    const runParsed = async () => reply("All **good** <@U123ABC> & [docs](https://example.com/a?b=1)");
+    const runParsed = async () =>
+      reply(`All **good** ${userRef("U123ABC")} & ${link("docs", "https://example.com/a?b=1")}`);
     const { response, settled } = await send(await signedRequest({ body: commandBody("status") }), env, {
       deps: { runParsed },
     });
@@ -164,7 +166,7 @@ describe("/foreman slash command", () => {
     let ran: ParseResult | undefined;
     const runParsed = async (result: ParseResult) => {
       ran = result;
-      return reply("Added <@U0NEWPERS> (octocat)", { tone: "success" });
+      return reply(`Added ${userRef("U0NEWPERS")} (octocat)`, { tone: "success" });
     };
     const submission = fixture("viewSubmission");
     const { response, settled } = await send(await signedRequest({ body: payloadBody(submission) }), env, {

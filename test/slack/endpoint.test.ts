@@ -1,6 +1,8 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Block } from "../../src/integrations/slack/render";
+import { signSlackBody } from "../../src/integrations/slack/verify";
+import { BOM, concatBytes, utf8 } from "../helpers/bytes";
 import {
   commandBody,
   fixture,
@@ -85,6 +87,20 @@ describe("POST /slack/events", () => {
       /Missing/,
     ],
     [
+      "a body with a leading BOM, signed without it",
+      () => rawRequest(concatBytes(BOM, utf8(commandBody("help"))), commandBody("help")),
+      /mismatch/,
+    ],
+    [
+      "a raw 0xFF byte, signed over U+FFFD",
+      () =>
+        rawRequest(
+          concatBytes(utf8(commandBody("help")), utf8("&x="), new Uint8Array([0xff])),
+          `${commandBody("help")}&x=\uFFFD`,
+        ),
+      /mismatch/,
+    ],
+    [
       "a body changed after signing",
       async () => {
         const good = await signedRequest({ body: commandBody("help") });
@@ -140,4 +156,28 @@ describe("POST /slack/events", () => {
     );
     expect(response.status).toBe(400);
   });
+
+  it("answers a body signed over its exact bytes: BOM accepted, invalid UTF-8 a 400", async () => {
+    const { env } = testEnv("t-slack-bytes");
+    const withBom = concatBytes(BOM, utf8(commandBody("help")));
+    const ok = await send(await rawRequest(withBom, withBom), env);
+    expect(ok.response.status).toBe(200);
+    const notUtf8 = concatBytes(utf8(commandBody("help")), utf8("&x="), new Uint8Array([0xff]));
+    const bad = await send(await rawRequest(notUtf8, notUtf8), env);
+    expect(bad.response.status).toBe(400);
+  });
 });
+
+/** A slash command request carrying `sent` as its body bytes, signed over `signedOver`. */
+async function rawRequest(sent: Uint8Array, signedOver: string | Uint8Array): Promise<Request> {
+  const ts = String(nowSeconds());
+  return new Request(URL_EVENTS, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": ts,
+      "x-slack-signature": await signSlackBody(SECRET, ts, signedOver),
+    },
+    body: sent,
+  });
+}

@@ -1,29 +1,48 @@
 import { describe, expect, it } from "vitest";
+import { channelRef, code, link, literal, userRef } from "../../src/commands/markup";
 import { reply } from "../../src/commands/reply";
 import type { Block } from "../../src/integrations/slack/blocks";
-import { clipMrkdwn, toMrkdwn } from "../../src/integrations/slack/markup";
+import { clipMrkdwn, SOFT_HYPHEN, toMrkdwn } from "../../src/integrations/slack/markup";
 import { renderBlocks, renderSlack } from "../../src/integrations/slack/render";
 
 const texts = (blocks: Block[]) => JSON.stringify(blocks);
 const sections = (blocks: Block[]) => blocks.filter((b) => b.type === "section");
 
 describe("neutral markup -> Slack mrkdwn", () => {
-  it("converts bold and links, keeps code and mentions", () => {
-    expect(toMrkdwn("**Team** has `3` people, see [the docs](https://example.com/x?a=1&b=2)")).toBe(
+  it("converts bold and Foreman's links, keeps code, mentions and channel references", () => {
+    const docs = link("the docs", "https://example.com/x?a=1&b=2");
+    expect(toMrkdwn(`**Team** has \`3\` people, see ${docs}`)).toBe(
       "*Team* has `3` people, see <https://example.com/x?a=1&amp;b=2|the docs>",
     );
-    expect(toMrkdwn("ask <@U123ABC> or <@W0ENT|ann> in <#C0GENERAL>")).toBe(
-      "ask <@U123ABC> or <@W0ENT|ann> in <#C0GENERAL>",
+    expect(toMrkdwn(`ask ${userRef("U123ABC")} or ${userRef("W0ENT")} in ${channelRef("C0GENERAL")}`)).toBe(
+      "ask <@U123ABC> or <@W0ENT> in <#C0GENERAL>",
     );
   });
 
-  it("escapes &, < and > in user text, but not in mentions and links it produces", () => {
+  it("reads mentions, links and Slack formatting in any other text as text", () => {
     expect(toMrkdwn("a <b> & c")).toBe("a &lt;b&gt; &amp; c");
     expect(toMrkdwn("<!channel> wake up <https://evil.example|click>")).toBe(
       "&lt;!channel&gt; wake up &lt;https://evil.example|click&gt;",
     );
+    expect(toMrkdwn("ask <@U123ABC> [the docs](https://evil.example) *now*")).toBe(
+      "ask &lt;@U123ABC&gt; [the docs](https://evil.example) \u2217now\u2217",
+    );
     expect(toMrkdwn("`x < y && **not bold**`")).toBe("`x &lt; y &amp;&amp; **not bold**`");
-    expect(toMrkdwn("[a|b>](https://x.example/p|q)")).toBe("<https://x.example/p%7Cq|a|b&gt;>");
+  });
+
+  it("escapes outside text completely, and a link label so it cannot end the link", () => {
+    const title = "Q4 [Approve now](https://evil.example/phish) <@U0VICTIM1> *b* _i_ ~s~ `c` snake_case";
+    expect(toMrkdwn(literal(title))).toBe(
+      "Q4 [Approve now](https://evil.example/phish) &lt;@U0VICTIM1&gt; \u2217b\u2217 \u02CDi\u02CD \u223Cs\u223C \u02CBc\u02CB snake_case",
+    );
+    expect(toMrkdwn(`**${literal("*x*")}**`)).toBe("*\u2217x\u2217*");
+    expect(toMrkdwn(literal("> quoted\n&gt; again"))).toBe(`${SOFT_HYPHEN}&gt; quoted\n&amp;gt; again`);
+    expect(toMrkdwn(link(literal("a|b>"), "https://x.example/p|q") ?? "")).toBe(
+      "<https://x.example/p%7Cq|a\u2223b&gt;>",
+    );
+    // Code from outside: exact inside code, or escaped text when it would end the code.
+    expect(toMrkdwn(code("my_repo<1>"))).toBe("`my_repo&lt;1&gt;`");
+    expect(toMrkdwn(code("a`b"))).toBe("a\u02CBb");
   });
 
   it("never cuts through markup or an entity", () => {
@@ -61,10 +80,10 @@ describe("renderSlack", () => {
       { type: "header", text: { type: "plain_text", text: ":warning: Agent agt_1", emoji: true } },
       {
         type: "section",
-        text: { type: "mrkdwn", text: "*Details*\nRuns &lt;fast&gt;" },
-        fields: [{ type: "mrkdwn", text: "*Type*\nreview" }],
+        text: { type: "mrkdwn", text: "*Details*\nRuns &lt;fast&gt;", verbatim: true },
+        fields: [{ type: "mrkdwn", text: "*Type*\nreview", verbatim: true }],
       },
-      { type: "section", text: { type: "mrkdwn", text: "one\ntwo" } },
+      { type: "section", text: { type: "mrkdwn", text: "one\ntwo", verbatim: true } },
       {
         type: "actions",
         elements: [
@@ -83,7 +102,7 @@ describe("renderSlack", () => {
             style: "danger",
             confirm: {
               title: { type: "plain_text", text: "Are you sure?", emoji: true },
-              text: { type: "mrkdwn", text: "Stop *agt_1*?" },
+              text: { type: "mrkdwn", text: "Stop *agt_1*?", verbatim: true },
               confirm: { type: "plain_text", text: "Terminate", emoji: true },
               deny: { type: "plain_text", text: "Cancel", emoji: true },
               style: "danger",
@@ -91,14 +110,16 @@ describe("renderSlack", () => {
           },
         ],
       },
-      { type: "context", elements: [{ type: "mrkdwn", text: "Updated just now" }] },
+      { type: "context", elements: [{ type: "mrkdwn", text: "Updated just now", verbatim: true }] },
     ]);
   });
 
   it("a reply with only text becomes one section; replaceOriginal is passed on", () => {
     const msg = renderSlack(reply("Nothing **here**", { tone: "error", replaceOriginal: true }));
     expect(msg).toMatchObject({ text: "Nothing *here*", response_type: "ephemeral", replace_original: true });
-    expect(msg.blocks).toEqual([{ type: "section", text: { type: "mrkdwn", text: ":x: Nothing *here*" } }]);
+    expect(msg.blocks).toEqual([
+      { type: "section", text: { type: "mrkdwn", text: ":x: Nothing *here*", verbatim: true } },
+    ]);
   });
 
   it("60 sections -> at most 50 blocks, ending with …and N more, buttons and footer kept", () => {
@@ -114,7 +135,10 @@ describe("renderSlack", () => {
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(blocks[0]?.type).toBe("header");
     expect(blocks.at(-2)?.type).toBe("actions");
-    expect(blocks.at(-1)).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: "footer" }] });
+    expect(blocks.at(-1)).toEqual({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "footer", verbatim: true }],
+    });
     const shown = sections(blocks).length;
     expect(texts(blocks)).toContain(`…and ${60 - shown} more`);
     expect(shown + 1 + 3).toBe(blocks.length);

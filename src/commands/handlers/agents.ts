@@ -2,6 +2,7 @@
 import type { AgentSnapshot } from "../../agents/model";
 import { isStandingType, STANDING_CONFIG, STANDING_WORKFLOW } from "../../webhooks/standing";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { agentButtons, agentCard, agentLine, MAX_BUTTONS } from "./cards";
@@ -9,7 +10,8 @@ import { capped, code, plural } from "./format";
 import { callMeta, need, tenantCoordinator } from "./shared";
 import { noWorkflow } from "./workflows";
 
-const noAgent = (id: string) => `No agent ${id} in this workspace. \`/foreman agent list\` shows them.`;
+const noAgent = (id: string) =>
+  `No agent ${literal(id)} in this workspace. \`/foreman agent list\` shows them.`;
 
 export async function agentSpawn(command: CommandOf<"agent.spawn">, ctx: CommandContext): Promise<Reply> {
   const coordinator = tenantCoordinator(ctx);

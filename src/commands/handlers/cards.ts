@@ -1,6 +1,7 @@
 /** Agent and workflow cards and list lines, with their buttons (see ../actions.ts). */
 import type { AgentSnapshot, Workflow } from "../../agents/model";
 import { type ActionView, encodeAction } from "../actions";
+import { literal } from "../markup";
 import type { ReplyButton, ReplyField, ReplySection } from "../reply";
 import { code, plural } from "./format";
 
@@ -56,13 +57,13 @@ export function agentCard(agent: AgentSnapshot, text: string) {
 
 export function workflowButtons(workflow: Workflow, agents: number, view?: ActionView): ReplyButton[] {
   if (workflow.status !== "active") return [];
-  const suffix = view === "list" ? ` ${workflow.name}`.slice(0, 60) : "";
+  const suffix = view === "list" ? ` ${literal(workflow.name.slice(0, 59))}` : "";
   return [
     {
       action: encodeAction("workflow.terminate", workflow.workflowId, view),
       label: `Terminate${suffix}`,
       style: "danger",
-      confirm: `Terminate workflow "${workflow.name}" (${workflow.workflowId}) and its ${plural(agents, "agent")}?`,
+      confirm: `Terminate workflow "${literal(workflow.name)}" (${literal(workflow.workflowId)}) and its ${plural(agents, "agent")}?`,
     },
   ];
 }
@@ -77,7 +78,7 @@ export function workflowFields(workflow: Workflow): ReplyField[] {
 }
 
 export function workflowLine(workflow: Workflow): string {
-  return `**${workflow.name}** ${code(workflow.workflowId)} — ${workflow.priority}, ${plural(workflow.agents.length, "agent")}`;
+  return `**${literal(workflow.name)}** ${code(workflow.workflowId)} — ${workflow.priority}, ${plural(workflow.agents.length, "agent")}`;
 }
 
 /** One workflow with its agents: the `status <id>` card, also shown after create and terminate. */
@@ -86,7 +87,7 @@ export function workflowCard(workflow: Workflow, agents: AgentSnapshot[], text: 
     ? agents.map(agentLine)
     : ["No agents yet: `/foreman agent spawn <type> --workflow <id>`"];
   return {
-    title: workflow.name,
+    title: literal(workflow.name),
     sections: [
       { text, fields: workflowFields(workflow) },
       { title: "Agents", lines: lines.slice(0, 20) },

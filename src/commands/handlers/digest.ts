@@ -6,6 +6,7 @@
 import { describeFilters } from "../../digest/build";
 import type { DigestPrefs, DigestPrefsPatch } from "../../settings/model";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { channelDigest, postChannelDigest } from "./digest-data";
@@ -25,7 +26,7 @@ export async function digestSchedule(
     ? []
     : [
         member
-          ? `Time zone ${tz}: yours from the team roster.`
+          ? `Time zone ${literal(tz)}: yours from the team roster.`
           : "Time zone UTC: add one, e.g. `/foreman digest schedule 09:30 Europe/Berlin`.",
       ];
   const { schedule, previous } = need(
@@ -49,7 +50,7 @@ export async function digestSchedule(
 export async function digestOff(_command: CommandOf<"digest.off">, ctx: CommandContext): Promise<Reply> {
   const outcome = await tenantSettings(ctx).clearDigest(channelOf(ctx));
   if (!outcome.ok) {
-    if (outcome.error.status !== 404) return problem(outcome.error.message);
+    if (outcome.error.status !== 404) return problem(literal(outcome.error.message));
     return problem("This channel has no digest schedule.", ["Set one: `/foreman digest schedule 09:30`"]);
   }
   const text = "Digest for this channel turned off.";
@@ -94,8 +95,8 @@ function filterLines(prefs: DigestPrefs): string[] {
     `Drafts: ${prefs.ignoreDrafts ? "left out" : "shown"}`,
     `Approved: ${prefs.ignoreApprovedAtLeast ? `left out at ${prefs.ignoreApprovedAtLeast}+ approvals` : "shown"}`,
     `Minimum age: ${prefs.minAgeHours ? `${prefs.minAgeHours} working h` : "none"}`,
-    `Only labels: ${prefs.requiredLabels.length ? prefs.requiredLabels.join(", ") : "any"}`,
-    `Ignored labels: ${prefs.ignoredLabels.length ? prefs.ignoredLabels.join(", ") : "none"}`,
+    `Only labels: ${prefs.requiredLabels.length ? literal(prefs.requiredLabels.join(", ")) : "any"}`,
+    `Ignored labels: ${prefs.ignoredLabels.length ? literal(prefs.ignoredLabels.join(", ")) : "none"}`,
     `Empty digest: ${prefs.emptyMode === "skip" ? "skipped" : "posted as one line"}`,
     ...(active ? [] : ["No pull request is left out."]),
   ];

@@ -3,6 +3,7 @@ import { localTime } from "../../review/format";
 import type { ChannelRef, ChatUserRef } from "../../settings/model";
 import { describeDays, nextRun } from "../../settings/time";
 import type { ChatPlace } from "../context";
+import { channelRef, code, literal } from "../markup";
 import { formatMention } from "../mentions";
 import type { Weekday } from "../types";
 
@@ -15,7 +16,7 @@ export const actorKey = (u: { platform: string; id: string }) => `${u.platform}:
  */
 export function who(user: ChatUserRef, place: ChatPlace): string {
   if (user.platform === place.platform) return formatMention(user);
-  return `${user.name ?? user.id} (${user.platform === "slack" ? "Slack" : "Discord"})`;
+  return `${literal(user.name ?? user.id)} (${user.platform === "slack" ? "Slack" : "Discord"})`;
 }
 
 export const sameChannelAs = (c: ChannelRef, place: ChatPlace) =>
@@ -24,11 +25,11 @@ export const sameChannelAs = (c: ChannelRef, place: ChatPlace) =>
 /** A channel reference `<#ID>` where it renders (same platform and workspace), else a plain note. */
 export function channel(c: ChannelRef, place: ChatPlace): string {
   if (sameChannelAs(c, place)) return "this channel";
-  if (c.platform === place.platform && c.workspaceId === place.workspaceId) return `<#${c.channelId}>`;
+  if (c.platform === place.platform && c.workspaceId === place.workspaceId) return channelRef(c.channelId);
   return `a channel in another ${c.platform === "slack" ? "Slack workspace" : "Discord server"}`;
 }
 
-export const code = (s: string) => `\`${s.replaceAll("`", "'")}\``;
+export { code };
 
 /** `09:30 Europe/Berlin, Mon-Fri`, plus `(next: Tue 2026-11-24)` when given the time now. */
 export function describeSchedule(s: { time: string; tz: string; days: Weekday[] }, now?: Date): string {
@@ -36,7 +37,7 @@ export function describeSchedule(s: { time: string; tz: string; days: Weekday[] 
   const upcoming = next
     ? ` (next: ${next.weekday[0]?.toUpperCase()}${next.weekday.slice(1)} ${next.date})`
     : "";
-  return `**${s.time}** ${s.tz}, ${describeDays(s.days)}${upcoming}`;
+  return `**${s.time}** ${literal(s.tz)}, ${describeDays(s.days)}${upcoming}`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -10,6 +10,7 @@ import type { ChannelLink, LinkKind } from "../../settings/model";
 import { askerOf, ensureHook } from "../../webhooks/hooks";
 import { webhookOverview } from "../../webhooks/overview";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, type ReplySection, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, capped, channel, code, sameChannelAs, who } from "./format";
@@ -17,7 +18,7 @@ import { callMeta, channelOf, need, problem, tenantCoordinator, tenantSettings }
 import { type Setup, setupSteps, stateLine, WAITING } from "./webhook-steps";
 
 const KIND: Record<LinkKind, string> = { github: "GitHub", linear: "Linear" };
-const describe = (kind: LinkKind, target: string) => `${KIND[kind]} **${target}**`;
+const describe = (kind: LinkKind, target: string) => `${KIND[kind]} **${literal(target)}**`;
 const linkLine = (l: ChannelLink) => `${KIND[l.kind]} ${code(l.target)}`;
 
 const NEXT: Record<LinkKind, string> = {
@@ -58,7 +59,7 @@ async function startStandingAgents(ctx: CommandContext): Promise<string[]> {
     const outcome = await tenantCoordinator(ctx).standingAgents(ctx.tenant, callMeta(ctx));
     if (outcome.ok) return [];
     return [
-      `Standing agents could not be started (${outcome.error.message}); the first webhook starts them.`,
+      `Standing agents could not be started (${literal(outcome.error.message)}); the first webhook starts them.`,
     ];
   } catch (err) {
     logger("commands").error("standing agents not started", {
@@ -96,7 +97,7 @@ async function link(kind: LinkKind, target: string, ctx: CommandContext): Promis
     tone: result.created ? "success" : "info",
     title: "Links",
     sections,
-    footer: `${result.created ? `Linked by ${who(ctx.actor, ctx.place)}. ` : ""}Undo: /foreman unlink ${kind} ${t}`,
+    footer: `${result.created ? `Linked by ${who(ctx.actor, ctx.place)}. ` : ""}Undo: \`/foreman unlink ${kind} ${literal(t)}\``,
   });
 }
 
@@ -104,7 +105,7 @@ async function unlink(kind: LinkKind, target: string, ctx: CommandContext): Prom
   const store = tenantSettings(ctx);
   const outcome = await store.unlink(kind, target, channelOf(ctx));
   if (!outcome.ok) {
-    if (outcome.error.status !== 404) return problem(outcome.error.message);
+    if (outcome.error.status !== 404) return problem(literal(outcome.error.message));
     const where = await store.linksForTarget(kind, target);
     const lines = where.length
       ? [`It is linked in ${where.map((l) => channel(l.channel, ctx.place)).join(", ")}: unlink it there.`]
@@ -151,7 +152,7 @@ export async function links(_command: CommandOf<"links">, ctx: CommandContext): 
   const here = all.filter((l) => sameChannelAs(l.channel, ctx.place));
   const others = all.filter((l) => !sameChannelAs(l.channel, ctx.place));
   const text = here.length
-    ? `This channel: ${here.map((l) => `${KIND[l.kind]} ${l.target}`).join(", ")}.`
+    ? `This channel: ${here.map((l) => `${KIND[l.kind]} ${literal(l.target)}`).join(", ")}.`
     : "Nothing is linked to this channel.";
   const sections: ReplySection[] = [
     {

@@ -3,6 +3,7 @@
  * review SLA breaches; see src/observability/alerts.ts and docs/operations.md). One per tenant.
  */
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, channel, sameChannelAs, who } from "./format";
@@ -32,7 +33,7 @@ export async function unlinkOps(_command: CommandOf<"unlink.ops">, ctx: CommandC
   const store = tenantSettings(ctx);
   const outcome = await store.clearOpsChannel(channelOf(ctx));
   if (!outcome.ok) {
-    if (outcome.error.status !== 404) return problem(outcome.error.message);
+    if (outcome.error.status !== 404) return problem(literal(outcome.error.message));
     const current = await store.opsChannel();
     return problem("This channel is not the ops channel.", [
       current

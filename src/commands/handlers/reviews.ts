@@ -18,6 +18,7 @@ import { coordinator, type Remote } from "../../rpc";
 import { sameUser } from "../../settings/model";
 import type { ReviewAction } from "../actions";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { authorize } from "../permissions";
 import { type Reply, type ReplySection, reply } from "../reply";
 import type { CommandOf } from "../types";
@@ -137,7 +138,7 @@ export async function reviewAssign(command: CommandOf<"review.assign">, ctx: Com
   const footer = `Asked by ${who(ctx.actor, ctx.place)}.`;
   if (result.outcome !== "unknown") return { ...result.reply, footer };
   // Unknown PR: the likely causes are a repository that is not linked or has no webhook yet.
-  const text = `Foreman has not seen ${ref} yet: nothing was assigned to ${code(ref)}.`;
+  const text = `Foreman has not seen ${literal(ref)} yet: nothing was assigned to ${code(ref)}.`;
   const webhook =
     "A pull request is tracked once a GitHub webhook about it arrives (opened, ready for review, review requested, ...).";
   return reply(text, {
@@ -161,7 +162,7 @@ async function setupLines(ctx: CommandContext, repo: string): Promise<string[]> 
       : "No one is on the team yet: `/foreman team add @person github:login`.",
     where.length
       ? `${code(repo.toLowerCase())} is linked in ${where.map((l) => channel(l.channel, ctx.place)).join(", ")}.`
-      : `${code(repo)} is not linked to any channel: \`/foreman link github ${repo}\`.`,
+      : `${code(repo)} is not linked to any channel: ${code(`/foreman link github ${repo}`)}.`,
   ];
 }
 
@@ -196,7 +197,7 @@ export async function reviewAction(action: ReviewAction, ctx: CommandContext): P
       const pr = parsePrRef(action.arg) ?? { repo: "unknown/unknown", number: 1 };
       const access = await authorize({ name: "review.assign", pr }, ctx);
       if (!access.allowed) {
-        const text = outcome.error.message;
+        const text = literal(outcome.error.message);
         const lines = access.reply.sections.flatMap((s) => s.lines ?? []);
         return privately(reply(text, { tone: "warning", title: "Not allowed", sections: [{ text, lines }] }));
       }

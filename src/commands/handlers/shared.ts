@@ -5,6 +5,7 @@ import { logger } from "../../observability/logger";
 import { coordinator, settings } from "../../rpc";
 import type { ChannelRef } from "../../settings/model";
 import type { CommandContext } from "../context";
+import { literal, unmarked } from "../markup";
 import { type Reply, reply } from "../reply";
 import { actorKey } from "./format";
 
@@ -22,14 +23,25 @@ export const channelOf = (ctx: CommandContext): ChannelRef => ({
   channelId: ctx.place.channelId,
 });
 
+/** A failure whose chat answer Foreman wrote (neutral markup, outside values already `literal`). */
+export class ChatAnswerError extends AppError {
+  readonly markup: string;
+  constructor(status: number, code: AppError["code"], markup: string, details?: unknown) {
+    super(status, code, unmarked(markup), details);
+    this.name = "ChatAnswerError";
+    this.markup = markup;
+  }
+}
+
 /**
  * The value of an Outcome. A failure is thrown as an AppError (run.ts turns it into a reply); a 404
- * gets `notFound` as its message, since the objects' own wording ("Workflow … not found") is API talk.
+ * gets `notFound` as its answer, since the objects' own wording ("Workflow … not found") is API talk.
  */
 export function need<T>(outcome: Outcome<T>, notFound?: string): T {
   if (outcome.ok) return outcome.value;
   const { status, code, message, details } = outcome.error;
-  throw new AppError(status, code, status === 404 && notFound ? notFound : message, details);
+  if (status === 404 && notFound) throw new ChatAnswerError(status, code, notFound, details);
+  throw new AppError(status, code, message, details);
 }
 
 /** A short, private answer for a problem: what is wrong and, where it helps, what to do. */
@@ -37,9 +49,13 @@ export function problem(text: string, lines: string[] = []): Reply {
   return reply(text, { tone: "error", sections: lines.length ? [{ text, lines }] : [{ text }] });
 }
 
-/** The reply for an error a handler threw: its message if it is ours, else a reference to look up. */
+/**
+ * The reply for an error a handler threw: its message if it is ours (as text: messages can echo
+ * input and outside names), else a reference to look up.
+ */
 export function errorReply(err: unknown, ctx: CommandContext): Reply {
-  if (err instanceof AppError && err.status < 500) return problem(friendly(err.message));
+  if (err instanceof ChatAnswerError) return problem(err.markup);
+  if (err instanceof AppError && err.status < 500) return problem(literal(friendly(err.message)));
   logger("commands").error("chat command failed", {
     correlationId: ctx.correlationId,
     tenant: ctx.tenant,

@@ -59,7 +59,8 @@ async function rulesBody(ctx: CommandContext, text?: string) {
         lines: [
           ...rules.map(ruleLine),
           ...unlinked.map(
-            (r) => `Note: ${code(r)} is not linked to any channel yet (\`/foreman link github ${r}\`).`,
+            (r) =>
+              `Note: ${code(r)} is not linked to any channel yet (${code(`/foreman link github ${r}`)}).`,
           ),
         ],
       },

@@ -3,6 +3,7 @@ import { AGENT_STATUSES } from "../../agents/model";
 import type { OooEntry } from "../../settings/model";
 import { encodeAction } from "../actions";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { workflowCard, workflowLine } from "./cards";
@@ -18,7 +19,7 @@ async function workflowStatus(workflowId: string, ctx: CommandContext): Promise<
   const coordinator = tenantCoordinator(ctx);
   const workflow = need(await coordinator.getWorkflow(workflowId), noWorkflow(workflowId));
   const agents = need(await coordinator.listAgents({ workflowId }));
-  const text = `Workflow **${workflow.name}** (${code(workflowId)}): ${workflow.status}, ${workflow.priority} priority, ${plural(agents.length, "agent")}.`;
+  const text = `Workflow **${literal(workflow.name)}** (${code(workflowId)}): ${workflow.status}, ${workflow.priority} priority, ${plural(agents.length, "agent")}.`;
   const footer = `As of ${readerTime(ctx.now, await readerZone(ctx))}`;
   return reply(text, { ...workflowCard(workflow, agents, text), footer });
 }

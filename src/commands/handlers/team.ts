@@ -2,6 +2,7 @@
 import type { MemberAvailability, TeamMember } from "../../settings/model";
 import { describeDays } from "../../settings/time";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, type ReplyField, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, capped, code, plural, who } from "./format";
@@ -11,7 +12,7 @@ export function memberFields(m: TeamMember): ReplyField[] {
   const hours = m.workingHours;
   return [
     { label: "GitHub", value: code(m.github) },
-    { label: "Time zone", value: m.tz },
+    { label: "Time zone", value: literal(m.tz) },
     { label: "Lead", value: m.lead ? "yes" : "no" },
     { label: "Working hours", value: `${describeDays(hours.days)} ${hours.start}-${hours.end}` },
   ];
@@ -20,7 +21,7 @@ export function memberFields(m: TeamMember): ReplyField[] {
 function changes(before: TeamMember, after: TeamMember): string[] {
   const out: string[] = [];
   if (before.github !== after.github) out.push(`GitHub ${code(before.github)} → ${code(after.github)}`);
-  if (before.tz !== after.tz) out.push(`time zone ${before.tz} → ${after.tz}`);
+  if (before.tz !== after.tz) out.push(`time zone ${literal(before.tz)} → ${literal(after.tz)}`);
   if (before.lead !== after.lead) out.push(after.lead ? "now a lead" : "no longer a lead");
   return out;
 }
@@ -29,7 +30,7 @@ export async function teamAdd(command: CommandOf<"team.add">, ctx: CommandContex
   const input = { user: command.user, github: command.github, tz: command.tz, lead: command.lead };
   const outcome = await tenantSettings(ctx).addMember(input, actorKey(ctx.actor));
   if (!outcome.ok) {
-    if (outcome.error.status !== 409) return problem(outcome.error.message);
+    if (outcome.error.status !== 409) return problem(literal(outcome.error.message));
     const owner = await tenantSettings(ctx).memberByGithub(command.github);
     const whose = owner ? `${who(owner.user, ctx.place)}'s` : "another member's";
     return problem(`GitHub login ${code(command.github)} is already ${whose}.`, [
@@ -65,7 +66,7 @@ export async function teamRemove(command: CommandOf<"team.remove">, ctx: Command
 
 export function memberLine(a: MemberAvailability, ctx: CommandContext): string {
   const m = a.member;
-  const parts = [who(m.user, ctx.place), code(m.github), m.tz];
+  const parts = [who(m.user, ctx.place), code(m.github), literal(m.tz)];
   if (m.lead) parts.push("**lead**");
   if (a.ooo) parts.push(a.ooo.until ? `out of office until ${a.ooo.until}` : "out of office until back");
   return parts.join(" · ");

@@ -1,6 +1,7 @@
 /** `workflow create|list|terminate`: the tenant's Coordinator, answered with workflow cards. */
 import type { Workflow } from "../../agents/model";
 import type { CommandContext } from "../context";
+import { literal } from "../markup";
 import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { MAX_BUTTONS, workflowButtons, workflowCard, workflowLine } from "./cards";
@@ -8,7 +9,7 @@ import { capped, code, plural, who } from "./format";
 import { callMeta, need, tenantCoordinator } from "./shared";
 
 export const noWorkflow = (id: string) =>
-  `No workflow ${id} in this workspace. \`/foreman workflow list\` shows them.`;
+  `No workflow ${literal(id)} in this workspace. \`/foreman workflow list\` shows them.`;
 
 export async function workflowCreate(
   command: CommandOf<"workflow.create">,
@@ -26,13 +27,13 @@ export async function workflowCreate(
       callMeta(ctx),
     ),
   );
-  const text = `Workflow **${workflow.name}** created: ${code(workflow.workflowId)}`;
+  const text = `Workflow **${literal(workflow.name)}** created: ${code(workflow.workflowId)}`;
   const card = workflowCard(workflow, [], text);
   return reply(text, {
     ...card,
     ephemeral: false,
     tone: "success",
-    footer: `Created by ${who(ctx.actor, ctx.place)}. Add agents: \`/foreman agent spawn <type> --workflow ${workflow.workflowId}\``,
+    footer: `Created by ${who(ctx.actor, ctx.place)}. Add agents: \`/foreman agent spawn <type> --workflow ${literal(workflow.workflowId)}\``,
   });
 }
 
@@ -73,6 +74,6 @@ export async function workflowTerminate(
     noWorkflow(command.workflowId),
   );
   const agents = need(await coordinator.listAgents({ workflowId: workflow.workflowId }));
-  const text = `Workflow **${workflow.name}** (${code(workflow.workflowId)}) terminated by ${who(ctx.actor, ctx.place)}, with ${plural(agents.length, "agent")}.`;
+  const text = `Workflow **${literal(workflow.name)}** (${code(workflow.workflowId)}) terminated by ${who(ctx.actor, ctx.place)}, with ${plural(agents.length, "agent")}.`;
   return reply(text, { ...workflowCard(workflow, agents, text), ephemeral: false, tone: "success" });
 }

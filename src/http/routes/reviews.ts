@@ -144,7 +144,8 @@ const ReplySchema = z
     replaceOriginal: z.boolean().optional(),
   })
   .openapi("Reply", {
-    description: "Platform-neutral message (src/commands/reply.ts); markup: **bold**, `code`",
+    description:
+      "Platform-neutral message (src/commands/reply.ts) in the neutral markup of src/commands/markup.ts: **bold**, `code`; outside text between U+E000 and U+E001 (text only); Foreman's own mentions, channel references and links between U+E002 and U+E003",
   });
 
 const DigestPreviewSchema = z

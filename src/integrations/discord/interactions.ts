@@ -8,6 +8,7 @@
  */
 import type { CommandContext } from "../../commands/context";
 import { commandFromDiscord } from "../../commands/discord";
+import { literal } from "../../commands/markup";
 import { type Reply, reply } from "../../commands/reply";
 import { ACK_BUDGET_MS, withinBudget } from "../../commands/respond";
 import { runAction, runParsed } from "../../commands/run";
@@ -170,10 +171,12 @@ function confirmPrompt(i: ComponentInteraction): InteractionResponse {
   const action = customId.slice(CONFIRM_PREFIX.length);
   const buttons = i.message?.components?.flatMap((row) => row.components ?? []) ?? [];
   const label = buttons.find((b) => b.custom_id === customId)?.label?.trim();
-  const prompt = reply(label ? `${label}: are you sure?` : "Are you sure?", {
+  // The label is the rendered button's: it may hold a workflow name (outside text).
+  const shown = label ? literal(label) : "";
+  const prompt = reply(label ? `${shown}: are you sure?` : "Are you sure?", {
     tone: "warning",
     sections: [{ text: "Confirm to go ahead, or dismiss this message to cancel." }],
-    buttons: [{ action, label: label ? `Confirm: ${label}` : "Confirm", style: "danger" }],
+    buttons: [{ action, label: label ? `Confirm: ${shown}` : "Confirm", style: "danger" }],
   });
   return message(prompt);
 }

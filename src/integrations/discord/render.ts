@@ -1,9 +1,12 @@
 /**
- * Reply -> Discord message: content, embeds, button rows, allowed mentions. Neutral markup is already
- * Discord markdown, so text passes through. Every Discord limit is respected by truncating (with
+ * Reply -> Discord message: content, embeds, button rows, allowed mentions. Every text is first
+ * rendered by ./markdown.ts (`renderTexts`: outside text escaped, Foreman's own markup kept); the
+ * layout below only places finished text. Every Discord limit is respected by truncating (with
  * "…and N more") rather than failing: a message that breaks a limit is rejected as a whole.
  */
+import { plainText, renderTexts, type TextRendering } from "../../commands/markup";
 import type { Reply, ReplyButton, Tone } from "../../commands/reply";
+import { mentionedUserIds, toDiscord } from "./markdown";
 import type {
   DiscordActionRow,
   DiscordButton,
@@ -48,7 +51,16 @@ const MIN_PARTIAL = 100;
 
 type Entry = { kind: "line"; text: string } | { kind: "field"; field: DiscordEmbedField };
 
-export function renderDiscord(reply: Reply): DiscordMessage {
+/** Embed footers and button labels show text as is; the rest (title included) is markdown. */
+const DISCORD_TEXT: TextRendering = {
+  markup: toDiscord,
+  plain: plainText,
+  title: toDiscord,
+  footer: plainText,
+};
+
+export function renderDiscord(source: Reply): DiscordMessage {
+  const reply = renderTexts(source, DISCORD_TEXT);
   const { rows, dropped } = renderButtons(reply.buttons);
   const hasEmbed = reply.title !== undefined || reply.sections.length > 0 || reply.footer !== undefined;
   const notes = dropped > 0 ? [`…and ${dropped} more ${dropped === 1 ? "action" : "actions"}`] : [];
@@ -64,7 +76,10 @@ export function renderDiscord(reply: Reply): DiscordMessage {
   const message: DiscordMessage = {
     embeds,
     components: rows,
-    allowed_mentions: { parse: [], users: mentionedUsers(content ?? "") },
+    allowed_mentions: {
+      parse: [],
+      users: content === undefined ? [] : mentionedUserIds(source.text).slice(0, LIMITS.mentionUsers),
+    },
   };
   if (content !== undefined) message.content = content;
   if (reply.ephemeral) message.flags = EPHEMERAL;
@@ -77,13 +92,6 @@ export function truncate(text: string, max: number): string {
   let cut = text.slice(0, Math.max(0, max - 1));
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
-}
-
-/** User ids mentioned as `<@id>` / `<@!id>`: the only ones allowed to be pinged. */
-export function mentionedUsers(text: string): string[] {
-  const ids = new Set<string>();
-  for (const m of text.matchAll(/<@!?(\d{17,20})>/g)) if (m[1]) ids.add(m[1]);
-  return [...ids].slice(0, LIMITS.mentionUsers);
 }
 
 function entriesOf(reply: Reply): Entry[] {

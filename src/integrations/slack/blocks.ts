@@ -13,6 +13,8 @@ export interface PlainText {
 export interface Mrkdwn {
   type: "mrkdwn";
   text: string;
+  /** True: Slack links no bare URLs or channel names and parses no mentions by itself. */
+  verbatim?: boolean;
 }
 
 export type TextObject = PlainText | Mrkdwn;
@@ -137,7 +139,11 @@ export const plain = (text: string, max = 3000): PlainText => ({
   emoji: true,
 });
 
-export const mrkdwn = (text: string): Mrkdwn => ({ type: "mrkdwn", text });
+/**
+ * A mrkdwn text object, `verbatim`: the only links and mentions are the `<…>` sequences Foreman
+ * writes (src/integrations/slack/markup.ts), never URLs or names Slack would detect in outside text.
+ */
+export const mrkdwn = (text: string): Mrkdwn => ({ type: "mrkdwn", text, verbatim: true });
 
 /** Shortens to at most `max` characters, ending with "…" when cut. */
 export function clip(text: string, max: number): string {

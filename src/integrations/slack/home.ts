@@ -4,6 +4,7 @@
  * message renderer at the App Home limit of 100 blocks.
  */
 import type { CommandContext } from "../../commands/context";
+import { channelRef, code, literal } from "../../commands/markup";
 import { type Reply, type ReplySection, reply } from "../../commands/reply";
 import { settings } from "../../rpc";
 import type { ChannelLink, MemberAvailability, TeamMember } from "../../settings/model";
@@ -59,8 +60,8 @@ function yourSettings(member: TeamMember | null, mine: MemberAvailability | unde
     title: "Your settings",
     fields: [
       { label: "Team", value: member.lead ? "Member (lead)" : "Member" },
-      { label: "GitHub", value: `\`${member.github}\`` },
-      { label: "Time zone", value: member.tz },
+      { label: "GitHub", value: code(member.github) },
+      { label: "Time zone", value: literal(member.tz) },
       { label: "Out of office", value: away },
       {
         label: "Working hours",
@@ -80,7 +81,8 @@ function workspaceLinks(links: ChannelLink[]): ReplySection {
   return {
     title: "Links in this workspace",
     lines: links.map(
-      (l) => `${l.kind === "github" ? "GitHub" : "Linear"} \`${l.target}\` → <#${l.channel.channelId}>`,
+      (l) =>
+        `${l.kind === "github" ? "GitHub" : "Linear"} ${code(l.target)} → ${channelRef(l.channel.channelId)}`,
     ),
   };
 }

@@ -2,10 +2,11 @@
  * Bolt Receiver for a Worker: one Fetch `Request` in, one `Response` out.
  *
  * 1. Refuse before reading: no signing secret configured, or signature headers missing -> 401.
- * 2. Read the raw body once (at most 1 MiB -> 413) and verify the signature over exactly those bytes
- *    (5-minute window) BEFORE parsing anything -> 401 on failure. Nothing is stored or queued.
- * 3. Parse (form fields, `payload=` JSON for interactivity, or JSON for events); answer
- *    `url_verification` and `ssl_check` here.
+ * 2. Read the raw body once (at most 1 MiB -> 413) and verify the signature over exactly those bytes,
+ *    not over a decoded string (./verify.ts; 5-minute window) BEFORE parsing anything -> 401 on
+ *    failure. Nothing is stored or queued.
+ * 3. Decode (UTF-8, strictly: 400 otherwise) and parse (form fields, `payload=` JSON for
+ *    interactivity, or JSON for events); answer `url_verification` and `ssl_check` here.
  * 4. `app.processEvent({ body, ack, retryNum, retryReason })`: the first `ack(x)` becomes the HTTP
  *    response (JSON for an object, text for a string, empty 200 for nothing) and the rest of the
  *    listener keeps running under `waitUntil`. A payload Bolt cannot read (it rejects before any
@@ -59,7 +60,7 @@ export class WorkerReceiver implements Receiver {
     const raw = await readBody(request, MAX_BODY_BYTES);
     if (raw === null)
       return slackError(413, "payload_too_large", `Request body exceeds ${MAX_BODY_BYTES} bytes`);
-    const verified = verifySignature({
+    const verified = await verifySignature({
       signingSecret: secret,
       body: raw,
       signature,
@@ -74,7 +75,8 @@ export class WorkerReceiver implements Receiver {
       return slackError(401, "unauthorized", verified.message);
     }
 
-    const body = parseBody(raw, request.headers.get("content-type"));
+    const text = decodeUtf8(raw);
+    const body = text === null ? null : parseBody(text, request.headers.get("content-type"));
     if (!body) return slackError(400, "bad_request", "Malformed Slack request body");
     if (body.type === "url_verification") return Response.json({ challenge: body.challenge });
     if (body.ssl_check === "1") return new Response(null, { status: 200 });
@@ -152,13 +154,22 @@ function toResponse(value: unknown): Response {
   return Response.json(value, { status: 200 });
 }
 
-/** The body as text, or null when it is larger than `max` bytes (declared or actually sent). */
-async function readBody(request: Request, max: number): Promise<string | null> {
+/** The body's bytes, or null when it is larger than `max` bytes (declared or actually sent). */
+async function readBody(request: Request, max: number): Promise<Uint8Array | null> {
   try {
-    return new TextDecoder().decode(await readRawBody(request, max));
+    return await readRawBody(request, max);
   } catch (err) {
     if (err instanceof PayloadTooLargeError) return null;
     throw err;
+  }
+}
+
+/** The verified bytes as text; null when they are not UTF-8 (Slack always sends UTF-8). */
+function decodeUtf8(raw: Uint8Array): string | null {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
+  } catch {
+    return null;
   }
 }
 

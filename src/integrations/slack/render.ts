@@ -1,7 +1,10 @@
 /**
  * Reply (platform-neutral, src/commands/reply.ts) -> Slack message: Block Kit plus a fallback text.
+ * Every text is first rendered by ./markup.ts (`renderTexts`: outside text escaped, Foreman's own
+ * markup converted); the layout below only places finished mrkdwn and plain text.
  * Never fails on size: long content is cut to Slack's documented limits with "…and N more".
  */
+import { renderTexts, type TextRendering } from "../../commands/markup";
 import type { Reply, ReplyButton, ReplyField, ReplySection, Tone } from "../../commands/reply";
 import {
   type ActionsBlock,
@@ -33,10 +36,14 @@ const TONE_EMOJI: Record<Tone, string> = {
   error: ":x:",
 };
 
+/** Headers and buttons are plain text; everything else mrkdwn (the footer is a context block). */
+const SLACK_TEXT: TextRendering = { markup: toMrkdwn, plain: toPlain, title: toPlain, footer: toMrkdwn };
+
 export function renderSlack(reply: Reply): SlackMessage {
+  const rendered = renderTexts(reply, SLACK_TEXT);
   const message: SlackMessage = {
-    text: clipMrkdwn(toMrkdwn(reply.text), LIMITS.sectionText),
-    blocks: renderBlocks(reply, LIMITS.messageBlocks),
+    text: clipMrkdwn(rendered.text, LIMITS.sectionText),
+    blocks: blocksOf(reply, rendered, LIMITS.messageBlocks),
     response_type: reply.ephemeral ? "ephemeral" : "in_channel",
   };
   if (reply.replaceOriginal) message.replace_original = true;
@@ -45,18 +52,23 @@ export function renderSlack(reply: Reply): SlackMessage {
 
 /** The blocks of a reply, at most `maxBlocks` (50 in messages, 100 on App Home). */
 export function renderBlocks(reply: Reply, maxBlocks: number = LIMITS.messageBlocks): Block[] {
-  const emoji = reply.tone && reply.tone !== "info" ? `${TONE_EMOJI[reply.tone]} ` : "";
-  const head: Block[] = reply.title
-    ? [{ type: "header", text: plain(`${emoji}${toPlain(reply.title)}`, LIMITS.headerText) }]
+  return blocksOf(reply, renderTexts(reply, SLACK_TEXT), maxBlocks);
+}
+
+/** The blocks of `rendered` (its texts final); `source` is the reply before rendering. */
+function blocksOf(source: Reply, rendered: Reply, maxBlocks: number): Block[] {
+  const emoji = rendered.tone && rendered.tone !== "info" ? `${TONE_EMOJI[rendered.tone]} ` : "";
+  const head: Block[] = rendered.title
+    ? [{ type: "header", text: plain(`${emoji}${rendered.title}`, LIMITS.headerText) }]
     : [];
   const content: Block[] = [];
-  if (reply.sections.length === 0 && reply.text !== reply.title) {
-    const lead = reply.title ? "" : emoji;
-    content.push(section(clipMrkdwn(`${lead}${toMrkdwn(reply.text)}`, LIMITS.sectionText)));
+  if (rendered.sections.length === 0 && source.text !== source.title) {
+    const lead = rendered.title ? "" : emoji;
+    content.push(section(clipMrkdwn(`${lead}${rendered.text}`, LIMITS.sectionText)));
   }
-  for (const s of reply.sections) content.push(...sectionBlocks(s));
-  const tail: Block[] = [...buttonBlocks(reply.buttons)];
-  if (reply.footer) tail.push(context(toMrkdwn(reply.footer)));
+  for (const s of rendered.sections) content.push(...sectionBlocks(s));
+  const tail: Block[] = [...buttonBlocks(rendered.buttons)];
+  if (rendered.footer) tail.push(context(rendered.footer));
   return limitBlocks(head, content, tail, Math.max(3, maxBlocks));
 }
 
@@ -91,10 +103,8 @@ function context(text: string): ContextBlock {
 }
 
 function sectionBlocks(s: ReplySection): SectionBlock[] {
-  const head = [s.title ? `*${toMrkdwn(s.title)}*` : "", s.text ? toMrkdwn(s.text) : ""]
-    .filter(Boolean)
-    .join("\n");
-  const text = withLines(head, (s.lines ?? []).map(toMrkdwn));
+  const head = [s.title ? `*${s.title}*` : "", s.text ?? ""].filter(Boolean).join("\n");
+  const text = withLines(head, s.lines ?? []);
   const fields = fieldObjects(s.fields ?? []);
   if (!text && fields.length === 0) return [];
   const block: SectionBlock = { type: "section" };
@@ -123,9 +133,7 @@ function withLines(head: string, lines: string[]): string {
 
 function fieldObjects(fields: ReplyField[]): Mrkdwn[] {
   const shown = fields.length > LIMITS.fields ? fields.slice(0, LIMITS.fields - 1) : fields;
-  const out = shown.map((f) =>
-    mrkdwn(clipMrkdwn(`*${toMrkdwn(f.label)}*\n${toMrkdwn(f.value)}`, LIMITS.fieldText)),
-  );
+  const out = shown.map((f) => mrkdwn(clipMrkdwn(`*${f.label}*\n${f.value}`, LIMITS.fieldText)));
   if (shown.length < fields.length) out.push(mrkdwn(`…and ${fields.length - shown.length} more`));
   return out;
 }
@@ -144,14 +152,14 @@ function button(b: ReplyButton): ButtonElement {
     type: "button",
     action_id: action,
     value: action,
-    text: plain(toPlain(b.label), LIMITS.buttonText),
+    text: plain(b.label, LIMITS.buttonText),
   };
   if (b.style) el.style = b.style;
   if (b.confirm) {
     el.confirm = {
       title: plain("Are you sure?", LIMITS.confirmTitle),
-      text: mrkdwn(clipMrkdwn(toMrkdwn(b.confirm), LIMITS.confirmText)),
-      confirm: plain(clip(toPlain(b.label), 30), 30),
+      text: mrkdwn(clipMrkdwn(b.confirm, LIMITS.confirmText)),
+      confirm: plain(clip(b.label, 30), 30),
       deny: plain("Cancel", 30),
     };
     if (b.style === "danger") el.confirm.style = "danger";

@@ -1,10 +1,14 @@
 /**
- * Slack request signing: `X-Slack-Signature = "v0=" + hex(HMAC-SHA256(secret, "v0:" + ts + ":" + body))`.
- * Verification is Bolt's `verifySlackRequest` (constant-time compare, stale past timestamps) plus a
- * check Bolt leaves out: timestamps more than 5 minutes in the future are refused too.
+ * Slack request signing: `X-Slack-Signature = "v0=" + hex(HMAC-SHA256(secret, "v0:" + ts + ":" + body))`,
+ * where `body` is the bytes that arrived. Bolt's `verifySlackRequest` takes the body as a string, so a
+ * body is decoded before it is checked there: a leading BOM is dropped and invalid UTF-8 becomes U+FFFD,
+ * and a request signed over other bytes than those sent passes. Foreman therefore checks the HMAC itself,
+ * over the raw bytes, with the HMAC helper GitHub and Linear use (src/integrations/github/verify.ts) and a
+ * constant-time compare. Bolt's timestamp rule is kept (more than 5 minutes old: stale), plus the check
+ * Bolt leaves out: more than 5 minutes in the future is refused too.
  */
-import { verifySlackRequest } from "@slack/bolt";
-import { hmacSha256, toHex } from "../github/verify";
+import { timingSafeEqualBytes } from "../../security/compare";
+import { hmacSha256, parseHexDigest, toHex } from "../github/verify";
 
 export const MAX_SKEW_SECONDS = 300;
 
@@ -12,41 +16,63 @@ export type VerifyResult = { ok: true } | { ok: false; message: string };
 
 export interface VerifyInput {
   signingSecret: string;
-  body: string;
+  /** The request body exactly as it arrived. */
+  body: Uint8Array;
   signature: string | null;
   timestamp: string | null;
   nowMs?: number;
 }
 
-export function verifySignature(input: VerifyInput): VerifyResult {
+const encoder = new TextEncoder();
+
+/** The signed message: `v0:{timestamp}:` followed by the body's bytes, unchanged. */
+function baseString(timestamp: string, body: Uint8Array): Uint8Array {
+  const prefix = encoder.encode(`v0:${timestamp}:`);
+  const out = new Uint8Array(prefix.byteLength + body.byteLength);
+  out.set(prefix);
+  out.set(body, prefix.byteLength);
+  return out;
+}
+
+export async function verifySignature(input: VerifyInput): Promise<VerifyResult> {
   const { signature, timestamp } = input;
   if (!signature || !timestamp) {
     return { ok: false, message: "Missing X-Slack-Signature or X-Slack-Request-Timestamp header" };
   }
+  if (!input.signingSecret) return { ok: false, message: "Slack signing secret is not configured" };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, message: "Malformed X-Slack-Request-Timestamp" };
-  const nowMs = input.nowMs ?? Date.now();
+  const nowSeconds = Math.floor((input.nowMs ?? Date.now()) / 1000);
   const ts = Number(timestamp);
-  if (ts - Math.floor(nowMs / 1000) > MAX_SKEW_SECONDS) {
+  if (ts - nowSeconds > MAX_SKEW_SECONDS) {
     return { ok: false, message: "X-Slack-Request-Timestamp is in the future: request refused" };
   }
-  try {
-    verifySlackRequest({
-      signingSecret: input.signingSecret,
-      body: input.body,
-      headers: { "x-slack-signature": signature, "x-slack-request-timestamp": ts },
-      nowMilliseconds: nowMs,
-    });
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, message: err instanceof Error ? err.message : "Invalid Slack signature" };
+  if (ts < nowSeconds - MAX_SKEW_SECONDS) {
+    return {
+      ok: false,
+      message:
+        "x-slack-request-timestamp must differ from system time by no more than 5 minutes or request is stale",
+    };
   }
+  const eq = signature.indexOf("=");
+  const version = eq < 0 ? signature : signature.slice(0, eq);
+  const hex = eq < 0 ? "" : signature.slice(eq + 1);
+  if (version !== "v0")
+    return { ok: false, message: "Slack request signing failed: unknown signature version" };
+  const expected = parseHexDigest(hex);
+  const actual = await hmacSha256(input.signingSecret, baseString(timestamp, input.body));
+  // A malformed digest is compared too (against a zero digest), so both paths do the same work.
+  const matches = timingSafeEqualBytes(actual, expected ?? new Uint8Array(actual.byteLength));
+  if (!expected || !matches)
+    return { ok: false, message: "Slack request signing failed: signature mismatch" };
+  return { ok: true };
 }
 
 /** The `X-Slack-Signature` value for a body (WebCrypto; used by tests and tooling). */
 export async function signSlackBody(
   secret: string,
   timestamp: string | number,
-  body: string,
+  body: string | Uint8Array,
 ): Promise<string> {
-  return `v0=${toHex(await hmacSha256(secret, `v0:${timestamp}:${body}`))}`;
+  const bytes = typeof body === "string" ? encoder.encode(body) : body;
+  return `v0=${toHex(await hmacSha256(secret, baseString(String(timestamp), bytes)))}`;
 }

@@ -2,6 +2,7 @@
  * Pure rules of the linear-state agent: which issue keys a PR names, which transition a PR event
  * is, what the Linear deliveries look like (keys, actions, bodies) and the channel note text.
  */
+import { link, literal } from "../../../commands/markup";
 import { type Reply, reply } from "../../../commands/reply";
 import { findIssueKeys, type IssueKeyRef, type IssueKeyRelation } from "../../../events/issue-keys";
 import type { LinearStateConfig } from "./config";
@@ -108,8 +109,11 @@ export function doneCandidate(
 
 /** "ENG-123 moved to In Review — PR acme/widgets#42", for the team's linked channels. */
 export function stateNote(issue: IssueSnapshot, links: readonly PrIssueLink[]): Reply {
-  const prs = links.map((l) => `[${prRef(l.repo, l.number)}](${l.pr.url})`).join(", ");
-  const subject = /^https?:\/\//.test(issue.url) ? `[${issue.identifier}](${issue.url})` : issue.identifier;
-  const text = `${subject} moved to **${issue.state?.name ?? "no state"}** — PR${links.length > 1 ? "s" : ""} ${prs}`;
+  // Identifiers, state names, repository names and URLs all come from Linear and GitHub: outside text.
+  const linked = (label: string, url: string) => link(literal(label), url) ?? literal(label);
+  const prs = links.map((l) => linked(prRef(l.repo, l.number), l.pr.url)).join(", ");
+  const subject = linked(issue.identifier, issue.url);
+  const state = issue.state ? literal(issue.state.name) : "no state";
+  const text = `${subject} moved to **${state}** — PR${links.length > 1 ? "s" : ""} ${prs}`;
   return reply(text, { ephemeral: false, tone: "info" });
 }

@@ -4,6 +4,7 @@
  * reviewer rows, SLA clocks and effects (GitHub request, cards, DMs) written in the same step.
  */
 
+import { literal } from "../../../commands/markup";
 import type { Reply, Tone } from "../../../commands/reply";
 import { type AssignmentResult, assignReviewers, nextCandidate } from "../../../domain/assignment";
 import { slaDeadlines } from "../../../domain/sla";
@@ -186,7 +187,7 @@ function announce(
   );
   remember(work, pr, cards);
   for (const r of reviewers) {
-    const dm = cardFor(work, view, pr, "slack", `You are asked to review ${ref}.`);
+    const dm = cardFor(work, view, pr, "slack", `You are asked to review ${literal(ref)}.`);
     dmSlack(work, pr, view.people.get(loginKey(r.login)), dm, `a${r.seq}`);
   }
 }

@@ -5,6 +5,7 @@
  * message, not several. When every requested reviewer has approved, the DM says so. Comments and
  * re-requests send nothing (the card shows them). Discord members get no DM yet (no Discord DMs).
  */
+import { literal } from "../../../commands/markup";
 import type { Reply } from "../../../commands/reply";
 import { loginKey } from "../../../review/candidates";
 import { mention, prLink } from "../../../review/format";
@@ -86,7 +87,7 @@ export function sendAuthorNotice(work: Work, view: TenantView, pr: TrackedPr): v
   const rows = work.notices.take(pr.id);
   if (rows.length === 0 || !pr.author) return;
   const author = view.people.get(loginKey(pr.author));
-  const ref = prRef(pr);
+  const ref = literal(prRef(pr));
   const who = (login: string) => mention(login, view.people, "slack");
   const lines = rows.map((r) =>
     r.state === "approved" ? `${who(r.reviewer)} approved.` : `${who(r.reviewer)} requested changes.`,
@@ -116,6 +117,6 @@ export function sendAuthorNotice(work: Work, view: TenantView, pr: TrackedPr): v
     tone: rows.some((r) => r.state === "changes_requested") ? "warning" : "success",
   };
   if (!dmSlack(work, pr, author, reply, `author:${first?.seq ?? 0}`)) {
-    work.log(`${ref}: the author ${pr.author} is not on Slack; no review notice sent`);
+    work.log(`${prRef(pr)}: the author ${pr.author} is not on Slack; no review notice sent`);
   }
 }

@@ -2,6 +2,7 @@
  * The review card's buttons, applied synchronously: Start review (the clicker takes the review; the
  * others' clocks stop), Reassign (next candidate), Snooze 2h. Each answers the updated card.
  */
+import { literal, userRef } from "../../../commands/markup";
 import type { Reply } from "../../../commands/reply";
 import { ConflictError, ForbiddenError } from "../../../errors";
 import { loginKey } from "../../../review/candidates";
@@ -42,6 +43,8 @@ const note = (text: string): ActResult => ({
 
 export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput): ActResult {
   const ref = prRef(pr);
+  /** The ref in reply text (outside text: a repository name). */
+  const shown = literal(ref);
   if (pr.state !== "open") throw new ConflictError(`${ref} is ${pr.state}: there is nothing left to review.`);
   const active = work.store.reviewers(pr.id).filter((r) => isActive(r.status));
   const mine = input.login
@@ -51,12 +54,12 @@ export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput
     reply: { ...cardFor(work, view, pr, input.place.platform, headline, { lines }), replaceOriginal: true },
     changed: true,
   });
-  const who = `<@${input.actor.id}>`;
+  const who = userRef(input.actor.id);
   switch (input.verb) {
     case "claim": {
       if (!input.login)
-        throw new ForbiddenError("Only team members can start a review: `/foreman team add`.");
-      if (mine?.status === "in_progress") return note(`You already started the review of ${ref}.`);
+        throw new ForbiddenError("Only team members can start a review: ask a lead for /foreman team add.");
+      if (mine?.status === "in_progress") return note(`You already started the review of ${shown}.`);
       let r =
         mine ??
         track(work, view, pr, input.login, "claim", "started the review themselves", active[0]?.login);
@@ -64,21 +67,19 @@ export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput
       r = save(work, pr, { ...r, status: "in_progress", claimedBy: input.actor, claimedAtMs: work.nowMs });
       for (const other of active) if (other.login !== r.login) stop(work, pr, other, "released");
       work.log(`${r.login} started the review of ${ref}`);
-      return card(`${who} started the review of ${ref}.`);
+      return card(`${who} started the review of ${shown}.`);
     }
     case "reassign": {
       const from = mine ?? (input.admin ? active[0] : undefined);
       if (!from) {
         if (!input.admin) throw forbidden("reassign", ref);
-        throw new ConflictError(
-          `Nobody is reviewing ${ref}: \`/foreman review assign ${ref}\` picks someone.`,
-        );
+        throw new ConflictError(`Nobody is reviewing ${ref}: /foreman review assign ${ref} picks someone.`);
       }
       const moved = reassign(work, view, pr, from);
       if (!moved) return note(nobodyFree(work, pr, from));
       const people = view.people;
       const headline = (platform: ChatPlatform) =>
-        `Reassigned ${ref} from ${mention(from.login, people, platform)} to ${mention(moved.to.login, people, platform)} (asked by ${who}).`;
+        `Reassigned ${shown} from ${mention(from.login, people, platform)} to ${mention(moved.to.login, people, platform)} (asked by ${who}).`;
       announceElsewhere(work, view, pr, input.place, headline, moved.to);
       const platform = input.place.platform;
       return card(headline(platform), [`Why ${mention(moved.to.login, people, platform)}: ${moved.reason}`]);
@@ -86,14 +87,14 @@ export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput
     case "snooze": {
       const targets = mine ? [mine] : input.admin ? active : [];
       if (targets.length === 0) throw forbidden("snooze", ref);
-      if (pr.draft) return note(`${ref} is a draft: its review clock is paused already.`);
+      if (pr.draft) return note(`${shown} is a draft: its review clock is paused already.`);
       const snoozed = targets.map((r) => snoozeClock(work, pr, r)).filter((r) => r.sla);
-      if (snoozed.length === 0) return note(`${ref} has no review SLA running to snooze.`);
+      if (snoozed.length === 0) return note(`${shown} has no review SLA running to snooze.`);
       const due = snoozed.map((r) =>
-        r.sla ? `${r.login}: ${localTime(r.sla.breachAtMs, r.sla.schedule.tz)}` : "",
+        r.sla ? `${literal(r.login)}: ${localTime(r.sla.breachAtMs, r.sla.schedule.tz)}` : "",
       );
       work.log(`${ref} snoozed by ${input.actor.platform}:${input.actor.id}`);
-      return card(`${who} snoozed the review clock of ${ref} by 2 h. Now due: ${due.join("; ")}.`);
+      return card(`${who} snoozed the review clock of ${shown} by 2 h. Now due: ${due.join("; ")}.`);
     }
   }
 }
@@ -104,8 +105,8 @@ function forbidden(verb: string, ref: string): ForbiddenError {
 
 function nobodyFree(work: Work, pr: TrackedPr, from: ReviewerRecord): string {
   const skipped = work.store.prById(pr.id)?.lastResult?.skipped ?? [];
-  const why = skipped.map((s) => `${s.login}: ${SKIP_TEXT[s.why]}`).join("; ");
-  return `Nobody else is free to take ${prRef(pr)} from ${from.login}${why ? ` (${why})` : ""}.`;
+  const why = skipped.map((s) => `${literal(s.login)}: ${SKIP_TEXT[s.why]}`).join("; ");
+  return `Nobody else is free to take ${literal(prRef(pr))} from ${literal(from.login)}${why ? ` (${why})` : ""}.`;
 }
 
 /** A reassignment clicked in one place: the new reviewer gets a DM, the other linked channels a card. */
@@ -126,7 +127,7 @@ function announceElsewhere(
     view,
     pr,
     "slack",
-    `You are asked to review ${prRef(pr)}, taking over from ${to.previous}.`,
+    `You are asked to review ${literal(prRef(pr))}${to.previous ? `, taking over from ${literal(to.previous)}` : ""}.`,
   );
   dmSlack(work, pr, view.people.get(loginKey(to.login)), dm, `a${to.seq}`);
 }

@@ -1,4 +1,5 @@
 /** `review assign <owner/repo#n>`: assign now, or say why not (unknown, closed, draft, assigned). */
+import { literal } from "../../../commands/markup";
 import type { Reply } from "../../../commands/reply";
 import { nobodyCard } from "../../../review/cards";
 import { mention } from "../../../review/format";
@@ -24,7 +25,7 @@ const say = (outcome: AssignNowOutcome, text: string, tone: Reply["tone"] = "war
 export function unknownPr(ref: PrRef): AssignNowResult {
   return say(
     "unknown",
-    `Foreman has not seen ${prRef(ref)} yet. A pull request is tracked once a GitHub webhook about it arrives (opened, ready for review, review requested, ...): check that the repository's webhook points at Foreman.`,
+    `Foreman has not seen ${literal(prRef(ref))} yet. A pull request is tracked once a GitHub webhook about it arrives (opened, ready for review, review requested, ...): check that the repository's webhook points at Foreman.`,
   );
 }
 
@@ -34,7 +35,7 @@ export function assignNow(
   pr: TrackedPr,
   platform: ChatPlatform,
 ): AssignNowResult {
-  const ref = prRef(pr);
+  const ref = literal(prRef(pr));
   if (pr.state !== "open") return say("closed", `${ref} is ${pr.state}: nothing to assign.`);
   if (pr.draft) {
     return say("draft", `${ref} is a draft: reviewers are assigned when it is marked ready for review.`);

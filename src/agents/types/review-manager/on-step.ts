@@ -5,6 +5,8 @@
  * so a repeated alarm never sends it twice. A breach (also one skipped on the way to a late
  * escalation) is published as `foreman.sla.breach` for the review metrics.
  */
+
+import { literal } from "../../../commands/markup";
 import { loginKey } from "../../../review/candidates";
 import { headlines } from "../../../review/cards";
 import { hours, mention } from "../../../review/format";
@@ -93,7 +95,7 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
         view,
         pr,
         "slack",
-        `You are asked to review ${ref}, taking over from ${r.login}.`,
+        `You are asked to review ${literal(ref)}, taking over from ${literal(r.login)}.`,
       );
       dmSlack(work, pr, people.get(loginKey(moved.to.login)), dm, `a${moved.to.seq}`);
       return;
