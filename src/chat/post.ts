@@ -5,6 +5,7 @@
  * submit one through the tenant's Outbox for callers outside agents (digests, alerts).
  */
 import type { Reply } from "../commands/reply";
+import { forPlatform } from "../commands/syntax";
 import { type Submitted, submitDelivery } from "../delivery/enqueue";
 import type { DeliveryRef } from "../delivery/types";
 import type { Env } from "../env";
@@ -44,7 +45,11 @@ export function channelMessage(
     if (options.replyTo?.ts) body.thread_ts = options.replyTo.ts;
     return { platform: "slack", action: "chat.postMessage", body };
   }
-  const { flags: _ephemeral, ...message } = renderDiscord({ ...reply, ephemeral: false });
+  // Command hints in the message read as typed on Discord (named options).
+  const { flags: _ephemeral, ...message } = renderDiscord({
+    ...forPlatform(reply, "discord"),
+    ephemeral: false,
+  });
   const body: Record<string, unknown> = { channel_id: channel.channelId, ...message };
   if (options.replyTo?.message_id) {
     body.message_reference = { message_id: options.replyTo.message_id, fail_if_not_exists: false };
@@ -71,7 +76,10 @@ export function channelEdit(channel: ChannelRef, ref: DeliveryRef, reply: Reply)
     };
   }
   if (!ref.channel_id || !ref.message_id) return null;
-  const { flags: _ephemeral, ...message } = renderDiscord({ ...reply, ephemeral: false });
+  const { flags: _ephemeral, ...message } = renderDiscord({
+    ...forPlatform(reply, "discord"),
+    ephemeral: false,
+  });
   return {
     platform: "discord",
     action: "channels.messages.edit",
