@@ -41,6 +41,8 @@ import {
 const GH_TENANT = "fz-github";
 const LINEAR_TENANT = "fz-linear";
 const REPO = "acme/fuzz";
+/** A team key of this file only (links are global: a delivery reaches every tenant linking it). */
+const LINEAR_TEAM = "FZL";
 const TENANT = "fz-rest";
 const OTHER = "fz-rest-b";
 /** Valid signatures more often, so deliveries reach the parsers. */
@@ -70,7 +72,7 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<T
 
 beforeAll(async () => {
   await linkQuietly(GH_TENANT, "github", REPO);
-  await linkQuietly(LINEAR_TENANT, "linear", "ENG");
+  await linkQuietly(LINEAR_TENANT, "linear", LINEAR_TEAM);
 
   const doc = await admin<{ paths: Record<string, Record<string, unknown>> }>("GET", "/api/openapi.json");
   world.routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
@@ -133,7 +135,7 @@ describe("fuzz: /api/webhooks/github and /api/webhooks/linear", () => {
     const guard = new TraceGuard({ tenants: [LINEAR_TENANT], sent, deep: false });
     await fc.assert(
       fc.asyncProperty(
-        linearDelivery,
+        linearDelivery(LINEAR_TEAM),
         fc.constantFrom(...MODES.filter((m) => m !== "sha1")),
         deliveryHeader,
         fc.option(contentType, { freq: 3 }),
