@@ -1,8 +1,9 @@
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agentNamespace, agentStub } from "../../src/agents/registry";
 import { deferred, message, meta, newAgent, setHandler } from "../helpers/agents";
+import { waitFor } from "../helpers/wait";
 
 describe("agent lifecycle in the Durable Object", () => {
   it("walks spawned -> running <-> paused -> terminated and refuses illegal moves with 409", async () => {
@@ -82,7 +83,7 @@ describe("inbox", () => {
     });
     await agent.transition("start", meta);
     for (const note of ["a", "b", "c", "d", "e"]) await agent.receive(message("ping", { note }));
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       const health = await agent.health();
       expect(health).toMatchObject({ ok: true, value: { tasksDone: 5, inboxDepth: 0 } });
     });
@@ -102,11 +103,11 @@ describe("inbox", () => {
     });
     await agent.transition("start", meta);
     for (let i = 0; i < 5; i++) await agent.receive(message("ping", { note: String(i) }));
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { runningTasks: 2, inboxDepth: 5 } });
     });
     gate.resolve();
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { tasksDone: 5, inboxDepth: 0 } });
     });
     expect(peak).toBe(2);
@@ -122,7 +123,7 @@ describe("inbox", () => {
     await agent.transition("start", meta);
     await agent.receive(message("ping", { note: "hang" }));
     await agent.receive(message("ping", { note: "next" }));
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { tasksDone: 1, tasksFailed: 1 } });
     });
     expect(done).toEqual(["next"]);
@@ -150,7 +151,7 @@ describe("inbox", () => {
     expect(await agent.health()).toMatchObject({ ok: true, value: { inboxDepth: 3, tasksDone: 0 } });
     expect(seen).toEqual([]);
     await agent.transition("resume", meta);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { inboxDepth: 0, tasksDone: 3 } });
     });
     expect(seen).toEqual(["1", "2", "3"]);
@@ -166,7 +167,7 @@ describe("inbox", () => {
     const m = message("ping");
     await agent.receive(m);
     await agent.receive(m);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { inboxDepth: 0, tasksDone: 1 } });
     });
     expect(calls).toBe(1);
@@ -177,7 +178,7 @@ describe("inbox", () => {
     await setHandler(stub, () => new Promise(() => {}));
     await agent.transition("start", meta);
     await agent.receive(message("ping", { note: "survives" }));
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { runningTasks: 1 } });
     });
     // A hard restart (the hung task never finishes); stubs made before it are void.
@@ -185,7 +186,7 @@ describe("inbox", () => {
     const fresh = agentStub(env, "integration-dashboard", agentId);
     // The new instance has the real handler again: the interrupted message runs to completion.
     await runDurableObjectAlarm(agentNamespace(env, "integration-dashboard").getByName(agentId));
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await fresh.health()).toMatchObject({ ok: true, value: { inboxDepth: 0, tasksDone: 1 } });
     });
     const health = await fresh.health();

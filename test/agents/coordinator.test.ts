@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unwrap } from "../../src/errors";
 import { coordinator, directory } from "../../src/rpc";
 import { meta } from "../helpers/agents";
+import { waitFor } from "../helpers/wait";
 
 async function workflowWith(
   tenant: string,
@@ -87,7 +88,7 @@ describe("Coordinator", () => {
     unwrap(
       await c.route({ from: a.agentId, to: b.agentId, type: "ping", payload: {}, correlationId: "corr-1" }),
     );
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       const health = unwrap(await c.agentHealth(a.agentId));
       expect(
         health.recentEvents.some(
@@ -121,7 +122,7 @@ describe("Coordinator", () => {
     const ids = agents.filter((a) => a.type !== "review-manager").map((a) => a.agentId);
     expect(first.delivered.sort()).toEqual(ids.sort());
     unwrap(await c.publish(event));
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       for (const id of ids) expect(unwrap(await c.agentHealth(id)).tasksDone).toBe(1);
     });
   });
@@ -133,7 +134,7 @@ describe("Coordinator", () => {
     const receipt = unwrap(await c.sendMessage(id, { type: "ping", payload: { note: "hi" } }, meta));
     expect(receipt).toMatchObject({ agentId: id, status: "paused", inboxDepth: 1 });
     unwrap(await c.transitionAgent(id, "resume", meta));
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(unwrap(await c.agentHealth(id))).toMatchObject({ inboxDepth: 0, tasksDone: 1 });
     });
   });

@@ -1,6 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { message, meta, newAgent, setHandler } from "../helpers/agents";
+import { waitFor } from "../helpers/wait";
 
 describe("scheduler on the agent's alarm", () => {
   it("fires a due task once, even when the alarm runs again", async () => {
@@ -17,7 +18,7 @@ describe("scheduler on the agent's alarm", () => {
     expect(scheduled.ok).toBe(true);
     await runDurableObjectAlarm(stub);
     await runDurableObjectAlarm(stub);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { tasksDone: 1, scheduledTasks: 0 } });
     });
     expect(seen).toEqual(["ping:tick:scheduler"]);
@@ -25,14 +26,20 @@ describe("scheduler on the agent's alarm", () => {
 
   it("cancels a task by id", async () => {
     const { agent, stub } = await newAgent("review-manager");
+    // Due at once, but held while the agent is paused: no alarm can run it before the cancel.
     await agent.transition("start", meta);
-    const scheduled = await agent.schedule(Date.now() + 50, "message", { type: "ping" });
+    await agent.transition("pause", meta);
+    const scheduled = await agent.schedule(Date.now() - 1, "message", { type: "ping" });
     if (!scheduled.ok) throw new Error(scheduled.error.message);
     expect(await agent.cancel(scheduled.value.id)).toMatchObject({ ok: true, value: { cancelled: true } });
     expect(await agent.schedules()).toEqual([]);
-    await new Promise((r) => setTimeout(r, 60));
+    // Running again, with the alarm run: a task still scheduled would be delivered and processed now.
+    await agent.transition("resume", meta);
     await runDurableObjectAlarm(stub);
-    expect(await agent.health()).toMatchObject({ ok: true, value: { tasksDone: 0 } });
+    await waitFor(async () => {
+      expect(await agent.health()).toMatchObject({ ok: true, value: { inboxDepth: 0, runningTasks: 0 } });
+    });
+    expect(await agent.health()).toMatchObject({ ok: true, value: { tasksDone: 0, scheduledTasks: 0 } });
   });
 
   it("replaces a task with the same key instead of adding another", async () => {
@@ -55,18 +62,20 @@ describe("scheduler on the agent's alarm", () => {
 
   it("keeps schedules across a restart and runs them after", async () => {
     const { agent, stub } = await newAgent("linear-state");
+    // Paused, the due task waits for the test (no alarm runs it before the restart is checked).
     await agent.transition("start", meta);
+    await agent.transition("pause", meta);
     await agent.schedule(
-      Date.now() + 30,
+      Date.now() - 1,
       "message",
       { type: "ping", payload: { note: "after restart" } },
       "k",
     );
     await evictDurableObject(stub);
     expect(await agent.schedules()).toMatchObject([{ key: "k" }]);
-    await new Promise((r) => setTimeout(r, 40));
+    await agent.transition("resume", meta);
     await runDurableObjectAlarm(stub);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { tasksDone: 1, scheduledTasks: 0 } });
     });
   });
@@ -80,7 +89,7 @@ describe("scheduler on the agent's alarm", () => {
     expect(await agent.health()).toMatchObject({ ok: true, value: { tasksDone: 0, scheduledTasks: 1 } });
     await agent.transition("resume", meta);
     await runDurableObjectAlarm(stub);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(await agent.health()).toMatchObject({ ok: true, value: { tasksDone: 1, scheduledTasks: 0 } });
     });
   });

@@ -12,6 +12,8 @@ import {
   CHANNEL,
   deliver,
   type Harness,
+  HOUR,
+  MONDAY_9,
   prEvent,
   REPO,
   reviewManager,
@@ -153,7 +155,8 @@ describe("a tenant with a linked channel, a team and an open pull request", () =
   });
 
   it("GET /api/reviews lists the PR with its reviewer, SLA state and working-time age (viewer key)", async () => {
-    h.clock.t += 2 * 3_600_000;
+    // Absolute times (the PR opened at MONDAY_9): each test stands alone, in any order.
+    h.clock.t = MONDAY_9 + 2 * HOUR;
     await h.attach();
     const res = await viaWorker("/api/reviews", as(tenant, viewer));
     expect(res.status).toBe(200);
@@ -174,17 +177,18 @@ describe("a tenant with a linked channel, a team and an open pull request", () =
   });
 
   it("turns at_risk, then breached, as working time passes", async () => {
-    h.clock.t += 5 * 3_600_000;
+    h.clock.t = MONDAY_9 + 7 * HOUR;
     await h.attach();
     const atRisk = await jsonOf<QueueBody>(await viaWorker("/api/reviews", as(tenant)));
     expect(atRisk.items[0]?.state).toBe("at_risk");
-    h.clock.t += 2 * 3_600_000;
+    h.clock.t = MONDAY_9 + 9 * HOUR;
     await h.attach();
     const breached = await jsonOf<QueueBody>(await viaWorker("/api/reviews", as(tenant)));
     expect(breached.items[0]?.state).toBe("breached");
   });
 
   it("GET /api/digests lists the channel with its link, schedule and next slot", async () => {
+    const asked = Date.now();
     const res = await viaWorker("/api/digests", as(tenant, viewer));
     expect(res.status).toBe(200);
     const { channels } = await jsonOf<ChannelsBody>(res);
@@ -194,7 +198,8 @@ describe("a tenant with a linked channel, a team and an open pull request", () =
     expect(ch?.links).toEqual([expect.objectContaining({ kind: "github", target: REPO })]);
     expect(ch?.schedule).toMatchObject({ time: "09:30", tz: "Europe/Berlin", days: ["mon"] });
     const next = new Date(ch?.nextAtMs ?? 0);
-    expect(next.getTime()).toBeGreaterThan(Date.now());
+    // After the moment it was asked (not after "now": the slot may pass while the test runs).
+    expect(next.getTime()).toBeGreaterThan(asked);
     expect(next.getUTCDay()).toBe(1);
     expect(["08:30", "07:30"]).toContain(next.toISOString().slice(11, 16));
   });

@@ -18,8 +18,12 @@ async function runCron(testEnv: Env, iso: string): Promise<void> {
   await waitOnExecutionContext(ctx);
 }
 
-const slotKeys = (sent: DeliveryMessage[]) =>
-  sent.map((d) => d.key).filter((k) => k.startsWith("digest:slot:"));
+/**
+ * The digest slots posted for `tenant`. A cron run covers every tenant of the Directory, and files
+ * share it (isolate: false): other files' tenants may have digests due at the same minute.
+ */
+const slotKeys = (sent: DeliveryMessage[], tenant: string) =>
+  sent.filter((d) => d.tenant === tenant && d.key.startsWith("digest:slot:")).map((d) => d.key);
 
 describe("scheduled digests (Cron Trigger)", () => {
   it("posts a channel's digest once per slot, and nothing before it", async () => {
@@ -41,17 +45,17 @@ describe("scheduled digests (Cron Trigger)", () => {
 
     // Tuesday 2026-11-24, 07:55Z = 08:55 Berlin: before the slot.
     await runCron(testEnv, "2026-11-24T07:55:00Z");
-    expect(slotKeys(sent)).toEqual([]);
+    expect(slotKeys(sent, tenant)).toEqual([]);
 
     // 08:02Z = 09:02 Berlin: the 09:00 slot is due.
     const slotMs = Date.parse("2026-11-24T08:00:00Z");
     await runCron(testEnv, "2026-11-24T08:02:00Z");
-    expect(slotKeys(sent)).toEqual([`digest:slot:slack:${CHANNEL.channelId}:${slotMs}`]);
+    expect(slotKeys(sent, tenant)).toEqual([`digest:slot:slack:${CHANNEL.channelId}:${slotMs}`]);
     expect((await s.digestSlots()).map((d) => d.lastPostedSlotMs)).toEqual([slotMs]);
 
     // The next run posts nothing more.
     await runCron(testEnv, "2026-11-24T08:07:00Z");
-    expect(slotKeys(sent)).toHaveLength(1);
+    expect(slotKeys(sent, tenant)).toHaveLength(1);
 
     await runQueue(
       testEnv,

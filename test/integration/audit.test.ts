@@ -1,6 +1,7 @@
 /** Audit entries of mutating calls (refusals included), read back over HTTP. */
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { AuditEntry, Workflow } from "../../src/agents/model";
+import { waitFor } from "../helpers/wait";
 import { jsonOf, newKey, viaWorker } from "../http/helpers";
 
 const TENANT = "it-audit";
@@ -43,7 +44,7 @@ describe("audit", () => {
     expect(invalid.status).toBe(400);
     await viaWorker(`/api/workflows/status/${wf.workflowId}`, { key: viewer.key });
 
-    await vi.waitFor(
+    await waitFor(
       async () => {
         const log = await entries();
         expect(log.find((e) => e.correlationId === "audit-create-1")).toMatchObject({
@@ -60,7 +61,7 @@ describe("audit", () => {
         });
         expect(log.find((e) => e.correlationId === "audit-invalid-1")).toMatchObject({ status: 400 });
       },
-      { timeout: 5000, interval: 100 },
+      { interval: 100 },
     );
     expect((await entries()).some((e) => e.action.includes("status"))).toBe(false);
   });
@@ -71,7 +72,7 @@ describe("audit", () => {
       headers: { "X-Correlation-Id": "audit-key-1" },
     });
     const created = await jsonOf<{ id: string }>(res);
-    await vi.waitFor(
+    await waitFor(
       async () => {
         const entry = (await entries()).find((e) => e.correlationId === "audit-key-1");
         expect(entry).toMatchObject({
@@ -81,7 +82,7 @@ describe("audit", () => {
           status: 201,
         });
       },
-      { timeout: 5000, interval: 100 },
+      { interval: 100 },
     );
   });
 

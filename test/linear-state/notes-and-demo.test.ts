@@ -7,9 +7,10 @@ import { CHANNEL, consume, harness, issueEvent, prEvent, REPO } from "./support"
 describe("linear-state: Linear issue changes", () => {
   it("a state change of an issue with an open PR is posted to the team's channels, once", async () => {
     const h = await harness("ls-note");
-    await h.publish(prEvent("opened", { title: "ENG-123: Fix the flaky retry test", draft: true }));
-    await h.publish(issueEvent("create"));
-    await h.settle();
+    await h.inTurn(
+      prEvent("opened", { title: "ENG-123: Fix the flaky retry test", draft: true }),
+      issueEvent("create"),
+    );
     expect(h.sent.map((d) => d.platform)).toEqual(["linear"]);
 
     const agent = linearStateAgent(env, h.agentId);
@@ -39,17 +40,16 @@ describe("linear-state: Linear issue changes", () => {
 
   it("no note for issues without an open PR, for other changes, or when notifyStateChanges is off", async () => {
     const h = await harness("ls-quiet");
-    await h.publish(issueEvent("update-state")); // no PR links it
-    await h.publish(prEvent("opened", { title: "ENG-124 Tidy", draft: true }));
-    await h.publish(prEvent("closed", { title: "ENG-124 Tidy", merged: false }));
-    await h.publish(issueEvent("update-state", { identifier: "ENG-124" })); // its PR is closed
-    await h.settle();
+    await h.inTurn(
+      issueEvent("update-state"), // no PR links it
+      prEvent("opened", { title: "ENG-124 Tidy", draft: true }),
+      prEvent("closed", { title: "ENG-124 Tidy", merged: false }),
+      issueEvent("update-state", { identifier: "ENG-124" }), // its PR is closed
+    );
     expect(h.sent.filter((d) => d.platform !== "linear")).toEqual([]);
 
     const off = await harness("ls-off", { notifyStateChanges: false });
-    await off.publish(prEvent("opened", { title: "ENG-123 Fix", draft: true }));
-    await off.publish(issueEvent("update-state"));
-    await off.settle();
+    await off.inTurn(prEvent("opened", { title: "ENG-123 Fix", draft: true }), issueEvent("update-state"));
     expect(off.sent.filter((d) => d.platform !== "linear")).toEqual([]);
   });
 });
@@ -57,9 +57,10 @@ describe("linear-state: Linear issue changes", () => {
 describe("linear-state: demo mode", () => {
   it("without LINEAR_API_KEY the deliveries land in the outbox with action and inputs", async () => {
     const h = await harness("ls-demo");
-    await h.publish(prEvent("opened", { branch: "eng-50-demo", draft: false }));
-    await h.publish(prEvent("closed", { branch: "eng-50-demo", merged: true }));
-    await h.settle();
+    await h.inTurn(
+      prEvent("opened", { branch: "eng-50-demo", draft: false }),
+      prEvent("closed", { branch: "eng-50-demo", merged: true }),
+    );
     expect(await consume(h, h.sent, false)).toEqual([]); // nothing reached the fake API
 
     const outbox = await listOutbox(env, h.tenant, { limit: 10 });

@@ -3,9 +3,8 @@
  * are recorded (not consumed by the real queue), domain events built from the octokit examples and
  * the Linear fixtures, and the delivery consumer run one delivery at a time against the fake API.
  */
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect, vi } from "vitest";
+import { expect } from "vitest";
 import { agentNamespace } from "../../src/agents/registry";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
@@ -19,6 +18,8 @@ import issueCreate from "../fixtures/linear/issue-create.json";
 import issueUpdateState from "../fixtures/linear/issue-update-state.json";
 import { meta } from "../helpers/agents";
 import { type FakeApi, fakeApi, type RecordedRequest } from "../helpers/fake-api";
+import { stickySeam } from "../helpers/seams";
+import { waitFor } from "../helpers/wait";
 import { exampleOf, type Payload } from "../webhooks/support";
 
 export const REPO = "acme/widgets";
@@ -30,9 +31,15 @@ export interface Harness {
   /** Deliveries the agent queued, in order. */
   sent: DeliveryMessage[];
   api: FakeApi;
+  /** Publishes `event`; the agent works on several messages at once (maxConcurrentTasks 4). */
   publish(event: DomainEvent): Promise<void>;
   /** Waits until the agent finished every message so far. */
   settle(): Promise<void>;
+  /**
+   * Events that happen one after the other: each is handled before the next is published (events
+   * published together may be handled in any order, and outcomes that depend on it are undecided).
+   */
+  inTurn(...events: DomainEvent[]): Promise<void>;
 }
 
 /** A running linear-state agent in `tenant` (Linear teams `teams` linked to CHANNEL). */
@@ -48,29 +55,35 @@ export async function harness(
   );
   for (const team of teams) unwrap(await settings(env, tenant).link("linear", team, CHANNEL, "test"));
   const { queue, sent } = recordingQueue();
-  await runInDurableObject(agentNamespace(env, "linear-state").getByName(agentId), (instance) => {
-    const agent = instance as unknown as { env: Env };
+  await stickySeam(agentNamespace(env, "linear-state").getByName(agentId), agentId, (instance) => {
+    const agent = instance as { env: Env };
     agent.env = { ...agent.env, OUTBOUND: queue };
   });
   let published = 0;
+  const publish = async (event: DomainEvent) => {
+    const name = event.kind.startsWith("linear.") ? event.kind : `github.${event.kind}`;
+    const data = event as unknown as Record<string, unknown>;
+    unwrap(await c.publish({ name, data, correlationId: "test-correlation", eventId: `evt-${++published}` }));
+  };
+  const settle = async () => {
+    await waitFor(async () => {
+      const health = unwrap(await c.agentHealth(agentId));
+      expect(health.tasksDone + health.tasksFailed).toBe(published);
+      expect(health.tasksFailed).toBe(0);
+    });
+  };
   return {
     tenant,
     agentId,
     sent,
     api: fakeApi(tenant),
-    async publish(event) {
-      const name = event.kind.startsWith("linear.") ? event.kind : `github.${event.kind}`;
-      const data = event as unknown as Record<string, unknown>;
-      unwrap(
-        await c.publish({ name, data, correlationId: "test-correlation", eventId: `evt-${++published}` }),
-      );
-    },
-    async settle() {
-      await vi.waitFor(async () => {
-        const health = unwrap(await c.agentHealth(agentId));
-        expect(health.tasksDone + health.tasksFailed).toBe(published);
-        expect(health.tasksFailed).toBe(0);
-      });
+    publish,
+    settle,
+    async inTurn(...events) {
+      for (const event of events) {
+        await publish(event);
+        await settle();
+      }
     },
   };
 }

@@ -1,9 +1,9 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { weekKey } from "../../src/domain/review-metrics";
 import { unwrap } from "../../src/errors";
 import { coordinator } from "../../src/rpc";
+import { stickySeam } from "../helpers/seams";
 import { HOUR, MONDAY_9, prEvent, REPO } from "../review/support";
 import { closed, dashboard, deliver, opened, requested, review, settled } from "./support";
 
@@ -153,8 +153,8 @@ describe("Integration Dashboard: review metrics", () => {
     if (!bad.ok) expect(bad.error.message).toContain("weeks");
 
     const clock = { t: MONDAY_9 };
-    await runInDurableObject(d.stub, (instance) => {
-      (instance as unknown as { now: () => number }).now = () => clock.t;
+    await stickySeam(d.stub, d.agentId, (instance) => {
+      (instance as { now: () => number }).now = () => clock.t;
     });
     await deliver(d, opened({ number: 7 }, MONDAY_9), closed({ number: 7 }, MONDAY_9 + HOUR, true));
     expect(unwrap(await d.agent.metricsSizes())).toMatchObject({ prs: 1, metrics_pr_events: 2 });

@@ -1,8 +1,9 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { subscribers } from "../../src/agents/registry";
 import { weekKey } from "../../src/domain/review-metrics";
 import { unwrap } from "../../src/errors";
+import { waitFor } from "../helpers/wait";
 import {
   deliver,
   type Harness,
@@ -45,7 +46,7 @@ describe("SLA breaches reach the review metrics", () => {
 
     await alarmsAt(h, MONDAY_9 + 8 * HOUR); // Monday 17:00: the breach (alarm run twice)
     expect(slackPosts(h.sent)).toHaveLength(1);
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect((await breaches(d, MONDAY_9 + 8 * HOUR)).totals[0]?.slaBreaches).toBe(1);
     });
     const m = await breaches(d, MONDAY_9 + 8 * HOUR);
@@ -66,7 +67,7 @@ describe("SLA breaches reach the review metrics", () => {
     const d = await dashboard(tenant);
     await deliver(h, prEvent("opened", { number: 2 }, h.clock.t));
     await alarmsAt(h, MONDAY_9 + 7 * 24 * HOUR); // a week late: reminder and breach skipped
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       expect(unwrap(await d.agent.metricsSizes()).metrics_breaches).toBe(1);
     });
     // Breached Monday 17:00: counted in that week, not in the week the alarm ran.

@@ -1,7 +1,8 @@
 /** Foreman's own review requests reach the review metrics (GitHub may never echo them back). */
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { subscribers } from "../../src/agents/registry";
 import { unwrap } from "../../src/errors";
+import { waitFor } from "../helpers/wait";
 import {
   deliver as deliverToManager,
   githubRequests,
@@ -31,7 +32,7 @@ describe("foreman.review.requested", () => {
 
     // The dashboard sees the PR open, and the review 3 h later; no review_requested webhook at all.
     await deliver(d, opened(pr, MONDAY_9), review(pr, reviewer, MONDAY_9 + 3 * HOUR, 9001));
-    await vi.waitFor(async () => {
+    await waitFor(async () => {
       await settled(d);
       const m = unwrap(await d.agent.reviewMetrics({ weeks: 1, nowMs: MONDAY_9 + 4 * HOUR }));
       expect(m.reviewers).toMatchObject([{ reviewer, firstReview: { count: 1, medianMs: 3 * HOUR } }]);

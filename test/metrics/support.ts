@@ -4,11 +4,12 @@
  * the times and review ids each test needs, and delivery into the agent's inbox.
  */
 import { env } from "cloudflare:workers";
-import { expect, vi } from "vitest";
+import { expect } from "vitest";
 import type { IntegrationDashboardAgent } from "../../src/agents/types/integration-dashboard";
 import type { DomainEvent } from "../../src/events/types";
 import { randomId } from "../../src/ids";
 import { coordinator, type Remote, remote } from "../../src/rpc";
+import { waitFor } from "../helpers/wait";
 import { eventMessage, type PrSpec, prEvent, reviewRequest, reviewSubmitted } from "../review/support";
 
 export interface Dashboard {
@@ -28,14 +29,11 @@ export async function dashboard(tenant: string): Promise<Dashboard> {
 
 /** Waits until the agent's inbox is empty and nothing runs. */
 export async function settled(d: Pick<Dashboard, "agent">): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const health = await d.agent.health();
-      if (!health.ok) throw new Error(health.error.message);
-      expect(health.value).toMatchObject({ inboxDepth: 0, runningTasks: 0 });
-    },
-    { timeout: 10_000, interval: 20 },
-  );
+  await waitFor(async () => {
+    const health = await d.agent.health();
+    if (!health.ok) throw new Error(health.error.message);
+    expect(health.value).toMatchObject({ inboxDepth: 0, runningTasks: 0 });
+  });
 }
 
 /** Delivers events (each as its own message, as separate webhook deliveries would be) and waits. */

@@ -10,6 +10,7 @@ import { withLogScope } from "../../src/observability/context";
 import { enabled, minimumLevel } from "../../src/observability/levels";
 import { logger } from "../../src/observability/logger";
 import { delivery, runQueue } from "../delivery/support";
+import { waitFor } from "../helpers/wait";
 import { buildRequest, type CallInit, jsonOf, newKey } from "../http/helpers";
 
 type Line = Record<string, unknown>;
@@ -47,12 +48,10 @@ afterEach(() => {
   capture = undefined;
 });
 
-async function eventually(check: () => boolean, attempts = 250): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("condition not met");
+async function eventually(check: () => boolean): Promise<void> {
+  await waitFor(() => {
+    if (!check()) throw new Error("condition not met");
+  });
 }
 
 const call = (path: string, init: CallInit & { correlationId?: string } = {}) => {
@@ -104,6 +103,7 @@ describe("logger", () => {
       return capture
         ?.lines()
         .slice(before)
+        .filter((l) => l.component === "test.levels")
         .map((l) => l.level);
     };
     expect(await levelsAt(undefined)).toEqual(["info", "warn", "error"]);
@@ -125,7 +125,8 @@ describe("logger", () => {
       log.child({ tenant: "child-tenant", workflowId: "wf_1" }).info("child");
     });
     log.info("outside");
-    const [a, b, c, d] = capture.lines();
+    // Only this test's lines: background work of other files logs to the same console.
+    const [a, b, c, d] = capture.lines().filter((l) => l.component === "test.scope");
     expect(a).toMatchObject({ correlationId: "scope-cid", tenant: "scope-tenant" });
     expect(b).toMatchObject({ correlationId: "own-cid", tenant: "own-tenant" });
     expect(c).toMatchObject({ correlationId: "scope-cid", tenant: "child-tenant", workflowId: "wf_1" });
@@ -146,7 +147,7 @@ describe("logger", () => {
     const log = logger("test.safe");
     expect(() => log.info("cyclic", { cyclic, big: 10n, fn: () => 1 })).not.toThrow();
     expect(() => log.info("hostile", hostile)).not.toThrow();
-    const [line] = capture.lines();
+    const [line] = capture.lines().filter((l) => l.component === "test.safe");
     expect(line).toMatchObject({ msg: "cyclic", cyclic: { name: "loop", self: "[cycle]" }, big: "10" });
     expect(line).not.toHaveProperty("fn");
   });
@@ -249,7 +250,10 @@ describe("the correlation id across paths", () => {
     });
     const run = await runQueue({ ...env, SLACK_BOT_TOKEN: undefined }, [{ body: message }]);
     expect(run.acked).toHaveLength(1);
-    const line = capture.lines().find((l) => l.component === "delivery.consumer");
+    // This delivery's line: the real queue consumer may be delivering other files' messages meanwhile.
+    const line = capture
+      .lines()
+      .find((l) => l.component === "delivery.consumer" && l.correlationId === "obs-delivery-1");
     expect(line).toMatchObject({
       msg: "delivery.local",
       correlationId: "obs-delivery-1",

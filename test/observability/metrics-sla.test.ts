@@ -1,8 +1,9 @@
 /** SLA events from the Review Manager reach the tenant's metrics rollup, once per step. */
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { metrics } from "../../src/rpc";
+import { waitFor } from "../helpers/wait";
 import {
   deliver,
   type Harness,
@@ -34,15 +35,12 @@ describe("SLA metrics", () => {
     await deliver(h, prEvent("opened", { number: 1 }, h.clock.t));
 
     await alarmsAt(h, MONDAY_9 + 4 * HOUR);
-    await vi.waitFor(async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1 }), { interval: 20 });
+    await waitFor(async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1 }));
     await alarmsAt(h, MONDAY_9 + 8 * HOUR);
-    await vi.waitFor(async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1 }), {
-      interval: 20,
-    });
+    await waitFor(async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1 }));
     await alarmsAt(h, MONDAY_9 + 32 * HOUR);
-    await vi.waitFor(
-      async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1, escalation: 1 }),
-      { interval: 20 },
+    await waitFor(async () =>
+      expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1, escalation: 1 }),
     );
   });
 
@@ -53,9 +51,8 @@ describe("SLA metrics", () => {
     await deliver(h, prEvent("opened", { number: 2 }, h.clock.t));
     // Nothing ran until Tuesday 17:00 (16 working hours): one escalation, reminder and breach skipped.
     await alarmsAt(h, MONDAY_9 + 32 * HOUR);
-    await vi.waitFor(
-      async () => expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1, escalation: 1 }),
-      { interval: 20 },
+    await waitFor(async () =>
+      expect(await slaCounts(tenant)).toEqual({ reminder: 1, breach: 1, escalation: 1 }),
     );
   });
 });

@@ -14,6 +14,7 @@ import type { Env } from "../../src/env";
 import { chatContext, run, slack } from "../chat/helpers";
 import { recordingQueue, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
+import { stickySeam } from "../helpers/seams";
 import { CHANNEL, deliver, MONDAY_9, prEvent, reviewManager, settled, setupTenant } from "../review/support";
 import { githubDelivery, prPayload, reviewTenant } from "./review-setup";
 import { call, fuzzEnv } from "./support";
@@ -42,7 +43,7 @@ describe("effects survive a lost queue and a dying consumer", () => {
   it("the queue loses what the Review Manager handed over: the alarm hands it over again, each effect posts once", async () => {
     const t = await reviewTenant("cf-lost-queue", "acme/lost");
     const { queue, lost } = lostQueue();
-    await runInDurableObject(t.stub, (instance) => {
+    await stickySeam(t.stub, t.agentId, (instance) => {
       const seams = instance as unknown as { env: Env };
       seams.env = { ...seams.env, OUTBOUND: queue };
     });
@@ -62,6 +63,7 @@ describe("effects survive a lost queue and a dying consumer", () => {
     expect(await listOutbox(env, t.tenant, { limit: 10 })).toEqual([]);
 
     // The process is back with a working queue; minutes later the alarm runs.
+    t.detach();
     await runInDurableObject(t.stub, (instance) => {
       const seams = instance as unknown as { env: Env };
       seams.env = { ...seams.env, OUTBOUND: env.OUTBOUND };

@@ -45,6 +45,8 @@ const LINEAR_TENANT = "fz-linear";
 const HOOK_TENANTS = { github: "fz-hook-github", linear: "fz-hook-linear" } as const;
 const hooks = { github: { path: "", secret: "" }, linear: { path: "", secret: "" } };
 const REPO = "acme/fuzz";
+/** A team key of this file only (links are global: a delivery reaches every tenant linking it). */
+const LINEAR_TEAM = "FZL";
 const TENANT = "fz-rest";
 const OTHER = "fz-rest-b";
 /** Valid signatures more often, so deliveries reach the parsers. */
@@ -74,10 +76,10 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<T
 
 beforeAll(async () => {
   await linkQuietly(GH_TENANT, "github", REPO);
-  await linkQuietly(LINEAR_TENANT, "linear", "ENG");
+  await linkQuietly(LINEAR_TENANT, "linear", LINEAR_TEAM);
   for (const kind of ["github", "linear"] as const) {
     const tenant = HOOK_TENANTS[kind];
-    await linkQuietly(tenant, kind, kind === "github" ? REPO : "ENG");
+    await linkQuietly(tenant, kind, kind === "github" ? REPO : LINEAR_TEAM);
     const made = await call(
       new Request(`${BASE}/api/webhooks/${kind}/secret`, {
         method: "POST",
@@ -152,7 +154,7 @@ describe("fuzz: /api/webhooks/github and /api/webhooks/linear", () => {
     const guard = new TraceGuard({ tenants: [LINEAR_TENANT], sent, deep: false });
     await fc.assert(
       fc.asyncProperty(
-        linearDelivery,
+        linearDelivery(LINEAR_TEAM),
         fc.constantFrom(...MODES.filter((m) => m !== "sha1")),
         deliveryHeader,
         fc.option(contentType, { freq: 3 }),
@@ -253,7 +255,7 @@ describe("fuzz: the tenants' own URLs /api/webhooks/{github,linear}/t/{hookId}",
     const guard = new TraceGuard({ tenants: [tenant], sent, deep: false });
     await fc.assert(
       fc.asyncProperty(
-        linearDelivery,
+        linearDelivery(LINEAR_TEAM),
         fc.constantFrom(...MODES.filter((m) => m !== "sha1")),
         hookPath("linear"),
         signer("linear"),

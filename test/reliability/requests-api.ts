@@ -72,18 +72,33 @@ export function githubDelivery(repo: string): fc.Arbitrary<{ event: string; body
 
 const LINEAR_FIXTURES = [issueCreate, issueUpdateState, commentCreate] as Json[];
 
-/** A Linear body: a mutated real payload (fresh or skewed `webhookTimestamp`), or junk. */
-export const linearDelivery: fc.Arbitrary<Uint8Array> = fc.oneof(
-  fc
-    .tuple(fc.nat(), fc.boolean(), fc.integer({ min: -120_000, max: 120_000 }))
-    .chain(([i, fresh, skew]) => {
-      const base = structuredClone(LINEAR_FIXTURES[i % LINEAR_FIXTURES.length] ?? {});
-      base.webhookTimestamp = Date.now() + (fresh ? 0 : skew);
-      return mutated(base);
-    })
-    .map((p) => bytesOf(JSON.stringify(p))),
-  junkBody(),
-);
+/** A Linear fixture about team `key` (its own key: other test files link the fixtures' ENG). */
+function linearExample(index: number, key: string): Json {
+  const payload = structuredClone(LINEAR_FIXTURES[index % LINEAR_FIXTURES.length] ?? {});
+  const data = payload.data;
+  if (data && typeof data === "object") {
+    const d = data as Json;
+    if (typeof d.identifier === "string") d.identifier = `${key}-123`;
+    if (d.team && typeof d.team === "object") (d.team as Json).key = key;
+    if (d.issue && typeof d.issue === "object") (d.issue as Json).identifier = `${key}-123`;
+  }
+  return payload;
+}
+
+/** A Linear body about team `key`: a mutated real payload (fresh or skewed `webhookTimestamp`), or junk. */
+export function linearDelivery(key: string): fc.Arbitrary<Uint8Array> {
+  return fc.oneof(
+    fc
+      .tuple(fc.nat(), fc.boolean(), fc.integer({ min: -120_000, max: 120_000 }))
+      .chain(([i, fresh, skew]) => {
+        const base = linearExample(i, key);
+        base.webhookTimestamp = Date.now() + (fresh ? 0 : skew);
+        return mutated(base);
+      })
+      .map((p) => bytesOf(JSON.stringify(p))),
+    junkBody(),
+  );
+}
 
 /** A delivery id header: mostly a UUID, sometimes missing or garbage. */
 export const deliveryHeader: fc.Arbitrary<string | null> = fc.oneof(

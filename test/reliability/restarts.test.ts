@@ -6,7 +6,7 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Coordinator } from "../../src/agents/coordinator";
 import type { ReviewManagerAgent } from "../../src/agents/types/review-manager";
 import { getDelivery, listOutbox } from "../../src/delivery/api";
@@ -17,6 +17,8 @@ import type { Env } from "../../src/env";
 import { coordinator, remote } from "../../src/rpc";
 import { delivery } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
+import { stickySeam } from "../helpers/seams";
+import { waitFor } from "../helpers/wait";
 import { githubRequests, HOUR, MONDAY_9, settled, slackPosts } from "../review/support";
 import { agentsOf, inboxRows } from "../webhook-routes/support";
 import { runBatch } from "./queue-sim";
@@ -40,14 +42,11 @@ describe("a Durable Object reset in the middle of a workflow", () => {
     });
     const id = crypto.randomUUID();
     const answer = call(await githubDelivery(prPayload(t.repo, 1), id), testEnv);
-    await vi.waitFor(
-      async () => {
-        expect(await coordinator(env, t.tenant).webhookDelivery("github", id)).toMatchObject({
-          status: "pending",
-        });
-      },
-      { timeout: 10_000, interval: 20 },
-    );
+    await waitFor(async () => {
+      expect(await coordinator(env, t.tenant).webhookDelivery("github", id)).toMatchObject({
+        status: "pending",
+      });
+    });
     await abort(stub);
     // The hand-off was cut off: GitHub is told to send it again (the delivery is durable meanwhile).
     expect((await answer).status).toBe(503);
@@ -70,8 +69,8 @@ describe("a Durable Object reset in the middle of a workflow", () => {
   it("Review Manager reset while handing effects to the queue: after the restart each effect goes out once", async () => {
     const t = await reviewTenant("rs-agent", "acme/agent");
     // The agent's queue never answers: it dies with its state changed and its effects unsent.
-    await runInDurableObject(t.stub, (instance) => {
-      const seams = instance as unknown as { env: Env };
+    await stickySeam(t.stub, t.agentId, (instance) => {
+      const seams = instance as { env: Env };
       const stuck: Queue<DeliveryMessage> = {
         ...seams.env.OUTBOUND,
         send: () => hang(),
@@ -94,21 +93,23 @@ describe("a Durable Object reset in the middle of a workflow", () => {
             .one().n,
       );
     // Review request, its metrics event (foreman.review.requested), channel card, DM.
-    await vi.waitFor(async () => expect(await pendingEffects()).toBe(4), { timeout: 10_000, interval: 20 });
+    await waitFor(async () => expect(await pendingEffects()).toBe(4));
     const before = await tracked(t, 2);
     expect(before.reviewers.map((r) => [r.login, r.status])).toEqual([["bob", "requested"]]);
 
+    // The restarted agent runs on the real clock and queue.
+    t.detach();
     await abort(t.stub);
     const fresh = env.REVIEW_MANAGER.getByName(t.agentId);
     await runDurableObjectAlarm(fresh).catch(() => false);
     const agent = remote<ReviewManagerAgent>(fresh);
-    await vi.waitFor(
+    await waitFor(
       async () => {
         const health = await agent.health();
         expect(health.ok && health.value).toMatchObject({ inboxDepth: 0, runningTasks: 0 });
         expect(await pendingEffects()).toBe(0);
       },
-      { timeout: 10_000, interval: 50 },
+      { interval: 50 },
     );
     // State as it was; the three effects (review request, channel card, DM) went to the real queue
     // and reached the tenant's outbox (no platform tokens in tests), each once.
@@ -116,8 +117,7 @@ describe("a Durable Object reset in the middle of a workflow", () => {
     expect(after.ok && after.value?.reviewers.map((r) => [r.login, r.status])).toEqual([
       ["bob", "requested"],
     ]);
-    await vi.waitFor(async () => expect(await listOutbox(env, t.tenant, { limit: 50 })).toHaveLength(3), {
-      timeout: 10_000,
+    await waitFor(async () => expect(await listOutbox(env, t.tenant, { limit: 50 })).toHaveLength(3), {
       interval: 100,
     });
     const entries = await listOutbox(env, t.tenant, { limit: 50 });
@@ -214,7 +214,7 @@ describe("a queue consumer failing half-way through a batch", () => {
         fetch: dying,
       },
     );
-    await vi.waitFor(() => expect(calls).toBe(9), { timeout: 10_000, interval: 20 });
+    await waitFor(() => expect(calls).toBe(9));
     expect(acked.size).toBe(3);
 
     // The queue hands the un-acked seven out again. Six were mid-send: their leases hold them back.

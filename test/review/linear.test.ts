@@ -1,6 +1,5 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agentNamespace } from "../../src/agents/registry";
 import { linearStateAgent } from "../../src/agents/types/linear-state";
 import { unmarked } from "../../src/commands/markup";
@@ -10,6 +9,8 @@ import { peopleOf } from "../../src/review/candidates";
 import { queueLine } from "../../src/review/queue";
 import { coordinator, settings } from "../../src/rpc";
 import { recordingQueue } from "../delivery/support";
+import { stickySeam } from "../helpers/seams";
+import { waitFor } from "../helpers/wait";
 import { issueEvent } from "../linear-state/support";
 import {
   CHANNEL,
@@ -28,8 +29,8 @@ async function linearState(tenant: string) {
   const standing = unwrap(await coordinator(env, tenant).standingAgents(tenant, { correlationId: "test" }));
   const agentId = standing["linear-state"];
   const { queue } = recordingQueue();
-  await runInDurableObject(agentNamespace(env, "linear-state").getByName(agentId), (instance) => {
-    const agent = instance as unknown as { env: Env };
+  await stickySeam(agentNamespace(env, "linear-state").getByName(agentId), agentId, (instance) => {
+    const agent = instance as { env: Env };
     agent.env = { ...agent.env, OUTBOUND: queue };
   });
   return linearStateAgent(env, agentId);
@@ -79,13 +80,10 @@ describe("Linear issues on review cards", () => {
     fromLinear.payload = { ...fromLinear.payload, name: issue.kind };
     unwrap(await linear.receive(fromLinear));
     unwrap(await linear.receive(eventMessage(opened)));
-    await vi.waitFor(
-      async () => {
-        const linked = await linear.issuesForPr("acme/widgets", 2);
-        expect(linked.map((l) => [l.link.issue, l.issue?.state?.name])).toEqual([["ENG-12", "In Review"]]);
-      },
-      { timeout: 10_000, interval: 20 },
-    );
+    await waitFor(async () => {
+      const linked = await linear.issuesForPr("acme/widgets", 2);
+      expect(linked.map((l) => [l.link.issue, l.issue?.state?.name])).toEqual([["ENG-12", "In Review"]]);
+    });
 
     await deliver(h, opened);
     expect(postText(only(slackPosts(h.sent)))).toContain("ENG-12 In Review");

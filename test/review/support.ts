@@ -5,7 +5,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect, vi } from "vitest";
+import { expect } from "vitest";
 import type { AgentMessage } from "../../src/agents/model";
 import type { ReviewManagerAgent } from "../../src/agents/types/review-manager";
 import type { DeliveryMessage } from "../../src/delivery/types";
@@ -16,6 +16,8 @@ import { parseGitHubEvent } from "../../src/integrations/github/events";
 import { coordinator, type Remote, remote, settings } from "../../src/rpc";
 import type { ChannelRef } from "../../src/settings/model";
 import { recordingQueue } from "../delivery/support";
+import { clearSeams, stickySeam } from "../helpers/seams";
+import { waitFor } from "../helpers/wait";
 import { exampleOf, onlyEvent, type Payload } from "../webhooks/support";
 
 export const REPO = "acme/widgets";
@@ -66,11 +68,17 @@ export interface Harness {
   stub: DurableObjectStub;
   clock: { t: number };
   sent: DeliveryMessage[];
-  /** Re-installs the clock and the recording queue (after an eviction). */
+  /** Applies the clock and the recording queue to the live instance again (they stick anyway). */
   attach(): Promise<void>;
+  /** Drops the clock and the recording queue: the agent's next instance runs on real ones. */
+  detach(): void;
 }
 
-/** The tenant's standing review-manager (or a fresh one with `config`), on a controlled clock. */
+/**
+ * The tenant's standing review-manager (or a fresh one with `config`), on a controlled clock, its
+ * deliveries recorded. Both are sticky seams (test/helpers/seams.ts): an instance workerd replaces
+ * mid-test gets them again.
+ */
 export async function reviewManager(tenant: string, config?: Record<string, unknown>): Promise<Harness> {
   const coord = coordinator(env, tenant);
   let agentId: string;
@@ -92,26 +100,24 @@ export async function reviewManager(tenant: string, config?: Record<string, unkn
   const stub = env.REVIEW_MANAGER.getByName(agentId);
   const clock = { t: MONDAY_9 };
   const { queue, sent } = recordingQueue();
-  const attach = () =>
-    runInDurableObject(stub, (instance) => {
-      const seams = instance as unknown as { now: () => number; env: Env };
-      seams.now = () => clock.t;
-      seams.env = { ...seams.env, OUTBOUND: queue };
-    });
-  await attach();
-  return { agentId, agent: remote<ReviewManagerAgent>(stub), stub, clock, sent, attach };
+  const seam = (instance: object) => {
+    const seams = instance as { now: () => number; env: Env };
+    seams.now = () => clock.t;
+    if (seams.env.OUTBOUND !== queue) seams.env = { ...seams.env, OUTBOUND: queue };
+  };
+  await stickySeam(stub, agentId, seam);
+  const attach = () => runInDurableObject(stub, seam);
+  const detach = () => clearSeams(agentId);
+  return { agentId, agent: remote<ReviewManagerAgent>(stub), stub, clock, sent, attach, detach };
 }
 
 /** Waits until the agent's inbox is empty and nothing runs. */
 export async function settled(h: Harness): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const health = await h.agent.health();
-      if (!health.ok) throw new Error(health.error.message);
-      expect(health.value).toMatchObject({ inboxDepth: 0, runningTasks: 0 });
-    },
-    { timeout: 10_000, interval: 20 },
-  );
+  await waitFor(async () => {
+    const health = await h.agent.health();
+    if (!health.ok) throw new Error(health.error.message);
+    expect(health.value).toMatchObject({ inboxDepth: 0, runningTasks: 0 });
+  });
 }
 
 export function eventMessage(event: DomainEvent, messageId = randomId("msg")): AgentMessage {

@@ -1,9 +1,11 @@
 /**
  * Rate limiting through the whole app (createApp, real RateLimiter objects) with the limits lowered
- * by env overrides. Hour-long windows keep a window boundary out of the way of a test. Every test
- * uses its own keys and source addresses: buckets are never shared between tests.
+ * by env overrides. Windows are hour-long and aligned to the clock: each test starts well clear of a
+ * window boundary (waiting a few seconds for the next window if one is near), so all its requests
+ * count in one window. Every test uses its own keys and source addresses: buckets are never shared
+ * between tests.
  */
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import { signGitHub } from "../../src/integrations/github/verify";
 import { signLinear } from "../../src/integrations/linear/verify";
@@ -20,6 +22,15 @@ const LOW: Partial<Env> = {
   RATE_LIMIT_PER_IP: "3/h",
   TRUST_PROXY_HEADER: "CF-Connecting-IP",
 };
+
+const HOUR_MS = 3_600_000;
+/** More than any test here takes, even on a loaded machine. */
+const CLEAR_OF_EDGE_MS = 8_000;
+
+beforeEach(async () => {
+  const left = HOUR_MS - (Date.now() % HOUR_MS);
+  if (left < CLEAR_OF_EDGE_MS) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}, CLEAR_OF_EDGE_MS + 5_000);
 
 async function statuses(n: number, send: () => Promise<Response>): Promise<number[]> {
   const out: number[] = [];

@@ -19,6 +19,7 @@ import { signLinear } from "../../src/integrations/linear/verify";
 import { coordinator, settings } from "../../src/rpc";
 import type { WebhookOptions } from "../../src/webhooks/options";
 import { chatContext, run } from "../chat/helpers";
+import { PATIENCE_MS } from "../helpers/wait";
 import { exampleOf, type Payload, setPath } from "../webhooks/support";
 
 export { exampleOf, type Payload, setPath };
@@ -230,7 +231,7 @@ export async function adminPost(path: string): Promise<Response> {
 }
 
 /** Polls `check` until it returns true (or fails after `ms`). */
-export async function eventually(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
+export async function eventually(check: () => Promise<boolean>, ms = PATIENCE_MS): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > until) throw new Error("condition not met in time");
