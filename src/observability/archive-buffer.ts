@@ -16,7 +16,17 @@
  * info lines per group); Workers Logs has the lines too. Taking groups out is synchronous, so no line
  * is written twice, and no promise is kept across invocations.
  */
-import { type ArchivedLine, hourPrefix, levelClass, SYSTEM_TENANT, writeObject } from "./archive";
+import {
+  type ArchivedLine,
+  hourPrefix,
+  levelClass,
+  SYSTEM_TENANT,
+  tenantLogPrefixes,
+  writeObject,
+} from "./archive";
+
+/** How long lines of a deleted tenant are dropped in this isolate (longer than any buffering). */
+export const FORGET_MS = 10 * 60_000;
 
 export interface ArchiveBufferLimits {
   /** Lines in one group that make it due. */
@@ -58,6 +68,8 @@ export class ArchiveBuffer {
   private nextDue = Number.POSITIVE_INFINITY;
   private total = 0;
   private full = false;
+  /** Deleted tenants whose lines are dropped, until when (ms). */
+  private readonly forgotten = new Map<string, number>();
 
   constructor(readonly limits: ArchiveBufferLimits = ARCHIVE_BUFFER_LIMITS) {}
 
@@ -78,7 +90,9 @@ export class ArchiveBuffer {
     }
     for (const line of lines) {
       const cls = levelClass(line.level);
-      const prefix = hourPrefix(cls, line.tenant ?? defaultTenant ?? SYSTEM_TENANT, line.at);
+      const tenant = line.tenant ?? defaultTenant ?? SYSTEM_TENANT;
+      if (this.forgotten.size > 0 && (this.forgotten.get(tenant) ?? 0) > now) continue;
+      const prefix = hourPrefix(cls, tenant, line.at);
       let group = groups.get(prefix);
       if (!group) {
         const warn = cls === "warn-error";
@@ -113,6 +127,23 @@ export class ArchiveBuffer {
   /** Removes and returns every group. */
   takeAll(now: number): ArchiveBatch[] {
     return this.take(now, () => true);
+  }
+
+  /**
+   * Tenant deletion: drops the tenant's buffered lines, and those logged in this isolate for
+   * FORGET_MS more (the deleting request's own, late ones), so nothing recreates its archive here.
+   */
+  forget(tenant: string, now: number): void {
+    this.forgotten.set(tenant, now + FORGET_MS);
+    for (const [t, until] of this.forgotten) if (until <= now) this.forgotten.delete(t);
+    const prefixes = tenantLogPrefixes(tenant);
+    for (const groups of this.buckets.values()) {
+      for (const [prefix, group] of groups) {
+        if (!prefixes.some((p) => prefix.startsWith(p))) continue;
+        groups.delete(prefix);
+        this.total -= group.lines.length;
+      }
+    }
   }
 
   /** Lines waiting, over all groups. */

@@ -49,12 +49,16 @@ export class MetricsBuffer {
   private readonly namespaces = new Map<DurableObjectNamespace, Map<string, Pending>>();
   /** The earliest `since` of any pending scope (Infinity when empty): makes the age check O(1). */
   private earliest = Number.POSITIVE_INFINITY;
+  /** Deleted tenants whose events are dropped, until when (ms). */
+  private readonly forgotten = new Map<string, number>();
 
   constructor(readonly limits: MetricsBufferLimits = METRICS_BUFFER_LIMITS) {}
 
   /** Buffers `events` of `scope`; true when some scope is now due (call `takeDue`). */
   add(env: Env, scope: string, events: readonly MetricEvent[], now: number): boolean {
-    if (events.length === 0) return this.anyStale(now);
+    if (events.length === 0 || (this.forgotten.size > 0 && (this.forgotten.get(scope) ?? 0) > now)) {
+      return this.anyStale(now);
+    }
     const pending = this.pendingOf(env, scope, now);
     pending.env = env;
     for (const event of events) pending.events.push(event);
@@ -79,6 +83,16 @@ export class MetricsBuffer {
   /** Removes and returns `scopes` (all of them when omitted), due or not. */
   takeAll(scopes?: ReadonlySet<string>): MetricsBatch[] {
     return this.take((_, scope) => !scopes || scopes.has(scope), {});
+  }
+
+  /**
+   * Tenant deletion: drops the scope's buffered events, and those recorded in this isolate for
+   * `forMs` more (the deleting request's own metrics), so nothing refills its wiped rollup from here.
+   */
+  forget(scope: string, now: number, forMs: number): void {
+    this.forgotten.set(scope, now + forMs);
+    for (const [s, until] of this.forgotten) if (until <= now) this.forgotten.delete(s);
+    this.take((_, s) => s === scope, {});
   }
 
   /** Events waiting, over all scopes. */

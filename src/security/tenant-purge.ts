@@ -25,6 +25,8 @@ import { agentStub } from "../agents/registry";
 import type { Env } from "../env";
 import { unwrap } from "../errors";
 import { tenantLogPrefixes } from "../observability/archive";
+import { archiveBuffer, FORGET_MS } from "../observability/archive-buffer";
+import { metricsBuffer } from "../observability/metrics-buffer";
 import { coordinator, directory, metrics, outbox, settings } from "../rpc";
 import { defaultTenant } from "../tenancy";
 import { forgetHooks } from "../webhooks/receivers";
@@ -129,6 +131,10 @@ export async function purgeTenant(env: Env, tenant: string, actor: PurgeActor): 
 
   const detached = await dir.detachTenant(tenant);
   forgetHooks();
+  // What this isolate still buffers for the tenant (metrics, log lines) must not refill what is wiped.
+  const now = Date.now();
+  metricsBuffer.forget(tenant, now, FORGET_MS);
+  archiveBuffer.forget(tenant, now);
   const durableObjects = await wipeObjects(env, tenant, agents);
   const kvKeys = await deleteKvPrefix(env.CONFIG_KV, tenantKvPrefix(tenant));
   let r2Objects = 0;

@@ -63,6 +63,19 @@ describe("MetricsBuffer", () => {
     expect(buffer.takeDue(5_000).map((b) => b.scope)).toEqual(["s3"]);
   });
 
+  it("a deleted tenant's events are dropped, and dropped on arrival for a while", () => {
+    const buffer = new MetricsBuffer(limits);
+    const env = fakeEnv();
+    buffer.add(env, "gone", [event(1)], 0);
+    buffer.add(env, "kept", [event(2)], 0);
+    buffer.forget("gone", 10, 1_000);
+    buffer.add(env, "gone", [event(3)], 500);
+    expect(buffer.takeAll().map((b) => [b.scope, b.events.length])).toEqual([["kept", 1]]);
+    // After the window the scope records again (a new tenant of that name).
+    buffer.add(env, "gone", [event(4)], 1_010);
+    expect(buffer.takeAll().map((b) => b.scope)).toEqual(["gone"]);
+  });
+
   it("takeAll takes the named scopes (or all), due or not; rollup namespaces stay apart", () => {
     const buffer = new MetricsBuffer(limits);
     const one = fakeEnv();
@@ -113,6 +126,21 @@ describe("ArchiveBuffer", () => {
     expect(buffer.due(5_100)).toBe(true);
     expect(buffer.takeDue(5_100).map((b) => b.prefix)).toEqual(["logs/debug-info/b/2026-11-24/07/"]);
     expect(buffer.due(1e12)).toBe(false);
+  });
+
+  it("a deleted tenant's lines are dropped, and dropped on arrival for a while", () => {
+    const buffer = new ArchiveBuffer(limits);
+    const bucket = fakeBucket();
+    buffer.add(
+      bucket,
+      [line("info", "1", "a"), line("error", "2", "a"), line("info", "3", "b")],
+      undefined,
+      0,
+    );
+    buffer.forget("a", 0);
+    buffer.add(bucket, [line("info", "4", "a")], undefined, 10);
+    expect(buffer.size).toBe(1);
+    expect(buffer.takeAll(10).map((b) => b.prefix)).toEqual(["logs/debug-info/b/2026-11-24/07/"]);
   });
 
   it("a warn-error group is due at once, but written at most once per warnIntervalMs", () => {
