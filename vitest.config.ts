@@ -66,6 +66,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     globalSetup: ["./test/global-setup.ts"],
+    setupFiles: ["./test/setup/fast-check.ts"],
     testTimeout: 20_000,
     isolate: false,
   },
