@@ -9,6 +9,7 @@ import { forPlatform } from "../commands/syntax";
 import { type Submitted, submitDelivery } from "../delivery/enqueue";
 import type { DeliveryRef } from "../delivery/types";
 import type { Env } from "../env";
+import { fnv1a64 } from "../ids";
 import { renderDiscord } from "../integrations/discord/render";
 import { renderSlack } from "../integrations/slack/render";
 import type { ChannelRef } from "../settings/model";
@@ -123,12 +124,5 @@ export async function postDirectSlack(
 
 /** Discord nonces are at most 25 characters: a stable digest of the delivery key. */
 export function nonceOf(key: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
-  }
-  return `fm${a.toString(36)}${b.toString(36)}`.slice(0, 25);
+  return `fm${fnv1a64(key)}`;
 }

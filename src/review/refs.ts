@@ -4,6 +4,7 @@
  * stay within the outbox's 256 characters.
  */
 import { repoSchema } from "../commands/types";
+import { fnv1a64 } from "../ids";
 
 export interface PrRef {
   repo: string;
@@ -52,17 +53,5 @@ const MAX_KEY = 256;
 export function deliveryKey(...parts: Array<string | number>): string {
   const key = parts.join(":");
   if (key.length <= MAX_KEY) return key;
-  return `${key.slice(0, MAX_KEY - 18)}:h${fnv1a(key)}`;
-}
-
-/** 64-bit FNV-1a (as two 32-bit halves) in hex: a stable, compact digest for keys. */
-function fnv1a(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x811c9dc5) >>> 0;
-  }
-  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
+  return `${key.slice(0, MAX_KEY - 18)}:h${fnv1a64(key)}`;
 }

@@ -5,6 +5,7 @@
  * leave behind: every SQLite table of the Directory and of a tenant's Coordinator, Outbox,
  * TenantSettings and agents, their alarms, the KV namespace, and what was sent to a recording queue.
  */
+
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
@@ -15,6 +16,7 @@ import { createApp } from "../../src/http/app";
 import { coordinator } from "../../src/rpc";
 import { recordingQueue } from "../delivery/support";
 import type { KeyPair } from "../discord/support";
+import { concatBytes, utf8 } from "../helpers/bytes";
 
 export const BASE = "http://foreman.test";
 export const ADMIN = "test-admin-key";
@@ -22,32 +24,16 @@ export const SLACK_SECRET = "test-signing-secret";
 export const GITHUB_SECRET = "test-github-secret";
 export const LINEAR_SECRET = "test-linear-secret";
 
-const encoder = new TextEncoder();
-
 export const bytesOf = (body: string | Uint8Array): Uint8Array =>
-  typeof body === "string" ? encoder.encode(body) : body;
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
-}
+  typeof body === "string" ? utf8(body) : body;
 
 const hex = (bytes: ArrayBuffer | Uint8Array): string =>
   [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 async function hmacHex(secret: string, data: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  const key = await crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   return hex(await crypto.subtle.sign("HMAC", key, data));
 }
 
@@ -55,7 +41,7 @@ export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** `X-Slack-Signature` over the exact bytes: `v0=` HMAC of `v0:{ts}:{body}`. */
 export async function slackSignature(body: string | Uint8Array, ts: string): Promise<string> {
-  return `v0=${await hmacHex(SLACK_SECRET, concat(encoder.encode(`v0:${ts}:`), bytesOf(body)))}`;
+  return `v0=${await hmacHex(SLACK_SECRET, concatBytes(utf8(`v0:${ts}:`), bytesOf(body)))}`;
 }
 
 /** `X-Hub-Signature-256`. */
@@ -74,7 +60,7 @@ export async function discordSignature(
   body: string | Uint8Array,
   ts: string,
 ): Promise<string> {
-  const message = concat(encoder.encode(ts), bytesOf(body));
+  const message = concatBytes(utf8(ts), bytesOf(body));
   return hex(await crypto.subtle.sign({ name: "Ed25519" }, keys.privateKey, message));
 }
 
