@@ -88,6 +88,8 @@ CREATE INDEX IF NOT EXISTS delivery_ledger_due ON delivery_ledger (state, check_
 
 export class DeliveryLedger {
   private seq: number;
+  /** The hand-over under way: one at a time, so a row is never sent by two at once. */
+  private running: Promise<HandOverReport> | null = null;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -152,9 +154,25 @@ export class DeliveryLedger {
   /**
    * Hands every due row over: queue rows to `queue` (tagged with `origin`), local rows to `runLocal`.
    * Handed rows handed too often without a word are given up. Never throws for a queue failure: the
-   * rows stay pending and `queueError` says why.
+   * rows stay pending and `queueError` says why. Calls wait for the one under way.
    */
   async handOver(
+    queue: Queue<DeliveryMessage>,
+    origin: DeliveryOrigin,
+    now: () => number,
+    runLocal?: LocalRunner,
+  ): Promise<HandOverReport> {
+    while (this.running) await this.running.catch(() => undefined);
+    const run = this.handOverNow(queue, origin, now, runLocal);
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async handOverNow(
     queue: Queue<DeliveryMessage>,
     origin: DeliveryOrigin,
     now: () => number,
@@ -391,7 +409,8 @@ function parseMessage(text: string): DeliveryMessage | null {
     : null;
 }
 
-function parseRef(text: string | null): DeliveryRef | null {
+/** A stored DeliveryRef (JSON), or null. */
+export function parseRef(text: string | null): DeliveryRef | null {
   if (!text) return null;
   const value = parseObject(text);
   const ref: DeliveryRef = {};

@@ -6,6 +6,8 @@ import type {
   DeadLetterReason,
   DeliveryAttempt,
   DeliveryRecord,
+  DeliveryReport,
+  FinishInput,
   OutboxEntry,
   Platform,
 } from "./types";
@@ -259,4 +261,36 @@ export function insertDeadLetter(sql: SqlStorage, input: DeadLetterInput, now: n
     now,
   );
   return id;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Delivery keys (dedup records) outlive the longest queue retry span (6 x 12 h) with margin. */
+const KEY_RETENTION_MS = 7 * DAY_MS;
+const LIST_RETENTION_MS = 30 * DAY_MS;
+export const MAX_LIST_ROWS = 1000;
+
+/** The daily clean-up of the Outbox: old keys and history, lists beyond 30 days or 1000 rows. */
+export function pruneOutbox(sql: SqlStorage, now: number): void {
+  sql.exec("DELETE FROM deliveries WHERE state != 'in_flight' AND updated_at < ?", now - KEY_RETENTION_MS);
+  sql.exec("DELETE FROM attempt_log WHERE at < ?", now - KEY_RETENTION_MS);
+  for (const table of ["outbox", "dead_letters"]) {
+    const column = table === "outbox" ? "created_at" : "failed_at";
+    sql.exec(`DELETE FROM ${table} WHERE ${column} < ?`, now - LIST_RETENTION_MS);
+    sql.exec(
+      `DELETE FROM ${table} WHERE seq <= (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+      MAX_LIST_ROWS,
+    );
+  }
+}
+
+/** The ledger report of a finished attempt. */
+export function reportOf(input: FinishInput, now: number): DeliveryReport {
+  switch (input.outcome) {
+    case "delivered":
+      return { key: input.key, outcome: "delivered", ...(input.ref ? { ref: input.ref } : {}) };
+    case "retry":
+      return { key: input.key, outcome: "retrying", retryAtMs: input.retryAtMs ?? now };
+    default:
+      return { key: input.key, outcome: "dead", error: input.error ?? input.outcome };
+  }
 }

@@ -18,7 +18,7 @@ import { fail, NotFoundError, type Outcome, ok } from "../errors";
 import { randomId } from "../ids";
 import { logger } from "../observability/logger";
 import { destroyObject } from "../security/destroy";
-import { confirmMsOf, DeliveryLedger } from "./ledger";
+import { confirmMsOf, DeliveryLedger, parseRef } from "./ledger";
 import {
   type AttemptRow,
   type DeadLetterRow,
@@ -26,7 +26,10 @@ import {
   type DeliveryState,
   insertDeadLetter,
   logAttempt,
+  MAX_LIST_ROWS,
   type OutboxRow,
+  pruneOutbox,
+  reportOf,
   SCHEMA,
   toDeadLetter,
   toDeliveryRecord,
@@ -50,10 +53,6 @@ import type {
 /** How long a claim holds a key; a sender that dies mid-send blocks the key at most this long. */
 export const LEASE_MS = 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Delivery keys (dedup records) outlive the longest queue retry span (6 x 12 h) with margin. */
-const KEY_RETENTION_MS = 7 * DAY_MS;
-const LIST_RETENTION_MS = 30 * DAY_MS;
-const MAX_LIST_ROWS = 1000;
 
 const log = logger("delivery.outbox");
 
@@ -122,7 +121,7 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
     const now = Date.now();
     const row = this.delivery(input.key);
     if (row && (row.state === "delivered" || row.state === "local")) {
-      const ref = parseRef(row.ref);
+      const ref = parseRef(row.ref) ?? undefined;
       return {
         claimed: false,
         reason: "delivered",
@@ -242,7 +241,7 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
       );
       return true;
     });
-    const stored = parseRef(this.delivery(message.key)?.ref ?? null) ?? null;
+    const stored = parseRef(this.delivery(message.key)?.ref ?? null);
     this.ledger.confirm(
       [{ key: message.key, outcome: "delivered", ...(stored ? { ref: stored } : {}) }],
       now,
@@ -339,27 +338,10 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
   override async alarm(): Promise<void> {
     const now = Date.now();
     if (this.pruneAt() <= now) {
-      this.prune(now);
+      pruneOutbox(this.sql, now);
       this.setMeta("prune_at", now + DAY_MS);
     }
     await this.handOver();
-  }
-
-  /** Daily clean-up of old keys, history and lists. */
-  private prune(now: number): void {
-    this.sql.exec(
-      "DELETE FROM deliveries WHERE state != 'in_flight' AND updated_at < ?",
-      now - KEY_RETENTION_MS,
-    );
-    this.sql.exec("DELETE FROM attempt_log WHERE at < ?", now - KEY_RETENTION_MS);
-    for (const table of ["outbox", "dead_letters"]) {
-      const column = table === "outbox" ? "created_at" : "failed_at";
-      this.sql.exec(`DELETE FROM ${table} WHERE ${column} < ?`, now - LIST_RETENTION_MS);
-      this.sql.exec(
-        `DELETE FROM ${table} WHERE seq <= (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-        MAX_LIST_ROWS,
-      );
-    }
   }
 
   private async handOver(): Promise<void> {
@@ -402,31 +384,6 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
       name,
       value,
     );
-  }
-}
-
-/** The ledger report of a finished attempt. */
-function reportOf(input: FinishInput, now: number): DeliveryReport {
-  switch (input.outcome) {
-    case "delivered":
-      return { key: input.key, outcome: "delivered", ...(input.ref ? { ref: input.ref } : {}) };
-    case "retry":
-      return { key: input.key, outcome: "retrying", retryAtMs: input.retryAtMs ?? now };
-    default:
-      return { key: input.key, outcome: "dead", error: input.error ?? input.outcome };
-  }
-}
-
-function parseRef(text: string | null): DeliveryRef | undefined {
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== "object" || value === null) return undefined;
-    const ref: DeliveryRef = {};
-    for (const [k, v] of Object.entries(value)) if (typeof v === "string") ref[k] = v;
-    return ref;
-  } catch {
-    return undefined;
   }
 }
 

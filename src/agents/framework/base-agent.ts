@@ -29,14 +29,7 @@ import { AgentStore } from "./agent-store";
 import { EventLog } from "./event-log";
 import { Inbox, type InboxItem } from "./inbox";
 import { type ScheduledTask, type ScheduledTaskView, Scheduler } from "./scheduler";
-
-/** A task that ran longer than the agent's `timeoutMs`. */
-export class TaskTimeoutError extends Error {
-  constructor(timeoutMs: number) {
-    super(`task timed out after ${timeoutMs} ms`);
-    this.name = "TaskTimeoutError";
-  }
-}
+import { errorMessage, withTimeout } from "./timeout";
 
 /** The kind of scheduled task every agent understands: deliver `{type, payload}` to itself. */
 export const MESSAGE_TASK = "message";
@@ -51,7 +44,6 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
   protected readonly log: EventLog;
   /** What this agent decided to send, kept until the consumer reports it delivered or dead. */
   protected readonly deliveries: DeliveryLedger;
-  private handingOver: Promise<void> | null = null;
   /** Inbox rows being processed by this instance. */
   private readonly active = new Set<number>();
 
@@ -279,28 +271,19 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
   }
 
   /**
-   * Hands the ledger's due deliveries to the outbound queue (and runs local effects through
-   * `runLocalEffect`). Call it right after the synchronous step that added them: the alarm is set
-   * before the first await, so it is written with the step and a crash in between loses nothing.
+   * Hands the ledger's due deliveries to the outbound queue (local effects to `runLocalEffect`). Call
+   * it right after the synchronous step that added them: the alarm is set before the first await, so
+   * it is written with the step and a crash in between loses nothing.
    */
   protected async handOverDeliveries(): Promise<void> {
     const agent = this.store.get();
     if (!agent) return;
     void this.ctx.storage.setAlarm(Date.now() + 1_000);
-    while (this.handingOver) await this.handingOver;
-    this.handingOver = (async () => {
-      const origin = { binding: AGENT_REGISTRY[agent.type].binding, name: agent.agentId };
-      const report = await this.deliveries.handOver(this.env.OUTBOUND, origin, Date.now, (key, payload) =>
-        this.runLocalEffect(key, payload),
-      );
-      for (const gone of report.givenUp) this.log.add("error", `delivery given up: ${gone}`, Date.now());
-      if (report.queueError) {
-        this.log.add("error", `outbound queue refused deliveries: ${report.queueError}`, Date.now());
-      }
-    })().finally(() => {
-      this.handingOver = null;
-    });
-    await this.handingOver;
+    const origin = { binding: AGENT_REGISTRY[agent.type].binding, name: agent.agentId };
+    const run = (key: string, payload: Record<string, unknown>) => this.runLocalEffect(key, payload);
+    const report = await this.deliveries.handOver(this.env.OUTBOUND, origin, Date.now, run);
+    for (const gone of report.givenUp) this.log.add("error", `delivery given up: ${gone}`, Date.now());
+    if (report.queueError) this.log.add("error", `outbound queue refused: ${report.queueError}`, Date.now());
     await this.arm();
   }
 
@@ -387,17 +370,9 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
   }
 
   private async execute(item: InboxItem, config: AgentConfig): Promise<void> {
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new TaskTimeoutError(config.timeoutMs));
-      }, config.timeoutMs);
-    });
     const { message } = item;
     try {
-      await Promise.race([this.handleMessage(message, controller.signal), timeout]);
+      await withTimeout(config.timeoutMs, (signal) => this.handleMessage(message, signal));
       this.inbox.complete(item.seq);
       this.store.recordDone(Date.now());
     } catch (err) {
@@ -406,8 +381,6 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
       this.inbox.fail(item.seq, text);
       this.store.recordFailure(text, now);
       this.log.add("error", text, now, message.correlationId);
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
     }
   }
 
@@ -431,10 +404,6 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
     if (next === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
   }
-}
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export function newMessageId(): string {
