@@ -1,17 +1,17 @@
-import type { Coordinator } from "./agents/coordinator";
+import type { Coordinator } from "./agents/coordinator/coordinator";
 import type {
   ContextOptimizerAgent,
   IntegrationDashboardAgent,
   LinearStateAgent,
   PatternBridgeAgent,
   ReviewManagerAgent,
-} from "./agents/types/index";
+} from "./agents/index";
 import type { Outbox } from "./delivery/outbox";
 import type { DeliveryMessage } from "./delivery/types";
+import type { RateLimiter } from "./http/rate-limit/rate-limiter";
 import type { Metrics } from "./observability/metrics-do";
-import type { RateLimiter } from "./security/rate-limiter";
 import type { TenantSettings } from "./settings/tenant-settings";
-import type { Directory } from "./storage/directory";
+import type { Directory } from "./tenants/directory";
 
 /** Bindings, vars and secrets of the Worker (see wrangler.toml and .dev.vars.example). */
 export interface Env {

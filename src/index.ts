@@ -5,29 +5,29 @@
  * per-isolate batches (src/observability/archive-buffer.ts).
  */
 
+import { ensureDemoSeed } from "./agents/coordinator/demo";
+import { runAlertChecks } from "./alerts/alerts";
 import { handleQueue } from "./delivery/consumer";
-import { ensureDemoSeed } from "./demo";
 import { runDueDigests } from "./digest/cron";
 import type { Env } from "./env";
 import { createApp } from "./http/app";
-import { runAlertChecks } from "./observability/alerts";
+import { withHtmlSecurityHeaders } from "./http/middleware/headers";
 import { withLogging } from "./observability/handler";
 import { runLogSweep } from "./observability/sweep";
-import { withHtmlSecurityHeaders } from "./security/headers";
 
-export { Coordinator } from "./agents/coordinator";
+export { Coordinator } from "./agents/coordinator/coordinator";
 export {
   ContextOptimizerAgent,
   IntegrationDashboardAgent,
   LinearStateAgent,
   PatternBridgeAgent,
   ReviewManagerAgent,
-} from "./agents/types/index";
+} from "./agents/index";
 export { Outbox } from "./delivery/outbox";
+export { RateLimiter } from "./http/rate-limit/rate-limiter";
 export { Metrics } from "./observability/metrics-do";
-export { RateLimiter } from "./security/rate-limiter";
 export { TenantSettings } from "./settings/tenant-settings";
-export { Directory } from "./storage/directory";
+export { Directory } from "./tenants/directory";
 
 const app = createApp();
 

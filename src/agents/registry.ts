@@ -5,12 +5,12 @@
  */
 import { z } from "zod";
 import type { Env } from "../env";
-import { ValidationError } from "../errors";
-import { type Remote, remote } from "../rpc";
+import { ValidationError } from "../platform/errors";
+import { type Remote, remote } from "../platform/rpc";
 import type { BaseAgent } from "./framework/base-agent";
+import { LINEAR_STATE_CONFIG } from "./linear-state/config";
 import { type AgentConfig, type AgentType, baseAgentConfigSchema } from "./model";
-import { LINEAR_STATE_CONFIG } from "./types/linear-state/config";
-import { reviewManagerConfigShape } from "./types/review-manager/config";
+import { reviewManagerConfigShape } from "./review-manager/config";
 
 type PayloadSchema = z.ZodType<Record<string, unknown>>;
 

@@ -4,15 +4,16 @@
  * message in its delivery ledger in the same step as its decision; `postToChannel` / `postDirectSlack`
  * submit one through the tenant's Outbox for callers outside agents (digests, alerts).
  */
-import type { Reply } from "../commands/reply";
+
 import { forPlatform } from "../commands/syntax";
 import { type Submitted, submitDelivery } from "../delivery/enqueue";
 import type { DeliveryRef } from "../delivery/types";
 import type { Env } from "../env";
-import { fnv1a64 } from "../ids";
-import { renderDiscord } from "../integrations/discord/render";
-import { renderSlack } from "../integrations/slack/render";
+import { fnv1a64 } from "../platform/ids";
 import type { ChannelRef } from "../settings/model";
+import { renderDiscord } from "./discord/render";
+import type { Reply } from "./reply";
+import { renderSlack } from "./slack/render";
 
 /** One platform call that posts or edits a chat message. */
 export interface ChatDelivery {

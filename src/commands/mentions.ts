@@ -3,7 +3,7 @@
  * Slack (with "escape channels, users and links" on): `<@U123ABC|alice>` or `<@U123ABC>`; enterprise
  * grid ids start with W. Discord: `<@123456789012345678>` or the legacy nickname form `<@!123…>`.
  */
-import { userRef } from "./markup";
+import { userRef } from "../chat/markup";
 import { type ChatUser, DISCORD_SNOWFLAKE, SLACK_USER_ID } from "./types";
 
 export type MentionResult = { ok: true; user: ChatUser } | { ok: false; error: string };

@@ -11,14 +11,15 @@
  *
  * `ooo` and `back` for oneself are open to everyone.
  */
+
+import { type Reply, reply } from "../chat/reply";
 import type { Env } from "../env";
 import { logger } from "../observability/logger";
-import { settings } from "../rpc";
+import { settings } from "../platform/rpc";
 import type { ChatUserRef } from "../settings/model";
 import type { CommandContext } from "./context";
 import { specFor } from "./grammar";
 import { code, who } from "./handlers/format";
-import { type Reply, reply } from "./reply";
 import type { Command } from "./types";
 
 export type AccessVia = "open" | "self" | "configured" | "lead" | "first-run" | "platform";

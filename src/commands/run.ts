@@ -4,7 +4,9 @@
  * (./permissions.ts) and turns failures into replies: adapters always get a Reply, never a throw.
  * Command lines in the reply are given in the asker's platform's syntax (./syntax.ts).
  */
-import { actionCommand, decodeAction, isReviewAction, viewCommand } from "./actions";
+import { actionCommand, decodeAction, isReviewAction, viewCommand } from "../chat/actions";
+import { literal } from "../chat/markup";
+import { type Reply, reply } from "../chat/reply";
 import type { CommandContext } from "./context";
 import { agentList, agentPause, agentResume, agentSpawn, agentTerminate } from "./handlers/agents";
 import { back, ooo } from "./handlers/availability";
@@ -18,9 +20,7 @@ import { slaSet, slaShow } from "./handlers/sla";
 import { status } from "./handlers/status";
 import { teamAdd, teamList, teamRemove } from "./handlers/team";
 import { workflowCreate, workflowList, workflowTerminate } from "./handlers/workflows";
-import { literal } from "./markup";
 import { authorize, FIRST_RUN_NOTE } from "./permissions";
-import { type Reply, reply } from "./reply";
 import { forPlatform } from "./syntax";
 import type { Command, CommandName, CommandOf, ParseResult } from "./types";
 

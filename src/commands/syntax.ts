@@ -8,6 +8,8 @@
  * Only command lines in backticks are converted (that is how replies show them); one that does not
  * follow the grammar is left as it is.
  */
+
+import type { Reply, ReplySection } from "../chat/reply";
 import type { ChatPlatform } from "./context";
 import {
   type ArgSpec,
@@ -17,7 +19,6 @@ import {
   groupCommands,
   kindDef,
 } from "./grammar";
-import type { Reply, ReplySection } from "./reply";
 
 const CLOSING: Readonly<Record<string, string>> = { "[": "]", "<": ">", '"': '"' };
 

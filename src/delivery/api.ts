@@ -1,8 +1,8 @@
 /** Read and replay operations on a tenant's deliveries, for the REST routes. */
 import type { Env } from "../env";
-import { attempt, type Outcome, ok, ValidationError } from "../errors";
 import { redactShapes } from "../observability/redact";
-import { outbox as outboxOf } from "../rpc";
+import { attempt, type Outcome, ok, ValidationError } from "../platform/errors";
+import { outbox as outboxOf } from "../platform/rpc";
 import { enqueueDelivery } from "./enqueue";
 import type { DeadLetter, DeliveryRecord, OutboxEntry } from "./types";
 

@@ -3,12 +3,12 @@
  * (`foreman-outbound-dlq*`). Never throws: every message is acked or retried on its own.
  */
 import type { Env } from "../env";
+import { type ClientDeps, clientFor, localRefOf } from "../integrations/clients";
 import { errorText, logger } from "../observability/logger";
 import { inBackground, MetricsRecorder } from "../observability/metrics";
 import type { DeliveryOutcome } from "../observability/metrics-model";
-import { outbox as outboxOf, type Remote, remote } from "../rpc";
-import { type ClientDeps, clientFor, localRefOf } from "./clients";
-import { defaultFetch, isRecord, truncate } from "./http";
+import { defaultFetch, isRecord, truncate } from "../platform/http-client";
+import { outbox as outboxOf, type Remote, remote } from "../platform/rpc";
 import type { Outbox } from "./outbox";
 import { backoffSeconds, isDeadLetterQueue, MAX_ATTEMPTS, SEND_CONCURRENCY } from "./policy";
 import { DeliveryMessageSchema, toFieldIssues } from "./schema";

@@ -1,8 +1,8 @@
 import type { Env } from "../env";
-import { PayloadTooLargeError } from "../errors";
-import { correlationId as newCorrelationId, randomId } from "../ids";
 import { logger } from "../observability/logger";
-import { outbox } from "../rpc";
+import { PayloadTooLargeError } from "../platform/errors";
+import { correlationId as newCorrelationId, randomId } from "../platform/ids";
+import { outbox } from "../platform/rpc";
 import { DeliveryMessageSchema, MAX_BODY_BYTES, validationError } from "./schema";
 import type { DeliveryMessage, DeliveryRequest } from "./types";
 

@@ -1,5 +1,5 @@
 /** SQLite schema of the Outbox Durable Object, its row types, row -> API mappers and shared inserts. */
-import { randomId } from "../ids";
+import { randomId } from "../platform/ids";
 import type {
   DeadLetter,
   DeadLetterInput,

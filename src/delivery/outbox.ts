@@ -14,10 +14,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { fail, NotFoundError, type Outcome, ok } from "../errors";
-import { randomId } from "../ids";
 import { logger } from "../observability/logger";
-import { destroyObject } from "../security/destroy";
+import { destroyObject } from "../platform/destroy";
+import { fail, NotFoundError, type Outcome, ok } from "../platform/errors";
+import { randomId } from "../platform/ids";
 import { confirmMsOf, DeliveryLedger, parseRef } from "./ledger";
 import {
   type AttemptRow,

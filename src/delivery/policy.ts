@@ -1,5 +1,5 @@
 /** Retry policy of the outbound queue consumer. */
-import { clampDelay } from "./http";
+import { clampDelay } from "../platform/http-client";
 
 /** `max_retries = 5` in wrangler.toml: the first delivery plus five retries. */
 export const MAX_ATTEMPTS = 6;

@@ -1,6 +1,6 @@
 /** Validation of delivery requests (producer side) and queue messages (consumer side). */
 import { z } from "zod";
-import { type FieldIssue, ValidationError } from "../errors";
+import { type FieldIssue, ValidationError } from "../platform/errors";
 import { ORIGIN_BINDINGS, PLATFORMS } from "./types";
 
 /** Queues take 128 KB per message; leave room for the envelope. */

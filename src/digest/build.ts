@@ -5,13 +5,14 @@
  * reads well within Slack's (50 blocks, 3,000 chars a section) and Discord's (10 embeds, 6,000
  * chars) limits; the renderers cut whatever is still too long behind "…and N more".
  */
-import { encodeAction } from "../commands/actions";
+
+import { SLA_STATE_TEXT } from "../agents/review-manager/model/format";
+import { encodeAction } from "../chat/actions";
+import { code, link as linkTo, literal } from "../chat/markup";
+import { type Reply, type ReplySection, reply } from "../chat/reply";
 import { capped, plural } from "../commands/handlers/format";
-import { code, link as linkTo, literal } from "../commands/markup";
-import { type Reply, type ReplySection, reply } from "../commands/reply";
 import type { SlaState } from "../domain/sla";
 import { HOUR_MS } from "../domain/time";
-import { SLA_STATE_TEXT } from "../review/format";
 
 /** PRs shown per reviewer before "…and N more". */
 export const MAX_PRS_PER_REVIEWER = 5;

@@ -5,13 +5,14 @@
  * run posts once even before the slot is recorded, and then the slot is recorded in TenantSettings.
  * One tenant's or channel's failure is logged and never stops the others.
  */
-import { postChannelDigest } from "../commands/handlers/digest-data";
+
 import { dueSlot } from "../domain/digest-schedule";
 import type { Env } from "../env";
-import { correlationId } from "../ids";
 import { logger } from "../observability/logger";
-import { directory, settings } from "../rpc";
+import { correlationId } from "../platform/ids";
+import { directory, settings } from "../platform/rpc";
 import type { DigestSlotState } from "../settings/store";
+import { postChannelDigest } from "./gather";
 
 export interface DigestRunResult {
   /** Digests posted (enqueued). */

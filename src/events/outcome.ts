@@ -1,6 +1,6 @@
 /** Building blocks shared by the webhook payload parsers: outcomes, zod issues, truncation. */
 import type { z } from "zod";
-import type { FieldIssue } from "../errors";
+import type { FieldIssue } from "../platform/errors";
 import type { DomainEvent, EventSource, ParseOutcome } from "./types";
 
 export function eventsOutcome(

@@ -6,7 +6,7 @@
  * issue-key detection). Times are the platform's ISO 8601 strings.
  */
 
-import type { FieldIssue } from "../errors";
+import type { FieldIssue } from "../platform/errors";
 
 /** PR bodies are cut to this many UTF-8 bytes. */
 export const BODY_LIMIT_BYTES = 4096;

@@ -6,16 +6,16 @@
  * One `onError` / `notFound` produce the one error shape `{"error": {code, message, details?}}`.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "../security/body-limit";
-import { securityHeaders } from "../security/headers";
 import { notFound, onError, validationHook } from "./errors";
 import { audit } from "./middleware/audit";
+import { bodyLimit } from "./middleware/body-limit";
 import { correlation } from "./middleware/correlation";
 import { corsPolicy } from "./middleware/cors";
+import { securityHeaders } from "./middleware/headers";
 import { requestMetrics } from "./middleware/metrics";
-import { rateLimit } from "./middleware/rate-limit";
 import { requestLog } from "./middleware/request-log";
 import { BEARER } from "./openapi";
+import { rateLimit } from "./rate-limit/middleware";
 import { registerAgentRoutes } from "./routes/agents";
 import { registerDeliveryRoutes } from "./routes/deliveries";
 import { registerDiscordRoutes } from "./routes/discord";

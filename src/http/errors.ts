@@ -3,8 +3,14 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
-import { AppError, type ErrorBody, type ErrorCode, type FieldIssue, ValidationError } from "../errors";
 import { logger } from "../observability/logger";
+import {
+  AppError,
+  type ErrorBody,
+  type ErrorCode,
+  type FieldIssue,
+  ValidationError,
+} from "../platform/errors";
 import type { AppEnv } from "./types";
 
 export const WWW_AUTHENTICATE = 'Bearer realm="foreman"';

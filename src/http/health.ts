@@ -5,7 +5,7 @@
 import { AGENT_TYPES } from "../agents/model";
 import { agentStub } from "../agents/registry";
 import type { Env } from "../env";
-import { coordinator } from "../rpc";
+import { coordinator } from "../platform/rpc";
 
 export interface ComponentHealth {
   status: "healthy" | "unhealthy";

@@ -1,7 +1,7 @@
 /** Zod schemas of the API: request validation and the OpenAPI document come from these. */
 import { z } from "@hono/zod-openapi";
 import { AGENT_STATUSES, AGENT_TYPES, PRIORITIES, tenantIdSchema, WORKFLOW_STATUSES } from "../agents/model";
-import { ROLES } from "../auth/roles";
+import { ROLES } from "../tenants/roles";
 
 const ERROR_CODES = [
   "bad_request",

@@ -1,6 +1,7 @@
 /** The Hono environment of the API: Worker bindings plus per-request variables. */
-import type { Principal } from "../auth/authenticate";
+
 import type { Env } from "../env";
+import type { Principal } from "../tenants/authenticate";
 
 export type AppVariables = {
   /** From `X-Correlation-Id` / `X-Request-Id` when sane, else a fresh UUID. */

@@ -3,8 +3,9 @@
  * with whether its alert and its all-clear were handed to the ops channel. Synchronous (atomic in
  * the object). Old resolved incidents are trimmed to the last `KEEP_PER_RULE` per rule.
  */
-import { all, first, run } from "../agents/framework/sql";
+
 import { ALERT_RULES, type AlertRule, type Incident } from "../domain/alert-rules";
+import { all, first, run } from "../platform/sql";
 
 const KEEP_PER_RULE = 50;
 

@@ -8,7 +8,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AlertRule, type AlertThreshold, evaluateRule, type Transition } from "../domain/alert-rules";
 import type { Env } from "../env";
-import { destroyObject } from "../security/destroy";
+import { destroyObject } from "../platform/destroy";
 import { IncidentStore, type StoredIncident } from "./alerts-store";
 import {
   DELIVERY_OUTCOMES,

@@ -3,7 +3,7 @@
  * period (period 0 holds the totals since the start), `meta` keeps when recording began.
  * Every method is synchronous, so one call is atomic inside the object.
  */
-import { all, first, parseJson, run } from "../agents/framework/sql";
+import { all, first, parseJson, run } from "../platform/sql";
 import {
   bucketIndex,
   emptyHist,

@@ -16,7 +16,7 @@
  * doubles = [latency ms, status] for `http`, [1] otherwise (see docs/operations.md).
  */
 import type { Env } from "../env";
-import { metrics } from "../rpc";
+import { metrics } from "../platform/rpc";
 import { errorText, logger } from "./logger";
 import { type MetricsBatch, metricsBuffer } from "./metrics-buffer";
 import type { DeliveryOutcome, MetricEvent, SlaEvent } from "./metrics-model";

@@ -3,7 +3,7 @@
  * (src/observability/alerts.ts). One per tenant, kept in TenantSettings' SQLite; linking another
  * channel moves it there.
  */
-import { first, run } from "../agents/framework/sql";
+import { first, run } from "../platform/sql";
 import type { ChannelRef } from "./model";
 import { bySchema, channelSchema, check } from "./validate";
 

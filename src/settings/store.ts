@@ -1,6 +1,7 @@
 /** The TenantSettings SQLite tables: members, out-of-office, channel links, SLA rules, digests. */
-import { all, first, parseJson, run } from "../agents/framework/sql";
+
 import type { Weekday } from "../commands/types";
+import { all, first, parseJson, run } from "../platform/sql";
 import {
   type ChannelLink,
   type ChannelRef,

@@ -7,8 +7,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { attempt, ConflictError, ForbiddenError, NotFoundError, type Outcome } from "../errors";
-import { destroyObject } from "../security/destroy";
+import { destroyObject } from "../platform/destroy";
+import { attempt, ConflictError, ForbiddenError, NotFoundError, type Outcome } from "../platform/errors";
 import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
 import {
   type AdminState,

@@ -13,7 +13,7 @@ import {
   timeOfDaySchema,
 } from "../commands/types";
 import { isValidTimeZone, parseIsoDate } from "../domain/time";
-import { ValidationError } from "../errors";
+import { ValidationError } from "../platform/errors";
 import {
   type ChannelLink,
   type ChannelRef,

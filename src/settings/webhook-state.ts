@@ -4,7 +4,7 @@
  * then `link` and `links` show them as waiting), and which Linear organisation the tenant's Linear
  * deliveries come from (bound by the first one handed over; others are refused afterwards).
  */
-import { all, first, run } from "../agents/framework/sql";
+import { all, first, run } from "../platform/sql";
 import type { LinkKind } from "./model";
 
 /** How the activating delivery arrived: the tenant's own hook URL, or the deployment's seed URL. */

@@ -9,13 +9,13 @@
  */
 
 import type { Env } from "../env";
-import { UnsupportedMediaTypeError, unwrap, ValidationError } from "../errors";
 import { asRecord } from "../events/outcome";
 import type { DomainEvent, InstallationChangedEvent } from "../events/types";
-import { parseJsonBody, readRawBody } from "../http/raw-body";
 import { parseGitHubEvent } from "../integrations/github/events";
 import { verifyGitHubSignature } from "../integrations/github/verify";
-import { settings } from "../rpc";
+import { UnsupportedMediaTypeError, unwrap, ValidationError } from "../platform/errors";
+import { parseJsonBody, readRawBody } from "../platform/raw-body";
+import { settings } from "../platform/rpc";
 import {
   handOff,
   ignoredAnswer,

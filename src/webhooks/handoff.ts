@@ -7,10 +7,10 @@
  */
 
 import type { Env } from "../env";
-import { ServiceUnavailableError, unwrap } from "../errors";
 import type { DomainEvent, EventSource } from "../events/types";
 import { logger } from "../observability/logger";
-import { coordinator, settings } from "../rpc";
+import { ServiceUnavailableError, unwrap } from "../platform/errors";
+import { coordinator, settings } from "../platform/rpc";
 import type { Receiver } from "./receivers";
 import type { IndexedEvent, IngestResult } from "./types";
 

@@ -9,13 +9,14 @@
  * PREVIOUS_SECRET_TTL_MS (72 h) or until an admin ends the rotation (`DELETE …/secret/previous`),
  * whichever is first; rotating again drops an older previous secret. docs/webhooks.md.
  */
-import { generateWebhookSecret } from "../auth/crypto";
+
 import type { Env } from "../env";
-import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { randomId } from "../ids";
-import { directory } from "../rpc";
-import { type Keyring, keyringFor, open, seal } from "../security/encryption";
-import type { HookKind, HookRecord } from "../storage/webhook-hooks";
+import { generateWebhookSecret } from "../platform/crypto";
+import { ConflictError, NotFoundError, ValidationError } from "../platform/errors";
+import { randomId } from "../platform/ids";
+import { directory } from "../platform/rpc";
+import { type Keyring, keyringFor, open, seal } from "../tenants/encryption";
+import type { HookKind, HookRecord } from "../tenants/webhook-hooks";
 import { forgetHook, sealContext } from "./receivers";
 
 export type { HookKind, HookRecord };

@@ -9,16 +9,16 @@
  */
 
 import type { Env } from "../env";
-import { BadRequestError, ValidationError } from "../errors";
 import { asRecord } from "../events/outcome";
 import type { DomainEvent } from "../events/types";
-import { parseJsonBody, readRawBody } from "../http/raw-body";
 import { parseLinearEvent } from "../integrations/linear/events";
 import {
   checkLinearTimestamp,
   LINEAR_TIMESTAMP_TOLERANCE_MS,
   verifyLinearSignature,
 } from "../integrations/linear/verify";
+import { BadRequestError, ValidationError } from "../platform/errors";
+import { parseJsonBody, readRawBody } from "../platform/raw-body";
 import {
   handOff,
   ignoredAnswer,

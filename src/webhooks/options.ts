@@ -1,6 +1,7 @@
 /** Settings of the webhook endpoints (injectable for tests) and small checks they share. */
-import { BadRequestError } from "../errors";
-import { BODY_LIMITS } from "../security/limits";
+
+import { BODY_LIMITS } from "../http/limits";
+import { BadRequestError } from "../platform/errors";
 
 /**
  * GitHub sends up to 25 MB; Foreman takes 5 MiB (its events are tens of KiB). Linear has its own,

@@ -18,11 +18,11 @@
  * The secrets are decrypted per delivery (never cached in the clear).
  */
 import type { Env } from "../env";
-import { directory } from "../rpc";
-import { keyringFor, open } from "../security/encryption";
+import { directory } from "../platform/rpc";
 import type { ActivationVia } from "../settings/webhook-state";
-import type { HookKind, HookRecord } from "../storage/webhook-hooks";
-import { defaultTenant } from "../tenancy";
+import { defaultTenant } from "../tenants/default-tenant";
+import { keyringFor, open } from "../tenants/encryption";
+import type { HookKind, HookRecord } from "../tenants/webhook-hooks";
 
 export const DEFAULT_HOOK_CACHE_MS = 10_000;
 /** A failed signature re-reads a cached hook at most this often (forged floods stay off the Directory). */

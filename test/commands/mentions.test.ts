@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { unmarked, userRef } from "../../src/commands/markup";
+import { unmarked, userRef } from "../../src/chat/markup";
 import { discordUserFromId, formatMention, parseMention } from "../../src/commands/mentions";
 
 describe("parseMention", () => {

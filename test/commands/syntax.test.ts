@@ -1,7 +1,7 @@
 /** Command lines in replies follow the platform: Discord shows named options (`user:@you`). */
 import { describe, expect, it } from "vitest";
+import { reply } from "../../src/chat/reply";
 import { COMMANDS } from "../../src/commands/grammar";
-import { reply } from "../../src/commands/reply";
 import { discordCommandLine, discordText, forPlatform } from "../../src/commands/syntax";
 
 describe("discordCommandLine", () => {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDelivery, listOutbox } from "../../src/delivery/api";
 import { enqueueDelivery } from "../../src/delivery/enqueue";
-import { AppError } from "../../src/errors";
+import { AppError } from "../../src/platform/errors";
 import { fakeApi } from "../helpers/fake-api";
 import { delivery, recordingQueue, runQueue } from "./support";
 

@@ -8,7 +8,7 @@ import {
 import { handleQueue } from "../../src/delivery/consumer";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
-import { randomId } from "../../src/ids";
+import { randomId } from "../../src/platform/ids";
 
 export const OUTBOUND = "foreman-outbound";
 export const DLQ = "foreman-outbound-dlq";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { decodeAction } from "../../src/commands/actions";
-import { unmarked } from "../../src/commands/markup";
-import type { Reply } from "../../src/commands/reply";
+import { decodeAction } from "../../src/chat/actions";
+import { renderDiscord } from "../../src/chat/discord/render";
+import { unmarked } from "../../src/chat/markup";
+import type { Reply } from "../../src/chat/reply";
+import { renderSlack } from "../../src/chat/slack/render";
 import { buildDigest, type DigestInput, type DigestPr } from "../../src/digest/build";
-import { renderDiscord } from "../../src/integrations/discord/render";
-import { renderSlack } from "../../src/integrations/slack/render";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2030, 0, 7, 17, 0);

@@ -5,9 +5,16 @@ import { listOutbox } from "../../src/delivery/api";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
 import worker from "../../src/index";
-import { directory, settings } from "../../src/rpc";
+import { directory, settings } from "../../src/platform/rpc";
+import {
+  CHANNEL,
+  deliver,
+  only,
+  prEvent,
+  reviewManager,
+  setupTenant,
+} from "../agents/review-manager/support";
 import { recordingQueue, runQueue } from "../delivery/support";
-import { CHANNEL, deliver, only, prEvent, reviewManager, setupTenant } from "../review/support";
 
 const CRON = "*/5 * * * *";
 

@@ -1,10 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { buildChannelDigest } from "../../src/commands/handlers/digest-data";
-import { unmarked } from "../../src/commands/markup";
+import { unmarked } from "../../src/chat/markup";
+import { buildChannelDigest } from "../../src/digest/gather";
 import type { Env } from "../../src/env";
-import { chatContext, run, shown, slack } from "../chat/helpers";
-import { recordingQueue } from "../delivery/support";
 import {
   CHANNEL,
   deliver,
@@ -16,7 +14,9 @@ import {
   reviewRequest,
   reviewSubmitted,
   setupTenant,
-} from "../review/support";
+} from "../agents/review-manager/support";
+import { chatContext, run, shown, slack } from "../commands/helpers";
+import { recordingQueue } from "../delivery/support";
 
 const NOW = new Date(MONDAY_9 + 6 * HOUR);
 

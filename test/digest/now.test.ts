@@ -1,12 +1,20 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { encodeAction } from "../../src/commands/actions";
-import { unmarked } from "../../src/commands/markup";
+import { encodeAction } from "../../src/chat/actions";
+import { unmarked } from "../../src/chat/markup";
 import { listOutbox } from "../../src/delivery/api";
 import type { Env } from "../../src/env";
-import { chatContext, click, run, shown, slack } from "../chat/helpers";
+import {
+  CHANNEL,
+  deliver,
+  MONDAY_9,
+  only,
+  prEvent,
+  reviewManager,
+  setupTenant,
+} from "../agents/review-manager/support";
+import { chatContext, click, run, shown, slack } from "../commands/helpers";
 import { recordingQueue, runQueue } from "../delivery/support";
-import { CHANNEL, deliver, MONDAY_9, only, prEvent, reviewManager, setupTenant } from "../review/support";
 
 describe("/foreman digest now", () => {
   it("posts the channel's digest once, naming the pull request and its reviewer", async () => {

@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { AgentMessage, AgentType } from "../../src/agents/model";
 import { agentNamespace, agentStub } from "../../src/agents/registry";
-import { randomId } from "../../src/ids";
+import { randomId } from "../../src/platform/ids";
 
 export const meta = { correlationId: "test-correlation" };
 

@@ -1,10 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEMO_ADMIN_KEY } from "../../src/auth/authenticate";
-import { generateApiKey, hashApiKey } from "../../src/auth/crypto";
-import { roleAtLeast } from "../../src/auth/roles";
-import { constantTimeEqual } from "../../src/security/compare";
+import { constantTimeEqual } from "../../src/platform/compare";
+import { generateApiKey, hashApiKey } from "../../src/platform/crypto";
+import { DEMO_ADMIN_KEY } from "../../src/tenants/authenticate";
+import { roleAtLeast } from "../../src/tenants/roles";
 import { errorOf, jsonOf, newKey, viaApp, viaWorker } from "./helpers";
 
 describe("key material", () => {

@@ -2,10 +2,10 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { ConflictError } from "../../src/errors";
 import { notFound, onError } from "../../src/http/errors";
 import { correlation } from "../../src/http/middleware/correlation";
 import type { AppEnv } from "../../src/http/types";
+import { ConflictError } from "../../src/platform/errors";
 import { errorOf, viaApp } from "./helpers";
 
 function throwingApp(): OpenAPIHono<AppEnv> {

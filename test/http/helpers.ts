@@ -2,8 +2,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { Env } from "../../src/env";
-import type { FieldIssue } from "../../src/errors";
 import { createApp } from "../../src/http/app";
+import type { FieldIssue } from "../../src/platform/errors";
 
 /** The bootstrap key set in vitest.config.ts. */
 export const ADMIN = "test-admin-key";

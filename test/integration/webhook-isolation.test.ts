@@ -8,11 +8,11 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { signGitHub } from "../../src/integrations/github/verify";
-import { defaultTenant } from "../../src/tenancy";
-import { chatContext, run, shown, slack } from "../chat/helpers";
+import { defaultTenant } from "../../src/tenants/default-tenant";
+import { chatContext, run, shown, slack } from "../commands/helpers";
+import { setPath } from "../helpers/payloads";
 import { jsonOf, newKey, viaWorker } from "../http/helpers";
 import { prPayload } from "../reliability/review-setup";
-import { setPath } from "../webhooks/support";
 
 const REPO = "acme/private-api";
 const BASE = "http://foreman.test";

@@ -2,8 +2,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { metrics } from "../../src/rpc";
-import { waitFor } from "../helpers/wait";
+import { metrics } from "../../src/platform/rpc";
 import {
   deliver,
   type Harness,
@@ -12,7 +11,8 @@ import {
   prEvent,
   reviewManager,
   setupTenant,
-} from "../review/support";
+} from "../agents/review-manager/support";
+import { waitFor } from "../helpers/wait";
 
 async function alarmsAt(h: Harness, t: number): Promise<void> {
   h.clock.t = t;

@@ -19,10 +19,10 @@ import { flushObservability } from "../../src/observability/flush";
 import { logger } from "../../src/observability/logger";
 import { REDACTED, redactText, redactValue, secretValues } from "../../src/observability/redact";
 import { delivery } from "../delivery/support";
-import { FIXTURES, generateKeyPair, type KeyPair } from "../discord/support";
 import { fakeApi } from "../helpers/fake-api";
-import { commandBody } from "../slack/support";
-import { prOpened } from "../webhook-routes/support";
+import { FIXTURES, generateKeyPair, type KeyPair } from "../integrations/discord/support";
+import { commandBody } from "../integrations/slack/support";
+import { prOpened } from "../webhooks/support";
 
 const TENANT = "obs-secrets";
 const BASE = "http://foreman.test";

@@ -11,11 +11,19 @@ import { describe, expect, it, vi } from "vitest";
 import { getDelivery, listOutbox } from "../../src/delivery/api";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
-import { chatContext, run, slack } from "../chat/helpers";
+import {
+  CHANNEL,
+  deliver,
+  MONDAY_9,
+  prEvent,
+  reviewManager,
+  settled,
+  setupTenant,
+} from "../agents/review-manager/support";
+import { chatContext, run, slack } from "../commands/helpers";
 import { recordingQueue, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
 import { stickySeam } from "../helpers/seams";
-import { CHANNEL, deliver, MONDAY_9, prEvent, reviewManager, settled, setupTenant } from "../review/support";
 import { githubDelivery, prPayload, reviewTenant } from "./review-setup";
 import { call, fuzzEnv } from "./support";
 

@@ -13,9 +13,9 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { coordinator } from "../../src/rpc";
-import { bodyLimitFor } from "../../src/security/limits";
-import { linkQuietly } from "../webhook-routes/support";
+import { bodyLimitFor } from "../../src/http/limits";
+import { coordinator } from "../../src/platform/rpc";
+import { linkQuietly } from "../webhooks/support";
 import { contentType, extraHeaders, garbageHeader, printable } from "./arbitraries";
 import {
   deliveryHeader,

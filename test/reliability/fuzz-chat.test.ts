@@ -11,11 +11,11 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
-import { bodyLimitFor } from "../../src/security/limits";
-import { FIXTURES, generateKeyPair, type KeyPair } from "../discord/support";
+import { bodyLimitFor } from "../../src/http/limits";
 import appMention from "../fixtures/slack/app_mention.json";
 import blockActions from "../fixtures/slack/block_actions.json";
 import viewSubmission from "../fixtures/slack/view_submission.json";
+import { FIXTURES, generateKeyPair, type KeyPair } from "../integrations/discord/support";
 import { contentType, extraHeaders, garbageHeader, type Json } from "./arbitraries";
 import {
   DISCORD_MODES,

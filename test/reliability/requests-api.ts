@@ -7,7 +7,7 @@ import fc from "fast-check";
 import commentCreate from "../fixtures/linear/comment-create.json";
 import issueCreate from "../fixtures/linear/issue-create.json";
 import issueUpdateState from "../fixtures/linear/issue-update-state.json";
-import { examplesOf, setPath } from "../webhooks/support";
+import { examplesOf, setPath } from "../helpers/payloads";
 import {
   contentType,
   extraHeaders,

@@ -4,13 +4,13 @@
  * each with a signing mode: valid, missing, garbage, stale, another secret / key, another body.
  */
 import fc from "fast-check";
-import { FIXTURES, type KeyPair } from "../discord/support";
 import appHomeOpened from "../fixtures/slack/app_home_opened.json";
 import appMention from "../fixtures/slack/app_mention.json";
 import blockActions from "../fixtures/slack/block_actions.json";
 import slashCommand from "../fixtures/slack/slash_command.json";
 import urlVerification from "../fixtures/slack/url_verification.json";
 import viewSubmission from "../fixtures/slack/view_submission.json";
+import { FIXTURES, type KeyPair } from "../integrations/discord/support";
 import { type Json, junkBody, mutated } from "./arbitraries";
 import { bytesOf, discordSignature, nowSeconds, slackSignature } from "./support";
 

@@ -6,14 +6,14 @@
  */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { encodeAction } from "../../src/commands/actions";
+import type { ReviewerRecord, TrackedPr } from "../../src/agents/review-manager/model/model";
+import { encodeAction } from "../../src/chat/actions";
 import type { DeliveryMessage } from "../../src/delivery/types";
-import type { ReviewerRecord, TrackedPr } from "../../src/review/model";
-import { settings } from "../../src/rpc";
+import { settings } from "../../src/platform/rpc";
 import type { ChannelRef } from "../../src/settings/model";
+import { type Harness, reviewManager, TEAM } from "../agents/review-manager/support";
 import blockActions from "../fixtures/slack/block_actions.json";
-import { type Harness, reviewManager, TEAM } from "../review/support";
-import { exampleOf, type Payload, setPath } from "../webhooks/support";
+import { exampleOf, type Payload, setPath } from "../helpers/payloads";
 import { bytesOf, githubSignature, nowSeconds, post, slackSignature } from "./support";
 
 export const WORKSPACE = "T0FOREMAN";

@@ -5,11 +5,11 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { coordinator } from "../../src/rpc";
+import { coordinator } from "../../src/platform/rpc";
+import { githubRequests, settled, slackPosts } from "../agents/review-manager/support";
 import { runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
-import { githubRequests, settled, slackPosts } from "../review/support";
-import { inboxRows } from "../webhook-routes/support";
+import { inboxRows } from "../webhooks/support";
 import { claimClick, githubDelivery, prPayload, repeatedKeys, reviewTenant, tracked } from "./review-setup";
 import { call, fuzzEnv } from "./support";
 

@@ -13,10 +13,10 @@ import { agentNamespace } from "../../src/agents/registry";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
-import { coordinator } from "../../src/rpc";
+import { coordinator } from "../../src/platform/rpc";
 import { recordingQueue } from "../delivery/support";
-import type { KeyPair } from "../discord/support";
 import { concatBytes, utf8 } from "../helpers/bytes";
+import type { KeyPair } from "../integrations/discord/support";
 
 export const BASE = "http://foreman.test";
 export const ADMIN = "test-admin-key";

@@ -1,6 +1,7 @@
 /** The agent's own row: identity, status, config and health counters. */
+
+import { first, iso, parseJson, run } from "../../platform/sql";
 import type { AgentConfig, AgentIdentity, AgentSnapshot, AgentStatus, AgentType } from "../model";
-import { first, iso, parseJson, run } from "./sql";
 
 export interface AgentState extends AgentIdentity {
   status: AgentStatus;

@@ -7,10 +7,10 @@ import { DurableObject } from "cloudflare:workers";
 import { confirmMsOf, DeliveryLedger, type Settled } from "../../delivery/ledger";
 import type { DeliveryConfirmer, DeliveryReport } from "../../delivery/types";
 import type { Env } from "../../env";
-import { attempt, ConflictError, NotFoundError, type Outcome, ValidationError } from "../../errors";
-import { randomId } from "../../ids";
-import { coordinator } from "../../rpc";
-import { destroyObject } from "../../security/destroy";
+import { destroyObject } from "../../platform/destroy";
+import { attempt, ConflictError, NotFoundError, type Outcome, ValidationError } from "../../platform/errors";
+import { randomId } from "../../platform/ids";
+import { coordinator } from "../../platform/rpc";
 import { acceptsMessages, isActive, transition } from "../lifecycle";
 import type {
   AgentAction,

@@ -3,8 +3,8 @@
  * (component `agent`, with the agent's id, type, tenant and the entry's correlation id).
  */
 import { logger } from "../../observability/logger";
+import { all, iso, run } from "../../platform/sql";
 import type { AgentEvent } from "../model";
-import { all, iso, run } from "./sql";
 
 export const EVENT_LOG_LIMIT = 200;
 

@@ -3,8 +3,9 @@
  * Rows: pending -> running -> done | failed | cancelled. Finished rows keep only their id (so a
  * redelivered message is recognised) and are pruned to the newest KEEP_FINISHED.
  */
+
+import { all, count, first, iso, parseJson, run } from "../../platform/sql";
 import type { AgentMessage } from "../model";
-import { all, count, first, iso, parseJson, run } from "./sql";
 
 export type InboxStatus = "pending" | "running" | "done" | "failed" | "cancelled";
 

@@ -2,8 +2,8 @@
  * Persisted schedules driven by the object's single alarm.
  * A task is claimed (deleted) before it runs, so an alarm retry never runs it twice.
  */
-import { randomId } from "../../ids";
-import { all, count, first, iso, parseJson, run } from "./sql";
+import { randomId } from "../../platform/ids";
+import { all, count, first, iso, parseJson, run } from "../../platform/sql";
 
 export interface ScheduledTask {
   id: string;

@@ -1,9 +1,10 @@
 /** `agent spawn|list|pause|resume|terminate`: the tenant's Coordinator, answered with agent cards. */
+
+import { isStandingType, STANDING_CONFIG, STANDING_WORKFLOW } from "../../agents/coordinator/standing";
 import type { AgentSnapshot } from "../../agents/model";
-import { isStandingType, STANDING_CONFIG, STANDING_WORKFLOW } from "../../webhooks/standing";
+import { literal } from "../../chat/markup";
+import { type Reply, reply } from "../../chat/reply";
 import type { CommandContext } from "../context";
-import { literal } from "../markup";
-import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { agentButtons, agentCard, agentLine, MAX_BUTTONS } from "./cards";
 import { capped, code, plural } from "./format";

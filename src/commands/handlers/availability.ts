@@ -2,9 +2,10 @@
  * `ooo` and `back`: out-of-office entries in TenantSettings. The person left out (or `me`) is the
  * one who runs the command; for oneself they are open to everyone (./permissions.ts).
  */
+
+import { type Reply, reply } from "../../chat/reply";
 import { localDate } from "../../settings/time";
 import type { CommandContext } from "../context";
-import { type Reply, reply } from "../reply";
 import type { ChatUser, CommandOf } from "../types";
 import { actorKey, who } from "./format";
 import { need, problem, tenantSettings } from "./shared";

@@ -1,8 +1,8 @@
 /** Agent and workflow cards and list lines, with their buttons (see ../actions.ts). */
 import type { AgentSnapshot, Workflow } from "../../agents/model";
-import { type ActionView, encodeAction } from "../actions";
-import { literal } from "../markup";
-import type { ReplyButton, ReplyField, ReplySection } from "../reply";
+import { type ActionView, encodeAction } from "../../chat/actions";
+import { literal } from "../../chat/markup";
+import type { ReplyButton, ReplyField, ReplySection } from "../../chat/reply";
 import { code, plural } from "./format";
 
 /** Discord allows 5 rows of 5 buttons; Slack 25 elements per actions block. */

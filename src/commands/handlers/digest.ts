@@ -3,13 +3,13 @@
  * `now` posts the digest (./digest-data.ts).
  */
 
+import { literal } from "../../chat/markup";
+import { type Reply, reply } from "../../chat/reply";
 import { describeFilters } from "../../digest/build";
+import { channelDigest, postChannelDigest } from "../../digest/gather";
 import type { DigestPrefs, DigestPrefsPatch } from "../../settings/model";
 import type { CommandContext } from "../context";
-import { literal } from "../markup";
-import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
-import { channelDigest, postChannelDigest } from "./digest-data";
 import { actorKey, describeSchedule, plural, who } from "./format";
 import { channelOf, need, problem, tenantSettings } from "./shared";
 

@@ -1,9 +1,9 @@
 /** Formatting shared by the handlers: people, channels, dates, lists — in the neutral reply markup. */
-import { localTime } from "../../review/format";
+import { localTime } from "../../agents/review-manager/model/format";
+import { channelRef, code, literal } from "../../chat/markup";
 import type { ChannelRef, ChatUserRef } from "../../settings/model";
 import { describeDays, nextRun } from "../../settings/time";
 import type { ChatPlace } from "../context";
-import { channelRef, code, literal } from "../markup";
 import { formatMention } from "../mentions";
 import type { Weekday } from "../types";
 

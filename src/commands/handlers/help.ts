@@ -1,5 +1,5 @@
+import { type Reply, reply } from "../../chat/reply";
 import { helpText } from "../help";
-import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 
 export async function help(command: CommandOf<"help">): Promise<Reply> {

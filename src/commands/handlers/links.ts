@@ -4,14 +4,15 @@
  * `link` and `links` say it is waiting and give the exact webhook steps (webhook-steps.ts). `link`
  * answers only the admin who ran it: the first one makes the tenant's webhook and shows its secret once.
  */
-import { EncryptionKeyError } from "../../errors";
+
+import { literal } from "../../chat/markup";
+import { type Reply, type ReplySection, reply } from "../../chat/reply";
 import { logger } from "../../observability/logger";
+import { EncryptionKeyError } from "../../platform/errors";
 import type { ChannelLink, LinkKind } from "../../settings/model";
 import { askerOf, ensureHook } from "../../webhooks/hooks";
 import { webhookOverview } from "../../webhooks/overview";
 import type { CommandContext } from "../context";
-import { literal } from "../markup";
-import { type Reply, type ReplySection, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, capped, channel, code, sameChannelAs, who } from "./format";
 import { callMeta, channelOf, need, problem, tenantCoordinator, tenantSettings } from "./shared";

@@ -2,9 +2,10 @@
  * `link ops` / `unlink ops`: the channel where Foreman's alerts go (delivery failures, dead letters,
  * review SLA breaches; see src/observability/alerts.ts and docs/operations.md). One per tenant.
  */
+
+import { literal } from "../../chat/markup";
+import { type Reply, reply } from "../../chat/reply";
 import type { CommandContext } from "../context";
-import { literal } from "../markup";
-import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, channel, sameChannelAs, who } from "./format";
 import { channelOf, need, problem, tenantSettings } from "./shared";

@@ -4,23 +4,19 @@
  * what is configured for reviews.
  */
 import type { CallMeta } from "../../agents/model";
-import {
-  type ReviewButton,
-  type ReviewManagerAgent,
-  reviewManagerAgent,
-} from "../../agents/types/review-manager";
+import { type ReviewButton, type ReviewManagerAgent, reviewManagerAgent } from "../../agents/review-manager";
+import { peopleOf } from "../../agents/review-manager/model/candidates";
+import { queueReply } from "../../agents/review-manager/model/queue";
+import type { ReviewAction } from "../../chat/actions";
+import { literal } from "../../chat/markup";
+import { type Reply, type ReplySection, reply } from "../../chat/reply";
+import { parsePrRef } from "../../domain/pr-refs";
 import type { Env } from "../../env";
 import { logger } from "../../observability/logger";
-import { peopleOf } from "../../review/candidates";
-import { queueReply } from "../../review/queue";
-import { parsePrRef } from "../../review/refs";
-import { coordinator, type Remote } from "../../rpc";
+import { coordinator, type Remote } from "../../platform/rpc";
 import { sameUser } from "../../settings/model";
-import type { ReviewAction } from "../actions";
 import type { CommandContext } from "../context";
-import { literal } from "../markup";
 import { authorize } from "../permissions";
-import { type Reply, type ReplySection, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { capped, channel, code, plural, who } from "./format";
 import { callMeta, channelOf, errorReply, need, tenantSettings } from "./shared";

@@ -1,12 +1,12 @@
 /** What most handlers need: the tenant's objects, call metadata, and outcome -> friendly error. */
 import type { CallMeta } from "../../agents/model";
-import { AppError, type Outcome } from "../../errors";
+import { literal, unmarked } from "../../chat/markup";
+import { type Reply, reply } from "../../chat/reply";
 import { logger } from "../../observability/logger";
-import { coordinator, settings } from "../../rpc";
+import { AppError, type Outcome } from "../../platform/errors";
+import { coordinator, settings } from "../../platform/rpc";
 import type { ChannelRef } from "../../settings/model";
 import type { CommandContext } from "../context";
-import { literal, unmarked } from "../markup";
-import { type Reply, reply } from "../reply";
 import { actorKey } from "./format";
 
 export const tenantSettings = (ctx: CommandContext) => settings(ctx.env, ctx.tenant);

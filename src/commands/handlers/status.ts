@@ -1,10 +1,10 @@
 /** `status [workflow-id]`: one workflow with its agents, or the tenant overview. */
 import { AGENT_STATUSES } from "../../agents/model";
+import { encodeAction } from "../../chat/actions";
+import { literal } from "../../chat/markup";
+import { type Reply, reply } from "../../chat/reply";
 import type { OooEntry } from "../../settings/model";
-import { encodeAction } from "../actions";
 import type { CommandContext } from "../context";
-import { literal } from "../markup";
-import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { workflowCard, workflowLine } from "./cards";
 import { capped, code, describeSchedule, plural, readerTime, who } from "./format";

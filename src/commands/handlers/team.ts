@@ -1,9 +1,10 @@
 /** `team add|remove|list`: the roster in TenantSettings, answered with what is now stored. */
+
+import { literal } from "../../chat/markup";
+import { type Reply, type ReplyField, reply } from "../../chat/reply";
 import type { MemberAvailability, TeamMember } from "../../settings/model";
 import { describeDays } from "../../settings/time";
 import type { CommandContext } from "../context";
-import { literal } from "../markup";
-import { type Reply, type ReplyField, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { actorKey, capped, code, plural, who } from "./format";
 import { problem, tenantSettings } from "./shared";

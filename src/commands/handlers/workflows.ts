@@ -1,8 +1,8 @@
 /** `workflow create|list|terminate`: the tenant's Coordinator, answered with workflow cards. */
 import type { Workflow } from "../../agents/model";
+import { literal } from "../../chat/markup";
+import { type Reply, reply } from "../../chat/reply";
 import type { CommandContext } from "../context";
-import { literal } from "../markup";
-import { type Reply, reply } from "../reply";
 import type { CommandOf } from "../types";
 import { MAX_BUTTONS, workflowButtons, workflowCard, workflowLine } from "./cards";
 import { capped, code, plural, who } from "./format";

@@ -5,9 +5,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AuditEntry } from "../../agents/model";
-import { randomId } from "../../ids";
 import { logger } from "../../observability/logger";
-import { coordinator } from "../../rpc";
+import { randomId } from "../../platform/ids";
+import { coordinator } from "../../platform/rpc";
 import type { AppEnv } from "../types";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

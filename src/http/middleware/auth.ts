@@ -10,11 +10,11 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { tenantIdSchema } from "../../agents/model";
-import { authenticate, unauthorizedMessage } from "../../auth/authenticate";
-import { type Role, roleAtLeast } from "../../auth/roles";
-import { ForbiddenError, UnauthorizedError, ValidationError } from "../../errors";
-import { directory } from "../../rpc";
-import { defaultTenant } from "../../tenancy";
+import { ForbiddenError, UnauthorizedError, ValidationError } from "../../platform/errors";
+import { directory } from "../../platform/rpc";
+import { authenticate, unauthorizedMessage } from "../../tenants/authenticate";
+import { defaultTenant } from "../../tenants/default-tenant";
+import { type Role, roleAtLeast } from "../../tenants/roles";
 import type { AppEnv } from "../types";
 
 export const TENANT_HEADER = "X-Foreman-Tenant";

@@ -3,9 +3,9 @@
  * against the bytes actually read), JSON only (415 otherwise), and well-formed (400 naming the body).
  */
 import type { MiddlewareHandler } from "hono";
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../../errors";
-import { BODY_LIMITS } from "../../security/limits";
-import { readRawBody } from "../raw-body";
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../../platform/errors";
+import { readRawBody } from "../../platform/raw-body";
+import { BODY_LIMITS } from "../limits";
 import type { AppEnv } from "../types";
 
 /** REST JSON bodies: 64 KiB (the per-route table is src/security/limits.ts). */

@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { listDeadLetters, listOutbox, replayDeadLetter } from "../../delivery/api";
 import { PLATFORMS } from "../../delivery/types";
-import { unwrap } from "../../errors";
+import { unwrap } from "../../platform/errors";
 import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { E404, json, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";

@@ -5,7 +5,6 @@
  * field) and answered (src/integrations/discord/interactions.ts).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { ValidationError } from "../../errors";
 import {
   DEFAULT_DEPS,
   handleInteraction,
@@ -13,8 +12,9 @@ import {
 } from "../../integrations/discord/interactions";
 import { interactionSchema } from "../../integrations/discord/types";
 import { readInteractionBody, verifyInteraction } from "../../integrations/discord/verify";
+import { ValidationError } from "../../platform/errors";
+import { parseJsonBody } from "../../platform/raw-body";
 import { fieldIssues } from "../errors";
-import { parseJsonBody } from "../raw-body";
 import type { AppEnv } from "../types";
 
 export const DISCORD_INTERACTIONS_PATH = "/discord/interactions";

@@ -1,8 +1,8 @@
 /** API keys (admin): create (plaintext shown once, stored as SHA-256 hash), list, revoke. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { generateApiKey, hashApiKey } from "../../auth/crypto";
-import { ForbiddenError, NotFoundError } from "../../errors";
-import { directory } from "../../rpc";
+import { generateApiKey, hashApiKey } from "../../platform/crypto";
+import { ForbiddenError, NotFoundError } from "../../platform/errors";
+import { directory } from "../../platform/rpc";
 import { guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { E404, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";

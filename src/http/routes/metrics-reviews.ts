@@ -6,9 +6,9 @@
  * started from here.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { findIntegrationDashboard, MAX_WEEKS } from "../../agents/types/integration-dashboard";
+import { findIntegrationDashboard, MAX_WEEKS } from "../../agents/integration-dashboard";
 import { aggregate } from "../../domain/review-metrics";
-import { unwrap } from "../../errors";
+import { unwrap } from "../../platform/errors";
 import { currentTenant, guard } from "../middleware/auth";
 import { json, READ_ERRORS, security } from "../openapi";
 import { TenantQuery } from "../schemas";

@@ -5,12 +5,12 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ALERT_RULES } from "../../domain/alert-rules";
-import { ForbiddenError } from "../../errors";
 import { flushMetrics } from "../../observability/metrics";
 import { DELIVERY_OUTCOMES, SLA_EVENTS, SYSTEM_SCOPE } from "../../observability/metrics-model";
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "../../observability/metrics-prometheus";
 import { metricsView } from "../../observability/metrics-view";
-import { metrics } from "../../rpc";
+import { ForbiddenError } from "../../platform/errors";
+import { metrics } from "../../platform/rpc";
 import { currentTenant, guard } from "../middleware/auth";
 import { json, READ_ERRORS, security } from "../openapi";
 import { TenantQuery } from "../schemas";

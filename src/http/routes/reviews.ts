@@ -7,18 +7,18 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { AGENT_STATUSES, type AgentSnapshot } from "../../agents/model";
-import { reviewManagerAgent } from "../../agents/types/review-manager";
-import { buildChannelDigest } from "../../commands/handlers/digest-data";
+import { reviewManagerAgent } from "../../agents/review-manager";
+import { worstState } from "../../agents/review-manager/model/queue";
+import { renderDiscord } from "../../chat/discord/render";
+import { type Reply, reply } from "../../chat/reply";
+import { renderSlack } from "../../chat/slack/render";
 import { NO_AGENT } from "../../commands/handlers/reviews";
-import { type Reply, reply } from "../../commands/reply";
 import { WEEKDAYS } from "../../commands/types";
+import { buildChannelDigest } from "../../digest/gather";
 import { nextSlot } from "../../domain/digest-schedule";
 import type { Env } from "../../env";
-import { NotFoundError, unwrap } from "../../errors";
-import { renderDiscord } from "../../integrations/discord/render";
-import { renderSlack } from "../../integrations/slack/render";
-import { worstState } from "../../review/queue";
-import { coordinator, settings } from "../../rpc";
+import { NotFoundError, unwrap } from "../../platform/errors";
+import { coordinator, settings } from "../../platform/rpc";
 import type { ChannelLink, ChannelRef, DigestSchedule } from "../../settings/model";
 import { currentTenant, guard } from "../middleware/auth";
 import { callMeta, E404, json, READ_ERRORS, security } from "../openapi";

@@ -10,19 +10,19 @@
  *   /api/tenants/deletions` lists the deletion records (who, when, what).
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { forgetDemoSeed } from "../../agents/coordinator/demo";
 import { tenantIdSchema } from "../../agents/model";
-import { BOOTSTRAP_KEY_ID } from "../../auth/authenticate";
-import { forgetChatTenant } from "../../commands/tenancy";
-import { forgetDemoSeed } from "../../demo";
-import { ConflictError, ForbiddenError, NotFoundError } from "../../errors";
 import { logger } from "../../observability/logger";
-import { directory } from "../../rpc";
-import { purgeTenant } from "../../security/tenant-purge";
-import { defaultTenant } from "../../tenancy";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../platform/errors";
+import { directory } from "../../platform/rpc";
+import { BOOTSTRAP_KEY_ID } from "../../tenants/authenticate";
+import { forgetChatTenant } from "../../tenants/chat-tenant";
+import { defaultTenant } from "../../tenants/default-tenant";
 import { guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { E404, E409, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";
 import { LimitQuery } from "../schemas";
+import { purgeTenant } from "../tenant-purge";
 import type { AppEnv } from "../types";
 
 const tags = ["tenants"];

@@ -10,9 +10,9 @@
  *   TOKEN_ENCRYPTION_KEY after a key rotation.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { BOOTSTRAP_KEY_ID } from "../../auth/authenticate";
-import { ForbiddenError, ValidationError } from "../../errors";
-import { settings } from "../../rpc";
+import { ForbiddenError, ValidationError } from "../../platform/errors";
+import { settings } from "../../platform/rpc";
+import { BOOTSTRAP_KEY_ID } from "../../tenants/authenticate";
 import { askerOf, finishRotation, HOOK_KINDS, issueSecret, resealAll } from "../../webhooks/hooks";
 import { webhookOverview } from "../../webhooks/overview";
 import { currentTenant, guard } from "../middleware/auth";

@@ -3,6 +3,8 @@
  * interaction webhooks (follow-ups, editing the original response) are authorised by the
  * interaction token in the path and carry no bot credentials.
  */
+
+import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
 import {
   clampDelay,
   classifyStatus,
@@ -17,8 +19,7 @@ import {
   rateLimited,
   readBody,
   send,
-} from "../../delivery/http";
-import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
+} from "../../platform/http-client";
 
 export const DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10";
 

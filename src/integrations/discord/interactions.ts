@@ -6,20 +6,21 @@
  * the response defers (type 5 / 6) and the reply is posted from `waitUntil` through the outbound
  * queue as an edit of `@original` (or a follow-up), keyed by the interaction id so it posts once.
  */
+
+import { CONFIRM_PREFIX, renderDiscord } from "../../chat/discord/render";
+import { literal } from "../../chat/markup";
+import { type Reply, reply } from "../../chat/reply";
 import type { CommandContext } from "../../commands/context";
 import { commandFromDiscord } from "../../commands/discord";
-import { literal } from "../../commands/markup";
-import { type Reply, reply } from "../../commands/reply";
 import { ACK_BUDGET_MS, withinBudget } from "../../commands/respond";
 import { runAction, runParsed } from "../../commands/run";
-import { resolveChatTenant } from "../../commands/tenancy";
 import type { CommandName, ParseResult } from "../../commands/types";
 import { enqueueDelivery } from "../../delivery/enqueue";
 import type { Env } from "../../env";
 import { errorText, logger } from "../../observability/logger";
-import { defaultTenant } from "../../tenancy";
+import { resolveChatTenant } from "../../tenants/chat-tenant";
+import { defaultTenant } from "../../tenants/default-tenant";
 import { actorOf, commandContext } from "./context";
-import { CONFIRM_PREFIX, renderDiscord } from "./render";
 import {
   type CommandInteraction,
   type ComponentInteraction,

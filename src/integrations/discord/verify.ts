@@ -4,8 +4,8 @@
  * Nothing is parsed before the signature has been checked.
  */
 import { verifyKey } from "discord-interactions";
-import { readRawBody } from "../../http/raw-body";
-import { BODY_LIMITS } from "../../security/limits";
+import { BODY_LIMITS } from "../../http/limits";
+import { readRawBody } from "../../platform/raw-body";
 
 /** 1 MiB (the per-route table is src/security/limits.ts). */
 export const MAX_INTERACTION_BYTES = BODY_LIMITS.discord;

@@ -1,4 +1,6 @@
 /** GitHub REST client for outbound deliveries (review requests, comments, labels). */
+
+import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
 import {
   classifyStatus,
   defaultFetch,
@@ -11,8 +13,7 @@ import {
   rateLimited,
   readBody,
   send,
-} from "../../delivery/http";
-import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
+} from "../../platform/http-client";
 
 export const DEFAULT_GITHUB_API_URL = "https://api.github.com";
 export const GITHUB_API_VERSION = "2022-11-28";

@@ -6,7 +6,7 @@
  * The HMAC helpers are shared with the Linear verifier.
  */
 
-import { timingSafeEqualBytes } from "../../security/compare";
+import { timingSafeEqualBytes } from "../../platform/compare";
 
 export type RawBody = ArrayBuffer | Uint8Array | string;
 

@@ -3,8 +3,9 @@
  * body being its variables; composite actions (`issueMoveToStateName`) run a lookup first. Failures
  * are classified in ./graphql.ts (RATELIMITED retried, other GraphQL errors permanent).
  */
-import { defaultFetch } from "../../delivery/http";
+
 import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
+import { defaultFetch } from "../../platform/http-client";
 import { type GraphQL, graphQL, mutationResult } from "./graphql";
 import { ISSUE_UPDATE, moveToStateName } from "./move-state";
 

@@ -4,6 +4,8 @@
  * RATELIMITED is retried (after the rate-limit reset), other errors are permanent, 5xx and network
  * errors are retried.
  */
+
+import type { FetchFn, SendResult } from "../../delivery/types";
 import {
   classifyStatus,
   describe,
@@ -14,8 +16,7 @@ import {
   readBody,
   send,
   truncate,
-} from "../../delivery/http";
-import type { FetchFn, SendResult } from "../../delivery/types";
+} from "../../platform/http-client";
 
 export interface GraphQLTarget {
   url: string;

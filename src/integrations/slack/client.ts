@@ -3,6 +3,8 @@
  * JSON body, plus posts to interaction `response_url`s. Slack answers most failures with
  * HTTP 200 `{ok: false, error}`.
  */
+
+import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
 import {
   classifyStatus,
   defaultFetch,
@@ -13,8 +15,7 @@ import {
   rateLimited,
   readBody,
   send,
-} from "../../delivery/http";
-import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
+} from "../../platform/http-client";
 
 export const DEFAULT_SLACK_API_URL = "https://slack.com/api";
 

@@ -3,14 +3,15 @@
  * channel links, from the tenant's TenantSettings. Built as a neutral Reply and rendered with the
  * message renderer at the App Home limit of 100 blocks.
  */
+
+import { channelRef, code, literal } from "../../chat/markup";
+import { type Reply, type ReplySection, reply } from "../../chat/reply";
+import { type HomeView, LIMITS } from "../../chat/slack/blocks";
+import { renderBlocks } from "../../chat/slack/render";
 import type { CommandContext } from "../../commands/context";
-import { channelRef, code, literal } from "../../commands/markup";
-import { type Reply, type ReplySection, reply } from "../../commands/reply";
-import { settings } from "../../rpc";
+import { settings } from "../../platform/rpc";
 import type { ChannelLink, MemberAvailability, TeamMember } from "../../settings/model";
-import { type HomeView, LIMITS } from "./blocks";
 import { errorText, type SlackLog } from "./log";
-import { renderBlocks } from "./render";
 
 export const REVIEW_QUEUE_NOTE =
   "Your review queue: `/foreman review mine` (pull requests waiting for you, with their SLA state).";

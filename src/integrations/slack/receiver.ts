@@ -13,8 +13,8 @@
  *    listener runs) is a 400.
  */
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
-import { type ErrorCode, PayloadTooLargeError } from "../../errors";
-import { readRawBody } from "../../http/raw-body";
+import { type ErrorCode, PayloadTooLargeError } from "../../platform/errors";
+import { readRawBody } from "../../platform/raw-body";
 import { errorText } from "./log";
 import type { ForemanContext, RequestScope } from "./scope";
 import { verifySignature } from "./verify";

@@ -4,14 +4,14 @@
  * per event through Bolt's `customProperties` and arrives in the listener's `context.foreman`.
  */
 import type { webApi } from "@slack/bolt";
+import type { Reply } from "../../chat/reply";
 import type { CommandContext } from "../../commands/context";
-import type { Reply } from "../../commands/reply";
 import { ACK_BUDGET_MS } from "../../commands/respond";
 import { runAction, runCommand, runParsed } from "../../commands/run";
-import { resolveChatTenant } from "../../commands/tenancy";
 import type { Command, ParseResult } from "../../commands/types";
 import { enqueueDelivery } from "../../delivery/enqueue";
 import type { Env } from "../../env";
+import { resolveChatTenant } from "../../tenants/chat-tenant";
 import { errorText, type SlackLog } from "./log";
 
 export type WebClient = webApi.WebClient;

@@ -7,7 +7,7 @@
  * constant-time compare. Bolt's timestamp rule is kept (more than 5 minutes old: stale), plus the check
  * Bolt leaves out: more than 5 minutes in the future is refused too.
  */
-import { timingSafeEqualBytes } from "../../security/compare";
+import { timingSafeEqualBytes } from "../../platform/compare";
 import { hmacSha256, parseHexDigest, toHex } from "../github/verify";
 
 export const MAX_SKEW_SECONDS = 300;

@@ -4,9 +4,9 @@
  * `replace_original: true`, or `chat.update` when there is no response_url (and the reply replaces).
  */
 import type { App, BlockAction } from "@slack/bolt";
-import type { Reply } from "../../../commands/reply";
+import type { Reply } from "../../../chat/reply";
+import { renderSlack, type SlackMessage } from "../../../chat/slack/render";
 import { errorText } from "../log";
-import { renderSlack, type SlackMessage } from "../render";
 import { commandContext, deliver, type ForemanContext } from "../scope";
 import { failureReply } from "./command";
 

@@ -4,11 +4,11 @@
  * response_url (queued after the ack, from `waitUntil`; keyed by trigger_id so it posts once).
  */
 import type { App } from "@slack/bolt";
+import { type Reply, reply } from "../../../chat/reply";
+import { renderSlack } from "../../../chat/slack/render";
 import { parseCommand } from "../../../commands/parse";
-import { type Reply, reply } from "../../../commands/reply";
 import { type Raced, withinBudget } from "../../../commands/respond";
 import { errorText } from "../log";
-import { renderSlack } from "../render";
 import { commandContext, deliver, type ForemanContext, type RequestScope } from "../scope";
 import { isBareTeamAdd, openTeamAddModal } from "./team-add";
 

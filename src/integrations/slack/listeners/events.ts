@@ -6,12 +6,12 @@
  * retry whose key the ledger already knows is not run again at all.
  */
 import type { App } from "@slack/bolt";
+import { renderSlack } from "../../../chat/slack/render";
 import type { CommandContext } from "../../../commands/context";
 import { parseCommand } from "../../../commands/parse";
 import { getDelivery } from "../../../delivery/api";
 import { homeView } from "../home";
 import { errorText } from "../log";
-import { renderSlack } from "../render";
 import {
   commandContext,
   deliver,

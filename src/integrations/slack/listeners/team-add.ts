@@ -5,11 +5,11 @@
  * outbox. The result is posted through the command's response_url, kept in the view's metadata.
  */
 import type { App, ViewSubmitAction } from "@slack/bolt";
+import type { ModalView } from "../../../chat/slack/blocks";
+import { plain } from "../../../chat/slack/blocks";
+import { renderSlack } from "../../../chat/slack/render";
 import { parseCommand } from "../../../commands/parse";
-import type { ModalView } from "../blocks";
-import { plain } from "../blocks";
 import { errorText } from "../log";
-import { renderSlack } from "../render";
 import { commandContext, deliver, type ForemanContext, type RequestScope, type WebClient } from "../scope";
 
 export const TEAM_ADD_CALLBACK = "fm_team_add";

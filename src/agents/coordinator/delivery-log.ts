@@ -1,0 +1,169 @@
+/**
+ * The Coordinator's `webhook_deliveries` table: every delivery accepted for the tenant, with its
+ * events, until they are in every subscriber's inbox. It is both the de-duplication record (kept
+ * 30 days) and the durable hand-off: a delivery is recorded synchronously, before any await, so
+ * concurrent identical deliveries find it, and a crash before publishing loses nothing (the
+ * Coordinator's alarm retries pending rows with backoff).
+ */
+
+import type { EventSource } from "../../events/types";
+import { first, iso, parseJson, run } from "../../platform/sql";
+import type { DeliveryRecord, DeliveryStatus, IndexedEvent, WebhookDelivery } from "../../webhooks/types";
+
+export const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
+/** Publishing attempts before a delivery is marked failed (a redelivery revives it). */
+export const MAX_PUBLISH_ATTEMPTS = 8;
+const BACKOFF_BASE_MS = 5_000;
+const BACKOFF_MAX_MS = 60 * 60_000;
+
+type DeliveryRow = {
+  seq: number;
+  source: string;
+  delivery_id: string;
+  tenant: string;
+  received_at: number;
+  status: string;
+  events: string;
+  attempts: number;
+  last_error: string | null;
+};
+
+/** `new`: recorded now; `revived`: a failed delivery sent again, pending once more. */
+export type Claim = { outcome: "new" | "revived"; seq: number } | { outcome: "duplicate"; seq: number };
+
+export class DeliveryLog {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS webhook_deliveries (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, delivery_id TEXT NOT NULL,
+      tenant TEXT NOT NULL, received_at INTEGER NOT NULL, status TEXT NOT NULL, events TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+      published_at INTEGER, UNIQUE (source, delivery_id))`);
+    sql.exec(
+      "CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at, seq)",
+    );
+    sql.exec("CREATE INDEX IF NOT EXISTS webhook_deliveries_age ON webhook_deliveries (received_at)");
+  }
+
+  /** Records a delivery unless its id is known. Synchronous: call it before any await. */
+  claim(tenant: string, delivery: WebhookDelivery, now: number): Claim {
+    const existing = this.row(delivery.source, delivery.deliveryId);
+    if (existing && existing.status !== "failed") return { outcome: "duplicate", seq: existing.seq };
+    if (existing) {
+      run(
+        this.sql,
+        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL
+         WHERE seq = ?`,
+        now,
+        existing.seq,
+      );
+      return { outcome: "revived", seq: existing.seq };
+    }
+    run(
+      this.sql,
+      `INSERT INTO webhook_deliveries (source, delivery_id, tenant, received_at, status, events, next_attempt_at)
+       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+      delivery.source,
+      delivery.deliveryId,
+      tenant,
+      now,
+      JSON.stringify(delivery.events),
+      now,
+    );
+    const row = this.row(delivery.source, delivery.deliveryId);
+    if (!row) throw new Error(`delivery ${delivery.deliveryId} was not recorded`);
+    return { outcome: "new", seq: row.seq };
+  }
+
+  get(source: EventSource, deliveryId: string): DeliveryRecord | null {
+    const row = this.row(source, deliveryId);
+    return row ? toRecord(row) : null;
+  }
+
+  bySeq(seq: number): DeliveryRecord | null {
+    const row = first<DeliveryRow>(this.sql, "SELECT * FROM webhook_deliveries WHERE seq = ?", seq);
+    return row ? toRecord(row) : null;
+  }
+
+  /** The oldest pending delivery whose next attempt is due. */
+  nextDue(now: number): (DeliveryRecord & { seq: number }) | null {
+    const row = first<DeliveryRow>(
+      this.sql,
+      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+       ORDER BY seq LIMIT 1`,
+      now,
+    );
+    return row ? { ...toRecord(row), seq: row.seq } : null;
+  }
+
+  /** When the next pending delivery is due, or null when none is pending. */
+  nextAttemptAt(): number | null {
+    const row = first<{ at: number | null }>(
+      this.sql,
+      "SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'",
+    );
+    return row?.at ?? null;
+  }
+
+  markPublished(seq: number, now: number): void {
+    run(
+      this.sql,
+      "UPDATE webhook_deliveries SET status = 'published', published_at = ?, events = '[]' WHERE seq = ?",
+      now,
+      seq,
+    );
+  }
+
+  /** Counts a failed attempt: backs off, or gives up after MAX_PUBLISH_ATTEMPTS. */
+  markAttemptFailed(seq: number, error: string, now: number): DeliveryStatus {
+    const row = first<{ attempts: number }>(
+      this.sql,
+      "SELECT attempts FROM webhook_deliveries WHERE seq = ?",
+      seq,
+    );
+    const attempts = (row?.attempts ?? 0) + 1;
+    const status: DeliveryStatus = attempts >= MAX_PUBLISH_ATTEMPTS ? "failed" : "pending";
+    const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempts - 1), BACKOFF_MAX_MS);
+    run(
+      this.sql,
+      `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?
+       WHERE seq = ?`,
+      status,
+      attempts,
+      error.slice(0, 1000),
+      now + delay,
+      seq,
+    );
+    return status;
+  }
+
+  /** Forgets deliveries older than the retention (pending ones are kept until they are published). */
+  prune(now: number): number {
+    return run(
+      this.sql,
+      "DELETE FROM webhook_deliveries WHERE received_at < ? AND status != 'pending'",
+      now - DELIVERY_RETENTION_MS,
+    );
+  }
+
+  private row(source: EventSource, deliveryId: string): DeliveryRow | null {
+    return first<DeliveryRow>(
+      this.sql,
+      "SELECT * FROM webhook_deliveries WHERE source = ? AND delivery_id = ?",
+      source,
+      deliveryId,
+    );
+  }
+}
+
+function toRecord(row: DeliveryRow): DeliveryRecord {
+  return {
+    source: row.source as EventSource,
+    deliveryId: row.delivery_id,
+    tenant: row.tenant,
+    status: row.status as DeliveryStatus,
+    receivedAt: iso(row.received_at),
+    attempts: row.attempts,
+    lastError: row.last_error,
+    events: parseJson<IndexedEvent[]>(row.events, []),
+  };
+}

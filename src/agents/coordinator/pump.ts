@@ -1,0 +1,161 @@
+/**
+ * The Coordinator's side of the webhook hand-off. `ingest` records the delivery synchronously
+ * (de-duplication without races: no await between the check and the insert), arms a backstop
+ * alarm, and lets one drain loop publish pending deliveries oldest first: standing agents ensured,
+ * then each event into every subscriber's inbox (`publish`; message ids derive from the delivery
+ * id, so a retry never delivers twice). A failed attempt backs off and the alarm retries it.
+ * `ingest` waits for its own delivery at most `waitMs`: past that, it is durable and pending.
+ */
+
+import { logger } from "../../observability/logger";
+import { type Outcome, unwrap } from "../../platform/errors";
+import {
+  type DeliveryRecord,
+  eventName,
+  type IngestResult,
+  type StandingAgents,
+  type WebhookDelivery,
+} from "../../webhooks/types";
+import type { CallMeta } from "../model";
+import type { PublishInput } from "./coordinator";
+import type { DeliveryLog } from "./delivery-log";
+
+/** If the object dies mid-publish, the alarm picks the delivery up after this long. */
+const BACKSTOP_MS = 30_000;
+const log = logger("webhooks.pump");
+/** How long `ingest` waits for its delivery to reach the inboxes before answering "pending". */
+export const INGEST_WAIT_MS = 5_000;
+
+export interface PumpDeps {
+  log: DeliveryLog;
+  storage: DurableObjectStorage;
+  standingAgents(tenant: string, meta: CallMeta): Promise<Outcome<StandingAgents>>;
+  publish(input: PublishInput): Promise<Outcome<{ delivered: string[] }>>;
+}
+
+export class DeliveryPump {
+  private draining: Promise<void> | null = null;
+  private kicked = false;
+  private readonly waiters = new Map<number, Array<() => void>>();
+
+  constructor(
+    private readonly deps: PumpDeps,
+    private readonly waitMs = INGEST_WAIT_MS,
+  ) {}
+
+  async ingest(tenant: string, delivery: WebhookDelivery): Promise<IngestResult> {
+    const now = Date.now();
+    const claim = this.deps.log.claim(tenant, delivery, now);
+    if (claim.outcome === "duplicate") return { duplicate: true, status: this.statusOf(claim.seq) };
+    const done = this.waitFor(claim.seq);
+    await this.arm(now + BACKSTOP_MS);
+    void this.drain();
+    await within(done, this.waitMs);
+    this.deps.log.prune(now);
+    return { duplicate: false, status: this.statusOf(claim.seq) };
+  }
+
+  /** The Coordinator's alarm: retries what is due, forgets old deliveries. */
+  async onAlarm(): Promise<void> {
+    await this.drain();
+    this.deps.log.prune(Date.now());
+  }
+
+  /** Starts the drain loop, or asks the running one to look again. */
+  drain(): Promise<void> {
+    if (this.draining) {
+      this.kicked = true;
+      return this.draining;
+    }
+    this.draining = this.loop()
+      .catch((err: unknown) => {
+        // Only alarm bookkeeping can fail here; pending rows stay pending and are retried.
+        log.error("webhook drain failed", { error: String(err) });
+      })
+      .finally(() => {
+        this.draining = null;
+      });
+    return this.draining;
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      this.kicked = false;
+      for (let row = this.deps.log.nextDue(Date.now()); row; row = this.deps.log.nextDue(Date.now())) {
+        await this.publishOne(row);
+        this.settle(row.seq);
+      }
+      await this.rearm();
+      if (!this.kicked && !this.deps.log.nextDue(Date.now())) return;
+    }
+  }
+
+  private async publishOne(row: DeliveryRecord & { seq: number }): Promise<void> {
+    const { seq, tenant, deliveryId, source, events } = row;
+    const meta = { correlationId: deliveryId, actor: `${source} webhook` };
+    try {
+      // Webhook events go to the tenant's standing agents only: a second review manager spawned
+      // elsewhere must not assign the same pull request again.
+      const standing = Object.values(unwrap(await this.deps.standingAgents(tenant, meta)));
+      for (const { index, event } of events) {
+        unwrap(
+          await this.deps.publish({
+            name: eventName(source, event),
+            data: event as unknown as Record<string, unknown>,
+            correlationId: deliveryId,
+            eventId: `${deliveryId}:${index}`,
+            to: standing,
+          }),
+        );
+      }
+      this.deps.log.markPublished(seq, Date.now());
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      const status = this.deps.log.markAttemptFailed(seq, error, Date.now());
+      const failed = status === "failed";
+      const msg = failed ? "webhook delivery failed for good" : "webhook delivery will be retried";
+      log.log(failed ? "error" : "warn", msg, { tenant, source, correlationId: deliveryId, error });
+    }
+  }
+
+  private statusOf(seq: number) {
+    return this.deps.log.bySeq(seq)?.status ?? "pending";
+  }
+
+  private waitFor(seq: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.set(seq, [...(this.waiters.get(seq) ?? []), resolve]);
+    });
+  }
+
+  private settle(seq: number): void {
+    for (const resolve of this.waiters.get(seq) ?? []) resolve();
+    this.waiters.delete(seq);
+  }
+
+  /** Makes sure the alarm fires no later than `at`. */
+  private async arm(at: number): Promise<void> {
+    const current = await this.deps.storage.getAlarm();
+    if (current === null || current > at) await this.deps.storage.setAlarm(at);
+  }
+
+  /** Points the alarm at the next pending retry, or clears it. */
+  private async rearm(): Promise<void> {
+    const next = this.deps.log.nextAttemptAt();
+    if (next === null) await this.deps.storage.deleteAlarm();
+    else await this.deps.storage.setAlarm(next);
+  }
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Assignment and reassignment, synchronously over the agent's state: candidates from the tenant's
+ * team and the agent's own counts, `assignReviewers` / `nextCandidate` from src/domain, then the
+ * reviewer rows, SLA clocks and effects (GitHub request, cards, DMs) written in the same step.
+ */
+
+import { literal } from "../../chat/markup";
+import type { Reply, Tone } from "../../chat/reply";
+import { type AssignmentResult, assignReviewers, nextCandidate } from "../../domain/assignment";
+import { prRef } from "../../domain/pr-refs";
+import { slaDeadlines } from "../../domain/sla";
+import type { ChatPlatform } from "../../settings/model";
+import { save, stop } from "./clock";
+import type { TenantView, Work } from "./context";
+import { candidatesOf, configFor, loginKey } from "./model/candidates";
+import { headlines, nobodyCard, prCard } from "./model/cards";
+import { code, SKIP_TEXT } from "./model/format";
+import { isActive, type ReviewerRecord, type ReviewerSource, type TrackedPr } from "./model/model";
+import { dmSlack, removeRequests, requestReviewers, toChannels, toChannelsOrLeads } from "./notify";
+
+/** The PR's card as it stands now, under `headline`. */
+export function cardFor(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  platform: ChatPlatform,
+  headline: string,
+  extra: { tone?: Tone; lines?: string[] } = {},
+): Reply {
+  return prCard({
+    pr: work.store.prById(pr.id) ?? pr,
+    reviewers: work.store.reviewers(pr.id),
+    people: view.people,
+    platform,
+    nowMs: work.nowMs,
+    headline,
+    linear: view.linear,
+    ...extra,
+  });
+}
+
+/** Puts `login` on the PR (or back on it) with a fresh SLA clock; an active reviewer is left as is. */
+export function track(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  login: string,
+  source: ReviewerSource,
+  reason: string | null,
+  previous: string | null = null,
+): ReviewerRecord {
+  const existing = work.store.reviewer(pr.id, login);
+  if (existing && isActive(existing.status)) return existing;
+  const now = work.nowMs;
+  const person = view.people.get(loginKey(login));
+  const kind =
+    source === "foreman" ? (previous ? "reassign" : "assign") : source === "claim" ? "claim" : "request";
+  const seq = work.store.logAssignment(login, pr.id, kind, reason, now);
+  const sla = person
+    ? slaDeadlines({ requestedAtMs: now, hours: view.slaHours, schedule: person.schedule })
+    : null;
+  return save(work, pr, {
+    prId: pr.id,
+    login: person?.login ?? login,
+    source,
+    reason,
+    requestedAtMs: now,
+    status: "requested",
+    reviewState: null,
+    claimedBy: null,
+    claimedAtMs: null,
+    sla,
+    fired: 0,
+    nextAtMs: null,
+    pausedAtMs: pr.draft ? now : null,
+    snoozes: 0,
+    seq,
+    previous,
+    updatedAtMs: now,
+  });
+}
+
+export type AssignOutcome =
+  | { kind: "not-ready" }
+  | { kind: "already"; reviewers: ReviewerRecord[] }
+  | { kind: "covered" }
+  | { kind: "nobody"; result: AssignmentResult }
+  | { kind: "assigned"; reviewers: ReviewerRecord[]; result: AssignmentResult };
+
+export interface AssignOptions {
+  /** Team slugs whose request triggered this; removed on GitHub once people are assigned. */
+  teams?: string[];
+  /** `review assign`: run even if this round was handled, as long as nobody is reviewing. */
+  force?: boolean;
+}
+
+function ranking(work: Work, view: TenantView, pr: TrackedPr, requested: string[], count: number) {
+  const cfg = configFor(work.config, work.config.repos, pr.repo);
+  return assignReviewers({
+    pr: {
+      repo: pr.repo,
+      number: pr.number,
+      author: pr.author ?? "",
+      coAuthors: [],
+      labels: pr.labels,
+      requestedReviewers: requested,
+    },
+    candidates: candidatesOf(view.team, work.store.stats(work.nowMs)),
+    count,
+    algorithm: cfg.algorithm,
+    nowMs: work.nowMs,
+    defaultCapacity: cfg.capacity,
+  });
+}
+
+/**
+ * Assigns reviewers to a PR that is ready for review, once per round (idempotent: the check and the
+ * record happen in this one synchronous call).
+ */
+export function assign(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  options: AssignOptions = {},
+): AssignOutcome {
+  if (pr.state !== "open" || pr.draft) return { kind: "not-ready" };
+  const active = work.store.reviewers(pr.id).filter((r) => isActive(r.status));
+  if (options.force ? active.length > 0 : pr.assignedRound >= pr.round) {
+    return { kind: "already", reviewers: active };
+  }
+  const wanted = configFor(work.config, work.config.repos, pr.repo).reviewersPerPr;
+  const requested = [...new Set([...pr.requestedReviewers, ...active.map((r) => r.login)])];
+  const result = ranking(work, view, pr, requested, wanted);
+  work.store.patchPr(pr.id, { assignedRound: pr.round, lastResult: result });
+  const fresh: TrackedPr = { ...pr, assignedRound: pr.round, lastResult: result };
+  if (result.reviewers.length === 0) {
+    if (result.shortfall === 0) return { kind: "covered" };
+    const tag = `nobody:r${pr.round}${options.force ? `:${work.nowMs}` : ""}`;
+    const build = (platform: ChatPlatform) =>
+      nobodyCard(
+        { pr: fresh, people: view.people, platform, nowMs: work.nowMs, linear: view.linear },
+        result,
+      );
+    remember(work, fresh, toChannelsOrLeads(work, view, fresh, build, tag));
+    work.log(`nobody could be assigned to ${prRef(pr)}`);
+    return { kind: "nobody", result };
+  }
+  const reviewers = result.reviewers.map((p) => track(work, view, fresh, p.login, "foreman", p.reason));
+  const first = reviewers[0]?.seq ?? 0;
+  const again = options.force ? `a${first}` : pr.round > 1 ? `r${pr.round}` : undefined;
+  requestReviewers(
+    work,
+    fresh,
+    reviewers.map((r) => r.login),
+    again,
+  );
+  if (options.teams?.length) removeRequests(work, fresh, { teams: options.teams }, `r${pr.round}`);
+  announce(work, view, fresh, reviewers, result, wanted);
+  work.log(`assigned ${reviewers.map((r) => r.login).join(", ")} to ${prRef(pr)}`);
+  return { kind: "assigned", reviewers, result };
+}
+
+function announce(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  reviewers: ReviewerRecord[],
+  result: AssignmentResult,
+  wanted: number,
+): void {
+  const ref = prRef(pr);
+  const logins = reviewers.map((r) => r.login);
+  const lines: string[] = [];
+  if (result.shortfall > 0) {
+    const found = wanted - result.shortfall;
+    lines.push(`Only ${found} of ${wanted} reviewers could be found.`);
+    lines.push(...result.skipped.map((s) => `${code(s.login)}: ${SKIP_TEXT[s.why]}`));
+  }
+  const first = reviewers[0]?.seq ?? 0;
+  const cards = toChannels(
+    work,
+    view,
+    pr,
+    (platform) =>
+      cardFor(work, view, pr, platform, headlines.assigned(ref, logins, view.people, platform), { lines }),
+    `card:r${pr.round}:a${first}`,
+  );
+  remember(work, pr, cards);
+  for (const r of reviewers) {
+    const dm = cardFor(work, view, pr, "slack", `You are asked to review ${literal(ref)}.`);
+    dmSlack(work, pr, view.people.get(loginKey(r.login)), dm, `a${r.seq}`);
+  }
+}
+
+/** Keeps the newest card references of the PR (20). */
+export function remember(work: Work, pr: TrackedPr, cards: TrackedPr["cards"]): void {
+  if (cards.length === 0) return;
+  const current = work.store.prById(pr.id)?.cards ?? pr.cards;
+  work.store.patchPr(pr.id, { cards: [...current, ...cards].slice(-20) });
+}
+
+/**
+ * Hands `from`'s review to the best-ranked person not yet on the PR (fresh availability and counts):
+ * requested on GitHub, `from`'s request removed. Null (and nothing changed) when nobody is free.
+ */
+export function reassign(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  from: ReviewerRecord,
+): { to: ReviewerRecord; reason: string } | null {
+  const everyone = work.store.reviewers(pr.id).map((r) => r.login);
+  const result = ranking(work, view, pr, [], 0);
+  const pick = nextCandidate(result, [...everyone, from.login]);
+  if (!pick) return null;
+  stop(work, pr, from, "reassigned");
+  const to = track(work, view, pr, pick.login, "foreman", pick.reason, from.login);
+  requestReviewers(work, pr, [to.login], `a${to.seq}`);
+  removeRequests(work, pr, { reviewers: [from.login] }, `a${from.seq}`);
+  work.store.patchPr(pr.id, { lastResult: result });
+  work.log(`reassigned ${prRef(pr)} from ${from.login} to ${to.login}`);
+  return { to, reason: pick.reason };
+}

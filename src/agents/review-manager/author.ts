@@ -1,0 +1,122 @@
+/**
+ * Authors hear back: every submitted review that approves or requests changes is noted, and a short
+ * while later (AUTHOR_NOTICE_DELAY_MS) the author gets one Slack DM naming each review since the last
+ * one — so a reviewer who approves right after requesting changes, or two reviewers at once, make one
+ * message, not several. When every requested reviewer has approved, the DM says so. Comments and
+ * re-requests send nothing (the card shows them). Discord members get no DM yet (no Discord DMs).
+ */
+import { literal } from "../../chat/markup";
+import type { Reply } from "../../chat/reply";
+import { prRef } from "../../domain/pr-refs";
+import { all, run } from "../../platform/sql";
+import type { Scheduler } from "../framework/scheduler";
+import type { TenantView, Work } from "./context";
+import { loginKey } from "./model/candidates";
+import { mention, prLink } from "./model/format";
+import { isActive, type TrackedPr } from "./model/model";
+import { dmSlack } from "./notify";
+
+/** Scheduled task that sends a PR's pending author notice; key `author:<prId>`. */
+export const AUTHOR_TASK = "review.author";
+/** Reviews submitted within this long of the first become one DM. */
+export const AUTHOR_NOTICE_DELAY_MS = 15_000;
+
+type NoticeRow = { seq: number; pr_id: number; reviewer: string; state: string; review_key: string };
+
+export type NoticeState = "approved" | "changes_requested";
+
+export class AuthorNotices {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS review_notices (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, pr_id INTEGER NOT NULL, reviewer TEXT NOT NULL,
+      state TEXT NOT NULL, review_key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL)`);
+    sql.exec("CREATE INDEX IF NOT EXISTS review_notices_pr ON review_notices (pr_id, seq)");
+  }
+
+  /** Notes a review once (by its key); false when it was noted before. */
+  add(prId: number, reviewer: string, state: NoticeState, reviewKey: string, nowMs: number): boolean {
+    return (
+      run(
+        this.sql,
+        `INSERT INTO review_notices (pr_id, reviewer, state, review_key, at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (review_key) DO NOTHING`,
+        prId,
+        reviewer,
+        state,
+        reviewKey,
+        nowMs,
+      ) > 0
+    );
+  }
+
+  /** The PR's pending notices, oldest first, marked sent (kept as keys, so a redelivery is not noted again). */
+  take(prId: number): NoticeRow[] {
+    const rows = all<NoticeRow>(
+      this.sql,
+      "SELECT seq, pr_id, reviewer, state, review_key FROM review_notices WHERE pr_id = ? AND state != 'sent' ORDER BY seq",
+      prId,
+    );
+    run(this.sql, "UPDATE review_notices SET state = 'sent' WHERE pr_id = ? AND state != 'sent'", prId);
+    return rows;
+  }
+}
+
+/** A submitted review worth telling the author about (approved / changes requested, not their own). */
+export function noteReview(
+  work: Work,
+  pr: TrackedPr,
+  reviewer: string | null,
+  state: string,
+  reviewKey: string,
+): void {
+  if (!reviewer || (state !== "approved" && state !== "changes_requested")) return;
+  if (pr.author && loginKey(pr.author) === loginKey(reviewer)) return;
+  if (!work.notices.add(pr.id, reviewer, state, reviewKey, work.nowMs)) return;
+  scheduleNotice(work.scheduler, pr.id);
+}
+
+function scheduleNotice(scheduler: Scheduler, prId: number): void {
+  const key = `author:${prId}`;
+  if (scheduler.has(key)) return;
+  const now = Date.now();
+  scheduler.schedule(now + AUTHOR_NOTICE_DELAY_MS, AUTHOR_TASK, { prId }, key, now);
+}
+
+/** Sends the pending notices of `pr` to its author as one DM (nothing when the author is not on Slack). */
+export function sendAuthorNotice(work: Work, view: TenantView, pr: TrackedPr): void {
+  const rows = work.notices.take(pr.id);
+  if (rows.length === 0 || !pr.author) return;
+  const author = view.people.get(loginKey(pr.author));
+  const ref = literal(prRef(pr));
+  const who = (login: string) => mention(login, view.people, "slack");
+  const lines = rows.map((r) =>
+    r.state === "approved" ? `${who(r.reviewer)} approved.` : `${who(r.reviewer)} requested changes.`,
+  );
+  const reviewers = work.store.reviewers(pr.id);
+  const reviewed = reviewers.filter((r) => r.status === "reviewed");
+  const allApproved =
+    pr.state === "open" &&
+    !reviewers.some((r) => isActive(r.status)) &&
+    reviewed.length > 0 &&
+    reviewed.every((r) => r.reviewState === "approved");
+  const first = rows[0];
+  const headline =
+    rows.length === 1 && first
+      ? `${lines[0]?.replace(/\.$/, "")} on ${ref}.`
+      : `${rows.length} new reviews of ${ref}.`;
+  const reply: Reply = {
+    ephemeral: false,
+    text: headline,
+    title: `Review: ${ref}`,
+    sections: [
+      { text: headline, lines: rows.length > 1 ? lines : [] },
+      { text: prLink(pr) },
+      ...(allApproved ? [{ text: "Every requested reviewer approved: ready to merge." }] : []),
+    ],
+    buttons: [],
+    tone: rows.some((r) => r.state === "changes_requested") ? "warning" : "success",
+  };
+  if (!dmSlack(work, pr, author, reply, `author:${first?.seq ?? 0}`)) {
+    work.log(`${prRef(pr)}: the author ${pr.author} is not on Slack; no review notice sent`);
+  }
+}

@@ -1,0 +1,36 @@
+/** The Review Manager's config keys (beyond the base agent config), with per-repository overrides. */
+import { z } from "zod";
+import { repoSchema } from "../../commands/types";
+import type { AgentConfig } from "../model";
+
+const reviewersPerPr = z.number().int().min(1).max(10);
+const algorithm = z.enum(["round-robin", "load-balance"]);
+const capacity = z.number().int().min(1).max(100);
+
+export const reviewManagerConfigShape = {
+  /** Reviewers wanted per pull request (requests already made on GitHub count). */
+  reviewersPerPr: reviewersPerPr.default(1),
+  algorithm: algorithm.default("round-robin"),
+  /** Open reviews per person before they are skipped as at capacity. */
+  capacity: capacity.default(5),
+  /** Overrides per repository (`owner/repo`), e.g. `{"acme/api": {"reviewersPerPr": 2}}`. */
+  repos: z
+    .record(
+      repoSchema,
+      z.strictObject({
+        reviewersPerPr: reviewersPerPr.optional(),
+        algorithm: algorithm.optional(),
+        capacity: capacity.optional(),
+      }),
+    )
+    .refine((r) => Object.keys(r).length <= 200, "at most 200 repositories")
+    .default({}),
+};
+
+const schema = z.looseObject(reviewManagerConfigShape);
+export type ReviewManagerConfig = z.infer<typeof schema>;
+
+/** The stored config with this type's defaults filled in (agents spawned before a key existed get it). */
+export function reviewConfigOf(config: AgentConfig): ReviewManagerConfig {
+  return schema.parse(config);
+}

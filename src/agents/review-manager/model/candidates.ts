@@ -1,0 +1,75 @@
+/**
+ * From the tenant's team (settings) and the Review Manager's counts to the inputs of
+ * src/domain/assignment.ts: people by GitHub login, review candidates, and the config in force for a
+ * repository. Pure.
+ */
+import type { ReviewCandidate } from "../../../domain/assignment";
+import type { WorkingSchedule } from "../../../domain/working-hours";
+import type { MemberAvailability, TeamMember } from "../../../settings/model";
+import type { Person, RepoReviewConfig, ReviewConfig } from "./model";
+
+export interface ReviewerStats {
+  openReviews: number;
+  assignedLast30d: number;
+  lastAssignedAtMs: number | null;
+}
+
+export const loginKey = (login: string) => login.toLowerCase();
+
+export function scheduleOf(member: TeamMember): WorkingSchedule {
+  const { days, start, end } = member.workingHours;
+  return { tz: member.tz, days, start, end };
+}
+
+export function personOf(member: TeamMember): Person {
+  return {
+    login: member.github,
+    user: member.user,
+    tz: member.tz,
+    lead: member.lead,
+    schedule: scheduleOf(member),
+  };
+}
+
+/** Team members by lower-cased GitHub login. */
+export type People = ReadonlyMap<string, Person>;
+
+export function peopleOf(team: readonly TeamMember[]): People {
+  return new Map(team.map((m) => [loginKey(m.github), personOf(m)]));
+}
+
+export const leadsOf = (people: People): Person[] => [...people.values()].filter((p) => p.lead);
+
+/** Everyone on the team as an assignment candidate, with their availability and counts. */
+export function candidatesOf(
+  team: readonly MemberAvailability[],
+  stats: ReadonlyMap<string, ReviewerStats>,
+): ReviewCandidate[] {
+  return team.map(({ member, ooo }) => {
+    const s = stats.get(loginKey(member.github));
+    return {
+      login: member.github,
+      schedule: scheduleOf(member),
+      tz: member.tz,
+      ooo: ooo !== null,
+      openReviews: s?.openReviews ?? 0,
+      assignedLast30d: s?.assignedLast30d ?? 0,
+      lastAssignedAtMs: s?.lastAssignedAtMs ?? null,
+    };
+  });
+}
+
+/** The agent's defaults with the repository's overrides (repository names compared lower-case). */
+export function configFor(
+  defaults: ReviewConfig,
+  repos: Readonly<Record<string, RepoReviewConfig>>,
+  repo: string,
+): ReviewConfig {
+  const key = Object.keys(repos).find((r) => r.toLowerCase() === repo.toLowerCase());
+  const override = key ? repos[key] : undefined;
+  return {
+    reviewersPerPr: override?.reviewersPerPr ?? defaults.reviewersPerPr,
+    algorithm: override?.algorithm ?? defaults.algorithm,
+    capacity: override?.capacity ?? defaults.capacity,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * `review list` / `review mine`: PRs waiting for review, oldest first, with SLA state. Pure. Due
+ * times read in the reader's zone when it is known (they are on the team), else in each reviewer's
+ * own; the zone is always named.
+ */
+import type { Reply } from "../../../chat/reply";
+import type { SlaState } from "../../../domain/sla";
+import type { ChatPlatform } from "../../../settings/model";
+import type { People } from "./candidates";
+import { duration, localTime, mention, prLink, SLA_STATE_TEXT } from "./format";
+import { linearText } from "./linear";
+import type { QueueItem, QueueReviewer, ReviewQueue } from "./model";
+
+export const MAX_QUEUE_LINES = 20;
+
+function reviewerText(r: QueueReviewer, people: People, platform: ChatPlatform, zone: string | null): string {
+  const who = mention(r.login, people, platform);
+  const progress = r.status === "in_progress" ? " (in review)" : "";
+  if (r.paused) return `${who}${progress}: paused while draft`;
+  if (!r.state || r.dueAtMs === null || !r.tz) return `${who}${progress}: no SLA`;
+  return `${who}${progress}: **${SLA_STATE_TEXT[r.state]}**, due ${localTime(r.dueAtMs, zone ?? r.tz)}`;
+}
+
+export function queueLine(
+  item: QueueItem,
+  people: People,
+  platform: ChatPlatform,
+  zone: string | null = null,
+): string {
+  const waited = `waiting ${duration(item.waitingWorkingMs)} of working time`;
+  const who = item.reviewers.length
+    ? item.reviewers.map((r) => reviewerText(r, people, platform, zone)).join("; ")
+    : "**nobody assigned**";
+  const linear = linearText(item.linear ?? []);
+  return `${prLink(item)} — ${waited} · ${who}${linear ? ` · Linear: ${linear}` : ""}`;
+}
+
+/** The worst SLA state among the item's reviewers (null when none has an SLA running). */
+export function worstState(item: QueueItem): SlaState | null {
+  const order: SlaState[] = ["breached", "at_risk", "ok"];
+  return order.find((s) => item.reviewers.some((r) => r.state === s && !r.paused)) ?? null;
+}
+
+export interface QueueReplyOptions {
+  title: string;
+  /** The answer when nothing is waiting. */
+  empty: string;
+  /** What is counted: "pull request waiting for review". */
+  noun: (n: number) => string;
+  /** The reader's zone (from the team roster); null: each reviewer's own. */
+  zone: string | null;
+}
+
+export function queueReply(
+  queue: ReviewQueue,
+  people: People,
+  platform: ChatPlatform,
+  options: QueueReplyOptions,
+): Reply {
+  const { items } = queue;
+  if (items.length === 0) {
+    return { ephemeral: true, text: options.empty, title: options.title, sections: [], buttons: [] };
+  }
+  const states = items.map(worstState);
+  const breached = states.filter((s) => s === "breached").length;
+  const atRisk = states.filter((s) => s === "at_risk").length;
+  const notes = [breached ? `${breached} breached` : "", atRisk ? `${atRisk} at risk` : ""].filter(Boolean);
+  const text = `${options.noun(items.length)}${notes.length ? ` (${notes.join(", ")})` : ""}, oldest first.`;
+  const lines = items
+    .slice(0, MAX_QUEUE_LINES)
+    .map((item) => queueLine(item, people, platform, options.zone));
+  if (items.length > MAX_QUEUE_LINES) lines.push(`…and ${items.length - MAX_QUEUE_LINES} more`);
+  return {
+    ephemeral: true,
+    text,
+    title: options.title,
+    sections: [{ text, lines }],
+    buttons: [],
+    tone: breached ? "warning" : "info",
+  };
+}

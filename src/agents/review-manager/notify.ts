@@ -1,0 +1,127 @@
+/**
+ * The Review Manager's outgoing effects: review requests on GitHub, cards in the channels linked to
+ * the repository, Slack DMs. Each is emitted into the agent's outbox (see effects.ts) with a
+ * delivery key, so a repeated step posts once.
+ */
+import type { Reply } from "../../chat/reply";
+import { deliveryKey, ownerRepo, prRef } from "../../domain/pr-refs";
+import type { ChatPlatform } from "../../settings/model";
+import type { TenantView, Work } from "./context";
+import { leadsOf } from "./model/candidates";
+import { cardSignature } from "./model/card-status";
+import type { CardRef, Person, TrackedPr } from "./model/model";
+
+/**
+ * `pulls.requestReviewers`, keyed `gh:req:<repo>#<n>:<logins>` (sorted); `again` tells a later
+ * request for the same people apart (a new round after a reopen, a reassignment, a claim).
+ */
+export function requestReviewers(work: Work, pr: TrackedPr, logins: string[], again?: string): void {
+  if (logins.length === 0) return;
+  const sorted = [...logins].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  const key = deliveryKey("gh:req", `${prRef(pr)}`, `${sorted.join(",")}${again ? `@${again}` : ""}`);
+  work.emit({
+    kind: "github",
+    action: "pulls.requestReviewers",
+    body: { ...ownerRepo(pr.repo), pull_number: pr.number, reviewers: sorted },
+    key,
+  });
+  // The review metrics count from the request: GitHub's own review_requested webhook may follow (with
+  // a token) or not (demo mode); a second request before the review is the same wait there.
+  work.emit({
+    kind: "event",
+    name: "foreman.review.requested",
+    data: { repo: pr.repo, number: pr.number, reviewers: sorted, atMs: work.nowMs },
+    key: `${key}:metrics`,
+  });
+}
+
+/** `pulls.removeRequestedReviewers` for people (a reassignment) or teams (once people are assigned). */
+export function removeRequests(
+  work: Work,
+  pr: TrackedPr,
+  who: { reviewers?: string[]; teams?: string[] },
+  tag: string,
+): void {
+  const reviewers = who.reviewers ?? [];
+  const teams = who.teams ?? [];
+  if (reviewers.length + teams.length === 0) return;
+  work.emit({
+    kind: "github",
+    action: "pulls.removeRequestedReviewers",
+    body: { ...ownerRepo(pr.repo), pull_number: pr.number, reviewers, team_reviewers: teams },
+    key: deliveryKey("gh:unreq", prRef(pr), [...reviewers, ...teams.map((t) => `team/${t}`)].join(","), tag),
+  });
+}
+
+/**
+ * Posts a card (built for each channel's platform) to every channel linked to the repository and
+ * remembers it, to keep it up to date (live-cards.ts); returns where. With `notice`, a channel that
+ * already shows a placed card of the PR gets the notice as a reply in that card's thread instead of
+ * a second card (the card itself is edited to match).
+ */
+export function toChannels(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  build: (platform: ChatPlatform) => Reply,
+  tag: string,
+  notice?: (platform: ChatPlatform) => Reply,
+): CardRef[] {
+  const posted: CardRef[] = [];
+  for (const channel of view.channels) {
+    const key = deliveryKey("rm", prRef(pr), tag, channel.platform, channel.workspaceId, channel.channelId);
+    const placed = notice ? work.cards.placed(pr.id, channel) : null;
+    if (notice && placed?.ref) {
+      work.emit({ kind: "channel", channel, reply: notice(channel.platform), key, replyTo: placed.ref });
+      continue;
+    }
+    work.emit({ kind: "channel", channel, reply: build(channel.platform), key });
+    const current = work.store.prById(pr.id) ?? pr;
+    work.cards.track(pr.id, channel, key, cardSignature(current, work.store.reviewers(pr.id)), work.nowMs);
+    posted.push({ channel, key, atMs: work.nowMs });
+  }
+  return posted;
+}
+
+/** A Slack DM to a team member; false when they are not on Slack. */
+export function dmSlack(
+  work: Work,
+  pr: TrackedPr,
+  person: Person | undefined,
+  reply: Reply,
+  tag: string,
+): boolean {
+  if (person?.user.platform !== "slack") return false;
+  work.emit({
+    kind: "dm",
+    userId: person.user.id,
+    reply: { ...reply, ephemeral: false },
+    key: deliveryKey("rm:dm", prRef(pr), person.user.id, tag),
+  });
+  return true;
+}
+
+/** Posts in the linked channels; with none linked, DMs the leads (and `also`) on Slack instead. */
+export function toChannelsOrLeads(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  build: (platform: ChatPlatform) => Reply,
+  tag: string,
+  also: Person[] = [],
+  notice?: (platform: ChatPlatform) => Reply,
+): CardRef[] {
+  if (view.channels.length > 0) return toChannels(work, view, pr, build, tag, notice);
+  const seen = new Set<string>();
+  for (const person of [...leadsOf(view.people), ...also]) {
+    if (seen.has(person.login.toLowerCase())) continue;
+    seen.add(person.login.toLowerCase());
+    dmSlack(work, pr, person, build("slack"), tag);
+  }
+  return [];
+}
+
+/** A short message for a card's thread: one line saying what happened, with the PR link. */
+export function threadNotice(text: string, tone: Reply["tone"] = "info"): Reply {
+  return { ephemeral: false, text, sections: [{ text }], buttons: [], tone };
+}

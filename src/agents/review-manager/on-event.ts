@@ -1,0 +1,99 @@
+/**
+ * GitHub events -> Review Manager state, in one synchronous step per event (the tenant view was
+ * loaded before). Ready for review (opened not as draft, reopened, ready_for_review, a team review
+ * request) assigns once per round; draft pauses the clocks and ready resumes them; a submitted review,
+ * a removed request or close/merge stops them.
+ */
+
+import { prRef } from "../../domain/pr-refs";
+import { assign, track } from "./assign";
+import { noteReview } from "./author";
+import { pause, resume, stop } from "./clock";
+import type { TenantView, Work } from "./context";
+import { READY_KINDS, type ReviewEvent, snapshotOf } from "./model/events";
+import { isActive, type TrackedPr } from "./model/model";
+
+/** Whether the event needs the tenant view (team, links, SLA rule) before it is applied. */
+export const needsView = (event: ReviewEvent) => READY_KINDS.includes(event.kind);
+
+export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | null): void {
+  const snapshot = snapshotOf(event);
+  const before = work.store.pr(snapshot.repo, snapshot.number);
+  const { pr, stale } = work.store.upsertSnapshot(snapshot, work.nowMs);
+  const ref = prRef(pr);
+  if (stale) work.log(`${event.kind} for ${ref} is older than what is known: PR state kept`);
+  switch (event.kind) {
+    case "pr.opened":
+    case "pr.reopened":
+    case "pr.ready_for_review":
+      if (!stale && view) becameReady(work, view, before, pr, event.kind === "pr.reopened");
+      return;
+    case "pr.converted_to_draft":
+      if (stale) return;
+      work.store.patchPr(pr.id, { pausedAtMs: pr.pausedAtMs ?? work.nowMs });
+      for (const r of active(work, pr)) pause(work, pr, r);
+      return;
+    case "pr.closed":
+      if (stale) return;
+      for (const r of active(work, pr)) stop(work, pr, r, "closed");
+      return;
+    case "pr.review_requested":
+      if (!view || pr.state !== "open") return;
+      if (event.reviewer.type === "team") {
+        if (!stale) assign(work, view, current(work, pr), { teams: [event.reviewer.slug] });
+      } else {
+        track(work, view, current(work, pr), event.reviewer.login, "github", null);
+      }
+      return;
+    case "pr.review_request_removed": {
+      if (event.reviewer.type !== "user") return;
+      const r = work.store.reviewer(pr.id, event.reviewer.login);
+      if (r && isActive(r.status)) stop(work, pr, r, "removed");
+      return;
+    }
+    case "review.submitted": {
+      if (!event.reviewer) return;
+      const reviewKey =
+        event.reviewId !== undefined
+          ? `review:${event.reviewId}`
+          : `${event.reviewer}:${event.state}:${event.at}`;
+      if (!stale) noteReview(work, pr, event.reviewer, event.state, reviewKey);
+      const r = work.store.reviewer(pr.id, event.reviewer);
+      if (r && (isActive(r.status) || r.status === "released")) {
+        stop(work, pr, r, "reviewed", { reviewState: event.state });
+        work.log(`${r.login} reviewed ${ref} (${event.state})`);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+const active = (work: Work, pr: TrackedPr) => work.store.reviewers(pr.id).filter((r) => isActive(r.status));
+const current = (work: Work, pr: TrackedPr) => work.store.prById(pr.id) ?? pr;
+
+function becameReady(
+  work: Work,
+  view: TenantView,
+  before: TrackedPr | null,
+  pr: TrackedPr,
+  reopened: boolean,
+): void {
+  if (reopened && before && before.state !== "open") {
+    work.store.patchPr(pr.id, { round: pr.round + 1, readyAtMs: null });
+  }
+  let cur = current(work, pr);
+  if (cur.state !== "open" || cur.draft) return;
+  if (cur.readyAtMs === null || cur.pausedAtMs !== null) {
+    work.store.patchPr(pr.id, { readyAtMs: work.nowMs, pausedAtMs: null });
+  }
+  for (const r of active(work, cur)) resume(work, cur, r);
+  cur = current(work, pr);
+  // People requested on GitHub (by the author, or CODEOWNERS) have their own clocks.
+  for (const login of cur.requestedReviewers) {
+    const r = work.store.reviewer(cur.id, login);
+    if (!r || r.status === "closed") track(work, view, cur, login, "github", null);
+  }
+  assign(work, view, current(work, pr));
+}

@@ -1,0 +1,104 @@
+/**
+ * An SLA step coming due: at 50 % a reminder to the reviewer (Slack DM, else the linked channels),
+ * at 100 % "SLA breached" in the linked channels mentioning the leads, at 200 % reassignment to the
+ * next candidate. The step is recorded as fired in the same synchronous step that emits its message,
+ * so a repeated alarm never sends it twice. A breach (also one skipped on the way to a late
+ * escalation) is published as `foreman.sla.breach` for the review metrics.
+ */
+
+import { literal } from "../../chat/markup";
+import { prRef } from "../../domain/pr-refs";
+import type { ChatPlatform } from "../../settings/model";
+import { cardFor, reassign } from "./assign";
+import { save } from "./clock";
+import type { TenantView, Work } from "./context";
+import { loginKey } from "./model/candidates";
+import { headlines } from "./model/cards";
+import { hours, mention } from "./model/format";
+import { isActive, type TrackedPr } from "./model/model";
+import { dueStep, leftUntilBreach } from "./model/steps";
+import { dmSlack, threadNotice, toChannels, toChannelsOrLeads } from "./notify";
+
+export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: string): void {
+  const r = work.store.reviewer(pr.id, login);
+  if (!r?.sla || !isActive(r.status) || r.pausedAtMs !== null || pr.state !== "open") return;
+  const due = dueStep(r.sla, r.fired, work.nowMs);
+  if (!due) {
+    save(work, pr, r); // not yet due by the agent's clock: the schedule moves to the step's time
+    return;
+  }
+  const fired = save(work, pr, { ...r, fired: due.fired });
+  if (due.skipped.length) work.log(`${prRef(pr)} ${r.login}: ${due.skipped.join(", ")} skipped (late)`);
+  work.log(`${prRef(pr)} ${r.login}: SLA ${due.step}`);
+  for (const step of [...due.skipped, due.step]) work.metric?.(step);
+  const ref = prRef(pr);
+  const person = view.people.get(loginKey(r.login));
+  const tag = `sla:${loginKey(r.login)}:a${r.seq}:${due.step}`;
+  const { people } = view;
+  if (due.step === "breach" || due.skipped.includes("breach")) {
+    const { repo, number } = pr;
+    const data = { repo, number, reviewer: r.login, atMs: r.sla.breachAtMs, budgetMs: r.sla.budgetMs };
+    const key = `${ref}:sla:${loginKey(r.login)}:a${r.seq}:breach`;
+    work.emit({ kind: "event", name: "foreman.sla.breach", data, key });
+  }
+  switch (due.step) {
+    case "reminder": {
+      const left = leftUntilBreach(r.sla, work.nowMs);
+      const build = (platform: ChatPlatform) =>
+        cardFor(work, view, pr, platform, headlines.reminder(ref, fired, left, people, platform), {
+          tone: "warning",
+        });
+      const notice = (platform: ChatPlatform) =>
+        threadNotice(headlines.reminder(ref, fired, left, people, platform), "warning");
+      if (!dmSlack(work, pr, person, build("slack"), tag)) toChannels(work, view, pr, build, tag, notice);
+      return;
+    }
+    case "breach": {
+      const build = (platform: ChatPlatform) =>
+        cardFor(work, view, pr, platform, headlines.breach(ref, fired, people, platform), { tone: "error" });
+      const notice = (platform: ChatPlatform) =>
+        threadNotice(headlines.breach(ref, fired, people, platform), "error");
+      toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : [], notice);
+      return;
+    }
+    case "escalation": {
+      const moved = reassign(work, view, pr, fired);
+      if (!moved) {
+        const build = (platform: ChatPlatform) =>
+          cardFor(work, view, pr, platform, headlines.stuck(ref, fired, people, platform), { tone: "error" });
+        const notice = (platform: ChatPlatform) =>
+          threadNotice(headlines.stuck(ref, fired, people, platform), "error");
+        toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : [], notice);
+        return;
+      }
+      const because = `the review SLA was breached (${hours(r.sla.budgetMs)} of working time, now twice over)`;
+      const build = (platform: ChatPlatform) =>
+        cardFor(
+          work,
+          view,
+          pr,
+          platform,
+          headlines.reassigned(ref, r.login, moved.to.login, because, people, platform),
+          {
+            tone: "warning",
+            lines: [`Why ${mention(moved.to.login, people, platform)}: ${moved.reason}`],
+          },
+        );
+      const notice = (platform: ChatPlatform) =>
+        threadNotice(
+          headlines.reassigned(ref, r.login, moved.to.login, because, people, platform),
+          "warning",
+        );
+      toChannelsOrLeads(work, view, pr, build, tag, [], notice);
+      const dm = cardFor(
+        work,
+        view,
+        pr,
+        "slack",
+        `You are asked to review ${literal(ref)}, taking over from ${literal(r.login)}.`,
+      );
+      dmSlack(work, pr, people.get(loginKey(moved.to.login)), dm, `a${moved.to.seq}`);
+      return;
+    }
+  }
+}

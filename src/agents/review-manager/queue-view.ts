@@ -1,0 +1,87 @@
+/** The PRs waiting for review (`review list`, `review mine`), read from the agent's state. */
+import { slaState, usedWorkingMs } from "../../domain/sla";
+import { DEFAULT_WORK_DAYS, type WorkingSchedule, workingMsBetween } from "../../domain/working-hours";
+import { loginKey, type People } from "./model/candidates";
+import {
+  isActive,
+  type QueueItem,
+  type QueueReviewer,
+  type ReviewerRecord,
+  type ReviewQueue,
+} from "./model/model";
+import type { ReviewStore } from "./store";
+
+/** Office hours in UTC: how waiting is counted for someone whose own hours are unknown. */
+const UTC_OFFICE: WorkingSchedule = { tz: "UTC", days: DEFAULT_WORK_DAYS, start: "09:00", end: "17:00" };
+
+function reviewerView(r: ReviewerRecord, people: People, nowMs: number): QueueReviewer {
+  const paused = r.pausedAtMs !== null;
+  const schedule = r.sla?.schedule ?? people.get(loginKey(r.login))?.schedule ?? UTC_OFFICE;
+  const waited = r.sla
+    ? usedWorkingMs(r.sla, r.pausedAtMs ?? nowMs)
+    : workingMsBetween(schedule, r.requestedAtMs, nowMs);
+  return {
+    login: r.login,
+    status: r.status,
+    reason: r.reason,
+    requestedAtMs: r.requestedAtMs,
+    waitingWorkingMs: Math.max(0, waited),
+    dueAtMs: r.sla ? r.sla.breachAtMs : null,
+    tz: r.sla ? r.sla.schedule.tz : null,
+    state: r.sla ? slaState(r.pausedAtMs ?? nowMs, r.sla) : null,
+    paused,
+  };
+}
+
+export interface QueueOptions {
+  /** Only this person's reviews (and only their own line). */
+  login?: string;
+  /** Drafts too (flagged `draft`), for digests that show them; their clocks are paused. */
+  includeDrafts?: boolean;
+}
+
+/**
+ * Open, ready PRs with someone still to review (or nobody assigned), oldest first; with `login`,
+ * only theirs (and only their own line).
+ */
+export function buildQueue(
+  store: ReviewStore,
+  people: People,
+  nowMs: number,
+  options: QueueOptions = {},
+): ReviewQueue {
+  const { login, includeDrafts = false } = options;
+  const items: QueueItem[] = [];
+  for (const pr of store.openPrs()) {
+    if (pr.draft && (!includeDrafts || login)) continue;
+    const rows = store.reviewers(pr.id);
+    let waiting = rows.filter((r) => isActive(r.status));
+    if (login) waiting = waiting.filter((r) => loginKey(r.login) === loginKey(login));
+    // Handled (or a draft), yet nobody is reviewing and nobody has reviewed: it waits for someone.
+    const unassigned =
+      !login &&
+      waiting.length === 0 &&
+      !rows.some((r) => r.status === "reviewed") &&
+      (pr.assignedRound >= pr.round || pr.draft);
+    if (waiting.length === 0 && !unassigned) continue;
+    const readyAtMs = pr.readyAtMs ?? pr.firstSeenAtMs;
+    const reviewers = waiting.map((r) => reviewerView(r, people, nowMs));
+    const schedule = waiting[0]?.sla?.schedule ?? UTC_OFFICE;
+    items.push({
+      id: pr.id,
+      repo: pr.repo,
+      number: pr.number,
+      title: pr.title,
+      url: pr.url,
+      author: pr.author,
+      readyAtMs,
+      waitingWorkingMs: workingMsBetween(schedule, readyAtMs, nowMs),
+      reviewers,
+      draft: pr.draft,
+      approvals: rows.filter((r) => r.reviewState === "approved").length,
+      labels: pr.labels,
+    });
+  }
+  items.sort((a, b) => a.readyAtMs - b.readyAtMs || a.id - b.id);
+  return { nowMs, items };
+}
