@@ -8,12 +8,15 @@
  * is marked notified only after the post was handed to the delivery queue (a failed post is retried
  * on the next run). One tenant's failure never stops the others; this never throws.
  */
+
 import { postToChannel } from "../chat/post";
 import { type AlertThreshold, alertKey, thresholdsFrom } from "../domain/alert-rules";
 import type { Env } from "../env";
 import { logger } from "../observability/logger";
+import { metrics } from "../observability/stub";
+import { errorMessage } from "../platform/errors";
 import { correlationId } from "../platform/ids";
-import { directory, metrics } from "../platform/rpc";
+import { directory } from "../tenants/stub";
 import { opsChannelFor } from "./channel";
 import { alertOpened, alertResolved } from "./message";
 
@@ -57,7 +60,7 @@ export async function runAlertChecks(
   try {
     tenants = (await directory(env).listTenants()).map((t) => t.id);
   } catch (err) {
-    log.error("alert check: listing tenants failed", { error: message(err) });
+    log.error("alert check: listing tenants failed", { error: errorMessage(err) });
     return result;
   }
   const thresholds = thresholdsFrom(env as unknown as Record<string, unknown>);
@@ -67,7 +70,7 @@ export async function runAlertChecks(
       result.checked++;
     } catch (err) {
       result.failed++;
-      log.error("alert check: tenant failed", { tenant, error: message(err) });
+      log.error("alert check: tenant failed", { tenant, error: errorMessage(err) });
     }
   }
   return result;
@@ -123,5 +126,3 @@ async function checkTenant(
     result.posted++;
   }
 }
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));

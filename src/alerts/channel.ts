@@ -4,9 +4,10 @@
  * `platform:channelId` (every tenant) or `tenant=platform:channelId` (that tenant), e.g.
  * `slack:C0123ABC,acme=discord:112233445566778899`.
  */
+
+import type { ChannelRef } from "../chat/platform";
 import type { Env } from "../env";
-import { settings } from "../platform/rpc";
-import type { ChannelRef } from "../settings/model";
+import { settings } from "../settings/stub";
 
 const CHANNEL = /^(slack|discord):([A-Za-z0-9_-]{1,64})$/;
 

@@ -17,8 +17,8 @@
  */
 import { z } from "zod";
 import type { Command } from "../commands/types";
-import { agentIdSchema, workflowIdSchema } from "../commands/types";
 import { isPrTarget } from "../domain/pr-refs";
+import { agentIdSchema, workflowIdSchema } from "../domain/values";
 
 export const ACTION_PREFIX = "fm1";
 export const MAX_ACTION_LENGTH = 100;

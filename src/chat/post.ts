@@ -7,11 +7,11 @@
 
 import { forPlatform } from "../commands/syntax";
 import { type Submitted, submitDelivery } from "../delivery/enqueue";
-import type { DeliveryRef } from "../delivery/types";
 import type { Env } from "../env";
+import type { DeliveryRef } from "../platform/http-client";
 import { fnv1a64 } from "../platform/ids";
-import type { ChannelRef } from "../settings/model";
 import { renderDiscord } from "./discord/render";
+import type { ChannelRef } from "./platform";
 import type { Reply } from "./reply";
 import { renderSlack } from "./slack/render";
 

@@ -1,8 +1,7 @@
 /** Who asked, where, for which tenant: what every command handler and button action receives. */
+import type { ChatPlatform } from "../chat/platform";
+import type { ChatUser } from "../domain/values";
 import type { Env } from "../env";
-import type { ChatUser } from "./types";
-
-export type ChatPlatform = "slack" | "discord";
 
 export interface ChatPlace {
   platform: ChatPlatform;

@@ -4,7 +4,7 @@
  * grid ids start with W. Discord: `<@123456789012345678>` or the legacy nickname form `<@!123…>`.
  */
 import { userRef } from "../chat/markup";
-import { type ChatUser, DISCORD_SNOWFLAKE, SLACK_USER_ID } from "./types";
+import { type ChatUser, DISCORD_SNOWFLAKE, SLACK_USER_ID } from "../domain/values";
 
 export type MentionResult = { ok: true; user: ChatUser } | { ok: false; error: string };
 

@@ -12,11 +12,11 @@
  * `ooo` and `back` for oneself are open to everyone.
  */
 
+import type { ChatUserRef } from "../chat/platform";
 import { type Reply, reply } from "../chat/reply";
 import type { Env } from "../env";
 import { logger } from "../observability/logger";
-import { settings } from "../platform/rpc";
-import type { ChatUserRef } from "../settings/model";
+import { settings } from "../settings/stub";
 import type { CommandContext } from "./context";
 import { specFor } from "./grammar";
 import { code, who } from "./handlers/format";

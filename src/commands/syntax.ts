@@ -9,8 +9,8 @@
  * follow the grammar is left as it is.
  */
 
+import type { ChatPlatform } from "../chat/platform";
 import type { Reply, ReplySection } from "../chat/reply";
-import type { ChatPlatform } from "./context";
 import {
   type ArgSpec,
   COMMAND_PREFIX,

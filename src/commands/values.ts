@@ -4,11 +4,10 @@
  */
 import { z } from "zod";
 import { AGENT_TYPES, PRIORITIES } from "../agents/model";
-import { looksLikeMention, parseMention } from "./mentions";
+import { WEEKDAYS, type Weekday } from "../domain/time";
 import {
   AGENT_ID,
   agentIdSchema,
-  agentTypeSchema,
   type ChatUser,
   chatUserSchema,
   DRAFT_MODES,
@@ -19,19 +18,18 @@ import {
   githubLoginSchema,
   hoursSchema,
   labelListSchema,
-  prioritySchema,
   pullRequestRefSchema,
   repoSchema,
   TEAM_KEY,
   teamKeySchema,
   textSchema,
   timeOfDaySchema,
-  WEEKDAYS,
-  type Weekday,
   WORKFLOW_ID,
   workflowIdSchema,
   zoneSchema,
-} from "./types";
+} from "../domain/values";
+import { looksLikeMention, parseMention } from "./mentions";
+import { agentTypeSchema, prioritySchema } from "./types";
 
 export type ValueKind =
   | "user"

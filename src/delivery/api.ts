@@ -2,8 +2,8 @@
 import type { Env } from "../env";
 import { redactShapes } from "../observability/redact";
 import { attempt, type Outcome, ok, ValidationError } from "../platform/errors";
-import { outbox as outboxOf } from "../platform/rpc";
 import { enqueueDelivery } from "./enqueue";
+import { outbox as outboxOf } from "./stub";
 import type { DeadLetter, DeliveryRecord, OutboxEntry } from "./types";
 
 export type { DeadLetter, DeliveryAttempt, DeliveryRecord, OutboxEntry } from "./types";

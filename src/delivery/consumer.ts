@@ -4,28 +4,29 @@
  */
 import type { Env } from "../env";
 import { type ClientDeps, clientFor, localRefOf } from "../integrations/clients";
-import { errorText, logger } from "../observability/logger";
+import { logger } from "../observability/logger";
 import { inBackground, MetricsRecorder } from "../observability/metrics";
 import type { DeliveryOutcome } from "../observability/metrics-model";
+import { errorText } from "../platform/errors";
 import { defaultFetch, isRecord, truncate } from "../platform/http-client";
-import { outbox as outboxOf, type Remote, remote } from "../platform/rpc";
+import { type Remote, remote } from "../platform/rpc";
 import type { Outbox } from "./outbox";
 import { backoffSeconds, isDeadLetterQueue, MAX_ATTEMPTS, SEND_CONCURRENCY } from "./policy";
 import { DeliveryMessageSchema, toFieldIssues } from "./schema";
+import { outbox as outboxOf } from "./stub";
 
 type OutboxStub = Remote<Outbox>;
 
+import type { FetchFn, SendResult } from "../platform/http-client";
 import {
   type DeadLetterInput,
   type DeliveryConfirmer,
   type DeliveryMessage,
   type DeliveryOrigin,
   type DeliveryReport,
-  type FetchFn,
   type FinishInput,
   PLATFORMS,
   type Platform,
-  type SendResult,
 } from "./types";
 
 export interface ConsumerOptions {

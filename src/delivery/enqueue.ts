@@ -1,9 +1,9 @@
 import type { Env } from "../env";
 import { logger } from "../observability/logger";
-import { PayloadTooLargeError } from "../platform/errors";
+import { errorMessage, PayloadTooLargeError } from "../platform/errors";
 import { correlationId as newCorrelationId, randomId } from "../platform/ids";
-import { outbox } from "../platform/rpc";
 import { DeliveryMessageSchema, MAX_BODY_BYTES, validationError } from "./schema";
+import { outbox } from "./stub";
 import type { DeliveryMessage, DeliveryRequest } from "./types";
 
 /**
@@ -55,7 +55,7 @@ export async function submitDelivery(env: Env, req: DeliveryRequest): Promise<Su
       log.warn("delivery.queue_failed", {
         tenant: message.tenant,
         deliveryId: message.id,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorMessage(err),
       });
     }
   }

@@ -15,7 +15,10 @@
  * "Local" rows are effects the owner runs itself (e.g. an event published to the Coordinator): the
  * same ledger keeps them until the owner's handler succeeded.
  */
-import type { DeliveryMessage, DeliveryOrigin, DeliveryRef, DeliveryReport } from "./types";
+
+import { errorMessage } from "../platform/errors";
+import type { DeliveryRef } from "../platform/http-client";
+import type { DeliveryMessage, DeliveryOrigin, DeliveryReport } from "./types";
 
 /** Default time for the consumer to confirm a handed delivery before it is handed over again. */
 export const DEFAULT_CONFIRM_MS = 120_000;
@@ -200,7 +203,7 @@ export class DeliveryLedger {
       try {
         await queue.sendBatch(batch.map((body) => ({ body, contentType: "json" as const })));
       } catch (err) {
-        report.queueError = err instanceof Error ? err.message : String(err);
+        report.queueError = errorMessage(err);
         const unsent = groups.slice(i).flatMap((g) => g.map((m) => m.key));
         this.postpone(unsent, now() + LOCAL_RETRY_MS, "pending");
         break;
@@ -226,7 +229,7 @@ export class DeliveryLedger {
         this.settle(row.key, "delivered", null, null, now());
         report.ranLocal++;
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
+        const error = errorMessage(err);
         if (row.handovers + 1 >= MAX_LOCAL_TRIES) {
           this.settle(row.key, "dead", null, error, now());
           report.givenUp.push(`${row.key}: ${error}`);

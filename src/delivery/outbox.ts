@@ -17,6 +17,7 @@ import type { Env } from "../env";
 import { logger } from "../observability/logger";
 import { destroyObject } from "../platform/destroy";
 import { fail, NotFoundError, type Outcome, ok } from "../platform/errors";
+import type { DeliveryRef } from "../platform/http-client";
 import { randomId } from "../platform/ids";
 import { confirmMsOf, DeliveryLedger, parseRef } from "./ledger";
 import {
@@ -43,7 +44,6 @@ import type {
   DeliveryConfirmer,
   DeliveryMessage,
   DeliveryRecord,
-  DeliveryRef,
   DeliveryReport,
   FinishInput,
   OutboxEntry,

@@ -1,4 +1,5 @@
 /** Outbound deliveries: every post to Slack, Discord, GitHub or Linear is one of these. */
+import type { DeliveryRef } from "../platform/http-client";
 export const PLATFORMS = ["slack", "discord", "github", "linear"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
@@ -34,12 +35,6 @@ export interface DeliveryOrigin {
   name: string;
 }
 
-/**
- * Where a delivered message landed, as the platform answered it: Slack `{channel, ts}`, Discord
- * `{channel_id, message_id}`. Lets the decider edit the message later (`chat.update`, PATCH).
- */
-export type DeliveryRef = Record<string, string>;
-
 /** How a delivery ended (or when to expect the next word on it), reported back to its origin. */
 export type DeliveryReport =
   | { key: string; outcome: "delivered"; ref?: DeliveryRef }
@@ -61,21 +56,6 @@ export interface DeliveryMessage extends DeliveryRequest {
   /** Who decided it and keeps it until it is reported delivered or dead. */
   origin?: DeliveryOrigin;
 }
-
-/** What a platform client reports for one send. */
-export type SendResult =
-  | { kind: "delivered"; status: number; ref?: DeliveryRef }
-  /** Worth another try: rate limited (`retryAfterSeconds` known) or transient (5xx, network). */
-  | { kind: "retry"; status: number | null; error: string; retryAfterSeconds?: number }
-  /** Will never succeed as sent (4xx, unknown action, platform error code). */
-  | { kind: "permanent"; status: number | null; error: string };
-
-/** Sends one action to one platform. */
-export interface PlatformClient {
-  send(action: string, body: Record<string, unknown>): Promise<SendResult>;
-}
-
-export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** A delivery that landed in the tenant's local outbox (demo mode: platform not configured). */
 export interface OutboxEntry {

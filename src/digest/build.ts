@@ -10,7 +10,7 @@ import { SLA_STATE_TEXT } from "../agents/review-manager/model/format";
 import { encodeAction } from "../chat/actions";
 import { code, link as linkTo, literal } from "../chat/markup";
 import { type Reply, type ReplySection, reply } from "../chat/reply";
-import { capped, plural } from "../commands/handlers/format";
+import { capped, plural } from "../chat/text";
 import type { SlaState } from "../domain/sla";
 import { HOUR_MS } from "../domain/time";
 

@@ -9,9 +9,11 @@
 import { dueSlot } from "../domain/digest-schedule";
 import type { Env } from "../env";
 import { logger } from "../observability/logger";
+import { errorMessage } from "../platform/errors";
 import { correlationId } from "../platform/ids";
-import { directory, settings } from "../platform/rpc";
 import type { DigestSlotState } from "../settings/store";
+import { settings } from "../settings/stub";
+import { directory } from "../tenants/stub";
 import { postChannelDigest } from "./gather";
 
 export interface DigestRunResult {
@@ -29,7 +31,7 @@ export async function runDueDigests(env: Env, nowMs: number): Promise<DigestRunR
   try {
     tenants = (await directory(env).listTenants()).map((t) => t.id);
   } catch (err) {
-    logError("digest cron: listing tenants failed", { error: message(err) });
+    logError("digest cron: listing tenants failed", { error: errorMessage(err) });
     return result;
   }
   for (const tenant of tenants) {
@@ -37,7 +39,7 @@ export async function runDueDigests(env: Env, nowMs: number): Promise<DigestRunR
       const slots = await settings(env, tenant).digestSlots();
       for (const state of slots) await runChannel(env, tenant, state, nowMs, result);
     } catch (err) {
-      logError("digest cron: tenant failed", { tenant, error: message(err) });
+      logError("digest cron: tenant failed", { tenant, error: errorMessage(err) });
     }
   }
   return result;
@@ -81,11 +83,9 @@ async function runChannel(
     await store.markDigestPosted(channel, due.slotMs);
   } catch (err) {
     result.skipped++;
-    logError("digest cron: channel failed", { ...where, error: message(err) });
+    logError("digest cron: channel failed", { ...where, error: errorMessage(err) });
   }
 }
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 const log = logger("digest.cron");
 

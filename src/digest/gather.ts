@@ -9,6 +9,7 @@ import { peopleOf } from "../agents/review-manager/model/candidates";
 import { mention } from "../agents/review-manager/model/format";
 import { linearText } from "../agents/review-manager/model/linear";
 import { worstState } from "../agents/review-manager/model/queue";
+import type { ChannelRef } from "../chat/platform";
 import { postToChannel } from "../chat/post";
 import { type Reply, reply } from "../chat/reply";
 import type { CommandContext } from "../commands/context";
@@ -16,8 +17,7 @@ import { actorKey } from "../commands/handlers/format";
 import { findReviewManager, NO_AGENT } from "../commands/handlers/reviews";
 import { channelOf, need } from "../commands/handlers/shared";
 import type { Env } from "../env";
-import { settings } from "../platform/rpc";
-import type { ChannelRef } from "../settings/model";
+import { settings } from "../settings/stub";
 import { applyFilters, buildDigest, type DigestFilters, type DigestPr } from "./build";
 
 export type ChannelDigest = { digest: Reply; waiting: number } | { digest: null; answer: Reply };

@@ -3,8 +3,9 @@
  * Manager's row id) when a long repository name would not fit a button id, and delivery keys that
  * stay within the outbox's 256 characters.
  */
-import { repoSchema } from "../commands/types";
+
 import { fnv1a64 } from "../platform/ids";
+import { repoSchema } from "./values";
 
 export interface PrRef {
   repo: string;

@@ -2,10 +2,12 @@
  * Real checks behind `GET /api/health`: a Coordinator round trip, a round trip to every agent
  * class, a KV write + read + delete and an R2 put + get + delete. Each check has a time limit.
  */
+
+import { coordinator } from "../agents/coordinator/stub";
 import { AGENT_TYPES } from "../agents/model";
 import { agentStub } from "../agents/registry";
 import type { Env } from "../env";
-import { coordinator } from "../platform/rpc";
+import { errorMessage } from "../platform/errors";
 
 export interface ComponentHealth {
   status: "healthy" | "unhealthy";
@@ -33,7 +35,7 @@ async function timed(check: () => Promise<void>): Promise<ComponentHealth> {
     await Promise.race([check(), limit]);
     return { status: "healthy", latencyMs: Date.now() - started };
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
+    const error = errorMessage(err);
     return { status: "unhealthy", latencyMs: Date.now() - started, error };
   } finally {
     if (timer !== undefined) clearTimeout(timer);

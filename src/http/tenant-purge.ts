@@ -20,16 +20,20 @@
  * unbound workspace can give it settings before it is ever listed).
  */
 
+import { coordinator } from "../agents/coordinator/stub";
 import type { AgentSnapshot } from "../agents/model";
 import { agentStub } from "../agents/registry";
+import { outbox } from "../delivery/stub";
 import type { Env } from "../env";
 import { tenantLogPrefixes } from "../observability/archive";
 import { archiveBuffer, FORGET_MS } from "../observability/archive-buffer";
 import { metricsBuffer } from "../observability/metrics-buffer";
+import { metrics } from "../observability/stub";
 import { wipe } from "../platform/destroy";
 import { unwrap } from "../platform/errors";
-import { coordinator, directory, metrics, outbox, settings } from "../platform/rpc";
+import { settings } from "../settings/stub";
 import { defaultTenant } from "../tenants/default-tenant";
+import { directory } from "../tenants/stub";
 import { forgetHooks } from "../webhooks/receivers";
 
 /** CONFIG_KV keys that belong to one tenant start with this (the convention for tenant-scoped keys). */

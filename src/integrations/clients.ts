@@ -1,7 +1,8 @@
 /** Which client sends a platform's deliveries, and whether the platform is configured at all. */
 
-import type { DeliveryMessage, DeliveryRef, FetchFn, Platform, PlatformClient } from "../delivery/types";
+import type { DeliveryMessage, Platform } from "../delivery/types";
 import type { Env } from "../env";
+import type { DeliveryRef, FetchFn, PlatformClient } from "../platform/http-client";
 import { createDiscordClient } from "./discord/client";
 import { createGitHubClient } from "./github/client";
 import { createLinearClient } from "./linear/client";

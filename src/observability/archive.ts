@@ -8,6 +8,7 @@
  * match key prefixes only — can keep the two classes for different times (30 and 90 days, see
  * sweep.ts and docs/operations.md). Lines without a tenant go under `_system`.
  */
+import { errorMessage } from "../platform/errors";
 import type { Level } from "./levels";
 
 export const LOG_PREFIX = "logs/";
@@ -144,7 +145,7 @@ export async function writeObject(
           component: "observability.archive",
           prefix,
           lines: lines.length,
-          error: err instanceof Error ? err.message : String(err),
+          error: errorMessage(err),
         }),
       );
     } catch {

@@ -112,6 +112,3 @@ export function logger(component: string, fields: LogFields = {}): Logger {
 }
 
 /** `Name: message` of a thrown value, for an `error` field. */
-export function errorText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}

@@ -16,11 +16,12 @@
  * doubles = [latency ms, status] for `http`, [1] otherwise (see docs/operations.md).
  */
 import type { Env } from "../env";
-import { metrics } from "../platform/rpc";
-import { errorText, logger } from "./logger";
+import { errorText } from "../platform/errors";
+import { logger } from "./logger";
 import { type MetricsBatch, metricsBuffer } from "./metrics-buffer";
 import type { DeliveryOutcome, MetricEvent, SlaEvent } from "./metrics-model";
 import { SYSTEM_SCOPE } from "./metrics-model";
+import { metrics } from "./stub";
 
 /** Analytics Engine accepts 250 data points per invocation; stay under it. */
 const MAX_DATA_POINTS = 200;

@@ -9,8 +9,9 @@
  * continues there, so a pass over many tenants spreads over several runs.
  */
 import type { Env } from "../env";
+import { errorText } from "../platform/errors";
 import { LEVEL_CLASSES, type LevelClass, LOG_PREFIX, parseArchiveKey } from "./archive";
-import { errorText, logger } from "./logger";
+import { logger } from "./logger";
 
 export const RETENTION_DAYS: Readonly<Record<LevelClass, number>> = { "debug-info": 30, "warn-error": 90 };
 export const STATE_KEY = "_state/log-sweep.json";

@@ -154,3 +154,13 @@ export function unwrap<T>(outcome: Outcome<T>): T {
   const { status, code, message, details } = outcome.error;
   throw new AppError(status, code, message, details);
 }
+
+/** The message of anything thrown (`String(x)` for a non-Error). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `Name: message` of anything thrown, for logs. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

@@ -1,5 +1,26 @@
-/** HTTP helpers shared by the platform clients (src/integrations/{platform}/client.ts). */
-import type { FetchFn, SendResult } from "../delivery/types";
+import { errorText } from "./errors";
+/** HTTP helpers and result types shared by the platform clients (src/integrations/{platform}/client.ts). */
+
+/**
+ * Where a delivered message landed, as the platform answered it: Slack `{channel, ts}`, Discord
+ * `{channel_id, message_id}`. Lets the decider edit the message later (`chat.update`, PATCH).
+ */
+export type DeliveryRef = Record<string, string>;
+
+/** What a platform client reports for one send. */
+export type SendResult =
+  | { kind: "delivered"; status: number; ref?: DeliveryRef }
+  /** Worth another try: rate limited (`retryAfterSeconds` known) or transient (5xx, network). */
+  | { kind: "retry"; status: number | null; error: string; retryAfterSeconds?: number }
+  /** Will never succeed as sent (4xx, unknown action, platform error code). */
+  | { kind: "permanent"; status: number | null; error: string };
+
+/** Sends one action to one platform. */
+export interface PlatformClient {
+  send(action: string, body: Record<string, unknown>): Promise<SendResult>;
+}
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** Retry delays are capped at what Queues accept for `retry({ delaySeconds })`: 12 hours. */
 export const MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
@@ -129,7 +150,7 @@ export async function send(
   try {
     return await fetchFn(url, { ...init, signal: init.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (err) {
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const message = errorText(err);
     return { kind: "retry", status: null, error: truncate(scrub(`network error: ${message}`, secrets)) };
   }
 }

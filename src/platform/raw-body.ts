@@ -5,7 +5,7 @@
  */
 
 import { declaredLength } from "../http/middleware/body-limit";
-import { BadRequestError, PayloadTooLargeError } from "./errors";
+import { BadRequestError, errorMessage, PayloadTooLargeError } from "./errors";
 
 /** Reads the whole body, throwing PayloadTooLargeError as soon as it exceeds `limitBytes`. */
 export async function readRawBody(request: Request, limitBytes: number): Promise<Uint8Array> {
@@ -55,7 +55,7 @@ export function parseJsonBody(raw: Uint8Array | ArrayBuffer): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     throw new BadRequestError(`Malformed JSON in request body: ${reason}`, { field: "body" });
   }
 }

@@ -2,8 +2,10 @@
  * Per-channel digest filters in TenantSettings' SQLite: one row per channel holding `DigestPrefs`
  * as JSON (unknown or missing fields fall back to the defaults, so new options need no migration).
  */
+
+import type { ChannelRef } from "../chat/platform";
 import { first, parseJson, run } from "../platform/sql";
-import { type ChannelRef, DEFAULT_DIGEST_PREFS, type DigestPrefs, type DigestPrefsPatch } from "./model";
+import { DEFAULT_DIGEST_PREFS, type DigestPrefs, type DigestPrefsPatch } from "./model";
 
 type PrefsRow = { prefs: string };
 

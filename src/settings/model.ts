@@ -2,23 +2,8 @@
  * Shapes of a tenant's chat settings (team, out-of-office, channel links, review SLAs, digest
  * schedules) and the pure rules over them. Plain data only: these cross Durable Object RPC.
  */
-import type { Weekday } from "../commands/types";
-
-export type ChatPlatform = "slack" | "discord";
-
-/** A chat user: the platform matters, a Slack id means nothing on Discord. */
-export interface ChatUserRef {
-  platform: ChatPlatform;
-  id: string;
-  name?: string;
-}
-
-/** A channel in a Slack workspace (team id) or Discord guild. */
-export interface ChannelRef {
-  platform: ChatPlatform;
-  workspaceId: string;
-  channelId: string;
-}
+import type { ChannelRef, ChatUserRef } from "../chat/platform";
+import type { Weekday } from "../domain/time";
 
 export interface WorkingHours {
   days: Weekday[];
@@ -170,10 +155,6 @@ export interface AdminState {
   isLead: boolean;
   leads: ChatUserRef[];
 }
-
-export const sameUser = (a: ChatUserRef, b: ChatUserRef) => a.platform === b.platform && a.id === b.id;
-export const sameChannel = (a: ChannelRef, b: ChannelRef) =>
-  a.platform === b.platform && a.workspaceId === b.workspaceId && a.channelId === b.channelId;
 
 /** Canonical spelling of a link target: repos lower-case (GitHub ignores case), team keys upper-case. */
 export function normalizeTarget(kind: LinkKind, target: string): string {

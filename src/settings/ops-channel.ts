@@ -3,8 +3,9 @@
  * (src/observability/alerts.ts). One per tenant, kept in TenantSettings' SQLite; linking another
  * channel moves it there.
  */
+
+import type { ChannelRef } from "../chat/platform";
 import { first, run } from "../platform/sql";
-import type { ChannelRef } from "./model";
 import { bySchema, channelSchema, check } from "./validate";
 
 export interface OpsLink {

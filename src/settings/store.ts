@@ -1,12 +1,10 @@
 /** The TenantSettings SQLite tables: members, out-of-office, channel links, SLA rules, digests. */
 
-import type { Weekday } from "../commands/types";
+import type { ChannelRef, ChatPlatform, ChatUserRef } from "../chat/platform";
+import type { Weekday } from "../domain/time";
 import { all, first, parseJson, run } from "../platform/sql";
 import {
   type ChannelLink,
-  type ChannelRef,
-  type ChatPlatform,
-  type ChatUserRef,
   DEFAULT_WORKING_HOURS,
   type DigestSchedule,
   type LinkKind,

@@ -6,6 +6,7 @@
  * per-channel digest schedules and filters. Writes validate their input and return Outcomes.
  */
 import { DurableObject } from "cloudflare:workers";
+import { type ChannelRef, type ChatUserRef, sameChannel, sameUser } from "../chat/platform";
 import type { Env } from "../env";
 import { destroyObject } from "../platform/destroy";
 import { attempt, ConflictError, ForbiddenError, NotFoundError, type Outcome } from "../platform/errors";
@@ -13,8 +14,6 @@ import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
 import {
   type AdminState,
   type ChannelLink,
-  type ChannelRef,
-  type ChatUserRef,
   DEFAULT_SLA_RULE,
   type DigestInput,
   type DigestPrefs,
@@ -30,8 +29,6 @@ import {
   type SettingsSummary,
   type SlaInput,
   type SlaRule,
-  sameChannel,
-  sameUser,
   specificity,
   type TeamMember,
 } from "./model";

@@ -2,7 +2,7 @@
  * Dates for chat replies in IANA zones: local dates, the next digest run, day lists. Built on
  * src/domain/time (its per-zone formatter and offset caches); an unknown zone reads as UTC.
  */
-import type { Weekday } from "../commands/types";
+import type { Weekday } from "../domain/time";
 import {
   civilFromDays,
   DAY_MS,

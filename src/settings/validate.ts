@@ -1,5 +1,7 @@
 /** Input validation of TenantSettings writes: zod schemas, failures as 400s naming the field. */
 import { z } from "zod";
+import type { ChannelRef, ChatUserRef } from "../chat/platform";
+import { isValidTimeZone, parseIsoDate } from "../domain/time";
 import {
   chatUserSchema,
   daysSchema,
@@ -11,13 +13,10 @@ import {
   teamKeySchema,
   textSchema,
   timeOfDaySchema,
-} from "../commands/types";
-import { isValidTimeZone, parseIsoDate } from "../domain/time";
+} from "../domain/values";
 import { ValidationError } from "../platform/errors";
 import {
   type ChannelLink,
-  type ChannelRef,
-  type ChatUserRef,
   DEFAULT_TZ,
   DEFAULT_WORKING_HOURS,
   type DigestInput,

@@ -11,8 +11,8 @@
 import type { Env } from "../env";
 import { constantTimeEqual } from "../platform/compare";
 import { hashApiKey } from "../platform/crypto";
-import { directory } from "../platform/rpc";
 import type { Role } from "./roles";
+import { directory } from "./stub";
 
 export const DEMO_ADMIN_KEY = "foreman-demo-admin";
 export const BOOTSTRAP_KEY_ID = "bootstrap";

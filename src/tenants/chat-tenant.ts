@@ -7,10 +7,10 @@
  * this isolate is forgotten at once; other isolates see it within the cache's lifetime.
  */
 
-import type { ChatPlatform } from "../commands/context";
+import type { ChatPlatform } from "../chat/platform";
 import type { Env } from "../env";
-import { directory } from "../platform/rpc";
 import { defaultTenant } from "./default-tenant";
+import { directory } from "./stub";
 
 export const DEFAULT_CHAT_TENANT_CACHE_MS = 10_000;
 /** Entries kept at most (the oldest go first). */

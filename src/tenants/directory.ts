@@ -7,7 +7,9 @@
  * the hook id in its URL. There is no index from repositories to tenants: a repository linked by two
  * tenants is two separate links, each fed only by its own tenant's hook.
  */
+
 import { DurableObject } from "cloudflare:workers";
+import type { ChatPlatform } from "../chat/platform";
 import type { Env } from "../env";
 import { randomId } from "../platform/ids";
 import { all, first, run } from "../platform/sql";
@@ -39,7 +41,6 @@ import {
 } from "./webhook-hooks";
 
 export type ResourceKind = "workflow" | "agent";
-export type ChatPlatform = "slack" | "discord";
 
 /** A chat workspace (Slack team id, Discord guild id) bound to a tenant. */
 export interface ChatBinding {

@@ -15,7 +15,7 @@ import { parseGitHubEvent } from "../integrations/github/events";
 import { verifyGitHubSignature } from "../integrations/github/verify";
 import { UnsupportedMediaTypeError, unwrap, ValidationError } from "../platform/errors";
 import { parseJsonBody, readRawBody } from "../platform/raw-body";
-import { settings } from "../platform/rpc";
+import { settings } from "../settings/stub";
 import {
   handOff,
   ignoredAnswer,

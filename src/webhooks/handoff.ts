@@ -6,11 +6,12 @@
  * only "accepted" once the tenant has the delivery durably.
  */
 
+import { coordinator } from "../agents/coordinator/stub";
 import type { Env } from "../env";
 import type { DomainEvent, EventSource } from "../events/types";
 import { logger } from "../observability/logger";
 import { ServiceUnavailableError, unwrap } from "../platform/errors";
-import { coordinator, settings } from "../platform/rpc";
+import { settings } from "../settings/stub";
 import type { Receiver } from "./receivers";
 import type { IndexedEvent, IngestResult } from "./types";
 

@@ -12,10 +12,10 @@
 
 import type { Env } from "../env";
 import { generateWebhookSecret } from "../platform/crypto";
-import { ConflictError, NotFoundError, ValidationError } from "../platform/errors";
+import { ConflictError, errorMessage, NotFoundError, ValidationError } from "../platform/errors";
 import { randomId } from "../platform/ids";
-import { directory } from "../platform/rpc";
 import { type Keyring, keyringFor, open, seal } from "../tenants/encryption";
+import { directory } from "../tenants/stub";
 import type { HookKind, HookRecord } from "../tenants/webhook-hooks";
 import { forgetHook, sealContext } from "./receivers";
 
@@ -223,7 +223,7 @@ export async function resealAll(env: Env, hostname: string | null, tenant?: stri
       try {
         if (await resealOne(env, ring, hook)) report.resealed++;
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
+        const error = errorMessage(err);
         report.failed.push({ hookId: hook.hookId, tenant: hook.tenant, kind: hook.kind, error });
       }
     }

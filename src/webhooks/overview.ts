@@ -5,10 +5,11 @@
  * its first signed delivery, and the bound Linear organisation.
  */
 import type { Env } from "../env";
-import { directory, settings } from "../platform/rpc";
 import { linkedTargets } from "../settings/model";
+import { settings } from "../settings/stub";
 import type { ActivationVia, LinearOrgBinding } from "../settings/webhook-state";
 import { defaultTenant } from "../tenants/default-tenant";
+import { directory } from "../tenants/stub";
 import { type Asker, type HookKind, type HookStatus, statusOf } from "./hooks";
 import { deploymentReceiver } from "./receivers";
 

@@ -18,10 +18,10 @@
  * The secrets are decrypted per delivery (never cached in the clear).
  */
 import type { Env } from "../env";
-import { directory } from "../platform/rpc";
 import type { ActivationVia } from "../settings/webhook-state";
 import { defaultTenant } from "../tenants/default-tenant";
 import { keyringFor, open } from "../tenants/encryption";
+import { directory } from "../tenants/stub";
 import type { HookKind, HookRecord } from "../tenants/webhook-hooks";
 
 export const DEFAULT_HOOK_CACHE_MS = 10_000;

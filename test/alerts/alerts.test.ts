@@ -8,7 +8,8 @@ import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
 import worker from "../../src/index";
 import type { MetricEvent } from "../../src/observability/metrics-model";
-import { directory, metrics } from "../../src/platform/rpc";
+import { metrics } from "../../src/observability/stub";
+import { directory } from "../../src/tenants/stub";
 import { recordingQueue, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
 

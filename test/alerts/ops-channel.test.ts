@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { runAlertChecks } from "../../src/alerts/alerts";
 import { unmarked } from "../../src/chat/markup";
 import type { Env } from "../../src/env";
-import { directory, metrics, settings } from "../../src/platform/rpc";
+import { metrics } from "../../src/observability/stub";
+import { settings } from "../../src/settings/stub";
+import { directory } from "../../src/tenants/stub";
 import { chatContext, run, shown } from "../commands/helpers";
 import { recordingQueue } from "../delivery/support";
 

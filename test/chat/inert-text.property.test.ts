@@ -24,6 +24,7 @@ import type {
 } from "../../src/agents/review-manager/model/model";
 import { queueReply } from "../../src/agents/review-manager/model/queue";
 import { renderDiscord } from "../../src/chat/discord/render";
+import type { ChatPlatform } from "../../src/chat/platform";
 import { type Reply, reply } from "../../src/chat/reply";
 import { renderSlack } from "../../src/chat/slack/render";
 import { workflowCard } from "../../src/commands/handlers/cards";
@@ -32,7 +33,6 @@ import { workflowListReply } from "../../src/commands/handlers/workflows";
 import { parseCommand } from "../../src/commands/parse";
 import { runParsed } from "../../src/commands/run";
 import { buildDigest, type DigestPr } from "../../src/digest/build";
-import type { ChatPlatform } from "../../src/settings/model";
 import { chatContext } from "../commands/helpers";
 import { extraLive, foldSlack, type Read, readDiscord, readSlack } from "../helpers/chat-read";
 

@@ -5,7 +5,7 @@ import type { Reply } from "../../src/chat/reply";
 import type { ChatPlace, CommandContext } from "../../src/commands/context";
 import { parseCommand } from "../../src/commands/parse";
 import { runAction, runParsed } from "../../src/commands/run";
-import type { ChatUser } from "../../src/commands/types";
+import type { ChatUser } from "../../src/domain/values";
 import type { Env } from "../../src/env";
 
 export const SLACK_WS = "T0FOREMAN";

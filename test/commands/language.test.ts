@@ -9,7 +9,7 @@ import { unmarked } from "../../src/chat/markup";
 import { commandFromDiscord } from "../../src/commands/discord";
 import { SECTIONS, specFor } from "../../src/commands/grammar";
 import { runParsed } from "../../src/commands/run";
-import { settings } from "../../src/platform/rpc";
+import { settings } from "../../src/settings/stub";
 import { CHANNEL, deliver, prEvent, reviewManager, setupTenant } from "../agents/review-manager/support";
 import { discordData } from "./cases";
 import { chatContext, discord, run, shown, slack } from "./helpers";

@@ -7,6 +7,7 @@
  * command line may be in Slack's syntax (`--flag`, a bare `@mention` where an option goes).
  */
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { alertOpened, alertResolved } from "../../src/alerts/message";
 import { renderDiscord } from "../../src/chat/discord/render";
 import type { Reply } from "../../src/chat/reply";
@@ -14,7 +15,7 @@ import { renderSlack } from "../../src/chat/slack/render";
 import type { CommandContext } from "../../src/commands/context";
 import { COMMANDS, HELP_TOPICS } from "../../src/commands/grammar";
 import { ALERT_RULES, type Incident } from "../../src/domain/alert-rules";
-import { coordinator, settings } from "../../src/platform/rpc";
+import { settings } from "../../src/settings/stub";
 import {
   CHANNEL,
   deliver,

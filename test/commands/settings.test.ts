@@ -1,8 +1,8 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { settings } from "../../src/platform/rpc";
 import { DEFAULT_SLA_RULE, resolveSla } from "../../src/settings/model";
+import { settings } from "../../src/settings/stub";
 import { nextRun } from "../../src/settings/time";
 import { slack } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { unmarked } from "../../src/chat/markup";
-import { settings } from "../../src/platform/rpc";
+import { settings } from "../../src/settings/stub";
 import { chatContext, discord, field, run, shown } from "./helpers";
 
 describe("team", () => {

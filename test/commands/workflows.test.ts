@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { STANDING_WORKFLOW } from "../../src/agents/coordinator/standing";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { decodeAction } from "../../src/chat/actions";
 import { unmarked } from "../../src/chat/markup";
 import { unwrap } from "../../src/platform/errors";
-import { coordinator } from "../../src/platform/rpc";
 import { chatContext, field, idIn, run, shown } from "./helpers";
 
 describe("workflow commands", () => {

@@ -1,11 +1,11 @@
 /** Client-level checks with an injected fetch (no network). */
 import { describe, expect, it } from "vitest";
 import { backoffSeconds } from "../../src/delivery/policy";
-import type { FetchFn } from "../../src/delivery/types";
 import { createDiscordClient } from "../../src/integrations/discord/client";
 import { createGitHubClient } from "../../src/integrations/github/client";
 import { createLinearClient } from "../../src/integrations/linear/client";
 import { createSlackClient, isAllowedResponseUrl } from "../../src/integrations/slack/client";
+import type { FetchFn } from "../../src/platform/http-client";
 
 function answering(response: () => Response): {
   fetch: FetchFn;

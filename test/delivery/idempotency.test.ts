@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDelivery } from "../../src/delivery/api";
 import { LEASE_MS } from "../../src/delivery/outbox";
-import { outbox as outboxOf } from "../../src/platform/rpc";
+import { outbox as outboxOf } from "../../src/delivery/stub";
 import { fakeApi } from "../helpers/fake-api";
 import { delivery, runQueue } from "./support";
 

@@ -5,7 +5,8 @@ import { listOutbox } from "../../src/delivery/api";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
 import worker from "../../src/index";
-import { directory, settings } from "../../src/platform/rpc";
+import { settings } from "../../src/settings/stub";
+import { directory } from "../../src/tenants/stub";
 import {
   CHANNEL,
   deliver,

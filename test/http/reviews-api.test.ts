@@ -5,8 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { coordinator, settings } from "../../src/platform/rpc";
-import type { ChannelRef } from "../../src/settings/model";
+import { coordinator } from "../../src/agents/coordinator/stub";
+import type { ChannelRef } from "../../src/chat/platform";
+import { settings } from "../../src/settings/stub";
 import {
   CHANNEL,
   deliver,

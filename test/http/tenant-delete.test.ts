@@ -6,11 +6,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import type { AgentSnapshot } from "../../src/agents/model";
 import { agentNamespace } from "../../src/agents/registry";
+import { outbox } from "../../src/delivery/stub";
 import { tenantKvPrefix } from "../../src/http/tenant-purge";
 import { unwrap } from "../../src/platform/errors";
-import { coordinator, directory, outbox } from "../../src/platform/rpc";
+import { directory } from "../../src/tenants/stub";
 import { chatContext, run } from "../commands/helpers";
 import { delivery } from "../delivery/support";
 import { errorOf, jsonOf, newKey, viaApp } from "./helpers";

@@ -17,7 +17,7 @@ import worker from "../../src/index";
 import { withLogScope } from "../../src/observability/context";
 import { flushObservability } from "../../src/observability/flush";
 import { logger } from "../../src/observability/logger";
-import { metrics } from "../../src/platform/rpc";
+import { metrics } from "../../src/observability/stub";
 import { delivery } from "../delivery/support";
 import { buildRequest, newKey, viaApp } from "../http/helpers";
 

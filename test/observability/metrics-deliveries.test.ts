@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SeriesSample } from "../../src/observability/metrics-model";
-import { metrics } from "../../src/platform/rpc";
+import { metrics } from "../../src/observability/stub";
 import { DLQ, delivery, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
 

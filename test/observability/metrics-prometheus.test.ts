@@ -8,7 +8,7 @@ import {
   PROMETHEUS_CONTENT_TYPE,
   prometheusText,
 } from "../../src/observability/metrics-prometheus";
-import { metrics } from "../../src/platform/rpc";
+import { metrics } from "../../src/observability/stub";
 import { newKey, viaApp } from "../http/helpers";
 
 interface Sample {

@@ -2,7 +2,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { metrics } from "../../src/platform/rpc";
+import { metrics } from "../../src/observability/stub";
 import {
   deliver,
   type Harness,

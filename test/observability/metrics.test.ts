@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { flushObservability } from "../../src/observability/flush";
 import type { MetricsView } from "../../src/observability/metrics-view";
-import { metrics } from "../../src/platform/rpc";
+import { metrics } from "../../src/observability/stub";
 import { errorOf, jsonOf, newKey, viaApp } from "../http/helpers";
 
 /** The rollup as `GET /api/metrics` shows it, after the isolate's buffered request events were sent. */

@@ -13,7 +13,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDelivery, listDeadLetters } from "../../src/delivery/api";
-import type { DeliveryMessage, FetchFn } from "../../src/delivery/types";
+import type { DeliveryMessage } from "../../src/delivery/types";
+import type { FetchFn } from "../../src/platform/http-client";
 import { delivery } from "../delivery/support";
 import { fakeApi, type ScriptedResponse } from "../helpers/fake-api";
 import { drain, type Queued } from "./queue-sim";

@@ -13,8 +13,8 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { bodyLimitFor } from "../../src/http/limits";
-import { coordinator } from "../../src/platform/rpc";
 import { linkQuietly } from "../webhooks/support";
 import { contentType, extraHeaders, garbageHeader, printable } from "./arbitraries";
 import {

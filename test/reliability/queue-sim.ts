@@ -6,8 +6,8 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { handleQueue } from "../../src/delivery/consumer";
-import type { FetchFn } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
+import type { FetchFn } from "../../src/platform/http-client";
 
 export const OUTBOUND = "foreman-outbound";
 

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { coordinator } from "../../src/platform/rpc";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { githubRequests, settled, slackPosts } from "../agents/review-manager/support";
 import { runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";

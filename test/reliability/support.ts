@@ -9,11 +9,11 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { agentNamespace } from "../../src/agents/registry";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
-import { coordinator } from "../../src/platform/rpc";
 import { recordingQueue } from "../delivery/support";
 import { concatBytes, utf8 } from "../helpers/bytes";
 import type { KeyPair } from "../integrations/discord/support";

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { coordinator, directory } from "../../src/platform/rpc";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { forgetChatTenant, resolveChatTenant } from "../../src/tenants/chat-tenant";
+import { directory } from "../../src/tenants/stub";
 import { errorOf, jsonOf, newKey, viaApp, viaWorker } from "../http/helpers";
 
 interface Binding {

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { parseGitHubEvent } from "../../src/integrations/github/events";
 import { signGitHub } from "../../src/integrations/github/verify";
 import { unwrap } from "../../src/platform/errors";
-import { coordinator } from "../../src/platform/rpc";
 import { narrowInstallation } from "../../src/webhooks/github";
 import { routeToTenant } from "../../src/webhooks/handoff";
 import { WEBHOOK_BODY_LIMIT } from "../../src/webhooks/options";

@@ -3,8 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Coordinator, PublishInput } from "../../src/agents/coordinator/coordinator";
 import { STANDING_TAG, STANDING_WORKFLOW } from "../../src/agents/coordinator/standing";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { unwrap } from "../../src/platform/errors";
-import { coordinator } from "../../src/platform/rpc";
 import {
   adminPost,
   agentOfType,

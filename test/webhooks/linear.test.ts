@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { coordinator } from "../../src/platform/rpc";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import commentCreate from "../fixtures/linear/comment-create.json";
 import labelCreate from "../fixtures/linear/issue-label-create.json";
 import issueUpdate from "../fixtures/linear/issue-update-state.json";

@@ -6,6 +6,7 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import type { AgentHealth, AgentSnapshot, AgentType } from "../../src/agents/model";
 import { agentNamespace } from "../../src/agents/registry";
 import type { Env } from "../../src/env";
@@ -16,7 +17,7 @@ import type { AppEnv } from "../../src/http/types";
 import { signGitHub } from "../../src/integrations/github/verify";
 import { signLinear } from "../../src/integrations/linear/verify";
 import { unwrap } from "../../src/platform/errors";
-import { coordinator, settings } from "../../src/platform/rpc";
+import { settings } from "../../src/settings/stub";
 import type { WebhookOptions } from "../../src/webhooks/options";
 import { chatContext, run } from "../commands/helpers";
 import { exampleOf, type Payload, setPath } from "../helpers/payloads";

@@ -7,8 +7,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { coordinator, directory } from "../../src/platform/rpc";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { keyringFor, open, seal } from "../../src/tenants/encryption";
+import { directory } from "../../src/tenants/stub";
 import { PREVIOUS_SECRET_TTL_MS } from "../../src/webhooks/hooks";
 import { forgetHook, sealContext } from "../../src/webhooks/receivers";
 import issueUpdate from "../fixtures/linear/issue-update-state.json";

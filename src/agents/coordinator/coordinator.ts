@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from "../../platform/errors";
 import { randomId } from "../../platform/ids";
-import { directory } from "../../platform/rpc";
+import { directory } from "../../tenants/stub";
 import type { DeliveryRecord, IngestResult, StandingAgents, WebhookDelivery } from "../../webhooks/types";
 import { newMessageId } from "../framework/base-agent";
 import {

@@ -5,8 +5,9 @@
  */
 import type { Env } from "../../env";
 import { logger } from "../../observability/logger";
-import { coordinator, directory } from "../../platform/rpc";
 import { defaultTenant } from "../../tenants/default-tenant";
+import { directory } from "../../tenants/stub";
+import { coordinator } from "./stub";
 
 let seeded = false;
 

@@ -8,7 +8,7 @@
  */
 
 import { logger } from "../../observability/logger";
-import { type Outcome, unwrap } from "../../platform/errors";
+import { errorMessage, type Outcome, unwrap } from "../../platform/errors";
 import {
   type DeliveryRecord,
   eventName,
@@ -110,7 +110,7 @@ export class DeliveryPump {
       }
       this.deps.log.markPublished(seq, Date.now());
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorMessage(err);
       const status = this.deps.log.markAttemptFailed(seq, error, Date.now());
       const failed = status === "failed";
       const msg = failed ? "webhook delivery failed for good" : "webhook delivery will be retried";

@@ -8,9 +8,16 @@ import { confirmMsOf, DeliveryLedger, type Settled } from "../../delivery/ledger
 import type { DeliveryConfirmer, DeliveryReport } from "../../delivery/types";
 import type { Env } from "../../env";
 import { destroyObject } from "../../platform/destroy";
-import { attempt, ConflictError, NotFoundError, type Outcome, ValidationError } from "../../platform/errors";
+import {
+  attempt,
+  ConflictError,
+  errorMessage,
+  NotFoundError,
+  type Outcome,
+  ValidationError,
+} from "../../platform/errors";
 import { randomId } from "../../platform/ids";
-import { coordinator } from "../../platform/rpc";
+import { coordinator } from "../coordinator/stub";
 import { acceptsMessages, isActive, transition } from "../lifecycle";
 import type {
   AgentAction,
@@ -29,7 +36,7 @@ import { AgentStore } from "./agent-store";
 import { EventLog } from "./event-log";
 import { Inbox, type InboxItem } from "./inbox";
 import { type ScheduledTask, type ScheduledTaskView, Scheduler } from "./scheduler";
-import { errorMessage, withTimeout } from "./timeout";
+import { withTimeout } from "./timeout";
 
 /** The kind of scheduled task every agent understands: deliver `{type, payload}` to itself. */
 export const MESSAGE_TASK = "message";

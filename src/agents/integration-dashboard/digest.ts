@@ -4,10 +4,12 @@
  * channel's repositories. Best effort: without an Integration Dashboard, or when it fails, both are
  * null (the digest leaves those parts out) — a digest never fails over metrics.
  */
+
 import type { SlowestRepo } from "../../domain/review-metrics";
 import { HOUR_MS } from "../../domain/time";
 import type { Env } from "../../env";
 import { logger } from "../../observability/logger";
+import { errorMessage } from "../../platform/errors";
 import { findIntegrationDashboard } from "./find";
 import type { MergedPr } from "./store";
 
@@ -36,7 +38,7 @@ export async function digestMetrics(
       slowestRepo: slowest.ok ? slowest.value : null,
     };
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
+    const error = errorMessage(err);
     logger("integration-dashboard").warn("digest metrics unavailable", { tenant, error });
     return NONE;
   }

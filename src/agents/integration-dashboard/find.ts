@@ -6,7 +6,8 @@
  */
 import type { Env } from "../../env";
 import { unwrap } from "../../platform/errors";
-import { coordinator, type Remote, remote } from "../../platform/rpc";
+import { type Remote, remote } from "../../platform/rpc";
+import { coordinator } from "../coordinator/stub";
 import type { IntegrationDashboardAgent } from "./agent";
 
 /** An Integration Dashboard agent by id, with its RPC methods (`reviewMetrics`, `mergedSince`, ...). */

@@ -8,13 +8,13 @@
  * from `now()`, which tests replace to drive the SLA with a controlled clock.
  */
 
+import type { ChatPlatform } from "../../chat/platform";
 import type { Settled } from "../../delivery/ledger";
 import { type PrRef, parsePrTarget, prRef } from "../../domain/pr-refs";
 import type { Env } from "../../env";
 import { recordSlaEvent } from "../../observability/metrics";
 import { attempt, ConflictError, NotFoundError, type Outcome } from "../../platform/errors";
-import { settings } from "../../platform/rpc";
-import type { ChatPlatform } from "../../settings/model";
+import { settings } from "../../settings/stub";
 import { BaseAgent } from "../framework/base-agent";
 import type { ScheduledTask } from "../framework/scheduler";
 import type { AgentMessage } from "../model";

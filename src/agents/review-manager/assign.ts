@@ -5,11 +5,11 @@
  */
 
 import { literal } from "../../chat/markup";
+import type { ChatPlatform } from "../../chat/platform";
 import type { Reply, Tone } from "../../chat/reply";
 import { type AssignmentResult, assignReviewers, nextCandidate } from "../../domain/assignment";
 import { prRef } from "../../domain/pr-refs";
 import { slaDeadlines } from "../../domain/sla";
-import type { ChatPlatform } from "../../settings/model";
 import { save, stop } from "./clock";
 import type { TenantView, Work } from "./context";
 import { candidatesOf, configFor, loginKey } from "./model/candidates";

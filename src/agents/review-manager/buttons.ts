@@ -3,10 +3,10 @@
  * others' clocks stop), Reassign (next candidate), Snooze 2h. Each answers the updated card.
  */
 import { literal, userRef } from "../../chat/markup";
+import { type ChannelRef, type ChatPlatform, type ChatUserRef, sameChannel } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import { prRef } from "../../domain/pr-refs";
 import { ConflictError, ForbiddenError } from "../../platform/errors";
-import { type ChannelRef, type ChatPlatform, type ChatUserRef, sameChannel } from "../../settings/model";
 import { cardFor, reassign, track } from "./assign";
 import { save, snoozeClock, stop } from "./clock";
 import type { TenantView, Work } from "./context";

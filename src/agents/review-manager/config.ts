@@ -1,6 +1,6 @@
 /** The Review Manager's config keys (beyond the base agent config), with per-repository overrides. */
 import { z } from "zod";
-import { repoSchema } from "../../commands/types";
+import { repoSchema } from "../../domain/values";
 import type { AgentConfig } from "../model";
 
 const reviewersPerPr = z.number().int().min(1).max(10);

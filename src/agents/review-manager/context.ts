@@ -4,10 +4,11 @@
  * so the check-then-write of a step never interleaves with another task.
  */
 
+import type { ChannelRef } from "../../chat/platform";
 import type { PrRef } from "../../domain/pr-refs";
 import type { Env } from "../../env";
-import { settings } from "../../platform/rpc";
-import type { ChannelRef, MemberAvailability } from "../../settings/model";
+import type { MemberAvailability } from "../../settings/model";
+import { settings } from "../../settings/stub";
 import type { Scheduler } from "../framework/scheduler";
 import type { AuthorNotices } from "./author";
 import type { ReviewManagerConfig } from "./config";

@@ -6,15 +6,18 @@
  * delivery consumer reports it delivered or dead, and is handed over again if that word does not come.
  * Delivery keys make a second send of the same effect post once.
  */
+
+import type { ChannelRef } from "../../chat/platform";
 import { channelEdit, channelMessage, slackDirectMessage } from "../../chat/post";
 import type { Reply } from "../../chat/reply";
 import { buildDelivery } from "../../delivery/enqueue";
 import type { DeliveryLedger } from "../../delivery/ledger";
-import type { DeliveryRef, DeliveryRequest } from "../../delivery/types";
+import type { DeliveryRequest } from "../../delivery/types";
 import type { Env } from "../../env";
-import { coordinator } from "../../platform/rpc";
+import { errorMessage } from "../../platform/errors";
+import type { DeliveryRef } from "../../platform/http-client";
 import { all, run } from "../../platform/sql";
-import type { ChannelRef } from "../../settings/model";
+import { coordinator } from "../coordinator/stub";
 
 export type GitHubReviewAction = "pulls.requestReviewers" | "pulls.removeRequestedReviewers";
 
@@ -84,7 +87,7 @@ export function recordEffect(
   try {
     ledger.add(buildDelivery({ ...delivery, tenant, correlationId }, nowMs), nowMs);
   } catch (err) {
-    onInvalid(`${effect.key}: ${err instanceof Error ? err.message : String(err)}`);
+    onInvalid(`${effect.key}: ${errorMessage(err)}`);
   }
 }
 

@@ -7,9 +7,10 @@
  */
 import type { Env } from "../../env";
 import { logger } from "../../observability/logger";
-import { unwrap } from "../../platform/errors";
-import { coordinator, settings } from "../../platform/rpc";
+import { errorMessage, unwrap } from "../../platform/errors";
 import { linkedTargets } from "../../settings/model";
+import { settings } from "../../settings/stub";
+import { coordinator } from "../coordinator/stub";
 import { linearStateAgent } from "../linear-state";
 import { fromKeys, fromLinks, type LinearIssueLine } from "./model/linear";
 
@@ -59,7 +60,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 const log = logger("review-manager.linear");
 
 function warn(what: string, err: unknown, fields: { tenant: string; correlationId: string }): void {
-  const error = err instanceof Error ? err.message : String(err);
+  const error = errorMessage(err);
   log.warn(`linear issues unavailable for ${what}`, { ...fields, error });
 }
 

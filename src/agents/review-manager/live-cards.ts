@@ -8,11 +8,12 @@
  * its confirmation and go out as the next edit, so edits never land out of order. A card whose
  * place is not known yet is edited once it is.
  */
+
+import type { ChannelRef, ChatPlatform } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
-import type { DeliveryRef } from "../../delivery/types";
 import { deliveryKey } from "../../domain/pr-refs";
+import type { DeliveryRef } from "../../platform/http-client";
 import { all, first, parseJson, run } from "../../platform/sql";
-import type { ChannelRef, ChatPlatform } from "../../settings/model";
 import type { Scheduler } from "../framework/scheduler";
 import { cardFor } from "./assign";
 import type { TenantView, Work } from "./context";

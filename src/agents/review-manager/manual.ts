@@ -1,8 +1,8 @@
 /** `review assign <owner/repo#n>`: assign now, or say why not (unknown, closed, draft, assigned). */
 import { literal } from "../../chat/markup";
+import type { ChatPlatform } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import { type PrRef, prRef } from "../../domain/pr-refs";
-import type { ChatPlatform } from "../../settings/model";
 import { assign, cardFor } from "./assign";
 import type { TenantView, Work } from "./context";
 import { nobodyCard } from "./model/cards";

@@ -3,9 +3,10 @@
  * the repository, Slack DMs. Each is emitted into the agent's outbox (see effects.ts) with a
  * delivery key, so a repeated step posts once.
  */
+
+import type { ChatPlatform } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import { deliveryKey, ownerRepo, prRef } from "../../domain/pr-refs";
-import type { ChatPlatform } from "../../settings/model";
 import type { TenantView, Work } from "./context";
 import { leadsOf } from "./model/candidates";
 import { cardSignature } from "./model/card-status";

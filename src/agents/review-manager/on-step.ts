@@ -7,8 +7,8 @@
  */
 
 import { literal } from "../../chat/markup";
+import type { ChatPlatform } from "../../chat/platform";
 import { prRef } from "../../domain/pr-refs";
-import type { ChatPlatform } from "../../settings/model";
 import { cardFor, reassign } from "./assign";
 import { save } from "./clock";
 import type { TenantView, Work } from "./context";

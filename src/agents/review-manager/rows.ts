@@ -1,9 +1,10 @@
 /** Row shapes of the Review Manager's tables and their mapping to the review model. */
+
+import type { ChatUserRef } from "../../chat/platform";
 import type { AssignmentResult } from "../../domain/assignment";
 import type { SlaDeadlines } from "../../domain/sla";
 import type { ReviewState } from "../../events/types";
 import { parseJson } from "../../platform/sql";
-import type { ChatUserRef } from "../../settings/model";
 import type {
   CardRef,
   PrState,

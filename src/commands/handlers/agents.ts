@@ -4,10 +4,11 @@ import { isStandingType, STANDING_CONFIG, STANDING_WORKFLOW } from "../../agents
 import type { AgentSnapshot } from "../../agents/model";
 import { literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
+import { capped, plural } from "../../chat/text";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
 import { agentButtons, agentCard, agentLine, MAX_BUTTONS } from "./cards";
-import { capped, code, plural } from "./format";
+import { code } from "./format";
 import { callMeta, need, tenantCoordinator } from "./shared";
 import { noWorkflow } from "./workflows";
 

@@ -4,9 +4,10 @@
  */
 
 import { type Reply, reply } from "../../chat/reply";
+import type { ChatUser } from "../../domain/values";
 import { localDate } from "../../settings/time";
 import type { CommandContext } from "../context";
-import type { ChatUser, CommandOf } from "../types";
+import type { CommandOf } from "../types";
 import { actorKey, who } from "./format";
 import { need, problem, tenantSettings } from "./shared";
 

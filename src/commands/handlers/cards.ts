@@ -3,7 +3,8 @@ import type { AgentSnapshot, Workflow } from "../../agents/model";
 import { type ActionView, encodeAction } from "../../chat/actions";
 import { literal } from "../../chat/markup";
 import type { ReplyButton, ReplyField, ReplySection } from "../../chat/reply";
-import { code, plural } from "./format";
+import { plural } from "../../chat/text";
+import { code } from "./format";
 
 /** Discord allows 5 rows of 5 buttons; Slack 25 elements per actions block. */
 export const MAX_BUTTONS = 25;

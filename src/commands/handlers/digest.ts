@@ -5,12 +5,13 @@
 
 import { literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
+import { plural } from "../../chat/text";
 import { describeFilters } from "../../digest/build";
 import { channelDigest, postChannelDigest } from "../../digest/gather";
 import type { DigestPrefs, DigestPrefsPatch } from "../../settings/model";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
-import { actorKey, describeSchedule, plural, who } from "./format";
+import { actorKey, describeSchedule, who } from "./format";
 import { channelOf, need, problem, tenantSettings } from "./shared";
 
 const NOT_YET = "Posted within 5 minutes of that time; `/foreman digest now` posts it any time.";

@@ -1,11 +1,11 @@
 /** Formatting shared by the handlers: people, channels, dates, lists — in the neutral reply markup. */
 import { localTime } from "../../agents/review-manager/model/format";
 import { channelRef, code, literal } from "../../chat/markup";
-import type { ChannelRef, ChatUserRef } from "../../settings/model";
+import type { ChannelRef, ChatUserRef } from "../../chat/platform";
+import type { Weekday } from "../../domain/time";
 import { describeDays, nextRun } from "../../settings/time";
 import type { ChatPlace } from "../context";
 import { formatMention } from "../mentions";
-import type { Weekday } from "../types";
 
 /** `platform:id`: who did something, as stored in settings and workflow history. */
 export const actorKey = (u: { platform: string; id: string }) => `${u.platform}:${u.id}`;
@@ -38,15 +38,6 @@ export function describeSchedule(s: { time: string; tz: string; days: Weekday[] 
     ? ` (next: ${next.weekday[0]?.toUpperCase()}${next.weekday.slice(1)} ${next.date})`
     : "";
   return `**${s.time}** ${literal(s.tz)}, ${describeDays(s.days)}${upcoming}`;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** At most `max` lines, with a "…and N more" line for the rest. */
-export function capped(lines: string[], max: number, more = (n: number) => `…and ${n} more`): string[] {
-  return lines.length <= max ? lines : [...lines.slice(0, max), more(lines.length - max)];
 }
 
 /**

@@ -7,14 +7,15 @@
 
 import { literal } from "../../chat/markup";
 import { type Reply, type ReplySection, reply } from "../../chat/reply";
+import { capped } from "../../chat/text";
 import { logger } from "../../observability/logger";
-import { EncryptionKeyError } from "../../platform/errors";
+import { EncryptionKeyError, errorMessage } from "../../platform/errors";
 import type { ChannelLink, LinkKind } from "../../settings/model";
 import { askerOf, ensureHook } from "../../webhooks/hooks";
 import { webhookOverview } from "../../webhooks/overview";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
-import { actorKey, capped, channel, code, sameChannelAs, who } from "./format";
+import { actorKey, channel, code, sameChannelAs, who } from "./format";
 import { callMeta, channelOf, need, problem, tenantCoordinator, tenantSettings } from "./shared";
 import { type Setup, setupSteps, stateLine, WAITING } from "./webhook-steps";
 
@@ -66,7 +67,7 @@ async function startStandingAgents(ctx: CommandContext): Promise<string[]> {
     logger("commands").error("standing agents not started", {
       tenant: ctx.tenant,
       correlationId: ctx.correlationId,
-      error: err instanceof Error ? err.message : String(err),
+      error: errorMessage(err),
     });
     return ["Standing agents could not be started now; the first webhook starts them."];
   }

@@ -3,22 +3,26 @@
  * agent (src/agents/types/review-manager) over RPC. Without a Review Manager they say so and show
  * what is configured for reviews.
  */
+
+import { coordinator } from "../../agents/coordinator/stub";
 import type { CallMeta } from "../../agents/model";
 import { type ReviewButton, type ReviewManagerAgent, reviewManagerAgent } from "../../agents/review-manager";
 import { peopleOf } from "../../agents/review-manager/model/candidates";
 import { queueReply } from "../../agents/review-manager/model/queue";
 import type { ReviewAction } from "../../chat/actions";
 import { literal } from "../../chat/markup";
+import { sameUser } from "../../chat/platform";
 import { type Reply, type ReplySection, reply } from "../../chat/reply";
+import { capped, plural } from "../../chat/text";
 import { parsePrRef } from "../../domain/pr-refs";
 import type { Env } from "../../env";
 import { logger } from "../../observability/logger";
-import { coordinator, type Remote } from "../../platform/rpc";
-import { sameUser } from "../../settings/model";
+import { errorMessage } from "../../platform/errors";
+import type { Remote } from "../../platform/rpc";
 import type { CommandContext } from "../context";
 import { authorize } from "../permissions";
 import type { CommandOf } from "../types";
-import { capped, channel, code, plural, who } from "./format";
+import { channel, code, who } from "./format";
 import { callMeta, channelOf, errorReply, need, tenantSettings } from "./shared";
 import { ruleLine } from "./sla";
 
@@ -47,7 +51,7 @@ export async function findReviewManager(
     const standing = await coord.standingAgents(tenant, meta);
     if (standing.ok) agentId = standing.value["review-manager"];
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
+    const error = errorMessage(err);
     logger("commands").warn("standing agents unavailable", {
       tenant,
       correlationId: meta.correlationId,

@@ -1,11 +1,13 @@
 /** What most handlers need: the tenant's objects, call metadata, and outcome -> friendly error. */
+
+import { coordinator } from "../../agents/coordinator/stub";
 import type { CallMeta } from "../../agents/model";
 import { literal, unmarked } from "../../chat/markup";
+import type { ChannelRef } from "../../chat/platform";
 import { type Reply, reply } from "../../chat/reply";
 import { logger } from "../../observability/logger";
-import { AppError, type Outcome } from "../../platform/errors";
-import { coordinator, settings } from "../../platform/rpc";
-import type { ChannelRef } from "../../settings/model";
+import { AppError, errorMessage, type Outcome } from "../../platform/errors";
+import { settings } from "../../settings/stub";
 import type { CommandContext } from "../context";
 import { actorKey } from "./format";
 
@@ -59,7 +61,7 @@ export function errorReply(err: unknown, ctx: CommandContext): Reply {
   logger("commands").error("chat command failed", {
     correlationId: ctx.correlationId,
     tenant: ctx.tenant,
-    error: err instanceof Error ? err.message : String(err),
+    error: errorMessage(err),
   });
   return problem("Something went wrong on Foreman's side. Try again in a moment.", [
     `Reference: \`${ctx.correlationId}\``,

@@ -3,11 +3,12 @@ import { AGENT_STATUSES } from "../../agents/model";
 import { encodeAction } from "../../chat/actions";
 import { literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
+import { capped, plural } from "../../chat/text";
 import type { OooEntry } from "../../settings/model";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
 import { workflowCard, workflowLine } from "./cards";
-import { capped, code, describeSchedule, plural, readerTime, who } from "./format";
+import { code, describeSchedule, readerTime, who } from "./format";
 import { channelOf, need, readerZone, tenantCoordinator, tenantSettings } from "./shared";
 import { noWorkflow } from "./workflows";
 

@@ -2,11 +2,12 @@
 
 import { literal } from "../../chat/markup";
 import { type Reply, type ReplyField, reply } from "../../chat/reply";
+import { capped, plural } from "../../chat/text";
 import type { MemberAvailability, TeamMember } from "../../settings/model";
 import { describeDays } from "../../settings/time";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
-import { actorKey, capped, code, plural, who } from "./format";
+import { actorKey, code, who } from "./format";
 import { problem, tenantSettings } from "./shared";
 
 export function memberFields(m: TeamMember): ReplyField[] {

@@ -2,10 +2,11 @@
 import type { Workflow } from "../../agents/model";
 import { literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
+import { capped, plural } from "../../chat/text";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
 import { MAX_BUTTONS, workflowButtons, workflowCard, workflowLine } from "./cards";
-import { capped, code, plural, who } from "./format";
+import { code, who } from "./format";
 import { callMeta, need, tenantCoordinator } from "./shared";
 
 export const noWorkflow = (id: string) =>

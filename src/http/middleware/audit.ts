@@ -4,10 +4,10 @@
  * Calls with no valid key have no tenant to be filed under and are only logged.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { coordinator } from "../../agents/coordinator/stub";
 import type { AuditEntry } from "../../agents/model";
 import { logger } from "../../observability/logger";
 import { randomId } from "../../platform/ids";
-import { coordinator } from "../../platform/rpc";
 import type { AppEnv } from "../types";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

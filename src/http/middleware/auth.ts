@@ -11,10 +11,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { tenantIdSchema } from "../../agents/model";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../platform/errors";
-import { directory } from "../../platform/rpc";
 import { authenticate, unauthorizedMessage } from "../../tenants/authenticate";
 import { defaultTenant } from "../../tenants/default-tenant";
 import { type Role, roleAtLeast } from "../../tenants/roles";
+import { directory } from "../../tenants/stub";
 import type { AppEnv } from "../types";
 
 export const TENANT_HEADER = "X-Foreman-Tenant";

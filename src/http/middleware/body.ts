@@ -3,7 +3,12 @@
  * against the bytes actually read), JSON only (415 otherwise), and well-formed (400 naming the body).
  */
 import type { MiddlewareHandler } from "hono";
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "../../platform/errors";
+import {
+  BadRequestError,
+  errorMessage,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from "../../platform/errors";
 import { readRawBody } from "../../platform/raw-body";
 import { BODY_LIMITS } from "../limits";
 import type { AppEnv } from "../types";
@@ -34,7 +39,7 @@ export function jsonBody(maxBytes = MAX_BODY_BYTES): MiddlewareHandler<AppEnv> {
     try {
       JSON.parse(new TextDecoder().decode(bytes));
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       throw new BadRequestError(`Malformed JSON in request body: ${reason}`, { field: "body" });
     }
     return next();

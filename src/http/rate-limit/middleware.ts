@@ -20,7 +20,8 @@
  * limiter cannot be reached the request goes through (logged): rate limiting never takes the API down.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { errorText, logger } from "../../observability/logger";
+import { logger } from "../../observability/logger";
+import { errorText } from "../../platform/errors";
 import { authenticate, bearerToken } from "../../tenants/authenticate";
 import { webhookDeliveryKind } from "../limits";
 import type { AppEnv } from "../types";

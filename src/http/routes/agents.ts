@@ -1,7 +1,7 @@
 /** Agents: spawn, status, health, lifecycle (pause / resume / terminate), messages, list. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { coordinator } from "../../agents/coordinator/stub";
 import { unwrap } from "../../platform/errors";
-import { coordinator } from "../../platform/rpc";
 import { currentTenant, guard, tenantOwning } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { callMeta, E404, E409, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";

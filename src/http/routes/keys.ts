@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { generateApiKey, hashApiKey } from "../../platform/crypto";
 import { ForbiddenError, NotFoundError } from "../../platform/errors";
-import { directory } from "../../platform/rpc";
+import { directory } from "../../tenants/stub";
 import { guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { E404, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";

@@ -6,20 +6,22 @@
  * preview builds the digest as `digest now` does, from the live Review Manager only).
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { coordinator } from "../../agents/coordinator/stub";
 import { AGENT_STATUSES, type AgentSnapshot } from "../../agents/model";
 import { reviewManagerAgent } from "../../agents/review-manager";
 import { worstState } from "../../agents/review-manager/model/queue";
 import { renderDiscord } from "../../chat/discord/render";
+import type { ChannelRef } from "../../chat/platform";
 import { type Reply, reply } from "../../chat/reply";
 import { renderSlack } from "../../chat/slack/render";
 import { NO_AGENT } from "../../commands/handlers/reviews";
-import { WEEKDAYS } from "../../commands/types";
 import { buildChannelDigest } from "../../digest/gather";
 import { nextSlot } from "../../domain/digest-schedule";
+import { WEEKDAYS } from "../../domain/time";
 import type { Env } from "../../env";
 import { NotFoundError, unwrap } from "../../platform/errors";
-import { coordinator, settings } from "../../platform/rpc";
-import type { ChannelLink, ChannelRef, DigestSchedule } from "../../settings/model";
+import type { ChannelLink, DigestSchedule } from "../../settings/model";
+import { settings } from "../../settings/stub";
 import { currentTenant, guard } from "../middleware/auth";
 import { callMeta, E404, json, READ_ERRORS, security } from "../openapi";
 import { TenantQuery } from "../schemas";

@@ -1,7 +1,7 @@
 /** Health (no auth) and the audit log (admin). */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import pkg from "../../../package.json";
-import { coordinator } from "../../platform/rpc";
+import { coordinator } from "../../agents/coordinator/stub";
 import { checkHealth, failing } from "../health";
 import { currentTenant, guard } from "../middleware/auth";
 import { json, READ_ERRORS, security } from "../openapi";

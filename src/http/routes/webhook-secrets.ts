@@ -11,7 +11,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ForbiddenError, ValidationError } from "../../platform/errors";
-import { settings } from "../../platform/rpc";
+import { settings } from "../../settings/stub";
 import { BOOTSTRAP_KEY_ID } from "../../tenants/authenticate";
 import { askerOf, finishRotation, HOOK_KINDS, issueSecret, resealAll } from "../../webhooks/hooks";
 import { webhookOverview } from "../../webhooks/overview";

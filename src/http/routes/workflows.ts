@@ -1,7 +1,7 @@
 /** Workflows: create, status, terminate, list (one tenant's Coordinator). */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { coordinator } from "../../agents/coordinator/stub";
 import { unwrap } from "../../platform/errors";
-import { coordinator } from "../../platform/rpc";
 import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { callMeta, E404, E409, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";

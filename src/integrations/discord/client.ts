@@ -4,7 +4,7 @@
  * interaction token in the path and carry no bot credentials.
  */
 
-import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
+import type { FetchFn, PlatformClient, SendResult } from "../../platform/http-client";
 import {
   clampDelay,
   classifyStatus,

@@ -1,6 +1,6 @@
 /** Who clicked or typed, where, and whether they administer the server: a Discord CommandContext. */
 import type { CommandContext } from "../../commands/context";
-import type { ChatUser } from "../../commands/types";
+import type { ChatUser } from "../../domain/values";
 import type { Env } from "../../env";
 import { ADMINISTRATOR, type InvokedInteraction, MANAGE_GUILD } from "./types";
 

@@ -1,6 +1,6 @@
 /** GitHub REST client for outbound deliveries (review requests, comments, labels). */
 
-import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
+import type { FetchFn, PlatformClient, SendResult } from "../../platform/http-client";
 import {
   classifyStatus,
   defaultFetch,

@@ -5,6 +5,7 @@
  * name and `action` decide first: anything not handled is `ignored` before the rest is checked,
  * so unrelated changes to other payloads never make a delivery `invalid`. Never throws.
  */
+
 import { z } from "zod";
 import { asRecord, eventsOutcome, ignored, invalid, parseWith, truncateUtf8 } from "../../events/outcome";
 import {
@@ -15,6 +16,7 @@ import {
   type RepoRef,
   type ReviewState,
 } from "../../events/types";
+import { errorMessage } from "../../platform/errors";
 
 const Id = z.number().int().nonnegative();
 const Login = z.looseObject({ login: z.string() });
@@ -364,6 +366,6 @@ export function parseGitHubEvent(
     return "status" in result ? result : eventsOutcome("github", deliveryId, receivedAt, [result]);
   } catch (err) {
     // Defensive: the schemas make this unreachable short of hostile objects (throwing getters).
-    return invalid([{ field: "body", message: err instanceof Error ? err.message : String(err) }]);
+    return invalid([{ field: "body", message: errorMessage(err) }]);
   }
 }

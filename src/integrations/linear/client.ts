@@ -4,7 +4,7 @@
  * are classified in ./graphql.ts (RATELIMITED retried, other GraphQL errors permanent).
  */
 
-import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
+import type { FetchFn, PlatformClient, SendResult } from "../../platform/http-client";
 import { defaultFetch } from "../../platform/http-client";
 import { type GraphQL, graphQL, mutationResult } from "./graphql";
 import { ISSUE_UPDATE, moveToStateName } from "./move-state";

@@ -6,9 +6,11 @@
  * remove), `Comment` on issues, `IssueLabel` (label definitions). Other types and actions are
  * ignored before the data is checked. Schemas name only what Foreman uses; never throws.
  */
+
 import { z } from "zod";
 import { asRecord, eventsOutcome, ignored, invalid, parseWith } from "../../events/outcome";
 import type { LinearAction, LinearEvent, LinearIssueSnapshot, ParseOutcome } from "../../events/types";
+import { errorMessage } from "../../platform/errors";
 
 const Str = z.string().min(1);
 const IDENTIFIER = /^([A-Za-z][A-Za-z0-9]*)-(\d+)$/;
@@ -192,6 +194,6 @@ export function parseLinearEvent(payload: unknown, deliveryId: string, receivedA
     return "status" in result ? result : eventsOutcome("linear", deliveryId, receivedAt, [result]);
   } catch (err) {
     // Defensive: the schemas make this unreachable short of hostile objects (throwing getters).
-    return invalid([{ field: "body", message: err instanceof Error ? err.message : String(err) }]);
+    return invalid([{ field: "body", message: errorMessage(err) }]);
   }
 }

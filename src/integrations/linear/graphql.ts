@@ -5,7 +5,7 @@
  * errors are retried.
  */
 
-import type { FetchFn, SendResult } from "../../delivery/types";
+import type { FetchFn, SendResult } from "../../platform/http-client";
 import {
   classifyStatus,
   describe,

@@ -9,7 +9,7 @@
  * that state already, or its current state type is one of `unlessStateTypes`.
  */
 import { z } from "zod";
-import type { SendResult } from "../../delivery/types";
+import type { SendResult } from "../../platform/http-client";
 import { type GraphQL, mutationResult } from "./graphql";
 
 export const ISSUE_STATE_LOOKUP =

@@ -10,12 +10,13 @@
  */
 import { App } from "@slack/bolt";
 import type { Env } from "../../env";
+import { errorMessage } from "../../platform/errors";
 import { DEFAULT_SLACK_API_URL } from "./client";
 import { registerActions } from "./listeners/actions";
 import { registerCommand } from "./listeners/command";
 import { registerEvents } from "./listeners/events";
 import { registerTeamAddView } from "./listeners/team-add";
-import { boltLogger, createSlackLog, errorText } from "./log";
+import { boltLogger, createSlackLog } from "./log";
 import { WorkerReceiver } from "./receiver";
 import { DEFAULT_DEPS, type ForemanContext, type RequestScope, type SlackDeps } from "./scope";
 
@@ -66,7 +67,7 @@ export function createSlackApp(config: SlackConfig): { app: App<ForemanContext>;
     },
   });
   app.error(async (error) => {
-    createSlackLog(config.logLevel)("error", "slack.listener_error", { error: errorText(error) });
+    createSlackLog(config.logLevel)("error", "slack.listener_error", { error: errorMessage(error) });
   });
   registerCommand(app);
   registerActions(app);

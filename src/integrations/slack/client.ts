@@ -4,7 +4,7 @@
  * HTTP 200 `{ok: false, error}`.
  */
 
-import type { FetchFn, PlatformClient, SendResult } from "../../delivery/types";
+import type { FetchFn, PlatformClient, SendResult } from "../../platform/http-client";
 import {
   classifyStatus,
   defaultFetch,

@@ -9,9 +9,10 @@ import { type Reply, type ReplySection, reply } from "../../chat/reply";
 import { type HomeView, LIMITS } from "../../chat/slack/blocks";
 import { renderBlocks } from "../../chat/slack/render";
 import type { CommandContext } from "../../commands/context";
-import { settings } from "../../platform/rpc";
+import { errorMessage } from "../../platform/errors";
 import type { ChannelLink, MemberAvailability, TeamMember } from "../../settings/model";
-import { errorText, type SlackLog } from "./log";
+import { settings } from "../../settings/stub";
+import type { SlackLog } from "./log";
 
 export const REVIEW_QUEUE_NOTE =
   "Your review queue: `/foreman review mine` (pull requests waiting for you, with their SLA state).";
@@ -35,7 +36,7 @@ export async function homeReply(ctx: CommandContext, log: SlackLog): Promise<Rep
     sections.push(yourSettings(member, mine));
     sections.push(workspaceLinks(links.filter((l) => inWorkspace(l, ctx.place.workspaceId))));
   } catch (err) {
-    log("warn", "slack.home_settings_failed", { correlationId: ctx.correlationId, error: errorText(err) });
+    log("warn", "slack.home_settings_failed", { correlationId: ctx.correlationId, error: errorMessage(err) });
     sections.push({ title: "Your settings", text: "Settings are unavailable right now; try again shortly." });
   }
   sections.push({ title: "Review queue", text: REVIEW_QUEUE_NOTE });

@@ -5,6 +5,7 @@
 import type { Logger, LogLevel } from "@slack/bolt";
 import { enabled, type Level, minimumLevel } from "../../observability/levels";
 import { logger } from "../../observability/logger";
+import { errorMessage } from "../../platform/errors";
 
 export type SlackLog = (level: Level, event: string, fields?: Record<string, unknown>) => void;
 
@@ -17,15 +18,11 @@ export function createSlackLog(minimum: string | undefined): SlackLog {
   };
 }
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** Bolt's Logger on top of SlackLog; Bolt's own debug chatter is dropped unless LOG_LEVEL=debug. */
 export function boltLogger(minimum: string | undefined): Logger {
   const log = createSlackLog(minimum);
   let level = minimumLevel(minimum) as LogLevel;
-  const text = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : errorText(m))).join(" ");
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : errorMessage(m))).join(" ");
   return {
     debug: (...msg: unknown[]) => log("debug", "bolt", { message: text(msg) }),
     info: (...msg: unknown[]) => log("info", "bolt", { message: text(msg) }),

@@ -13,9 +13,8 @@
  *    listener runs) is a 400.
  */
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
-import { type ErrorCode, PayloadTooLargeError } from "../../platform/errors";
+import { type ErrorCode, errorMessage, PayloadTooLargeError } from "../../platform/errors";
 import { readRawBody } from "../../platform/raw-body";
-import { errorText } from "./log";
 import type { ForemanContext, RequestScope } from "./scope";
 import { verifySignature } from "./verify";
 
@@ -128,7 +127,7 @@ export class WorkerReceiver implements Receiver {
       processing.catch((err: unknown) =>
         scope.log("error", "slack.listener_failed", {
           correlationId: scope.correlationId,
-          error: errorText(err),
+          error: errorMessage(err),
         }),
       ),
     );
@@ -138,7 +137,7 @@ export class WorkerReceiver implements Receiver {
       // Listener errors never get here (they go to app.error): Bolt rejects only while reading the
       // envelope, when a signed payload lacks what every Slack payload has (`user`, a `view`,
       // `actions` as a list...). That is the request's fault: 400, not 500.
-      scope.log("warn", "slack.malformed_payload", { ...fields, error: errorText(outcome.error) });
+      scope.log("warn", "slack.malformed_payload", { ...fields, error: errorMessage(outcome.error) });
       return slackError(400, "bad_request", "Malformed Slack request body");
     }
     scope.log("warn", outcome === "deadline" ? "slack.ack_deadline" : "slack.unhandled", fields);

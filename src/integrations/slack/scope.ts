@@ -11,8 +11,9 @@ import { runAction, runCommand, runParsed } from "../../commands/run";
 import type { Command, ParseResult } from "../../commands/types";
 import { enqueueDelivery } from "../../delivery/enqueue";
 import type { Env } from "../../env";
+import { errorMessage } from "../../platform/errors";
 import { resolveChatTenant } from "../../tenants/chat-tenant";
-import { errorText, type SlackLog } from "./log";
+import type { SlackLog } from "./log";
 
 export type WebClient = webApi.WebClient;
 
@@ -112,7 +113,7 @@ async function workspaceAdmin(scope: RequestScope, who: Who, client: WebClient):
     adminCache.set(key, { admin, expires: now + ADMIN_TTL_MS });
     return admin;
   } catch (err) {
-    scope.log("warn", "slack.users_info_failed", { user: who.userId, error: errorText(err) });
+    scope.log("warn", "slack.users_info_failed", { user: who.userId, error: errorMessage(err) });
     return false;
   }
 }

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../../src/agents/coordinator/stub";
 import { unwrap } from "../../../src/platform/errors";
-import { coordinator, directory } from "../../../src/platform/rpc";
+import { directory } from "../../../src/tenants/stub";
 import { meta } from "../../helpers/agents";
 import { waitFor } from "../../helpers/wait";
 

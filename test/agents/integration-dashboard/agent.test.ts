@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../../src/agents/coordinator/stub";
 import { weekKey } from "../../../src/domain/review-metrics";
 import { unwrap } from "../../../src/platform/errors";
-import { coordinator } from "../../../src/platform/rpc";
 import { stickySeam } from "../../helpers/seams";
 import { HOUR, MONDAY_9, prEvent, REPO } from "../review-manager/support";
 import { closed, dashboard, deliver, opened, requested, review, settled } from "./support";

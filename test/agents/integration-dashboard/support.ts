@@ -5,10 +5,11 @@
  */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { coordinator } from "../../../src/agents/coordinator/stub";
 import type { IntegrationDashboardAgent } from "../../../src/agents/integration-dashboard";
 import type { DomainEvent } from "../../../src/events/types";
 import { randomId } from "../../../src/platform/ids";
-import { coordinator, type Remote, remote } from "../../../src/platform/rpc";
+import { type Remote, remote } from "../../../src/platform/rpc";
 import { waitFor } from "../../helpers/wait";
 import {
   eventMessage,

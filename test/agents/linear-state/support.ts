@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import { coordinator } from "../../../src/agents/coordinator/stub";
 import { agentNamespace } from "../../../src/agents/registry";
 import type { DeliveryMessage } from "../../../src/delivery/types";
 import type { Env } from "../../../src/env";
@@ -12,7 +13,7 @@ import type { DomainEvent, ParseOutcome } from "../../../src/events/types";
 import { parseGitHubEvent } from "../../../src/integrations/github/events";
 import { parseLinearEvent } from "../../../src/integrations/linear/events";
 import { unwrap } from "../../../src/platform/errors";
-import { coordinator, settings } from "../../../src/platform/rpc";
+import { settings } from "../../../src/settings/stub";
 import { recordingQueue, runQueue } from "../../delivery/support";
 import issueCreate from "../../fixtures/linear/issue-create.json";
 import issueUpdateState from "../../fixtures/linear/issue-update-state.json";

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../../src/agents/coordinator/stub";
 import { linearStateAgent } from "../../../src/agents/linear-state";
 import { agentNamespace } from "../../../src/agents/registry";
 import { peopleOf } from "../../../src/agents/review-manager/model/candidates";
@@ -7,7 +8,7 @@ import { queueLine } from "../../../src/agents/review-manager/model/queue";
 import { unmarked } from "../../../src/chat/markup";
 import type { Env } from "../../../src/env";
 import { unwrap } from "../../../src/platform/errors";
-import { coordinator, settings } from "../../../src/platform/rpc";
+import { settings } from "../../../src/settings/stub";
 import { recordingQueue } from "../../delivery/support";
 import { stickySeam } from "../../helpers/seams";
 import { waitFor } from "../../helpers/wait";

@@ -9,7 +9,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DeliveryMessage } from "../../../src/delivery/types";
-import { settings } from "../../../src/platform/rpc";
+import { settings } from "../../../src/settings/stub";
 import { runQueue } from "../../delivery/support";
 import {
   CHANNEL,

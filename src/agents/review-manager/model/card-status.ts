@@ -4,10 +4,10 @@
  * state the card shows (an edit is only sent when it changed). Pure.
  */
 import { literal } from "../../../chat/markup";
+import type { ChatPlatform } from "../../../chat/platform";
 import type { Tone } from "../../../chat/reply";
 import { prRef } from "../../../domain/pr-refs";
 import { slaState } from "../../../domain/sla";
-import type { ChatPlatform } from "../../../settings/model";
 import type { People } from "./candidates";
 import { mention } from "./format";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model";

@@ -6,11 +6,11 @@
 
 import { ACTION_PREFIX, encodeAction, MAX_ACTION_LENGTH, type ReviewVerb } from "../../../chat/actions";
 import { literal, userRef } from "../../../chat/markup";
+import type { ChatPlatform } from "../../../chat/platform";
 import type { Reply, ReplyButton, ReplySection, Tone } from "../../../chat/reply";
 import type { AssignmentResult } from "../../../domain/assignment";
 import { isPrTarget, prRef, shortTarget } from "../../../domain/pr-refs";
 import { slaState } from "../../../domain/sla";
-import type { ChatPlatform } from "../../../settings/model";
 import { leadsOf, type People } from "./candidates";
 import {
   code,

@@ -3,11 +3,11 @@
  * from outside (titles, logins, repository names) goes in through `literal`/`code`/`link`. Pure.
  */
 import { code, link, literal, userRef } from "../../../chat/markup";
+import type { ChatPlatform } from "../../../chat/platform";
 import type { SkipReason } from "../../../domain/assignment";
 import { prRef } from "../../../domain/pr-refs";
 import type { SlaState } from "../../../domain/sla";
 import { HOUR_MS, MINUTE_MS, zonedParts } from "../../../domain/time";
-import type { ChatPlatform } from "../../../settings/model";
 import { loginKey, type People } from "./candidates";
 import type { Person, PrSnapshot, ReviewerStatus } from "./model";
 

@@ -3,11 +3,12 @@
  * deadlines and the steps already fired), and what `review list` / `review mine` show.
  * Plain, JSON-safe data only: these are stored in SQLite and cross Durable Object RPC.
  */
+
+import type { ChannelRef, ChatUserRef } from "../../../chat/platform";
 import type { AssignmentAlgorithm, AssignmentResult } from "../../../domain/assignment";
 import type { SlaDeadlines, SlaState } from "../../../domain/sla";
 import type { WorkingSchedule } from "../../../domain/working-hours";
 import type { ReviewState } from "../../../events/types";
-import type { ChannelRef, ChatUserRef } from "../../../settings/model";
 import type { LinearIssueLine } from "./linear";
 
 export type PrState = "open" | "closed" | "merged";

@@ -3,9 +3,10 @@
  * times read in the reader's zone when it is known (they are on the team), else in each reviewer's
  * own; the zone is always named.
  */
+
+import type { ChatPlatform } from "../../../chat/platform";
 import type { Reply } from "../../../chat/reply";
 import type { SlaState } from "../../../domain/sla";
-import type { ChatPlatform } from "../../../settings/model";
 import type { People } from "./candidates";
 import { duration, localTime, mention, prLink, SLA_STATE_TEXT } from "./format";
 import { linearText } from "./linear";

@@ -6,7 +6,7 @@
 import type { App, BlockAction } from "@slack/bolt";
 import type { Reply } from "../../../chat/reply";
 import { renderSlack, type SlackMessage } from "../../../chat/slack/render";
-import { errorText } from "../log";
+import { errorMessage } from "../../../platform/errors";
 import { commandContext, deliver, type ForemanContext } from "../scope";
 import { failureReply } from "./command";
 
@@ -45,7 +45,7 @@ export function registerActions(app: App<ForemanContext>): void {
       tenant = ctx.tenant;
       message = actionMessage(await scope.deps.runAction(action.action_id, ctx));
     } catch (err) {
-      scope.log("error", "slack.action_failed", { ...fields, error: errorText(err) });
+      scope.log("error", "slack.action_failed", { ...fields, error: errorMessage(err) });
       message = { ...renderSlack(failureReply(scope)), replace_original: false };
     }
     tenant ??= await scope.deps.resolveTenant(scope.env, "slack", teamId);

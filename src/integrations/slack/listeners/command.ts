@@ -8,7 +8,7 @@ import { type Reply, reply } from "../../../chat/reply";
 import { renderSlack } from "../../../chat/slack/render";
 import { parseCommand } from "../../../commands/parse";
 import { type Raced, withinBudget } from "../../../commands/respond";
-import { errorText } from "../log";
+import { errorMessage } from "../../../platform/errors";
 import { commandContext, deliver, type ForemanContext, type RequestScope } from "../scope";
 import { isBareTeamAdd, openTeamAddModal } from "./team-add";
 
@@ -47,7 +47,7 @@ export function registerCommand(app: App<ForemanContext>): void {
             text: "Slack is in demo mode (no SLACK_BOT_TOKEN): the form was recorded in the outbox instead of opened. Add someone directly with `/foreman team add @user github-login`.",
           });
       } catch (err) {
-        scope.log("error", "slack.modal_failed", { ...fields, error: errorText(err) });
+        scope.log("error", "slack.modal_failed", { ...fields, error: errorMessage(err) });
         await ack(renderSlack(failureReply(scope)));
       }
       return;
@@ -63,7 +63,7 @@ export function registerCommand(app: App<ForemanContext>): void {
     try {
       raced = await withinBudget(work, scope.deps.budgetMs);
     } catch (err) {
-      scope.log("error", "slack.command_failed", { ...fields, error: errorText(err) });
+      scope.log("error", "slack.command_failed", { ...fields, error: errorMessage(err) });
       await ack(renderSlack(failureReply(scope)));
       return;
     }
@@ -78,7 +78,7 @@ export function registerCommand(app: App<ForemanContext>): void {
     try {
       late = await raced.later;
     } catch (err) {
-      scope.log("error", "slack.command_failed", { ...fields, late: true, error: errorText(err) });
+      scope.log("error", "slack.command_failed", { ...fields, late: true, error: errorMessage(err) });
       late = failureReply(scope);
     }
     const to = tenant ?? (await scope.deps.resolveTenant(scope.env, "slack", command.team_id));

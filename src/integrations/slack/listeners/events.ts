@@ -10,8 +10,8 @@ import { renderSlack } from "../../../chat/slack/render";
 import type { CommandContext } from "../../../commands/context";
 import { parseCommand } from "../../../commands/parse";
 import { getDelivery } from "../../../delivery/api";
+import { errorMessage } from "../../../platform/errors";
 import { homeView } from "../home";
-import { errorText } from "../log";
 import {
   commandContext,
   deliver,
@@ -69,7 +69,7 @@ async function handleEvent(
     if (await seenBefore(scope, ctx.tenant, key, event.retryNum)) return;
     await handle(ctx, key);
   } catch (err) {
-    scope.log("error", event.failure, { correlationId: scope.correlationId, key, error: errorText(err) });
+    scope.log("error", event.failure, { correlationId: scope.correlationId, key, error: errorMessage(err) });
   }
 }
 

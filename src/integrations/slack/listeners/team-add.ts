@@ -9,7 +9,7 @@ import type { ModalView } from "../../../chat/slack/blocks";
 import { plain } from "../../../chat/slack/blocks";
 import { renderSlack } from "../../../chat/slack/render";
 import { parseCommand } from "../../../commands/parse";
-import { errorText } from "../log";
+import { errorMessage } from "../../../platform/errors";
 import { commandContext, deliver, type ForemanContext, type RequestScope, type WebClient } from "../scope";
 
 export const TEAM_ADD_CALLBACK = "fm_team_add";
@@ -138,7 +138,7 @@ export function registerTeamAddView(app: App<ForemanContext>): void {
     } catch (err) {
       scope.log("error", "slack.team_add_failed", {
         correlationId: scope.correlationId,
-        error: errorText(err),
+        error: errorMessage(err),
       });
     }
   });
