@@ -12,6 +12,7 @@ import { runDueDigests } from "./digest/cron";
 import type { Env } from "./env";
 import { createApp } from "./http/app";
 import { withHtmlSecurityHeaders } from "./http/middleware/headers";
+import { platformSenders } from "./integrations/clients";
 import { withLogging } from "./observability/handler";
 import { runLogSweep } from "./observability/sweep";
 
@@ -54,6 +55,6 @@ export default withLogging({
   },
 
   async queue(batch, env, ctx): Promise<void> {
-    await handleQueue(batch, env, ctx);
+    await handleQueue(batch, env, ctx, { senders: platformSenders });
   },
 } satisfies ExportedHandler<Env>);

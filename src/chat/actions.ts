@@ -8,6 +8,7 @@
  *   card (agent, workflow, status), `list` for the agent or workflow list.
  *
  * Adding a verb (e.g. `digest.refresh`): an entry in ARG_SCHEMAS, and a case in `actionCommand`
+ * (src/commands/buttons.ts)
  * mapping it to the command it runs.
  *
  * Review card buttons (`review.claim`, `review.reassign`, `review.snooze`) run no command: `runAction`
@@ -16,7 +17,6 @@
  * the 100 characters; repository names never contain `:`.
  */
 import { z } from "zod";
-import type { Command } from "../commands/types";
 import { isPrTarget } from "../domain/pr-refs";
 import { agentIdSchema, workflowIdSchema } from "../domain/values";
 
@@ -82,26 +82,4 @@ export function decodeAction(id: unknown): Action | null {
   if (!isVerb(verb) || !ARG_SCHEMAS[verb].safeParse(arg).success) return null;
   if (view === undefined) return { verb, arg };
   return (ACTION_VIEWS as readonly string[]).includes(view) ? { verb, arg, view: view as ActionView } : null;
-}
-
-/** The command a button runs: rights and handling are exactly those of the typed command. */
-export function actionCommand(action: CommandAction): Command {
-  switch (action.verb) {
-    case "agent.pause":
-    case "agent.resume":
-    case "agent.terminate":
-      return { name: action.verb, agentId: action.arg };
-    case "workflow.terminate":
-      return { name: "workflow.terminate", workflowId: action.arg };
-    case "status.refresh":
-      return action.arg ? { name: "status", workflowId: action.arg } : { name: "status" };
-    case "digest.refresh":
-      return { name: "digest.now" };
-  }
-}
-
-/** The command that redraws the message a button sat on, after the action ran. */
-export function viewCommand(action: Action): Command | null {
-  if (action.view !== "list") return null;
-  return action.verb.startsWith("agent.") ? { name: "agent.list" } : { name: "workflow.list" };
 }

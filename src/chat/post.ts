@@ -5,7 +5,6 @@
  * submit one through the tenant's Outbox for callers outside agents (digests, alerts).
  */
 
-import { forPlatform } from "../commands/syntax";
 import { type Submitted, submitDelivery } from "../delivery/enqueue";
 import type { Env } from "../env";
 import type { DeliveryRef } from "../platform/http-client";
@@ -47,9 +46,8 @@ export function channelMessage(
     if (options.replyTo?.ts) body.thread_ts = options.replyTo.ts;
     return { platform: "slack", action: "chat.postMessage", body };
   }
-  // Command hints in the message read as typed on Discord (named options).
   const { flags: _ephemeral, ...message } = renderDiscord({
-    ...forPlatform(reply, "discord"),
+    ...reply,
     ephemeral: false,
   });
   const body: Record<string, unknown> = { channel_id: channel.channelId, ...message };
@@ -79,7 +77,7 @@ export function channelEdit(channel: ChannelRef, ref: DeliveryRef, reply: Reply)
   }
   if (!ref.channel_id || !ref.message_id) return null;
   const { flags: _ephemeral, ...message } = renderDiscord({
-    ...forPlatform(reply, "discord"),
+    ...reply,
     ephemeral: false,
   });
   return {

@@ -3,7 +3,9 @@
  * (`PUT /applications/{id}/commands`), and interaction data -> the same typed command the text parser
  * produces. Pure; never throws.
  */
+
 import { z } from "zod";
+import type { DiscordInteractionOption } from "../chat/discord/types";
 import {
   type ArgSpec,
   argUsage,
@@ -63,15 +65,6 @@ export interface DiscordCommandDefinition {
   integration_types: number[];
   contexts: number[];
   options: DiscordOptionDefinition[];
-}
-
-/** One option of an APPLICATION_COMMAND interaction's `data`, nested for subcommands and groups. */
-export interface DiscordInteractionOption {
-  name: string;
-  type: number;
-  value?: string | number | boolean;
-  options?: DiscordInteractionOption[];
-  focused?: boolean;
 }
 
 export interface DiscordResolvedUser {

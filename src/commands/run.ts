@@ -4,9 +4,10 @@
  * (./permissions.ts) and turns failures into replies: adapters always get a Reply, never a throw.
  * Command lines in the reply are given in the asker's platform's syntax (./syntax.ts).
  */
-import { actionCommand, decodeAction, isReviewAction, viewCommand } from "../chat/actions";
+import { decodeAction, isReviewAction } from "../chat/actions";
 import { literal } from "../chat/markup";
 import { type Reply, reply } from "../chat/reply";
+import { actionCommand, viewCommand } from "./buttons";
 import type { CommandContext } from "./context";
 import { agentList, agentPause, agentResume, agentSpawn, agentTerminate } from "./handlers/agents";
 import { back, ooo } from "./handlers/availability";

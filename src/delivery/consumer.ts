@@ -3,21 +3,17 @@
  * (`foreman-outbound-dlq*`). Never throws: every message is acked or retried on its own.
  */
 import type { Env } from "../env";
-import { type ClientDeps, clientFor, localRefOf } from "../integrations/clients";
 import { logger } from "../observability/logger";
 import { inBackground, MetricsRecorder } from "../observability/metrics";
 import type { DeliveryOutcome } from "../observability/metrics-model";
 import { errorText } from "../platform/errors";
+import type { ClientDeps, FetchFn, SendResult } from "../platform/http-client";
 import { defaultFetch, isRecord, truncate } from "../platform/http-client";
 import { type Remote, remote } from "../platform/rpc";
 import type { Outbox } from "./outbox";
 import { backoffSeconds, isDeadLetterQueue, MAX_ATTEMPTS, SEND_CONCURRENCY } from "./policy";
 import { DeliveryMessageSchema, toFieldIssues } from "./schema";
 import { outbox as outboxOf } from "./stub";
-
-type OutboxStub = Remote<Outbox>;
-
-import type { FetchFn, SendResult } from "../platform/http-client";
 import {
   type DeadLetterInput,
   type DeliveryConfirmer,
@@ -27,15 +23,21 @@ import {
   type FinishInput,
   PLATFORMS,
   type Platform,
+  type PlatformSenders,
 } from "./types";
 
+type OutboxStub = Remote<Outbox>;
+
 export interface ConsumerOptions {
+  /** How deliveries reach the platforms (src/integrations/clients.ts `platformSenders`). */
+  senders: PlatformSenders;
   fetch?: FetchFn;
   now?: () => number;
   random?: () => number;
 }
 
 interface Deps extends ClientDeps {
+  senders: PlatformSenders;
   random: () => number;
   /** Delivery outcomes of this batch, sent to the Metrics rollup after it (src/observability). */
   metrics: MetricsRecorder;
@@ -57,9 +59,10 @@ export async function handleQueue(
   batch: MessageBatch<unknown>,
   env: Env,
   ctx: ExecutionContext,
-  options: ConsumerOptions = {},
+  options: ConsumerOptions,
 ): Promise<void> {
   const deps: Deps = {
+    senders: options.senders,
     fetch: options.fetch ?? defaultFetch,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
@@ -153,10 +156,10 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
     key: d.key,
   };
   const outbox = outboxOf(env, d.tenant);
-  const client = clientFor(env, d.platform, { fetch: deps.fetch, now: deps.now }, d.action);
+  const client = deps.senders.clientFor(env, d.platform, { fetch: deps.fetch, now: deps.now }, d.action);
 
   if (client === null) {
-    const { recorded, ref } = await outbox.recordLocal(d, localRefOf(d));
+    const { recorded, ref } = await outbox.recordLocal(d, deps.senders.localRefOf(d));
     deps.metrics.delivery(d.tenant, d.platform, recorded ? "local" : "dropped");
     log.info(recorded ? "delivery.local" : "delivery.duplicate", fields);
     report(deps, d, { key: d.key, outcome: "delivered", ...(ref ? { ref } : {}) });

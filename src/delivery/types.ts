@@ -1,5 +1,6 @@
 /** Outbound deliveries: every post to Slack, Discord, GitHub or Linear is one of these. */
-import type { DeliveryRef } from "../platform/http-client";
+import type { Env } from "../env";
+import type { ClientDeps, DeliveryRef, PlatformClient } from "../platform/http-client";
 export const PLATFORMS = ["slack", "discord", "github", "linear"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
@@ -178,3 +179,14 @@ export interface FinishInput {
 export type RecordResult =
   | { recorded: true; id: string }
   | { recorded: false; reason: "duplicate" | "delivered" };
+
+/**
+ * How deliveries reach the platforms, given to the consumer by the Worker entry
+ * (src/integrations/clients.ts): delivery itself knows no platform API.
+ */
+export interface PlatformSenders {
+  /** The platform's client, or null when it is not configured (demo mode: the local outbox). */
+  clientFor(env: Env, platform: Platform, deps: ClientDeps, action: string): PlatformClient | null;
+  /** Where a message kept in the local outbox stands in for a posted one (so it can be edited). */
+  localRefOf(d: Pick<DeliveryMessage, "platform" | "action" | "body" | "id">): DeliveryRef | undefined;
+}

@@ -1,10 +1,11 @@
 /**
- * The data of a channel's digest: the tenant's Review Manager queue (src/agents/types/review-manager,
+ * Gathering a channel's digest: the tenant's Review Manager queue (src/agents/review-manager,
  * `reviewQueue`), kept to the repositories linked to this channel, turned into src/digest/build.ts
  * input with mentions resolved for the channel's platform. `postChannelDigest` posts it: `digest now`
  * and the digest cron (src/digest/cron.ts) share it.
  */
 import { digestMetrics } from "../agents/integration-dashboard/digest";
+import { findReviewManager, NO_REVIEW_MANAGER } from "../agents/review-manager/find";
 import { peopleOf } from "../agents/review-manager/model/candidates";
 import { mention } from "../agents/review-manager/model/format";
 import { linearText } from "../agents/review-manager/model/linear";
@@ -12,11 +13,8 @@ import { worstState } from "../agents/review-manager/model/queue";
 import type { ChannelRef } from "../chat/platform";
 import { postToChannel } from "../chat/post";
 import { type Reply, reply } from "../chat/reply";
-import type { CommandContext } from "../commands/context";
-import { actorKey } from "../commands/handlers/format";
-import { findReviewManager, NO_AGENT } from "../commands/handlers/reviews";
-import { channelOf, need } from "../commands/handlers/shared";
 import type { Env } from "../env";
+import { unwrap } from "../platform/errors";
 import { settings } from "../settings/stub";
 import { applyFilters, buildDigest, type DigestFilters, type DigestPr } from "./build";
 
@@ -35,18 +33,6 @@ export interface DigestTarget {
   correlationId: string;
   nowMs: number;
   actor?: string;
-}
-
-/** This channel's digest, or a private answer saying why there is none. */
-export async function channelDigest(ctx: CommandContext): Promise<ChannelDigest> {
-  return buildChannelDigest({
-    env: ctx.env,
-    tenant: ctx.tenant,
-    channel: channelOf(ctx),
-    correlationId: ctx.correlationId,
-    nowMs: ctx.now.getTime(),
-    actor: actorKey(ctx.actor),
-  });
 }
 
 /** How a digest finds the tenant's Review Manager (findReviewManager: the standing one, started if missing). */
@@ -73,7 +59,7 @@ export async function buildChannelDigest(
     ? { correlationId: target.correlationId, actor: target.actor }
     : { correlationId: target.correlationId };
   const rm = await find(env, tenant, meta);
-  if (!rm) return answer(`${NO_AGENT} Nothing was posted.`);
+  if (!rm) return answer(`${NO_REVIEW_MANAGER} Nothing was posted.`);
   const prefs = await store.digestPrefs(channel);
   const [queue, team, metrics] = await Promise.all([
     rm.reviewQueue({ includeDrafts: !prefs.ignoreDrafts }),
@@ -82,7 +68,7 @@ export async function buildChannelDigest(
   ]);
   const people = peopleOf(team);
   const { platform } = channel;
-  const prs: DigestPr[] = need(queue)
+  const prs: DigestPr[] = unwrap(queue)
     .items.filter((item) => repos.has(item.repo.toLowerCase()))
     .map((item) => ({
       repo: item.repo,

@@ -33,8 +33,8 @@ import { wipe } from "../platform/destroy";
 import { unwrap } from "../platform/errors";
 import { settings } from "../settings/stub";
 import { defaultTenant } from "../tenants/default-tenant";
+import { forgetHooks } from "../tenants/receivers";
 import { directory } from "../tenants/stub";
-import { forgetHooks } from "../webhooks/receivers";
 
 /** CONFIG_KV keys that belong to one tenant start with this (the convention for tenant-scoped keys). */
 export function tenantKvPrefix(tenant: string): string {

@@ -1,17 +1,12 @@
 /** Which client sends a platform's deliveries, and whether the platform is configured at all. */
 
-import type { DeliveryMessage, Platform } from "../delivery/types";
+import type { DeliveryMessage, Platform, PlatformSenders } from "../delivery/types";
 import type { Env } from "../env";
-import type { DeliveryRef, FetchFn, PlatformClient } from "../platform/http-client";
+import type { ClientDeps, DeliveryRef, PlatformClient } from "../platform/http-client";
 import { createDiscordClient } from "./discord/client";
 import { createGitHubClient } from "./github/client";
 import { createLinearClient } from "./linear/client";
 import { createSlackClient } from "./slack/client";
-
-export interface ClientDeps {
-  fetch: FetchFn;
-  now: () => number;
-}
 
 interface PlatformConfig {
   /** The credential; absent = demo mode for this platform (deliveries go to the local outbox). */
@@ -89,3 +84,6 @@ export function localRefOf(
   }
   return undefined;
 }
+
+/** The platform senders the delivery consumer is given (src/index.ts). */
+export const platformSenders: PlatformSenders = { clientFor, localRefOf };

@@ -22,6 +22,12 @@ export interface PlatformClient {
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** What a platform client is built with: the fetch to send with and a clock (both injected in tests). */
+export interface ClientDeps {
+  fetch: FetchFn;
+  now: () => number;
+}
+
 /** Retry delays are capped at what Queues accept for `retry({ delaySeconds })`: 12 hours. */
 export const MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
 const MAX_ERROR_CHARS = 500;

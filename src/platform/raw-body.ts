@@ -4,10 +4,15 @@
  * GitHub, Linear) are computed over the exact bytes, and JSON is parsed only after verification.
  */
 
-import { declaredLength } from "../http/middleware/body-limit";
 import { BadRequestError, errorMessage, PayloadTooLargeError } from "./errors";
 
 /** Reads the whole body, throwing PayloadTooLargeError as soon as it exceeds `limitBytes`. */
+/** The declared body length, or null when absent or not a plain decimal number. */
+export function declaredLength(headers: Headers): number | null {
+  const value = headers.get("Content-Length")?.trim();
+  return value !== undefined && /^\d{1,16}$/.test(value) ? Number(value) : null;
+}
+
 export async function readRawBody(request: Request, limitBytes: number): Promise<Uint8Array> {
   const declared = declaredLength(request.headers);
   if (declared !== null && declared > limitBytes) throw new PayloadTooLargeError(limitBytes);

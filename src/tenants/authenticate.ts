@@ -10,7 +10,7 @@
  */
 import type { Env } from "../env";
 import { constantTimeEqual } from "../platform/compare";
-import { hashApiKey } from "../platform/crypto";
+import { hashApiKey } from "./keys";
 import type { Role } from "./roles";
 import { directory } from "./stub";
 

@@ -16,8 +16,8 @@
  * else nothing can be sealed: EncryptionKeyError says how to set one.
  */
 
-import { toHex } from "../integrations/github/verify";
 import { base64url, fromBase64 } from "../platform/base64";
+import { toHex } from "../platform/crypto";
 import { EncryptionKeyError } from "../platform/errors";
 import { isLocalHostname } from "./authenticate";
 

@@ -16,6 +16,7 @@ import { verifyGitHubSignature } from "../integrations/github/verify";
 import { UnsupportedMediaTypeError, unwrap, ValidationError } from "../platform/errors";
 import { parseJsonBody, readRawBody } from "../platform/raw-body";
 import { settings } from "../settings/stub";
+import { type Receiver, verifyWith } from "../tenants/receivers";
 import {
   handOff,
   ignoredAnswer,
@@ -25,7 +26,6 @@ import {
   type WebhookAnswer,
 } from "./handoff";
 import { checkDeliveryId, requiredHeader, type WebhookOptions } from "./options";
-import { type Receiver, verifyWith } from "./receivers";
 
 export const GITHUB_SIGNATURE_HEADER = "X-Hub-Signature-256";
 

@@ -6,14 +6,14 @@
  * only "accepted" once the tenant has the delivery durably.
  */
 
+import type { IndexedEvent, IngestResult } from "../agents/coordinator/intake";
 import { coordinator } from "../agents/coordinator/stub";
 import type { Env } from "../env";
 import type { DomainEvent, EventSource } from "../events/types";
 import { logger } from "../observability/logger";
 import { ServiceUnavailableError, unwrap } from "../platform/errors";
 import { settings } from "../settings/stub";
-import type { Receiver } from "./receivers";
-import type { IndexedEvent, IngestResult } from "./types";
+import type { Receiver } from "../tenants/receivers";
 
 /** What a webhook route answers when it does not throw (errors use the one error shape). */
 export interface WebhookAnswer {

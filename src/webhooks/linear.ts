@@ -19,6 +19,7 @@ import {
 } from "../integrations/linear/verify";
 import { BadRequestError, ValidationError } from "../platform/errors";
 import { parseJsonBody, readRawBody } from "../platform/raw-body";
+import { type Receiver, verifyWith } from "../tenants/receivers";
 import {
   handOff,
   ignoredAnswer,
@@ -28,7 +29,6 @@ import {
   type WebhookAnswer,
 } from "./handoff";
 import { checkDeliveryId, type WebhookOptions } from "./options";
-import { type Receiver, verifyWith } from "./receivers";
 
 export const LINEAR_SIGNATURE_HEADER = "Linear-Signature";
 const TEAM_KEY = /^([A-Za-z][A-Za-z0-9]*)-\d+$/;

@@ -1,7 +1,7 @@
 /** Settings of the webhook endpoints (injectable for tests) and small checks they share. */
 
-import { BODY_LIMITS } from "../http/limits";
 import { BadRequestError } from "../platform/errors";
+import { BODY_LIMITS } from "../platform/limits";
 
 /**
  * GitHub sends up to 25 MB; Foreman takes 5 MiB (its events are tens of KiB). Linear has its own,

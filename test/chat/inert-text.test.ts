@@ -8,12 +8,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { renderDiscord } from "../../src/chat/discord/render";
+import type { DiscordMessage } from "../../src/chat/discord/types";
 import type { ChannelRef } from "../../src/chat/platform";
 import type { Block } from "../../src/chat/slack/blocks";
 import { renderSlack } from "../../src/chat/slack/render";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import { buildChannelDigest } from "../../src/digest/gather";
-import type { DiscordMessage } from "../../src/integrations/discord/types";
 import { settings } from "../../src/settings/stub";
 import {
   CHANNEL,

@@ -2,7 +2,9 @@
  * One row per input form: the Slack text, the equivalent Discord interaction data, and the command
  * both must produce. Text rows use Discord-style mentions so the two results are deep-equal.
  */
-import type { DiscordInteractionData, DiscordInteractionOption } from "../../src/commands/discord";
+
+import type { DiscordInteractionOption } from "../../src/chat/discord/types";
+import type { DiscordInteractionData } from "../../src/commands/discord";
 import type { Command } from "../../src/commands/types";
 
 export const DISCORD_ID = "123456789012345678";

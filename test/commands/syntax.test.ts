@@ -1,5 +1,6 @@
 /** Command lines in replies follow the platform: Discord shows named options (`user:@you`). */
 import { describe, expect, it } from "vitest";
+import { HINTS, type Hint } from "../../src/chat/hints";
 import { reply } from "../../src/chat/reply";
 import { COMMANDS } from "../../src/commands/grammar";
 import { discordCommandLine, discordText, forPlatform } from "../../src/commands/syntax";
@@ -90,5 +91,12 @@ describe("forPlatform", () => {
       fields: [{ label: "Try", value: want }],
     });
     expect(discordText("no command here, `code` only")).toBe("no command here, `code` only");
+  });
+});
+
+describe("hints shown outside command replies (chat/hints.ts)", () => {
+  it("each Discord form is what the grammar makes of the Slack form", () => {
+    const hints: Hint[] = [HINTS.teamAddPerson, HINTS.teamAddLead, HINTS.reviewAssign("acme/api#42")];
+    for (const h of hints) expect(discordCommandLine(h.slack)).toBe(h.discord);
   });
 });

@@ -8,6 +8,7 @@ import {
 import { handleQueue } from "../../src/delivery/consumer";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
+import { platformSenders } from "../../src/integrations/clients";
 import { randomId } from "../../src/platform/ids";
 
 export const OUTBOUND = "foreman-outbound";
@@ -80,7 +81,7 @@ export async function runQueue(env: Env, messages: QueuedMessage[], queue = OUTB
     retryAll: (options) => batch.retryAll(options),
   };
   const ctx = createExecutionContext();
-  await handleQueue(observed, env, ctx);
+  await handleQueue(observed, env, ctx, { senders: platformSenders });
   const result = await getQueueResult(batch, ctx);
   return {
     result,

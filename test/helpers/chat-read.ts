@@ -5,8 +5,8 @@
  * headings, lists). Written from the platforms' rules, independently of the renderers.
  */
 
+import type { DiscordMessage } from "../../src/chat/discord/types";
 import type { Block, TextObject } from "../../src/chat/slack/blocks";
-import type { DiscordMessage } from "../../src/integrations/discord/types";
 
 export interface Read {
   /** What a person reads, every text of the message joined by new lines. */

@@ -2,8 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { constantTimeEqual } from "../../src/platform/compare";
-import { generateApiKey, hashApiKey } from "../../src/platform/crypto";
 import { DEMO_ADMIN_KEY } from "../../src/tenants/authenticate";
+import { generateApiKey, hashApiKey } from "../../src/tenants/keys";
 import { roleAtLeast } from "../../src/tenants/roles";
 import { errorOf, jsonOf, newKey, viaApp, viaWorker } from "./helpers";
 

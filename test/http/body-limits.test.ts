@@ -4,10 +4,10 @@
  * exactly the limit is not refused for its size.
  */
 import { describe, expect, it } from "vitest";
-import { BODY_LIMITS, bodyLimitFor } from "../../src/http/limits";
 import { MAX_BODY_BYTES } from "../../src/http/middleware/body";
 import { MAX_INTERACTION_BYTES } from "../../src/integrations/discord/verify";
 import { MAX_BODY_BYTES as SLACK_MAX } from "../../src/integrations/slack/receiver";
+import { BODY_LIMITS, bodyLimitFor } from "../../src/platform/limits";
 import { WEBHOOK_BODY_LIMIT } from "../../src/webhooks/options";
 import { ADMIN, BASE, errorOf, jsonOf, viaApp } from "./helpers";
 

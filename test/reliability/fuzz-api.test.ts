@@ -14,7 +14,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { coordinator } from "../../src/agents/coordinator/stub";
-import { bodyLimitFor } from "../../src/http/limits";
+import { bodyLimitFor } from "../../src/platform/limits";
 import { linkQuietly } from "../webhooks/support";
 import { contentType, extraHeaders, garbageHeader, printable } from "./arbitraries";
 import {

@@ -11,7 +11,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
-import { bodyLimitFor } from "../../src/http/limits";
+import { bodyLimitFor } from "../../src/platform/limits";
 import appMention from "../fixtures/slack/app_mention.json";
 import blockActions from "../fixtures/slack/block_actions.json";
 import viewSubmission from "../fixtures/slack/view_submission.json";

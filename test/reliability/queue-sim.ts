@@ -7,6 +7,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { handleQueue } from "../../src/delivery/consumer";
 import type { Env } from "../../src/env";
+import { platformSenders } from "../../src/integrations/clients";
 import type { FetchFn } from "../../src/platform/http-client";
 
 export const OUTBOUND = "foreman-outbound";
@@ -49,7 +50,12 @@ export async function runBatch(testEnv: Env, messages: Queued[], fetch?: FetchFn
     retryAll: (options) => batch.retryAll(options),
   };
   const ctx = createExecutionContext();
-  await handleQueue(observed, testEnv, ctx, fetch ? { fetch } : {});
+  await handleQueue(
+    observed,
+    testEnv,
+    ctx,
+    fetch ? { senders: platformSenders, fetch } : { senders: platformSenders },
+  );
   const result = await getQueueResult(batch, ctx);
   const byId = new Map(messages.map((m) => [m.id, m]));
   const retriedIds = new Set(result.retryMessages.map((r) => r.msgId));

@@ -15,6 +15,7 @@ import { handleQueue } from "../../src/delivery/consumer";
 import type { Outbox } from "../../src/delivery/outbox";
 import type { ClaimInput, DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
+import { platformSenders } from "../../src/integrations/clients";
 import type { FetchFn } from "../../src/platform/http-client";
 import { remote } from "../../src/platform/rpc";
 import { githubRequests, HOUR, MONDAY_9, settled, slackPosts } from "../agents/review-manager/support";
@@ -212,9 +213,7 @@ describe("a queue consumer failing half-way through a batch", () => {
       batch,
       testEnv,
       { waitUntil: () => {}, passThroughOnException: () => {} } as unknown as ExecutionContext,
-      {
-        fetch: dying,
-      },
+      { senders: platformSenders, fetch: dying },
     );
     await waitFor(() => expect(calls).toBe(9));
     expect(acked.size).toBe(3);

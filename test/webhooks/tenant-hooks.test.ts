@@ -9,9 +9,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { coordinator } from "../../src/agents/coordinator/stub";
 import { keyringFor, open, seal } from "../../src/tenants/encryption";
+import { PREVIOUS_SECRET_TTL_MS } from "../../src/tenants/hooks";
+import { forgetHook, sealContext } from "../../src/tenants/receivers";
 import { directory } from "../../src/tenants/stub";
-import { PREVIOUS_SECRET_TTL_MS } from "../../src/webhooks/hooks";
-import { forgetHook, sealContext } from "../../src/webhooks/receivers";
 import issueUpdate from "../fixtures/linear/issue-update-state.json";
 import { errorOf, jsonOf, newKey, viaApp } from "../http/helpers";
 import {

@@ -18,7 +18,6 @@ import {
 } from "../../platform/errors";
 import { randomId } from "../../platform/ids";
 import { directory } from "../../tenants/stub";
-import type { DeliveryRecord, IngestResult, StandingAgents, WebhookDelivery } from "../../webhooks/types";
 import { newMessageId } from "../framework/base-agent";
 import {
   AGENT_TYPES,
@@ -38,6 +37,7 @@ import {
 } from "../model";
 import { agentStub, parseAgentConfig, subscribers } from "../registry";
 import { DeliveryLog } from "./delivery-log";
+import type { DeliveryRecord, IngestResult, StandingAgents, WebhookDelivery } from "./intake";
 import { DeliveryPump } from "./pump";
 import {
   ensureStandingAgents,

@@ -8,7 +8,7 @@
 
 import type { EventSource } from "../../events/types";
 import { first, iso, parseJson, run } from "../../platform/sql";
-import type { DeliveryRecord, DeliveryStatus, IndexedEvent, WebhookDelivery } from "../../webhooks/types";
+import type { DeliveryRecord, DeliveryStatus, IndexedEvent, WebhookDelivery } from "./intake";
 
 export const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
 /** Publishing attempts before a delivery is marked failed (a redelivery revives it). */

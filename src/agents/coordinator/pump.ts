@@ -9,16 +9,16 @@
 
 import { logger } from "../../observability/logger";
 import { errorMessage, type Outcome, unwrap } from "../../platform/errors";
+import type { CallMeta } from "../model";
+import type { PublishInput } from "./coordinator";
+import type { DeliveryLog } from "./delivery-log";
 import {
   type DeliveryRecord,
   eventName,
   type IngestResult,
   type StandingAgents,
   type WebhookDelivery,
-} from "../../webhooks/types";
-import type { CallMeta } from "../model";
-import type { PublishInput } from "./coordinator";
-import type { DeliveryLog } from "./delivery-log";
+} from "./intake";
 
 /** If the object dies mid-publish, the alarm picks the delivery up after this long. */
 const BACKSTOP_MS = 30_000;

@@ -8,9 +8,9 @@
  */
 
 import { type Outcome, unwrap } from "../../platform/errors";
-import { STANDING_TYPES, type StandingAgents, type StandingType } from "../../webhooks/types";
 import type { AgentSnapshot, AgentType, CallMeta, CreateWorkflowInput, Workflow } from "../model";
 import type { SpawnInput } from "./coordinator";
+import { STANDING_TYPES, type StandingAgents, type StandingType } from "./intake";
 
 export const STANDING_WORKFLOW = "Standing agents";
 export const STANDING_TAG = "standing";

@@ -5,17 +5,17 @@
  * "…and N more") rather than failing: a message that breaks a limit is rejected as a whole.
  */
 
+import { plainText, renderTexts, type TextRendering } from "../markup";
+import type { Reply, ReplyButton, Tone } from "../reply";
+import { mentionedUserIds, toDiscord } from "./escape";
 import type {
   DiscordActionRow,
   DiscordButton,
   DiscordEmbed,
   DiscordEmbedField,
   DiscordMessage,
-} from "../../integrations/discord/types";
-import { EPHEMERAL } from "../../integrations/discord/types";
-import { plainText, renderTexts, type TextRendering } from "../markup";
-import type { Reply, ReplyButton, Tone } from "../reply";
-import { mentionedUserIds, toDiscord } from "./escape";
+} from "./types";
+import { EPHEMERAL } from "./types";
 
 export const LIMITS = {
   content: 2000,

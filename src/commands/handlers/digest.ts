@@ -7,7 +7,7 @@ import { literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
 import { plural } from "../../chat/text";
 import { describeFilters } from "../../digest/build";
-import { channelDigest, postChannelDigest } from "../../digest/gather";
+import { buildChannelDigest, type ChannelDigest, postChannelDigest } from "../../digest/gather";
 import type { DigestPrefs, DigestPrefsPatch } from "../../settings/model";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
@@ -138,5 +138,17 @@ export async function digestFilter(command: CommandOf<"digest.filter">, ctx: Com
     title: "Digest filters",
     sections: [{ text, lines: filterLines(prefs) }],
     footer: `Changed by ${who(ctx.actor, ctx.place)}. Applies to the next digest in this channel.`,
+  });
+}
+
+/** This channel's digest, or a private answer saying why there is none. */
+async function channelDigest(ctx: CommandContext): Promise<ChannelDigest> {
+  return buildChannelDigest({
+    env: ctx.env,
+    tenant: ctx.tenant,
+    channel: channelOf(ctx),
+    correlationId: ctx.correlationId,
+    nowMs: ctx.now.getTime(),
+    actor: actorKey(ctx.actor),
   });
 }

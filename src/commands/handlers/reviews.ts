@@ -4,9 +4,8 @@
  * what is configured for reviews.
  */
 
-import { coordinator } from "../../agents/coordinator/stub";
-import type { CallMeta } from "../../agents/model";
-import { type ReviewButton, type ReviewManagerAgent, reviewManagerAgent } from "../../agents/review-manager";
+import type { ReviewButton } from "../../agents/review-manager";
+import { findReviewManager, NO_REVIEW_MANAGER, type ReviewManager } from "../../agents/review-manager/find";
 import { peopleOf } from "../../agents/review-manager/model/candidates";
 import { queueReply } from "../../agents/review-manager/model/queue";
 import type { ReviewAction } from "../../chat/actions";
@@ -15,10 +14,6 @@ import { sameUser } from "../../chat/platform";
 import { type Reply, type ReplySection, reply } from "../../chat/reply";
 import { capped, plural } from "../../chat/text";
 import { parsePrRef } from "../../domain/pr-refs";
-import type { Env } from "../../env";
-import { logger } from "../../observability/logger";
-import { errorMessage } from "../../platform/errors";
-import type { Remote } from "../../platform/rpc";
 import type { CommandContext } from "../context";
 import { authorize } from "../permissions";
 import type { CommandOf } from "../types";
@@ -26,40 +21,12 @@ import { channel, code, who } from "./format";
 import { callMeta, channelOf, errorReply, need, tenantSettings } from "./shared";
 import { ruleLine } from "./sla";
 
-export type ReviewManager = Remote<ReviewManagerAgent>;
-
-export const NO_AGENT =
-  "No Review Manager is running in this workspace: it starts when a repository is linked (`/foreman link github owner/repo`), or with `/foreman agent spawn review-manager`.";
-
 /**
  * The tenant's Review Manager: the standing one (the Coordinator starts it if missing), else (the
  * Coordinator could not start it) the live one `liveAgent` picks; null when there is none.
  */
 export async function reviewManager(ctx: CommandContext): Promise<ReviewManager | null> {
   return findReviewManager(ctx.env, ctx.tenant, callMeta(ctx));
-}
-
-/** reviewManager for callers without a chat command (the digest cron). */
-export async function findReviewManager(
-  env: Env,
-  tenant: string,
-  meta: CallMeta,
-): Promise<ReviewManager | null> {
-  const coord = coordinator(env, tenant);
-  let agentId: string | undefined;
-  try {
-    const standing = await coord.standingAgents(tenant, meta);
-    if (standing.ok) agentId = standing.value["review-manager"];
-  } catch (err) {
-    const error = errorMessage(err);
-    logger("commands").warn("standing agents unavailable", {
-      tenant,
-      correlationId: meta.correlationId,
-      error,
-    });
-  }
-  agentId ??= need(await coord.liveAgent("review-manager"))?.agentId;
-  return agentId ? reviewManagerAgent(env, agentId) : null;
 }
 
 async function configured(ctx: CommandContext): Promise<ReplySection[]> {
@@ -81,10 +48,10 @@ async function configured(ctx: CommandContext): Promise<ReplySection[]> {
 }
 
 async function noAgent(ctx: CommandContext, title: string, lines: string[] = []): Promise<Reply> {
-  return reply(NO_AGENT, {
+  return reply(NO_REVIEW_MANAGER, {
     tone: "warning",
     title,
-    sections: [{ text: NO_AGENT, ...(lines.length ? { lines } : {}) }, ...(await configured(ctx))],
+    sections: [{ text: NO_REVIEW_MANAGER, ...(lines.length ? { lines } : {}) }, ...(await configured(ctx))],
   });
 }
 
@@ -175,7 +142,7 @@ export async function reviewAction(action: ReviewAction, ctx: CommandContext): P
   const privately = (r: Reply): Reply => ({ ...r, ephemeral: true, replaceOriginal: false });
   try {
     const rm = await reviewManager(ctx);
-    if (!rm) return privately(reply(NO_AGENT, { tone: "warning" }));
+    if (!rm) return privately(reply(NO_REVIEW_MANAGER, { tone: "warning" }));
     const verb = action.verb.slice("review.".length) as ReviewButton;
     const member = await tenantSettings(ctx).member(ctx.actor);
     if (verb === "claim" && !member) {

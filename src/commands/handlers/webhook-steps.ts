@@ -4,7 +4,7 @@
  * in the reply that created it, its secret. Pure: the handler gathers the facts.
  */
 import type { LinkKind } from "../../settings/model";
-import type { WebhookOverview } from "../../webhooks/overview";
+import type { WebhookOverview } from "../../settings/webhook-overview";
 import { code } from "./format";
 
 /** What a reply knows about the tenant's webhook for one platform. */

@@ -7,14 +7,9 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { PayloadTooLargeError } from "../../platform/errors";
-import { bodyLimitFor } from "../limits";
+import { bodyLimitFor } from "../../platform/limits";
+import { declaredLength } from "../../platform/raw-body";
 import type { AppEnv } from "../types";
-
-/** The declared body length, or null when absent or not a plain decimal number. */
-export function declaredLength(headers: Headers): number | null {
-  const value = headers.get("Content-Length")?.trim();
-  return value !== undefined && /^\d{1,16}$/.test(value) ? Number(value) : null;
-}
 
 export function bodyLimit(limitFor: (path: string) => number = bodyLimitFor): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -9,8 +9,8 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from "../../platform/errors";
+import { BODY_LIMITS } from "../../platform/limits";
 import { readRawBody } from "../../platform/raw-body";
-import { BODY_LIMITS } from "../limits";
 import type { AppEnv } from "../types";
 
 /** REST JSON bodies: 64 KiB (the per-route table is src/security/limits.ts). */

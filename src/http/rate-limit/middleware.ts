@@ -22,8 +22,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { logger } from "../../observability/logger";
 import { errorText } from "../../platform/errors";
+import { webhookDeliveryKind } from "../../platform/limits";
 import { authenticate, bearerToken } from "../../tenants/authenticate";
-import { webhookDeliveryKind } from "../limits";
 import type { AppEnv } from "../types";
 import { clientAddress, trustedHeader, UNKNOWN_ADDRESS } from "./client-address";
 import { type Rate, type RateConfig, rateConfig } from "./config";

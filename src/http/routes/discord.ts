@@ -5,12 +5,12 @@
  * field) and answered (src/integrations/discord/interactions.ts).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { interactionSchema } from "../../chat/discord/types";
 import {
   DEFAULT_DEPS,
   handleInteraction,
   type InteractionDeps,
 } from "../../integrations/discord/interactions";
-import { interactionSchema } from "../../integrations/discord/types";
 import { readInteractionBody, verifyInteraction } from "../../integrations/discord/verify";
 import { ValidationError } from "../../platform/errors";
 import { parseJsonBody } from "../../platform/raw-body";

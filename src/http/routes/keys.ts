@@ -1,7 +1,7 @@
 /** API keys (admin): create (plaintext shown once, stored as SHA-256 hash), list, revoke. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { generateApiKey, hashApiKey } from "../../platform/crypto";
 import { ForbiddenError, NotFoundError } from "../../platform/errors";
+import { generateApiKey, hashApiKey } from "../../tenants/keys";
 import { directory } from "../../tenants/stub";
 import { guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";

@@ -9,12 +9,12 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { coordinator } from "../../agents/coordinator/stub";
 import { AGENT_STATUSES, type AgentSnapshot } from "../../agents/model";
 import { reviewManagerAgent } from "../../agents/review-manager";
+import { NO_REVIEW_MANAGER } from "../../agents/review-manager/find";
 import { worstState } from "../../agents/review-manager/model/queue";
 import { renderDiscord } from "../../chat/discord/render";
 import type { ChannelRef } from "../../chat/platform";
 import { type Reply, reply } from "../../chat/reply";
 import { renderSlack } from "../../chat/slack/render";
-import { NO_AGENT } from "../../commands/handlers/reviews";
 import { buildChannelDigest } from "../../digest/gather";
 import { nextSlot } from "../../domain/digest-schedule";
 import { WEEKDAYS } from "../../domain/time";
@@ -321,7 +321,7 @@ export function registerReviewRoutes(app: OpenAPIHono<AppEnv>): void {
     // Without a live Review Manager, say so; with one, the digest builder asks it (it starts nothing).
     const agent = await currentReviewManager(c.env, tenant);
     if (!agent) {
-      const text = `${NO_AGENT} No digest would be posted.`;
+      const text = `${NO_REVIEW_MANAGER} No digest would be posted.`;
       const none = reply(text, { tone: "warning", title: "Digest", sections: [{ text }] });
       return c.json(
         { channel: link.channel, wouldPost: false, waiting: 0, reply: none, ...payloads(none) },

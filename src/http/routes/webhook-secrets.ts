@@ -12,9 +12,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ForbiddenError, ValidationError } from "../../platform/errors";
 import { settings } from "../../settings/stub";
+import { webhookOverview } from "../../settings/webhook-overview";
 import { BOOTSTRAP_KEY_ID } from "../../tenants/authenticate";
-import { askerOf, finishRotation, HOOK_KINDS, issueSecret, resealAll } from "../../webhooks/hooks";
-import { webhookOverview } from "../../webhooks/overview";
+import { askerOf, finishRotation, HOOK_KINDS, issueSecret, resealAll } from "../../tenants/hooks";
 import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { E404, E409, json, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";

@@ -10,13 +10,13 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { NotFoundError } from "../../platform/errors";
+import { BODY_LIMITS } from "../../platform/limits";
+import { HOOK_ID, type HookKind } from "../../tenants/hooks";
+import { deploymentReceiver, hookReceiver, type Receiver } from "../../tenants/receivers";
 import { handleGitHubWebhook } from "../../webhooks/github";
 import type { WebhookAnswer } from "../../webhooks/handoff";
-import { HOOK_ID, type HookKind } from "../../webhooks/hooks";
 import { handleLinearWebhook } from "../../webhooks/linear";
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions } from "../../webhooks/options";
-import { deploymentReceiver, hookReceiver, type Receiver } from "../../webhooks/receivers";
-import { BODY_LIMITS } from "../limits";
 import type { AppEnv } from "../types";
 
 export const GITHUB_WEBHOOK_PATH = "/api/webhooks/github";

@@ -1,8 +1,9 @@
 /** Who clicked or typed, where, and whether they administer the server: a Discord CommandContext. */
+
+import { ADMINISTRATOR, type InvokedInteraction, MANAGE_GUILD } from "../../chat/discord/types";
 import type { CommandContext } from "../../commands/context";
 import type { ChatUser } from "../../domain/values";
 import type { Env } from "../../env";
-import { ADMINISTRATOR, type InvokedInteraction, MANAGE_GUILD } from "./types";
 
 /** The invoking user: `member.user` in a server, `user` in DMs. */
 export function actorOf(interaction: InvokedInteraction): ChatUser | null {

@@ -8,6 +8,17 @@
  */
 
 import { CONFIRM_PREFIX, renderDiscord } from "../../chat/discord/render";
+import {
+  type CommandInteraction,
+  type ComponentInteraction,
+  type DiscordMessage,
+  EPHEMERAL,
+  type Interaction,
+  type InteractionResponse,
+  InteractionType,
+  type InvokedInteraction,
+  ResponseType,
+} from "../../chat/discord/types";
 import { literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
 import type { CommandContext } from "../../commands/context";
@@ -22,17 +33,6 @@ import { errorText } from "../../platform/errors";
 import { resolveChatTenant } from "../../tenants/chat-tenant";
 import { defaultTenant } from "../../tenants/default-tenant";
 import { actorOf, commandContext } from "./context";
-import {
-  type CommandInteraction,
-  type ComponentInteraction,
-  type DiscordMessage,
-  EPHEMERAL,
-  type Interaction,
-  type InteractionResponse,
-  InteractionType,
-  type InvokedInteraction,
-  ResponseType,
-} from "./types";
 
 export interface InteractionDeps {
   runParsed(result: ParseResult, ctx: CommandContext): Promise<Reply>;

@@ -4,7 +4,7 @@
  * Nothing is parsed before the signature has been checked.
  */
 import { verifyKey } from "discord-interactions";
-import { BODY_LIMITS } from "../../http/limits";
+import { BODY_LIMITS } from "../../platform/limits";
 import { readRawBody } from "../../platform/raw-body";
 
 /** 1 MiB (the per-route table is src/security/limits.ts). */

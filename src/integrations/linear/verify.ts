@@ -2,7 +2,7 @@
  * Linear webhook signatures: `Linear-Signature: <hex HMAC-SHA256 of the raw body>`, and the
  * `webhookTimestamp` (ms) in the body, which must be within a minute of now (replay protection).
  */
-import { hmacSha256, matchesAnySecret, parseHexDigest, type RawBody, toHex } from "../github/verify";
+import { hmacSha256, matchesAnySecret, parseHexDigest, type RawBody, toHex } from "../../platform/crypto";
 
 export const LINEAR_TIMESTAMP_TOLERANCE_MS = 60_000;
 

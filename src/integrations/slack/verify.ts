@@ -8,7 +8,7 @@
  * Bolt leaves out: more than 5 minutes in the future is refused too.
  */
 import { timingSafeEqualBytes } from "../../platform/compare";
-import { hmacSha256, parseHexDigest, toHex } from "../github/verify";
+import { hmacSha256, parseHexDigest, toHex } from "../../platform/crypto";
 
 export const MAX_SKEW_SECONDS = 300;
 

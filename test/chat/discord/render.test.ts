@@ -6,9 +6,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { escapeDiscord, mentionedUserIds, toDiscord } from "../../../src/chat/discord/escape";
 import { LIMITS, renderDiscord, truncate } from "../../../src/chat/discord/render";
+import type { DiscordMessage } from "../../../src/chat/discord/types";
 import { channelRef, code, link, literal, userRef } from "../../../src/chat/markup";
 import { type Reply, type ReplyButton, reply } from "../../../src/chat/reply";
-import type { DiscordMessage } from "../../../src/integrations/discord/types";
 
 /** Asserts every Discord message limit; returns the embeds' total characters. */
 function expectWithinLimits(m: DiscordMessage): number {

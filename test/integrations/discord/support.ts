@@ -3,13 +3,13 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { InteractionResponse } from "../../../src/chat/discord/types";
 import type { Env } from "../../../src/env";
 import { onError } from "../../../src/http/errors";
 import { correlation } from "../../../src/http/middleware/correlation";
 import { registerDiscordRoutes } from "../../../src/http/routes/discord";
 import type { AppEnv } from "../../../src/http/types";
 import { DEFAULT_DEPS, type InteractionDeps } from "../../../src/integrations/discord/interactions";
-import type { InteractionResponse } from "../../../src/integrations/discord/types";
 import commandHelp from "../../fixtures/discord/command-help.json";
 import commandTeamAdd from "../../fixtures/discord/command-team-add.json";
 import componentButton from "../../fixtures/discord/component-button.json";

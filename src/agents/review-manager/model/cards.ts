@@ -5,6 +5,7 @@
  */
 
 import { ACTION_PREFIX, encodeAction, MAX_ACTION_LENGTH, type ReviewVerb } from "../../../chat/actions";
+import { HINTS, hint } from "../../../chat/hints";
 import { literal, userRef } from "../../../chat/markup";
 import type { ChatPlatform } from "../../../chat/platform";
 import type { Reply, ReplyButton, ReplySection, Tone } from "../../../chat/reply";
@@ -125,14 +126,14 @@ export function nobodyCard(
   const skipped = result?.skipped ?? [];
   const why =
     people.size === 0
-      ? ["No one is on the team yet: `/foreman team add @person github:login`."]
+      ? [`No one is on the team yet: \`${hint(HINTS.teamAddPerson, platform)}\`.`]
       : skipped.length
         ? skipped.map((s) => `${code(s.login)}: ${SKIP_TEXT[s.why]}`)
         : ["Everyone on the team is already reviewing it."];
   const leads = leadsOf(people);
   const ask = leads.length
-    ? `${mentionAll(leads, platform, people)} please pick someone: ${code(`/foreman review assign ${prRef(pr)}`)}`
-    : `No team lead is set to ask: \`/foreman team add @you github:you --lead\`.`;
+    ? `${mentionAll(leads, platform, people)} please pick someone: ${code(hint(HINTS.reviewAssign(prRef(pr)), platform))}`
+    : `No team lead is set to ask: \`${hint(HINTS.teamAddLead, platform)}\`.`;
   return {
     ephemeral: false,
     text: headline,

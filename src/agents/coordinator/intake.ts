@@ -2,7 +2,7 @@
  * Plain data of the webhook hand-off: what the HTTP edge gives a tenant's Coordinator
  * (`Coordinator.ingest`) and what it answers. Crosses Durable Object RPC, so plain data only.
  */
-import type { DomainEvent, EventSource } from "../events/types";
+import type { DomainEvent, EventSource } from "../../events/types";
 
 /** One domain event of a delivery, with its position in the delivery (part of its event id). */
 export interface IndexedEvent {

@@ -5,13 +5,13 @@
  * its first signed delivery, and the bound Linear organisation.
  */
 import type { Env } from "../env";
-import { linkedTargets } from "../settings/model";
-import { settings } from "../settings/stub";
-import type { ActivationVia, LinearOrgBinding } from "../settings/webhook-state";
 import { defaultTenant } from "../tenants/default-tenant";
+import { type Asker, type HookKind, type HookStatus, statusOf } from "../tenants/hooks";
+import { deploymentReceiver } from "../tenants/receivers";
 import { directory } from "../tenants/stub";
-import { type Asker, type HookKind, type HookStatus, statusOf } from "./hooks";
-import { deploymentReceiver } from "./receivers";
+import { linkedTargets } from "./model";
+import { settings } from "./stub";
+import type { ActivationVia, LinearOrgBinding } from "./webhook-state";
 
 export interface LinkState {
   target: string;

@@ -3,7 +3,6 @@
  * time) and the response shapes Foreman sends back. Only the parts Foreman reads are typed.
  */
 import { z } from "zod";
-import type { DiscordInteractionOption } from "../../commands/discord";
 
 export const InteractionType = {
   PING: 1,
@@ -190,3 +189,12 @@ export type Interaction = z.infer<typeof interactionSchema>;
 export type InvokedInteraction = Exclude<Interaction, { type: typeof InteractionType.PING }>;
 export type CommandInteraction = Extract<Interaction, { type: typeof InteractionType.APPLICATION_COMMAND }>;
 export type ComponentInteraction = Extract<Interaction, { type: typeof InteractionType.MESSAGE_COMPONENT }>;
+
+/** One option of an APPLICATION_COMMAND interaction's `data`, nested for subcommands and groups. */
+export interface DiscordInteractionOption {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  options?: DiscordInteractionOption[];
+  focused?: boolean;
+}

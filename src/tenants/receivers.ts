@@ -19,10 +19,10 @@
  */
 import type { Env } from "../env";
 import type { ActivationVia } from "../settings/webhook-state";
-import { defaultTenant } from "../tenants/default-tenant";
-import { keyringFor, open } from "../tenants/encryption";
-import { directory } from "../tenants/stub";
-import type { HookKind, HookRecord } from "../tenants/webhook-hooks";
+import { defaultTenant } from "./default-tenant";
+import { keyringFor, open } from "./encryption";
+import { directory } from "./stub";
+import type { HookKind, HookRecord } from "./webhook-hooks";
 
 export const DEFAULT_HOOK_CACHE_MS = 10_000;
 /** A failed signature re-reads a cached hook at most this often (forged floods stay off the Directory). */

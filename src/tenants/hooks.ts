@@ -11,13 +11,13 @@
  */
 
 import type { Env } from "../env";
-import { generateWebhookSecret } from "../platform/crypto";
 import { ConflictError, errorMessage, NotFoundError, ValidationError } from "../platform/errors";
 import { randomId } from "../platform/ids";
-import { type Keyring, keyringFor, open, seal } from "../tenants/encryption";
-import { directory } from "../tenants/stub";
-import type { HookKind, HookRecord } from "../tenants/webhook-hooks";
+import { type Keyring, keyringFor, open, seal } from "./encryption";
+import { generateWebhookSecret } from "./keys";
 import { forgetHook, sealContext } from "./receivers";
+import { directory } from "./stub";
+import type { HookKind, HookRecord } from "./webhook-hooks";
 
 export type { HookKind, HookRecord };
 export const HOOK_KINDS = ["github", "linear"] as const satisfies readonly HookKind[];
