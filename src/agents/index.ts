@@ -1,18 +1,10 @@
 /**
- * The agent types. Each is its own Durable Object class on the shared BaseAgent; their domain
- * behaviour (assignment, digests, Linear sync, ...) lives in src/domain and arrives per issue.
+ * The agent types, one folder each of the same shape (agent.ts, config.ts, index.ts, then what the
+ * type needs): each is its own Durable Object class on the shared BaseAgent (framework/). The Worker
+ * entry exports these classes for their bindings (wrangler.toml).
  */
-import { BaseAgent } from "./framework/base-agent";
-
+export { ContextOptimizerAgent } from "./context-optimizer";
 export { IntegrationDashboardAgent } from "./integration-dashboard";
+export { LinearStateAgent } from "./linear-state";
+export { PatternBridgeAgent } from "./pattern-bridge";
 export { ReviewManagerAgent } from "./review-manager";
-
-export class ContextOptimizerAgent extends BaseAgent {
-  readonly agentType = "context-optimizer" as const;
-}
-
-export class PatternBridgeAgent extends BaseAgent {
-  readonly agentType = "pattern-bridge" as const;
-}
-
-export { LinearStateAgent } from "./linear-state/agent";

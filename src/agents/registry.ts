@@ -1,15 +1,19 @@
 /**
  * The agent types: binding, config schema, accepted messages and event subscriptions.
- * Adding an agent type = a class in src/agents/types/, an entry here, a binding in wrangler.toml
+ * Adding an agent type = a folder in src/agents/ (agent.ts, config.ts, index.ts), an entry here, a
+ * binding in wrangler.toml
  * (see docs/agents.md).
  */
 import { z } from "zod";
 import type { Env } from "../env";
 import { ValidationError } from "../platform/errors";
 import { type Remote, remote } from "../platform/rpc";
+import { contextOptimizerConfigShape } from "./context-optimizer/config";
 import type { BaseAgent } from "./framework/base-agent";
-import { LINEAR_STATE_CONFIG } from "./linear-state/config";
+import { integrationDashboardConfigShape } from "./integration-dashboard/config";
+import { linearStateConfigShape } from "./linear-state/config";
 import { type AgentConfig, type AgentType, baseAgentConfigSchema } from "./model";
+import { patternBridgeConfigShape } from "./pattern-bridge/config";
 import { reviewManagerConfigShape } from "./review-manager/config";
 
 type PayloadSchema = z.ZodType<Record<string, unknown>>;
@@ -47,7 +51,7 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
   "integration-dashboard": {
     binding: "INTEGRATION_DASHBOARD",
     description: "Keeps review metrics and posts status digests into linked channels.",
-    config: config({ emptyDigest: z.enum(["post", "skip"]).default("post") }),
+    config: config(integrationDashboardConfigShape),
     messages: {},
     // `foreman.sla.breach` and `foreman.review.requested` come from the Review Manager (review
     // metrics); no other type takes foreman.*.
@@ -65,21 +69,21 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
   "context-optimizer": {
     binding: "CONTEXT_OPTIMIZER",
     description: "Trims and summarises the context carried between agents of a workflow.",
-    config: config({ maxContextItems: z.number().int().min(1).max(1000).default(50) }),
+    config: config(contextOptimizerConfigShape),
     messages: {},
     subscribes: [],
   },
   "pattern-bridge": {
     binding: "PATTERN_BRIDGE",
     description: "Spots recurring patterns across GitHub and Linear activity and relays them.",
-    config: config({ patterns: z.array(z.string().min(1).max(200)).max(100).default([]) }),
+    config: config(patternBridgeConfigShape),
     messages: {},
     subscribes: ["github.", "linear."],
   },
   "linear-state": {
     binding: "LINEAR_STATE",
     description: "Keeps Linear issues in step with their pull requests.",
-    config: config(LINEAR_STATE_CONFIG),
+    config: config(linearStateConfigShape),
     messages: {},
     subscribes: ["linear.", "github.pr."],
   },

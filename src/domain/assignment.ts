@@ -5,8 +5,10 @@
  * reviewer-ranking.ts); working hours are only evaluated for urgent PRs, lazily while walking the
  * ranking, once per distinct schedule or zone.
  */
+import type { AlgorithmRule } from "./assignment-rule";
+import { loadBalance } from "./load-balance";
 import { type Ranked, Ranking, WorkingCheck } from "./reviewer-ranking";
-import { DAY_MS, HOUR_MS, MINUTE_MS } from "./time";
+import { roundRobin } from "./round-robin";
 import type { WorkingSchedule } from "./working-hours";
 
 export type AssignmentAlgorithm = "round-robin" | "load-balance";
@@ -82,22 +84,17 @@ const DEFAULT_ALTERNATES = 20;
 const lower = (login: string): string => login.toLowerCase();
 
 /** "just now", "5 minutes ago", "2 hours ago", "3 days ago". */
-export function formatAgo(ms: number): string {
-  const unit = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"} ago`;
-  if (ms < MINUTE_MS) return "just now";
-  if (ms < HOUR_MS) return unit(Math.floor(ms / MINUTE_MS), "minute");
-  if (ms < DAY_MS) return unit(Math.floor(ms / HOUR_MS), "hour");
-  return unit(Math.floor(ms / DAY_MS), "day");
-}
 
 function reasonFor(r: Ranked, algorithm: AssignmentAlgorithm, nowMs: number, inHours: boolean): string {
-  const c = r.c;
-  const base =
-    algorithm === "round-robin"
-      ? `next in rotation (${c.lastAssignedAtMs === null ? "never assigned" : `last assigned ${formatAgo(nowMs - c.lastAssignedAtMs)}`})`
-      : `fewest open reviews: ${c.openReviews} of ${r.capacity} (${c.assignedLast30d} in the last 30 days)`;
+  const base = ALGORITHMS[algorithm].reason(r.c, r.capacity, nowMs);
   return inHours ? `${base}; in working hours (urgent)` : base;
 }
+
+/** The ranking rule of each algorithm (round-robin.ts, load-balance.ts). */
+const ALGORITHMS: Record<AssignmentAlgorithm, AlgorithmRule> = {
+  "round-robin": roundRobin,
+  "load-balance": loadBalance,
+};
 
 /** Picks reviewers for a PR; see docs/domain.md for the rules. */
 export function assignReviewers(input: AssignmentInput): AssignmentResult {
@@ -118,7 +115,7 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
   const k2 = new Float64Array(n);
   const eligible = new Int32Array(n);
   let eligibleCount = 0;
-  const roundRobin = algorithm === "round-robin";
+  const rule = ALGORITHMS[algorithm];
   for (let i = 0; i < n; i++) {
     const c = input.candidates[i] as ReviewCandidate;
     const key = lower(c.login);
@@ -137,8 +134,7 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
                 : null;
     if (why) skipped.push({ login: c.login, why, key });
     else {
-      k1[i] = roundRobin ? (c.lastAssignedAtMs ?? Number.NEGATIVE_INFINITY) : c.openReviews;
-      k2[i] = roundRobin ? 0 : c.assignedLast30d;
+      [k1[i], k2[i]] = rule.keys(c);
       eligible[eligibleCount++] = i;
     }
   }

@@ -150,57 +150,42 @@ export function resumeAfterPause(
 }
 
 export interface SlaRule {
+  /** Lower-case owner/repo, or null for every repository. */
+  repo: string | null;
+  /** Label (matched case-insensitively), or null for every pull request. */
+  label: string | null;
   hours: number;
-  /** "owner/name", case-insensitive. */
-  repo?: string;
-  /** A label name, case-insensitive. */
-  label?: string;
+  /** The built-in 24 h rule, in force while no unscoped rule is set. */
+  isDefault: boolean;
+  setBy: string | null;
+  setAt: string | null;
 }
 
-export type SlaRuleMatch = "repo+label" | "label" | "repo" | "any" | "default";
-
-export interface PickedSlaRule {
-  hours: number;
-  /** The winning rule, or null for the built-in default of 24 h. */
-  rule: SlaRule | null;
-  match: SlaRuleMatch;
-}
-
-const SPECIFICITY: Record<Exclude<SlaRuleMatch, "default">, number> = {
-  "repo+label": 3,
-  label: 2,
-  repo: 1,
-  any: 0,
+export const DEFAULT_SLA_RULE: SlaRule = {
+  repo: null,
+  label: null,
+  hours: DEFAULT_SLA_HOURS,
+  isDefault: true,
+  setBy: null,
+  setAt: null,
 };
 
+/** 3: repo and label, 2: label only, 1: repo only, 0: everything. A label is more telling than a repo. */
+export function specificity(rule: Pick<SlaRule, "repo" | "label">): number {
+  return (rule.label !== null ? 2 : 0) + (rule.repo !== null ? 1 : 0);
+}
+
 /**
- * The most specific matching rule: repo+label > label > repo > a rule with neither > 24 h default.
- * Ties go to the earliest rule in the list.
+ * The SLA for a pull request: the most specific matching rule; among equally specific ones (several
+ * labels) the strictest. `rules` must include an unscoped rule (see `TenantSettings.slaRules`).
  */
-export function pickSlaRule(
-  rules: readonly SlaRule[],
-  pr: { repo: string; labels: readonly string[] },
-): PickedSlaRule {
-  const repo = pr.repo.toLowerCase();
-  const labels = new Set(pr.labels.map((l) => l.toLowerCase()));
-  let best: PickedSlaRule = { hours: DEFAULT_SLA_HOURS, rule: null, match: "default" };
-  let bestScore = -1;
-  for (const rule of rules) {
-    if (rule.repo !== undefined && rule.repo.toLowerCase() !== repo) continue;
-    if (rule.label !== undefined && !labels.has(rule.label.toLowerCase())) continue;
-    const match: SlaRuleMatch =
-      rule.repo !== undefined
-        ? rule.label !== undefined
-          ? "repo+label"
-          : "repo"
-        : rule.label !== undefined
-          ? "label"
-          : "any";
-    const score = SPECIFICITY[match];
-    if (score > bestScore) {
-      best = { hours: rule.hours, rule, match };
-      bestScore = score;
-    }
-  }
-  return best;
+export function resolveSla(rules: readonly SlaRule[], repo: string, labels: readonly string[]): SlaRule {
+  const r = repo.toLowerCase();
+  const ls = new Set(labels.map((l) => l.toLowerCase()));
+  const matching = rules.filter(
+    (rule) =>
+      (rule.repo === null || rule.repo === r) && (rule.label === null || ls.has(rule.label.toLowerCase())),
+  );
+  const best = matching.sort((a, b) => specificity(b) - specificity(a) || a.hours - b.hours)[0];
+  return best ?? DEFAULT_SLA_RULE;
 }

@@ -277,3 +277,12 @@ export function parseIsoDate(value: string): number | null {
   const back = civilFromDays(days);
   return back.m === m && back.d === d ? days : null;
 }
+
+/** `just now`, `5 minutes ago`, `3 days ago`. */
+export function formatAgo(ms: number): string {
+  const unit = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"} ago`;
+  if (ms < MINUTE_MS) return "just now";
+  if (ms < HOUR_MS) return unit(Math.floor(ms / MINUTE_MS), "minute");
+  if (ms < DAY_MS) return unit(Math.floor(ms / HOUR_MS), "hour");
+  return unit(Math.floor(ms / DAY_MS), "day");
+}

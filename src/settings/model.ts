@@ -70,20 +70,6 @@ export interface ChannelLink {
   linkedAt: string;
 }
 
-export const DEFAULT_SLA_HOURS = 24;
-
-export interface SlaRule {
-  /** Lower-case owner/repo, or null for every repository. */
-  repo: string | null;
-  /** Label (matched case-insensitively), or null for every pull request. */
-  label: string | null;
-  hours: number;
-  /** The built-in 24 h rule, in force while no unscoped rule is set. */
-  isDefault: boolean;
-  setBy: string | null;
-  setAt: string | null;
-}
-
 export interface SlaInput {
   hours: number;
   repo?: string;
@@ -173,31 +159,3 @@ export function oooActive(entry: OooEntry, date: string): boolean {
 }
 
 /** The built-in rule used while no unscoped rule is stored. */
-export const DEFAULT_SLA_RULE: SlaRule = {
-  repo: null,
-  label: null,
-  hours: DEFAULT_SLA_HOURS,
-  isDefault: true,
-  setBy: null,
-  setAt: null,
-};
-
-/** 3: repo and label, 2: label only, 1: repo only, 0: everything. A label is more telling than a repo. */
-export function specificity(rule: Pick<SlaRule, "repo" | "label">): number {
-  return (rule.label !== null ? 2 : 0) + (rule.repo !== null ? 1 : 0);
-}
-
-/**
- * The SLA for a pull request: the most specific matching rule; among equally specific ones (several
- * labels) the strictest. `rules` must include an unscoped rule (see `TenantSettings.slaRules`).
- */
-export function resolveSla(rules: readonly SlaRule[], repo: string, labels: readonly string[]): SlaRule {
-  const r = repo.toLowerCase();
-  const ls = new Set(labels.map((l) => l.toLowerCase()));
-  const matching = rules.filter(
-    (rule) =>
-      (rule.repo === null || rule.repo === r) && (rule.label === null || ls.has(rule.label.toLowerCase())),
-  );
-  const best = matching.sort((a, b) => specificity(b) - specificity(a) || a.hours - b.hours)[0];
-  return best ?? DEFAULT_SLA_RULE;
-}

@@ -1,6 +1,7 @@
 /** The TenantSettings SQLite tables: members, out-of-office, channel links, SLA rules, digests. */
 
 import type { ChannelRef, ChatPlatform, ChatUserRef } from "../chat/platform";
+import type { SlaRule } from "../domain/sla";
 import type { Weekday } from "../domain/time";
 import { all, first, parseJson, run } from "../platform/sql";
 import {
@@ -9,7 +10,6 @@ import {
   type DigestSchedule,
   type LinkKind,
   type OooEntry,
-  type SlaRule,
   type TeamMember,
   type WorkingHours,
 } from "./model";

@@ -7,6 +7,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { type ChannelRef, type ChatUserRef, sameChannel, sameUser } from "../chat/platform";
+import { DEFAULT_SLA_RULE, resolveSla, type SlaRule, specificity } from "../domain/sla";
 import type { Env } from "../env";
 import { destroyObject } from "../platform/destroy";
 import { attempt, ConflictError, ForbiddenError, NotFoundError, type Outcome } from "../platform/errors";
@@ -14,7 +15,6 @@ import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
 import {
   type AdminState,
   type ChannelLink,
-  DEFAULT_SLA_RULE,
   type DigestInput,
   type DigestPrefs,
   type DigestPrefsPatch,
@@ -25,11 +25,8 @@ import {
   normalizeTarget,
   type OooEntry,
   oooActive,
-  resolveSla,
   type SettingsSummary,
   type SlaInput,
-  type SlaRule,
-  specificity,
   type TeamMember,
 } from "./model";
 import { OpsChannelStore, type OpsLink } from "./ops-channel";

@@ -1,6 +1,7 @@
 /** Input validation of TenantSettings writes: zod schemas, failures as 400s naming the field. */
 import { z } from "zod";
 import type { ChannelRef, ChatUserRef } from "../chat/platform";
+import type { SlaRule } from "../domain/sla";
 import { isValidTimeZone, parseIsoDate } from "../domain/time";
 import {
   chatUserSchema,
@@ -26,7 +27,6 @@ import {
   normalizeTarget,
   type OooEntry,
   type SlaInput,
-  type SlaRule,
   type TeamMember,
 } from "./model";
 

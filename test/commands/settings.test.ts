@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SLA_RULE, resolveSla } from "../../src/settings/model";
+import { DEFAULT_SLA_RULE, resolveSla } from "../../src/domain/sla";
 import { settings } from "../../src/settings/stub";
 import { nextRun } from "../../src/settings/time";
 import { slack } from "./helpers";

@@ -4,11 +4,10 @@ import {
   type AssignmentInput,
   type AssignmentPr,
   assignReviewers,
-  formatAgo,
   nextCandidate,
   type ReviewCandidate,
 } from "../../src/domain/assignment";
-import { DAY_MS, HOUR_MS } from "../../src/domain/time";
+import { DAY_MS, formatAgo, HOUR_MS } from "../../src/domain/time";
 
 // Monday 2026-11-02 15:00Z: 10:00 in New York, 16:00 in Berlin, 20:30 in Kolkata.
 const NOW = Date.parse("2026-11-02T15:00:00Z");

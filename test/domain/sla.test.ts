@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  pickSlaRule,
+  DEFAULT_SLA_RULE,
   remainingWorkingMs,
+  resolveSla,
   resumeAfterPause,
   type SlaDeadlines,
   type SlaRule,
@@ -150,35 +151,48 @@ describe("resumeAfterPause", () => {
   });
 });
 
-describe("pickSlaRule", () => {
+describe("resolveSla (the one resolver: settings and the Review Manager use it)", () => {
+  const rule = (hours: number, repo: string | null = null, label: string | null = null): SlaRule => ({
+    repo,
+    label,
+    hours,
+    isDefault: false,
+    setBy: "test",
+    setAt: null,
+  });
   const rules: SlaRule[] = [
-    { hours: 48 },
-    { hours: 12, repo: "acme/api" },
-    { hours: 8, label: "bug" },
-    { hours: 4, repo: "acme/api", label: "urgent" },
-    { hours: 6, label: "security" },
-    { hours: 2, repo: "ACME/web", label: "Urgent" },
+    rule(48),
+    rule(12, "acme/api"),
+    rule(8, null, "bug"),
+    rule(4, "acme/api", "urgent"),
+    rule(6, null, "security"),
+    rule(2, "acme/web", "Urgent"),
   ];
 
   it.each([
     ["acme/api", ["urgent", "bug"], 4, "repo+label"],
     ["acme/api", ["bug"], 8, "label"],
     ["acme/api", [], 12, "repo"],
-    ["acme/web", ["URGENT"], 2, "repo+label"],
+    ["ACME/web", ["URGENT"], 2, "repo+label"],
     ["acme/web", ["docs"], 48, "any"],
-    ["acme/web", ["bug", "security"], 8, "label"], // tie: earliest rule wins
-    ["acme/web", ["security", "bug"], 8, "label"],
+    ["acme/web", ["bug", "security"], 6, "label"], // equally specific: the strictest wins
+    ["acme/web", ["security", "bug"], 6, "label"],
   ])("%s %j -> %d h (%s)", (repo, labels, hours, match) => {
-    const picked = pickSlaRule(rules, { repo, labels });
+    const picked = resolveSla(rules, repo, labels);
     expect(picked.hours).toBe(hours);
-    expect(picked.match).toBe(match);
+    const kind =
+      picked.repo !== null
+        ? picked.label !== null
+          ? "repo+label"
+          : "repo"
+        : picked.label !== null
+          ? "label"
+          : "any";
+    expect(kind).toBe(match);
   });
 
-  it("falls back to 24 h", () => {
-    expect(pickSlaRule([{ hours: 1, repo: "other/repo" }], { repo: "acme/api", labels: [] })).toEqual({
-      hours: 24,
-      rule: null,
-      match: "default",
-    });
+  it("falls back to the built-in 24 h rule", () => {
+    expect(resolveSla([rule(1, "other/repo")], "acme/api", [])).toEqual(DEFAULT_SLA_RULE);
+    expect(DEFAULT_SLA_RULE).toMatchObject({ hours: 24, isDefault: true });
   });
 });

@@ -37,7 +37,7 @@ import {
 } from "../model";
 import { agentStub, parseAgentConfig, subscribers } from "../registry";
 import { DeliveryLog } from "./delivery-log";
-import type { DeliveryRecord, IngestResult, StandingAgents, WebhookDelivery } from "./intake";
+import type { IngestResult, StandingAgents, WebhookDelivery, WebhookDeliveryRecord } from "./intake";
 import { DeliveryPump } from "./pump";
 import {
   ensureStandingAgents,
@@ -344,7 +344,7 @@ export class Coordinator extends DurableObject<Env> {
   }
 
   /** A recorded delivery (kept 30 days), or null. */
-  async webhookDelivery(source: EventSource, deliveryId: string): Promise<DeliveryRecord | null> {
+  async webhookDelivery(source: EventSource, deliveryId: string): Promise<WebhookDeliveryRecord | null> {
     return this.deliveries.get(source, deliveryId);
   }
 

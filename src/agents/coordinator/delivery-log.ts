@@ -8,7 +8,7 @@
 
 import type { EventSource } from "../../events/types";
 import { first, iso, parseJson, run } from "../../platform/sql";
-import type { DeliveryRecord, DeliveryStatus, IndexedEvent, WebhookDelivery } from "./intake";
+import type { IndexedEvent, WebhookDelivery, WebhookDeliveryRecord, WebhookDeliveryStatus } from "./intake";
 
 export const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
 /** Publishing attempts before a delivery is marked failed (a redelivery revives it). */
@@ -74,18 +74,18 @@ export class DeliveryLog {
     return { outcome: "new", seq: row.seq };
   }
 
-  get(source: EventSource, deliveryId: string): DeliveryRecord | null {
+  get(source: EventSource, deliveryId: string): WebhookDeliveryRecord | null {
     const row = this.row(source, deliveryId);
     return row ? toRecord(row) : null;
   }
 
-  bySeq(seq: number): DeliveryRecord | null {
+  bySeq(seq: number): WebhookDeliveryRecord | null {
     const row = first<DeliveryRow>(this.sql, "SELECT * FROM webhook_deliveries WHERE seq = ?", seq);
     return row ? toRecord(row) : null;
   }
 
   /** The oldest pending delivery whose next attempt is due. */
-  nextDue(now: number): (DeliveryRecord & { seq: number }) | null {
+  nextDue(now: number): (WebhookDeliveryRecord & { seq: number }) | null {
     const row = first<DeliveryRow>(
       this.sql,
       `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
@@ -114,14 +114,14 @@ export class DeliveryLog {
   }
 
   /** Counts a failed attempt: backs off, or gives up after MAX_PUBLISH_ATTEMPTS. */
-  markAttemptFailed(seq: number, error: string, now: number): DeliveryStatus {
+  markAttemptFailed(seq: number, error: string, now: number): WebhookDeliveryStatus {
     const row = first<{ attempts: number }>(
       this.sql,
       "SELECT attempts FROM webhook_deliveries WHERE seq = ?",
       seq,
     );
     const attempts = (row?.attempts ?? 0) + 1;
-    const status: DeliveryStatus = attempts >= MAX_PUBLISH_ATTEMPTS ? "failed" : "pending";
+    const status: WebhookDeliveryStatus = attempts >= MAX_PUBLISH_ATTEMPTS ? "failed" : "pending";
     const delay = Math.min(BACKOFF_BASE_MS * 2 ** (attempts - 1), BACKOFF_MAX_MS);
     run(
       this.sql,
@@ -155,12 +155,12 @@ export class DeliveryLog {
   }
 }
 
-function toRecord(row: DeliveryRow): DeliveryRecord {
+function toRecord(row: DeliveryRow): WebhookDeliveryRecord {
   return {
     source: row.source as EventSource,
     deliveryId: row.delivery_id,
     tenant: row.tenant,
-    status: row.status as DeliveryStatus,
+    status: row.status as WebhookDeliveryStatus,
     receivedAt: iso(row.received_at),
     attempts: row.attempts,
     lastError: row.last_error,

@@ -20,20 +20,20 @@ export interface WebhookDelivery {
 }
 
 /** `pending`: recorded, not yet in every inbox (retried); `failed`: retries exhausted. */
-export type DeliveryStatus = "pending" | "published" | "failed";
+export type WebhookDeliveryStatus = "pending" | "published" | "failed";
 
 export interface IngestResult {
   /** This delivery id was already recorded for the tenant: nothing was done a second time. */
   duplicate: boolean;
-  status: DeliveryStatus;
+  status: WebhookDeliveryStatus;
 }
 
 /** A recorded delivery, as `Coordinator.webhookDelivery` shows it. */
-export interface DeliveryRecord {
+export interface WebhookDeliveryRecord {
   source: EventSource;
   deliveryId: string;
   tenant: string;
-  status: DeliveryStatus;
+  status: WebhookDeliveryStatus;
   receivedAt: string;
   attempts: number;
   lastError: string | null;

@@ -13,11 +13,11 @@ import type { CallMeta } from "../model";
 import type { PublishInput } from "./coordinator";
 import type { DeliveryLog } from "./delivery-log";
 import {
-  type DeliveryRecord,
   eventName,
   type IngestResult,
   type StandingAgents,
   type WebhookDelivery,
+  type WebhookDeliveryRecord,
 } from "./intake";
 
 /** If the object dies mid-publish, the alarm picks the delivery up after this long. */
@@ -90,7 +90,7 @@ export class DeliveryPump {
     }
   }
 
-  private async publishOne(row: DeliveryRecord & { seq: number }): Promise<void> {
+  private async publishOne(row: WebhookDeliveryRecord & { seq: number }): Promise<void> {
     const { seq, tenant, deliveryId, source, events } = row;
     const meta = { correlationId: deliveryId, actor: `${source} webhook` };
     try {

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 const StateName = z.string().trim().min(1).max(100);
 
-export const LINEAR_STATE_CONFIG = {
+export const linearStateConfigShape = {
   /** Move closing-linked issues with their PRs; false: only link PRs to issues, never move. */
   syncPrStates: z.boolean().default(true),
   /** The team's state for issues whose closing PR is ready for review (matched by name, any case). */
@@ -16,5 +16,5 @@ export const LINEAR_STATE_CONFIG = {
   notifyStateChanges: z.boolean().default(true),
 };
 
-export const LinearStateConfig = z.object(LINEAR_STATE_CONFIG);
+export const LinearStateConfig = z.object(linearStateConfigShape);
 export type LinearStateConfig = z.infer<typeof LinearStateConfig>;

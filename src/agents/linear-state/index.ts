@@ -4,7 +4,7 @@ import { type Remote, remote } from "../../platform/rpc";
 import type { LinearStateAgent } from "./agent";
 
 export { LinearStateAgent } from "./agent";
-export { LINEAR_STATE_CONFIG, LinearStateConfig } from "./config";
+export { LinearStateConfig, linearStateConfigShape } from "./config";
 export type {
   IssueSnapshot,
   LinkedIssue,

@@ -33,8 +33,8 @@ import type { ReviewerRecord, ReviewQueue, TrackedPr } from "./model/model";
 import { MAX_QUEUE_LINES } from "./model/queue";
 import { nextStep } from "./model/steps";
 import { applyEvent, needsView } from "./on-event";
-import { fireStep } from "./on-step";
 import { buildQueue, type QueueOptions } from "./queue-view";
+import { fireStep } from "./sla-steps";
 import { ReviewStore } from "./store";
 
 /** Earlier versions scheduled retries of their effect queue under this kind: now the ledger's alarm. */

@@ -1,7 +1,7 @@
 /** `sla set|show`: review SLA rules in TenantSettings (scoped by repository and/or label). */
 
 import { type Reply, reply } from "../../chat/reply";
-import type { SlaRule } from "../../settings/model";
+import type { SlaRule } from "../../domain/sla";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
 import { actorKey, code } from "./format";
