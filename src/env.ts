@@ -49,7 +49,7 @@ export interface Env {
   /**
    * The header that carries the caller's address, set by something in front that overwrites a
    * client's value: `CF-Connecting-IP` (Cloudflare's edge), `X-Forwarded-For` (last entry) or
-   * `X-Real-IP` (a reverse proxy). Unset: no header is believed (src/security/client-address.ts).
+   * `X-Real-IP` (a reverse proxy). Unset: no header is believed (src/http/rate-limit/client-address.ts).
    */
   TRUST_PROXY_HEADER?: string;
   /** How long a chat workspace's tenant is cached in the isolate, ms (default 10000; 0 off). */

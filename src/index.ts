@@ -39,7 +39,7 @@ export default withLogging({
   async fetch(request, env, ctx): Promise<Response> {
     // The assets router serves the dashboard before the Worker runs; this covers requests that reach
     // the Worker directly (service bindings, tests). Headers come from public/_headers either way;
-    // HTML that somehow lacks them gets them here (src/security/headers.ts).
+    // HTML that somehow lacks them gets them here (src/http/middleware/headers.ts).
     if (!WORKER_PATHS.test(new URL(request.url).pathname)) {
       return withHtmlSecurityHeaders(await env.ASSETS.fetch(request));
     }

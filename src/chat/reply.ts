@@ -1,7 +1,7 @@
 /**
  * What a command or button answers, independent of the platform. Renderers turn it into Slack
- * Block Kit (src/integrations/slack/render.ts) or Discord content/embeds/components
- * (src/integrations/discord/render.ts).
+ * Block Kit (src/chat/slack/render.ts) or Discord content/embeds/components
+ * (src/chat/discord/render.ts).
  *
  * Text markup is neutral: `**bold**`, `code` in backticks, links as `[label](https://…)`,
  * mentions as `<@ID>` (the same on both platforms). The Slack renderer converts bold and links.
@@ -21,7 +21,7 @@ export interface ReplySection {
 }
 
 export interface ReplyButton {
-  /** Encoded action (src/commands/actions.ts), at most 100 characters (Discord custom_id limit). */
+  /** Encoded action (src/chat/actions.ts), at most 100 characters (Discord custom_id limit). */
   action: string;
   label: string;
   style?: "primary" | "danger";

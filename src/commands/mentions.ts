@@ -33,7 +33,7 @@ export function discordUserFromId(id: string): MentionResult {
   return discordUser(id, id);
 }
 
-/** The (live) mention of a user, for echoing back into either platform (src/commands/markup.ts). */
+/** The (live) mention of a user, for echoing back into either platform (src/chat/markup.ts). */
 export function formatMention(user: ChatUser): string {
   return userRef(user.id);
 }

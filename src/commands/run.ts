@@ -101,7 +101,7 @@ function parseFailure(result: Extract<ParseResult, { ok: false }>): Reply {
 }
 
 /**
- * A button click (`fm1:…` id from src/commands/actions.ts): the same rights and handling as the
+ * A button click (`fm1:…` id from src/chat/actions.ts): the same rights and handling as the
  * command it stands for. Success replaces the clicked message with the updated card or list
  * (`replaceOriginal`); a refusal or failure is a private answer that leaves the message alone.
  */

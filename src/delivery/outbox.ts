@@ -111,7 +111,7 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
     await this.arm();
   }
 
-  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
+  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/platform/destroy.ts). */
   async destroy(): Promise<void> {
     await destroyObject(this.ctx);
   }

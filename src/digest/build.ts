@@ -40,7 +40,7 @@ export interface DigestPr {
   draft?: boolean;
   approvals?: number;
   labels?: string[];
-  /** Linked Linear issues, already as neutral markup (src/review/linear.ts `linearText`). */
+  /** Linked Linear issues, already as neutral markup (src/agents/review-manager/model/linear.ts `linearText`). */
   linear?: string;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The HTTP API: one OpenAPIHono app. Global middleware: request metrics, correlation id, security
- * headers, request log line, CORS, body size (Content-Length, src/security/limits.ts), audit of
+ * headers, request log line, CORS, body size (Content-Length, src/platform/limits.ts), audit of
  * mutations, rate limit of `/api/*` (not webhooks).
  * Per route: `guard(role)` (auth, tenant, role) and `jsonBody()` (size, media type, JSON syntax).
  * One `onError` / `notFound` produce the one error shape `{"error": {code, message, details?}}`.

@@ -24,7 +24,7 @@ export const E401 = { 401: err("Missing, unknown or revoked API key (WWW-Authent
 export const E403 = { 403: err("The key's role is too weak; the message names the role needed") };
 export const E404 = { 404: err("Unknown id (or an id of another tenant)") };
 export const E409 = { 409: err("The resource is in a state that does not allow this") };
-export const E413 = { 413: err("Body over 64 KiB (src/security/limits.ts); the message names the limit") };
+export const E413 = { 413: err("Body over 64 KiB (src/platform/limits.ts); the message names the limit") };
 export const E415 = { 415: err("Body with a Content-Type other than application/json") };
 
 export const E429 = {

@@ -33,7 +33,7 @@ export const SECRET_ENV_NAMES = [
 /** Any other env entry named like a secret (a rotation's `…_PREVIOUS`, a secret added later). */
 const SECRET_ENV_NAME = /(?:SECRET|TOKEN|API_KEY|PASSWORD)(?:_PREVIOUS|_NEXT|_OLD)?$/;
 
-/** The demo bootstrap key (src/auth/authenticate.ts): a credential on localhost, so redacted too. */
+/** The demo bootstrap key (src/tenants/authenticate.ts): a credential on localhost, so redacted too. */
 const ALWAYS_SECRET = ["foreman-demo-admin"];
 
 /** Shorter configured values are not replaced (they would mangle ordinary words). */
@@ -47,7 +47,7 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b([Bb]earer)\s+[A-Za-z0-9._~+/=:-]{4,}/g, `$1 ${REDACTED}`],
   [/\bBasic\s+[A-Za-z0-9+/=]{8,}/g, `Basic ${REDACTED}`],
   [/\bfmn_[A-Za-z0-9_-]{4,}/g, REDACTED],
-  // Per-tenant webhook secrets (src/auth/crypto.ts).
+  // Per-tenant webhook secrets (src/platform/crypto.ts).
   [/\bfmwh_[A-Za-z0-9_-]{4,}/g, REDACTED],
   [/\bxox[abposre]-[A-Za-z0-9-]{4,}/g, REDACTED],
   [/\bxapp-[A-Za-z0-9-]{4,}/g, REDACTED],

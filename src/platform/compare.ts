@@ -8,7 +8,7 @@
  * - `constantTimeEqual`: strings of any length (API keys, the bootstrap key): both sides are hashed
  *   with SHA-256 first, so neither the length nor the position of the first difference leaks.
  *
- * Used by src/auth/authenticate.ts (bootstrap key), src/integrations/github/verify.ts (GitHub and
+ * Used by src/tenants/authenticate.ts (bootstrap key), src/integrations/github/verify.ts (GitHub and
  * Linear HMACs) and src/integrations/slack/verify.ts (Slack HMACs, over the raw bytes). Discord
  * signatures are Ed25519 verifications, not comparisons. See docs/security.md.
  */

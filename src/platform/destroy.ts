@@ -1,5 +1,5 @@
 /**
- * Wiping a Durable Object (tenant deletion, src/security/tenant-purge.ts).
+ * Wiping a Durable Object (tenant deletion, src/http/tenant-purge.ts).
  *
  * Each tenant-scoped class has a `destroy()` RPC that calls `destroyObject(ctx)`: alarm deleted,
  * storage deleted (SQLite tables included), the deletion flushed, then `ctx.abort()` resets the

@@ -15,8 +15,8 @@
  *   payloads are a few KiB). The admins' webhook routes (`/api/webhooks/<kind>/secret`, …) are REST.
  *
  * Every limit is enforced twice: against `Content-Length` before anything is read
- * (src/security/body-limit.ts, a global middleware) and against the bytes actually read, so a chunked
- * body without `Content-Length` is cut off at the same size (src/http/raw-body.ts). Over the limit:
+ * (src/http/middleware/body-limit.ts, a global middleware) and against the bytes actually read, so a chunked
+ * body without `Content-Length` is cut off at the same size (src/platform/raw-body.ts). Over the limit:
  * 413 `payload_too_large` naming the limit in bytes.
  */
 

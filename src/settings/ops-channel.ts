@@ -1,6 +1,6 @@
 /**
  * The tenant's ops channel (`/foreman link ops`): where alerts of the scheduled health check go
- * (src/observability/alerts.ts). One per tenant, kept in TenantSettings' SQLite; linking another
+ * (src/alerts/alerts.ts). One per tenant, kept in TenantSettings' SQLite; linking another
  * channel moves it there.
  */
 

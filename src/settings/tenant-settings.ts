@@ -1,5 +1,5 @@
 /**
- * TenantSettings: one SQLite Durable Object per tenant (`settings(env, tenant)` in src/rpc.ts).
+ * TenantSettings: one SQLite Durable Object per tenant (`settings(env, tenant)` in src/platform/rpc.ts).
  * The team (chat user <-> GitHub login, zone, lead, working hours), out-of-office, channel links to
  * GitHub repositories and Linear teams, which of them the tenant's own webhooks have made active (and
  * the Linear organisation they come from: src/settings/webhook-state.ts), review SLA rules and
@@ -65,7 +65,7 @@ export class TenantSettings extends DurableObject<Env> {
     this.hooks = new WebhookStateStore(ctx.storage.sql);
   }
 
-  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
+  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/platform/destroy.ts). */
   async destroy(): Promise<void> {
     await destroyObject(this.ctx);
   }

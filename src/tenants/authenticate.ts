@@ -75,7 +75,7 @@ export function unauthorizedMessage(env: Env, request: Request): string {
 }
 
 /**
- * Per-request memo: the rate limiter (src/http/middleware/rate-limit.ts) and the route's guard both
+ * Per-request memo: the rate limiter (src/http/rate-limit/middleware.ts) and the route's guard both
  * need the principal; the key is looked up in the Directory once per Request object.
  */
 const resolved = new WeakMap<Request, Promise<Principal | null>>();

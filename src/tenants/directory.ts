@@ -3,7 +3,7 @@
  * Holds API keys (as SHA-256 hashes only), the tenants, and an index from workflow / agent id
  * to the tenant that owns it (so the bootstrap key can address any resource by id), the bindings of
  * chat workspaces (Slack team, Discord guild) to tenants, and each tenant's webhook hooks (hook id
- * and sealed secret per platform, src/storage/webhook-hooks.ts): a delivery names its tenant only by
+ * and sealed secret per platform, src/tenants/webhook-hooks.ts): a delivery names its tenant only by
  * the hook id in its URL. There is no index from repositories to tenants: a repository linked by two
  * tenants is two separate links, each fed only by its own tenant's hook.
  */
@@ -323,7 +323,7 @@ export class Directory extends DurableObject<Env> {
     return resealHook(this.sql, resealed);
   }
 
-  // ----------------------------------------------- tenant deletion (src/security/tenant-purge.ts)
+  // ----------------------------------------------- tenant deletion (src/http/tenant-purge.ts)
 
   async hasTenant(id: string): Promise<boolean> {
     return tenantExists(this.sql, id);

@@ -1,8 +1,8 @@
 /**
  * Per-tenant webhook hooks: each tenant has, per platform (GitHub, Linear), its own URL
  * (`/api/webhooks/<kind>/t/<hook id>`, the hook id random, never the tenant's name) and its own secret,
- * generated here, sealed under TOKEN_ENCRYPTION_KEY (src/security/encryption.ts) and stored in the
- * Directory (src/storage/webhook-hooks.ts). The plaintext is answered once, to the admin who made it
+ * generated here, sealed under TOKEN_ENCRYPTION_KEY (src/tenants/encryption.ts) and stored in the
+ * Directory (src/tenants/webhook-hooks.ts). The plaintext is answered once, to the admin who made it
  * (REST `POST /api/webhooks/<kind>/secret`, or the first `/foreman link` in chat), and never again.
  *
  * Rotation: a new secret becomes current and the old one stays accepted as "previous" for

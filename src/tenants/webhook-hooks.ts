@@ -1,11 +1,11 @@
 /**
  * The Directory's `webhook_hooks` table: per tenant and platform (GitHub, Linear) one hook — a random
  * hook id (the last part of the tenant's webhook URL, `/api/webhooks/<kind>/t/<hook id>`) and its
- * secret, sealed (src/security/encryption.ts; this object never sees a plaintext secret). During a
+ * secret, sealed (src/tenants/encryption.ts; this object never sees a plaintext secret). During a
  * rotation the previous sealed secret is kept with the time until which it is still accepted.
  *
  * The hook id is the only way a delivery names its tenant, so the lookup by hook id is a primary-key
- * read and the Worker caches it per isolate (src/webhooks/hooks.ts).
+ * read and the Worker caches it per isolate (src/tenants/hooks.ts).
  */
 import { all, count, first, run } from "../platform/sql";
 

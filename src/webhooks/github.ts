@@ -1,7 +1,7 @@
 /**
  * A GitHub delivery at the seed URL (`POST /api/webhooks/github`: the default tenant, deployment
  * secrets) or a tenant URL (`POST /api/webhooks/github/t/<hook id>`: that tenant, its own secrets) —
- * the receiver (src/webhooks/receivers.ts) says which. Raw body (limit -> 413),
+ * the receiver (src/tenants/receivers.ts) says which. Raw body (limit -> 413),
  * `X-Hub-Signature-256` checked against the receiver's secrets only, before anything is parsed
  * (401), then headers (400), `ping` (which also activates the repository it names), the payload
  * (`parseGitHubEvent`: invalid 400, ignored 202), the repositories the receiver's tenant links, and

@@ -1,5 +1,5 @@
 /**
- * From a verified, parsed delivery to its one tenant (the receiver: src/webhooks/receivers.ts): the
+ * From a verified, parsed delivery to its one tenant (the receiver: src/tenants/receivers.ts): the
  * tenant's settings say which of the events' repositories / teams it links (and mark them active,
  * `TenantSettings.admitDelivery`), the events about those are handed over with one
  * `Coordinator.ingest` call. No other tenant is asked or reached, whatever it links. The answer is

@@ -5,7 +5,7 @@ import { BODY_LIMITS } from "../platform/limits";
 
 /**
  * GitHub sends up to 25 MB; Foreman takes 5 MiB (its events are tens of KiB). Linear has its own,
- * smaller limit (the route passes it). Per-route table and reasons: src/security/limits.ts.
+ * smaller limit (the route passes it). Per-route table and reasons: src/platform/limits.ts.
  */
 export const WEBHOOK_BODY_LIMIT = BODY_LIMITS.github;
 

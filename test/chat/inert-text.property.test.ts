@@ -225,7 +225,7 @@ function reviewMessages(pr: TrackedPr, platform: ChatPlatform, linearState = "In
     slowestRepo: { repo: pr.repo, medianMs: 7_200_000, count: 3 },
     emptyMode: "post",
   });
-  // The card as edited in place when the review moves on (src/review/card-status.ts).
+  // The card as edited in place when the review moves on (src/agents/review-manager/model/card-status.ts).
   const approved = { ...reviewer, status: "reviewed" as const, reviewState: "approved" as const };
   const live = cardStatus(pr, [approved], team, platform, NOW);
   return [

@@ -1,7 +1,7 @@
 /**
  * A review tenant for the storm, concurrency and restart tests: bob, carol and the lead lena on
  * Slack, one repository linked to a channel, the standing Review Manager on a controlled clock with
- * its outbound queue recorded (test/review/support.ts), and helpers to build GitHub deliveries and
+ * its outbound queue recorded (test/agents/review-manager/support.ts), and helpers to build GitHub deliveries and
  * Slack button clicks for that repository.
  */
 import { env } from "cloudflare:workers";

@@ -98,7 +98,7 @@ export class Coordinator extends DurableObject<Env> {
     return { at: new Date().toISOString() };
   }
 
-  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
+  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/platform/destroy.ts). */
   async destroy(): Promise<void> {
     await destroyObject(this.ctx);
   }
@@ -337,7 +337,7 @@ export class Coordinator extends DurableObject<Env> {
 
   /**
    * Takes a webhook delivery durably: records its id (a known id is a duplicate and does nothing),
-   * then ensures the standing agents and publishes its events (src/webhooks/pump.ts).
+   * then ensures the standing agents and publishes its events (src/agents/coordinator/pump.ts).
    */
   async ingest(tenant: string, delivery: WebhookDelivery): Promise<Outcome<IngestResult>> {
     return attempt(() => this.pump.ingest(tenant, delivery));

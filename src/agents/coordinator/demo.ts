@@ -15,7 +15,7 @@ export function demoMode(env: Env): boolean {
   return env.DEMO_MODE === "true";
 }
 
-/** After the default tenant was deleted (src/security/tenant-purge.ts): the next request seeds it again. */
+/** After the default tenant was deleted (src/http/tenant-purge.ts): the next request seeds it again. */
 export function forgetDemoSeed(): void {
   seeded = false;
 }

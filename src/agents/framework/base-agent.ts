@@ -78,7 +78,7 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
 
   // ------------------------------------------------------------------ RPC
 
-  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/security/destroy.ts). */
+  /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/platform/destroy.ts). */
   async destroy(): Promise<void> {
     await destroyObject(this.ctx);
   }

@@ -1,5 +1,5 @@
 /**
- * Neutral reply markup (src/commands/markup.ts) -> Discord markdown and plain text.
+ * Neutral reply markup (src/chat/markup.ts) -> Discord markdown and plain text.
  *
  * `**bold**` and code are kept, live mentions `<@…>` / channels `<#…>` and links `[label](url)` are
  * written by Foreman. Every other character, Foreman's own or from outside, goes through

@@ -141,7 +141,7 @@ export const plain = (text: string, max = 3000): PlainText => ({
 
 /**
  * A mrkdwn text object, `verbatim`: the only links and mentions are the `<…>` sequences Foreman
- * writes (src/integrations/slack/markup.ts), never URLs or names Slack would detect in outside text.
+ * writes (src/chat/slack/escape.ts), never URLs or names Slack would detect in outside text.
  */
 export const mrkdwn = (text: string): Mrkdwn => ({ type: "mrkdwn", text, verbatim: true });
 

@@ -1,5 +1,5 @@
 /**
- * Neutral reply markup (src/commands/markup.ts) -> Slack mrkdwn and plain text.
+ * Neutral reply markup (src/chat/markup.ts) -> Slack mrkdwn and plain text.
  *
  * `**bold**` -> `*bold*`, code kept, live mentions `<@U…>` / channels `<#C…>` and links
  * `<https://…|label>` written by Foreman. Every other character, Foreman's own or from outside, goes
@@ -11,7 +11,7 @@
  * - a `>` (or `＞`) that starts a line gets an invisible soft hyphen in front, so it is not a quote
  *   (Slack reads `&gt;` at a line start as a quote).
  * A person reads the same text; no link, mention or formatting comes from it. Mrkdwn objects are
- * also sent `verbatim` (src/integrations/slack/blocks.ts), so Slack does not link bare URLs or
+ * also sent `verbatim` (src/chat/slack/blocks.ts), so Slack does not link bare URLs or
  * channel names by itself.
  */
 import { codeOr, type MarkupRenderer, plainText, renderMarkup } from "../markup";

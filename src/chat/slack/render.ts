@@ -1,5 +1,5 @@
 /**
- * Reply (platform-neutral, src/commands/reply.ts) -> Slack message: Block Kit plus a fallback text.
+ * Reply (platform-neutral, src/chat/reply.ts) -> Slack message: Block Kit plus a fallback text.
  * Every text is first rendered by ./markup.ts (`renderTexts`: outside text escaped, Foreman's own
  * markup converted); the layout below only places finished mrkdwn and plain text.
  * Never fails on size: long content is cut to Slack's documented limits with "…and N more".

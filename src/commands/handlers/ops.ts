@@ -1,6 +1,6 @@
 /**
  * `link ops` / `unlink ops`: the channel where Foreman's alerts go (delivery failures, dead letters,
- * review SLA breaches; see src/observability/alerts.ts and docs/operations.md). One per tenant.
+ * review SLA breaches; see src/alerts/alerts.ts and docs/operations.md). One per tenant.
  */
 
 import { literal } from "../../chat/markup";

@@ -1,6 +1,6 @@
 /**
  * `review list|mine|assign` and the review card's buttons, answered by the tenant's Review Manager
- * agent (src/agents/types/review-manager) over RPC. Without a Review Manager they say so and show
+ * agent (src/agents/review-manager) over RPC. Without a Review Manager they say so and show
  * what is configured for reviews.
  */
 

@@ -17,7 +17,7 @@ export function scopeOf(rule: Pick<SlaRule, "repo" | "label">): string {
   return "All pull requests";
 }
 
-/** What the Review Manager does with an SLA (src/agents/types/review-manager, docs/review-manager.md). */
+/** What the Review Manager does with an SLA (src/agents/review-manager, docs/review-manager.md). */
 export const STEPS =
   "The clock runs in each reviewer's working hours: a reminder at half the SLA, a breach notice in the linked channels at the SLA, and the review is reassigned at twice the SLA.";
 

@@ -1,8 +1,8 @@
 /**
  * Global body-size gate (before authentication, signatures or parsing): a request whose
- * `Content-Length` declares more than its route's limit (src/security/limits.ts) is answered 413 at
+ * `Content-Length` declares more than its route's limit (src/platform/limits.ts) is answered 413 at
  * once, without reading a byte. Bodies without `Content-Length` (chunked) are cut off by the
- * route's reader at the same limit (src/http/raw-body.ts via jsonBody(), the Slack receiver, the
+ * route's reader at the same limit (src/platform/raw-body.ts via jsonBody(), the Slack receiver, the
  * Discord and webhook handlers).
  */
 import type { MiddlewareHandler } from "hono";

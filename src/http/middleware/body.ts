@@ -13,7 +13,7 @@ import { BODY_LIMITS } from "../../platform/limits";
 import { readRawBody } from "../../platform/raw-body";
 import type { AppEnv } from "../types";
 
-/** REST JSON bodies: 64 KiB (the per-route table is src/security/limits.ts). */
+/** REST JSON bodies: 64 KiB (the per-route table is src/platform/limits.ts). */
 export const MAX_BODY_BYTES = BODY_LIMITS.api;
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;

@@ -13,7 +13,7 @@
  *   Miniflare) nothing in front strips a client's `CF-Connecting-IP`, and `request.cf` can be
  *   forged there too (Miniflare reads it from a request header), so neither is a signal of
  *   Cloudflare's edge. The Workers runtime does not give a Worker the connection's own address, so
- *   every such request shares the bucket `unknown` (see src/http/middleware/rate-limit.ts).
+ *   every such request shares the bucket `unknown` (see src/http/rate-limit/middleware.ts).
  *
  * IPv6 addresses are reduced to their /64 network: one subscriber usually holds a whole /64, so a
  * per-address limit on full IPv6 addresses would be trivial to rotate around.

@@ -9,11 +9,11 @@
  * platform retry is never refused: those are authenticated by signatures and de-duplicated by
  * delivery id instead. The admins' webhook routes (`/api/webhooks/<kind>/secret`, …) are limited.
  *
- * The address comes only from the header `TRUST_PROXY_HEADER` names (src/security/client-address.ts);
+ * The address comes only from the header `TRUST_PROXY_HEADER` names (src/http/rate-limit/client-address.ts);
  * without one every caller shares the address bucket `unknown`.
  *
  * Counting: a fixed window per bucket in a RateLimiter Durable Object, behind an in-isolate front
- * (src/security/rate-window.ts). An address this isolate has seen refused is refused before its key
+ * (src/http/rate-limit/window.ts). An address this isolate has seen refused is refused before its key
  * is looked up, so a flood of made-up keys does not reach the Directory. The shared bucket `unknown`
  * is the exception for calls that carry a key: one caller's flood must not lock everyone's valid
  * keys out, so those keys are looked up first (a valid one counts against its own key). If the

@@ -1,6 +1,6 @@
 /**
  * RateLimiter: one Durable Object per rate-limit bucket (`key:<keyId>` or `ip:<address>`), binding
- * RATE_LIMITER. It holds the authoritative fixed-window count of its bucket (src/security/rate-window.ts).
+ * RATE_LIMITER. It holds the authoritative fixed-window count of its bucket (src/http/rate-limit/window.ts).
  *
  * The count lives in memory only: no storage writes on the hot path. An object that restarts (a
  * deploy, eviction after a minute or more without traffic) starts the current window from zero,

@@ -1,7 +1,7 @@
 /**
  * `GET /api/metrics/reviews` (viewer): review metrics per week, per repository and week, per reviewer
  * and week — time to first review, time to merge, SLA breaches, merges, reviews — answered by the
- * tenant's Integration Dashboard agent (src/agents/types/integration-dashboard, pure math in
+ * tenant's Integration Dashboard agent (src/agents/integration-dashboard, pure math in
  * src/domain/review-metrics.ts). Without such an agent every week is empty. Reads only: no agent is
  * started from here.
  */

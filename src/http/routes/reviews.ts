@@ -147,7 +147,7 @@ const ReplySchema = z
   })
   .openapi("Reply", {
     description:
-      "Platform-neutral message (src/commands/reply.ts) in the neutral markup of src/commands/markup.ts: **bold**, `code`; outside text between U+E000 and U+E001 (text only); Foreman's own mentions, channel references and links between U+E002 and U+E003",
+      "Platform-neutral message (src/chat/reply.ts) in the neutral markup of src/chat/markup.ts: **bold**, `code`; outside text between U+E000 and U+E001 (text only); Foreman's own mentions, channel references and links between U+E002 and U+E003",
   });
 
 const DigestPreviewSchema = z

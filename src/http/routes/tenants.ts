@@ -2,11 +2,11 @@
  * Tenants.
  *
  * - Chat workspaces (admin): bind a Slack workspace (team id) or Discord server (guild id) to a
- *   tenant, so `/foreman` there acts on it (src/commands/tenancy.ts), and list the bindings. The
+ *   tenant, so `/foreman` there acts on it (src/tenants/chat-tenant.ts), and list the bindings. The
  *   bootstrap key binds any workspace to any tenant (moving it if it was bound elsewhere); a tenant
  *   admin key only to its own tenant, and never takes a workspace bound to another tenant.
  * - Deletion (bootstrap key only): `DELETE /api/tenants/{id}` removes everything Foreman keeps for
- *   the tenant (src/security/tenant-purge.ts) and answers what it removed; `GET
+ *   the tenant (src/http/tenant-purge.ts) and answers what it removed; `GET
  *   /api/tenants/deletions` lists the deletion records (who, when, what).
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";

@@ -1,5 +1,5 @@
 /**
- * The tenant admins' side of the per-tenant webhooks (src/webhooks/hooks.ts):
+ * The tenant admins' side of the per-tenant webhooks (src/tenants/hooks.ts):
  *
  * - `GET /api/webhooks/{kind}/secret`: the tenant's webhook URL and state (never the secret).
  * - `POST /api/webhooks/{kind}/secret`: creates the hook (201) or rotates its secret (200) and answers

@@ -7,7 +7,7 @@ import { verifyKey } from "discord-interactions";
 import { BODY_LIMITS } from "../../platform/limits";
 import { readRawBody } from "../../platform/raw-body";
 
-/** 1 MiB (the per-route table is src/security/limits.ts). */
+/** 1 MiB (the per-route table is src/platform/limits.ts). */
 export const MAX_INTERACTION_BYTES = BODY_LIMITS.discord;
 /** Signed requests older (or further in the future) than this are replays: 5 minutes. */
 export const MAX_SKEW_SECONDS = 300;

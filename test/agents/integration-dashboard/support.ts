@@ -1,6 +1,6 @@
 /**
  * Helpers for the review-metrics tests: the tenant's standing Integration Dashboard (spawned through
- * the Coordinator), GitHub events built from octokit example payloads (test/review/support.ts) with
+ * the Coordinator), GitHub events built from octokit example payloads (test/agents/review-manager/support.ts) with
  * the times and review ids each test needs, and delivery into the agent's inbox.
  */
 import { env } from "cloudflare:workers";

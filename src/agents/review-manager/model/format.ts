@@ -1,5 +1,5 @@
 /**
- * Text pieces of review cards, in the neutral reply markup (src/commands/markup.ts): every value
+ * Text pieces of review cards, in the neutral reply markup (src/chat/markup.ts): every value
  * from outside (titles, logins, repository names) goes in through `literal`/`code`/`link`. Pure.
  */
 import { code, link, literal, userRef } from "../../../chat/markup";
