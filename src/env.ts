@@ -1,3 +1,4 @@
+/** The Worker's bindings, vars and secrets (wrangler.toml, .dev.vars): the one Env type. */
 import type { Coordinator } from "./agents/coordinator/coordinator";
 import type {
   ContextOptimizerAgent,

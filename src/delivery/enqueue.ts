@@ -1,3 +1,4 @@
+/** Building a delivery (validated queue message) and submitting one decided outside any agent. */
 import type { Env } from "../env";
 import { logger } from "../observability/logger";
 import { errorMessage, PayloadTooLargeError } from "../platform/errors";

@@ -18,6 +18,7 @@
 
 import { errorMessage } from "../platform/errors";
 import type { DeliveryRef } from "../platform/http-client";
+import { batches, parseMessage, parseObject, parseRef } from "./ledger-rows";
 import type { DeliveryMessage, DeliveryOrigin, DeliveryReport } from "./types";
 
 /** Default time for the consumer to confirm a handed delivery before it is handed over again. */
@@ -29,9 +30,6 @@ export const MAX_HANDOVERS = 30;
 /** A local effect that failed is tried again after this long, at most MAX_LOCAL_TRIES times. */
 const LOCAL_RETRY_MS = 60_000;
 const MAX_LOCAL_TRIES = 10;
-/** Queue limits: 100 messages and 256 KB per sendBatch. */
-const BATCH_MESSAGES = 100;
-const BATCH_BYTES = 240_000;
 const HANDOVER_LIMIT = 200;
 
 export type LedgerState = "pending" | "handed" | "done";
@@ -373,52 +371,6 @@ export class DeliveryLedger {
   private row(key: string): LedgerRow | null {
     return this.sql.exec<LedgerRow>("SELECT * FROM delivery_ledger WHERE key = ?", key).toArray()[0] ?? null;
   }
-}
-
-/** Splits messages into sendBatch-sized groups (count and bytes). */
-function batches(messages: DeliveryMessage[]): DeliveryMessage[][] {
-  const out: DeliveryMessage[][] = [];
-  let current: DeliveryMessage[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = JSON.stringify(m).length + 100;
-    if (current.length && (current.length >= BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += size;
-  }
-  if (current.length) out.push(current);
-  return out;
-}
-
-function parseObject(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-
-function parseMessage(text: string): DeliveryMessage | null {
-  const value = parseObject(text);
-  return typeof value.key === "string" && typeof value.id === "string" && typeof value.tenant === "string"
-    ? (value as unknown as DeliveryMessage)
-    : null;
-}
-
-/** A stored DeliveryRef (JSON), or null. */
-export function parseRef(text: string | null): DeliveryRef | null {
-  if (!text) return null;
-  const value = parseObject(text);
-  const ref: DeliveryRef = {};
-  for (const [k, v] of Object.entries(value)) if (typeof v === "string") ref[k] = v;
-  return ref;
 }
 
 /** The confirm timeout from `DELIVERY_CONFIRM_SECONDS` (default 120 s, at least 5 s). */

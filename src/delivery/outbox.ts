@@ -19,7 +19,8 @@ import { destroyObject } from "../platform/destroy";
 import { fail, NotFoundError, type Outcome, ok } from "../platform/errors";
 import type { DeliveryRef } from "../platform/http-client";
 import { randomId } from "../platform/ids";
-import { confirmMsOf, DeliveryLedger, parseRef } from "./ledger";
+import { confirmMsOf, DeliveryLedger } from "./ledger";
+import { parseRef } from "./ledger-rows";
 import {
   type AttemptRow,
   type DeadLetterRow,

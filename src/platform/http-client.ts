@@ -1,5 +1,5 @@
-import { errorText } from "./errors";
 /** HTTP helpers and result types shared by the platform clients (src/integrations/{platform}/client.ts). */
+import { errorText } from "./errors";
 
 /**
  * Where a delivered message landed, as the platform answered it: Slack `{channel, ts}`, Discord

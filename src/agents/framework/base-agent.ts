@@ -34,14 +34,13 @@ import type {
 import { AGENT_REGISTRY, acceptedMessages, fieldIssues, messageSchema, parseAgentConfig } from "../registry";
 import { AgentStore } from "./agent-store";
 import { EventLog } from "./event-log";
+import { healthOf, scheduledMessage } from "./health";
 import { Inbox, type InboxItem } from "./inbox";
 import { type ScheduledTask, type ScheduledTaskView, Scheduler } from "./scheduler";
 import { withTimeout } from "./timeout";
 
 /** The kind of scheduled task every agent understands: deliver `{type, payload}` to itself. */
 export const MESSAGE_TASK = "message";
-/** An agent counts as unhealthy for this long after a failed task. */
-const UNHEALTHY_AFTER_ERROR_MS = 5 * 60_000;
 
 export abstract class BaseAgent extends DurableObject<Env> implements DeliveryConfirmer {
   abstract readonly agentType: AgentType;
@@ -165,26 +164,14 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
   }
 
   async health(eventLimit = 20): Promise<Outcome<AgentHealth & { recentEvents: AgentEvent[] }>> {
-    return attempt(() => {
-      const agent = this.require();
-      const now = Date.now();
-      const recentError =
-        agent.lastError !== null && now - Date.parse(agent.lastError.at) < UNHEALTHY_AFTER_ERROR_MS;
-      return {
-        agentId: agent.agentId,
-        type: agent.type,
-        status: agent.status,
-        healthy: agent.status !== "terminated" && !recentError,
-        lastActivityAt: agent.lastActivityAt,
+    return attempt(() => ({
+      ...healthOf(this.require(), Date.now(), {
         inboxDepth: this.inbox.depth(),
         runningTasks: this.active.size,
-        tasksDone: agent.tasksDone,
-        tasksFailed: agent.tasksFailed,
         scheduledTasks: this.scheduler.size(),
-        lastError: agent.lastError,
-        recentEvents: this.log.recent(eventLimit),
-      };
-    });
+      }),
+      recentEvents: this.log.recent(eventLimit),
+    }));
   }
 
   /** Schedules `kind` at `at` (epoch ms); a repeated `key` replaces the earlier task. */
@@ -333,21 +320,7 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
     const now = Date.now();
     try {
       if (task.kind === MESSAGE_TASK) {
-        const type = String(task.payload.type ?? "");
-        const payload = (task.payload.payload ?? {}) as Record<string, unknown>;
-        const correlationId = String(task.payload.correlationId ?? crypto.randomUUID());
-        this.inbox.add(
-          {
-            messageId: `msg_${task.id}_${task.at}`,
-            from: "scheduler",
-            to: agent.agentId,
-            type,
-            payload,
-            correlationId,
-            sentAt: new Date(now).toISOString(),
-          },
-          now,
-        );
+        this.inbox.add(scheduledMessage(task, agent.agentId, now), now);
       } else {
         await this.onSchedule(task);
       }

@@ -1,3 +1,4 @@
+/** `help [topic]`: the command list or one group, from the grammar. */
 import { type Reply, reply } from "../../chat/reply";
 import { helpText } from "../help";
 import type { CommandOf } from "../types";
