@@ -149,3 +149,31 @@ export interface CallMeta {
   correlationId: string;
   actor?: string;
 }
+
+/* ---- Coordinator RPC inputs (src/agents/coordinator/coordinator.ts) ---- */
+
+export interface RouteInput {
+  from: string;
+  /** An agent id, or an agent type to reach every live agent of that type. */
+  to: string;
+  type: string;
+  payload: Record<string, unknown>;
+  correlationId: string;
+  messageId?: string;
+}
+
+export interface PublishInput {
+  name: string;
+  data: Record<string, unknown>;
+  correlationId: string;
+  /** Stable id of the event (e.g. a webhook delivery id): a republished event is not delivered twice. */
+  eventId?: string;
+  /** Only these agents (still subject to their subscriptions); default every live subscriber. */
+  to?: string[];
+}
+
+export interface SpawnInput {
+  type: AgentType;
+  workflowId: string;
+  config?: Record<string, unknown>;
+}

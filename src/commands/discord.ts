@@ -11,13 +11,13 @@ import {
   argUsage,
   type CommandSpec,
   findCommand,
-  GROUP_DESCRIPTIONS,
   groupCommands,
   kindDef,
   OVERVIEW_USAGE,
   TOP_WORDS,
 } from "./grammar";
 import { buildCommand, type RawValue } from "./parse";
+import { GROUP_DESCRIPTIONS } from "./sections";
 import type { ParseResult } from "./types";
 
 export const DISCORD_COMMAND_NAME = "foreman";

@@ -2,15 +2,8 @@
  * Help content generated from the grammar. Platform-neutral structure (no markup): the Slack Block Kit
  * and Discord embed renderers format it.
  */
-import {
-  COMMAND_PREFIX,
-  COMMANDS,
-  type CommandSpec,
-  HELP_TOPICS,
-  SECTIONS,
-  specFor,
-  TOP_WORDS,
-} from "./grammar";
+import { COMMAND_PREFIX, COMMANDS, type CommandSpec, HELP_TOPICS, specFor, TOP_WORDS } from "./grammar";
+import { SECTIONS } from "./sections";
 import type { CommandName } from "./types";
 
 export interface HelpLine {

@@ -2,9 +2,9 @@
  * Value kinds of the command grammar: zod schemas turning one raw argument (text token or Discord
  * option value as a string) into its canonical typed form, with messages that say what is wrong.
  */
+
 import { z } from "zod";
 import { AGENT_TYPES, PRIORITIES } from "../agents/model";
-import { WEEKDAYS, type Weekday } from "../domain/time";
 import {
   AGENT_ID,
   agentIdSchema,
@@ -30,6 +30,21 @@ import {
 } from "../domain/values";
 import { looksLikeMention, parseMention } from "./mentions";
 import { agentTypeSchema, prioritySchema } from "./types";
+import {
+  checkAge,
+  checkCount,
+  checkDate,
+  checkHours,
+  checkLabels,
+  checkRepo,
+  checkTime,
+  checkZone,
+  DAY_PRESETS,
+  fail,
+  Issue,
+  parseDays,
+  stripGithubUrl,
+} from "./value-checks";
 
 export type ValueKind =
   | "user"
@@ -72,10 +87,6 @@ export interface KindDef {
   looksLike?: (raw: string) => boolean;
 }
 
-class Issue {
-  constructor(readonly message: string) {}
-}
-
 function kind<T>(fn: (raw: string) => T | Issue, canonical: z.ZodType<T, Awaited<T>>): z.ZodType<T, string> {
   return z
     .string()
@@ -89,8 +100,6 @@ function kind<T>(fn: (raw: string) => T | Issue, canonical: z.ZodType<T, Awaited
     })
     .pipe(canonical);
 }
-
-const fail = (message: string) => new Issue(message);
 
 function choice<T extends string>(values: readonly T[], canonical: z.ZodType<T>) {
   return kind((raw) => {
@@ -115,141 +124,6 @@ function text(max: number) {
   }, textSchema.max(max));
 }
 
-/** Slack wraps URLs as `<https://…>` or `<https://…|label>`. */
-const unwrapLink = (raw: string) => raw.replace(/^<([^|>]+)(?:\|[^>]*)?>$/, "$1");
-const stripGithubUrl = (raw: string) =>
-  unwrapLink(raw)
-    .replace(/^(?:https?:\/\/)?(?:www\.)?github\.com\//i, "")
-    .replace(/(?:\.git)?\/?$/, "");
-
-function checkRepo(value: string): string | Issue {
-  const parts = value.split("/");
-  if (parts.length !== 2) return fail("use owner/repo, e.g. acme/api");
-  const [owner = "", name = ""] = parts;
-  if (!GITHUB_LOGIN.test(owner)) return fail(`"${owner}" is not a valid GitHub user or organisation name`);
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name) || name === "." || name === "..") {
-    return fail(`"${name}" is not a valid repository name (letters, digits, ".", "-", "_"; at most 100)`);
-  }
-  return value;
-}
-
-function checkZone(raw: string): string | Issue {
-  const bad = fail("use an IANA time zone such as Europe/Berlin, America/New_York or UTC");
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(raw)) return bad;
-  try {
-    // Intl throws RangeError on unknown zones. Take its spelling only for case fixes (europe/berlin),
-    // not for links it resolves elsewhere (EST -> America/Panama would surprise people).
-    const resolved = new Intl.DateTimeFormat(undefined, { timeZone: raw }).resolvedOptions().timeZone;
-    return resolved.toLowerCase() === raw.toLowerCase() ? resolved : raw;
-  } catch {
-    return bad;
-  }
-}
-
-function checkDate(raw: string): string | Issue {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
-  if (!m) return fail("use YYYY-MM-DD, e.g. 2026-12-24");
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  const real = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-  return real ? raw : fail("that date does not exist");
-}
-
-function checkHours(raw: string): number | Issue {
-  const m = /^(\d+(?:\.\d+)?|\.\d+)h?$/i.exec(raw);
-  if (!m) return fail("use a number of hours, e.g. 24");
-  const hours = Number(m[1]);
-  if (hours <= 0) return fail("it must be more than 0");
-  return hours > 720 ? fail("it must be at most 720 (30 days)") : hours;
-}
-
-function checkTime(raw: string): string | Issue {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(raw);
-  const [h, min] = [Number(m?.[1]), Number(m?.[2])];
-  if (!m || h > 23 || min > 59) return fail("use 24-hour HH:MM between 00:00 and 23:59, e.g. 09:30");
-  return `${String(h).padStart(2, "0")}:${String(min).padStart(2, "0")}`;
-}
-
-const DAY_NAMES: Readonly<Record<string, Weekday>> = Object.fromEntries(
-  WEEKDAYS.flatMap((d, i) => {
-    const full = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][i] ?? d;
-    return [
-      [d, d],
-      [full, d],
-    ];
-  }),
-);
-const PRESETS: Readonly<Record<string, readonly Weekday[]>> = {
-  daily: WEEKDAYS,
-  everyday: WEEKDAYS,
-  weekdays: WEEKDAYS.slice(0, 5),
-  weekends: WEEKDAYS.slice(5),
-};
-export const DAY_PRESETS = ["mon-fri", "daily"] as const;
-
-/** `mon-fri`, `daily`, `weekdays`, `mon,wed,fri`, `mon-wed,fri`, `fri-mon` (wraps) -> ordered days. */
-function parseDays(raw: string): Weekday[] | Issue {
-  const parts = raw
-    .toLowerCase()
-    .split(",")
-    .map((p) => p.trim())
-    .filter((p) => p !== "");
-  if (parts.length === 0) return fail("name days, e.g. mon-fri, daily or mon,wed,fri");
-  const picked = new Set<Weekday>();
-  for (const part of parts) {
-    const days = PRESETS[part] ?? dayRange(part);
-    if (days instanceof Issue) return days;
-    for (const d of days) picked.add(d);
-  }
-  return WEEKDAYS.filter((d) => picked.has(d));
-}
-
-function dayRange(part: string): readonly Weekday[] | Issue {
-  const names = part.split("-");
-  const bad = names.find((d) => !DAY_NAMES[d]);
-  if (bad !== undefined) return fail(`unknown day "${bad}"`);
-  if (names.length > 2) return fail(`"${part}" is not a day range like mon-fri`);
-  const [from = "mon", to = from] = names.map((d) => DAY_NAMES[d] ?? "mon");
-  const start = WEEKDAYS.indexOf(from);
-  const span = (WEEKDAYS.indexOf(to) - start + 7) % 7;
-  return Array.from({ length: span + 1 }, (_, i) => WEEKDAYS[(start + i) % 7] ?? from);
-}
-
-const OFF = ["off", "none", "no", "0"];
-
-/** `2`, or `off`/`none` (0: the filter is off). */
-function checkCount(raw: string): number | Issue {
-  if (OFF.includes(raw.toLowerCase())) return 0;
-  if (!/^\d+$/.test(raw)) return fail("use a whole number of approvals, e.g. 2, or off");
-  const n = Number(raw);
-  return n > 50 ? fail("it must be at most 50") : n;
-}
-
-/** `4`, `4h`, `1.5`, or `off`/`none` (0: the filter is off). */
-function checkAge(raw: string): number | Issue {
-  if (OFF.includes(raw.toLowerCase())) return 0;
-  const m = /^(\d+(?:\.\d+)?|\.\d+)h?$/i.exec(raw);
-  if (!m) return fail("use a number of working hours, e.g. 4, or off");
-  const hours = Number(m[1]);
-  return hours > 720 ? fail("it must be at most 720 (30 days)") : hours;
-}
-
-/** `bug,needs-review`, or `off`/`none` (no labels). Slack may send `&amp;` in names. */
-function checkLabels(raw: string): string[] | Issue {
-  if (["off", "none"].includes(raw.toLowerCase())) return [];
-  const names = raw
-    .replaceAll("&amp;", "&")
-    .split(",")
-    .map((l) => l.trim())
-    .filter((l) => l !== "");
-  if (names.length === 0) return fail("name labels separated by commas, e.g. bug,needs-review, or off");
-  if (names.length > 20) return fail("name at most 20 labels");
-  const bad = names.find((l) => l.length > 50 || /\p{Cc}/u.test(l));
-  if (bad !== undefined) return fail(`"${bad.slice(0, 60)}" is not a label name (at most 50 characters)`);
-  return [...new Map(names.map((l) => [l.toLowerCase(), l])).values()];
-}
-
-/** `me` (or `myself`, `@me`): the person who runs the command. */
 const ME = ["me", "myself", "@me"];
 
 const looksLikeDays = (raw: string) =>

@@ -1,7 +1,7 @@
 /** The TenantSettings SQLite tables: members, out-of-office, channel links, SLA rules, digests. */
 
 import type { ChannelRef, ChatPlatform, ChatUserRef } from "../chat/platform";
-import type { SlaRule } from "../domain/sla";
+import { DEFAULT_SLA_RULE, type SlaRule, specificity } from "../domain/sla";
 import type { Weekday } from "../domain/time";
 import { all, first, parseJson, run } from "../platform/sql";
 import {
@@ -231,6 +231,20 @@ export class SettingsStore {
   }
 
   // ---------------------------------------------------------------- SLA rules
+
+  /** The SLA rules, most specific first, with the built-in default while no unscoped rule is set. */
+  slaRulesWithDefault(): SlaRule[] {
+    const stored = this.slaRules();
+    const rules = stored.some((r) => r.repo === null && r.label === null)
+      ? stored
+      : [...stored, DEFAULT_SLA_RULE];
+    return rules.sort(
+      (a, b) =>
+        specificity(b) - specificity(a) ||
+        (a.repo ?? "").localeCompare(b.repo ?? "") ||
+        (a.label ?? "").localeCompare(b.label ?? ""),
+    );
+  }
 
   slaRules(): SlaRule[] {
     return all<SlaRow>(this.sql, "SELECT * FROM sla_rules").map((r) => ({

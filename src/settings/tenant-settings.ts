@@ -7,10 +7,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { type ChannelRef, type ChatUserRef, sameChannel, sameUser } from "../chat/platform";
-import { DEFAULT_SLA_RULE, resolveSla, type SlaRule, specificity } from "../domain/sla";
+import { resolveSla, type SlaRule } from "../domain/sla";
 import type { Env } from "../env";
 import { destroyObject } from "../platform/destroy";
-import { attempt, ConflictError, ForbiddenError, NotFoundError, type Outcome } from "../platform/errors";
+import { attempt, ConflictError, NotFoundError, type Outcome } from "../platform/errors";
 import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
 import {
   type AdminState,
@@ -229,11 +229,7 @@ export class TenantSettings extends DurableObject<Env> {
   async admitDelivery(input: AdmitInput): Promise<Outcome<Admitted>> {
     return attempt(() => {
       const targets = input.targets.map((t) => normalizeTarget(input.kind, t));
-      const linked = this.hooks.linked(input.kind, targets);
-      if (linked.length === 0) return { linked, activated: [] };
-      if (input.kind === "linear") this.checkLinearOrg(input.organizationId ?? null);
-      const activated = this.hooks.activate(input.kind, linked, input.via, new Date().toISOString());
-      return { linked, activated };
+      return this.hooks.admit({ ...input, targets }, new Date().toISOString());
     });
   }
 
@@ -287,9 +283,12 @@ export class TenantSettings extends DurableObject<Env> {
     return attempt(() => {
       const rule = buildSla(input, by);
       const previous =
-        this.rules().find(
-          (r) => !r.isDefault && r.repo === rule.repo && r.label?.toLowerCase() === rule.label?.toLowerCase(),
-        ) ?? null;
+        this.store
+          .slaRulesWithDefault()
+          .find(
+            (r) =>
+              !r.isDefault && r.repo === rule.repo && r.label?.toLowerCase() === rule.label?.toLowerCase(),
+          ) ?? null;
       this.store.putSla(rule);
       return { rule, previous };
     });
@@ -297,12 +296,12 @@ export class TenantSettings extends DurableObject<Env> {
 
   /** Stored rules, most specific first, plus the built-in 24 h rule while no unscoped rule is set. */
   async slaRules(): Promise<SlaRule[]> {
-    return this.rules();
+    return this.store.slaRulesWithDefault();
   }
 
   /** The rule that applies to a pull request in `repo` with `labels`. */
   async slaFor(repo: string, labels: string[]): Promise<SlaRule> {
-    return resolveSla(this.rules(), repo, labels);
+    return resolveSla(this.store.slaRulesWithDefault(), repo, labels);
   }
 
   // ------------------------------------------------------------------ digests
@@ -385,34 +384,5 @@ export class TenantSettings extends DurableObject<Env> {
       totalLinks: this.store.links().length,
       digest: this.store.digests(channel)[0] ?? null,
     };
-  }
-
-  // ------------------------------------------------------------------ helpers
-
-  private checkLinearOrg(organizationId: string | null): void {
-    const bound = this.hooks.linearOrg();
-    if (!bound) {
-      if (organizationId) this.hooks.bindLinearOrg(organizationId, new Date().toISOString());
-      return;
-    }
-    if (organizationId !== bound.organizationId) {
-      throw new ForbiddenError(
-        "This webhook is bound to another Linear organization: the delivery is refused " +
-          '(a tenant admin can unbind it with POST /api/webhooks/linear/secret {"resetOrganization": true})',
-      );
-    }
-  }
-
-  private rules(): SlaRule[] {
-    const stored = this.store.slaRules();
-    const rules = stored.some((r) => r.repo === null && r.label === null)
-      ? stored
-      : [...stored, DEFAULT_SLA_RULE];
-    return rules.sort(
-      (a, b) =>
-        specificity(b) - specificity(a) ||
-        (a.repo ?? "").localeCompare(b.repo ?? "") ||
-        (a.label ?? "").localeCompare(b.label ?? ""),
-    );
   }
 }

@@ -4,6 +4,7 @@
  * then `link` and `links` show them as waiting), and which Linear organisation the tenant's Linear
  * deliveries come from (bound by the first one handed over; others are refused afterwards).
  */
+import { ForbiddenError } from "../platform/errors";
 import { all, first, run } from "../platform/sql";
 import type { LinkKind } from "./model";
 
@@ -100,6 +101,31 @@ export class WebhookStateStore {
   /** A link removed from its last channel waits again for a signed delivery when it is linked anew. */
   forget(kind: LinkKind, target: string): void {
     run(this.sql, "DELETE FROM link_activity WHERE kind = ? AND target = ?", kind, target);
+  }
+
+  /**
+   * A verified delivery about `targets` (normalised): the linked ones become active; a Linear one
+   * binds the organisation first, or is refused (ForbiddenError) when another one is bound.
+   */
+  admit(input: AdmitInput, now: string): Admitted {
+    const linked = this.linked(input.kind, input.targets);
+    if (linked.length === 0) return { linked, activated: [] };
+    if (input.kind === "linear") this.checkLinearOrg(input.organizationId ?? null, now);
+    return { linked, activated: this.activate(input.kind, linked, input.via, now) };
+  }
+
+  private checkLinearOrg(organizationId: string | null, now: string): void {
+    const bound = this.linearOrg();
+    if (!bound) {
+      if (organizationId) this.bindLinearOrg(organizationId, now);
+      return;
+    }
+    if (organizationId !== bound.organizationId) {
+      throw new ForbiddenError(
+        "This webhook is bound to another Linear organization: the delivery is refused " +
+          '(a tenant admin can unbind it with POST /api/webhooks/linear/secret {"resetOrganization": true})',
+      );
+    }
   }
 
   linearOrg(): LinearOrgBinding | null {

@@ -1,10 +1,11 @@
 /**
  * The dependency rules run in `npm test` (scripts/check-architecture.mjs): the real tree passes, and
- * a copy of it with a forbidden import fails, naming the rule.
+ * a copy of it with a forbidden import fails, naming the rule. And no source file grows past 400
+ * lines (split it by concept instead).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
@@ -39,4 +40,14 @@ test("a forbidden import fails the check, naming the rule", { timeout: 120_000 }
   assert.match(out, /agents never import http/);
   assert.match(out, /domain imports only domain and platform/);
   assert.match(out, /find\.ts/);
+});
+
+test("no source file is over 400 lines", () => {
+  const src = join(root, "src");
+  const long = readdirSync(src, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith(".ts"))
+    .map((d) => join(d.parentPath, d.name))
+    .map((f) => ({ f: f.slice(root.length + 1), n: readFileSync(f, "utf8").split("\n").length - 1 }))
+    .filter(({ n }) => n > 400);
+  assert.deepEqual(long, []);
 });

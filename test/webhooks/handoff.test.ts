@@ -1,9 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Coordinator, PublishInput } from "../../src/agents/coordinator/coordinator";
+import type { Coordinator } from "../../src/agents/coordinator/coordinator";
 import { STANDING_TAG, STANDING_WORKFLOW } from "../../src/agents/coordinator/standing";
 import { coordinator } from "../../src/agents/coordinator/stub";
+import type { PublishInput } from "../../src/agents/model";
 import { unwrap } from "../../src/platform/errors";
 import {
   adminPost,

@@ -31,7 +31,10 @@ import {
   type CallMeta,
   type CreateWorkflowInput,
   type MessageReceipt,
+  type PublishInput,
+  type RouteInput,
   type SendMessageInput,
+  type SpawnInput,
   type Workflow,
   type WorkflowStatus,
 } from "../model";
@@ -48,32 +51,6 @@ import {
   type StandingOps,
 } from "./standing";
 import { CoordinatorStore } from "./store";
-
-export interface RouteInput {
-  from: string;
-  /** An agent id, or an agent type to reach every live agent of that type. */
-  to: string;
-  type: string;
-  payload: Record<string, unknown>;
-  correlationId: string;
-  messageId?: string;
-}
-
-export interface PublishInput {
-  name: string;
-  data: Record<string, unknown>;
-  correlationId: string;
-  /** Stable id of the event (e.g. a webhook delivery id): a republished event is not delivered twice. */
-  eventId?: string;
-  /** Only these agents (still subject to their subscriptions); default every live subscriber. */
-  to?: string[];
-}
-
-export interface SpawnInput {
-  type: AgentType;
-  workflowId: string;
-  config?: Record<string, unknown>;
-}
 
 export class Coordinator extends DurableObject<Env> {
   private readonly store: CoordinatorStore;

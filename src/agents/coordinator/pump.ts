@@ -9,8 +9,7 @@
 
 import { logger } from "../../observability/logger";
 import { errorMessage, type Outcome, unwrap } from "../../platform/errors";
-import type { CallMeta } from "../model";
-import type { PublishInput } from "./coordinator";
+import type { CallMeta, PublishInput } from "../model";
 import type { DeliveryLog } from "./delivery-log";
 import {
   eventName,

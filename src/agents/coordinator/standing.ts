@@ -8,8 +8,7 @@
  */
 
 import { type Outcome, unwrap } from "../../platform/errors";
-import type { AgentSnapshot, AgentType, CallMeta, CreateWorkflowInput, Workflow } from "../model";
-import type { SpawnInput } from "./coordinator";
+import type { AgentSnapshot, AgentType, CallMeta, CreateWorkflowInput, SpawnInput, Workflow } from "../model";
 import { STANDING_TYPES, type StandingAgents, type StandingType } from "./intake";
 
 export const STANDING_WORKFLOW = "Standing agents";

@@ -1,0 +1,29 @@
+/** How the commands are grouped and ordered for people: help sections and group descriptions. Pure data. */
+
+export const GROUP_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  workflow: "Create, list and terminate workflows",
+  agent: "Spawn and control agents",
+  team: "Manage the team roster",
+  link: "Link a GitHub repository, a Linear team or the alerts (ops) to this channel",
+  unlink: "Unlink a GitHub repository, a Linear team or the alerts (ops)",
+  review: "Pull requests waiting for review",
+  sla: "Review SLA",
+  digest: "The scheduled digest",
+};
+
+/**
+ * Help sections, in the order a team meets them: what it uses every day first (reviews, the team
+ * and who is out, digests, review SLAs), then settings (links), the overview, and the workflows and
+ * agents behind it all last. Help topics and the Discord command list follow this order too.
+ */
+export const SECTIONS: readonly { title: string; words: readonly string[] }[] = [
+  { title: "Reviews", words: ["review"] },
+  { title: "Team", words: ["team"] },
+  { title: "Out of office", words: ["ooo", "back"] },
+  { title: "Digest", words: ["digest"] },
+  { title: "Review SLA", words: ["sla"] },
+  { title: "Links", words: ["link", "unlink", "links"] },
+  { title: "Status and help", words: ["status", "help"] },
+  { title: "Workflows", words: ["workflow"] },
+  { title: "Agents", words: ["agent"] },
+];
