@@ -72,7 +72,6 @@ export type LocalRunner = (key: string, payload: Record<string, unknown>) => Pro
 export const LEDGER_SCHEMA = `
 CREATE TABLE IF NOT EXISTS delivery_ledger (
   key TEXT PRIMARY KEY,
-  seq INTEGER NOT NULL,
   kind TEXT NOT NULL,
   payload TEXT NOT NULL,
   state TEXT NOT NULL,
@@ -88,7 +87,6 @@ CREATE INDEX IF NOT EXISTS delivery_ledger_due ON delivery_ledger (state, check_
 `;
 
 export class DeliveryLedger {
-  private seq: number;
   /** The hand-over under way: one at a time, so a row is never sent by two at once. */
   private running: Promise<HandOverReport> | null = null;
 
@@ -97,8 +95,6 @@ export class DeliveryLedger {
     private readonly confirmMs: number = DEFAULT_CONFIRM_MS,
   ) {
     sql.exec(LEDGER_SCHEMA);
-    const top = sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM delivery_ledger").one().s;
-    this.seq = top ?? 0;
   }
 
   /**
@@ -107,21 +103,12 @@ export class DeliveryLedger {
    * the confirmation (and is handed over again if none comes in time).
    */
   add(message: DeliveryMessage, nowMs: number, handedByCaller = false): boolean {
-    if (!handedByCaller) return this.insert(message.key, "queue", message, nowMs);
-    const added = this.insert(message.key, "queue", message, nowMs);
-    if (added) {
-      this.sql.exec(
-        "UPDATE delivery_ledger SET state = 'handed', handovers = 1, check_at = ? WHERE key = ?",
-        nowMs + this.confirmMs,
-        message.key,
-      );
-    }
-    return added;
+    return this.insert(message.key, "queue", message, nowMs, handedByCaller);
   }
 
   /** Records an effect the owner runs itself (`handOver`'s runner); false when the key is known. */
   addLocal(key: string, payload: Record<string, unknown>, nowMs: number): boolean {
-    return this.insert(key, "local", payload, nowMs);
+    return this.insert(key, "local", payload, nowMs, false);
   }
 
   /** The state of a key (null when unknown or pruned). */
@@ -184,7 +171,7 @@ export class DeliveryLedger {
     this.reconcile(start, report.givenUp);
     const rows = this.sql
       .exec<LedgerRow>(
-        "SELECT * FROM delivery_ledger WHERE state = 'pending' AND check_at <= ? ORDER BY check_at, seq LIMIT ?",
+        "SELECT * FROM delivery_ledger WHERE state = 'pending' AND check_at <= ? ORDER BY check_at, rowid LIMIT ?",
         start,
         HANDOVER_LIMIT,
       )
@@ -320,17 +307,23 @@ export class DeliveryLedger {
 
   // ------------------------------------------------------------- internal
 
-  private insert(key: string, kind: "queue" | "local", payload: unknown, nowMs: number): boolean {
-    this.seq += 1;
+  private insert(
+    key: string,
+    kind: "queue" | "local",
+    payload: unknown,
+    nowMs: number,
+    handed: boolean,
+  ): boolean {
     return (
       this.sql.exec(
-        `INSERT INTO delivery_ledger (key, seq, kind, payload, state, check_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+        `INSERT INTO delivery_ledger (key, kind, payload, state, handovers, check_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
         key,
-        this.seq,
         kind,
         JSON.stringify(payload),
-        nowMs,
+        handed ? "handed" : "pending",
+        handed ? 1 : 0,
+        handed ? nowMs + this.confirmMs : nowMs,
         nowMs,
         nowMs,
       ).rowsWritten > 0
