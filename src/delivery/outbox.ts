@@ -42,10 +42,8 @@ import type {
   ClaimResult,
   DeadLetter,
   DeadLetterInput,
-  DeliveryConfirmer,
   DeliveryMessage,
   DeliveryRecord,
-  DeliveryReport,
   FinishInput,
   OutboxEntry,
   RecordResult,
@@ -71,9 +69,11 @@ export interface SubmitResult {
   accepted: boolean;
 }
 
-export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
+export class Outbox extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly ledger: DeliveryLedger;
+  /** Whether this instance has set the alarm (the daily clean-up) at least once. */
+  private armed = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -104,12 +104,6 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
     });
     await this.arm();
     return results;
-  }
-
-  /** Reports of the consumer for deliveries this object submitted (most are settled by finish/recordLocal). */
-  async confirmDeliveries(reports: DeliveryReport[]): Promise<void> {
-    this.ledger.confirm(reports, Date.now());
-    await this.arm();
   }
 
   /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/platform/destroy.ts). */
@@ -185,7 +179,7 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
       );
       if (input.deadLetter) insertDeadLetter(this.sql, input.deadLetter, now);
     });
-    await this.arm();
+    await this.armOnce();
   }
 
   /**
@@ -247,7 +241,7 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
       [{ key: message.key, outcome: "delivered", ...(stored ? { ref: stored } : {}) }],
       now,
     );
-    await this.arm();
+    await this.armOnce();
     return { recorded, ref: stored };
   }
 
@@ -286,7 +280,7 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
     if (result.recorded) {
       this.ledger.confirm([{ key: input.key, outcome: "dead", error: input.lastError }], now);
     }
-    await this.arm();
+    await this.armOnce();
     return result;
   }
 
@@ -361,6 +355,16 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
     return this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE key = ?", key).toArray()[0];
   }
 
+  /**
+   * After a write that settles deliveries (the consumer's finish / recordLocal / dead letters): the
+   * alarm only needs to exist (a settled row never needs an earlier check), so it is set once per
+   * instance, not read back on every delivery.
+   */
+  private async armOnce(): Promise<void> {
+    if (this.armed) return;
+    await this.arm();
+  }
+
   /** The alarm: the ledger's next check, or the daily clean-up (first set by the first write). */
   private async arm(): Promise<void> {
     let pruneAt = this.pruneAt();
@@ -370,6 +374,7 @@ export class Outbox extends DurableObject<Env> implements DeliveryConfirmer {
     }
     const next = Math.min(pruneAt, this.ledger.nextCheckAt() ?? Number.POSITIVE_INFINITY);
     if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
+    this.armed = true;
   }
 
   private pruneAt(): number {
