@@ -1,5 +1,7 @@
 /** Reading the delivery ledger's rows back (JSON columns written by ledger.ts), and batching for the queue. */
-import type { DeliveryRef } from "../platform/http-client";
+import { type DeliveryRef, isRecord } from "../platform/http-client";
+import { parseJson } from "../platform/sql";
+import { DeliveryMessageSchema } from "./schema";
 import type { DeliveryMessage } from "./types";
 
 /** Queue limits: 100 messages and 256 KB per sendBatch. */
@@ -25,22 +27,16 @@ export function batches(messages: DeliveryMessage[]): DeliveryMessage[][] {
   return out;
 }
 
+/** A JSON object column; anything unreadable is `{}`. */
 export function parseObject(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
+  const value = parseJson<unknown>(text, null);
+  return isRecord(value) ? value : {};
 }
 
+/** A queued message as recorded, or null when it no longer reads as one. */
 export function parseMessage(text: string): DeliveryMessage | null {
-  const value = parseObject(text);
-  return typeof value.key === "string" && typeof value.id === "string" && typeof value.tenant === "string"
-    ? (value as unknown as DeliveryMessage)
-    : null;
+  const parsed = DeliveryMessageSchema.safeParse(parseJson<unknown>(text, null));
+  return parsed.success ? parsed.data : null;
 }
 
 /** A stored DeliveryRef (JSON), or null. */
