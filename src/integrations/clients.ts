@@ -3,6 +3,7 @@
 import type { DeliveryMessage, Platform, PlatformSenders } from "../delivery/types";
 import type { Env } from "../env";
 import type { ClientDeps, DeliveryRef, PlatformClient } from "../platform/http-client";
+import { fnv1a64 } from "../platform/ids";
 import { createDiscordClient } from "./discord/client";
 import { createGitHubClient } from "./github/client";
 import { createLinearClient } from "./linear/client";
@@ -69,8 +70,8 @@ export function clientFor(
 export function localRefOf(
   d: Pick<DeliveryMessage, "platform" | "action" | "body" | "id">,
 ): DeliveryRef | undefined {
-  let n = 0;
-  for (const ch of d.id) n = (n * 31 + ch.charCodeAt(0)) % 1_000_000;
+  // Six digits from the delivery id's digest, after the second: unique enough per channel and second.
+  const n = Number.parseInt(fnv1a64(d.id).slice(0, 8), 16) % 1_000_000;
   const seconds = Math.floor(Date.now() / 1000);
   if (d.platform === "slack" && d.action === "chat.postMessage" && typeof d.body.channel === "string") {
     return { channel: d.body.channel, ts: `${seconds}.${String(n).padStart(6, "0")}` };
