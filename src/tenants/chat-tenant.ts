@@ -9,20 +9,12 @@
 
 import type { ChatPlatform } from "../chat/platform";
 import type { Env } from "../env";
+import { cacheMsSetting, IsolateCache } from "../platform/isolate-cache";
 import { defaultTenant } from "./default-tenant";
 import { directory } from "./stub";
 
 export const DEFAULT_CHAT_TENANT_CACHE_MS = 10_000;
-/** Entries kept at most (the oldest go first). */
-const MAX_ENTRIES = 1_000;
-
-const cache = new Map<string, { tenant: string | null; until: number }>();
-
-function cacheMs(env: Env): number {
-  const raw = env.CHAT_TENANT_CACHE_MS?.trim();
-  if (raw === undefined || raw === "") return DEFAULT_CHAT_TENANT_CACHE_MS;
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : DEFAULT_CHAT_TENANT_CACHE_MS;
-}
+const cache = new IsolateCache<string | null>();
 
 export async function resolveChatTenant(
   env: Env,
@@ -32,16 +24,12 @@ export async function resolveChatTenant(
 ): Promise<string> {
   const id = workspaceId.trim();
   if (id === "") return defaultTenant(env);
-  const ttl = cacheMs(env);
   const key = `${platform}:${id}`;
-  const hit = ttl > 0 ? cache.get(key) : undefined;
-  if (hit && hit.until > now) return hit.tenant ?? defaultTenant(env);
+  const ttl = cacheMsSetting(env.CHAT_TENANT_CACHE_MS, DEFAULT_CHAT_TENANT_CACHE_MS);
+  const hit = cache.get(key, now, ttl);
+  if (hit) return hit.value ?? defaultTenant(env);
   const tenant = await directory(env).chatTenant(platform, id);
-  if (ttl > 0) {
-    cache.delete(key);
-    cache.set(key, { tenant, until: now + ttl });
-    if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value ?? key);
-  }
+  cache.set(key, tenant, now, ttl);
   return tenant ?? defaultTenant(env);
 }
 

@@ -18,6 +18,7 @@
  * The secrets are decrypted per delivery (never cached in the clear).
  */
 import type { Env } from "../env";
+import { type CacheEntry, cacheMsSetting, IsolateCache } from "../platform/isolate-cache";
 import type { ActivationVia } from "../settings/webhook-state";
 import { defaultTenant } from "./default-tenant";
 import { keyringFor, open } from "./encryption";
@@ -55,31 +56,21 @@ export function deploymentReceiver(env: Env, kind: HookKind): Receiver {
 export const sealContext = (h: Pick<HookRecord, "kind" | "tenant" | "hookId">): string =>
   `webhook:${h.kind}:${h.tenant}:${h.hookId}`;
 
-interface Cached {
-  hook: HookRecord | null;
-  fetchedAt: number;
-  until: number;
-}
+const cache = new IsolateCache<HookRecord | null>(MAX_ENTRIES);
 
-const cache = new Map<string, Cached>();
-
-function cacheMs(env: Env): number {
-  const raw = env.WEBHOOK_HOOK_CACHE_MS?.trim();
-  if (raw === undefined || raw === "") return DEFAULT_HOOK_CACHE_MS;
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : DEFAULT_HOOK_CACHE_MS;
-}
-
-async function lookUp(env: Env, hookId: string, now: number, fresh: boolean): Promise<Cached> {
-  const ttl = cacheMs(env);
-  const hit = ttl > 0 && !fresh ? cache.get(hookId) : undefined;
-  if (hit && hit.until > now) return hit;
-  const entry = { hook: await directory(env).webhookHook(hookId), fetchedAt: now, until: now + ttl };
-  if (ttl > 0) {
-    cache.delete(hookId);
-    cache.set(hookId, entry);
-    if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value ?? hookId);
-  }
-  return entry;
+/** The hook `hookId` (null: none), cached for WEBHOOK_HOOK_CACHE_MS; `fresh` reads the Directory again. */
+async function lookUp(
+  env: Env,
+  hookId: string,
+  now: number,
+  fresh: boolean,
+): Promise<CacheEntry<HookRecord | null>> {
+  const ttl = cacheMsSetting(env.WEBHOOK_HOOK_CACHE_MS, DEFAULT_HOOK_CACHE_MS);
+  const hit = fresh ? undefined : cache.get(hookId, now, ttl);
+  if (hit) return hit;
+  const hook = await directory(env).webhookHook(hookId);
+  cache.set(hookId, hook, now, ttl);
+  return { value: hook, storedAt: now };
 }
 
 /** The secrets of a hook in force at `now`, decrypted for a request addressed to `hostname`. */
@@ -99,16 +90,16 @@ export async function hookReceiver(
   request: { hostname: string; now: number },
 ): Promise<Receiver | null> {
   const entry = await lookUp(env, hookId, request.now, false);
-  const hook = entry.hook;
+  const hook = entry.value;
   if (!hook || hook.kind !== kind) return null;
-  const stale = request.now - entry.fetchedAt >= REFRESH_AFTER_MS;
+  const stale = request.now - entry.storedAt >= REFRESH_AFTER_MS;
   return {
     tenant: hook.tenant,
     via: "hook",
     secrets: await secretsOf(env, hook, request.hostname, request.now),
     fresher: stale
       ? async () => {
-          const again = (await lookUp(env, hookId, request.now, true)).hook;
+          const again = (await lookUp(env, hookId, request.now, true)).value;
           const changed = again?.secret !== hook.secret || again.previous !== hook.previous;
           if (!again || again.tenant !== hook.tenant || again.kind !== kind || !changed) return null;
           return secretsOf(env, again, request.hostname, request.now);

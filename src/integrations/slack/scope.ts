@@ -3,6 +3,7 @@
  * id and the command functions (replaceable in tests). The App is cached per isolate, so this travels
  * per event through Bolt's `customProperties` and arrives in the listener's `context.foreman`.
  */
+
 import type { webApi } from "@slack/bolt";
 import type { Reply } from "../../chat/reply";
 import type { CommandContext } from "../../commands/context";
@@ -12,6 +13,7 @@ import type { Command, ParseResult } from "../../commands/types";
 import { enqueueDelivery } from "../../delivery/enqueue";
 import type { Env } from "../../env";
 import { errorMessage } from "../../platform/errors";
+import { IsolateCache } from "../../platform/isolate-cache";
 import { resolveChatTenant } from "../../tenants/chat-tenant";
 import type { SlackLog } from "./log";
 
@@ -96,21 +98,19 @@ export async function deliver(
 }
 
 const ADMIN_TTL_MS = 10 * 60_000;
-const ADMIN_CACHE_MAX = 1000;
-const adminCache = new Map<string, { admin: boolean; expires: number }>();
+const adminCache = new IsolateCache<boolean>();
 
 /** Workspace admin or owner, from `users.info` (cached); false without a bot token or on error. */
 async function workspaceAdmin(scope: RequestScope, who: Who, client: WebClient): Promise<boolean> {
   if (!scope.env.SLACK_BOT_TOKEN?.trim()) return false;
   const key = `${who.teamId}:${who.userId}`;
   const now = Date.now();
-  const hit = adminCache.get(key);
-  if (hit && hit.expires > now) return hit.admin;
+  const hit = adminCache.get(key, now, ADMIN_TTL_MS);
+  if (hit) return hit.value;
   try {
     const res = await client.users.info({ user: who.userId });
     const admin = Boolean(res.user?.is_admin || res.user?.is_owner);
-    if (adminCache.size >= ADMIN_CACHE_MAX) adminCache.delete(adminCache.keys().next().value ?? "");
-    adminCache.set(key, { admin, expires: now + ADMIN_TTL_MS });
+    adminCache.set(key, admin, now, ADMIN_TTL_MS);
     return admin;
   } catch (err) {
     scope.log("warn", "slack.users_info_failed", { user: who.userId, error: errorMessage(err) });
