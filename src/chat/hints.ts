@@ -6,10 +6,8 @@
  */
 import type { ChatPlatform } from "./platform";
 
-export interface Hint {
-  slack: string;
-  discord: string;
-}
+/** A command line as typed on each platform. */
+export type Hint = Record<ChatPlatform, string>;
 
 export const HINTS = {
   teamAddPerson: {
@@ -25,8 +23,3 @@ export const HINTS = {
     discord: `/foreman review assign pr:${ref}`,
   }),
 } as const;
-
-/** The hint as typed on `platform`. */
-export function hint(h: Hint, platform: ChatPlatform): string {
-  return h[platform];
-}

@@ -50,7 +50,6 @@ type LedgerRow = {
 /** A row that a report settled: the owner may act on where it landed (e.g. keep a card's ts). */
 export interface Settled {
   key: string;
-  kind: "queue" | "local";
   outcome: LedgerOutcome;
   ref: DeliveryRef | null;
   error: string | null;
@@ -249,7 +248,6 @@ export class DeliveryLedger {
       this.settle(report.key, report.outcome, ref, error, nowMs);
       settled.push({
         key: report.key,
-        kind: row.kind === "local" ? "local" : "queue",
         outcome: report.outcome,
         ref,
         error,

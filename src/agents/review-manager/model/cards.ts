@@ -5,7 +5,7 @@
  */
 
 import { ACTION_PREFIX, encodeAction, MAX_ACTION_LENGTH, type ReviewVerb } from "../../../chat/actions";
-import { HINTS, hint } from "../../../chat/hints";
+import { HINTS } from "../../../chat/hints";
 import { literal, userRef } from "../../../chat/markup";
 import type { ChatPlatform } from "../../../chat/platform";
 import type { Reply, ReplyButton, ReplySection, Tone } from "../../../chat/reply";
@@ -126,14 +126,14 @@ export function nobodyCard(
   const skipped = result?.skipped ?? [];
   const why =
     people.size === 0
-      ? [`No one is on the team yet: \`${hint(HINTS.teamAddPerson, platform)}\`.`]
+      ? [`No one is on the team yet: \`${HINTS.teamAddPerson[platform]}\`.`]
       : skipped.length
         ? skipped.map((s) => `${code(s.login)}: ${SKIP_TEXT[s.why]}`)
         : ["Everyone on the team is already reviewing it."];
   const leads = leadsOf(people);
   const ask = leads.length
-    ? `${mentionAll(leads, platform, people)} please pick someone: ${code(hint(HINTS.reviewAssign(prRef(pr)), platform))}`
-    : `No team lead is set to ask: \`${hint(HINTS.teamAddLead, platform)}\`.`;
+    ? `${mentionAll(leads, platform, people)} please pick someone: ${code(HINTS.reviewAssign(prRef(pr))[platform])}`
+    : `No team lead is set to ask: \`${HINTS.teamAddLead[platform]}\`.`;
   return {
     ephemeral: false,
     text: headline,
