@@ -145,7 +145,6 @@ function trackedPr(over: Partial<TrackedPr> = {}): TrackedPr {
     readyAtMs: NOW,
     pausedAtMs: null,
     lastResult: null,
-    cards: [],
     firstSeenAtMs: NOW,
     ...over,
   };

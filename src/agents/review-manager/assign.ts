@@ -141,7 +141,7 @@ export function assign(
         { pr: fresh, people: view.people, platform, nowMs: work.nowMs, linear: view.linear },
         result,
       );
-    remember(work, fresh, toChannelsOrLeads(work, view, fresh, build, tag));
+    toChannelsOrLeads(work, view, fresh, build, tag);
     work.log(`nobody could be assigned to ${prRef(pr)}`);
     return { kind: "nobody", result };
   }
@@ -177,7 +177,7 @@ function announce(
     lines.push(...result.skipped.map((s) => `${code(s.login)}: ${SKIP_TEXT[s.why]}`));
   }
   const first = reviewers[0]?.seq ?? 0;
-  const cards = toChannels(
+  toChannels(
     work,
     view,
     pr,
@@ -185,18 +185,10 @@ function announce(
       cardFor(work, view, pr, platform, headlines.assigned(ref, logins, view.people, platform), { lines }),
     `card:r${pr.round}:a${first}`,
   );
-  remember(work, pr, cards);
   for (const r of reviewers) {
     const dm = cardFor(work, view, pr, "slack", `You are asked to review ${literal(ref)}.`);
     dmSlack(work, pr, view.people.get(loginKey(r.login)), dm, `a${r.seq}`);
   }
-}
-
-/** Keeps the newest card references of the PR (20). */
-export function remember(work: Work, pr: TrackedPr, cards: TrackedPr["cards"]): void {
-  if (cards.length === 0) return;
-  const current = work.store.prById(pr.id)?.cards ?? pr.cards;
-  work.store.patchPr(pr.id, { cards: [...current, ...cards].slice(-20) });
 }
 
 /**

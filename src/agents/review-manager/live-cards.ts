@@ -154,26 +154,20 @@ export class CardStore {
   }
 
   /**
-   * Edits every placed card of `pr` whose content is out of date and has no edit in flight.
-   * Returns how many cards still wait (place unknown or an edit in flight) with a change to show.
+   * Edits every placed card of `pr` whose content is out of date and has no edit in flight; the others
+   * (place unknown, or an edit in flight) are refreshed when their confirmation arrives.
    */
-  refresh(work: Work, view: TenantView, pr: TrackedPr): number {
+  refresh(work: Work, view: TenantView, pr: TrackedPr): void {
     const current = work.store.prById(pr.id) ?? pr;
     const reviewers = work.store.reviewers(pr.id);
     const signature = cardSignature(current, reviewers);
-    let waiting = 0;
     for (const card of this.forPr(pr.id)) {
-      if (card.signature === signature) continue;
-      if (!card.ref || card.inFlight) {
-        waiting++;
-        continue;
-      }
+      if (card.signature === signature || !card.ref || card.inFlight) continue;
       const reply = liveCard(work, view, current, card.channel.platform);
       const editKey = deliveryKey("rm:edit", card.key, `v${card.version + 1}`);
       work.emit({ kind: "edit", channel: card.channel, ref: card.ref, reply, key: editKey });
       this.startEdit(card.key, editKey, signature);
     }
-    return waiting;
   }
 }
 

@@ -10,7 +10,7 @@ import { deliveryKey, ownerRepo, prRef } from "../../domain/pr-refs";
 import type { TenantView, Work } from "./context";
 import { leadsOf } from "./model/candidates";
 import { cardSignature } from "./model/card-status";
-import type { CardRef, Person, TrackedPr } from "./model/model";
+import type { Person, TrackedPr } from "./model/model";
 
 /**
  * `pulls.requestReviewers`, keyed `gh:req:<repo>#<n>:<logins>` (sorted); `again` tells a later
@@ -56,7 +56,7 @@ export function removeRequests(
 
 /**
  * Posts a card (built for each channel's platform) to every channel linked to the repository and
- * remembers it, to keep it up to date (live-cards.ts); returns where. With `notice`, a channel that
+ * remembers it, to keep it up to date (live-cards.ts). With `notice`, a channel that
  * already shows a placed card of the PR gets the notice as a reply in that card's thread instead of
  * a second card (the card itself is edited to match).
  */
@@ -67,8 +67,7 @@ export function toChannels(
   build: (platform: ChatPlatform) => Reply,
   tag: string,
   notice?: (platform: ChatPlatform) => Reply,
-): CardRef[] {
-  const posted: CardRef[] = [];
+): void {
   for (const channel of view.channels) {
     const key = deliveryKey("rm", prRef(pr), tag, channel.platform, channel.workspaceId, channel.channelId);
     const placed = notice ? work.cards.placed(pr.id, channel) : null;
@@ -79,9 +78,7 @@ export function toChannels(
     work.emit({ kind: "channel", channel, reply: build(channel.platform), key });
     const current = work.store.prById(pr.id) ?? pr;
     work.cards.track(pr.id, channel, key, cardSignature(current, work.store.reviewers(pr.id)), work.nowMs);
-    posted.push({ channel, key, atMs: work.nowMs });
   }
-  return posted;
 }
 
 /** A Slack DM to a team member; false when they are not on Slack. */
@@ -111,15 +108,17 @@ export function toChannelsOrLeads(
   tag: string,
   also: Person[] = [],
   notice?: (platform: ChatPlatform) => Reply,
-): CardRef[] {
-  if (view.channels.length > 0) return toChannels(work, view, pr, build, tag, notice);
+): void {
+  if (view.channels.length > 0) {
+    toChannels(work, view, pr, build, tag, notice);
+    return;
+  }
   const seen = new Set<string>();
   for (const person of [...leadsOf(view.people), ...also]) {
     if (seen.has(person.login.toLowerCase())) continue;
     seen.add(person.login.toLowerCase());
     dmSlack(work, pr, person, build("slack"), tag);
   }
-  return [];
 }
 
 /** A short message for a card's thread: one line saying what happened, with the PR link. */

@@ -5,14 +5,7 @@ import type { AssignmentResult } from "../../domain/assignment";
 import type { SlaDeadlines } from "../../domain/sla";
 import type { ReviewState } from "../../events/types";
 import { parseJson } from "../../platform/sql";
-import type {
-  CardRef,
-  PrState,
-  ReviewerRecord,
-  ReviewerSource,
-  ReviewerStatus,
-  TrackedPr,
-} from "./model/model";
+import type { PrState, ReviewerRecord, ReviewerSource, ReviewerStatus, TrackedPr } from "./model/model";
 
 export type PrRow = {
   id: number;
@@ -33,7 +26,6 @@ export type PrRow = {
   ready_at: number | null;
   paused_at: number | null;
   last_result: string | null;
-  cards: string;
   first_seen_at: number;
 };
 
@@ -77,7 +69,6 @@ export function toPr(row: PrRow): TrackedPr {
     readyAtMs: row.ready_at,
     pausedAtMs: row.paused_at,
     lastResult: row.last_result ? parseJson<AssignmentResult | null>(row.last_result, null) : null,
-    cards: parseJson<CardRef[]>(row.cards, []),
     firstSeenAtMs: row.first_seen_at,
   };
 }

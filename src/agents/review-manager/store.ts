@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
 const LOG_KEEP_MS = 180 * DAY_MS;
 
 export type PrPatch = Partial<
-  Pick<TrackedPr, "round" | "assignedRound" | "readyAtMs" | "pausedAtMs" | "lastResult" | "cards">
+  Pick<TrackedPr, "round" | "assignedRound" | "readyAtMs" | "pausedAtMs" | "lastResult">
 >;
 
 export class ReviewStore {
@@ -25,7 +25,9 @@ export class ReviewStore {
       title TEXT NOT NULL, url TEXT NOT NULL, author TEXT, draft INTEGER NOT NULL, state TEXT NOT NULL,
       labels TEXT NOT NULL, head_ref TEXT NOT NULL, requested TEXT NOT NULL, teams TEXT NOT NULL,
       updated_at INTEGER NOT NULL, round INTEGER NOT NULL DEFAULT 1, assigned_round INTEGER NOT NULL DEFAULT 0,
-      ready_at INTEGER, paused_at INTEGER, last_result TEXT, cards TEXT NOT NULL DEFAULT '[]',
+      ready_at INTEGER, paused_at INTEGER, last_result TEXT,
+      -- Unused since the cards moved to review_cards (live-cards.ts); kept for tables made before.
+      cards TEXT NOT NULL DEFAULT '[]',
       first_seen_at INTEGER NOT NULL, UNIQUE (repo, number))`);
     sql.exec(`CREATE TABLE IF NOT EXISTS review_reviewers (
       pr_id INTEGER NOT NULL, login_key TEXT NOT NULL, login TEXT NOT NULL, source TEXT NOT NULL,
@@ -104,11 +106,9 @@ export class ReviewStore {
       readyAtMs: "ready_at",
       pausedAtMs: "paused_at",
       lastResult: "last_result",
-      cards: "cards",
     };
     for (const [key, value] of Object.entries(patch) as [keyof PrPatch, unknown][]) {
-      const stored =
-        key === "lastResult" || key === "cards" ? (value === null ? null : JSON.stringify(value)) : value;
+      const stored = key === "lastResult" ? (value === null ? null : JSON.stringify(value)) : value;
       run(this.sql, `UPDATE review_prs SET ${cols[key]} = ? WHERE id = ?`, stored as SqlStorageValue, id);
     }
   }

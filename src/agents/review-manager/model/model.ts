@@ -4,7 +4,7 @@
  * Plain, JSON-safe data only: these are stored in SQLite and cross Durable Object RPC.
  */
 
-import type { ChannelRef, ChatUserRef } from "../../../chat/platform";
+import type { ChatUserRef } from "../../../chat/platform";
 import type { AssignmentAlgorithm, AssignmentResult } from "../../../domain/assignment";
 import type { SlaDeadlines, SlaState } from "../../../domain/sla";
 import type { WorkingSchedule } from "../../../domain/working-hours";
@@ -57,13 +57,6 @@ export interface PrSnapshot {
   updatedAtMs: number;
 }
 
-/** Where a card about the PR was posted (its delivery key; Slack does not hand back a ts here). */
-export interface CardRef {
-  channel: ChannelRef;
-  key: string;
-  atMs: number;
-}
-
 export interface TrackedPr extends PrSnapshot {
   /** Row id; short button ids use it when `owner/repo#n` would not fit. */
   id: number;
@@ -77,7 +70,6 @@ export interface TrackedPr extends PrSnapshot {
   pausedAtMs: number | null;
   /** The last assignment's ranking (alternates for reassignment, skipped for "nobody fits"). */
   lastResult: AssignmentResult | null;
-  cards: CardRef[];
   firstSeenAtMs: number;
 }
 
