@@ -18,6 +18,8 @@ import { dmSlack } from "./notify";
 
 /** Scheduled task that sends a PR's pending author notice; key `author:<prId>`. */
 export const AUTHOR_TASK = "review.author";
+/** Sent notices are remembered this long (GitHub redelivers within days). */
+const KEEP_SENT_MS = 30 * 24 * 60 * 60_000;
 /** Reviews submitted within this long of the first become one DM. */
 export const AUTHOR_NOTICE_DELAY_MS = 15_000;
 
@@ -29,8 +31,10 @@ export class AuthorNotices {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS review_notices (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, pr_id INTEGER NOT NULL, reviewer TEXT NOT NULL,
-      state TEXT NOT NULL, review_key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL)`);
+      state TEXT NOT NULL, review_key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL,
+      sent INTEGER NOT NULL DEFAULT 0)`);
     sql.exec("CREATE INDEX IF NOT EXISTS review_notices_pr ON review_notices (pr_id, seq)");
+    sql.exec("CREATE INDEX IF NOT EXISTS review_notices_sent ON review_notices (sent, at)");
   }
 
   /** Notes a review once (by its key); false when it was noted before. */
@@ -49,14 +53,18 @@ export class AuthorNotices {
     );
   }
 
-  /** The PR's pending notices, oldest first, marked sent (kept as keys, so a redelivery is not noted again). */
-  take(prId: number): NoticeRow[] {
+  /**
+   * The PR's pending notices, oldest first, marked sent: kept as review keys for KEEP_SENT_MS (a
+   * redelivered webhook is not noted again), then forgotten.
+   */
+  take(prId: number, nowMs: number): NoticeRow[] {
     const rows = all<NoticeRow>(
       this.sql,
-      "SELECT seq, pr_id, reviewer, state, review_key FROM review_notices WHERE pr_id = ? AND state != 'sent' ORDER BY seq",
+      "SELECT seq, pr_id, reviewer, state, review_key FROM review_notices WHERE pr_id = ? AND sent = 0 ORDER BY seq",
       prId,
     );
-    run(this.sql, "UPDATE review_notices SET state = 'sent' WHERE pr_id = ? AND state != 'sent'", prId);
+    run(this.sql, "UPDATE review_notices SET sent = 1 WHERE pr_id = ? AND sent = 0", prId);
+    run(this.sql, "DELETE FROM review_notices WHERE sent = 1 AND at < ?", nowMs - KEEP_SENT_MS);
     return rows;
   }
 }
@@ -84,7 +92,7 @@ function scheduleNotice(scheduler: Scheduler, prId: number): void {
 
 /** Sends the pending notices of `pr` to its author as one DM (nothing when the author is not on Slack). */
 export function sendAuthorNotice(work: Work, view: TenantView, pr: TrackedPr): void {
-  const rows = work.notices.take(pr.id);
+  const rows = work.notices.take(pr.id, work.nowMs);
   if (rows.length === 0 || !pr.author) return;
   const author = view.people.get(loginKey(pr.author));
   const ref = literal(prRef(pr));
