@@ -1,8 +1,8 @@
 /**
  * Chat messages as deliveries: a Reply rendered for a channel's platform (a new post, a thread reply,
  * an edit of a posted message, a Slack DM). The builders are pure, so an agent can record the exact
- * message in its delivery ledger in the same step as its decision; `postToChannel` / `postDirectSlack`
- * submit one through the tenant's Outbox for callers outside agents (digests, alerts).
+ * message in its delivery ledger in the same step as its decision; `postToChannel`
+ * submits one through the tenant's Outbox for callers outside agents (digests, alerts).
  */
 
 import { type Submitted, submitDelivery } from "../delivery/enqueue";
@@ -107,18 +107,6 @@ export async function postToChannel(
 ): Promise<Submitted> {
   const post = channelMessage(channel, reply, options);
   return submitDelivery(env, { tenant, ...post, key: options.key, correlationId: options.correlationId });
-}
-
-/** Sends `reply` to one Slack user as a DM through the tenant's Outbox: once per key. */
-export async function postDirectSlack(
-  env: Env,
-  tenant: string,
-  userId: string,
-  reply: Reply,
-  options: PostOptions,
-): Promise<Submitted> {
-  const dm = slackDirectMessage(userId, reply);
-  return submitDelivery(env, { tenant, ...dm, key: options.key, correlationId: options.correlationId });
 }
 
 /** Discord nonces are at most 25 characters: a stable digest of the delivery key. */

@@ -22,7 +22,7 @@ import { batches, parseMessage, parseObject, parseRef } from "./ledger-rows";
 import type { DeliveryMessage, DeliveryOrigin, DeliveryReport } from "./types";
 
 /** Default time for the consumer to confirm a handed delivery before it is handed over again. */
-export const DEFAULT_CONFIRM_MS = 120_000;
+const DEFAULT_CONFIRM_MS = 120_000;
 /** Settled rows are kept this long (a re-decided key is recognised as done meanwhile). */
 const RETAIN_MS = 24 * 60 * 60_000;
 /** After this many hand-overs without any report the delivery is given up (and said so). */
@@ -68,7 +68,7 @@ export interface HandOverReport {
 
 export type LocalRunner = (key: string, payload: Record<string, unknown>) => Promise<void>;
 
-export const LEDGER_SCHEMA = `
+const LEDGER_SCHEMA = `
 CREATE TABLE IF NOT EXISTS delivery_ledger (
   key TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
