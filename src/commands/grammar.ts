@@ -78,6 +78,7 @@ const ARGS = {
   }),
   "--tz": opt("tz", "tz", "zone", "IANA zone", "Their IANA time zone, e.g. Europe/Berlin", { flag: true }),
   "--lead": opt("lead", "lead", "flag", "lead", "Team lead (gets escalations)", { flag: true }),
+  from: opt("from", "from", "fromDate", "YYYY-MM-DD", "First day out, YYYY-MM-DD", { marker: "from" }),
   until: opt("until", "until", "date", "YYYY-MM-DD", "Last day out, YYYY-MM-DD", { marker: "until" }),
   repo: req("repo", "repo", "repo", "owner/repo", "GitHub repository as owner/repo"),
   teamKey: req("team", "teamKey", "teamKey", "TEAM-KEY", "Linear team key, e.g. ENG"),
@@ -232,11 +233,19 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
   "team.list": { path: "team list", description: "List the team", examples: ["team list"] },
   ooo: {
     path: "ooo",
-    description: "Mark yourself (or, as admin, someone else) out of office until a date or until back",
+    description:
+      "Mark yourself (or, as admin, someone else) out of office now or from a date, until a date or back",
     mutates: true,
     selfService: true,
-    examples: ["ooo until 2026-12-24", "ooo", "ooo @alice until 2026-12-24"],
-    args: ["self", "until"],
+    examples: [
+      "ooo until 2026-12-24",
+      "ooo",
+      "ooo @alice until 2026-12-24",
+      "ooo from 2027-01-11 until 2027-01-15",
+      "ooo @alice from 2027-01-11 until 2027-01-15",
+      "ooo from 2027-01-11",
+    ],
+    args: ["self", "from", "until"],
   },
   back: {
     path: "back",

@@ -54,8 +54,15 @@ export const commandSchema = z.discriminatedUnion("name", [
   }),
   cmd("team.remove", user),
   cmd("team.list", {}),
-  /** `user` left out: the person who runs it (`ooo`, `ooo me`, `ooo until 2026-12-10`). */
-  cmd("ooo", { user: chatUserSchema.optional(), until: dateSchema.optional() }),
+  /**
+   * `user` left out: the person who runs it (`ooo`, `ooo me`, `ooo until 2026-12-10`); `from` left
+   * out: from now (`ooo from 2027-01-11 until 2027-01-15` plans an absence ahead).
+   */
+  cmd("ooo", {
+    user: chatUserSchema.optional(),
+    from: dateSchema.optional(),
+    until: dateSchema.optional(),
+  }),
   cmd("back", { user: chatUserSchema.optional() }),
   cmd("link.github", { repo: repoSchema }),
   cmd("link.linear", { teamKey: teamKeySchema }),

@@ -58,6 +58,7 @@ export type ValueKind =
   | "login"
   | "zone"
   | "date"
+  | "fromDate"
   | "repo"
   | "prRef"
   | "teamKey"
@@ -200,6 +201,14 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
     parse: kind(checkDate, dateSchema),
     // `until` (its marker) or something date-like; anything else is a better fit for a user slot.
     looksLike: (raw) => raw.toLowerCase() === "until" || /^\d/.test(raw),
+  },
+  /** A first day: taken only after its marker (`from 2027-01-11`); a bare date is the last day. */
+  fromDate: {
+    noun: "date",
+    discordType: 3,
+    maxLength: 10,
+    parse: kind(checkDate, dateSchema),
+    looksLike: (raw) => raw.toLowerCase() === "from",
   },
   repo: {
     noun: "repository",

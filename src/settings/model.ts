@@ -44,6 +44,11 @@ export interface MemberInput {
 
 export interface OooEntry {
   user: ChatUserRef;
+  /**
+   * First day out, YYYY-MM-DD in the person's zone, inclusive; null: in force from when it was set
+   * (entries set before planned absences existed read as null).
+   */
+  from: string | null;
   /** Last day out, YYYY-MM-DD, inclusive; null: until they are marked back. */
   until: string | null;
   setBy: string;
@@ -56,6 +61,11 @@ export interface MemberAvailability {
   localDate: string;
   /** Their out-of-office entry if it is in force on their local date. */
   ooo: OooEntry | null;
+  /**
+   * Their out-of-office entry if it has not ended on their local date: in force now (then the same
+   * as `ooo`) or starting later, e.g. an absence that begins tomorrow.
+   */
+  planned: OooEntry | null;
 }
 
 export const LINK_KINDS = ["github", "linear"] as const;
@@ -131,6 +141,8 @@ export interface SettingsSummary {
   leads: ChatUserRef[];
   /** The entries of members out of office on their local date, by name of who is out. */
   outToday: OooEntry[];
+  /** The entries of members whose planned absence starts after their local date. */
+  outLater: OooEntry[];
   channelLinks: ChannelLink[];
   totalLinks: number;
   digest: DigestSchedule | null;
@@ -155,7 +167,17 @@ export function linkedTargets(links: readonly ChannelLink[], kind: LinkKind): st
 
 /** Whether an out-of-office entry is in force on `date` (YYYY-MM-DD); expired entries count as back. */
 export function oooActive(entry: OooEntry, date: string): boolean {
+  return (entry.from === null || entry.from <= date) && (entry.until === null || entry.until >= date);
+}
+
+/** Whether an out-of-office entry has not ended by `date` (YYYY-MM-DD): in force then, or starting later. */
+export function oooPending(entry: OooEntry, date: string): boolean {
   return entry.until === null || entry.until >= date;
+}
+
+/** Whether an out-of-office entry starts after `date` (YYYY-MM-DD). */
+export function oooUpcoming(entry: OooEntry, date: string): boolean {
+  return entry.from !== null && entry.from > date;
 }
 
 /** The built-in rule used while no unscoped rule is stored. */

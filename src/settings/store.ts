@@ -30,6 +30,8 @@ type OooRow = {
   platform: string;
   user_id: string;
   name: string | null;
+  /** Added after the first release: absent (null) in rows stored before it. */
+  from_date: string | null;
   until: string | null;
   set_by: string;
   set_at: string;
@@ -87,6 +89,10 @@ export class SettingsStore {
     // Added after the first release: the newest slot the digest cron handled (epoch ms).
     if (!sql.exec("SELECT * FROM digests LIMIT 0").columnNames.includes("last_slot_ms")) {
       sql.exec("ALTER TABLE digests ADD COLUMN last_slot_ms INTEGER");
+    }
+    // Added for planned absences: the first day out (YYYY-MM-DD); NULL: in force from when it was set.
+    if (!sql.exec("SELECT * FROM ooo LIMIT 0").columnNames.includes("from_date")) {
+      sql.exec("ALTER TABLE ooo ADD COLUMN from_date TEXT");
     }
   }
 
@@ -160,10 +166,11 @@ export class SettingsStore {
   putOoo(e: OooEntry): void {
     run(
       this.sql,
-      "INSERT OR REPLACE INTO ooo (platform, user_id, name, until, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO ooo (platform, user_id, name, from_date, until, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
       e.user.platform,
       e.user.id,
       e.user.name ?? null,
+      e.from,
       e.until,
       e.setBy,
       e.setAt,
@@ -345,5 +352,11 @@ function toDigest(r: DigestRow): DigestSchedule {
 }
 
 function toOoo(r: OooRow): OooEntry {
-  return { user: userOf(r.platform, r.user_id, r.name), until: r.until, setBy: r.set_by, setAt: r.set_at };
+  return {
+    user: userOf(r.platform, r.user_id, r.name),
+    from: r.from_date ?? null,
+    until: r.until,
+    setBy: r.set_by,
+    setAt: r.set_at,
+  };
 }

@@ -25,6 +25,8 @@ import {
   normalizeTarget,
   type OooEntry,
   oooActive,
+  oooPending,
+  oooUpcoming,
   type SettingsSummary,
   type SlaInput,
   type TeamMember,
@@ -117,39 +119,46 @@ export class TenantSettings extends DurableObject<Env> {
     return { isLead: leads.some((l) => sameUser(l, user)), leads };
   }
 
-  /** Every member with their local date at `at` (ISO time) and the out-of-office entry in force then. */
+  /** Every member with their local date at `at` (ISO time), the entry in force then and any not yet ended. */
   async availability(at: string): Promise<MemberAvailability[]> {
     const when = new Date(at);
     const entries = this.store.allOoo();
     return this.store.members().map((member) => {
       const date = localDate(when, member.tz);
       const entry = entries.find((e) => sameUser(e.user, member.user));
-      return { member, localDate: date, ooo: entry && oooActive(entry, date) ? entry : null };
+      const ooo = entry && oooActive(entry, date) ? entry : null;
+      return { member, localDate: date, ooo, planned: entry && oooPending(entry, date) ? entry : null };
     });
   }
 
   // ------------------------------------------------------------ out of office
 
-  /** Marks a user out of office until a date (inclusive) or, with null, until they are back. */
+  /** Marks a user out of office from `from` (null: now) until `until` (null: until back), inclusive. */
   async setOoo(
     user: ChatUserRef,
     until: string | null,
     by: string,
+    from: string | null = null,
   ): Promise<Outcome<{ entry: OooEntry; previous: OooEntry | null }>> {
     return attempt(() => {
-      const entry = buildOoo(user, until, by);
+      const entry = buildOoo(user, { from, until }, by);
       const previous = this.store.ooo(entry.user);
       this.store.putOoo(entry);
       return { entry, previous };
     });
   }
 
-  /** Marks a user back. `cleared` is the entry that was in force on `date`, null if none was. */
-  async clearOoo(user: ChatUserRef, date: string): Promise<Outcome<{ cleared: OooEntry | null }>> {
+  /** Marks a user back: `cleared` is the entry in force on `date`, `cancelled` one starting after it. */
+  async clearOoo(
+    user: ChatUserRef,
+    date: string,
+  ): Promise<Outcome<{ cleared: OooEntry | null; cancelled: OooEntry | null }>> {
     return attempt(() => {
+      const day = check(realDateSchema, date, "date");
       const entry = this.store.ooo(user);
       this.store.deleteOoo(user);
-      return { cleared: entry && oooActive(entry, check(realDateSchema, date, "date")) ? entry : null };
+      const cleared = entry && oooActive(entry, day) ? entry : null;
+      return { cleared, cancelled: entry && oooUpcoming(entry, day) ? entry : null };
     });
   }
 
@@ -380,6 +389,9 @@ export class TenantSettings extends DurableObject<Env> {
       teamSize: availability.length,
       leads: this.store.leads(),
       outToday: availability.flatMap((a) => (a.ooo ? [{ ...a.ooo, user: a.member.user }] : [])),
+      outLater: availability.flatMap((a) =>
+        a.planned && !a.ooo ? [{ ...a.planned, user: a.member.user }] : [],
+      ),
       channelLinks: this.store.links({ channel }),
       totalLinks: this.store.links().length,
       digest: this.store.digests(channel)[0] ?? null,

@@ -91,10 +91,23 @@ export function buildMember(input: MemberInput, previous: TeamMember | null, by:
   };
 }
 
-export function buildOoo(user: ChatUserRef, until: string | null, by: string): OooEntry {
+/** A validated out-of-office entry: real dates, and the last day out not before the first. */
+export function buildOoo(
+  user: ChatUserRef,
+  range: { from: string | null; until: string | null },
+  by: string,
+): OooEntry {
+  const from = range.from === null ? null : check(realDateSchema, range.from, "from");
+  const until = range.until === null ? null : check(realDateSchema, range.until, "until");
+  if (from !== null && until !== null && until < from) {
+    throw new ValidationError([
+      { field: "until", message: `the last day out (${until}) is before the first (${from})` },
+    ]);
+  }
   return {
     user: check(chatUserSchema, user, "user"),
-    until: until === null ? null : check(realDateSchema, until, "until"),
+    from,
+    until,
     setBy: check(bySchema, by, "by"),
     setAt: new Date().toISOString(),
   };

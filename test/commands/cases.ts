@@ -135,6 +135,25 @@ export const CASES: readonly Case[] = [
     options: { until: "2026-12-10" },
     command: { name: "ooo", until: "2026-12-10" },
   },
+  // A planned absence: first and last day, or open-ended from a day.
+  {
+    text: "ooo from 2027-01-11 until 2027-01-15",
+    path: ["ooo"],
+    options: { from: "2027-01-11", until: "2027-01-15" },
+    command: { name: "ooo", from: "2027-01-11", until: "2027-01-15" },
+  },
+  {
+    text: `ooo ${MENTION} from 2027-01-11 until 2027-01-15`,
+    path: ["ooo"],
+    options: { user: DISCORD_ID, from: "2027-01-11", until: "2027-01-15" },
+    command: { name: "ooo", user, from: "2027-01-11", until: "2027-01-15" },
+  },
+  {
+    text: "ooo from 2027-01-11",
+    path: ["ooo"],
+    options: { from: "2027-01-11" },
+    command: { name: "ooo", from: "2027-01-11" },
+  },
   { text: "back", path: ["back"], command: { name: "back" } },
   {
     text: "link github acme/api",

@@ -20,7 +20,7 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]",
       "/foreman team remove <@user>",
       "/foreman team list",
-      "/foreman ooo [@user] [until YYYY-MM-DD]",
+      "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]",
       "/foreman back [@user]",
       "/foreman link github <owner/repo>",
       "/foreman link linear <TEAM-KEY>",

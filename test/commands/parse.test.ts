@@ -60,6 +60,17 @@ describe("parseCommand: every subcommand", () => {
     expect(ok("ooo until 2026-12-10")).toStrictEqual({ name: "ooo", until: "2026-12-10" });
     expect(ok("ooo ME until 2026-12-10")).toStrictEqual({ name: "ooo", until: "2026-12-10" });
     expect(ok("ooo 2026-12-10")).toStrictEqual({ name: "ooo", until: "2026-12-10" });
+    // `from` is taken only after its marker; a bare date after it is still the last day.
+    expect(ok("ooo me FROM 2027-01-11 2027-01-15")).toStrictEqual({
+      name: "ooo",
+      from: "2027-01-11",
+      until: "2027-01-15",
+    });
+    expect(ok("ooo <@U024BE7LH> from 2027-01-11")).toStrictEqual({
+      name: "ooo",
+      user: { platform: "slack", id: "U024BE7LH" },
+      from: "2027-01-11",
+    });
     expect(ok("back")).toStrictEqual({ name: "back" });
     expect(ok("back me")).toStrictEqual({ name: "back" });
     expect(ok("link github https://github.com/acme/api.git")).toMatchObject({ repo: "acme/api" });
@@ -165,8 +176,13 @@ describe("errors name the problem and give the usage", () => {
       "/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]",
     ],
     ["team remove", /Missing <@user>/, "/foreman team remove <@user>"],
-    ["ooo <@U024BE7LH> until", /"until" needs a value/, "/foreman ooo [@user] [until YYYY-MM-DD]"],
-    ["ooo until", /"until" needs a value/, "/foreman ooo [@user] [until YYYY-MM-DD]"],
+    [
+      "ooo <@U024BE7LH> until",
+      /"until" needs a value/,
+      "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]",
+    ],
+    ["ooo until", /"until" needs a value/, "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]"],
+    ["ooo from", /"from" needs a value/, "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]"],
     ["link github", /Missing <owner\/repo>/, "/foreman link github <owner/repo>"],
     ["unlink linear", /Missing <TEAM-KEY>/, "/foreman unlink linear <TEAM-KEY>"],
     ["review assign", /Missing <owner\/repo#number>/, "/foreman review assign <owner/repo#number>"],
@@ -189,6 +205,9 @@ describe("errors name the problem and give the usage", () => {
     ["ooo <@U024BE7LH> until 2026-02-30", /Invalid date "2026-02-30": that date does not exist/],
     ["ooo <@U024BE7LH> until 2026-13-01", /Invalid date "2026-13-01"/],
     ["ooo <@U024BE7LH> until 24/12/2026", /Invalid date "24\/12\/2026": use YYYY-MM-DD/],
+    ["ooo from 2027-02-30 until 2027-03-02", /Invalid date "2027-02-30": that date does not exist/],
+    ["ooo from next-monday", /Invalid date "next-monday": use YYYY-MM-DD/],
+    ["ooo until 2027-01-15 from 2027-01-11", /Unexpected argument "from"/],
     ["digest schedule 24:00", /Invalid time "24:00": use 24-hour HH:MM/],
     ["digest schedule 9.30", /Invalid time "9.30"/],
     ["digest schedule 09:60", /Invalid time "09:60"/],

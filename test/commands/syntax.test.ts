@@ -15,6 +15,12 @@ describe("discordCommandLine", () => {
     ["/foreman ooo until 2026-12-24", "/foreman ooo until:2026-12-24"],
     ["/foreman ooo @alice until 2026-12-24", "/foreman ooo user:@alice until:2026-12-24"],
     ["/foreman ooo", "/foreman ooo"],
+    ["/foreman ooo from 2027-01-11 until 2027-01-15", "/foreman ooo from:2027-01-11 until:2027-01-15"],
+    [
+      "/foreman ooo @alice from 2027-01-11 until 2027-01-15",
+      "/foreman ooo user:@alice from:2027-01-11 until:2027-01-15",
+    ],
+    ["/foreman ooo from 2027-01-11", "/foreman ooo from:2027-01-11"],
     ["/foreman back <@123456789012345678>", "/foreman back user:<@123456789012345678>"],
     [
       '/foreman workflow create "release train" --priority high',
@@ -48,7 +54,9 @@ describe("discordCommandLine", () => {
     expect(discordCommandLine(usage("team.add"))).toBe(
       "/foreman team add user:<@user> github:<login> [tz:<IANA zone>] [lead:True]",
     );
-    expect(discordCommandLine(usage("ooo"))).toBe("/foreman ooo [user:<@user>] [until:YYYY-MM-DD]");
+    expect(discordCommandLine(usage("ooo"))).toBe(
+      "/foreman ooo [user:<@user>] [from:YYYY-MM-DD] [until:YYYY-MM-DD]",
+    );
     expect(discordCommandLine(usage("digest.schedule"))).toBe(
       "/foreman digest schedule time:<HH:MM> [tz:<IANA zone>] [days:mon-fri|daily|mon,wed,fri]",
     );

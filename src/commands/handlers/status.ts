@@ -32,6 +32,14 @@ function outLine(out: readonly OooEntry[], ctx: CommandContext): string {
   return `Out of office today: ${capped(names, 10, (n) => `and ${n} more`).join(", ")}`;
 }
 
+/** `@dan (from 2027-01-11 until 2027-01-15)`: planned absences that start after today, by name. */
+function laterLine(later: readonly OooEntry[], ctx: CommandContext): string {
+  const names = later.map(
+    (o) => `${who(o.user, ctx.place)} (from ${o.from} ${o.until ? `until ${o.until}` : "until back"})`,
+  );
+  return `Out of office later: ${capped(names, 10, (n) => `and ${n} more`).join(", ")}`;
+}
+
 async function overview(ctx: CommandContext): Promise<Reply> {
   const coordinator = tenantCoordinator(ctx);
   const [workflows, agents, summary, zone] = await Promise.all([
@@ -48,6 +56,7 @@ async function overview(ctx: CommandContext): Promise<Reply> {
     ? [
         `${plural(summary.teamSize, "member")}, ${summary.outToday.length} out of office today`,
         outLine(summary.outToday, ctx),
+        ...(summary.outLater.length ? [laterLine(summary.outLater, ctx)] : []),
         summary.leads.length
           ? `Leads: ${summary.leads.map((l) => who(l, ctx.place)).join(", ")}`
           : "No lead yet: `/foreman team add @person github:login --lead`",

@@ -71,6 +71,10 @@ export function memberLine(a: MemberAvailability, ctx: CommandContext): string {
   const parts = [who(m.user, ctx.place), code(m.github), literal(m.tz)];
   if (m.lead) parts.push("**lead**");
   if (a.ooo) parts.push(a.ooo.until ? `out of office until ${a.ooo.until}` : "out of office until back");
+  else if (a.planned?.from) {
+    const until = a.planned.until ? `until ${a.planned.until}` : "until back";
+    parts.push(`out of office from ${a.planned.from} ${until}`);
+  }
   return parts.join(" · ");
 }
 

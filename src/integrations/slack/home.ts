@@ -55,9 +55,12 @@ function yourSettings(member: TeamMember | null, mine: MemberAvailability | unde
     };
   }
   const ooo = mine?.ooo;
+  const planned = mine?.planned;
   const away = ooo
     ? `Out of office ${ooo.until ? `until ${ooo.until}` : "until further notice"}`
-    : "Available";
+    : planned?.from
+      ? `Available; out of office from ${planned.from} ${planned.until ? `until ${planned.until}` : "until further notice"}`
+      : "Available";
   return {
     title: "Your settings",
     fields: [
