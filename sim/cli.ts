@@ -1,0 +1,163 @@
+/**
+ * `npm run simulate -- [--scenario <name|file.json>] [--seed N] [--weeks N] [--strategies a,b,c]
+ * [--json] [--out DIR]`. Node-specific parts (files, SQLite) come in through `Io`
+ * (scripts/simulate.mjs), so this stays plain TypeScript. Exit codes: 0 done, 2 bad arguments or
+ * scenario, 1 an internal failure.
+ */
+import { writeReport } from "./report";
+import { parseScenario, type Scenario, ScenarioError, unknownFields } from "./scenario";
+import { simulate, STRATEGIES, type StrategyName } from "./simulate";
+
+export interface Io {
+  readText(path: string): string | null;
+  writeText(path: string, text: string): void;
+  /** Path of a built-in scenario by name. */
+  builtin(name: string): string;
+  builtinNames(): string[];
+  openSql(): SqlStorage;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface CliOptions {
+  scenario: string;
+  seed: number | null;
+  weeks: number | null;
+  strategies: StrategyName[];
+  json: boolean;
+  out: string | null;
+}
+
+const USAGE =
+  "usage: npm run simulate -- [--scenario <name|file.json>] [--seed N] [--weeks N] [--strategies a,b,c] [--json] [--out DIR]";
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { scenario: "default", seed: null, weeks: null, strategies: [...STRATEGIES], json: false, out: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    const integer = (min: number, max: number): number => {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${v}"`);
+      return Number(v);
+    };
+    switch (flag) {
+      case "--scenario":
+        options.scenario = value();
+        break;
+      case "--seed":
+        options.seed = integer(0, 2 ** 31 - 1);
+        break;
+      case "--weeks":
+        options.weeks = integer(1, 104);
+        break;
+      case "--strategies": {
+        const names = value().split(",").map((s) => s.trim()).filter(Boolean);
+        const unknown = names.filter((n) => !(STRATEGIES as readonly string[]).includes(n));
+        if (unknown.length || names.length === 0) throw new UsageError(`unknown strategy ${unknown.map((u) => `"${u}"`).join(", ") || "(none given)"}: use ${STRATEGIES.join(", ")}`);
+        options.strategies = [...new Set(names)] as StrategyName[];
+        break;
+      }
+      case "--json":
+        options.json = true;
+        break;
+      case "--out":
+        options.out = value();
+        break;
+      case "--help":
+      case "-h":
+        throw new UsageError(USAGE);
+      default:
+        throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
+    }
+  }
+  return options;
+}
+
+function loadScenario(options: CliOptions, io: Io): Scenario {
+  const isFile = options.scenario.endsWith(".json") || options.scenario.includes("/");
+  if (!isFile && !io.builtinNames().includes(options.scenario)) {
+    throw new UsageError(`unknown scenario "${options.scenario}": use one of ${io.builtinNames().join(", ")} or a .json file`);
+  }
+  const path = isFile ? options.scenario : io.builtin(options.scenario);
+  const text = io.readText(path);
+  if (text === null) throw new UsageError(`cannot read scenario file ${path}`);
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (err) {
+    throw new ScenarioError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const scenario = parseScenario(input, path);
+  for (const field of unknownFields(input)) io.stderr(`note: ${path}: unknown field "${field}" ignored\n`);
+  return {
+    ...scenario,
+    seed: options.seed ?? scenario.seed,
+    weeks: options.weeks ?? scenario.weeks,
+  };
+}
+
+const fmt = (x: number | null, unit = "") => (x === null ? "never" : `${x}${unit}`);
+
+export function table(report: ReturnType<typeof simulate>["report"]): string {
+  const rows: [string, (m: (typeof report.strategies)[string]) => string][] = [
+    ["time to first review, median", (m) => fmt(m.ttfrMedianH, " h")],
+    ["time to first review, P75", (m) => fmt(m.ttfrP75H, " h")],
+    ["  median in working hours", (m) => fmt(m.ttfrMedianWorkingH, " h")],
+    ["time to merge, median", (m) => fmt(m.mergeMedianH, " h")],
+    ["SLA breaches", (m) => `${m.slaBreaches} (${(m.breachRate * 100).toFixed(1)} %)`],
+    ["load Gini (requests/person)", (m) => String(m.loadGini)],
+    ["messages/person-day med/p95/max", (m) => `${m.msgsPerPersonDay.median} / ${m.msgsPerPersonDay.p95} / ${m.msgsPerPersonDay.max}`],
+    ["messages in working hours", (m) => String(m.focusInterruptions)],
+    ["messages after hours", (m) => String(m.afterHoursPings)],
+    ["never reviewed", (m) => String(m.unreviewed)],
+  ];
+  const names = Object.keys(report.strategies);
+  const cells = rows.map(([label, f]) => [label, ...names.map((n) => f(report.strategies[n] as (typeof report.strategies)[string]))]);
+  const header = ["", ...names];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join("  ");
+  return [
+    `${report.scenario}: ${report.people} people, ${report.prs} PRs over ${report.weeks} weeks (seed ${report.seed})`,
+    "",
+    line(header),
+    ...cells.map(line),
+    "",
+  ].join("\n");
+}
+
+export function main(argv: readonly string[], io: Io): number {
+  try {
+    const options = parseArgs(argv);
+    const scenario = loadScenario(options, io);
+    const { report, details } = simulate(scenario, { strategies: options.strategies, openSql: () => io.openSql() });
+    if (options.json) {
+      io.stdout(`${JSON.stringify(report)}\n`);
+    } else {
+      io.stdout(table(report));
+    }
+    if (!options.json || options.out) {
+      const out = options.out ?? `simulation/${scenario.name}`;
+      const files = writeReport(out, scenario, report, details, io);
+      if (!options.json) io.stdout(`\nReport: ${files.join(", ")}\n`);
+      else io.stderr(`report written: ${files.join(", ")}\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ScenarioError) {
+      io.stderr(`${err.message}\n`);
+      return 2;
+    }
+    io.stderr(`simulation failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Foreman as a strategy: the Review Manager's own code, not a model of it. Every PR event goes through
+ * `applyEvent` (src/agents/review-manager/on-event.ts), every SLA step through `fireStep` and every
+ * review notice through `sendAuthorNotice`, over the agent's real SQLite stores (ReviewStore,
+ * CardStore, AuthorNotices, Scheduler) on an in-memory database. The effects it emits are read as
+ * what would happen: a GitHub review request (GitHub notifies the person), a DM (a message to that
+ * person), a post or thread reply in the team channel (a message to everyone it mentions); edits
+ * of cards notify nobody. The team gets the defaults a new tenant gets; the scenario's SLA is set as
+ * the team would set it with `sla set`.
+ */
+import type { ChannelRef } from "../../src/chat/platform";
+import { DEFAULT_SLA_RULE, resolveSla, type SlaRule } from "../../src/domain/sla";
+import { localDayOf } from "../../src/domain/time";
+import type { MemberAvailability, OooEntry, TeamMember } from "../../src/settings/model";
+import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "../../src/agents/review-manager/author";
+import { SLA_TASK } from "../../src/agents/review-manager/clock";
+import { reviewConfigOf } from "../../src/agents/review-manager/config";
+import { makeWork, type TenantView, type Work } from "../../src/agents/review-manager/context";
+import type { Effect } from "../../src/agents/review-manager/effects";
+import { CardStore } from "../../src/agents/review-manager/live-cards";
+import { peopleOf } from "../../src/agents/review-manager/model/candidates";
+import type { ReviewEvent } from "../../src/agents/review-manager/model/events";
+import { applyEvent } from "../../src/agents/review-manager/on-event";
+import { fireStep } from "../../src/agents/review-manager/sla-steps";
+import { ReviewStore } from "../../src/agents/review-manager/store";
+import { Scheduler } from "../../src/agents/framework/scheduler";
+import type { ReviewState, SimPr, Strategy, World } from "../world";
+import { isoDay, type SimPerson } from "../team";
+
+const CHANNEL: ChannelRef = { platform: "slack", workspaceId: "TSIM", channelId: "CTEAM" };
+const MENTION = /<@([A-Za-z0-9]+)>/g;
+const userId = (p: SimPerson) => `U${String(p.index).padStart(5, "0")}`;
+
+export class ForemanStrategy implements Strategy {
+  readonly name = "foreman";
+  private readonly store: ReviewStore;
+  private readonly cards: CardStore;
+  private readonly notices: AuthorNotices;
+  private readonly scheduler: Scheduler;
+  private readonly config = reviewConfigOf({} as Parameters<typeof reviewConfigOf>[0]);
+  private readonly team: TeamMember[];
+  private readonly byUserId = new Map<string, SimPerson>();
+  private readonly rules: SlaRule[];
+  private seq = 0;
+
+  constructor(
+    private readonly world: World,
+    sql: SqlStorage,
+  ) {
+    this.store = new ReviewStore(sql);
+    this.cards = new CardStore(sql);
+    this.notices = new AuthorNotices(sql);
+    this.scheduler = new Scheduler(sql);
+    const at = new Date(world.nowMs).toISOString();
+    this.team = world.people.map((p) => {
+      this.byUserId.set(userId(p), p);
+      return {
+        user: { platform: "slack", id: userId(p), name: p.login },
+        github: p.login,
+        tz: p.tz,
+        lead: p.lead,
+        workingHours: {
+          days: [...(p.hours.days ?? ["mon", "tue", "wed", "thu", "fri"])],
+          start: p.hours.start ?? "09:00",
+          end: p.hours.end ?? "17:00",
+        },
+        addedBy: "simulator",
+        addedAt: at,
+        updatedAt: at,
+      };
+    });
+    const sla = world.scenario.sla;
+    const rule = (r: { label?: string; repo?: string; hours: number }): SlaRule => ({
+      repo: r.repo?.toLowerCase() ?? null,
+      label: r.label ?? null,
+      hours: r.hours,
+      isDefault: false,
+      setBy: "simulator",
+      setAt: at,
+    });
+    this.rules = [{ ...DEFAULT_SLA_RULE, hours: sla.hours, isDefault: false }, ...sla.rules.map(rule)];
+  }
+
+  // ------------------------------------------------------------ strategy
+
+  ready(pr: SimPr): void {
+    // A draft was opened earlier (nothing to assign then); the ready event is what GitHub sends now.
+    if (pr.trace.draft) this.apply(pr, "pr.opened", { draft: true }, false);
+    this.apply(pr, pr.trace.draft ? "pr.ready_for_review" : "pr.opened", {}, true);
+  }
+
+  reviewed(pr: SimPr, reviewer: string, state: ReviewState): void {
+    this.apply(pr, "review.submitted", { reviewer, state, reviewId: ++this.seq }, false);
+  }
+
+  rerequested(pr: SimPr, reviewer: string): void {
+    this.apply(pr, "pr.review_requested", { reviewer: { type: "user", login: reviewer } }, true);
+  }
+
+  merged(pr: SimPr): void {
+    this.apply(pr, "pr.closed", { state: "closed", merged: true }, false);
+  }
+
+  nextWakeMs(): number | null {
+    return this.scheduler.nextAt();
+  }
+
+  /** The agent's alarm: every task due runs, as `onSchedule` runs it. */
+  wake(): void {
+    const now = this.world.nowMs;
+    for (const task of this.scheduler.claimDue(now, 1000)) {
+      const { repo, number, login, prId } = task.payload as Record<string, unknown>;
+      if (task.kind === SLA_TASK && typeof repo === "string" && typeof number === "number" && typeof login === "string") {
+        const pr = this.store.pr(repo, number);
+        if (pr) fireStep(this.work(), this.view(pr.repo, pr.labels), pr, login);
+      } else if (task.kind === AUTHOR_TASK && typeof prId === "number") {
+        const pr = this.store.prById(prId);
+        if (pr) sendAuthorNotice(this.work(), this.view(pr.repo, pr.labels), pr);
+      }
+      // Card refreshes only edit cards in place: nobody is notified, nothing to simulate.
+    }
+  }
+
+  // ------------------------------------------------------------ internal
+
+  private apply(pr: SimPr, kind: string, extra: Record<string, unknown>, withView: boolean): void {
+    const t = pr.trace;
+    const now = this.world.nowMs;
+    const { state, merged, draft, ...rest } = extra as { state?: string; merged?: boolean; draft?: boolean };
+    const event = {
+      kind,
+      repo: { fullName: t.repo },
+      pr: {
+        number: t.number,
+        title: t.title,
+        htmlUrl: `https://github.com/${t.repo}/pull/${t.number}`,
+        author: t.author,
+        state: kind === "pr.closed" ? "closed" : "open",
+        draft: draft ?? false,
+        merged: merged ?? false,
+        headRef: `change-${t.number}`,
+        labels: t.labels,
+        requestedReviewers: [...pr.requested.keys()],
+        requestedTeams: [],
+        updatedAt: new Date(now).toISOString(),
+      },
+      sender: t.author,
+      at: new Date(now).toISOString(),
+      ...(kind === "review.submitted" ? { state } : {}),
+      ...rest,
+    } as unknown as ReviewEvent;
+    applyEvent(this.work(), event, withView ? this.view(t.repo, t.labels) : null);
+  }
+
+  private view(repo: string, labels: readonly string[]): TenantView {
+    const now = this.world.nowMs;
+    const team: MemberAvailability[] = this.world.people.map((p, i) => {
+      const member = this.team[i] as TeamMember;
+      const localDate = isoDay(localDayOf(now, p.tz));
+      // The entry the team would have set: the absence in force, else the next one ahead.
+      const range = p.ooo.find((o) => o.to >= localDate);
+      const entry: OooEntry | null = range
+        ? { user: member.user, from: range.from, until: range.to, setBy: "simulator", setAt: member.addedAt }
+        : null;
+      const inForce = entry && range && range.from <= localDate ? entry : null;
+      return { member, localDate, ooo: inForce, planned: entry };
+    });
+    return {
+      team,
+      people: peopleOf(this.team),
+      channels: [CHANNEL],
+      slaHours: resolveSla(this.rules, repo, labels).hours,
+    };
+  }
+
+  private work(): Work {
+    return makeWork({
+      store: this.store,
+      cards: this.cards,
+      notices: this.notices,
+      scheduler: this.scheduler,
+      config: this.config,
+      nowMs: this.world.nowMs,
+      correlationId: "simulation",
+      record: (effect) => this.effect(effect),
+      log: () => {},
+    });
+  }
+
+  /** What an effect does in the world. */
+  private effect(effect: Effect): void {
+    const w = this.world;
+    switch (effect.kind) {
+      case "github": {
+        const pr = w.pr(Number(effect.body.pull_number));
+        if (!pr) return;
+        const reviewers = (effect.body.reviewers ?? []) as string[];
+        if (effect.action === "pulls.requestReviewers") for (const login of reviewers) w.request(pr, login);
+        else for (const login of reviewers) w.unrequest(pr, login);
+        return;
+      }
+      case "dm": {
+        const person = this.byUserId.get(effect.userId);
+        if (person) w.message(person.login, this.prOf(effect.key), "dm");
+        return;
+      }
+      case "channel": {
+        // The card is placed at once (as the delivery consumer would confirm), so later notices thread.
+        if (!effect.replyTo) this.cards.settled(effect.key, { channel: CHANNEL.channelId, ts: effect.key });
+        const pr = this.prOf(effect.key);
+        const text = JSON.stringify(effect.reply);
+        const mentioned = new Set([...text.matchAll(MENTION)].map((m) => m[1] as string));
+        for (const id of [...mentioned].sort()) {
+          const person = this.byUserId.get(id);
+          if (person) w.message(person.login, pr, "mention");
+        }
+        return;
+      }
+      case "edit":
+      case "event":
+        return;
+    }
+  }
+
+  /** The PR an effect is about, from its delivery key (`…acme/app#12…`). */
+  private prOf(key: string): SimPr | null {
+    const match = /#(\d+)/.exec(key);
+    return match ? (this.world.pr(Number(match[1])) ?? null) : null;
+  }
+}
