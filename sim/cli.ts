@@ -6,7 +6,7 @@
  */
 import { writeReport } from "./report";
 import { parseScenario, type Scenario, ScenarioError, unknownFields } from "./scenario";
-import { simulate, STRATEGIES, type StrategyName } from "./simulate";
+import { STRATEGIES, type StrategyName, simulate } from "./simulate";
 
 export interface Io {
   readText(path: string): string | null;
@@ -36,10 +36,20 @@ const USAGE =
   "usage: npm run simulate -- [--scenario <name|file.json>] [--seed N] [--weeks N] [--strategies a,b,c] [--json] [--out DIR]";
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { scenario: "default", seed: null, weeks: null, strategies: [...STRATEGIES], json: false, out: null };
+  const options: CliOptions = {
+    scenario: "default",
+    seed: null,
+    weeks: null,
+    strategies: [...STRATEGIES],
+    json: false,
+    out: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === "") throw new UsageError(`${flag} needs a value\n${USAGE}`);
@@ -47,7 +57,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     };
     const integer = (min: number, max: number): number => {
       const v = value();
-      if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${v}"`);
+      if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+        throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${v}"`);
       return Number(v);
     };
     switch (flag) {
@@ -61,9 +72,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         options.weeks = integer(1, 104);
         break;
       case "--strategies": {
-        const names = value().split(",").map((s) => s.trim()).filter(Boolean);
+        const names = value()
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = names.filter((n) => !(STRATEGIES as readonly string[]).includes(n));
-        if (unknown.length || names.length === 0) throw new UsageError(`unknown strategy ${unknown.map((u) => `"${u}"`).join(", ") || "(none given)"}: use ${STRATEGIES.join(", ")}`);
+        if (unknown.length || names.length === 0)
+          throw new UsageError(
+            `unknown strategy ${unknown.map((u) => `"${u}"`).join(", ") || "(none given)"}: use ${STRATEGIES.join(", ")}`,
+          );
         options.strategies = [...new Set(names)] as StrategyName[];
         break;
       }
@@ -86,7 +103,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 function loadScenario(options: CliOptions, io: Io): Scenario {
   const isFile = options.scenario.endsWith(".json") || options.scenario.includes("/");
   if (!isFile && !io.builtinNames().includes(options.scenario)) {
-    throw new UsageError(`unknown scenario "${options.scenario}": use one of ${io.builtinNames().join(", ")} or a .json file`);
+    throw new UsageError(
+      `unknown scenario "${options.scenario}": use one of ${io.builtinNames().join(", ")} or a .json file`,
+    );
   }
   const path = isFile ? options.scenario : io.builtin(options.scenario);
   const text = io.readText(path);
@@ -116,16 +135,23 @@ export function table(report: ReturnType<typeof simulate>["report"]): string {
     ["time to merge, median", (m) => fmt(m.mergeMedianH, " h")],
     ["SLA breaches", (m) => `${m.slaBreaches} (${(m.breachRate * 100).toFixed(1)} %)`],
     ["load Gini (requests/person)", (m) => String(m.loadGini)],
-    ["messages/person-day med/p95/max", (m) => `${m.msgsPerPersonDay.median} / ${m.msgsPerPersonDay.p95} / ${m.msgsPerPersonDay.max}`],
+    [
+      "messages/person-day med/p95/max",
+      (m) => `${m.msgsPerPersonDay.median} / ${m.msgsPerPersonDay.p95} / ${m.msgsPerPersonDay.max}`,
+    ],
     ["messages in working hours", (m) => String(m.focusInterruptions)],
     ["messages after hours", (m) => String(m.afterHoursPings)],
     ["never reviewed", (m) => String(m.unreviewed)],
   ];
   const names = Object.keys(report.strategies);
-  const cells = rows.map(([label, f]) => [label, ...names.map((n) => f(report.strategies[n] as (typeof report.strategies)[string]))]);
+  const cells = rows.map(([label, f]) => [
+    label,
+    ...names.map((n) => f(report.strategies[n] as (typeof report.strategies)[string])),
+  ]);
   const header = ["", ...names];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join("  ");
+  const line = (c: string[]) =>
+    c.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join("  ");
   return [
     `${report.scenario}: ${report.people} people, ${report.prs} PRs over ${report.weeks} weeks (seed ${report.seed})`,
     "",
@@ -139,7 +165,10 @@ export function main(argv: readonly string[], io: Io): number {
   try {
     const options = parseArgs(argv);
     const scenario = loadScenario(options, io);
-    const { report, details } = simulate(scenario, { strategies: options.strategies, openSql: () => io.openSql() });
+    const { report, details } = simulate(scenario, {
+      strategies: options.strategies,
+      openSql: () => io.openSql(),
+    });
     if (options.json) {
       io.stdout(`${JSON.stringify(report)}\n`);
     } else {

@@ -5,8 +5,8 @@
  * decides who is asked to review and who is told what, when (`Strategy`), through `World`.
  */
 import { HOUR_MS, localDayOf, MINUTE_MS } from "../src/domain/time";
-import { draw, exponential, logNormal, Stream } from "./random";
 import { Agenda } from "./agenda";
+import { draw, exponential, logNormal, Stream } from "./random";
 import type { Scenario } from "./scenario";
 import { afterWork, canAct, isoDay, nextActive, outOfOffice, type SimPerson } from "./team";
 import type { TracePr } from "./trace";
@@ -20,7 +20,6 @@ import type {
   Strategy,
   World,
 } from "./world";
-
 
 interface PersonState {
   p: SimPerson;
@@ -157,7 +156,11 @@ export class Simulation implements World {
       if (!s.queue.has(pr.trace.number)) return; // nothing for them to do on it
       const kind = pr.requested.get(p.login) === now ? "notification" : "reminder";
       const n = this.count(`${kind}:${group}`);
-      if (draw(this.scenario.seed, `act:${kind}:${group}:${n}`) >= (kind === "notification" ? b.actOnNotification : b.actOnReminder)) return;
+      if (
+        draw(this.scenario.seed, `act:${kind}:${group}:${n}`) >=
+        (kind === "notification" ? b.actOnNotification : b.actOnReminder)
+      )
+        return;
       this.later(s, `${kind}:${group}:${n}`, () => this.tryStart(s, pr.trace.number));
     } else {
       if (s.queue.size === 0) return;
@@ -172,7 +175,8 @@ export class Simulation implements World {
   run(strategy: Strategy): RunResult {
     this.strategy = strategy;
     for (const pr of this.prs) this.agenda.push(pr.trace.readyAtMs, () => this.becomeReady(pr));
-    for (const s of this.byLogin.values()) this.agenda.push(nextActive(s.p, this.startMs), () => this.dayStart(s));
+    for (const s of this.byLogin.values())
+      this.agenda.push(nextActive(s.p, this.startMs), () => this.dayStart(s));
     const lastArrival = this.prs.reduce((max, pr) => Math.max(max, pr.trace.readyAtMs), this.startMs);
     const horizon = Math.max(lastArrival, this.startMs + this.scenario.weeks * WEEK_MS) + DRAIN_MS;
     while (this.merged < this.prs.length) {
@@ -212,7 +216,10 @@ export class Simulation implements World {
 
   /** Runs `then` after the person's pick-up delay (working time). */
   private later(s: PersonState, key: string, then: () => void): void {
-    const delay = exponential(draw(this.scenario.seed, `delay:${key}`), this.scenario.behaviour.pickupDelayMin * MINUTE_MS);
+    const delay = exponential(
+      draw(this.scenario.seed, `delay:${key}`),
+      this.scenario.behaviour.pickupDelayMin * MINUTE_MS,
+    );
     this.agenda.push(afterWork(s.p, this.nowMs, Math.max(1, Math.round(delay))), then);
   }
 
@@ -270,7 +277,8 @@ export class Simulation implements World {
     s.queue.delete(number);
     s.reviewing.add(number);
     const b = this.scenario.behaviour;
-    const full = Math.min(b.reviewBaseMin + b.reviewMinPerLine * pr.trace.lines, b.reviewMaxMin) / s.p.reviewSpeed;
+    const full =
+      Math.min(b.reviewBaseMin + b.reviewMinPerLine * pr.trace.lines, b.reviewMaxMin) / s.p.reviewSpeed;
     const minutes = pr.round > 1 ? full / 2 : full;
     const begin = nextActive(s.p, Math.max(this.nowMs, s.busyUntil));
     const end = afterWork(s.p, begin, Math.max(MINUTE_MS, Math.round(minutes * MINUTE_MS)));
@@ -300,7 +308,9 @@ export class Simulation implements World {
     const k = pr.round === round ? pr.reviewsThisRound++ : 0;
     const share = round === 1 ? b.changesRequested : b.changesRequestedLater;
     const state: ReviewState =
-      draw(this.scenario.seed, `outcome:${pr.trace.number}:${round}:${k}`) < share ? "changes_requested" : "approved";
+      draw(this.scenario.seed, `outcome:${pr.trace.number}:${round}:${k}`) < share
+        ? "changes_requested"
+        : "approved";
     // GitHub's notification of the review to the author is not counted (the issue's notification model
     // for GitHub is the request notification and the scheduled reminder); the author takes it up after
     // the fix time of the behaviour model, in every strategy.
@@ -317,11 +327,27 @@ export class Simulation implements World {
     if (!author) return;
     if (state === "changes_requested" && !pr.fixing) {
       pr.fixing = true;
-      const fix = logNormal(draw(this.scenario.seed, `fix:${pr.trace.number}:${round}`), b.fixMedianH * HOUR_MS, 0.8);
-      this.agenda.push(afterWork(author, this.nowMs, Math.max(MINUTE_MS, Math.round(fix))), () => this.fixed(pr));
-    } else if (state === "approved" && !pr.fixing && pr.changesFrom.size === 0 && pr.approvals.size >= this.scenario.reviewersPerPr) {
-      const delay = exponential(draw(this.scenario.seed, `merge:${pr.trace.number}`), b.mergeDelayH * HOUR_MS);
-      this.agenda.push(afterWork(author, this.nowMs, Math.max(MINUTE_MS, Math.round(delay))), () => this.merge(pr));
+      const fix = logNormal(
+        draw(this.scenario.seed, `fix:${pr.trace.number}:${round}`),
+        b.fixMedianH * HOUR_MS,
+        0.8,
+      );
+      this.agenda.push(afterWork(author, this.nowMs, Math.max(MINUTE_MS, Math.round(fix))), () =>
+        this.fixed(pr),
+      );
+    } else if (
+      state === "approved" &&
+      !pr.fixing &&
+      pr.changesFrom.size === 0 &&
+      pr.approvals.size >= this.scenario.reviewersPerPr
+    ) {
+      const delay = exponential(
+        draw(this.scenario.seed, `merge:${pr.trace.number}`),
+        b.mergeDelayH * HOUR_MS,
+      );
+      this.agenda.push(afterWork(author, this.nowMs, Math.max(MINUTE_MS, Math.round(delay))), () =>
+        this.merge(pr),
+      );
     }
   }
 

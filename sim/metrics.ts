@@ -5,12 +5,12 @@
  * hours, the same clock whoever reviews (Foreman's own SLA clock runs on the reviewer's hours).
  */
 import { quantileSorted } from "simple-statistics";
-import { resolveSla, DEFAULT_SLA_RULE, type SlaRule } from "../src/domain/sla";
-import { HOUR_MS, DAY_MS } from "../src/domain/time";
+import { DEFAULT_SLA_RULE, resolveSla, type SlaRule } from "../src/domain/sla";
+import { DAY_MS, HOUR_MS } from "../src/domain/time";
 import { compileSchedule, workingMsBetween } from "../src/domain/working-hours";
-import type { RunResult } from "./world";
 import type { Scenario } from "./scenario";
 import type { SimPerson } from "./team";
+import type { RunResult } from "./world";
 
 export interface Spread {
   median: number;
@@ -68,7 +68,13 @@ export function gini(values: readonly number[]): number {
 export function slaRulesOf(scenario: Scenario): SlaRule[] {
   return [
     { ...DEFAULT_SLA_RULE, hours: scenario.sla.hours, isDefault: false },
-    ...scenario.sla.rules.map((r) => ({ ...DEFAULT_SLA_RULE, repo: r.repo?.toLowerCase() ?? null, label: r.label ?? null, hours: r.hours, isDefault: false })),
+    ...scenario.sla.rules.map((r) => ({
+      ...DEFAULT_SLA_RULE,
+      repo: r.repo?.toLowerCase() ?? null,
+      label: r.label ?? null,
+      hours: r.hours,
+      isDefault: false,
+    })),
   ];
 }
 
@@ -113,7 +119,10 @@ export function measure(
     }
   }
   perPersonDay.sort(asc);
-  const requestsByPerson = people.map((p) => ({ login: p.login, requests: result.tallies.get(p.login)?.requests ?? 0 }));
+  const requestsByPerson = people.map((p) => ({
+    login: p.login,
+    requests: result.tallies.get(p.login)?.requests ?? 0,
+  }));
   const n = result.prs.length;
   return {
     metrics: {

@@ -20,7 +20,15 @@ const xml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 /** Markdown-inert: characters with a meaning in Markdown or HTML become entities. */
 const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function frame(title: string, xLabel: string, yLabel: string, body: string, xTicks: string, yTicks: string, legend: string): string {
+function frame(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  body: string,
+  xTicks: string,
+  yTicks: string,
+  legend: string,
+): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
@@ -46,21 +54,27 @@ function ticks(max: number, axis: "x" | "y", format: (v: number) => string): str
   const out: string[] = [];
   for (let i = 0; i <= 5; i++) {
     const v = (max * i) / 5;
-    if (axis === "x") out.push(`<text x="${fixed(px(v, max))}" y="${H - M.bottom + 16}" text-anchor="middle">${format(v)}</text>`);
+    if (axis === "x")
+      out.push(
+        `<text x="${fixed(px(v, max))}" y="${H - M.bottom + 16}" text-anchor="middle">${format(v)}</text>`,
+      );
     else {
       const y = fixed(py(v, max));
-      out.push(`<text x="${M.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${format(v)}</text>`);
+      out.push(
+        `<text x="${M.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${format(v)}</text>`,
+      );
       out.push(`<line x1="${M.left}" y1="${y}" x2="${W - M.right}" y2="${y}" stroke="#f3f4f6"/>`);
     }
   }
   return out.join("\n");
 }
 
-function legend(names: string[]): string {
+/** The legend, in the top or bottom right corner (where the chart leaves room). */
+function legend(names: string[], at: "top" | "bottom" = "top"): string {
   return names
     .map((n, i) => {
       const x = W - M.right - 190;
-      const y = M.top + 8 + i * 16;
+      const y = at === "top" ? M.top + 8 + i * 16 : H - M.bottom - 10 - (names.length - 1 - i) * 16;
       return `<rect x="${x}" y="${y - 8}" width="12" height="3" fill="${COLORS[i % COLORS.length]}"/><text x="${x + 18}" y="${y - 3}">${xml(n)}</text>`;
     })
     .join("\n");
@@ -74,32 +88,55 @@ function niceMax(v: number): number {
 
 export function cdfChart(details: Record<string, StrategyDetail>): string {
   const names = Object.keys(details);
-  const finite = names.flatMap((n) => details[n]?.ttfrHours.filter(Number.isFinite) ?? []).sort((a, b) => a - b);
+  const finite = names
+    .flatMap((n) => details[n]?.ttfrHours.filter(Number.isFinite) ?? [])
+    .sort((a, b) => a - b);
   const max = niceMax(finite[Math.floor(finite.length * 0.95)] ?? 1);
   const lines = names.map((n, i) => {
     const hours = details[n]?.ttfrHours ?? [];
     const pts: string[] = [`${fixed(px(0, max))},${fixed(py(0, 1))}`];
     hours.forEach((h, k) => {
       if (h > max) return;
-      pts.push(`${fixed(px(h, max))},${fixed(py(k / hours.length, 1))}`, `${fixed(px(h, max))},${fixed(py((k + 1) / hours.length, 1))}`);
+      pts.push(
+        `${fixed(px(h, max))},${fixed(py(k / hours.length, 1))}`,
+        `${fixed(px(h, max))},${fixed(py((k + 1) / hours.length, 1))}`,
+      );
     });
     const reached = hours.filter((h) => h <= max).length / Math.max(1, hours.length);
     pts.push(`${fixed(px(max, max))},${fixed(py(reached, 1))}`);
     return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${pts.join(" ")}"/>`;
   });
-  return frame("Time to first review", "hours from ready for review", "share of PRs reviewed", lines.join("\n"), ticks(max, "x", (v) => `${Math.round(v)}`), ticks(1, "y", (v) => `${Math.round(v * 100)}%`), legend(names));
+  return frame(
+    "Time to first review",
+    "hours from ready for review",
+    "share of PRs reviewed",
+    lines.join("\n"),
+    ticks(max, "x", (v) => `${Math.round(v)}`),
+    ticks(1, "y", (v) => `${Math.round(v * 100)}%`),
+    legend(names, "bottom"),
+  );
 }
 
 export function loadChart(details: Record<string, StrategyDetail>): string {
   const names = Object.keys(details);
   const n = Math.max(...names.map((k) => details[k]?.requestsByPerson.length ?? 0), 1);
-  const max = niceMax(Math.max(...names.flatMap((k) => details[k]?.requestsByPerson.map((r) => r.requests) ?? [0]), 1));
+  const max = niceMax(
+    Math.max(...names.flatMap((k) => details[k]?.requestsByPerson.map((r) => r.requests) ?? [0]), 1),
+  );
   const lines = names.map((k, i) => {
     const sorted = [...(details[k]?.requestsByPerson ?? [])].map((r) => r.requests).sort((a, b) => b - a);
     const pts = sorted.map((v, j) => `${fixed(px(n === 1 ? 0 : j / (n - 1), 1))},${fixed(py(v, max))}`);
     return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${pts.join(" ")}"/>`;
   });
-  return frame("Review requests per person (most loaded first)", `people (${n}), most requested on the left`, "review requests", lines.join("\n"), "", ticks(max, "y", (v) => `${Math.round(v)}`), legend(names));
+  return frame(
+    "Review requests per person (most loaded first)",
+    `people (${n}), most requested on the left`,
+    "review requests",
+    lines.join("\n"),
+    "",
+    ticks(max, "y", (v) => `${Math.round(v)}`),
+    legend(names, "bottom"),
+  );
 }
 
 export function messagesChart(details: Record<string, StrategyDetail>): string {
@@ -121,8 +158,20 @@ export function messagesChart(details: Record<string, StrategyDetail>): string {
       return `<rect x="${fixed(x)}" y="${fixed(y)}" width="${fixed(bar)}" height="${fixed(H - M.bottom - y)}" fill="${COLORS[i % COLORS.length]}"/>`;
     }),
   );
-  const xTicks = Array.from({ length: buckets }, (_, b) => `<text x="${fixed(M.left + (b + 0.5) * slot)}" y="${H - M.bottom + 16}" text-anchor="middle">${b === buckets - 1 ? "10+" : b}</text>`).join("\n");
-  return frame("Messages per person per day", "messages that reached one person on one day", "share of person-days", rects.join("\n"), xTicks, ticks(max, "y", (v) => `${Math.round(v * 100)}%`), legend(names));
+  const xTicks = Array.from(
+    { length: buckets },
+    (_, b) =>
+      `<text x="${fixed(M.left + (b + 0.5) * slot)}" y="${H - M.bottom + 16}" text-anchor="middle">${b === buckets - 1 ? "10+" : b}</text>`,
+  ).join("\n");
+  return frame(
+    "Messages per person per day",
+    "messages that reached one person on one day",
+    "share of person-days",
+    rects.join("\n"),
+    xTicks,
+    ticks(max, "y", (v) => `${Math.round(v * 100)}%`),
+    legend(names),
+  );
 }
 
 function markdownTable(report: SimulationReport): string {
@@ -131,11 +180,24 @@ function markdownTable(report: SimulationReport): string {
   const rows: [string, (k: string) => string][] = [
     ["Time to first review, median", (k) => f(report.strategies[k]?.ttfrMedianH ?? null, " h")],
     ["Time to first review, P75", (k) => f(report.strategies[k]?.ttfrP75H ?? null, " h")],
-    ["Median in the author's working hours", (k) => f(report.strategies[k]?.ttfrMedianWorkingH ?? null, " h")],
+    [
+      "Median in the author's working hours",
+      (k) => f(report.strategies[k]?.ttfrMedianWorkingH ?? null, " h"),
+    ],
     ["Time to merge, median", (k) => f(report.strategies[k]?.mergeMedianH ?? null, " h")],
-    ["SLA breaches", (k) => `${report.strategies[k]?.slaBreaches} (${((report.strategies[k]?.breachRate ?? 0) * 100).toFixed(1)} %)`],
+    [
+      "SLA breaches",
+      (k) =>
+        `${report.strategies[k]?.slaBreaches} (${((report.strategies[k]?.breachRate ?? 0) * 100).toFixed(1)} %)`,
+    ],
     ["Load Gini (review requests per person)", (k) => String(report.strategies[k]?.loadGini)],
-    ["Messages per person-day (median / P95 / max)", (k) => { const m = report.strategies[k]?.msgsPerPersonDay; return `${m?.median} / ${m?.p95} / ${m?.max}`; }],
+    [
+      "Messages per person-day (median / P95 / max)",
+      (k) => {
+        const m = report.strategies[k]?.msgsPerPersonDay;
+        return `${m?.median} / ${m?.p95} / ${m?.max}`;
+      },
+    ],
     ["Messages in working hours (interruptions)", (k) => String(report.strategies[k]?.focusInterruptions)],
     ["Messages outside working hours", (k) => String(report.strategies[k]?.afterHoursPings)],
     ["PRs never reviewed", (k) => String(report.strategies[k]?.unreviewed)],

@@ -9,7 +9,9 @@ const isoDate = z
   .string()
   .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && parseIsoDate(s) !== null, "expected a YYYY-MM-DD date");
 const clock = (end: boolean) =>
-  z.string().refine((s) => parseClockTime(s, end) !== null, `expected HH:MM (00:00-${end ? "24:00" : "23:59"})`);
+  z
+    .string()
+    .refine((s) => parseClockTime(s, end) !== null, `expected HH:MM (00:00-${end ? "24:00" : "23:59"})`);
 const zone = z.string().refine(isValidTimeZone, "unknown IANA time zone");
 const probability = z.number().min(0).max(1);
 
@@ -31,7 +33,11 @@ const Ooo = z
 const Person = z.strictObject({
   login: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "expected a GitHub login"),
   tz: zone,
-  workingHours: WorkingHours.default({ days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" }),
+  workingHours: WorkingHours.default({
+    days: ["mon", "tue", "wed", "thu", "fri"],
+    start: "09:00",
+    end: "17:00",
+  }),
   /** Review speed factor: 2 reviews twice as fast as 1, 0.5 half as fast. */
   reviewSpeed: z.number().positive().max(10).default(1),
   /** Reviews this person does in one working day at most; more wait for the next day. */
@@ -79,7 +85,12 @@ const Behaviour = z.strictObject({
 
 export const ScenarioSchema = z.looseObject({
   name: z.string().min(1).max(100),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
   weeks: z.number().int().min(1).max(104).default(8),
   start: isoDate.default("2027-01-04"),
   people: z
@@ -90,7 +101,8 @@ export const ScenarioSchema = z.looseObject({
       const seen = new Set<string>();
       people.forEach((p, i) => {
         const key = p.login.toLowerCase();
-        if (seen.has(key)) ctx.addIssue({ code: "custom", message: `duplicate login "${p.login}"`, path: [i, "login"] });
+        if (seen.has(key))
+          ctx.addIssue({ code: "custom", message: `duplicate login "${p.login}"`, path: [i, "login"] });
         seen.add(key);
       });
     }),
@@ -102,16 +114,25 @@ export const ScenarioSchema = z.looseObject({
     .default({ hours: 8, rules: [] }),
   reviewersPerPr: z.number().int().min(1).max(5).default(1),
   /** Repositories PRs are opened in (picked uniformly). */
-  repos: z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/repo")).min(1).default(["acme/app"]),
+  repos: z
+    .array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, "expected owner/repo"))
+    .min(1)
+    .default(["acme/app"]),
   /** Zone of the team channel: GitHub's scheduled reminder posts at 09:00 there. Default: the first person's. */
   channelTz: zone.optional(),
   /** PR size in changed lines: log-normal with this median and shape. */
   prSize: z
-    .strictObject({ medianLines: z.number().positive().max(100_000).default(80), sigma: z.number().min(0).max(3).default(1.1) })
+    .strictObject({
+      medianLines: z.number().positive().max(100_000).default(80),
+      sigma: z.number().min(0).max(3).default(1.1),
+    })
     .default({ medianLines: 80, sigma: 1.1 }),
   /** Share of PRs opened as drafts, and the median working hours until they are marked ready. */
   drafts: z
-    .strictObject({ share: probability.default(0.1), readyMedianH: z.number().positive().max(200).default(4) })
+    .strictObject({
+      share: probability.default(0.1),
+      readyMedianH: z.number().positive().max(200).default(4),
+    })
     .default({ share: 0.1, readyMedianH: 4 }),
   behaviour: Behaviour.default(Behaviour.parse({})),
 });

@@ -1,12 +1,12 @@
 /** One scenario through each strategy, on the same trace. */
 import { Simulation } from "./engine";
-import type { Strategy, World } from "./world";
 import { measure, type StrategyDetail, type StrategyMetrics } from "./metrics";
 import type { Scenario } from "./scenario";
 import { ForemanStrategy } from "./strategies/foreman";
 import { GitHubStrategy } from "./strategies/github";
 import { peopleOf, startMs } from "./team";
 import { traceOf } from "./trace";
+import type { Strategy, World } from "./world";
 
 export const STRATEGIES = ["github-round-robin", "github-load-balance", "foreman"] as const;
 export type StrategyName = (typeof STRATEGIES)[number];

@@ -74,7 +74,8 @@ export const canAct = (p: SimPerson, ms: number): boolean => isWorkingAt(p.avail
 export const nextActive = (p: SimPerson, ms: number): number => nextWorkingStart(p.available, ms);
 
 /** The instant `workMs` of the person's working time after `ms`. */
-export const afterWork = (p: SimPerson, ms: number, workMs: number): number => addWorkingMs(p.available, ms, workMs);
+export const afterWork = (p: SimPerson, ms: number, workMs: number): number =>
+  addWorkingMs(p.available, ms, workMs);
 
 /** Whether the person is out of office on their local date at `ms`. */
 export function outOfOffice(p: SimPerson, localDate: string): boolean {

@@ -49,10 +49,17 @@ export function traceOf(scenario: Scenario, people: readonly SimPerson[]): Trace
       if (at >= end) break;
       const key = `${p.login}:${k}`;
       const u = (what: string) => draw(scenario.seed, `pr:${what}:${key}`);
-      const lines = Math.max(1, Math.round(logNormal(u("size"), scenario.prSize.medianLines, scenario.prSize.sigma)));
+      const lines = Math.max(
+        1,
+        Math.round(logNormal(u("size"), scenario.prSize.medianLines, scenario.prSize.sigma)),
+      );
       const draft = u("draft") < scenario.drafts.share;
       const ready = draft
-        ? afterWork(p, at, Math.max(60_000, Math.round(logNormal(u("ready"), scenario.drafts.readyMedianH * HOUR_MS, 0.8))))
+        ? afterWork(
+            p,
+            at,
+            Math.max(60_000, Math.round(logNormal(u("ready"), scenario.drafts.readyMedianH * HOUR_MS, 0.8))),
+          )
         : at;
       raw.push({
         repo: scenario.repos[Math.floor(u("repo") * scenario.repos.length)] ?? "acme/app",

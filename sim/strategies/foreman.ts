@@ -8,10 +8,8 @@
  * of cards notify nobody. The team gets the defaults a new tenant gets; the scenario's SLA is set as
  * the team would set it with `sla set`.
  */
-import type { ChannelRef } from "../../src/chat/platform";
-import { DEFAULT_SLA_RULE, resolveSla, type SlaRule } from "../../src/domain/sla";
-import { localDayOf } from "../../src/domain/time";
-import type { MemberAvailability, OooEntry, TeamMember } from "../../src/settings/model";
+
+import { Scheduler } from "../../src/agents/framework/scheduler";
 import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "../../src/agents/review-manager/author";
 import { SLA_TASK } from "../../src/agents/review-manager/clock";
 import { reviewConfigOf } from "../../src/agents/review-manager/config";
@@ -23,9 +21,12 @@ import type { ReviewEvent } from "../../src/agents/review-manager/model/events";
 import { applyEvent } from "../../src/agents/review-manager/on-event";
 import { fireStep } from "../../src/agents/review-manager/sla-steps";
 import { ReviewStore } from "../../src/agents/review-manager/store";
-import { Scheduler } from "../../src/agents/framework/scheduler";
-import type { ReviewState, SimPr, Strategy, World } from "../world";
+import type { ChannelRef } from "../../src/chat/platform";
+import { DEFAULT_SLA_RULE, resolveSla, type SlaRule } from "../../src/domain/sla";
+import { localDayOf } from "../../src/domain/time";
+import type { MemberAvailability, OooEntry, TeamMember } from "../../src/settings/model";
 import { isoDay, type SimPerson } from "../team";
+import type { ReviewState, SimPr, Strategy, World } from "../world";
 
 const CHANNEL: ChannelRef = { platform: "slack", workspaceId: "TSIM", channelId: "CTEAM" };
 const MENTION = /<@([A-Za-z0-9]+)>/g;
@@ -110,7 +111,12 @@ export class ForemanStrategy implements Strategy {
     const now = this.world.nowMs;
     for (const task of this.scheduler.claimDue(now, 1000)) {
       const { repo, number, login, prId } = task.payload as Record<string, unknown>;
-      if (task.kind === SLA_TASK && typeof repo === "string" && typeof number === "number" && typeof login === "string") {
+      if (
+        task.kind === SLA_TASK &&
+        typeof repo === "string" &&
+        typeof number === "number" &&
+        typeof login === "string"
+      ) {
         const pr = this.store.pr(repo, number);
         if (pr) fireStep(this.work(), this.view(pr.repo, pr.labels), pr, login);
       } else if (task.kind === AUTHOR_TASK && typeof prId === "number") {

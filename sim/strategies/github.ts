@@ -40,7 +40,9 @@ export function githubPick(
   const ranked = candidates
     .filter((c) => !c.busy)
     .map((c) => {
-      const last = c.requests.length ? (c.requests[c.requests.length - 1] as number) : Number.NEGATIVE_INFINITY;
+      const last = c.requests.length
+        ? (c.requests[c.requests.length - 1] as number)
+        : Number.NEGATIVE_INFINITY;
       const recent = c.requests.length - firstAfter(c.requests, nowMs - WINDOW_MS);
       return { login: c.login, key: algorithm === "round-robin" ? last : recent + c.outstandingBefore };
     })
@@ -72,8 +74,16 @@ export class GitHubStrategy implements Strategy {
   ) {
     this.name = `github-${algorithm}`;
     const tz = world.scenario.channelTz ?? world.people[0]?.tz ?? "UTC";
-    this.reminderHours = { tz, days: ["mon", "tue", "wed", "thu", "fri"] as const, start: "09:00", end: "09:01" };
-    this.nextReminder = nextWorkingStart({ ...this.reminderHours, days: [...this.reminderHours.days] }, world.nowMs);
+    this.reminderHours = {
+      tz,
+      days: ["mon", "tue", "wed", "thu", "fri"] as const,
+      start: "09:00",
+      end: "09:01",
+    };
+    this.nextReminder = nextWorkingStart(
+      { ...this.reminderHours, days: [...this.reminderHours.days] },
+      world.nowMs,
+    );
   }
 
   ready(pr: SimPr): void {
@@ -81,7 +91,8 @@ export class GitHubStrategy implements Strategy {
     const author = pr.trace.author.toLowerCase();
     const old = new Map<string, number>();
     for (const o of w.openPrs()) {
-      for (const [login, at] of o.requested) if (at <= w.nowMs - WINDOW_MS) old.set(login, (old.get(login) ?? 0) + 1);
+      for (const [login, at] of o.requested)
+        if (at <= w.nowMs - WINDOW_MS) old.set(login, (old.get(login) ?? 0) + 1);
     }
     const candidates: GitHubCandidate[] = w.people
       .filter((p) => p.login.toLowerCase() !== author)
