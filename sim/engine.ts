@@ -265,7 +265,7 @@ export class Simulation implements World {
 
   private tryStart(s: PersonState, number: number): void {
     const pr = this.prs[number - 1];
-    if (!pr || pr.state !== "open" || !s.queue.has(number) || s.reviewing.has(number)) return;
+    if (pr?.state !== "open" || !s.queue.has(number) || s.reviewing.has(number)) return;
     if (!canAct(s.p, this.nowMs)) return;
     const today = localDayOf(this.nowMs, s.p.tz);
     if (s.startedDay !== today) {

@@ -49,6 +49,35 @@ export function userRef(id: string): string {
   return ID.test(id) ? `${LIVE}<@${id}>${END}` : literal(`@${id}`);
 }
 
+/**
+ * `reply` with the live mentions of the users in `quiet` (id -> name) shown as their name in bold:
+ * they are named in the message without being notified by it (someone told directly, or the
+ * author of what the message is about).
+ */
+export function withoutPings(reply: Reply, quiet: ReadonlyMap<string, string>): Reply {
+  if (quiet.size === 0) return reply;
+  const plain = (text: string): string =>
+    text.replace(/\uE002<@([A-Za-z0-9]{1,64})>\uE003/g, (whole, id: string) => {
+      const name = quiet.get(id);
+      return name === undefined ? whole : `**${literal(name)}**`;
+    });
+  const opt = (text: string | undefined) => (text === undefined ? undefined : plain(text));
+  const section = (s: ReplySection): ReplySection => {
+    const out: ReplySection = { ...s };
+    if (s.title !== undefined) out.title = plain(s.title);
+    if (s.text !== undefined) out.text = plain(s.text);
+    if (s.lines) out.lines = s.lines.map(plain);
+    if (s.fields) out.fields = s.fields.map((f) => ({ ...f, label: plain(f.label), value: plain(f.value) }));
+    return out;
+  };
+  const out: Reply = { ...reply, text: plain(reply.text), sections: reply.sections.map(section) };
+  const title = opt(reply.title);
+  if (title !== undefined) out.title = title;
+  const footer = opt(reply.footer);
+  if (footer !== undefined) out.footer = footer;
+  return out;
+}
+
 /** A live channel reference (`<#C0GENERAL>`); a malformed id is shown as text. */
 export function channelRef(id: string): string {
   return ID.test(id) ? `${LIVE}<#${id}>${END}` : literal(`#${id}`);

@@ -1,24 +1,20 @@
 /**
  * Reviewer selection as a pure function. Candidates are filtered (author, co-authors, already
- * requested, out of office, at capacity), ranked by the algorithm's key with the login as a stable
- * tie-break, and taken from the front. O(n + k log n) for k people taken (a heap, see
- * reviewer-ranking.ts); working hours are only evaluated for urgent PRs, lazily while walking the
- * ranking, once per distinct schedule or zone.
+ * requested, out of office, at capacity), then ranked: first by how soon they can start on it (in
+ * whole hours: until they are in working hours with an hour of it left, plus an hour per open review
+ * ahead of it), then by the algorithm's keys, then by login as a stable tie-break. The front is
+ * taken. O(n + k log n) for k people taken (a heap, see reviewer-ranking.ts); availability is worked
+ * out once per distinct schedule.
  */
 import type { AlgorithmRule } from "./assignment-rule";
 import { loadBalance } from "./load-balance";
-import { type Ranked, Ranking, WorkingCheck } from "./reviewer-ranking";
+import { Availability, type Ranked, Ranking, UNKNOWN_WAIT_MS } from "./reviewer-ranking";
 import { roundRobin } from "./round-robin";
+import { HOUR_MS, MINUTE_MS } from "./time";
 import type { WorkingSchedule } from "./working-hours";
 
 export type AssignmentAlgorithm = "round-robin" | "load-balance";
-export type SkipReason =
-  | "author"
-  | "co-author"
-  | "ooo"
-  | "at-capacity"
-  | "outside-hours"
-  | "already-requested";
+export type SkipReason = "author" | "co-author" | "ooo" | "at-capacity" | "already-requested";
 
 export interface AssignmentPr {
   repo: string;
@@ -32,7 +28,10 @@ export interface AssignmentPr {
 
 export interface ReviewCandidate {
   login: string;
-  /** Working hours; when absent but `tz` is set, mon-fri 09:00-17:00 in `tz`. */
+  /**
+   * Working hours (with planned days off as holidays); when absent but `tz` is set, mon-fri
+   * 09:00-17:00 in `tz`. Without either the person counts as available last.
+   */
   schedule?: WorkingSchedule;
   tz?: string;
   ooo: boolean;
@@ -50,8 +49,6 @@ export interface AssignmentInput {
   count?: number;
   algorithm: AssignmentAlgorithm;
   nowMs: number;
-  /** Labels (case-insensitive) that make working hours matter; default urgent, hotfix, p0. */
-  urgentLabels?: readonly string[];
   defaultCapacity?: number;
   /** How many ranked runners-up to keep for nextCandidate; default 20. */
   alternates?: number;
@@ -77,17 +74,25 @@ export interface AssignmentResult {
   alternates: PickedReviewer[];
 }
 
-export const DEFAULT_URGENT_LABELS: readonly string[] = ["urgent", "hotfix", "p0"];
 export const DEFAULT_CAPACITY = 5;
 const DEFAULT_ALTERNATES = 20;
+/** How much later each open review makes a person able to start on a new one. */
+export const QUEUE_SLOT_MS = HOUR_MS;
+/** How much later each request in the last 30 days beyond the least-requested candidate's counts. */
+export const FAIR_SHARE_MS = 8 * HOUR_MS;
 
 const lower = (login: string): string => login.toLowerCase();
 
-/** "just now", "5 minutes ago", "2 hours ago", "3 days ago". */
+function reasonFor(r: Ranked, algorithm: AssignmentAlgorithm, nowMs: number, waitMs: number): string {
+  return `${availabilityText(waitMs)}; ${ALGORITHMS[algorithm].reason(r.c, r.capacity, nowMs)}`;
+}
 
-function reasonFor(r: Ranked, algorithm: AssignmentAlgorithm, nowMs: number, inHours: boolean): string {
-  const base = ALGORITHMS[algorithm].reason(r.c, r.capacity, nowMs);
-  return inHours ? `${base}; in working hours (urgent)` : base;
+/** "in working hours now", "in working hours in 3 h", "in working hours in 2 days". */
+function availabilityText(waitMs: number): string {
+  if (waitMs >= UNKNOWN_WAIT_MS) return "working hours unknown";
+  if (waitMs < MINUTE_MS) return "in working hours now";
+  const hours = Math.ceil(waitMs / HOUR_MS);
+  return hours < 48 ? `in working hours in ${hours} h` : `in working hours in ${Math.round(hours / 24)} days`;
 }
 
 /** The ranking rule of each algorithm (round-robin.ts, load-balance.ts). */
@@ -111,10 +116,13 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
   const skipped: (SkippedCandidate & { key: string })[] = [];
   const n = input.candidates.length;
   const keys: string[] = new Array(n);
+  const k0 = new Float64Array(n);
   const k1 = new Float64Array(n);
   const k2 = new Float64Array(n);
+  const availability = new Availability(nowMs);
   const eligible = new Int32Array(n);
   let eligibleCount = 0;
+  let fewest = Number.POSITIVE_INFINITY;
   const rule = ALGORITHMS[algorithm];
   for (let i = 0; i < n; i++) {
     const c = input.candidates[i] as ReviewCandidate;
@@ -136,51 +144,33 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
     else {
       [k1[i], k2[i]] = rule.keys(c);
       eligible[eligibleCount++] = i;
+      fewest = Math.min(fewest, c.assignedLast30d);
     }
+  }
+  for (let e = 0; e < eligibleCount; e++) {
+    const i = eligible[e] as number;
+    const c = input.candidates[i] as ReviewCandidate;
+    const ahead = c.openReviews * QUEUE_SLOT_MS + (c.assignedLast30d - fewest) * FAIR_SHARE_MS;
+    k0[i] = Math.ceil((availability.waitMs(c) + ahead) / HOUR_MS);
   }
 
   const ranking = new Ranking(
     input.candidates,
     keys,
+    k0,
     k1,
     k2,
     eligible.subarray(0, eligibleCount),
     defaultCapacity,
   );
   const wanted = needed + keep;
-  const urgentLabels = new Set((input.urgentLabels ?? DEFAULT_URGENT_LABELS).map(lower));
-  const urgent = needed > 0 && pr.labels.some((l) => urgentLabels.has(lower(l)));
-  let order: Ranked[];
-  let inHours = new Set<Ranked>();
-  if (urgent) {
-    // Walk the ranking until enough people in working hours are found (or it ends).
-    const working = new WorkingCheck(nowMs);
-    const found: Ranked[] = [];
-    const outOfHours: Ranked[] = [];
-    for (let r = ranking.next(); r; r = found.length < wanted ? ranking.next() : undefined) {
-      (working.at(r.c) ? found : outOfHours).push(r);
-    }
-    inHours = new Set(found);
-    order = found.length > 0 ? [...found, ...outOfHours] : outOfHours;
-  } else {
-    while (ranking.taken.length < wanted && ranking.next());
-    order = ranking.taken;
-  }
-
+  while (ranking.taken.length < wanted && ranking.next());
+  const order = ranking.taken;
   const picks = order.slice(0, needed);
   const describe = (r: Ranked): PickedReviewer => ({
     login: r.c.login,
-    reason: reasonFor(r, algorithm, nowMs, inHours.has(r)),
+    reason: reasonFor(r, algorithm, nowMs, availability.waitMs(r.c)),
   });
-  if (inHours.size > 0) {
-    // Out-of-hours people the plain ranking would have reached first are skipped for being outside hours.
-    const lastRank = picks.reduce((max, r) => Math.max(max, r.rank), -1);
-    const picked = new Set(picks);
-    for (const r of ranking.taken.slice(0, lastRank)) {
-      if (!picked.has(r) && !inHours.has(r))
-        skipped.push({ login: r.c.login, why: "outside-hours", key: r.key });
-    }
-  }
   skipped.sort((a, b) => (a.key !== b.key ? (a.key < b.key ? -1 : 1) : a.login < b.login ? -1 : 1));
   return {
     reviewers: picks.map(describe),

@@ -1,8 +1,9 @@
 /**
- * Internal helpers of assignment.ts: the lazy rank order of candidates and the working-hours check.
+ * Internal helpers of assignment.ts: the lazy rank order of candidates and their availability.
  */
 import type { ReviewCandidate } from "./assignment";
-import { type CompiledSchedule, compileSchedule, isWorkingAt } from "./working-hours";
+import { HOUR_MS } from "./time";
+import { addWorkingMs, compileSchedule } from "./working-hours";
 
 /** A candidate taken from the ranking, with its 0-based position in the plain (algorithm) order. */
 export interface Ranked {
@@ -25,6 +26,7 @@ export class Ranking {
   constructor(
     private readonly candidates: readonly ReviewCandidate[],
     private readonly keys: readonly string[],
+    private readonly k0: Float64Array,
     private readonly k1: Float64Array,
     private readonly k2: Float64Array,
     private readonly heap: Int32Array,
@@ -55,6 +57,9 @@ export class Ranking {
 
   /** Whether candidate i ranks before candidate j. */
   private before(i: number, j: number): boolean {
+    const a0 = this.k0[i] as number;
+    const b0 = this.k0[j] as number;
+    if (a0 !== b0) return a0 < b0;
     const a1 = this.k1[i] as number;
     const b1 = this.k1[j] as number;
     if (a1 !== b1) return a1 < b1;
@@ -83,32 +88,35 @@ export class Ranking {
   }
 }
 
-/** Whether a candidate is in working hours now; one check per distinct schedule or zone. */
-export class WorkingCheck {
-  private readonly bySchedule = new Map<CompiledSchedule, boolean>();
-  private readonly byZone = new Map<string, boolean>();
+/** Working time a person should have left in their day to count as available now. */
+export const AVAILABLE_FOR_MS = HOUR_MS;
+/** Stands for "never" (no valid schedule or zone): ranks after everyone with a schedule. */
+export const UNKNOWN_WAIT_MS = 1e12;
+
+/**
+ * How long until a candidate can start on a review: 0 when they are in working hours with at least
+ * AVAILABLE_FOR_MS of it left, else until their next working window (holidays, e.g. planned days
+ * off, skipped). Once per distinct schedule.
+ */
+export class Availability {
+  private readonly bySchedule = new Map<string, number>();
 
   constructor(private readonly nowMs: number) {}
 
-  /** An invalid schedule or zone, or neither, counts as outside hours. */
-  at(c: ReviewCandidate): boolean {
+  waitMs(c: ReviewCandidate): number {
+    const schedule = c.schedule ?? (c.tz ? { tz: c.tz } : null);
+    if (!schedule) return UNKNOWN_WAIT_MS;
+    const key = JSON.stringify(schedule);
+    const known = this.bySchedule.get(key);
+    if (known !== undefined) return known;
+    let wait: number;
     try {
-      if (c.schedule) {
-        const compiled = compileSchedule(c.schedule);
-        const known = this.bySchedule.get(compiled);
-        if (known !== undefined) return known;
-        const working = isWorkingAt(compiled, this.nowMs);
-        this.bySchedule.set(compiled, working);
-        return working;
-      }
-      if (!c.tz) return false;
-      const known = this.byZone.get(c.tz);
-      if (known !== undefined) return known;
-      const working = isWorkingAt({ tz: c.tz }, this.nowMs);
-      this.byZone.set(c.tz, working);
-      return working;
+      const ready = addWorkingMs(compileSchedule(schedule), this.nowMs, AVAILABLE_FOR_MS) - AVAILABLE_FOR_MS;
+      wait = Math.max(0, ready - this.nowMs);
     } catch {
-      return false;
+      wait = UNKNOWN_WAIT_MS;
     }
+    this.bySchedule.set(key, wait);
+    return wait;
   }
 }

@@ -19,7 +19,7 @@ export interface SlaSteps {
 }
 
 export const DEFAULT_SLA_STEPS: SlaSteps = { reminder: 0.5, breach: 1, escalation: 2 };
-export const DEFAULT_SLA_HOURS = 24;
+export const DEFAULT_SLA_HOURS = 8;
 
 export interface SlaPolicy {
   /** Working hours allowed for the review. */
@@ -155,7 +155,7 @@ export interface SlaRule {
   /** Label (matched case-insensitively), or null for every pull request. */
   label: string | null;
   hours: number;
-  /** The built-in 24 h rule, in force while no unscoped rule is set. */
+  /** The built-in 8 h rule (one working day), in force while no unscoped rule is set. */
   isDefault: boolean;
   setBy: string | null;
   setAt: string | null;

@@ -303,7 +303,7 @@ export class TenantSettings extends DurableObject<Env> {
     });
   }
 
-  /** Stored rules, most specific first, plus the built-in 24 h rule while no unscoped rule is set. */
+  /** Stored rules, most specific first, plus the built-in 8 h rule while no unscoped rule is set. */
   async slaRules(): Promise<SlaRule[]> {
     return this.store.slaRulesWithDefault();
   }

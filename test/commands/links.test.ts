@@ -80,10 +80,10 @@ describe("link, unlink, links", () => {
 });
 
 describe("sla", () => {
-  it("shows the 24 h default, sets scoped rules, replaces one of the same scope", async () => {
+  it("shows the 8 h default, sets scoped rules, replaces one of the same scope", async () => {
     const ctx = chatContext("sla-basic");
     const initial = await run("sla show", ctx);
-    expect(unmarked(initial.text)).toBe("All pull requests: **24 h** (default)");
+    expect(unmarked(initial.text)).toBe("All pull requests: **8 h** (default)");
     await run("link github acme/api", ctx);
     const scoped = await run("sla set 4 --repo acme/api --label hotfix", ctx);
     expect(unmarked(scoped.text)).toBe(
@@ -149,7 +149,7 @@ describe("reviews before any webhook arrived", () => {
     await run("ooo <@U0BOB|bob>", ctx);
     const list = await run("review list", ctx);
     expect(shown(list)).toContain("`acme/api` — this channel");
-    expect(shown(list)).toContain("All pull requests: **24 h** (default)");
+    expect(shown(list)).toContain("All pull requests: **8 h** (default)");
     expect(shown(await run("review mine", ctx))).toContain("You are on the team as `alice`");
     const assign = await run("review assign acme/api#42", ctx);
     expect(unmarked(assign.text)).toContain("nothing was assigned to `acme/api#42`");

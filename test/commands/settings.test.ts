@@ -121,9 +121,9 @@ describe("TenantSettings: links, each tenant's own", () => {
 });
 
 describe("TenantSettings: SLA rules and digests", () => {
-  it("has a 24 h default, replaces rules of the same scope, resolves the most specific", async () => {
+  it("has an 8 h default, replaces rules of the same scope, resolves the most specific", async () => {
     const s = settings(env, "set-sla");
-    expect(await s.slaRules()).toEqual([expect.objectContaining({ hours: 24, isDefault: true, repo: null })]);
+    expect(await s.slaRules()).toEqual([expect.objectContaining({ hours: 8, isDefault: true, repo: null })]);
     unwrapped(await s.setSla({ hours: 8, repo: "Acme/API" }, "x"));
     unwrapped(await s.setSla({ hours: 4, label: "hotfix" }, "x"));
     unwrapped(await s.setSla({ hours: 2, repo: "acme/api", label: "Hotfix" }, "x"));
@@ -134,7 +134,7 @@ describe("TenantSettings: SLA rules and digests", () => {
       ["acme/api", "Hotfix", 2],
       [null, "hotfix", 4],
       ["acme/api", null, 6],
-      [null, null, 24],
+      [null, null, 8],
     ]);
     expect((await s.slaFor("ACME/api", ["HOTFIX"])).hours).toBe(2);
     expect((await s.slaFor("other/repo", ["hotfix"])).hours).toBe(4);

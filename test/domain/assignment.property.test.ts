@@ -20,31 +20,46 @@ const PR = {
 
 const candidate: fc.Arbitrary<ReviewCandidate> = fc.record({
   login: fc.integer({ min: 0, max: 40 }).map((i) => (i % 3 === 0 ? `U${i}` : `u${i}`)),
-  tz: fc.constant("UTC"),
+  tz: fc.constantFrom("UTC", "America/New_York", "Asia/Tokyo"),
   ooo: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
   openReviews: fc.integer({ min: 0, max: 6 }),
   assignedLast30d: fc.integer({ min: 0, max: 3 }),
   lastAssignedAtMs: fc.option(fc.integer({ min: 0, max: 5 }).map((h) => NOW - h * HOUR_MS)),
 });
 
-/** The obvious implementation: filter, sort everything, drop duplicate logins. */
+/**
+ * Hours until each zone can start at NOW (Monday 15:00Z): London-on-UTC and New York are at work
+ * with hours to spare; Tokyo is at Tuesday 00:00 and starts in 9 h.
+ */
+const WAIT_HOURS: Record<string, number> = { UTC: 0, "America/New_York": 0, "Asia/Tokyo": 9 };
+
+/**
+ * The obvious implementation: filter, sort everything (hours until they can start, with an hour per
+ * open review and 8 per request in 30 days beyond the least-requested eligible candidate; then the
+ * algorithm's keys; then login), drop duplicate logins.
+ */
 function reference(candidates: ReviewCandidate[], algorithm: AssignmentAlgorithm): string[] {
   const excluded = new Set(["u0", "u1"]);
+  const eligible = candidates.filter(
+    (c) => !excluded.has(c.login.toLowerCase()) && !c.ooo && c.openReviews < DEFAULT_CAPACITY,
+  );
+  const fewest = Math.min(...eligible.map((c) => c.assignedLast30d));
+  const soonest = (c: ReviewCandidate) =>
+    (WAIT_HOURS[c.tz ?? ""] ?? 0) + c.openReviews + 8 * (c.assignedLast30d - fewest);
   const key = (c: ReviewCandidate): [number, number] =>
     algorithm === "round-robin"
       ? [c.lastAssignedAtMs ?? Number.NEGATIVE_INFINITY, 0]
       : [c.openReviews, c.assignedLast30d];
-  const sorted = candidates
-    .filter((c) => !excluded.has(c.login.toLowerCase()) && !c.ooo && c.openReviews < DEFAULT_CAPACITY)
-    .sort((a, b) => {
-      const [a1, a2] = key(a);
-      const [b1, b2] = key(b);
-      if (a1 !== b1) return a1 < b1 ? -1 : 1;
-      if (a2 !== b2) return a2 - b2;
-      const [la, lb] = [a.login.toLowerCase(), b.login.toLowerCase()];
-      if (la !== lb) return la < lb ? -1 : 1;
-      return a.login < b.login ? -1 : a.login > b.login ? 1 : 0;
-    });
+  const sorted = eligible.sort((a, b) => {
+    if (soonest(a) !== soonest(b)) return soonest(a) - soonest(b);
+    const [a1, a2] = key(a);
+    const [b1, b2] = key(b);
+    if (a1 !== b1) return a1 < b1 ? -1 : 1;
+    if (a2 !== b2) return a2 - b2;
+    const [la, lb] = [a.login.toLowerCase(), b.login.toLowerCase()];
+    if (la !== lb) return la < lb ? -1 : 1;
+    return a.login < b.login ? -1 : a.login > b.login ? 1 : 0;
+  });
   const seen = new Set<string>();
   return sorted
     .filter((c) => !seen.has(c.login.toLowerCase()) && seen.add(c.login.toLowerCase()))

@@ -54,9 +54,11 @@ describe("round-robin", () => {
       person("carol", { lastAssignedAtMs: NOW }),
     ]);
     expect(result.reviewers).toEqual([
-      { login: "bob", reason: "next in rotation (last assigned 3 days ago)" },
+      { login: "bob", reason: "in working hours now; next in rotation (last assigned 3 days ago)" },
     ]);
-    expect(run([person("zed")]).reviewers[0]?.reason).toBe("next in rotation (never assigned)");
+    expect(run([person("zed")]).reviewers[0]?.reason).toBe(
+      "in working hours now; next in rotation (never assigned)",
+    );
   });
 });
 
@@ -68,15 +70,32 @@ describe("load-balance", () => {
     person("erin", { openReviews: 1, assignedLast30d: 3 }),
   ];
 
-  it("takes the fewest open reviews, then fewest in 30 days, then login", () => {
+  it("takes the soonest free (1 h per open review, 8 h per request beyond the fewest), then login", () => {
+    // bob 2 h, dave and erin 1 + 16 h, carol 1 + 64 h.
     const result = run(team, { algorithm: "load-balance", count: 3 });
-    expect(logins(result.reviewers)).toEqual(["dave", "erin", "carol"]);
-    expect(result.reviewers[0]?.reason).toBe("fewest open reviews: 1 of 5 (3 in the last 30 days)");
+    expect(logins(result.reviewers)).toEqual(["bob", "dave", "erin"]);
+    expect(logins(result.alternates)).toEqual(["carol"]);
+    expect(result.reviewers[1]?.reason).toBe(
+      "in working hours now; fewest open reviews: 1 of 5 (3 in the last 30 days)",
+    );
+  });
+
+  it("breaks an equal start by fewest open reviews, then login", () => {
+    // Everyone starts in 9 h: 9 open reviews, or 1 and one request more than the fewest.
+    const roomy = [
+      person("bob", { openReviews: 9, assignedLast30d: 2, capacity: 20 }),
+      person("carol", { openReviews: 1, assignedLast30d: 3 }),
+      person("abe", { openReviews: 9, assignedLast30d: 2, capacity: 20 }),
+    ];
+    const result = run(roomy, { algorithm: "load-balance", count: 3 });
+    expect(logins(result.reviewers)).toEqual(["carol", "abe", "bob"]);
   });
 
   it("reports the person's own capacity", () => {
     const result = run([person("bob", { openReviews: 1, capacity: 3 })], { algorithm: "load-balance" });
-    expect(result.reviewers[0]?.reason).toBe("fewest open reviews: 1 of 3 (0 in the last 30 days)");
+    expect(result.reviewers[0]?.reason).toBe(
+      "in working hours now; fewest open reviews: 1 of 3 (0 in the last 30 days)",
+    );
   });
 });
 
@@ -94,7 +113,7 @@ describe("exclusions", () => {
       { pr: { ...PR, coAuthors: ["BOB"] } },
     );
     expect(result.reviewers).toEqual([
-      { login: "frank", reason: "next in rotation (last assigned just now)" },
+      { login: "frank", reason: "in working hours now; next in rotation (last assigned just now)" },
     ]);
     expect(result.skipped).toEqual([
       { login: "alice", why: "author" },
@@ -132,50 +151,63 @@ describe("already requested reviewers", () => {
   });
 });
 
-describe("urgent PRs prefer people in working hours", () => {
+describe("every PR prefers people who can start on it soonest", () => {
   const team = [
     person("anand", { tz: "Asia/Kolkata" }), // 20:30, never assigned: first in rotation
-    person("berta", { tz: "Europe/Berlin", lastAssignedAtMs: NOW - DAY_MS }), // 16:00
+    person("berta", { tz: "Europe/Berlin", lastAssignedAtMs: NOW - DAY_MS }), // 16:00, 1 h left
     person("nina", {
-      schedule: { tz: "America/New_York", start: "08:00", end: "12:00" },
+      schedule: { tz: "America/New_York", start: "08:00", end: "12:00" }, // 10:00, 2 h left
       lastAssignedAtMs: NOW,
     }),
   ];
 
-  it("picks someone in hours over the rotation's first choice", () => {
-    const result = run(team, { pr: { ...PR, labels: ["HotFix"] } });
+  it("picks someone in working hours over the rotation's first choice, urgent or not", () => {
+    for (const labels of [[], ["hotfix"]]) {
+      const result = run(team, { pr: { ...PR, labels } });
+      expect(result.reviewers).toEqual([
+        { login: "berta", reason: "in working hours now; next in rotation (last assigned 1 day ago)" },
+      ]);
+      expect(logins(result.alternates)).toEqual(["nina", "anand"]);
+    }
+  });
+
+  it("passes over someone whose day is about to end", () => {
+    const late = NOW + 30 * 60_000; // 16:30 in Berlin: half an hour left
+    expect(logins(run(team, { nowMs: late }).reviewers)).toEqual(["nina"]);
+  });
+
+  it("at night picks whoever starts first, and says when", () => {
+    const night = NOW + 12 * HOUR_MS; // 03:00 Berlin, 22:00 New York, 08:30 Kolkata
+    const result = run(team, { nowMs: night });
     expect(result.reviewers).toEqual([
-      { login: "berta", reason: "next in rotation (last assigned 1 day ago); in working hours (urgent)" },
-    ]);
-    expect(result.skipped).toEqual([{ login: "anand", why: "outside-hours" }]);
-    expect(logins(result.alternates)).toEqual(["nina", "anand"]);
-  });
-
-  it("fills with people outside hours when too few are in hours", () => {
-    const result = run(team.slice(0, 2), { count: 2, pr: { ...PR, labels: ["p0"] } });
-    expect(logins(result.reviewers)).toEqual(["berta", "anand"]);
-    expect(result.skipped).toEqual([]);
-  });
-
-  it("keeps the plain order when nobody is in hours, or the PR is not urgent", () => {
-    const night = NOW + 12 * HOUR_MS;
-    expect(logins(run(team, { nowMs: night, pr: { ...PR, labels: ["urgent"] } }).reviewers)).toEqual([
-      "anand",
-    ]);
-    expect(logins(run(team).reviewers)).toEqual(["anand"]);
-    expect(logins(run(team, { pr: { ...PR, labels: ["sev1"] }, urgentLabels: ["SEV1"] }).reviewers)).toEqual([
-      "berta",
+      { login: "anand", reason: "in working hours in 1 h; next in rotation (never assigned)" },
     ]);
   });
 
-  it("treats a candidate without a zone or with an invalid one as outside hours", () => {
-    const result = run(
-      [person("xena", { tz: "Nowhere/City" }), { ...person("yuri"), tz: undefined }, person("zoe")],
-      {
-        pr: { ...PR, labels: ["urgent"] },
-      },
-    );
+  it("counts an hour for each open review ahead of the new one", () => {
+    const busy = [
+      person("bob", { openReviews: 2, lastAssignedAtMs: null }),
+      person("carol", { tz: "America/Chicago", lastAssignedAtMs: NOW }), // 09:00, free
+    ];
+    expect(logins(run(busy).reviewers)).toEqual(["carol"]);
+  });
+
+  it("ranks planned days off like nights: someone off tomorrow is not picked late today", () => {
+    const offTomorrow = person("dora", {
+      schedule: { tz: "America/New_York", holidays: ["2026-11-02"] },
+    });
+    const here = person("eli", { lastAssignedAtMs: NOW });
+    expect(logins(run([offTomorrow, here]).reviewers)).toEqual(["eli"]);
+  });
+
+  it("ranks a candidate without a zone or with an invalid one last", () => {
+    const result = run([
+      person("xena", { tz: "Nowhere/City" }),
+      { ...person("yuri"), tz: undefined },
+      person("zoe"),
+    ]);
     expect(logins(result.reviewers)).toEqual(["zoe"]);
+    expect(result.alternates[0]?.reason).toMatch(/^working hours unknown; /);
   });
 });
 

@@ -191,8 +191,8 @@ describe("resolveSla (the one resolver: settings and the Review Manager use it)"
     expect(kind).toBe(match);
   });
 
-  it("falls back to the built-in 24 h rule", () => {
+  it("falls back to the built-in 8 h rule", () => {
     expect(resolveSla([rule(1, "other/repo")], "acme/api", [])).toEqual(DEFAULT_SLA_RULE);
-    expect(DEFAULT_SLA_RULE).toMatchObject({ hours: 24, isDefault: true });
+    expect(DEFAULT_SLA_RULE).toMatchObject({ hours: 8, isDefault: true });
   });
 });

@@ -53,8 +53,16 @@ export function track(
   if (existing && isActive(existing.status)) return existing;
   const now = work.nowMs;
   const person = view.people.get(loginKey(login));
-  const kind =
-    source === "foreman" ? (previous ? "reassign" : "assign") : source === "claim" ? "claim" : "request";
+  // Asked again on the same PR (after changes): logged, but not a new turn in the rotation.
+  const kind = existing
+    ? "again"
+    : source === "foreman"
+      ? previous
+        ? "reassign"
+        : "assign"
+      : source === "claim"
+        ? "claim"
+        : "request";
   const seq = work.store.logAssignment(login, pr.id, kind, reason, now);
   const sla = person
     ? slaDeadlines({ requestedAtMs: now, hours: view.slaHours, schedule: person.schedule })
@@ -128,7 +136,8 @@ export function assign(
   if (options.force ? active.length > 0 : pr.assignedRound >= pr.round) {
     return { kind: "already", reviewers: active };
   }
-  const wanted = configFor(work.config, work.config.repos, pr.repo).reviewersPerPr;
+  const wanted =
+    configFor(work.config, work.config.repos, pr.repo).reviewersPerPr + (isUrgent(work, pr) ? 1 : 0);
   const requested = [...new Set([...pr.requestedReviewers, ...active.map((r) => r.login)])];
   const result = ranking(work, view, pr, requested, wanted);
   work.store.patchPr(pr.id, { assignedRound: pr.round, lastResult: result });
@@ -160,6 +169,30 @@ export function assign(
   return { kind: "assigned", reviewers, result };
 }
 
+/** Whether the PR carries one of the configured urgent labels. */
+export function isUrgent(work: Work, pr: TrackedPr): boolean {
+  const urgent = new Set(work.config.urgentLabels.map((l) => l.toLowerCase()));
+  return pr.labels.some((l) => urgent.has(l.toLowerCase()));
+}
+
+/**
+ * An urgent PR was asked of one reviewer more than it needs: once enough reviews are in, those asked
+ * by Foreman who have not started are released and their GitHub requests withdrawn.
+ */
+export function releaseBackups(work: Work, pr: TrackedPr): void {
+  if (!isUrgent(work, pr)) return;
+  const rows = work.store.reviewers(pr.id);
+  const needed = configFor(work.config, work.config.repos, pr.repo).reviewersPerPr;
+  if (rows.filter((r) => r.status === "reviewed").length < needed) return;
+  const idle = rows.filter((r) => r.status === "requested" && r.source === "foreman");
+  for (const r of idle) stop(work, pr, r, "released");
+  if (idle.length) {
+    const logins = idle.map((r) => r.login);
+    removeRequests(work, pr, { reviewers: logins }, `done:${idle.map((r) => r.seq).join("-")}`);
+    work.log(`released ${logins.join(", ")} from ${prRef(pr)}: enough reviews are in`);
+  }
+}
+
 function announce(
   work: Work,
   view: TenantView,
@@ -177,6 +210,11 @@ function announce(
     lines.push(...result.skipped.map((s) => `${code(s.login)}: ${SKIP_TEXT[s.why]}`));
   }
   const first = reviewers[0]?.seq ?? 0;
+  // Reviewers on Slack hear of it by DM; the channel card names them without a second ping.
+  const dmed = reviewers.flatMap((r) => {
+    const person = view.people.get(loginKey(r.login));
+    return person?.user.platform === "slack" ? [person] : [];
+  });
   toChannels(
     work,
     view,
@@ -184,6 +222,8 @@ function announce(
     (platform) =>
       cardFor(work, view, pr, platform, headlines.assigned(ref, logins, view.people, platform), { lines }),
     `card:r${pr.round}:a${first}`,
+    undefined,
+    dmed,
   );
   for (const r of reviewers) {
     const dm = cardFor(work, view, pr, "slack", `You are asked to review ${literal(ref)}.`);

@@ -121,7 +121,11 @@ function announceElsewhere(
   const others = { ...view, channels: view.channels.filter((c) => !sameChannel(c, place)) };
   const build = (platform: ChatPlatform) => cardFor(work, view, pr, platform, headline(platform));
   const notice = (platform: ChatPlatform) => threadNotice(headline(platform));
-  toChannels(work, others, pr, build, `reassign:a${to.seq}`, notice);
+  // The new reviewer hears of it by DM when on Slack (else the post pings them); the one released needs no ping.
+  const next = view.people.get(loginKey(to.login));
+  const from = to.previous ? view.people.get(loginKey(to.previous)) : undefined;
+  const told = [...(from ? [from] : []), ...(next?.user.platform === "slack" ? [next] : [])];
+  toChannels(work, others, pr, build, `reassign:a${to.seq}`, notice, told);
   const dm = cardFor(
     work,
     view,
@@ -129,5 +133,5 @@ function announceElsewhere(
     "slack",
     `You are asked to review ${literal(prRef(pr))}${to.previous ? `, taking over from ${literal(to.previous)}` : ""}.`,
   );
-  dmSlack(work, pr, view.people.get(loginKey(to.login)), dm, `a${to.seq}`);
+  dmSlack(work, pr, next, dm, `a${to.seq}`);
 }

@@ -10,9 +10,14 @@ const capacity = z.number().int().min(1).max(100);
 export const reviewManagerConfigShape = {
   /** Reviewers wanted per pull request (requests already made on GitHub count). */
   reviewersPerPr: reviewersPerPr.default(1),
-  algorithm: algorithm.default("round-robin"),
+  algorithm: algorithm.default("load-balance"),
   /** Open reviews per person before they are skipped as at capacity. */
   capacity: capacity.default(5),
+  /**
+   * Labels (case-insensitive) that make a PR urgent: one more reviewer than `reviewersPerPr` is asked
+   * at once, and whoever has not started when enough reviews are in is released.
+   */
+  urgentLabels: z.array(z.string().min(1).max(50)).max(20).default(["urgent", "hotfix", "p0"]),
   /** Overrides per repository (`owner/repo`), e.g. `{"acme/api": {"reviewersPerPr": 2}}`. */
   repos: z
     .record(

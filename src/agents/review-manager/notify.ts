@@ -4,11 +4,12 @@
  * delivery key, so a repeated step posts once.
  */
 
+import { withoutPings } from "../../chat/markup";
 import type { ChatPlatform } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import { deliveryKey, ownerRepo, prRef } from "../../domain/pr-refs";
 import type { TenantView, Work } from "./context";
-import { leadsOf } from "./model/candidates";
+import { leadsOf, loginKey } from "./model/candidates";
 import { cardSignature } from "./model/card-status";
 import type { Person, TrackedPr } from "./model/model";
 
@@ -59,6 +60,9 @@ export function removeRequests(
  * remembers it, to keep it up to date (live-cards.ts). With `notice`, a channel that
  * already shows a placed card of the PR gets the notice as a reply in that card's thread instead of
  * a second card (the card itself is edited to match).
+ *
+ * One event pings a person once: the PR's author and the people in `quiet` (told by DM) are named
+ * in the post without being mentioned.
  */
 export function toChannels(
   work: Work,
@@ -67,15 +71,24 @@ export function toChannels(
   build: (platform: ChatPlatform) => Reply,
   tag: string,
   notice?: (platform: ChatPlatform) => Reply,
+  quiet: readonly Person[] = [],
 ): void {
+  const author = pr.author ? view.people.get(loginKey(pr.author)) : undefined;
+  const silent = author ? [author, ...quiet] : quiet;
   for (const channel of view.channels) {
+    const names = new Map(
+      silent
+        .filter((p) => p.user.platform === channel.platform)
+        .map((p) => [p.user.id, p.user.name ?? p.login] as const),
+    );
     const key = deliveryKey("rm", prRef(pr), tag, channel.platform, channel.workspaceId, channel.channelId);
     const placed = notice ? work.cards.placed(pr.id, channel) : null;
     if (notice && placed?.ref) {
-      work.emit({ kind: "channel", channel, reply: notice(channel.platform), key, replyTo: placed.ref });
+      const reply = withoutPings(notice(channel.platform), names);
+      work.emit({ kind: "channel", channel, reply, key, replyTo: placed.ref });
       continue;
     }
-    work.emit({ kind: "channel", channel, reply: build(channel.platform), key });
+    work.emit({ kind: "channel", channel, reply: withoutPings(build(channel.platform), names), key });
     const current = work.store.prById(pr.id) ?? pr;
     work.cards.track(pr.id, channel, key, cardSignature(current, work.store.reviewers(pr.id)), work.nowMs);
   }
@@ -108,9 +121,10 @@ export function toChannelsOrLeads(
   tag: string,
   also: Person[] = [],
   notice?: (platform: ChatPlatform) => Reply,
+  quiet: readonly Person[] = [],
 ): void {
   if (view.channels.length > 0) {
-    toChannels(work, view, pr, build, tag, notice);
+    toChannels(work, view, pr, build, tag, notice, quiet);
     return;
   }
   const seen = new Set<string>();

@@ -6,7 +6,7 @@
  */
 
 import { prRef } from "../../domain/pr-refs";
-import { assign, track } from "./assign";
+import { assign, releaseBackups, track } from "./assign";
 import { noteReview } from "./author";
 import { pause, resume, stop } from "./clock";
 import type { TenantView, Work } from "./context";
@@ -62,6 +62,7 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
       if (r && (isActive(r.status) || r.status === "released")) {
         stop(work, pr, r, "reviewed", { reviewState: event.state });
         work.log(`${r.login} reviewed ${ref} (${event.state})`);
+        if (!stale) releaseBackups(work, current(work, pr));
       }
       return;
     }

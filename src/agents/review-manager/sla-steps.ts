@@ -1,7 +1,8 @@
 /**
  * An SLA step coming due: at 50 % a reminder to the reviewer (Slack DM, else the linked channels),
  * at 100 % "SLA breached" in the linked channels mentioning the leads, at 200 % reassignment to the
- * next candidate. The step is recorded as fired in the same synchronous step that emits its message,
+ * next candidate. A reviewer who is out of office when a step comes due, and has not started, is
+ * handed over at once instead of being reminded. The step is recorded as fired in the same synchronous step that emits its message,
  * so a repeated alarm never sends it twice. A breach (also one skipped on the way to a late
  * escalation) is published as `foreman.sla.breach` for the review metrics.
  */
@@ -15,7 +16,7 @@ import type { TenantView, Work } from "./context";
 import { loginKey } from "./model/candidates";
 import { headlines } from "./model/cards";
 import { hours, mention } from "./model/format";
-import { isActive, type TrackedPr } from "./model/model";
+import { isActive, type ReviewerRecord, type TrackedPr } from "./model/model";
 import { dueStep, leftUntilBreach } from "./model/steps";
 import { dmSlack, threadNotice, toChannels, toChannelsOrLeads } from "./notify";
 
@@ -27,11 +28,17 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
     save(work, pr, r); // not yet due by the agent's clock: the schedule moves to the step's time
     return;
   }
+  const ref = prRef(pr);
+  const away = view.team.find((a) => loginKey(a.member.github) === loginKey(r.login))?.ooo;
+  if (away && r.status === "requested") {
+    // Out of office and not started: the review moves now instead of reminding someone who is away.
+    const because = `${literal(r.login)} is out of office`;
+    if (handOver(work, view, pr, r, because, `sla:${loginKey(r.login)}:a${r.seq}:away`)) return;
+  }
   const fired = save(work, pr, { ...r, fired: due.fired });
   if (due.skipped.length) work.log(`${prRef(pr)} ${r.login}: ${due.skipped.join(", ")} skipped (late)`);
   work.log(`${prRef(pr)} ${r.login}: SLA ${due.step}`);
   for (const step of [...due.skipped, due.step]) work.metric?.(step);
-  const ref = prRef(pr);
   const person = view.people.get(loginKey(r.login));
   const tag = `sla:${loginKey(r.login)}:a${r.seq}:${due.step}`;
   const { people } = view;
@@ -62,43 +69,54 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
       return;
     }
     case "escalation": {
-      const moved = reassign(work, view, pr, fired);
-      if (!moved) {
-        const build = (platform: ChatPlatform) =>
-          cardFor(work, view, pr, platform, headlines.stuck(ref, fired, people, platform), { tone: "error" });
-        const notice = (platform: ChatPlatform) =>
-          threadNotice(headlines.stuck(ref, fired, people, platform), "error");
-        toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : [], notice);
-        return;
-      }
       const because = `the review SLA was breached (${hours(r.sla.budgetMs)} of working time, now twice over)`;
+      if (handOver(work, view, pr, fired, because, tag)) return;
       const build = (platform: ChatPlatform) =>
-        cardFor(
-          work,
-          view,
-          pr,
-          platform,
-          headlines.reassigned(ref, r.login, moved.to.login, because, people, platform),
-          {
-            tone: "warning",
-            lines: [`Why ${mention(moved.to.login, people, platform)}: ${moved.reason}`],
-          },
-        );
+        cardFor(work, view, pr, platform, headlines.stuck(ref, fired, people, platform), { tone: "error" });
       const notice = (platform: ChatPlatform) =>
-        threadNotice(
-          headlines.reassigned(ref, r.login, moved.to.login, because, people, platform),
-          "warning",
-        );
-      toChannelsOrLeads(work, view, pr, build, tag, [], notice);
-      const dm = cardFor(
-        work,
-        view,
-        pr,
-        "slack",
-        `You are asked to review ${literal(ref)}, taking over from ${literal(r.login)}.`,
-      );
-      dmSlack(work, pr, people.get(loginKey(moved.to.login)), dm, `a${moved.to.seq}`);
+        threadNotice(headlines.stuck(ref, fired, people, platform), "error");
+      toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : [], notice);
       return;
     }
   }
+}
+
+/**
+ * Hands `r`'s review to the next candidate (`reassign`) and tells the channel and, by DM, the new
+ * reviewer; false (nothing changed) when nobody else is free.
+ */
+function handOver(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  r: ReviewerRecord,
+  because: string,
+  tag: string,
+): boolean {
+  const moved = reassign(work, view, pr, r);
+  if (!moved) return false;
+  const { people } = view;
+  const ref = prRef(pr);
+  const headline = (platform: ChatPlatform) =>
+    headlines.reassigned(ref, r.login, moved.to.login, because, people, platform);
+  const build = (platform: ChatPlatform) =>
+    cardFor(work, view, pr, platform, headline(platform), {
+      tone: "warning",
+      lines: [`Why ${mention(moved.to.login, people, platform)}: ${moved.reason}`],
+    });
+  const notice = (platform: ChatPlatform) => threadNotice(headline(platform), "warning");
+  // The new reviewer hears of it by DM (on Slack); the one released needs no ping.
+  const from = people.get(loginKey(r.login));
+  const next = people.get(loginKey(moved.to.login));
+  const told = [...(from ? [from] : []), ...(next?.user.platform === "slack" ? [next] : [])];
+  toChannelsOrLeads(work, view, pr, build, tag, [], notice, told);
+  const dm = cardFor(
+    work,
+    view,
+    pr,
+    "slack",
+    `You are asked to review ${literal(ref)}, taking over from ${literal(r.login)}.`,
+  );
+  dmSlack(work, pr, next, dm, `a${moved.to.seq}`);
+  return true;
 }

@@ -37,10 +37,24 @@ export class ReviewStore {
       updated_at INTEGER NOT NULL, PRIMARY KEY (pr_id, login_key))`);
     sql.exec("CREATE INDEX IF NOT EXISTS review_reviewers_next ON review_reviewers (next_at)");
     sql.exec("CREATE INDEX IF NOT EXISTS review_reviewers_login ON review_reviewers (login_key, status)");
+    sql.exec("CREATE INDEX IF NOT EXISTS review_reviewers_status ON review_reviewers (status)");
     sql.exec(`CREATE TABLE IF NOT EXISTS review_log (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, login_key TEXT NOT NULL, pr_id INTEGER NOT NULL,
       at INTEGER NOT NULL, kind TEXT NOT NULL, reason TEXT)`);
     sql.exec("CREATE INDEX IF NOT EXISTS review_log_login ON review_log (login_key, at)");
+    sql.exec("CREATE INDEX IF NOT EXISTS review_log_recent ON review_log (at, kind, login_key)");
+    // Each person's last turn in the rotation, kept apart from the log so reading it costs one row per
+    // person however long the history (and survives the log's pruning).
+    const fresh =
+      all(this.sql, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'review_last'").length ===
+      0;
+    sql.exec("CREATE TABLE IF NOT EXISTS review_last (login_key TEXT PRIMARY KEY, at INTEGER NOT NULL)");
+    if (fresh) {
+      sql.exec(
+        `INSERT INTO review_last (login_key, at) SELECT login_key, MAX(at) FROM review_log
+         WHERE kind <> 'again' GROUP BY login_key`,
+      );
+    }
   }
 
   // ------------------------------------------------------------------- PRs
@@ -194,12 +208,22 @@ export class ReviewStore {
       kind,
       reason,
     );
+    if (kind !== "again") {
+      run(
+        this.sql,
+        `INSERT INTO review_last (login_key, at) VALUES (?, ?)
+         ON CONFLICT (login_key) DO UPDATE SET at = MAX(at, excluded.at)`,
+        loginKey(login),
+        atMs,
+      );
+    }
     return row?.seq ?? 0;
   }
 
   /**
    * Per lower-cased login: open reviews (active on an open PR), review requests in the 30 days before
-   * `nowMs` and the last one. Requests made on GitHub count like Foreman's own assignments.
+   * `nowMs` and the last one. Requests made on GitHub count like Foreman's own assignments; asking the
+   * same person again on the same PR (after changes) is not a new request (`again`).
    */
   stats(nowMs: number): Map<string, ReviewerStats> {
     const out = new Map<string, ReviewerStats>();
@@ -215,15 +239,20 @@ export class ReviewStore {
     )) {
       get(row.login_key).openReviews = Number(row.n);
     }
-    for (const row of all<{ login_key: string; last: number; n: number }>(
+    // Requests in the last 30 days through the index on `at`: as many rows as that window holds.
+    for (const row of all<{ login_key: string; n: number }>(
       this.sql,
-      `SELECT login_key, MAX(at) AS last, SUM(CASE WHEN at > ? THEN 1 ELSE 0 END) AS n
-       FROM review_log GROUP BY login_key`,
+      `SELECT login_key, COUNT(*) AS n FROM review_log INDEXED BY review_log_recent
+       WHERE at > ? AND kind <> 'again' GROUP BY login_key`,
       nowMs - 30 * DAY_MS,
     )) {
-      const s = get(row.login_key);
-      s.lastAssignedAtMs = Number(row.last);
-      s.assignedLast30d = Number(row.n);
+      get(row.login_key).assignedLast30d = Number(row.n);
+    }
+    for (const row of all<{ login_key: string; at: number }>(
+      this.sql,
+      "SELECT login_key, at FROM review_last",
+    )) {
+      get(row.login_key).lastAssignedAtMs = Number(row.at);
     }
     return out;
   }

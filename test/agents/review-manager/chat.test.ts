@@ -1,12 +1,16 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { reviewButtonId } from "../../../src/agents/review-manager/model/cards";
 import { decodeAction, encodeAction, MAX_ACTION_LENGTH } from "../../../src/chat/actions";
 import { unmarked } from "../../../src/chat/markup";
+import { settings } from "../../../src/settings/stub";
 import { chatContext, click, run, shown, slack } from "../../commands/helpers";
 import {
   CHANNEL,
   deliver,
   githubRequests,
+  type Harness,
   HOUR,
   MONDAY_9,
   only,
@@ -43,7 +47,9 @@ describe("review card buttons", () => {
     expect(unmarked(moved.text)).toBe(
       "Reassigned acme/widgets#1 from <@U0BOB> to <@U0CAROL> (asked by <@U0BOB>).",
     );
-    expect(shown(moved)).toContain("Why <@U0CAROL>: next in rotation (never assigned)");
+    expect(shown(moved)).toContain(
+      "Why <@U0CAROL>: in working hours now; fewest open reviews: 0 of 5 (0 in the last 30 days)",
+    );
     expect(githubRequests(h.sent)).toMatchObject([{ body: { reviewers: ["carol"] } }]);
     expect(only(slackPosts(h.sent, "U0CAROL"))).toBeDefined();
     // Clicked in the linked channel: that card was replaced, no second post there.
@@ -88,6 +94,43 @@ describe("review card buttons", () => {
     expect(unmarked(lead.text)).toBe(
       "Reassigned acme/widgets#2 from <@U0CAROL> to <@U0LENA> (asked by <@U0LENA>).",
     );
+  });
+
+  it("channel posts never ping the author and name the reviewers told by DM; breaches still ping", async () => {
+    const tenant = "t-rev-pings";
+    await setupTenant(tenant, undefined, 8);
+    const other = { ...CHANNEL, channelId: "C0OTHER" };
+    expect((await settings(env, tenant).link("github", REPO, other, "test")).ok).toBe(true);
+    const h = await reviewManager(tenant);
+    // carol (on the team) wrote it: bob is asked.
+    await deliver(h, prEvent("opened", { number: 3, author: "carol" }, h.clock.t));
+    expect(postText(only(slackPosts(h.sent, "U0BOB")))).toContain("You are asked to review acme/widgets#3");
+    for (const channel of [CHANNEL.channelId, other.channelId]) {
+      const card = postText(only(slackPosts(h.sent, channel)));
+      expect(card).toContain("*bob* is asked to review acme/widgets#3");
+      expect(card).toContain("by *carol*");
+      expect(card).not.toMatch(/<@U0(BOB|CAROL)>/);
+    }
+
+    // The breach: bob was not told of it by DM and the lead is asked to look, so both are pinged.
+    await alarmAt(h, MONDAY_9 + 4 * HOUR);
+    await alarmAt(h, MONDAY_9 + 8 * HOUR);
+    const breach = postText(only(slackPosts(h.sent)));
+    expect(breach).toContain("SLA breached: acme/widgets#3 has waited 8 h of working time for <@U0BOB>");
+    expect(breach).toContain("<@U0LENA> FYI");
+    expect(breach).not.toContain("<@U0CAROL>");
+
+    // Reassigned from the first channel: the other one hears of it without pings (lena gets a DM).
+    h.sent.length = 0;
+    const moved = await click(encodeAction("review.reassign", `${REPO}#3`), as(tenant, "U0BOB", "bob"));
+    expect(unmarked(moved.text)).toBe(
+      "Reassigned acme/widgets#3 from <@U0BOB> to <@U0LENA> (asked by <@U0BOB>).",
+    );
+    expect(slackPosts(h.sent)).toEqual([]);
+    expect(postText(only(slackPosts(h.sent, "U0LENA")))).toContain("taking over from bob");
+    const elsewhere = postText(only(slackPosts(h.sent, other.channelId)));
+    expect(elsewhere).toContain("Reassigned acme/widgets#3 from *bob* to *lena* (asked by *bob*)");
+    expect(elsewhere).not.toMatch(/<@U0(BOB|CAROL|LENA)>/);
   });
 
   it("button ids fit in 100 characters: a long repository name falls back to the PR's short id", () => {
@@ -151,3 +194,10 @@ describe("review commands", () => {
     expect(postText(only(slackPosts(h.sent, "U0BOB")))).toContain("You are asked to review acme/widgets#3");
   });
 });
+
+/** Runs the agent's alarm at `t`, with the recording emptied first. */
+async function alarmAt(h: Harness, t: number): Promise<void> {
+  h.clock.t = t;
+  h.sent.length = 0;
+  await runDurableObjectAlarm(h.stub);
+}

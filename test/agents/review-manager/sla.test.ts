@@ -1,6 +1,9 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { settings } from "../../../src/settings/stub";
 import {
+  CHANNEL,
   deliver,
   githubRequests,
   type Harness,
@@ -71,9 +74,11 @@ describe("review SLA (8 working hours, 09:00-17:00 UTC)", () => {
     const removal = only(h.sent.filter((d) => d.action === "pulls.removeRequestedReviewers"));
     expect(removal.body).toMatchObject({ reviewers: ["bob"] });
     const moved = only(slackPosts(h.sent));
+    // Carol is told by DM and bob is released: the channel names them without pinging either.
     expect(postText(moved)).toContain(
-      "Reassigned acme/widgets#1 from <@U0BOB> to <@U0CAROL> because the review SLA was breached",
+      "Reassigned acme/widgets#1 from *bob* to *carol* because the review SLA was breached",
     );
+    expect(postText(moved)).not.toMatch(/<@U0(BOB|CAROL)>/);
     expect(only(slackPosts(h.sent, "U0CAROL"))).toBeDefined();
     expect((await reviewer(h, 1, "bob")).status).toBe("reassigned");
     const carol = await reviewer(h, 1, "carol");
@@ -145,4 +150,58 @@ describe("review SLA (8 working hours, 09:00-17:00 UTC)", () => {
     await alarmsAt(h, MONDAY_9 + 4 * HOUR);
     expect(postText(only(slackPosts(h.sent, "U0BOB")))).toContain("Reminder");
   });
+
+  it("hands a review over at once when its reviewer is out of office at a step and has not started", async () => {
+    const tenant = "t-rev-sla-away";
+    await setupTenant(tenant, undefined, 8);
+    const h = await reviewManager(tenant);
+    await deliver(h, prEvent("opened", { number: 7 }, h.clock.t));
+    expect((await reviewer(h, 7, "bob")).status).toBe("requested");
+    await goneAway(tenant, "U0BOB");
+
+    await alarmsAt(h, MONDAY_9 + 4 * HOUR); // the reminder point: no reminder, a handover
+    expect(slackPosts(h.sent, "U0BOB")).toEqual([]);
+    expect(githubRequests(h.sent)).toMatchObject([{ body: { reviewers: ["carol"] } }]);
+    const removal = only(h.sent.filter((d) => d.action === "pulls.removeRequestedReviewers"));
+    expect(removal.body).toMatchObject({ reviewers: ["bob"] });
+    const moved = postText(only(slackPosts(h.sent)));
+    expect(moved).toContain("Reassigned acme/widgets#7 from *bob* to *carol* because bob is out of office");
+    expect(postText(only(slackPosts(h.sent, "U0CAROL")))).toContain(
+      "You are asked to review acme/widgets#7, taking over from bob",
+    );
+    expect((await reviewer(h, 7, "bob")).status).toBe("reassigned");
+    const carol = await reviewer(h, 7, "carol");
+    expect(carol).toMatchObject({ status: "requested", previous: "bob", fired: 0 });
+    // Carol's own clock starts at the handover (Monday 13:00): her reminder is at 17:00.
+    expect(carol.nextAtMs).toBe(MONDAY_9 + 8 * HOUR);
+    expect((await slaSchedules(h)).map((s) => s.key)).toEqual([`sla:${REPO}#7:carol`]);
+  });
+
+  it("still reminds an out-of-office reviewer who has started the review", async () => {
+    const tenant = "t-rev-sla-away-started";
+    await setupTenant(tenant, undefined, 8);
+    const h = await reviewManager(tenant);
+    await deliver(h, prEvent("opened", { number: 8 }, h.clock.t));
+    const claimed = await h.agent.act({
+      verb: "claim",
+      target: `${REPO}#8`,
+      actor: { platform: "slack", id: "U0BOB" },
+      login: "bob",
+      admin: false,
+      place: CHANNEL,
+      correlationId: "test-claim",
+    });
+    expect(claimed.ok).toBe(true);
+    await goneAway(tenant, "U0BOB");
+
+    await alarmsAt(h, MONDAY_9 + 4 * HOUR);
+    expect(postText(only(slackPosts(h.sent, "U0BOB")))).toContain("Reminder: <@U0BOB>");
+    expect(githubRequests(h.sent)).toEqual([]);
+    expect(await reviewer(h, 8, "bob")).toMatchObject({ status: "in_progress", fired: 1 });
+  });
 });
+
+/** Marks the member out of office from now on, without an end. */
+async function goneAway(tenant: string, id: string): Promise<void> {
+  expect((await settings(env, tenant).setOoo({ platform: "slack", id }, null, "test")).ok).toBe(true);
+}

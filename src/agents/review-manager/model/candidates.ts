@@ -4,8 +4,9 @@
  * repository. Pure.
  */
 import type { ReviewCandidate } from "../../../domain/assignment";
+import { civilFromDays, parseIsoDate } from "../../../domain/time";
 import type { WorkingSchedule } from "../../../domain/working-hours";
-import type { MemberAvailability, TeamMember } from "../../../settings/model";
+import type { MemberAvailability, OooEntry, TeamMember } from "../../../settings/model";
 import type { Person, RepoReviewConfig, ReviewConfig } from "./model";
 
 export interface ReviewerStats {
@@ -40,16 +41,43 @@ export function peopleOf(team: readonly TeamMember[]): People {
 
 export const leadsOf = (people: People): Person[] => [...people.values()].filter((p) => p.lead);
 
-/** Everyone on the team as an assignment candidate, with their availability and counts. */
+/** How far ahead planned days off are looked at (an open-ended absence counts this long). */
+const PLANNED_DAYS = 60;
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The days of a planned absence from `today` on (at most PLANNED_DAYS), as YYYY-MM-DD. */
+export function plannedDaysOff(entry: OooEntry | null, today: string): string[] {
+  const first = parseIsoDate(today);
+  if (!entry || first === null) return [];
+  const from = Math.max(first, entry.from === null ? first : (parseIsoDate(entry.from) ?? first));
+  const last = Math.min(
+    first + PLANNED_DAYS,
+    entry.until === null ? first + PLANNED_DAYS : (parseIsoDate(entry.until) ?? first - 1),
+  );
+  const days: string[] = [];
+  for (let d = from; d <= last; d++) {
+    const { y, m, d: day } = civilFromDays(d);
+    days.push(`${y}-${pad(m)}-${pad(day)}`);
+  }
+  return days;
+}
+
+/**
+ * Everyone on the team as an assignment candidate, with their availability (planned days off
+ * count as holidays, so someone leaving tomorrow ranks after someone who is here) and counts.
+ */
 export function candidatesOf(
   team: readonly MemberAvailability[],
   stats: ReadonlyMap<string, ReviewerStats>,
 ): ReviewCandidate[] {
-  return team.map(({ member, ooo }) => {
+  return team.map(({ member, ooo, planned, localDate }) => {
     const s = stats.get(loginKey(member.github));
+    const daysOff = plannedDaysOff(planned ?? null, localDate);
+    const schedule = scheduleOf(member);
     return {
       login: member.github,
-      schedule: scheduleOf(member),
+      schedule: daysOff.length ? { ...schedule, holidays: daysOff } : schedule,
       tz: member.tz,
       ooo: ooo !== null,
       openReviews: s?.openReviews ?? 0,

@@ -82,6 +82,5 @@ export const SKIP_TEXT: Record<SkipReason, string> = {
   "co-author": "a co-author",
   ooo: "out of office",
   "at-capacity": "at capacity",
-  "outside-hours": "outside working hours (urgent PR)",
   "already-requested": "already requested",
 };
