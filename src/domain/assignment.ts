@@ -80,6 +80,11 @@ const DEFAULT_ALTERNATES = 20;
 export const QUEUE_SLOT_MS = HOUR_MS;
 /** How much later each request in the last 30 days beyond the least-requested candidate's counts. */
 export const FAIR_SHARE_MS = 8 * HOUR_MS;
+/**
+ * At most this many requests beyond the fewest count: someone back from two weeks off is preferred for
+ * a day, not flooded until their 30-day count has caught up.
+ */
+export const FAIR_SHARE_CAP = 3;
 
 const lower = (login: string): string => login.toLowerCase();
 
@@ -150,7 +155,8 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
   for (let e = 0; e < eligibleCount; e++) {
     const i = eligible[e] as number;
     const c = input.candidates[i] as ReviewCandidate;
-    const ahead = c.openReviews * QUEUE_SLOT_MS + (c.assignedLast30d - fewest) * FAIR_SHARE_MS;
+    const beyond = Math.min(c.assignedLast30d - fewest, FAIR_SHARE_CAP);
+    const ahead = c.openReviews * QUEUE_SLOT_MS + beyond * FAIR_SHARE_MS;
     k0[i] = Math.ceil((availability.waitMs(c) + ahead) / HOUR_MS);
   }
 

@@ -23,7 +23,7 @@ const candidate: fc.Arbitrary<ReviewCandidate> = fc.record({
   tz: fc.constantFrom("UTC", "America/New_York", "Asia/Tokyo"),
   ooo: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
   openReviews: fc.integer({ min: 0, max: 6 }),
-  assignedLast30d: fc.integer({ min: 0, max: 3 }),
+  assignedLast30d: fc.integer({ min: 0, max: 6 }),
   lastAssignedAtMs: fc.option(fc.integer({ min: 0, max: 5 }).map((h) => NOW - h * HOUR_MS)),
 });
 
@@ -45,7 +45,7 @@ function reference(candidates: ReviewCandidate[], algorithm: AssignmentAlgorithm
   );
   const fewest = Math.min(...eligible.map((c) => c.assignedLast30d));
   const soonest = (c: ReviewCandidate) =>
-    (WAIT_HOURS[c.tz ?? ""] ?? 0) + c.openReviews + 8 * (c.assignedLast30d - fewest);
+    (WAIT_HOURS[c.tz ?? ""] ?? 0) + c.openReviews + 8 * Math.min(c.assignedLast30d - fewest, 3);
   const key = (c: ReviewCandidate): [number, number] =>
     algorithm === "round-robin"
       ? [c.lastAssignedAtMs ?? Number.NEGATIVE_INFINITY, 0]
