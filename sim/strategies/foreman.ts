@@ -1,7 +1,7 @@
 /**
  * Foreman as a strategy: the Review Manager's own code, not a model of it. Every PR event goes through
- * `applyEvent` (src/agents/review-manager/on-event.ts), every SLA step through `fireStep` and every
- * review notice through `sendAuthorNotice`, over the agent's real SQLite stores (ReviewStore,
+ * `applyEvent` (src/agents/review-manager/on-event.ts), every SLA step through `fireStep`, every
+ * retry of an assignment through `assign` and every review notice through `sendAuthorNotice`, over the agent's real SQLite stores (ReviewStore,
  * CardStore, AuthorNotices, Scheduler) on an in-memory database. The effects it emits are read as
  * what would happen: a GitHub review request (GitHub notifies the person), a DM (a message to that
  * person), a post or thread reply in the team channel (a message to everyone it mentions); edits
@@ -10,6 +10,7 @@
  */
 
 import { Scheduler } from "../../src/agents/framework/scheduler";
+import { assign, RETRY_TASK } from "../../src/agents/review-manager/assign";
 import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "../../src/agents/review-manager/author";
 import { SLA_TASK } from "../../src/agents/review-manager/clock";
 import { reviewConfigOf } from "../../src/agents/review-manager/config";
@@ -119,6 +120,9 @@ export class ForemanStrategy implements Strategy {
       ) {
         const pr = this.store.pr(repo, number);
         if (pr) fireStep(this.work(), this.view(pr.repo, pr.labels), pr, login);
+      } else if (task.kind === RETRY_TASK && typeof prId === "number") {
+        const pr = this.store.prById(prId);
+        if (pr) assign(this.work(), this.view(pr.repo, pr.labels), pr, { retry: true });
       } else if (task.kind === AUTHOR_TASK && typeof prId === "number") {
         const pr = this.store.prById(prId);
         if (pr) sendAuthorNotice(this.work(), this.view(pr.repo, pr.labels), pr);

@@ -87,6 +87,17 @@ export class Scheduler {
     return rows.map((row) => ({ ...row, payload: parseJson<Record<string, unknown>>(row.payload, {}) }));
   }
 
+  /** Tasks of `kind` due at `now`, oldest first, left in place (to move them with `schedule`). */
+  dueOfKind(kind: string, now: number, limit = 100): ScheduledTask[] {
+    return all<ScheduleRow>(
+      this.sql,
+      "SELECT id, key, at, kind, payload FROM schedules WHERE kind = ? AND at <= ? ORDER BY at, id LIMIT ?",
+      kind,
+      now,
+      limit,
+    ).map((row) => ({ ...row, payload: parseJson<Record<string, unknown>>(row.payload, {}) }));
+  }
+
   nextAt(): number | null {
     const row = first<{ at: number }>(this.sql, "SELECT at FROM schedules ORDER BY at LIMIT 1");
     return row ? row.at : null;

@@ -18,6 +18,7 @@ import { settings } from "../../settings/stub";
 import { BaseAgent } from "../framework/base-agent";
 import type { ScheduledTask } from "../framework/scheduler";
 import type { AgentMessage } from "../model";
+import { assign, RETRY_TASK } from "./assign";
 import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "./author";
 import { type ActInput, type ActResult, act } from "./buttons";
 import { SLA_TASK, type SlaTaskPayload, slaKey } from "./clock";
@@ -130,7 +131,10 @@ export class ReviewManagerAgent extends BaseAgent {
     });
   }
 
-  /** SLA steps due by the agent's clock are brought forward to now, then the base alarm runs them. */
+  /**
+   * SLA steps and assignment retries due by the agent's clock are brought forward to now, then the
+   * base alarm runs them.
+   */
   override async alarm(): Promise<void> {
     const nowMs = this.now();
     const real = Date.now();
@@ -146,6 +150,10 @@ export class ReviewManagerAgent extends BaseAgent {
         slaKey(pr, r.login),
         real,
       );
+    }
+    // Assignment retries are on the agent's clock too.
+    for (const task of this.scheduler.dueOfKind(RETRY_TASK, nowMs)) {
+      this.scheduler.schedule(Math.min(task.at, real), RETRY_TASK, task.payload, task.key, real);
     }
     await super.alarm();
   }
@@ -175,7 +183,9 @@ export class ReviewManagerAgent extends BaseAgent {
 
   protected override async onSchedule(task: ScheduledTask): Promise<void> {
     if (task.kind === FLUSH_TASK) return this.flush();
-    if (task.kind === CARDS_TASK || task.kind === AUTHOR_TASK) return this.onPrTask(task);
+    if (task.kind === CARDS_TASK || task.kind === AUTHOR_TASK || task.kind === RETRY_TASK) {
+      return this.onPrTask(task);
+    }
     if (task.kind !== SLA_TASK) return super.onSchedule(task);
     const { repo, number, login } = task.payload as Partial<SlaTaskPayload>;
     if (typeof repo !== "string" || typeof number !== "number" || typeof login !== "string") return;
@@ -196,7 +206,7 @@ export class ReviewManagerAgent extends BaseAgent {
     await this.flush();
   }
 
-  /** A PR's card refresh or author notice came due. */
+  /** A PR's card refresh, author notice or assignment retry came due. */
   private async onPrTask(task: ScheduledTask): Promise<void> {
     const prId = Number(task.payload.prId);
     const pr = Number.isInteger(prId) ? this.reviews.prById(prId) : null;
@@ -207,7 +217,11 @@ export class ReviewManagerAgent extends BaseAgent {
     const work = this.work(correlationId, nowMs);
     const current = this.reviews.prById(pr.id) ?? pr;
     if (task.kind === CARDS_TASK) this.cards.refresh(work, view, current);
-    else sendAuthorNotice(work, view, current);
+    else if (task.kind === RETRY_TASK) {
+      const outcome = assign(work, view, current, { retry: true });
+      if (outcome.kind === "assigned") this.record(work, `${prRef(current)}: assigned on a retry`);
+      this.cardsChanged(current.id);
+    } else sendAuthorNotice(work, view, current);
     await this.flush();
   }
 

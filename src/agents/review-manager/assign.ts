@@ -100,6 +100,20 @@ export interface AssignOptions {
   teams?: string[];
   /** `review assign`: run even if this round was handled, as long as nobody is reviewing. */
   force?: boolean;
+  /** A retry after nobody could be assigned: as `force`, and still nobody says nothing new. */
+  retry?: boolean;
+}
+
+/** Scheduled task kind: try again to find a reviewer for a PR nobody could be assigned to. */
+export const RETRY_TASK = "review.retry";
+/** How long after "nobody could be assigned" Foreman looks again (people come back, reviews end). */
+export const RETRY_MS = 60 * 60_000;
+/** Foreman stops looking by itself this long after the PR became ready (a lead can still assign). */
+const RETRY_FOR_MS = 14 * 24 * 60 * 60_000;
+
+function scheduleRetry(work: Work, pr: TrackedPr): void {
+  if (work.nowMs - (pr.readyAtMs ?? work.nowMs) > RETRY_FOR_MS) return;
+  work.scheduler.schedule(work.nowMs + RETRY_MS, RETRY_TASK, { prId: pr.id }, `retry:${pr.id}`, work.nowMs);
 }
 
 function ranking(work: Work, view: TenantView, pr: TrackedPr, requested: string[], count: number) {
@@ -133,7 +147,8 @@ export function assign(
 ): AssignOutcome {
   if (pr.state !== "open" || pr.draft) return { kind: "not-ready" };
   const active = work.store.reviewers(pr.id).filter((r) => isActive(r.status));
-  if (options.force ? active.length > 0 : pr.assignedRound >= pr.round) {
+  const force = options.force || options.retry;
+  if (force ? active.length > 0 : pr.assignedRound >= pr.round) {
     return { kind: "already", reviewers: active };
   }
   const wanted =
@@ -144,6 +159,8 @@ export function assign(
   const fresh: TrackedPr = { ...pr, assignedRound: pr.round, lastResult: result };
   if (result.reviewers.length === 0) {
     if (result.shortfall === 0) return { kind: "covered" };
+    scheduleRetry(work, fresh);
+    if (options.retry) return { kind: "nobody", result };
     const tag = `nobody:r${pr.round}${options.force ? `:${work.nowMs}` : ""}`;
     const build = (platform: ChatPlatform) =>
       nobodyCard(
@@ -154,9 +171,10 @@ export function assign(
     work.log(`nobody could be assigned to ${prRef(pr)}`);
     return { kind: "nobody", result };
   }
+  if (options.retry) work.scheduler.cancel(`retry:${pr.id}`);
   const reviewers = result.reviewers.map((p) => track(work, view, fresh, p.login, "foreman", p.reason));
   const first = reviewers[0]?.seq ?? 0;
-  const again = options.force ? `a${first}` : pr.round > 1 ? `r${pr.round}` : undefined;
+  const again = force ? `a${first}` : pr.round > 1 ? `r${pr.round}` : undefined;
   requestReviewers(
     work,
     fresh,
