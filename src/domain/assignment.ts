@@ -78,13 +78,13 @@ export const DEFAULT_CAPACITY = 5;
 const DEFAULT_ALTERNATES = 20;
 /** How much later each open review makes a person able to start on a new one. */
 export const QUEUE_SLOT_MS = HOUR_MS;
-/** How much later each request in the last 30 days beyond the least-requested candidate's counts. */
-export const FAIR_SHARE_MS = 8 * HOUR_MS;
 /**
- * At most this many requests beyond the fewest count: someone back from two weeks off is preferred for
- * a day, not flooded until their 30-day count has caught up.
+ * How much later each request in the last 30 days beyond the eligible candidates' median counts (and
+ * how much sooner each one below it, for at most FAIR_SHARE_BONUS_MAX of them: someone back from two
+ * weeks off is preferred for a while, not flooded until they have caught up).
  */
-export const FAIR_SHARE_CAP = 3;
+export const FAIR_SHARE_MS = 8 * HOUR_MS;
+export const FAIR_SHARE_BONUS_MAX = 3;
 
 const lower = (login: string): string => login.toLowerCase();
 
@@ -105,6 +105,14 @@ const ALGORITHMS: Record<AssignmentAlgorithm, AlgorithmRule> = {
   "round-robin": roundRobin,
   "load-balance": loadBalance,
 };
+
+/** The (lower) median of the eligible candidates' requests in the last 30 days. */
+function medianRequests(candidates: readonly ReviewCandidate[], eligible: Int32Array): number {
+  if (eligible.length === 0) return 0;
+  const counts = Float64Array.from(eligible, (i) => (candidates[i] as ReviewCandidate).assignedLast30d);
+  counts.sort();
+  return counts[(counts.length - 1) >> 1] as number;
+}
 
 /** Picks reviewers for a PR; see docs/domain.md for the rules. */
 export function assignReviewers(input: AssignmentInput): AssignmentResult {
@@ -127,7 +135,6 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
   const availability = new Availability(nowMs);
   const eligible = new Int32Array(n);
   let eligibleCount = 0;
-  let fewest = Number.POSITIVE_INFINITY;
   const rule = ALGORITHMS[algorithm];
   for (let i = 0; i < n; i++) {
     const c = input.candidates[i] as ReviewCandidate;
@@ -149,13 +156,13 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
     else {
       [k1[i], k2[i]] = rule.keys(c);
       eligible[eligibleCount++] = i;
-      fewest = Math.min(fewest, c.assignedLast30d);
     }
   }
+  const typical = medianRequests(input.candidates, eligible.subarray(0, eligibleCount));
   for (let e = 0; e < eligibleCount; e++) {
     const i = eligible[e] as number;
     const c = input.candidates[i] as ReviewCandidate;
-    const beyond = Math.min(c.assignedLast30d - fewest, FAIR_SHARE_CAP);
+    const beyond = Math.max(-FAIR_SHARE_BONUS_MAX, c.assignedLast30d - typical);
     const ahead = c.openReviews * QUEUE_SLOT_MS + beyond * FAIR_SHARE_MS;
     k0[i] = Math.ceil((availability.waitMs(c) + ahead) / HOUR_MS);
   }

@@ -35,17 +35,18 @@ const WAIT_HOURS: Record<string, number> = { UTC: 0, "America/New_York": 0, "Asi
 
 /**
  * The obvious implementation: filter, sort everything (hours until they can start, with an hour per
- * open review and 8 per request in 30 days beyond the least-requested eligible candidate; then the
- * algorithm's keys; then login), drop duplicate logins.
+ * open review and 8 per request in 30 days beyond the eligible candidates' lower median, at most 3
+ * of them counted below it; then the algorithm's keys; then login), drop duplicate logins.
  */
 function reference(candidates: ReviewCandidate[], algorithm: AssignmentAlgorithm): string[] {
   const excluded = new Set(["u0", "u1"]);
   const eligible = candidates.filter(
     (c) => !excluded.has(c.login.toLowerCase()) && !c.ooo && c.openReviews < DEFAULT_CAPACITY,
   );
-  const fewest = Math.min(...eligible.map((c) => c.assignedLast30d));
+  const counts = eligible.map((c) => c.assignedLast30d).sort((a, b) => a - b);
+  const median = counts[(counts.length - 1) >> 1] ?? 0;
   const soonest = (c: ReviewCandidate) =>
-    (WAIT_HOURS[c.tz ?? ""] ?? 0) + c.openReviews + 8 * Math.min(c.assignedLast30d - fewest, 3);
+    (WAIT_HOURS[c.tz ?? ""] ?? 0) + c.openReviews + 8 * Math.max(c.assignedLast30d - median, -3);
   const key = (c: ReviewCandidate): [number, number] =>
     algorithm === "round-robin"
       ? [c.lastAssignedAtMs ?? Number.NEGATIVE_INFINITY, 0]
