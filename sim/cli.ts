@@ -175,7 +175,9 @@ export function main(argv: readonly string[], io: Io): number {
       io.stdout(table(report));
     }
     if (!options.json || options.out) {
-      const out = options.out ?? `simulation/${scenario.name}`;
+      // The scenario's name comes from a file: only a plain folder name is made of it.
+      const folder = scenario.name.replace(/[^\w.-]+/g, "-").replace(/^[.-]+/, "") || "scenario";
+      const out = options.out ?? `simulation/${folder}`;
       const files = writeReport(out, scenario, report, details, io);
       if (!options.json) io.stdout(`\nReport: ${files.join(", ")}\n`);
       else io.stderr(`report written: ${files.join(", ")}\n`);

@@ -151,8 +151,9 @@ export function assign(
   if (force ? active.length > 0 : pr.assignedRound >= pr.round) {
     return { kind: "already", reviewers: active };
   }
-  const wanted =
-    configFor(work.config, work.config.repos, pr.repo).reviewersPerPr + (isUrgent(work, pr) ? 1 : 0);
+  const needed = configFor(work.config, work.config.repos, pr.repo).reviewersPerPr;
+  // An urgent PR asks a backup reviewer too (released by `releaseBackups`).
+  const wanted = needed + (isUrgent(work, pr) ? 1 : 0);
   const requested = [...new Set([...pr.requestedReviewers, ...active.map((r) => r.login)])];
   const result = ranking(work, view, pr, requested, wanted);
   work.store.patchPr(pr.id, { assignedRound: pr.round, lastResult: result });
@@ -182,7 +183,7 @@ export function assign(
     again,
   );
   if (options.teams?.length) removeRequests(work, fresh, { teams: options.teams }, `r${pr.round}`);
-  announce(work, view, fresh, reviewers, result, wanted);
+  announce(work, view, fresh, reviewers, result, wanted, needed);
   work.log(`assigned ${reviewers.map((r) => r.login).join(", ")} to ${prRef(pr)}`);
   return { kind: "assigned", reviewers, result };
 }
@@ -218,13 +219,15 @@ function announce(
   reviewers: ReviewerRecord[],
   result: AssignmentResult,
   wanted: number,
+  needed: number,
 ): void {
   const ref = prRef(pr);
   const logins = reviewers.map((r) => r.login);
   const lines: string[] = [];
-  if (result.shortfall > 0) {
-    const found = wanted - result.shortfall;
-    lines.push(`Only ${found} of ${wanted} reviewers could be found.`);
+  const found = wanted - result.shortfall;
+  // A missing backup reviewer of an urgent PR is not worth a line; a missing reviewer is.
+  if (found < needed) {
+    lines.push(`Only ${found} of ${needed} reviewers could be found.`);
     lines.push(...result.skipped.map((s) => `${code(s.login)}: ${SKIP_TEXT[s.why]}`));
   }
   const first = reviewers[0]?.seq ?? 0;

@@ -198,6 +198,28 @@ describe("review assignment", () => {
     expect(clocks.filter((k) => k?.startsWith(`sla:${REPO}#20:`))).toEqual([]);
   });
 
+  it("does not report a missing backup reviewer as a shortfall, but does a missing reviewer", async () => {
+    const tenant = "t-rev-urgent-short";
+    await setupTenant(tenant, [
+      { id: "U0BOB", login: "bob" },
+      { id: "U0LENA", login: "lena", lead: true, ooo: true },
+    ]);
+    const h = await reviewManager(tenant);
+    await deliver(h, prEvent("opened", { number: 30, labels: ["hotfix"] }, h.clock.t));
+    expect(only(githubRequests(h.sent)).body.reviewers).toEqual(["bob"]);
+    expect(postText(only(slackPosts(h.sent)))).not.toContain("reviewers could be found");
+
+    const two = "t-rev-two-short";
+    await setupTenant(two, [
+      { id: "U0BOB", login: "bob" },
+      { id: "U0LENA", login: "lena", lead: true, ooo: true },
+    ]);
+    const h2 = await reviewManager(two, { reviewersPerPr: 2 });
+    await deliver(h2, prEvent("opened", { number: 31 }, h2.clock.t));
+    expect(only(githubRequests(h2.sent)).body.reviewers).toEqual(["bob"]);
+    expect(postText(only(slackPosts(h2.sent)))).toContain("Only 1 of 2 reviewers could be found.");
+  });
+
   it("urgent labels come from the config; the spare waits for reviewersPerPr reviews and spares GitHub's requests", async () => {
     const tenant = "t-rev-urgent-config";
     await setupTenant(tenant);
