@@ -107,7 +107,7 @@ export const SpawnAgentBody = z
     config: Record_.optional().openapi({
       description:
         "maxConcurrentTasks (1-64, default 4), timeoutMs (50-900000, default 30000) and the type's own keys " +
-        "(e.g. review-manager: reviewersPerPr, algorithm, capacity); validated per type",
+        "(e.g. review-manager: reviewersPerPr, algorithm, capacity, urgentLabels); validated per type",
       example: { maxConcurrentTasks: 4, timeoutMs: 30000 },
     }),
   })
