@@ -2,9 +2,10 @@
  * Reviewer selection as a pure function. Candidates are filtered (author, co-authors, already
  * requested, out of office, at capacity), then ranked: first by how soon they can start on it (in
  * whole hours: until they are in working hours with an hour of it left, plus an hour per open review
- * ahead of it), then by the algorithm's keys, then by login as a stable tie-break. The front is
- * taken. O(n + k log n) for k people taken (a heap, see reviewer-ranking.ts); availability is worked
- * out once per distinct schedule.
+ * ahead of it, plus their fair share: 8 h per request in 30 days above the candidates' median), then
+ * by the algorithm's keys, then by login as a stable tie-break. The front is taken. O(n log n) for the
+ * median, then O(log n) per person taken (a heap, see reviewer-ranking.ts); availability is worked out
+ * once per distinct schedule.
  */
 import type { AlgorithmRule } from "./assignment-rule";
 import { loadBalance } from "./load-balance";
