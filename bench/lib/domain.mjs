@@ -91,7 +91,7 @@ function roster(n, random) {
   }));
 }
 
-function assignmentInput(candidates, labels) {
+function assignmentInput(candidates, labels, algorithm = "load-balance") {
   return {
     pr: {
       repo: "acme/api",
@@ -103,7 +103,7 @@ function assignmentInput(candidates, labels) {
     },
     candidates,
     count: 2,
-    algorithm: "load-balance",
+    algorithm,
     nowMs: NOW,
   };
 }
@@ -168,8 +168,8 @@ export async function runDomainBench({ quick = false } = {}) {
     .add("assignment: 1,000 people (load-balance)", () => {
       sink += m.assignment.assignReviewers(assignmentInput(candidates, [])).reviewers.length;
     })
-    .add("assignment: 1,000 people (urgent PR: working hours)", () => {
-      sink += m.assignment.assignReviewers(assignmentInput(candidates, ["urgent"])).reviewers.length;
+    .add("assignment: 1,000 people (round-robin)", () => {
+      sink += m.assignment.assignReviewers(assignmentInput(candidates, [], "round-robin")).reviewers.length;
     })
     .add("digest: 10,000 open PRs", () => {
       sink += m.digest.buildDigest({

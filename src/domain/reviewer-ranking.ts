@@ -3,7 +3,7 @@
  */
 import type { ReviewCandidate } from "./assignment";
 import { HOUR_MS } from "./time";
-import { addWorkingMs, compileSchedule } from "./working-hours";
+import { addWorkingMs, compileSchedule, type WorkingSchedule } from "./working-hours";
 
 /** A candidate taken from the ranking, with its 0-based position in the plain (algorithm) order. */
 export interface Ranked {
@@ -100,12 +100,29 @@ export const UNKNOWN_WAIT_MS = 1e12;
  */
 export class Availability {
   private readonly bySchedule = new Map<string, number>();
+  /** The same schedule object, seen again (rosters often share one per zone). */
+  private readonly byObject = new WeakMap<object, number>();
+  private readonly byZone = new Map<string, number>();
 
   constructor(private readonly nowMs: number) {}
 
   waitMs(c: ReviewCandidate): number {
-    const schedule = c.schedule ?? (c.tz ? { tz: c.tz } : null);
-    if (!schedule) return UNKNOWN_WAIT_MS;
+    if (c.schedule) {
+      const seen = this.byObject.get(c.schedule);
+      if (seen !== undefined) return seen;
+      const wait = this.waitFor(c.schedule);
+      this.byObject.set(c.schedule, wait);
+      return wait;
+    }
+    if (!c.tz) return UNKNOWN_WAIT_MS;
+    const known = this.byZone.get(c.tz);
+    if (known !== undefined) return known;
+    const wait = this.waitFor({ tz: c.tz });
+    this.byZone.set(c.tz, wait);
+    return wait;
+  }
+
+  private waitFor(schedule: WorkingSchedule): number {
     const key = JSON.stringify(schedule);
     const known = this.bySchedule.get(key);
     if (known !== undefined) return known;
