@@ -2,7 +2,8 @@
  * Reviewer selection as a pure function. Candidates are filtered (author, co-authors, already
  * requested, out of office, at capacity), then ranked: first by how soon they can start on it (in
  * whole hours: until they are in working hours with an hour of it left, plus an hour per open review
- * ahead of it, plus their fair share: 8 h per request in 30 days above the candidates' median), then
+ * ahead of it, plus — unless the PR is urgent — their fair share: 8 h per request in 30 days above
+ * the candidates' median), then
  * by the algorithm's keys, then by login as a stable tie-break. The front is taken. O(n log n) for the
  * median, then O(log n) per person taken (a heap, see reviewer-ranking.ts); availability is worked out
  * once per distinct schedule.
@@ -50,6 +51,8 @@ export interface AssignmentInput {
   count?: number;
   algorithm: AssignmentAlgorithm;
   nowMs: number;
+  /** An urgent PR: who can start soonest decides, the fair share does not count. */
+  urgent?: boolean;
   defaultCapacity?: number;
   /** How many ranked runners-up to keep for nextCandidate; default 20. */
   alternates?: number;
@@ -159,12 +162,13 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
       eligible[eligibleCount++] = i;
     }
   }
-  const typical = medianRequests(input.candidates, eligible.subarray(0, eligibleCount));
+  const typical = input.urgent ? 0 : medianRequests(input.candidates, eligible.subarray(0, eligibleCount));
+  const fairShareMs = input.urgent ? 0 : FAIR_SHARE_MS;
   for (let e = 0; e < eligibleCount; e++) {
     const i = eligible[e] as number;
     const c = input.candidates[i] as ReviewCandidate;
     const beyond = Math.max(-FAIR_SHARE_BONUS_MAX, c.assignedLast30d - typical);
-    const ahead = c.openReviews * QUEUE_SLOT_MS + beyond * FAIR_SHARE_MS;
+    const ahead = c.openReviews * QUEUE_SLOT_MS + beyond * fairShareMs;
     k0[i] = Math.ceil((availability.waitMs(c) + ahead) / HOUR_MS);
   }
 

@@ -211,6 +211,23 @@ describe("every PR prefers people who can start on it soonest", () => {
   });
 });
 
+describe("the fair share", () => {
+  // bob is at work with 5 requests more than the median; dave and erin in Tokyo start in 9 h.
+  const team = [
+    person("bob", { assignedLast30d: 5 }),
+    person("dave", { tz: "Asia/Tokyo" }),
+    person("erin", { tz: "Asia/Tokyo" }),
+  ];
+
+  it("lets someone with fewer requests wait a little for a PR that can wait", () => {
+    expect(logins(run(team, { algorithm: "load-balance" }).reviewers)).toEqual(["dave"]);
+  });
+
+  it("does not count for an urgent PR: whoever can start now is asked", () => {
+    expect(logins(run(team, { algorithm: "load-balance", urgent: true }).reviewers)).toEqual(["bob"]);
+  });
+});
+
 describe("nextCandidate (Reassign)", () => {
   const team = ["bob", "carol", "dave"].map((l) => person(l));
 

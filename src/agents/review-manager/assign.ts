@@ -131,6 +131,7 @@ function ranking(work: Work, view: TenantView, pr: TrackedPr, requested: string[
     count,
     algorithm: cfg.algorithm,
     nowMs: work.nowMs,
+    urgent: isUrgent(work, pr),
     defaultCapacity: cfg.capacity,
   });
 }
