@@ -2,9 +2,10 @@
  * An SLA step coming due: at 50 % a reminder to the reviewer (Slack DM, else the linked channels),
  * at 100 % "SLA breached" in the linked channels mentioning the leads, at 200 % reassignment to the
  * next candidate. A reviewer who is out of office when a step comes due, and has not started, is
- * handed over at once instead of being reminded. The step is recorded as fired in the same synchronous step that emits its message,
- * so a repeated alarm never sends it twice. A breach (also one skipped on the way to a late
- * escalation) is published as `foreman.sla.breach` for the review metrics.
+ * handed over at once instead of being reminded. The step is recorded as fired in the same
+ * synchronous step that emits its message, so a repeated alarm never sends it twice. A breach (also
+ * one skipped on the way to a late escalation or a hand-over) is published as `foreman.sla.breach`
+ * for the review metrics.
  */
 
 import { literal } from "../../chat/markup";
@@ -29,6 +30,12 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
     return;
   }
   const ref = prRef(pr);
+  if (due.step === "breach" || due.skipped.includes("breach")) {
+    const { repo, number } = pr;
+    const data = { repo, number, reviewer: r.login, atMs: r.sla.breachAtMs, budgetMs: r.sla.budgetMs };
+    const key = `${ref}:sla:${loginKey(r.login)}:a${r.seq}:breach`;
+    work.emit({ kind: "event", name: "foreman.sla.breach", data, key });
+  }
   const away = view.team.find((a) => loginKey(a.member.github) === loginKey(r.login))?.ooo;
   if (away && r.status === "requested") {
     // Out of office and not started: the review moves now instead of reminding someone who is away.
@@ -42,12 +49,6 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
   const person = view.people.get(loginKey(r.login));
   const tag = `sla:${loginKey(r.login)}:a${r.seq}:${due.step}`;
   const { people } = view;
-  if (due.step === "breach" || due.skipped.includes("breach")) {
-    const { repo, number } = pr;
-    const data = { repo, number, reviewer: r.login, atMs: r.sla.breachAtMs, budgetMs: r.sla.budgetMs };
-    const key = `${ref}:sla:${loginKey(r.login)}:a${r.seq}:breach`;
-    work.emit({ kind: "event", name: "foreman.sla.breach", data, key });
-  }
   switch (due.step) {
     case "reminder": {
       const left = leftUntilBreach(r.sla, work.nowMs);
