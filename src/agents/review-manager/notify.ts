@@ -9,7 +9,7 @@ import type { ChatPlatform } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import { deliveryKey, ownerRepo, prRef } from "../../domain/pr-refs";
 import type { TenantView, Work } from "./context";
-import { leadsOf, loginKey } from "./model/candidates";
+import { leadsOf } from "./model/candidates";
 import { cardSignature } from "./model/card-status";
 import type { Person, TrackedPr } from "./model/model";
 
@@ -61,8 +61,8 @@ export function removeRequests(
  * already shows a placed card of the PR gets the notice as a reply in that card's thread instead of
  * a second card (the card itself is edited to match).
  *
- * One event pings a person once: the PR's author and the people in `quiet` (told by DM) are named
- * in the post without being mentioned.
+ * One event pings a person once: the people in `quiet` (told by DM) are named in the post without
+ * being mentioned (cards never ping the PR's author either: they name them, see cards.ts).
  */
 export function toChannels(
   work: Work,
@@ -73,11 +73,9 @@ export function toChannels(
   notice?: (platform: ChatPlatform) => Reply,
   quiet: readonly Person[] = [],
 ): void {
-  const author = pr.author ? view.people.get(loginKey(pr.author)) : undefined;
-  const silent = author ? [author, ...quiet] : quiet;
   for (const channel of view.channels) {
     const names = new Map(
-      silent
+      quiet
         .filter((p) => p.user.platform === channel.platform)
         .map((p) => [p.user.id, p.user.name ?? p.login] as const),
     );

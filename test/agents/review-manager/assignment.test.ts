@@ -106,6 +106,19 @@ describe("review assignment", () => {
     expect(queue.ok && queue.value.items.map((i) => [i.number, i.reviewers])).toEqual([[3, []]]);
   });
 
+  it("still asks the lead to pick someone when the lead opened the PR", async () => {
+    const tenant = "t-rev-nobody-lead";
+    await setupTenant(tenant, [
+      { id: "U0BOB", login: "bob", ooo: true },
+      { id: "U0LENA", login: "lena", lead: true },
+    ]);
+    const h = await reviewManager(tenant);
+    await deliver(h, prEvent("opened", { number: 9, author: "lena" }, h.clock.t));
+    const card = postText(only(slackPosts(h.sent)));
+    expect(card).toContain("<@U0LENA> please pick someone");
+    expect(card).toContain("by *lena*");
+  });
+
   it("does not assign a draft until it is ready for review", async () => {
     const tenant = "t-rev-draft";
     await setupTenant(tenant);

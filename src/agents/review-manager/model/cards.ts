@@ -21,6 +21,7 @@ import {
   mention,
   mentionAll,
   named,
+  nameOf,
   prLink,
   SKIP_TEXT,
   SLA_STATE_TEXT,
@@ -91,7 +92,8 @@ function buttons(input: CardInput): ReplyButton[] {
 }
 
 function prSection(pr: TrackedPr, input: Pick<CardInput, "people" | "platform" | "linear">): ReplySection {
-  const by = pr.author ? ` — by ${mention(pr.author, input.people, input.platform)}` : "";
+  // The author opened it: named, never pinged by a card about their own PR.
+  const by = pr.author ? ` — by ${nameOf(pr.author, input.people)}` : "";
   const state = pr.state !== "open" ? ` (**${pr.state}**)` : pr.draft ? " (**draft**)" : "";
   const text = `${prLink(pr)}${by}${state}`;
   const linear = linearText(input.linear ?? []);

@@ -25,6 +25,12 @@ export function mention(login: string, people: People, platform: ChatPlatform): 
   return id ? userRef(id) : code(login);
 }
 
+/** A team member by name, without notifying them (`**Bob**`); someone not on the team by login. */
+export function nameOf(login: string, people: People): string {
+  const person = people.get(loginKey(login));
+  return person ? `**${literal(person.user.name ?? person.login)}**` : code(login);
+}
+
 /** `<@U0BOB> (`bob`)`, or `bob` alone when no mention resolves. */
 export function named(login: string, people: People, platform: ChatPlatform): string {
   const id = chatUser(login, people, platform);
