@@ -78,6 +78,20 @@ describe("npm run simulate", () => {
     assert.equal(second.stdout, first.stdout);
   });
 
+  it("prints only the JSON on stdout through npm run too", () => {
+    const run = spawnSync(
+      "npm",
+      ["run", "simulate", "--", "--scenario", "startup", "--weeks", "1", "--json"],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).scenario, "startup");
+    assert.equal(run.stdout.trim().split("\n").length, 1);
+  });
+
   it("runs a scenario file in the core format, and --out writes report.md with its charts", () => {
     const file = join(work, "ours.json");
     writeFileSync(file, JSON.stringify(small));
