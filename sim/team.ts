@@ -2,7 +2,7 @@
  * The simulated people: their working time (working hours minus out-of-office days, through Foreman's
  * own src/domain/working-hours.ts, so DST and zones are handled once) and the facts the model needs.
  */
-import { civilFromDays, DAY_MS, parseIsoDate } from "../src/domain/time";
+import { DAY_MS, formatIsoDate, parseIsoDate } from "../src/domain/time";
 import {
   addWorkingMs,
   type CompiledSchedule,
@@ -30,11 +30,8 @@ export interface SimPerson {
   ooo: { from: string; to: string }[];
 }
 
-const pad = (n: number) => String(n).padStart(2, "0");
-export const isoDay = (day: number): string => {
-  const { y, m, d } = civilFromDays(day);
-  return `${y}-${pad(m)}-${pad(d)}`;
-};
+/** YYYY-MM-DD of a local day number. */
+export const isoDay = formatIsoDate;
 
 function oooDays(ooo: readonly { from: string; to: string }[]): string[] {
   const days: string[] = [];

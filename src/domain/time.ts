@@ -266,6 +266,12 @@ export function parseClockTime(value: string, allowEndOfDay = false): number | n
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Day number of a real calendar date "YYYY-MM-DD", else null. */
+/** YYYY-MM-DD of a day number (days since 1970-01-01): the inverse of parseIsoDate. */
+export function formatIsoDate(day: number): string {
+  const { y, m, d } = civilFromDays(day);
+  return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
 export function parseIsoDate(value: string): number | null {
   const match = ISO_DATE.exec(value);
   if (!match) return null;

@@ -3,9 +3,12 @@
  * src/domain/time (its per-zone formatter and offset caches); an unknown zone reads as UTC.
  */
 import type { Weekday } from "../domain/time";
+
+const pad2 = (n: number): string => String(n).padStart(2, "0");
+
 import {
-  civilFromDays,
   DAY_MS,
+  formatIsoDate,
   isValidTimeZone,
   MINUTE_MS,
   toLocalMs,
@@ -13,22 +16,14 @@ import {
   weekdayOfDay,
 } from "../domain/time";
 
-const pad2 = (n: number): string => String(n).padStart(2, "0");
-
 /** The instant as local ms in `tz`, or in UTC when the zone is unknown. */
 function localMs(at: Date, tz: string): number {
   return toLocalMs(at.getTime(), isValidTimeZone(tz) ? tz : "UTC");
 }
 
-/** YYYY-MM-DD of a day number (days since 1970-01-01). */
-function isoDate(day: number): string {
-  const { y, m, d } = civilFromDays(day);
-  return `${y}-${pad2(m)}-${pad2(d)}`;
-}
-
 /** YYYY-MM-DD at `at` in `tz` (UTC when the zone is unknown). */
 export function localDate(at: Date, tz: string): string {
-  return isoDate(Math.floor(localMs(at, tz) / DAY_MS));
+  return formatIsoDate(Math.floor(localMs(at, tz) / DAY_MS));
 }
 
 /** The next local date and weekday a schedule at `time` on `days` runs, at or after `at`. */
@@ -44,7 +39,7 @@ export function nextRun(
     const weekday = weekdayOfDay(today + offset);
     if (!schedule.days.includes(weekday)) continue;
     if (offset === 0 && schedule.time <= now) continue;
-    return { date: isoDate(today + offset), weekday };
+    return { date: formatIsoDate(today + offset), weekday };
   }
   return null;
 }

@@ -4,7 +4,7 @@
  * repository. Pure.
  */
 import type { ReviewCandidate } from "../../../domain/assignment";
-import { civilFromDays, parseIsoDate } from "../../../domain/time";
+import { formatIsoDate, parseIsoDate } from "../../../domain/time";
 import type { WorkingSchedule } from "../../../domain/working-hours";
 import type { MemberAvailability, OooEntry, TeamMember } from "../../../settings/model";
 import type { Person, RepoReviewConfig, ReviewConfig } from "./model";
@@ -44,8 +44,6 @@ export const leadsOf = (people: People): Person[] => [...people.values()].filter
 /** How far ahead planned days off are looked at (an open-ended absence counts this long). */
 const PLANNED_DAYS = 60;
 
-const pad = (n: number) => String(n).padStart(2, "0");
-
 /** The days of a planned absence from `today` on (at most PLANNED_DAYS), as YYYY-MM-DD. */
 export function plannedDaysOff(entry: OooEntry | null, today: string): string[] {
   const first = parseIsoDate(today);
@@ -56,10 +54,7 @@ export function plannedDaysOff(entry: OooEntry | null, today: string): string[] 
     entry.until === null ? first + PLANNED_DAYS : (parseIsoDate(entry.until) ?? first - 1),
   );
   const days: string[] = [];
-  for (let d = from; d <= last; d++) {
-    const { y, m, d: day } = civilFromDays(d);
-    days.push(`${y}-${pad(m)}-${pad(day)}`);
-  }
+  for (let d = from; d <= last; d++) days.push(formatIsoDate(d));
   return days;
 }
 
