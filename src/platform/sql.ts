@@ -22,6 +22,11 @@ export function count(sql: SqlStorage, query: string, ...bindings: SqlStorageVal
   return row ? Number(row.n) : 0;
 }
 
+/** Whether the database has a table of this name. */
+export function tableExists(sql: SqlStorage, name: string): boolean {
+  return first(sql, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", name) !== null;
+}
+
 /** Parses a JSON column written by this code; a corrupt value becomes `fallback`. */
 export function parseJson<T>(value: SqlStorageValue, fallback: T): T {
   if (typeof value !== "string") return fallback;

@@ -16,7 +16,14 @@ import { candidatesOf, configFor, loginKey } from "./model/candidates";
 import { headlines, nobodyCard, prCard } from "./model/cards";
 import { code, SKIP_TEXT } from "./model/format";
 import { isActive, type ReviewerRecord, type ReviewerSource, type TrackedPr } from "./model/model";
-import { dmSlack, removeRequests, requestReviewers, toChannels, toChannelsOrLeads } from "./notify";
+import {
+  dmSlack,
+  reachedByDm,
+  removeRequests,
+  requestReviewers,
+  toChannels,
+  toChannelsOrLeads,
+} from "./notify";
 
 /** The PR's card as it stands now, under `headline`. */
 export function cardFor(
@@ -233,10 +240,7 @@ function announce(
   }
   const first = reviewers[0]?.seq ?? 0;
   // Reviewers on Slack hear of it by DM; the channel card names them without a second ping.
-  const dmed = reviewers.flatMap((r) => {
-    const person = view.people.get(loginKey(r.login));
-    return person?.user.platform === "slack" ? [person] : [];
-  });
+  const dmed = reviewers.map((r) => view.people.get(loginKey(r.login))).filter(reachedByDm);
   toChannels(
     work,
     view,

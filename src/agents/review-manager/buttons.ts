@@ -13,7 +13,7 @@ import type { TenantView, Work } from "./context";
 import { loginKey } from "./model/candidates";
 import { localTime, mention, SKIP_TEXT } from "./model/format";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model/model";
-import { dmSlack, requestReviewers, threadNotice, toChannels } from "./notify";
+import { dmSlack, reachedByDm, requestReviewers, threadNotice, toChannels } from "./notify";
 
 export type ReviewButton = "claim" | "reassign" | "snooze";
 
@@ -124,7 +124,7 @@ function announceElsewhere(
   // The new reviewer hears of it by DM when on Slack (else the post pings them); the one released needs no ping.
   const next = view.people.get(loginKey(to.login));
   const from = to.previous ? view.people.get(loginKey(to.previous)) : undefined;
-  const told = [...(from ? [from] : []), ...(next?.user.platform === "slack" ? [next] : [])];
+  const told = [...(from ? [from] : []), ...(reachedByDm(next) ? [next] : [])];
   toChannels(work, others, pr, build, `reassign:a${to.seq}`, notice, told);
   const dm = cardFor(
     work,

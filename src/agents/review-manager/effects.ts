@@ -16,7 +16,7 @@ import type { DeliveryRequest } from "../../delivery/types";
 import type { Env } from "../../env";
 import { errorMessage } from "../../platform/errors";
 import type { DeliveryRef } from "../../platform/http-client";
-import { all, run } from "../../platform/sql";
+import { all, run, tableExists } from "../../platform/sql";
 import { coordinator } from "../coordinator/stub";
 
 export type GitHubReviewAction = "pulls.requestReviewers" | "pulls.removeRequestedReviewers";
@@ -115,11 +115,7 @@ export function migrateLegacyEffects(
   sql: SqlStorage,
   record: (effect: Effect, correlationId: string) => void,
 ): number {
-  const exists = all<{ name: string }>(
-    sql,
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'review_effects'",
-  ).length;
-  if (!exists) return 0;
+  if (!tableExists(sql, "review_effects")) return 0;
   const rows = all<LegacyRow>(
     sql,
     "SELECT seq, effect, correlation_id, created_at FROM review_effects ORDER BY seq",

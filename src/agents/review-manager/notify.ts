@@ -92,6 +92,11 @@ export function toChannels(
   }
 }
 
+/** Whether Foreman can DM this person (DMs are Slack only). */
+export function reachedByDm(person: Person | undefined): person is Person {
+  return person?.user.platform === "slack";
+}
+
 /** A Slack DM to a team member; false when they are not on Slack. */
 export function dmSlack(
   work: Work,
@@ -100,7 +105,7 @@ export function dmSlack(
   reply: Reply,
   tag: string,
 ): boolean {
-  if (person?.user.platform !== "slack") return false;
+  if (!reachedByDm(person)) return false;
   work.emit({
     kind: "dm",
     userId: person.user.id,

@@ -19,7 +19,7 @@ import { headlines } from "./model/cards";
 import { hours, mention } from "./model/format";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model/model";
 import { dueStep, leftUntilBreach } from "./model/steps";
-import { dmSlack, threadNotice, toChannels, toChannelsOrLeads } from "./notify";
+import { dmSlack, reachedByDm, threadNotice, toChannels, toChannelsOrLeads } from "./notify";
 
 export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: string): void {
   const r = work.store.reviewer(pr.id, login);
@@ -109,7 +109,7 @@ function handOver(
   // The new reviewer hears of it by DM (on Slack); the one released needs no ping.
   const from = people.get(loginKey(r.login));
   const next = people.get(loginKey(moved.to.login));
-  const told = [...(from ? [from] : []), ...(next?.user.platform === "slack" ? [next] : [])];
+  const told = [...(from ? [from] : []), ...(reachedByDm(next) ? [next] : [])];
   toChannelsOrLeads(work, view, pr, build, tag, [], notice, told);
   const dm = cardFor(
     work,

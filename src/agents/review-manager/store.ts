@@ -5,7 +5,7 @@
  * another task.
  */
 
-import { all, first, run } from "../../platform/sql";
+import { all, first, run, tableExists } from "../../platform/sql";
 import { loginKey, type ReviewerStats } from "./model/candidates";
 import type { PrSnapshot, ReviewerRecord, TrackedPr } from "./model/model";
 import { type PrRow, type ReviewerRow, toPr, toReviewer } from "./rows";
@@ -45,9 +45,7 @@ export class ReviewStore {
     sql.exec("CREATE INDEX IF NOT EXISTS review_log_recent ON review_log (at, kind, login_key)");
     // Each person's last turn in the rotation, kept apart from the log so reading it costs one row per
     // person however long the history (and survives the log's pruning).
-    const fresh =
-      all(this.sql, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'review_last'").length ===
-      0;
+    const fresh = !tableExists(sql, "review_last");
     sql.exec("CREATE TABLE IF NOT EXISTS review_last (login_key TEXT PRIMARY KEY, at INTEGER NOT NULL)");
     if (fresh) {
       sql.exec(
