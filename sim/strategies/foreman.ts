@@ -25,7 +25,7 @@ import { ReviewStore } from "../../src/agents/review-manager/store";
 import type { ChannelRef } from "../../src/chat/platform";
 import { DEFAULT_SLA_RULE, resolveSla, type SlaRule } from "../../src/domain/sla";
 import { localDayOf } from "../../src/domain/time";
-import type { MemberAvailability, OooEntry, TeamMember } from "../../src/settings/model";
+import { type MemberAvailability, type OooEntry, oooActive, type TeamMember } from "../../src/settings/model";
 import { isoDay, type SimPerson } from "../team";
 import type { ReviewState, SimPr, Strategy, World } from "../world";
 
@@ -172,8 +172,7 @@ export class ForemanStrategy implements Strategy {
       const entry: OooEntry | null = range
         ? { user: member.user, from: range.from, until: range.to, setBy: "simulator", setAt: member.addedAt }
         : null;
-      const inForce = entry && range && range.from <= localDate ? entry : null;
-      return { member, localDate, ooo: inForce, planned: entry };
+      return { member, localDate, ooo: entry && oooActive(entry, localDate) ? entry : null, planned: entry };
     });
     return {
       team,
