@@ -236,9 +236,7 @@ export class Simulation implements World {
     s.chain = dayStart;
     this.check(s);
     this.nextCheck(s, dayStart);
-    const [sh, sm] = (s.p.hours.start ?? "09:00").split(":").map(Number) as [number, number];
-    const [eh, em] = (s.p.hours.end ?? "17:00").split(":").map(Number) as [number, number];
-    const windowMs = (eh * 60 + em - (sh * 60 + sm)) * MINUTE_MS;
+    const windowMs = s.p.available.windowMs;
     this.agenda.push(nextActive(s.p, dayStart + windowMs + 61 * MINUTE_MS), () => this.dayStart(s));
   }
 

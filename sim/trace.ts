@@ -27,12 +27,7 @@ export interface TracePr {
 const WEEK_MS = 7 * 24 * HOUR_MS;
 
 /** Weekly working ms of a person's stated hours (out-of-office aside). */
-function weeklyWorkingMs(p: SimPerson): number {
-  const days = p.hours.days?.length ?? 5;
-  const [sh, sm] = (p.hours.start ?? "09:00").split(":").map(Number) as [number, number];
-  const [eh, em] = (p.hours.end ?? "17:00").split(":").map(Number) as [number, number];
-  return days * ((eh * 60 + em - (sh * 60 + sm)) * 60_000);
-}
+const weeklyWorkingMs = (p: SimPerson): number => p.available.daysPerWeek * p.available.windowMs;
 
 export function traceOf(scenario: Scenario, people: readonly SimPerson[]): TracePr[] {
   const start = startMs(scenario);
