@@ -25,18 +25,28 @@ async function workflowStatus(workflowId: string, ctx: CommandContext): Promise<
   return reply(text, { ...workflowCard(workflow, agents, text), footer });
 }
 
-/** `@bob (until 2026-12-24)`, `@carl (until back)`: who is out today, by name. */
+/** Back soonest first, "until back" last; then by user id (a stable order, whenever they joined). */
+const byReturn = (a: OooEntry, b: OooEntry): number =>
+  (a.until ?? "9999-99-99").localeCompare(b.until ?? "9999-99-99") || a.user.id.localeCompare(b.user.id);
+
+/** `@bob (until 2026-12-24)`, `@carl (until back)`: who is out today, by name, back soonest first. */
 function outLine(out: readonly OooEntry[], ctx: CommandContext): string {
   if (out.length === 0) return "Nobody is out of office today.";
-  const names = out.map((o) => `${who(o.user, ctx.place)} (${o.until ? `until ${o.until}` : "until back"})`);
+  const names = [...out]
+    .sort(byReturn)
+    .map((o) => `${who(o.user, ctx.place)} (${o.until ? `until ${o.until}` : "until back"})`);
   return `Out of office today: ${capped(names, 10, (n) => `and ${n} more`).join(", ")}`;
 }
 
-/** `@dan (from 2027-01-11 until 2027-01-15)`: planned absences that start after today, by name. */
+/** Leaving soonest first; then by user id. */
+const byStart = (a: OooEntry, b: OooEntry): number =>
+  (a.from ?? "").localeCompare(b.from ?? "") || a.user.id.localeCompare(b.user.id);
+
+/** `@dan (from 2027-01-11 until 2027-01-15)`: planned absences that start after today, leaving soonest first. */
 function laterLine(later: readonly OooEntry[], ctx: CommandContext): string {
-  const names = later.map(
-    (o) => `${who(o.user, ctx.place)} (from ${o.from} ${o.until ? `until ${o.until}` : "until back"})`,
-  );
+  const names = [...later]
+    .sort(byStart)
+    .map((o) => `${who(o.user, ctx.place)} (from ${o.from} ${o.until ? `until ${o.until}` : "until back"})`);
   return `Out of office later: ${capped(names, 10, (n) => `and ${n} more`).join(", ")}`;
 }
 
