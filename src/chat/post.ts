@@ -1,7 +1,7 @@
 /**
  * Chat messages as deliveries: a Reply rendered for a channel's platform (a new post, a thread reply,
- * an edit of a posted message, a Slack DM). The builders are pure, so an agent can record the exact
- * message in its delivery ledger in the same step as its decision; `postToChannel`
+ * an edit of a posted message, a direct message on Slack or Discord). The builders are pure, so an
+ * agent can record the exact message in its delivery ledger in the same step as its decision; `postToChannel`
  * submits one through the tenant's Outbox for callers outside agents (digests, alerts).
  */
 
@@ -10,7 +10,7 @@ import type { Env } from "../env";
 import type { DeliveryRef } from "../platform/http-client";
 import { fnv1a64 } from "../platform/ids";
 import { renderDiscord } from "./discord/render";
-import type { ChannelRef } from "./platform";
+import type { ChannelRef, ChatUserRef } from "./platform";
 import type { Reply } from "./reply";
 import { renderSlack } from "./slack/render";
 
@@ -95,6 +95,39 @@ export function slackDirectMessage(userId: string, reply: Reply): ChatDelivery {
     action: "chat.postMessage",
     body: { channel: userId, text, blocks, unfurl_links: false },
   };
+}
+
+/**
+ * `reply` to one Discord user as a direct message from the bot (action `users.dm`): the client opens
+ * (or finds) the DM channel with `recipient_id`, then posts the rest of the body there. As for channel
+ * posts, `key` becomes the message's `nonce` (with `enforce_nonce`).
+ */
+export function discordDirectMessage(
+  userId: string,
+  reply: Reply,
+  options: { key?: string } = {},
+): ChatDelivery {
+  // Discord sends a click in a DM without its server, so Foreman could not tell whose it is: a DM
+  // carries no buttons and says where they are instead.
+  const note =
+    reply.buttons.length > 0
+      ? "The buttons are on the card in your server, or use `/foreman review mine`."
+      : undefined;
+  const shown: Reply = { ...reply, ephemeral: false, buttons: [], footer: note ?? reply.footer };
+  const { flags: _ephemeral, ...message } = renderDiscord(shown);
+  const body: Record<string, unknown> = { recipient_id: userId, ...message };
+  if (options.key) {
+    body.nonce = nonceOf(options.key);
+    body.enforce_nonce = true;
+  }
+  return { platform: "discord", action: "users.dm", body };
+}
+
+/** `reply` to `user` as a direct message on their platform (`key`: the Discord nonce, see above). */
+export function directMessage(user: ChatUserRef, reply: Reply, options: { key?: string } = {}): ChatDelivery {
+  return user.platform === "slack"
+    ? slackDirectMessage(user.id, reply)
+    : discordDirectMessage(user.id, reply, options);
 }
 
 /** Posts `reply` in `channel` through the tenant's Outbox (see submitDelivery): once per key. */

@@ -10,6 +10,7 @@ import { errorText } from "../platform/errors";
 import type { ClientDeps, FetchFn, SendResult } from "../platform/http-client";
 import { defaultFetch, isRecord, truncate } from "../platform/http-client";
 import { type Remote, remote } from "../platform/rpc";
+import { dndHoldOf, holdForDnd } from "./dnd-hold";
 import type { Outbox } from "./outbox";
 import { backoffSeconds, isDeadLetterQueue, MAX_ATTEMPTS, SEND_CONCURRENCY } from "./policy";
 import { DeliveryMessageSchema, toFieldIssues } from "./schema";
@@ -156,7 +157,8 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
     key: d.key,
   };
   const outbox = outboxOf(env, d.tenant);
-  const client = deps.senders.clientFor(env, d.platform, { fetch: deps.fetch, now: deps.now }, d.action);
+  const clientDeps = { fetch: deps.fetch, now: deps.now };
+  const client = deps.senders.clientFor(env, d.platform, clientDeps, d.action);
 
   if (client === null) {
     const { recorded, ref } = await outbox.recordLocal(d, deps.senders.localRefOf(d));
@@ -183,6 +185,14 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
       deps.metrics.delivery(d.tenant, d.platform, "dropped");
       msg.ack();
     } else msg.retry({ delaySeconds: claim.retryAfterSeconds });
+    return;
+  }
+
+  // A DM asked to wait out its recipient's Do Not Disturb goes back on the queue until it ends.
+  const hold = await dndHoldOf(env, d, deps.senders, clientDeps);
+  if (hold) {
+    const held = { msg, d, leaseToken: claim.leaseToken, hold, outbox, nowMs: deps.now(), fields };
+    await holdForDnd(env, held, (r) => report(deps, d, r));
     return;
   }
 

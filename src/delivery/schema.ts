@@ -16,6 +16,8 @@ export const DeliveryRequestSchema = z.object({
   body: z.record(z.string(), z.unknown()),
   key: key.optional(),
   correlationId: z.string().min(1).max(128).optional(),
+  /** A Slack user id (`U…`/`W…`): the DM waits while they are in Do Not Disturb. */
+  holdWhileDnd: z.string().min(1).max(64).optional(),
 });
 
 export const DeliveryMessageSchema = DeliveryRequestSchema.extend({

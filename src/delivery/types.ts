@@ -13,6 +13,8 @@ export interface DeliveryRequest {
   /** Idempotency key: two deliveries with one key post once. Defaults to a fresh id. */
   key?: string;
   correlationId?: string;
+  /** A Slack DM that waits while this Slack user is in Do Not Disturb (non-urgent messages). */
+  holdWhileDnd?: string;
 }
 
 /**
@@ -189,4 +191,10 @@ export interface PlatformSenders {
   clientFor(env: Env, platform: Platform, deps: ClientDeps, action: string): PlatformClient | null;
   /** Where a message kept in the local outbox stands in for a posted one (so it can be edited). */
   localRefOf(d: Pick<DeliveryMessage, "platform" | "action" | "body" | "id">): DeliveryRef | undefined;
+  /**
+   * When this Slack user is in Do Not Disturb (snoozed, or inside their scheduled window) at `nowMs`:
+   * the epoch ms it ends; null when they are not, and when it cannot be told (no token, demo mode, a
+   * failed check: never hold a message on a failed check). Absent: no delivery is held.
+   */
+  dndUntil?(env: Env, deps: ClientDeps, userId: string, nowMs: number): Promise<number | null>;
 }

@@ -8,6 +8,7 @@ import { createDiscordClient } from "./discord/client";
 import { createGitHubClient } from "./github/client";
 import { createLinearClient } from "./linear/client";
 import { createSlackClient } from "./slack/client";
+import { dndUntil } from "./slack/dnd";
 
 interface PlatformConfig {
   /** The credential; absent = demo mode for this platform (deliveries go to the local outbox). */
@@ -76,15 +77,18 @@ export function localRefOf(
   if (d.platform === "slack" && d.action === "chat.postMessage" && typeof d.body.channel === "string") {
     return { channel: d.body.channel, ts: `${seconds}.${String(n).padStart(6, "0")}` };
   }
-  if (
-    d.platform === "discord" &&
-    d.action === "channels.messages.create" &&
-    typeof d.body.channel_id === "string"
-  ) {
-    return { channel_id: d.body.channel_id, message_id: `${seconds}${String(n).padStart(6, "0")}` };
+  if (d.platform === "discord") {
+    const messageId = `${seconds}${String(n).padStart(6, "0")}`;
+    if (d.action === "channels.messages.create" && typeof d.body.channel_id === "string") {
+      return { channel_id: d.body.channel_id, message_id: messageId };
+    }
+    // A DM's channel id comes from Discord when it is opened: a made-up one per recipient stands in.
+    if (d.action === "users.dm" && typeof d.body.recipient_id === "string") {
+      return { channel_id: `dm-${d.body.recipient_id}`, message_id: messageId };
+    }
   }
   return undefined;
 }
 
 /** The platform senders the delivery consumer is given (src/index.ts). */
-export const platformSenders: PlatformSenders = { clientFor, localRefOf };
+export const platformSenders: PlatformSenders = { clientFor, localRefOf, dndUntil };

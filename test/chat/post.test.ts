@@ -4,7 +4,14 @@
  * message threads on Slack and references it on Discord; edits target the message where it landed.
  */
 import { describe, expect, it } from "vitest";
-import { channelEdit, channelMessage, nonceOf, slackDirectMessage } from "../../src/chat/post";
+import {
+  channelEdit,
+  channelMessage,
+  directMessage,
+  discordDirectMessage,
+  nonceOf,
+  slackDirectMessage,
+} from "../../src/chat/post";
 import type { Reply } from "../../src/chat/reply";
 
 const slack = { platform: "slack" as const, workspaceId: "T1", channelId: "C0REVIEWS" };
@@ -48,5 +55,24 @@ describe("chat messages as deliveries", () => {
     // A place of the other platform (or none) cannot be edited.
     expect(channelEdit(slack, { channel_id: "222", message_id: "333" }, hint)).toBeNull();
     expect(slackDirectMessage("U0BOB", hint).body).toMatchObject({ channel: "U0BOB" });
+  });
+
+  it("direct messages: a Slack DM posts to the user id; a Discord DM names the recipient (key as nonce)", () => {
+    const slackDm = directMessage({ platform: "slack", id: "U0BOB" }, hint, { key: "dm:1" });
+    expect(slackDm).toEqual(slackDirectMessage("U0BOB", hint));
+    const discordDm = directMessage(
+      { platform: "discord", id: "4242" },
+      { ...hint, ephemeral: true },
+      { key: "dm:1" },
+    );
+    expect(discordDm).toEqual(discordDirectMessage("4242", hint, { key: "dm:1" }));
+    expect(discordDm).toMatchObject({
+      platform: "discord",
+      action: "users.dm",
+      body: { recipient_id: "4242", nonce: nonceOf("dm:1"), enforce_nonce: true },
+    });
+    // Never ephemeral: a DM has no interaction to be ephemeral in.
+    expect(discordDm.body.flags).toBeUndefined();
+    expect(discordDm.body.embeds).toEqual(channelMessage(discord, hint).body.embeds);
   });
 });

@@ -12,7 +12,12 @@
  *   last one repeats forever); then the platform default answers again. `delayMs` holds the answer
  *   (or the dropped connection) back that long: a slow or hung platform, for client timeouts.
  * - `GET /__control/requests`: `{requests: [{method, path, query, headers, body, json, answered}]}`.
- * - `POST /__control/reset`: forget scripts and requests.
+ * - `POST /__control/slack-dnd` `{user, status}`: what Slack's `dnd.info` answers for `user` (the
+ *   `dnd.info` fields without `ok`; `status: null` forgets it). Unset users are not in Do Not Disturb.
+ * - `POST /__control/reset`: forget scripts, requests and DND states.
+ *
+ * Unscripted, Discord's `POST /users/@me/channels` `{recipient_id}` opens a DM channel whose id
+ * depends only on the recipient (`dmChannelIdOf`), as Discord answers the same channel again.
  *
  * Node built-ins are reached through `process.getBuiltinModule` with the few types declared below,
  * because the project's TypeScript setup has Workers types only (no @types/node).
@@ -70,6 +75,8 @@ interface NodeHttp {
 interface Namespace {
   scripts: Script[];
   requests: RecordedRequest[];
+  /** Slack user id -> the `dnd.info` fields answered for them. */
+  slackDnd: Map<string, Record<string, unknown>>;
 }
 
 export interface FakeApiServer {
@@ -84,7 +91,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   const ns = (name: string): Namespace => {
     let found = namespaces.get(name);
     if (!found) {
-      found = { scripts: [], requests: [] };
+      found = { scripts: [], requests: [], slackDnd: new Map() };
       namespaces.set(name, found);
     }
     return found;
@@ -132,7 +139,8 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       next = script.responses.length > 1 || !script.persist ? script.responses.shift() : script.responses[0];
       if (script.responses.length === 0) space.scripts.splice(space.scripts.indexOf(script), 1);
     }
-    const response = next ?? defaultResponse(path, method, json);
+    const response =
+      next ?? slackDndInfo(space, path, url, body, json) ?? defaultResponse(path, method, json);
     recorded.answered = response.destroy ? null : (response.status ?? 200);
     if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
     reply(res, response);
@@ -149,9 +157,17 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       reply(res, { status: 200, body: { requests: space.requests } });
       return;
     }
+    if (path === "/__control/slack-dnd" && method === "POST") {
+      const { user, status } = parseJson(body) as { user: string; status: Record<string, unknown> | null };
+      if (status === null) space.slackDnd.delete(user);
+      else space.slackDnd.set(user, status);
+      reply(res, { status: 200, body: { ok: true } });
+      return;
+    }
     if (path === "/__control/reset" && method === "POST") {
       space.scripts = [];
       space.requests = [];
+      space.slackDnd.clear();
       reply(res, { status: 200, body: { ok: true } });
       return;
     }
@@ -176,6 +192,7 @@ function defaultResponse(path: string, method: string, json: unknown): ScriptedR
   if (path.startsWith("/slack/api/"))
     return { body: { ok: true, channel: "C0TEST", ts: "1700000000.000100" } };
   if (path.startsWith("/slack/hooks/")) return { headers: { "content-type": "text/plain" }, body: "ok" };
+  if (path === "/discord/api/v10/users/@me/channels" && method === "POST") return discordDmChannel(json);
   if (path.startsWith("/discord/api/v10/")) {
     return method === "DELETE" ? { status: 204 } : { body: { id: "1100000000000000001" } };
   }
@@ -187,6 +204,49 @@ function defaultResponse(path: string, method: string, json: unknown): ScriptedR
     return { body: { data: { [field]: { success: true } } } };
   }
   return { status: 404, body: { message: `fake api: no route for ${method} ${path}` } };
+}
+
+/** Slack's `dnd.info` (`user` in the query, a form body or JSON): the state set for them, else not in DND. */
+function slackDndInfo(
+  space: Namespace,
+  path: string,
+  url: URL,
+  body: string,
+  json: unknown,
+): ScriptedResponse | undefined {
+  if (path !== "/slack/api/dnd.info") return undefined;
+  const user =
+    url.searchParams.get("user") ??
+    new URLSearchParams(body).get("user") ??
+    (isRecord(json) && typeof json.user === "string" ? json.user : "");
+  const status = space.slackDnd.get(user) ?? NOT_IN_DND;
+  return { body: { ok: true, ...status } };
+}
+
+/** `dnd.info` of a user without a Do Not Disturb schedule. */
+const NOT_IN_DND = { dnd_enabled: false, next_dnd_start_ts: 1, next_dnd_end_ts: 1 };
+
+/** The fake's DM channel id for a Discord user: a snowflake-shaped number that depends only on them. */
+export function dmChannelIdOf(recipientId: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < recipientId.length; i++) h = Math.imul(h ^ recipientId.charCodeAt(i), 0x01000193) >>> 0;
+  return `14${String(h).padStart(10, "0")}0000000`;
+}
+
+/** Discord's Create DM: the DM channel object (type 1) with the recipient. */
+function discordDmChannel(json: unknown): ScriptedResponse {
+  const recipient = isRecord(json) ? json.recipient_id : undefined;
+  if (typeof recipient !== "string" || recipient === "") {
+    return { status: 400, body: { message: "Invalid Form Body", code: 50035 } };
+  }
+  return {
+    body: {
+      id: dmChannelIdOf(recipient),
+      type: 1,
+      last_message_id: null,
+      recipients: [{ id: recipient, username: `user${recipient}`, discriminator: "0" }],
+    },
+  };
 }
 
 function reply(res: ServerResponse, r: ScriptedResponse): void {

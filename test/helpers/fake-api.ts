@@ -30,6 +30,8 @@ export interface FakeApi {
     options?: { method?: string; persist?: boolean },
   ): Promise<void>;
   requests(pathPrefix?: string): Promise<RecordedRequest[]>;
+  /** What Slack's `dnd.info` answers for `user` (its fields without `ok`); null: not in DND (the default). */
+  slackDnd(user: string, status: Record<string, unknown> | null): Promise<void>;
   reset(): Promise<void>;
 }
 
@@ -63,6 +65,9 @@ export function fakeApi(namespace: string): FakeApi {
     async requests(pathPrefix = "") {
       const { requests } = (await control("requests")) as { requests: RecordedRequest[] };
       return requests.filter((r) => r.path.startsWith(pathPrefix));
+    },
+    async slackDnd(user, status) {
+      await control("slack-dnd", { method: "POST", body: JSON.stringify({ user, status }) });
     },
     async reset() {
       await control("reset", { method: "POST" });

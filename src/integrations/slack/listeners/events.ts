@@ -1,6 +1,7 @@
 /**
- * Events API: `app_mention` (the /foreman grammar after the mention, answered in the thread) and
- * `app_home_opened` (publishes the Home tab). Bolt acknowledges events before listeners run.
+ * Events API: `app_mention` (the /foreman grammar after the mention, answered in the thread),
+ * `app_home_opened` (publishes the Home tab) and `dnd_updated_user` / `dnd_updated` (what is known of
+ * a user's Do Not Disturb, ../dnd.ts). Bolt acknowledges events before listeners run.
  * Slack retries an event it thinks failed (X-Slack-Retry-Num); every post an event causes is keyed
  * `slack:event:{event_id}`, so a retry enqueues the same key and the Outbox ledger posts it once. A
  * retry whose key the ledger already knows is not run again at all.
@@ -11,6 +12,7 @@ import type { CommandContext } from "../../../commands/context";
 import { parseCommand } from "../../../commands/parse";
 import { getDelivery } from "../../../delivery/api";
 import { errorMessage } from "../../../platform/errors";
+import { noteDndUpdated } from "../dnd";
 import { homeView } from "../home";
 import {
   commandContext,
@@ -120,4 +122,8 @@ export function registerEvents(app: App<ForemanContext>): void {
       await deliver(scope, ctx.tenant, "views.publish", { user_id: event.user, view }, key);
     });
   });
+
+  // Held DMs (DeliveryRequest.holdWhileDnd) see a changed Do Not Disturb at once: no I/O, no tenant.
+  app.event("dnd_updated_user", async ({ event }) => noteDndUpdated(event.user, event.dnd_status));
+  app.event("dnd_updated", async ({ event }) => noteDndUpdated(event.user, event.dnd_status));
 }
