@@ -98,6 +98,9 @@ export interface AgentHealth {
   tasksFailed: number;
   scheduledTasks: number;
   lastError: { at: string; message: string } | null;
+  /** Context Optimizer: messages held for people now, and when the next of them goes out. */
+  heldItems?: number;
+  nextReleaseAt?: string | null;
 }
 
 export interface AgentEvent {

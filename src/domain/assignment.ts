@@ -42,7 +42,19 @@ export interface ReviewCandidate {
   lastAssignedAtMs: number | null;
   /** Maximum open reviews; defaults to the input's defaultCapacity. */
   capacity?: number;
+  /** In a focus block until then (epoch ms): they start no sooner (their messages wait too). */
+  focusUntilMs?: number;
 }
+
+/** How much an open review and a request above the median weigh, in hours of waiting (tenant settings). */
+export interface AssignmentWeights {
+  /** Hours of waiting per open review ahead of this one; default 1. */
+  openReviewHours: number;
+  /** Hours per request in 30 days above the candidates' median; default 8 (a working day). */
+  fairShareHours: number;
+}
+
+export const DEFAULT_WEIGHTS: AssignmentWeights = { openReviewHours: 1, fairShareHours: 8 };
 
 export interface AssignmentInput {
   pr: AssignmentPr;
@@ -56,6 +68,7 @@ export interface AssignmentInput {
   defaultCapacity?: number;
   /** How many ranked runners-up to keep for nextCandidate; default 20. */
   alternates?: number;
+  weights?: AssignmentWeights;
 }
 
 export interface PickedReviewer {
@@ -80,20 +93,25 @@ export interface AssignmentResult {
 
 export const DEFAULT_CAPACITY = 5;
 const DEFAULT_ALTERNATES = 20;
-/** How much later each open review makes a person able to start on a new one. */
-export const QUEUE_SLOT_MS = HOUR_MS;
 /**
- * How much later each request in the last 30 days beyond the eligible candidates' median counts (and
- * how much sooner each one below it, for at most FAIR_SHARE_BONUS_MAX of them: someone back from two
- * weeks off is preferred for a while, not flooded until they have caught up).
+ * Each request in the last 30 days beyond the eligible candidates' median makes a person later by
+ * `fairShareHours` (and each one below it sooner, for at most FAIR_SHARE_BONUS_MAX of them: someone
+ * back from two weeks off is preferred for a while, not flooded until they have caught up).
  */
-export const FAIR_SHARE_MS = 8 * HOUR_MS;
 export const FAIR_SHARE_BONUS_MAX = 3;
 
 const lower = (login: string): string => login.toLowerCase();
 
 function reasonFor(r: Ranked, algorithm: AssignmentAlgorithm, nowMs: number, waitMs: number): string {
-  return `${availabilityText(waitMs)}; ${ALGORITHMS[algorithm].reason(r.c, r.capacity, nowMs)}`;
+  const focus = r.c.focusUntilMs !== undefined && r.c.focusUntilMs > nowMs && waitMs <= r.c.focusUntilMs - nowMs;
+  const when = focus ? `in a focus block for ${Math.ceil(waitMs / HOUR_MS)} h` : availabilityText(waitMs);
+  return `${when}; ${ALGORITHMS[algorithm].reason(r.c, r.capacity, nowMs)}`;
+}
+
+/** How long until `c` can start: their working hours, and the end of a focus block they are in. */
+function startsIn(availability: Availability, c: ReviewCandidate, nowMs: number): number {
+  const wait = availability.waitMs(c);
+  return c.focusUntilMs !== undefined && c.focusUntilMs > nowMs ? Math.max(wait, c.focusUntilMs - nowMs) : wait;
 }
 
 /** "in working hours now", "in working hours in 3 h", "in working hours in 2 days". */
@@ -163,13 +181,15 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
     }
   }
   const typical = input.urgent ? 0 : medianRequests(input.candidates, eligible.subarray(0, eligibleCount));
-  const fairShareMs = input.urgent ? 0 : FAIR_SHARE_MS;
+  const weights = input.weights ?? DEFAULT_WEIGHTS;
+  const fairShareMs = input.urgent ? 0 : weights.fairShareHours * HOUR_MS;
+  const slotMs = weights.openReviewHours * HOUR_MS;
   for (let e = 0; e < eligibleCount; e++) {
     const i = eligible[e] as number;
     const c = input.candidates[i] as ReviewCandidate;
     const beyond = Math.max(-FAIR_SHARE_BONUS_MAX, c.assignedLast30d - typical);
-    const ahead = c.openReviews * QUEUE_SLOT_MS + beyond * fairShareMs;
-    k0[i] = Math.ceil((availability.waitMs(c) + ahead) / HOUR_MS);
+    const ahead = c.openReviews * slotMs + beyond * fairShareMs;
+    k0[i] = Math.ceil((startsIn(availability, c, nowMs) + ahead) / HOUR_MS);
   }
 
   const ranking = new Ranking(
@@ -187,7 +207,7 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
   const picks = order.slice(0, needed);
   const describe = (r: Ranked): PickedReviewer => ({
     login: r.c.login,
-    reason: reasonFor(r, algorithm, nowMs, availability.waitMs(r.c)),
+    reason: reasonFor(r, algorithm, nowMs, startsIn(availability, r.c, nowMs)),
   });
   skipped.sort((a, b) => (a.key !== b.key ? (a.key < b.key ? -1 : 1) : a.login < b.login ? -1 : 1));
   return {

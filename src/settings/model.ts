@@ -3,6 +3,7 @@
  * schedules) and the pure rules over them. Plain data only: these cross Durable Object RPC.
  */
 import type { ChannelRef, ChatUserRef } from "../chat/platform";
+import type { NotifyPrefs } from "../domain/notify";
 import type { Weekday } from "../domain/time";
 
 export interface WorkingHours {
@@ -66,6 +67,8 @@ export interface MemberAvailability {
    * as `ooo`) or starting later, e.g. an absence that begins tomorrow.
    */
   planned: OooEntry | null;
+  /** How messages reach them: their own choices over the team's (src/settings/notify-prefs.ts). */
+  notify: NotifyPrefs;
 }
 
 export const LINK_KINDS = ["github", "linear"] as const;

@@ -12,6 +12,7 @@ import type { Env } from "../env";
 import { destroyObject } from "../platform/destroy";
 import { attempt, ConflictError, NotFoundError, type Outcome } from "../platform/errors";
 import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
+import { type Linked, linkIn, type Unlinked, unlinkIn } from "./links";
 import {
   type AdminState,
   type ChannelLink,
@@ -25,15 +26,21 @@ import {
   normalizeTarget,
   type OooEntry,
   oooActive,
-  oooPending,
   oooUpcoming,
   type SettingsSummary,
   type SlaInput,
   type TeamMember,
 } from "./model";
+import {
+  applyNotifyPatch,
+  applyTeamPatch,
+  effectiveNotify,
+  NotifyPrefsStore,
+  type TeamNotify,
+} from "./notify-prefs";
 import { OpsChannelStore, type OpsLink } from "./ops-channel";
+import { availabilityOf, type PersonNotify, summaryOf } from "./people";
 import { type DigestSlotState, SettingsStore } from "./store";
-import { localDate } from "./time";
 import {
   buildDigest,
   buildLink,
@@ -58,6 +65,7 @@ export class TenantSettings extends DurableObject<Env> {
   private readonly prefs: DigestPrefsStore;
   private readonly ops: OpsChannelStore;
   private readonly hooks: WebhookStateStore;
+  private readonly notify: NotifyPrefsStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -65,6 +73,7 @@ export class TenantSettings extends DurableObject<Env> {
     this.prefs = new DigestPrefsStore(ctx.storage.sql);
     this.ops = new OpsChannelStore(ctx.storage.sql);
     this.hooks = new WebhookStateStore(ctx.storage.sql);
+    this.notify = new NotifyPrefsStore(ctx.storage.sql);
   }
 
   /** Tenant deletion: wipes this object's storage and alarm, then resets it (src/platform/destroy.ts). */
@@ -98,6 +107,7 @@ export class TenantSettings extends DurableObject<Env> {
       const member = this.store.member(user);
       if (!member) throw new NotFoundError(`${user.platform} user ${user.id} is not on the team`);
       this.store.deleteMember(user);
+      this.notify.deleteOwn(user);
       return member;
     });
   }
@@ -119,15 +129,43 @@ export class TenantSettings extends DurableObject<Env> {
     return { isLead: leads.some((l) => sameUser(l, user)), leads };
   }
 
-  /** Every member with their local date at `at` (ISO time), the entry in force then and any not yet ended. */
+  /** Every member with their local date at `at` (ISO time), their absences and how messages reach them. */
   async availability(at: string): Promise<MemberAvailability[]> {
-    const when = new Date(at);
-    const entries = this.store.allOoo();
-    return this.store.members().map((member) => {
-      const date = localDate(when, member.tz);
-      const entry = entries.find((e) => sameUser(e.user, member.user));
-      const ooo = entry && oooActive(entry, date) ? entry : null;
-      return { member, localDate: date, ooo, planned: entry && oooPending(entry, date) ? entry : null };
+    return availabilityOf(this.store.members(), this.store.allOoo(), this.notify, new Date(at));
+  }
+
+  // ----------------------------------------------------------------- notify
+
+  /** A member's own notify choices, the team's, and what applies (null member: not on the team). */
+  async notifyPrefs(user: ChatUserRef): Promise<PersonNotify> {
+    const member = this.store.member(user);
+    const own = this.notify.own(user);
+    const team = this.notify.team();
+    return { member, own, team, effective: effectiveNotify(own, team) };
+  }
+
+  /** Changes a member's own notify choices (validated); 404 when they are not on the team. */
+  async setNotifyPrefs(user: ChatUserRef, patch: unknown, by: string): Promise<Outcome<PersonNotify>> {
+    return attempt(() => {
+      const member = this.store.member(user);
+      if (!member) throw new NotFoundError("You are not on the team yet: an admin adds you with `team add`.");
+      const own = applyNotifyPatch(this.notify.own(user), patch);
+      this.notify.putOwn(user, own, by, new Date().toISOString());
+      const team = this.notify.team();
+      return { member, own, team, effective: effectiveNotify(own, team) };
+    });
+  }
+
+  async teamNotify(): Promise<TeamNotify> {
+    return this.notify.team();
+  }
+
+  /** Changes the team's notify defaults or holidays (validated). */
+  async setTeamNotify(patch: unknown, by: string): Promise<Outcome<TeamNotify>> {
+    return attempt(() => {
+      const team = applyTeamPatch(this.notify.team(), patch, by, new Date().toISOString());
+      this.notify.putTeam(team);
+      return team;
     });
   }
 
@@ -173,46 +211,13 @@ export class TenantSettings extends DurableObject<Env> {
    * Links a repository or Linear team to a channel (idempotent: `created` false if it was).
    * `activeSince`: when a delivery signed with the tenant's secret first arrived for it (null: waiting).
    */
-  async link(
-    kind: LinkKind,
-    target: string,
-    channel: ChannelRef,
-    by: string,
-  ): Promise<
-    Outcome<{ link: ChannelLink; created: boolean; elsewhere: ChannelRef[]; activeSince: string | null }>
-  > {
-    return attempt(() => {
-      const link = buildLink(kind, target, channel, by);
-      const t = link.target;
-      const created = this.store.insertLink(link);
-      const all = this.store.links({ kind, target: t });
-      const stored = all.find((l) => sameChannel(l.channel, link.channel)) ?? link;
-      const elsewhere = all.filter((l) => !sameChannel(l.channel, link.channel)).map((l) => l.channel);
-      const activeSince = this.hooks.activations(kind).find((a) => a.target === t)?.activatedAt ?? null;
-      return { link: stored, created, elsewhere, activeSince };
-    });
+  async link(kind: LinkKind, target: string, channel: ChannelRef, by: string): Promise<Outcome<Linked>> {
+    return attempt(() => linkIn(this.store, this.hooks, buildLink(kind, target, channel, by)));
   }
 
   /** Unlinks from one channel; 404 if it is not linked there. `elsewhere`: channels still linked. */
-  async unlink(
-    kind: LinkKind,
-    target: string,
-    channel: ChannelRef,
-  ): Promise<Outcome<{ removed: ChannelLink; elsewhere: ChannelRef[] }>> {
-    return attempt(() => {
-      const t = checkTarget(kind, target);
-      const all = this.store.links({ kind, target: t });
-      const removed = all.find((l) => sameChannel(l.channel, channel));
-      const elsewhere = all.filter((l) => !sameChannel(l.channel, channel)).map((l) => l.channel);
-      if (!removed) {
-        throw new NotFoundError(
-          `${kind === "github" ? "GitHub" : "Linear"} ${t} is not linked to this channel`,
-        );
-      }
-      this.store.deleteLink(kind, t, channel);
-      if (elsewhere.length === 0) this.hooks.forget(kind, t);
-      return { removed, elsewhere };
-    });
+  async unlink(kind: LinkKind, target: string, channel: ChannelRef): Promise<Outcome<Unlinked>> {
+    return attempt(() => unlinkIn(this.store, this.hooks, kind, checkTarget(kind, target), channel));
   }
 
   async links(): Promise<ChannelLink[]> {
@@ -384,17 +389,6 @@ export class TenantSettings extends DurableObject<Env> {
 
   /** Team size, leads, who is out, this channel's links and digest: what `status` shows, in one call. */
   async summary(channel: ChannelRef, at: string): Promise<SettingsSummary> {
-    const availability = await this.availability(at);
-    return {
-      teamSize: availability.length,
-      leads: this.store.leads(),
-      outToday: availability.flatMap((a) => (a.ooo ? [{ ...a.ooo, user: a.member.user }] : [])),
-      outLater: availability.flatMap((a) =>
-        a.planned && !a.ooo ? [{ ...a.planned, user: a.member.user }] : [],
-      ),
-      channelLinks: this.store.links({ channel }),
-      totalLinks: this.store.links().length,
-      digest: this.store.digests(channel)[0] ?? null,
-    };
+    return summaryOf(this.store, await this.availability(at), channel);
   }
 }

@@ -40,6 +40,8 @@ export async function reviewTenant(tenant: string, repo: string, slaHours?: numb
   }
   expect((await s.link("github", repo, channel, "test")).ok).toBe(true);
   if (slaHours !== undefined) expect((await s.setSla({ hours: slaHours, repo }, "test")).ok).toBe(true);
+  // Messages to people go out as they happen here (batching is test/agents/context-optimizer's).
+  expect((await s.setTeamNotify({ mode: "immediate" }, "test")).ok).toBe(true);
   const h = await reviewManager(tenant);
   return { ...h, tenant, repo, channel };
 }

@@ -1,3 +1,13 @@
-/** The Context Optimizer agent type: its class (its behaviour arrives with its own issue). */
-export { ContextOptimizerAgent } from "./agent";
+/** The Context Optimizer agent type: routes every message to a person (see docs/context-optimizer.md). */
+import type { Env } from "../../env";
+import { type Remote, remote } from "../../platform/rpc";
+import type { ContextOptimizerAgent } from "./agent";
+
+export { audienceOf, ContextOptimizerAgent, type RouteResult } from "./agent";
 export { contextOptimizerConfigShape } from "./config";
+export type { HeldItem, ItemKind, ItemPr, PersonCounts, PersonItem, PersonState } from "./model";
+
+/** A Context Optimizer agent by id, with its RPC methods (`route`, `people`, `person`). */
+export function contextOptimizerAgent(env: Env, agentId: string): Remote<ContextOptimizerAgent> {
+  return remote<ContextOptimizerAgent>(env.CONTEXT_OPTIMIZER.getByName(agentId));
+}

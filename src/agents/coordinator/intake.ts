@@ -41,7 +41,18 @@ export interface WebhookDeliveryRecord {
 }
 
 /** The standing agent types: spawned per tenant on the first link or delivery. */
-export const STANDING_TYPES = ["review-manager", "linear-state", "integration-dashboard"] as const;
+export const STANDING_TYPES = [
+  "review-manager",
+  "linear-state",
+  "integration-dashboard",
+  "context-optimizer",
+] as const;
+/** Standing types that take webhook events (the Context Optimizer takes messages for people instead). */
+export const EVENT_TYPES: readonly StandingType[] = [
+  "review-manager",
+  "linear-state",
+  "integration-dashboard",
+];
 export type StandingType = (typeof STANDING_TYPES)[number];
 export type StandingAgents = Record<StandingType, string>;
 

@@ -12,6 +12,7 @@ import { errorMessage, type Outcome, unwrap } from "../../platform/errors";
 import type { CallMeta, PublishInput } from "../model";
 import type { DeliveryLog } from "./delivery-log";
 import {
+  EVENT_TYPES,
   eventName,
   type IngestResult,
   type StandingAgents,
@@ -95,7 +96,8 @@ export class DeliveryPump {
     try {
       // Webhook events go to the tenant's standing agents only: a second review manager spawned
       // elsewhere must not assign the same pull request again.
-      const standing = Object.values(unwrap(await this.deps.standingAgents(tenant, meta)));
+      const agents = unwrap(await this.deps.standingAgents(tenant, meta));
+      const standing = EVENT_TYPES.map((type) => agents[type]);
       for (const { index, event } of events) {
         unwrap(
           await this.deps.publish({

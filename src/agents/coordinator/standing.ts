@@ -19,6 +19,7 @@ export const STANDING_CONFIG: Record<StandingType, Record<string, unknown>> = {
   "review-manager": { maxConcurrentTasks: 1 },
   "linear-state": {},
   "integration-dashboard": {},
+  "context-optimizer": {},
 };
 
 export function isStandingType(type: AgentType): type is StandingType {

@@ -170,8 +170,14 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
         runningTasks: this.active.size,
         scheduledTasks: this.scheduler.size(),
       }),
+      ...this.healthDetail(),
       recentEvents: this.log.recent(eventLimit),
     }));
+  }
+
+  /** What a type adds to its health (the Context Optimizer: items held, next release). */
+  protected healthDetail(): Partial<AgentHealth> {
+    return {};
   }
 
   /** Schedules `kind` at `at` (epoch ms); a repeated `key` replaces the earlier task. */

@@ -37,6 +37,7 @@ import { applyEvent, needsView } from "./on-event";
 import { buildQueue, type QueueOptions } from "./queue-view";
 import { fireStep } from "./sla-steps";
 import { ReviewStore } from "./store";
+import { personItemOf, routeToOptimizer } from "./to-people";
 
 /** Earlier versions scheduled retries of their effect queue under this kind: now the ledger's alarm. */
 const FLUSH_TASK = "review.flush";
@@ -49,6 +50,8 @@ export class ReviewManagerAgent extends BaseAgent {
   private readonly cards: CardStore;
   private readonly notices: AuthorNotices;
   private legacyChecked = false;
+  /** The tenant's Context Optimizer, once looked up. */
+  private readonly optimizer: { optimizerId?: string } = {};
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -287,9 +290,13 @@ export class ReviewManagerAgent extends BaseAgent {
     );
   }
 
-  /** Publishes a Foreman event recorded as a local ledger effect. */
+  /** Runs a local ledger effect: a message to a person goes to the Context Optimizer, an event is published. */
   protected override async runLocalEffect(key: string, payload: Record<string, unknown>): Promise<void> {
-    await publishEvent(this.env, this.tenant(), key, payload);
+    const item = personItemOf(payload);
+    if (!item) return publishEvent(this.env, this.tenant(), key, payload);
+    const correlationId = typeof payload.correlationId === "string" ? payload.correlationId : key;
+    const direct = await routeToOptimizer(this.env, this.tenant(), item, correlationId, this.optimizer);
+    if (direct) this.deliveries.add(direct, Date.now());
   }
 
   /**

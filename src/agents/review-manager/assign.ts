@@ -17,7 +17,7 @@ import { headlines, nobodyCard, prCard } from "./model/cards";
 import { code, SKIP_TEXT } from "./model/format";
 import { isActive, type ReviewerRecord, type ReviewerSource, type TrackedPr } from "./model/model";
 import {
-  dmSlack,
+  dmPerson,
   reachedByDm,
   removeRequests,
   requestReviewers,
@@ -134,12 +134,13 @@ function ranking(work: Work, view: TenantView, pr: TrackedPr, requested: string[
       labels: pr.labels,
       requestedReviewers: requested,
     },
-    candidates: candidatesOf(view.team, work.store.stats(work.nowMs)),
+    candidates: candidatesOf(view.team, work.store.stats(work.nowMs), work.nowMs),
     count,
     algorithm: cfg.algorithm,
     nowMs: work.nowMs,
     urgent: isUrgent(work, pr),
     defaultCapacity: cfg.capacity,
+    weights: work.config.weights,
   });
 }
 
@@ -251,9 +252,10 @@ function announce(
     undefined,
     dmed,
   );
+  const build = (platform: ChatPlatform) =>
+    cardFor(work, view, pr, platform, `You are asked to review ${literal(ref)}.`);
   for (const r of reviewers) {
-    const dm = cardFor(work, view, pr, "slack", `You are asked to review ${literal(ref)}.`);
-    dmSlack(work, pr, view.people.get(loginKey(r.login)), dm, `a${r.seq}`);
+    dmPerson(work, pr, view.people.get(loginKey(r.login)), build, `a${r.seq}`, "review", isUrgent(work, pr));
   }
 }
 

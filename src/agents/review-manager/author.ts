@@ -1,11 +1,12 @@
 /**
  * Authors hear back: every submitted review that approves or requests changes is noted, and a short
- * while later (AUTHOR_NOTICE_DELAY_MS) the author gets one Slack DM naming each review since the last
+ * while later (AUTHOR_NOTICE_DELAY_MS) the author gets one direct message naming each review since the last
  * one — so a reviewer who approves right after requesting changes, or two reviewers at once, make one
  * message, not several. When every requested reviewer has approved, the DM says so. Comments and
- * re-requests send nothing (the card shows them). Discord members get no DM yet (no Discord DMs).
+ * re-requests send nothing (the card shows them). The DM goes through the Context Optimizer.
  */
 import { literal } from "../../chat/markup";
+import type { ChatPlatform } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import { prRef } from "../../domain/pr-refs";
 import { all, run } from "../../platform/sql";
@@ -14,7 +15,7 @@ import type { TenantView, Work } from "./context";
 import { loginKey } from "./model/candidates";
 import { mention, prLink } from "./model/format";
 import { isActive, type TrackedPr } from "./model/model";
-import { dmSlack } from "./notify";
+import { dmPerson } from "./notify";
 
 /** Scheduled task that sends a PR's pending author notice; key `author:<prId>`. */
 export const AUTHOR_TASK = "review.author";
@@ -96,10 +97,6 @@ export function sendAuthorNotice(work: Work, view: TenantView, pr: TrackedPr): v
   if (rows.length === 0 || !pr.author) return;
   const author = view.people.get(loginKey(pr.author));
   const ref = literal(prRef(pr));
-  const who = (login: string) => mention(login, view.people, "slack");
-  const lines = rows.map((r) =>
-    r.state === "approved" ? `${who(r.reviewer)} approved.` : `${who(r.reviewer)} requested changes.`,
-  );
   const reviewers = work.store.reviewers(pr.id);
   const reviewed = reviewers.filter((r) => r.status === "reviewed");
   const allApproved =
@@ -108,23 +105,29 @@ export function sendAuthorNotice(work: Work, view: TenantView, pr: TrackedPr): v
     reviewed.length > 0 &&
     reviewed.every((r) => r.reviewState === "approved");
   const first = rows[0];
-  const headline =
-    rows.length === 1 && first
-      ? `${lines[0]?.replace(/\.$/, "")} on ${ref}.`
-      : `${rows.length} new reviews of ${ref}.`;
-  const reply: Reply = {
-    ephemeral: false,
-    text: headline,
-    title: `Review: ${ref}`,
-    sections: [
-      { text: headline, lines: rows.length > 1 ? lines : [] },
-      { text: prLink(pr) },
-      ...(allApproved ? [{ text: "Every requested reviewer approved: ready to merge." }] : []),
-    ],
-    buttons: [],
-    tone: rows.some((r) => r.state === "changes_requested") ? "warning" : "success",
+  const build = (platform: ChatPlatform): Reply => {
+    const who = (login: string) => mention(login, view.people, platform);
+    const lines = rows.map((r) =>
+      r.state === "approved" ? `${who(r.reviewer)} approved.` : `${who(r.reviewer)} requested changes.`,
+    );
+    const headline =
+      rows.length === 1 && first
+        ? `${lines[0]?.replace(/\.$/, "")} on ${ref}.`
+        : `${rows.length} new reviews of ${ref}.`;
+    return {
+      ephemeral: false,
+      text: headline,
+      title: `Review: ${ref}`,
+      sections: [
+        { text: headline, lines: rows.length > 1 ? lines : [] },
+        { text: prLink(pr) },
+        ...(allApproved ? [{ text: "Every requested reviewer approved: ready to merge." }] : []),
+      ],
+      buttons: [],
+      tone: rows.some((r) => r.state === "changes_requested") ? "warning" : "success",
+    };
   };
-  if (!dmSlack(work, pr, author, reply, `author:${first?.seq ?? 0}`)) {
-    work.log(`${prRef(pr)}: the author ${pr.author} is not on Slack; no review notice sent`);
+  if (!dmPerson(work, pr, author, build, `author:${first?.seq ?? 0}`, "author")) {
+    work.log(`${prRef(pr)}: the author ${pr.author} is not on the team; no review notice sent`);
   }
 }

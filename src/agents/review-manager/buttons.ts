@@ -7,13 +7,13 @@ import { type ChannelRef, type ChatPlatform, type ChatUserRef, sameChannel } fro
 import type { Reply } from "../../chat/reply";
 import { prRef } from "../../domain/pr-refs";
 import { ConflictError, ForbiddenError } from "../../platform/errors";
-import { cardFor, reassign, track } from "./assign";
+import { cardFor, isUrgent, reassign, track } from "./assign";
 import { save, snoozeClock, stop } from "./clock";
 import type { TenantView, Work } from "./context";
 import { loginKey } from "./model/candidates";
 import { localTime, mention, SKIP_TEXT } from "./model/format";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model/model";
-import { dmSlack, reachedByDm, requestReviewers, threadNotice, toChannels } from "./notify";
+import { dmPerson, reachedByDm, requestReviewers, threadNotice, toChannels } from "./notify";
 
 export type ReviewButton = "claim" | "reassign" | "snooze";
 
@@ -126,12 +126,7 @@ function announceElsewhere(
   const from = to.previous ? view.people.get(loginKey(to.previous)) : undefined;
   const told = [...(from ? [from] : []), ...(reachedByDm(next) ? [next] : [])];
   toChannels(work, others, pr, build, `reassign:a${to.seq}`, notice, told);
-  const dm = cardFor(
-    work,
-    view,
-    pr,
-    "slack",
-    `You are asked to review ${literal(prRef(pr))}${to.previous ? `, taking over from ${literal(to.previous)}` : ""}.`,
-  );
-  dmSlack(work, pr, next, dm, `a${to.seq}`);
+  const text = `You are asked to review ${literal(prRef(pr))}${to.previous ? `, taking over from ${literal(to.previous)}` : ""}.`;
+  const dm = (platform: ChatPlatform) => cardFor(work, view, pr, platform, text);
+  dmPerson(work, pr, next, dm, `a${to.seq}`, "review", isUrgent(work, pr));
 }

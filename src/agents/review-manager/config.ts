@@ -18,6 +18,16 @@ export const reviewManagerConfigShape = {
    * at once, and whoever has not started when enough reviews are in is released.
    */
   urgentLabels: z.array(z.string().min(1).max(50)).max(20).default(["urgent", "hotfix", "p0"]),
+  /**
+   * How assignment weighs who can start soonest (src/domain/assignment.ts): hours of waiting per open
+   * review, and per request in 30 days above the team's median (the fair share).
+   */
+  weights: z
+    .strictObject({
+      openReviewHours: z.number().min(0).max(24).default(1),
+      fairShareHours: z.number().min(0).max(40).default(8),
+    })
+    .default({ openReviewHours: 1, fairShareHours: 8 }),
   /** Overrides per repository (`owner/repo`), e.g. `{"acme/api": {"reviewersPerPr": 2}}`. */
   repos: z
     .record(

@@ -1,6 +1,6 @@
 /**
- * What the Review Manager sends (GitHub review requests, channel cards and their edits, Slack DMs,
- * and Foreman events such as `foreman.sla.breach` published through the Coordinator). Each effect is
+ * What the Review Manager sends (GitHub review requests, channel cards and their edits, messages to
+ * people through the Context Optimizer, and Foreman events such as `foreman.sla.breach` published through the Coordinator). Each effect is
  * rendered into its exact delivery and recorded in the agent's delivery ledger (src/delivery/ledger.ts)
  * in the same synchronous step as the state change that calls for it; it stays there until the
  * delivery consumer reports it delivered or dead, and is handed over again if that word does not come.
@@ -8,7 +8,7 @@
  */
 
 import type { ChannelRef } from "../../chat/platform";
-import { channelEdit, channelMessage, slackDirectMessage } from "../../chat/post";
+import { channelEdit, channelMessage } from "../../chat/post";
 import type { Reply } from "../../chat/reply";
 import { buildDelivery } from "../../delivery/enqueue";
 import type { DeliveryLedger } from "../../delivery/ledger";
@@ -17,6 +17,7 @@ import type { Env } from "../../env";
 import { errorMessage } from "../../platform/errors";
 import type { DeliveryRef } from "../../platform/http-client";
 import { all, run, tableExists } from "../../platform/sql";
+import type { PersonItem } from "../context-optimizer/model";
 import { coordinator } from "../coordinator/stub";
 
 export type GitHubReviewAction = "pulls.requestReviewers" | "pulls.removeRequestedReviewers";
@@ -27,7 +28,8 @@ export type Effect =
   | { kind: "channel"; channel: ChannelRef; reply: Reply; key: string; replyTo?: DeliveryRef }
   /** An edit in place of a message posted earlier (`ref`: where it landed). */
   | { kind: "edit"; channel: ChannelRef; ref: DeliveryRef; reply: Reply; key: string }
-  | { kind: "dm"; userId: string; reply: Reply; key: string }
+  /** A message to one person, routed by the Context Optimizer (sent now or when it helps them). */
+  | { kind: "person"; item: PersonItem; key: string }
   /** A Foreman event published through the tenant's Coordinator; `key` is its event id (sent once). */
   | { kind: "event"; name: "foreman.sla.breach"; data: SlaBreachEventData; key: string }
   | { kind: "event"; name: "foreman.review.requested"; data: ReviewRequestedEventData; key: string };
@@ -59,8 +61,7 @@ function deliveryOf(effect: Effect): Omit<DeliveryRequest, "tenant" | "correlati
       const edit = channelEdit(effect.channel, effect.ref, effect.reply);
       return edit ? { ...edit, key: effect.key } : null;
     }
-    case "dm":
-      return { ...slackDirectMessage(effect.userId, effect.reply), key: effect.key };
+    case "person":
     case "event":
       return null;
   }
@@ -77,6 +78,10 @@ export function recordEffect(
 ): void {
   if (effect.kind === "event") {
     ledger.addLocal(effect.key, { name: effect.name, data: effect.data, correlationId }, nowMs);
+    return;
+  }
+  if (effect.kind === "person") {
+    ledger.addLocal(`route:${effect.key}`, { kind: "person", item: effect.item, correlationId }, nowMs);
     return;
   }
   const delivery = deliveryOf(effect);

@@ -8,6 +8,7 @@ import { withoutPings } from "../../chat/markup";
 import type { ChatPlatform } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import { deliveryKey, ownerRepo, prRef } from "../../domain/pr-refs";
+import type { ItemKind, PersonItem } from "../context-optimizer/model";
 import type { TenantView, Work } from "./context";
 import { leadsOf } from "./model/candidates";
 import { cardSignature } from "./model/card-status";
@@ -92,30 +93,46 @@ export function toChannels(
   }
 }
 
-/** Whether Foreman can DM this person (DMs are Slack only). */
+/** Whether Foreman can message this person directly (a team member on Slack or Discord). */
 export function reachedByDm(person: Person | undefined): person is Person {
-  return person?.user.platform === "slack";
+  return person !== undefined && (person.user.platform === "slack" || person.user.platform === "discord");
 }
 
-/** A Slack DM to a team member; false when they are not on Slack. */
-export function dmSlack(
+/**
+ * A message to one team member, handed to the tenant's Context Optimizer, which sends it now or when
+ * it helps them (src/agents/context-optimizer). Built for the person's platform. Urgent items (a PR
+ * with an urgent label, a breach, an escalation) skip windows and focus time. False when the
+ * person cannot be messaged.
+ */
+export function dmPerson(
   work: Work,
   pr: TrackedPr,
   person: Person | undefined,
-  reply: Reply,
+  build: (platform: ChatPlatform) => Reply,
   tag: string,
+  kind: ItemKind,
+  urgent = false,
 ): boolean {
   if (!reachedByDm(person)) return false;
-  work.emit({
-    kind: "dm",
-    userId: person.user.id,
-    reply: { ...reply, ephemeral: false },
-    key: deliveryKey("rm:dm", prRef(pr), person.user.id, tag),
-  });
+  const key = deliveryKey("rm:dm", prRef(pr), person.user.id, tag);
+  const item: PersonItem = {
+    key,
+    user: person.user,
+    login: person.login,
+    kind,
+    urgent,
+    pr: { repo: pr.repo, number: pr.number, title: pr.title, url: pr.url, lines: null },
+    reply: { ...build(person.user.platform), ephemeral: false },
+    atMs: work.nowMs,
+  };
+  work.emit({ kind: "person", item, key });
   return true;
 }
 
-/** Posts in the linked channels; with none linked, DMs the leads (and `also`) on Slack instead. */
+/**
+ * Posts in the linked channels; with none linked, messages the leads (and `also`) directly instead,
+ * as `kind` items (urgent: breaches and escalations).
+ */
 export function toChannelsOrLeads(
   work: Work,
   view: TenantView,
@@ -125,6 +142,8 @@ export function toChannelsOrLeads(
   also: Person[] = [],
   notice?: (platform: ChatPlatform) => Reply,
   quiet: readonly Person[] = [],
+  kind: ItemKind = "escalation",
+  urgent = true,
 ): void {
   if (view.channels.length > 0) {
     toChannels(work, view, pr, build, tag, notice, quiet);
@@ -134,7 +153,7 @@ export function toChannelsOrLeads(
   for (const person of [...leadsOf(view.people), ...also]) {
     if (seen.has(person.login.toLowerCase())) continue;
     seen.add(person.login.toLowerCase());
-    dmSlack(work, pr, person, build("slack"), tag);
+    dmPerson(work, pr, person, build, tag, kind, urgent);
   }
 }
 

@@ -5,13 +5,16 @@
  * a removed request or close/merge stops them.
  */
 
+import { literal } from "../../chat/markup";
 import { prRef } from "../../domain/pr-refs";
-import { assign, releaseBackups, track } from "./assign";
+import { assign, isUrgent, releaseBackups, track } from "./assign";
 import { noteReview } from "./author";
 import { pause, resume, stop } from "./clock";
 import type { TenantView, Work } from "./context";
+import { isAwayToday, loginKey } from "./model/candidates";
 import { READY_KINDS, type ReviewEvent, snapshotOf } from "./model/events";
 import { isActive, type TrackedPr } from "./model/model";
+import { handOver } from "./sla-steps";
 
 /** Whether the event needs the tenant view (team, links, SLA rule) before it is applied. */
 export const needsView = (event: ReviewEvent) => READY_KINDS.includes(event.kind);
@@ -43,6 +46,7 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
         if (!stale) assign(work, view, current(work, pr), { teams: [event.reviewer.slug] });
       } else {
         track(work, view, current(work, pr), event.reviewer.login, "github", null);
+        urgentAway(work, view, current(work, pr), event.reviewer.login);
       }
       return;
     case "pr.review_request_removed": {
@@ -95,6 +99,21 @@ function becameReady(
   for (const login of cur.requestedReviewers) {
     const r = work.store.reviewer(cur.id, login);
     if (!r || r.status === "closed") track(work, view, cur, login, "github", null);
+    urgentAway(work, view, current(work, pr), login);
   }
   assign(work, view, current(work, pr));
+}
+
+/**
+ * An urgent PR (an urgent label) requested on GitHub of someone who is away today: their request
+ * is handed to the next reviewer at once (nothing is sent to the person who is away).
+ */
+function urgentAway(work: Work, view: TenantView, pr: TrackedPr, login: string): void {
+  if (!isUrgent(work, pr)) return;
+  const entry = view.team.find((a) => loginKey(a.member.github) === loginKey(login));
+  if (!entry || !isAwayToday(entry)) return;
+  const r = work.store.reviewer(pr.id, login);
+  if (!r || r.status !== "requested") return;
+  const because = `${literal(login)} is away and the PR is urgent`;
+  handOver(work, view, pr, r, because, `urgent-away:${loginKey(login)}:a${r.seq}`);
 }

@@ -11,15 +11,15 @@
 import { literal } from "../../chat/markup";
 import type { ChatPlatform } from "../../chat/platform";
 import { prRef } from "../../domain/pr-refs";
-import { cardFor, reassign } from "./assign";
+import { cardFor, isUrgent, reassign } from "./assign";
 import { save } from "./clock";
 import type { TenantView, Work } from "./context";
-import { loginKey } from "./model/candidates";
+import { isAwayToday, loginKey } from "./model/candidates";
 import { headlines } from "./model/cards";
 import { hours, mention } from "./model/format";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model/model";
 import { dueStep, leftUntilBreach } from "./model/steps";
-import { dmSlack, reachedByDm, threadNotice, toChannels, toChannelsOrLeads } from "./notify";
+import { dmPerson, reachedByDm, threadNotice, toChannels, toChannelsOrLeads } from "./notify";
 
 export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: string): void {
   const r = work.store.reviewer(pr.id, login);
@@ -36,7 +36,8 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
     const key = `${ref}:sla:${loginKey(r.login)}:a${r.seq}:breach`;
     work.emit({ kind: "event", name: "foreman.sla.breach", data, key });
   }
-  const away = view.team.find((a) => loginKey(a.member.github) === loginKey(r.login))?.ooo;
+  const entry = view.team.find((a) => loginKey(a.member.github) === loginKey(r.login));
+  const away = entry !== undefined && isAwayToday(entry);
   if (away && r.status === "requested") {
     // Out of office and not started: the review moves now instead of reminding someone who is away.
     const because = `${literal(r.login)} is out of office`;
@@ -58,7 +59,9 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
         });
       const notice = (platform: ChatPlatform) =>
         threadNotice(headlines.reminder(ref, fired, left, people, platform), "warning");
-      if (!dmSlack(work, pr, person, build("slack"), tag)) toChannels(work, view, pr, build, tag, notice);
+      if (!dmPerson(work, pr, person, build, tag, "reminder", isUrgent(work, pr))) {
+        toChannels(work, view, pr, build, tag, notice);
+      }
       return;
     }
     case "breach": {
@@ -66,12 +69,12 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
         cardFor(work, view, pr, platform, headlines.breach(ref, fired, people, platform), { tone: "error" });
       const notice = (platform: ChatPlatform) =>
         threadNotice(headlines.breach(ref, fired, people, platform), "error");
-      toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : [], notice);
+      toChannelsOrLeads(work, view, pr, build, tag, person ? [person] : [], notice, [], "breach");
       return;
     }
     case "escalation": {
       const because = `the review SLA was breached (${hours(r.sla.budgetMs)} of working time, now twice over)`;
-      if (handOver(work, view, pr, fired, because, tag)) return;
+      if (handOver(work, view, pr, fired, because, tag, true)) return;
       const build = (platform: ChatPlatform) =>
         cardFor(work, view, pr, platform, headlines.stuck(ref, fired, people, platform), { tone: "error" });
       const notice = (platform: ChatPlatform) =>
@@ -86,13 +89,14 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
  * Hands `r`'s review to the next candidate (`reassign`) and tells the channel and, by DM, the new
  * reviewer; false (nothing changed) when nobody else is free.
  */
-function handOver(
+export function handOver(
   work: Work,
   view: TenantView,
   pr: TrackedPr,
   r: ReviewerRecord,
   because: string,
   tag: string,
+  escalated = false,
 ): boolean {
   const moved = reassign(work, view, pr, r);
   if (!moved) return false;
@@ -110,14 +114,15 @@ function handOver(
   const from = people.get(loginKey(r.login));
   const next = people.get(loginKey(moved.to.login));
   const told = [...(from ? [from] : []), ...(reachedByDm(next) ? [next] : [])];
-  toChannelsOrLeads(work, view, pr, build, tag, [], notice, told);
-  const dm = cardFor(
-    work,
-    view,
-    pr,
-    "slack",
-    `You are asked to review ${literal(ref)}, taking over from ${literal(r.login)}.`,
-  );
-  dmSlack(work, pr, next, dm, `a${moved.to.seq}`);
+  toChannelsOrLeads(work, view, pr, build, tag, [], notice, told, "handover", false);
+  const dm = (platform: ChatPlatform) =>
+    cardFor(
+      work,
+      view,
+      pr,
+      platform,
+      `You are asked to review ${literal(ref)}, taking over from ${literal(r.login)}.`,
+    );
+  dmPerson(work, pr, next, dm, `a${moved.to.seq}`, "review", escalated || isUrgent(work, pr));
   return true;
 }

@@ -39,24 +39,35 @@ async function setup(tenant: string) {
 const discordText = (h: { sent: { platform: string; body: unknown }[] }) =>
   h.sent.filter((d) => d.platform === "discord").map((d) => JSON.stringify(d.body));
 
-describe("a new reviewer only on Discord (no Slack DM)", () => {
-  it("SLA handover pings dina in the Discord channel", async () => {
+describe("a new reviewer only on Discord", () => {
+  it("SLA handover: the channel names dina, who is told by Discord DM when her day starts", async () => {
     const h = await setup("t-scratch-sla");
-    h.clock.t = MONDAY_9 + 32 * HOUR;
+    h.clock.t = MONDAY_9 + 32 * HOUR; // Tuesday 17:00: her working day is over
     h.sent.length = 0;
     await runDurableObjectAlarm(h.stub);
-    const texts = discordText(h);
-    expect(texts.join()).toContain(`<@${DINA}>`);
+    const channel = h.sent.filter((d) => d.platform === "discord" && d.action !== "users.dm");
+    expect(channel.map((d) => JSON.stringify(d.body)).join()).toContain("to **dina**");
+    expect(channel.map((d) => JSON.stringify(d.body)).join()).not.toContain(`<@${DINA}>`);
+    expect(h.sent.filter((d) => d.action === "users.dm")).toEqual([]);
+
+    h.clock.t = MONDAY_9 + 48 * HOUR; // Wednesday 09:00
+    h.sent.length = 0;
+    await runDurableObjectAlarm(h.optimizer);
+    const dm = h.sent.filter((d) => d.action === "users.dm");
+    expect(dm).toHaveLength(1);
+    expect(dm[0]?.body.recipient_id).toBe(DINA);
+    expect(JSON.stringify(dm[0]?.body)).toContain("taking over from");
   });
 
-  it("Reassign button pings dina in the Discord channel", async () => {
+  it("Reassign button in her working hours: dina gets a Discord DM at once", async () => {
     const h = await setup("t-scratch-btn");
     h.sent.length = 0;
     await click(
       encodeAction("review.reassign", `${REPO}#1`),
       chatContext("t-scratch-btn", { actor: slack("U0BOB", "bob"), channelId: CHANNEL.channelId }),
     );
-    const texts = discordText(h);
-    expect(texts.join()).toContain(`<@${DINA}>`);
+    const dm = h.sent.filter((d) => d.action === "users.dm");
+    expect(dm.map((d) => d.body.recipient_id)).toEqual([DINA]);
+    expect(discordText(h).join()).toContain("to **dina**");
   });
 });

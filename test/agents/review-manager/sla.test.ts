@@ -79,7 +79,8 @@ describe("review SLA (8 working hours, 09:00-17:00 UTC)", () => {
       "Reassigned acme/widgets#1 from *bob* to *carol* because the review SLA was breached",
     );
     expect(postText(moved)).not.toMatch(/<@U0(BOB|CAROL)>/);
-    expect(only(slackPosts(h.sent, "U0CAROL"))).toBeDefined();
+    // Carol's working day ended at 17:00: the Context Optimizer keeps her DM for Wednesday 09:00.
+    expect(slackPosts(h.sent, "U0CAROL")).toEqual([]);
     expect((await reviewer(h, 1, "bob")).status).toBe("reassigned");
     const carol = await reviewer(h, 1, "carol");
     expect(carol).toMatchObject({ status: "requested", previous: "bob", fired: 0 });
@@ -195,7 +196,8 @@ describe("review SLA (8 working hours, 09:00-17:00 UTC)", () => {
     await goneAway(tenant, "U0BOB");
 
     await alarmsAt(h, MONDAY_9 + 4 * HOUR);
-    expect(postText(only(slackPosts(h.sent, "U0BOB")))).toContain("Reminder: <@U0BOB>");
+    // Reminded, not handed over; the reminder waits with the Context Optimizer until bob is back.
+    expect(slackPosts(h.sent, "U0BOB")).toEqual([]);
     expect(githubRequests(h.sent)).toEqual([]);
     expect(await reviewer(h, 8, "bob")).toMatchObject({ status: "in_progress", fired: 1 });
   });

@@ -61,6 +61,9 @@ export async function setupTenant(tenant: string, team: MemberSpec[] = TEAM, sla
     if (m.ooo) expect((await s.setOoo({ platform: "slack", id: m.id }, null, "test")).ok).toBe(true);
   }
   expect((await s.link("github", REPO, CHANNEL, "test")).ok).toBe(true);
+  // These tests are about the Review Manager: its messages to people go out as they happen
+  // (test/agents/context-optimizer covers batching, focus time and the rest).
+  expect((await s.setTeamNotify({ mode: "immediate" }, "test")).ok).toBe(true);
   if (slaHours !== undefined) expect((await s.setSla({ hours: slaHours, repo: REPO }, "test")).ok).toBe(true);
 }
 
@@ -68,6 +71,8 @@ export interface Harness {
   agentId: string;
   agent: Remote<ReviewManagerAgent>;
   stub: DurableObjectStub;
+  /** The tenant's Context Optimizer, through which messages to people go (same clock and recording). */
+  optimizer: DurableObjectStub;
   clock: { t: number };
   sent: DeliveryMessage[];
   /** Applies the clock and the recording queue to the live instance again (they stick anyway). */
@@ -108,9 +113,21 @@ export async function reviewManager(tenant: string, config?: Record<string, unkn
     if (seams.env.OUTBOUND !== queue) seams.env = { ...seams.env, OUTBOUND: queue };
   };
   await stickySeam(stub, agentId, seam);
-  const attach = () => runInDurableObject(stub, seam);
-  const detach = () => clearSeams(agentId);
-  return { agentId, agent: remote<ReviewManagerAgent>(stub), stub, clock, sent, attach, detach };
+  // Messages to people leave through the tenant's Context Optimizer: the same clock and recording.
+  const standing = await coord.standingAgents(tenant, meta);
+  if (!standing.ok) throw new Error(standing.error.message);
+  const optimizerId = standing.value["context-optimizer"];
+  const optimizer = env.CONTEXT_OPTIMIZER.getByName(optimizerId);
+  await stickySeam(optimizer, optimizerId, seam);
+  const attach = async () => {
+    await runInDurableObject(stub, seam);
+    await runInDurableObject(optimizer, seam);
+  };
+  const detach = () => {
+    clearSeams(agentId);
+    clearSeams(optimizerId);
+  };
+  return { agentId, agent: remote<ReviewManagerAgent>(stub), stub, optimizer, clock, sent, attach, detach };
 }
 
 /** Waits until the agent's inbox is empty and nothing runs. */

@@ -4,6 +4,7 @@
  * repository. Pure.
  */
 import type { ReviewCandidate } from "../../../domain/assignment";
+import { daysOfRanges, focusEndOf } from "../../../domain/notify";
 import { formatIsoDate, parseIsoDate } from "../../../domain/time";
 import type { WorkingSchedule } from "../../../domain/working-hours";
 import type { MemberAvailability, OooEntry, TeamMember } from "../../../settings/model";
@@ -65,21 +66,38 @@ export function plannedDaysOff(entry: OooEntry | null, today: string): string[] 
 export function candidatesOf(
   team: readonly MemberAvailability[],
   stats: ReadonlyMap<string, ReviewerStats>,
+  nowMs: number,
 ): ReviewCandidate[] {
-  return team.map(({ member, ooo, planned, localDate }) => {
+  return team.map((a) => {
+    const { member } = a;
     const s = stats.get(loginKey(member.github));
-    const daysOff = plannedDaysOff(planned ?? null, localDate);
+    const daysOff = daysOffOf(a);
     const schedule = scheduleOf(member);
+    const focusUntil = focusEndOf(a.notify?.focus ?? [], member.tz, nowMs);
     return {
       login: member.github,
       schedule: daysOff.length ? { ...schedule, holidays: daysOff } : schedule,
       tz: member.tz,
-      ooo: ooo !== null,
+      ooo: isAwayToday(a),
       openReviews: s?.openReviews ?? 0,
       assignedLast30d: s?.assignedLast30d ?? 0,
       lastAssignedAtMs: s?.lastAssignedAtMs ?? null,
+      ...(focusUntil !== null ? { focusUntilMs: focusUntil } : {}),
     };
   });
+}
+
+/** Planned absence and holidays (their own and the team's) from their local date on, as YYYY-MM-DD. */
+function daysOffOf(a: MemberAvailability): string[] {
+  const planned = plannedDaysOff(a.planned ?? null, a.localDate);
+  const holidays = daysOfRanges(a.notify?.holidays ?? [], a.localDate);
+  return holidays.length === 0 ? planned : [...new Set([...planned, ...holidays])].sort();
+}
+
+/** Out of office or on a holiday on their local date. */
+export function isAwayToday(a: MemberAvailability): boolean {
+  if (a.ooo !== null) return true;
+  return (a.notify?.holidays ?? []).some((h) => h.from <= a.localDate && a.localDate <= h.until);
 }
 
 /** The agent's defaults with the repository's overrides (repository names compared lower-case). */
