@@ -54,6 +54,12 @@ export interface NotifyPrefs {
   holidays: DayRange[];
   /** Messages a day above which immediate items wait for the next window. */
   dailyCap: number;
+  /**
+   * The person chose these windows themselves: they are when they want to hear from Foreman, on
+   * any day they are not away, even outside their working hours. The team's default windows only
+   * open on working days, inside working hours.
+   */
+  ownWindows?: boolean;
 }
 
 export const DEFAULT_WINDOWS: readonly string[] = ["09:30", "13:30", "16:30"];
@@ -189,7 +195,7 @@ export function nextWindowMs(r: Recipient, fromMs: number): number | null {
   if (times.length === 0) return null;
   const first = localDayOf(fromMs, r.schedule.tz);
   for (let day = first; day <= first + SEARCH_DAYS; day++) {
-    if (!r.schedule.isWorkDay(day)) continue;
+    if (r.prefs.ownWindows ? r.schedule.holidays.has(day) : !r.schedule.isWorkDay(day)) continue;
     for (const minute of times) {
       const at = localMidnight(r, day) + minute * MINUTE_MS;
       if (at >= fromMs) return at;
@@ -246,6 +252,7 @@ export function decide(r: Recipient, urgent: boolean, nowMs: number, ctx: RouteC
 export function releaseAfterWindow(r: Recipient, fromMs: number): number | null {
   const window = nextWindowMs(r, fromMs);
   if (window === null) return nextOpenMs(r, fromMs);
+  if (r.prefs.ownWindows) return focusEndAt(r, window) ?? window;
   return nextOpenMs(r, window);
 }
 
@@ -261,7 +268,12 @@ function nextWorkingOrNull(r: Recipient, fromMs: number): number | null {
 /** Whether a release due at `atMs` may go out now (someone who is away or in focus waits on). */
 export function canReleaseAt(r: Recipient, atMs: number): boolean {
   try {
-    return blockedBy(r, atMs) === null;
+    const blocked = blockedBy(r, atMs);
+    // Outside working hours, a window the person chose still opens.
+    return (
+      blocked === null ||
+      (blocked === "off-hours" && r.prefs.ownWindows === true && r.prefs.mode !== "immediate")
+    );
   } catch {
     return true;
   }

@@ -41,6 +41,8 @@ export interface PullRequestSnapshot {
   requestedTeams: string[];
   assignees: string[];
   updatedAt: string;
+  /** Lines added plus deleted, when the payload says (pull_request events do; reviews' do not). */
+  changedLines?: number;
 }
 
 interface GitHubBase {

@@ -40,3 +40,13 @@ export function parseJson<T>(value: SqlStorageValue, fallback: T): T {
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** Adds a column to an existing table unless it has it (`definition`: `name TYPE ...`). */
+export function addColumn(sql: SqlStorage, table: string, definition: string): void {
+  const name = definition.split(/\s+/)[0] ?? "";
+  const row = sql
+    .exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table)
+    .toArray()[0];
+  if (!row || new RegExp(`[(,]\\s*${name}\\s`, "i").test(row.sql)) return;
+  sql.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`);
+}

@@ -108,6 +108,7 @@ export function effectiveNotify(own: OwnNotify | null, team: TeamNotify): Notify
     dailyCap: own?.dailyCap ?? team.dailyCap,
     focus: own?.focus ?? [],
     holidays: [...team.holidays, ...(own?.holidays ?? [])],
+    ownWindows: own?.windows !== undefined,
   };
 }
 

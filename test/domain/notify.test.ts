@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BURST_MS,
+  canReleaseAt,
   DEFAULT_NOTIFY_PREFS,
   daysOfRanges,
   decide,
@@ -28,6 +29,22 @@ describe("when a message may reach a person", () => {
     // After the last window of the day: the first one of the next working day.
     const late = MON_9_BERLIN + 7 * HOUR + 45 * MIN; // 16:45
     expect(decide(r, false, late, none)).toMatchObject({ untilMs: MON_9_BERLIN + 24 * HOUR + 30 * MIN });
+  });
+
+  it("windows a person chose open when they said, even outside working hours or on a weekend", () => {
+    const own = prefs({ windows: ["03:02"], ownWindows: true });
+    const saturday3am = MON_9_BERLIN + 5 * 24 * HOUR - 6 * HOUR; // Sat 03:00 Berlin
+    const r = recipientOf(berlin, own, null, saturday3am);
+    expect(decide(r, false, saturday3am, none)).toMatchObject({ untilMs: saturday3am + 2 * MIN });
+    expect(canReleaseAt(r, saturday3am + 2 * MIN)).toBe(true);
+    // The team's default windows keep to working days and hours.
+    const team = recipientOf(berlin, prefs({ windows: ["03:02"] }), null, saturday3am);
+    expect(decide(team, false, saturday3am, none)).toMatchObject({ untilMs: MON_9_BERLIN + 7 * 24 * HOUR });
+    // Not while away.
+    const away = recipientOf(berlin, own, { from: null, until: "2030-01-12" }, saturday3am);
+    expect(decide(away, false, saturday3am, none)).toMatchObject({
+      untilMs: saturday3am + 24 * HOUR + 2 * MIN,
+    });
   });
 
   it("digest: once a day at the first window", () => {

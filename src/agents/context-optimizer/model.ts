@@ -42,6 +42,8 @@ export interface PersonItem {
   reply: Reply;
   /** When the deciding agent decided it (its clock, epoch ms). */
   atMs: number;
+  /** Not for now: brought back at the person's next window whatever their mode (a context note). */
+  later?: boolean;
 }
 
 /** An item waiting for its person, as `/foreman me` and `GET /api/people` show it. */

@@ -8,6 +8,7 @@ import type { ChatUserRef } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import {
   canReleaseAt,
+  type Decision,
   decide,
   focusEndAt,
   type HoldReason,
@@ -15,6 +16,7 @@ import {
   nextOpenMs,
   RECHECK_MS,
   type Recipient,
+  releaseAfterWindow,
 } from "../../domain/notify";
 import { formatIsoDate, localDayOf } from "../../domain/time";
 import type { Scheduler } from "../framework/scheduler";
@@ -59,10 +61,12 @@ export function routeItem(work: RouteWork, a: Audience, item: PersonItem): "sent
     sendNow(work, a, [item], day);
     return "sent";
   }
-  const decision = decide(a.recipient, item.urgent, nowMs, {
-    sentToday: store.counts(a.person, day).sent,
-    lastAboutPrMs: store.lastAboutPr(a.person, item),
-  });
+  const decision = item.later
+    ? later(a.recipient, nowMs)
+    : decide(a.recipient, item.urgent, nowMs, {
+        sentToday: store.counts(a.person, day).sent,
+        lastAboutPrMs: store.lastAboutPr(a.person, item),
+      });
   if (decision.send) {
     sendNow(work, a, [item], day);
     return "sent";
@@ -71,6 +75,12 @@ export function routeItem(work: RouteWork, a: Audience, item: PersonItem): "sent
   store.count(a.person, day, { held: 1, avoided: avoided(decision.reason) ? 1 : 0 });
   scheduleRelease(work, a.person);
   return "held";
+}
+
+/** A note for later: the person's next window (the team's default windows in immediate mode). */
+function later(r: Recipient, nowMs: number): Decision {
+  const windows = r.prefs.mode === "immediate" ? { ...r, prefs: { ...r.prefs, mode: "batched" as const } } : r;
+  return { send: false, untilMs: releaseAfterWindow(windows, nowMs + 1) ?? nowMs + RECHECK_MS, reason: "window" };
 }
 
 /**

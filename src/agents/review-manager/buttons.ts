@@ -13,6 +13,7 @@ import type { TenantView, Work } from "./context";
 import { loginKey } from "./model/candidates";
 import { localTime, mention, SKIP_TEXT } from "./model/format";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model/model";
+import { keepContext } from "./next-review";
 import { dmPerson, reachedByDm, requestReviewers, threadNotice, toChannels } from "./notify";
 
 export type ReviewButton = "claim" | "reassign" | "snooze";
@@ -94,6 +95,7 @@ export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput
         r.sla ? `${literal(r.login)}: ${localTime(r.sla.breachAtMs, r.sla.schedule.tz)}` : "",
       );
       work.log(`${ref} snoozed by ${input.actor.platform}:${input.actor.id}`);
+      for (const r of snoozed) keepContext(work, view, pr, r);
       return card(`${who} snoozed the review clock of ${shown} by 2 h. Now due: ${due.join("; ")}.`);
     }
   }

@@ -112,6 +112,7 @@ export function dmPerson(
   tag: string,
   kind: ItemKind,
   urgent = false,
+  later = false,
 ): boolean {
   if (!reachedByDm(person)) return false;
   const key = deliveryKey("rm:dm", prRef(pr), person.user.id, tag);
@@ -121,9 +122,10 @@ export function dmPerson(
     login: person.login,
     kind,
     urgent,
-    pr: { repo: pr.repo, number: pr.number, title: pr.title, url: pr.url, lines: null },
+    pr: { repo: pr.repo, number: pr.number, title: pr.title, url: pr.url, lines: pr.lines ?? null },
     reply: { ...build(person.user.platform), ephemeral: false },
     atMs: work.nowMs,
+    ...(later ? { later: true } : {}),
   };
   work.emit({ kind: "person", item, key });
   return true;

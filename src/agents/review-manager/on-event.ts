@@ -14,10 +14,12 @@ import type { TenantView, Work } from "./context";
 import { isAwayToday, loginKey } from "./model/candidates";
 import { READY_KINDS, type ReviewEvent, snapshotOf } from "./model/events";
 import { isActive, type TrackedPr } from "./model/model";
+import { offerNext } from "./next-review";
 import { handOver } from "./sla-steps";
 
 /** Whether the event needs the tenant view (team, links, SLA rule) before it is applied. */
-export const needsView = (event: ReviewEvent) => READY_KINDS.includes(event.kind);
+export const needsView = (event: ReviewEvent) =>
+  READY_KINDS.includes(event.kind) || event.kind === "review.submitted";
 
 export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | null): void {
   const snapshot = snapshotOf(event);
@@ -67,6 +69,7 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
         stop(work, pr, r, "reviewed", { reviewState: event.state });
         work.log(`${r.login} reviewed ${ref} (${event.state})`);
         if (!stale) releaseBackups(work, current(work, pr));
+        if (!stale && view && isActive(r.status)) offerNext(work, view, current(work, pr), r);
       }
       return;
     }

@@ -27,6 +27,7 @@ export type PrRow = {
   paused_at: number | null;
   last_result: string | null;
   first_seen_at: number;
+  lines?: number | null;
 };
 
 export type ReviewerRow = {
@@ -64,6 +65,7 @@ export function toPr(row: PrRow): TrackedPr {
     requestedReviewers: parseJson<string[]>(row.requested, []),
     requestedTeams: parseJson<string[]>(row.teams, []),
     updatedAtMs: row.updated_at,
+    lines: row.lines ?? null,
     round: row.round,
     assignedRound: row.assigned_round,
     readyAtMs: row.ready_at,

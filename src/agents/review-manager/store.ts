@@ -5,7 +5,7 @@
  * another task.
  */
 
-import { all, first, run, tableExists } from "../../platform/sql";
+import { addColumn, all, first, run, tableExists } from "../../platform/sql";
 import { loginKey, type ReviewerStats } from "./model/candidates";
 import type { PrSnapshot, ReviewerRecord, TrackedPr } from "./model/model";
 import { type PrRow, type ReviewerRow, toPr, toReviewer } from "./rows";
@@ -29,6 +29,7 @@ export class ReviewStore {
       -- Unused since the cards moved to review_cards (live-cards.ts); kept for tables made before.
       cards TEXT NOT NULL DEFAULT '[]',
       first_seen_at INTEGER NOT NULL, UNIQUE (repo, number))`);
+    addColumn(sql, "review_prs", "lines INTEGER");
     sql.exec(`CREATE TABLE IF NOT EXISTS review_reviewers (
       pr_id INTEGER NOT NULL, login_key TEXT NOT NULL, login TEXT NOT NULL, source TEXT NOT NULL,
       reason TEXT, requested_at INTEGER NOT NULL, status TEXT NOT NULL, review_state TEXT,
@@ -87,11 +88,11 @@ export class ReviewStore {
     run(
       this.sql,
       `INSERT INTO review_prs (repo, number, title, url, author, draft, state, labels, head_ref, requested, teams,
-         updated_at, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         updated_at, first_seen_at, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (repo, number) DO UPDATE SET title = excluded.title, url = excluded.url,
          author = excluded.author, draft = excluded.draft, state = excluded.state, labels = excluded.labels,
          head_ref = excluded.head_ref, requested = excluded.requested, teams = excluded.teams,
-         updated_at = excluded.updated_at`,
+         updated_at = excluded.updated_at, lines = COALESCE(excluded.lines, lines)`,
       s.repo,
       s.number,
       s.title,
@@ -105,6 +106,7 @@ export class ReviewStore {
       JSON.stringify(s.requestedTeams),
       s.updatedAtMs,
       nowMs,
+      s.lines ?? null,
     );
     const pr = this.pr(s.repo, s.number);
     if (!pr) throw new Error(`PR ${s.repo}#${s.number} was not stored`);

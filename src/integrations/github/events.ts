@@ -42,6 +42,8 @@ const PullRequest = z.looseObject({
   merged_at: z.string().nullish(),
   closed_at: z.string().nullish(),
   updated_at: z.string(),
+  additions: z.number().int().nonnegative().nullish(),
+  deletions: z.number().int().nonnegative().nullish(),
   head: GitRef,
   base: GitRef,
   body: z.string().nullish(),
@@ -174,6 +176,9 @@ function snapshot(pr: PrPayload["pull_request"]): PullRequestSnapshot {
     requestedTeams: [...new Set(teams)],
     assignees: logins(pr.assignees),
     updatedAt: pr.updated_at,
+    ...(typeof pr.additions === "number" && typeof pr.deletions === "number"
+      ? { changedLines: pr.additions + pr.deletions }
+      : {}),
   };
 }
 

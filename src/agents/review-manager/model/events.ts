@@ -88,6 +88,7 @@ export function snapshotOf(event: ReviewEvent): PrSnapshot {
     requestedReviewers: pr.requestedReviewers,
     requestedTeams: pr.requestedTeams,
     updatedAtMs: Number.isFinite(updated) ? updated : 0,
+    lines: typeof pr.changedLines === "number" ? pr.changedLines : null,
   };
 }
 

@@ -55,6 +55,8 @@ export interface PrSnapshot {
   requestedTeams: string[];
   /** The snapshot's `updated_at` (epoch ms): older snapshots do not overwrite newer ones. */
   updatedAtMs: number;
+  /** Lines added plus deleted, when known (a later snapshot without it keeps the one known). */
+  lines?: number | null;
 }
 
 export interface TrackedPr extends PrSnapshot {

@@ -1,0 +1,68 @@
+/**
+ * Keeping reviewers in context: the next review offered after one is submitted (same repository,
+ * then smallest), and a snoozed review brought back at the next window.
+ */
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { DomainEvent } from "../../../src/events/types";
+import {
+  CHANNEL,
+  deliver,
+  HOUR,
+  MONDAY_9,
+  postText,
+  prEvent,
+  reviewManager,
+  reviewSubmitted,
+  setupTenant,
+  slackPosts,
+} from "./support";
+
+/** `pull_request.opened` with `lines` changed (GitHub's additions + deletions). */
+function opened(number: number, lines: number, at: number): DomainEvent {
+  const event = prEvent("opened", { number }, at);
+  (event as unknown as { pr: { changedLines: number } }).pr.changedLines = lines;
+  return event;
+}
+
+describe("keeping reviewers in context", () => {
+  it("after a review, the next one waiting is offered: the smallest in the same repository", async () => {
+    const tenant = "t-ctx-next";
+    await setupTenant(tenant, [{ id: "U0BOB", login: "bob" }]);
+    const h = await reviewManager(tenant);
+    await deliver(h, opened(1, 40, h.clock.t), opened(2, 400, h.clock.t), opened(3, 25, h.clock.t));
+    h.sent.length = 0;
+    h.clock.t += HOUR;
+    await deliver(h, reviewSubmitted({ number: 1 }, "bob", h.clock.t));
+    const next = slackPosts(h.sent, "U0BOB").map(postText);
+    expect(next).toHaveLength(1);
+    expect(next[0]).toContain("Next in acme/widgets: acme/widgets#3, 25 lines, about 15 min.");
+    expect(next[0]).toContain("review.claim:acme/widgets#3");
+  });
+
+  it("a snoozed review comes back as a note at the next window", async () => {
+    const tenant = "t-ctx-snooze";
+    await setupTenant(tenant, [{ id: "U0BOB", login: "bob" }], 8);
+    const h = await reviewManager(tenant);
+    await deliver(h, opened(5, 120, h.clock.t));
+    h.sent.length = 0;
+    const snoozed = await h.agent.act({
+      verb: "snooze",
+      target: "acme/widgets#5",
+      actor: { platform: "slack", id: "U0BOB" },
+      login: "bob",
+      admin: false,
+      place: CHANNEL,
+      correlationId: "test-snooze",
+    });
+    expect(snoozed.ok).toBe(true);
+    expect(slackPosts(h.sent, "U0BOB")).toEqual([]);
+
+    h.clock.t = MONDAY_9 + 30 * 60_000; // 09:30, the first window
+    await runDurableObjectAlarm(h.optimizer);
+    const note = slackPosts(h.sent, "U0BOB").map(postText);
+    expect(note).toHaveLength(1);
+    expect(note[0]).toContain("Back to acme/widgets#5: you snoozed it");
+    expect(note[0]).toContain("120 lines");
+  });
+});
