@@ -22,6 +22,7 @@ import { registerDiscordRoutes } from "./routes/discord";
 import { registerKeyRoutes } from "./routes/keys";
 import { registerRuntimeMetricsRoutes } from "./routes/metrics";
 import { registerMetricsRoutes } from "./routes/metrics-reviews";
+import { registerPeopleRoutes } from "./routes/people";
 import { registerReviewRoutes } from "./routes/reviews";
 import { registerSlackRoutes } from "./routes/slack";
 import { registerSystemRoutes, VERSION } from "./routes/system";
@@ -53,6 +54,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerRuntimeMetricsRoutes(app);
   registerMetricsRoutes(app);
   registerReviewRoutes(app);
+  registerPeopleRoutes(app);
   registerTenantRoutes(app);
   registerSlackRoutes(app);
   registerDiscordRoutes(app);

@@ -19,6 +19,11 @@ export function jsonBodyOf<T extends z.ZodType>(schema: T) {
 
 const err = (description: string) => ({ description, content: json(ErrorSchema) });
 
+/** An error response of `status` in the one error shape, described for its route. */
+export function errorResponse<S extends number>(status: S, description: string) {
+  return { [status]: err(description) } as { [K in S]: ReturnType<typeof err> };
+}
+
 export const E400 = { 400: err("Invalid request: validation_failed names the field, or malformed JSON") };
 export const E401 = { 401: err("Missing, unknown or revoked API key (WWW-Authenticate: Bearer)") };
 export const E403 = { 403: err("The key's role is too weak; the message names the role needed") };

@@ -1,6 +1,10 @@
 /** Zod schemas of the API: request validation and the OpenAPI document come from these. */
 import { z } from "@hono/zod-openapi";
+import { ITEM_KINDS } from "../agents/context-optimizer/model";
 import { AGENT_STATUSES, AGENT_TYPES, PRIORITIES, tenantIdSchema, WORKFLOW_STATUSES } from "../agents/model";
+import { type HoldReason, NOTIFY_MODES } from "../domain/notify";
+import { WEEKDAYS } from "../domain/time";
+import { GITHUB_LOGIN } from "../domain/values";
 import { ROLES } from "../tenants/roles";
 
 const ERROR_CODES = [
@@ -140,6 +144,15 @@ export const AgentHealthSchema = z
     tasksFailed: z.number(),
     scheduledTasks: z.number(),
     lastError: z.object({ at: z.string(), message: z.string() }).nullable(),
+    heldItems: z
+      .number()
+      .optional()
+      .openapi({ description: "Context Optimizer: messages held for people now" }),
+    nextReleaseAt: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "Context Optimizer: when the next held messages go out" }),
     recentEvents: z.array(
       z.object({
         seq: z.number(),
@@ -225,3 +238,130 @@ export const AuditEntrySchema = z
   .openapi("AuditEntry");
 
 export const TenantLimitQuery = z.object({ limit: LimitQuery, tenant: TenantQuery });
+
+// --------------------------------------------------------------------- people
+
+/** Why an item waits (src/domain/notify.ts); a Record so a new reason fails the type check here. */
+const HOLD_REASON_TEXT: Record<HoldReason, string> = {
+  away: "out of office or a holiday",
+  "off-hours": "outside working hours",
+  focus: "in a focus block",
+  window: "waiting for the next batched window (or the daily digest)",
+  cap: "above the daily cap",
+  burst: "a second message about one pull request within a minute: merged with what follows",
+};
+const HOLD_REASONS = Object.keys(HOLD_REASON_TEXT) as [HoldReason, ...HoldReason[]];
+const IsoDate = z.string().openapi({ example: "2026-11-24" });
+const ClockTime = z.string().openapi({ example: "09:30" });
+
+export const LoginParam = z.object({
+  login: z
+    .string()
+    .regex(GITHUB_LOGIN, "must be a GitHub login (letters, digits, single hyphens, at most 39)")
+    .openapi({
+      param: { name: "login", in: "path" },
+      description: "GitHub login (any case)",
+      example: "octocat",
+    }),
+});
+
+export const PersonCountsSchema = z
+  .object({
+    sent: z.number().int().openapi({ description: "Messages that reached them (a merged release is one)" }),
+    held: z.number().int().openapi({ description: "Items held for later" }),
+    merged: z.number().int().openapi({ description: "Items that went out merged into another message" }),
+    avoided: z.number().int().openapi({
+      description: "Interruptions avoided: items held in focus time, off hours, away or above the cap",
+    }),
+    focusInterruptions: z
+      .number()
+      .int()
+      .openapi({ description: "Urgent messages that reached them during a focus block" }),
+  })
+  .openapi("PersonCounts");
+
+export const HeldItemSchema = z
+  .object({
+    key: z.string().openapi({ description: "Delivery key of the item" }),
+    kind: z.enum(ITEM_KINDS),
+    urgent: z.boolean(),
+    pr: z
+      .object({
+        repo: z.string(),
+        number: z.number().int(),
+        title: z.string(),
+        url: z.string(),
+        lines: z.number().nullable(),
+      })
+      .nullable(),
+    text: z.string().openapi({ description: "The item's text, in Foreman's neutral markup" }),
+    heldAt: Timestamp,
+    releaseAt: Timestamp.openapi({ description: "When it is due to go out (with the rest held then)" }),
+    reason: z.enum(HOLD_REASONS).openapi({
+      description: Object.entries(HOLD_REASON_TEXT)
+        .map(([reason, text]) => `\`${reason}\`: ${text}`)
+        .join("; "),
+    }),
+  })
+  .openapi("HeldItem");
+
+export const PersonSchema = z
+  .object({
+    login: z.string().openapi({ description: "GitHub login, as the team records it" }),
+    user: z.object({ platform: z.enum(["slack", "discord"]), id: z.string(), name: z.string().optional() }),
+    lead: z.boolean(),
+    tz: z.string().openapi({ example: "Europe/Berlin" }),
+    localDate: IsoDate.openapi({ description: "Their date now, in their zone" }),
+    workingHours: z.object({ days: z.array(z.enum(WEEKDAYS)), start: ClockTime, end: ClockTime }),
+    outOfOffice: z
+      .object({
+        from: IsoDate.nullable().openapi({ description: "First day out; null: since it was set" }),
+        until: IsoDate.nullable().openapi({ description: "Last day out; null: until marked back" }),
+        active: z.boolean().openapi({ description: "In force on their local date (false: starts later)" }),
+        setBy: z.string(),
+        setAt: Timestamp,
+      })
+      .nullable()
+      .openapi({ description: "An absence in force or planned; null: none" }),
+    notify: z
+      .object({
+        mode: z.enum(NOTIFY_MODES),
+        windows: z
+          .array(ClockTime)
+          .openapi({ description: "Batched windows, local times (the first: digest)" }),
+        dailyCap: z.number().int(),
+        focus: z.array(z.object({ days: z.array(z.enum(WEEKDAYS)), start: ClockTime, end: ClockTime })),
+        holidays: z
+          .array(z.object({ from: IsoDate, until: IsoDate }))
+          .openapi({ description: "The team's holidays, then their own (inclusive ranges)" }),
+      })
+      .openapi({ description: "What applies to them: their own choices over the team's defaults" }),
+    held: z.array(HeldItemSchema).openapi({ description: "Items waiting for them, oldest first" }),
+    today: PersonCountsSchema.nullable().openapi({
+      description: "Their local day's counts; null when the Context Optimizer did not answer",
+    }),
+    nextReleaseAt: z.string().nullable().openapi({ description: "When their next held items go out" }),
+  })
+  .openapi("Person");
+
+export const OptimizerRefSchema = z
+  .object({
+    agentId: z.string(),
+    status: z.enum(AGENT_STATUSES),
+    error: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why it did not answer (then held is empty, today and nextReleaseAt null)" }),
+  })
+  .nullable()
+  .openapi("ContextOptimizerRef", {
+    description: "The Context Optimizer asked; null when the tenant has none live (no held items, no counts)",
+  });
+
+export const PeopleSchema = z
+  .object({ generatedAt: Timestamp, contextOptimizer: OptimizerRefSchema, people: z.array(PersonSchema) })
+  .openapi("People");
+
+export const PersonAnswerSchema = z
+  .object({ generatedAt: Timestamp, contextOptimizer: OptimizerRefSchema, person: PersonSchema })
+  .openapi("PersonAnswer");

@@ -38,6 +38,8 @@ const ROUTES: Array<[string, string]> = [
   ["get", "/api/reviews"],
   ["get", "/api/digests"],
   ["get", "/api/digests/preview"],
+  ["get", "/api/people"],
+  ["get", "/api/people/{login}"],
   ["post", "/api/tenants/{id}/chat"],
   ["get", "/api/tenants/{id}/chat"],
   ["delete", "/api/tenants/{id}"],

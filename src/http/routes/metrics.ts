@@ -2,6 +2,8 @@
  * `GET /api/metrics` (viewer): the tenant's metrics rollup as JSON (last 24 hours) or, with
  * `?format=prometheus`, as Prometheus text (totals since the start). The bootstrap key reads the
  * metrics of traffic without a tenant (platform endpoints, unauthenticated calls) with `?scope=system`.
+ * A tenant's answer adds `notifications` from its Context Optimizer (src/http/optimizer.ts); when
+ * that cannot be read, the section says so and the rest still answers.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ALERT_RULES } from "../../domain/alert-rules";
@@ -9,15 +11,47 @@ import { flushMetrics } from "../../observability/metrics";
 import { DELIVERY_OUTCOMES, SLA_EVENTS, SYSTEM_SCOPE } from "../../observability/metrics-model";
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "../../observability/metrics-prometheus";
 import { metricsView } from "../../observability/metrics-view";
+import { NOTIFY_WINDOW_DAYS, type NotificationsView } from "../../observability/notifications";
 import { metrics } from "../../observability/stub";
 import { ForbiddenError } from "../../platform/errors";
 import { currentTenant, guard } from "../middleware/auth";
 import { json, READ_ERRORS, security } from "../openapi";
-import { TenantQuery } from "../schemas";
+import { notificationsSection } from "../optimizer";
+import { PersonCountsSchema, TenantQuery } from "../schemas";
 import type { AppEnv } from "../types";
 
 const Count = z.number().int();
+const SYSTEM_HAS_NO_PEOPLE = "scope=system: traffic without a tenant has no people";
 const Ms = z.number().nullable();
+
+const NotificationsSchema = z
+  .discriminatedUnion("available", [
+    z.object({
+      available: z.literal(true),
+      days: z
+        .literal(NOTIFY_WINDOW_DAYS)
+        .openapi({ description: "Local days covered: today and the 6 before" }),
+      from: z.string().openapi({ description: "Earliest local date covered", example: "2026-11-18" }),
+      to: z
+        .string()
+        .openapi({ description: "Latest local date covered (today, east-most)", example: "2026-11-24" }),
+      people: Count.openapi({ description: "People with at least one person-day counted" }),
+      personDays: Count,
+      messagesPerPersonDay: z
+        .object({ median: z.number().nullable(), p95: z.number().nullable(), max: z.number().nullable() })
+        .openapi({
+          description:
+            "Over person-days: each past working day (zero too) and any day with a message (today only then); null with none",
+        }),
+      today: PersonCountsSchema.openapi({ description: "Sums over everyone's local today" }),
+      last7Days: PersonCountsSchema.openapi({ description: "Sums over everyone's 7 local days" }),
+    }),
+    z.object({
+      available: z.literal(false),
+      reason: z.string().openapi({ description: "No Context Optimizer, or it did not answer" }),
+    }),
+  ])
+  .openapi("NotificationMetrics", { description: "Messages to people, from the Context Optimizer" });
 
 const MetricsSchema = z
   .object({
@@ -65,6 +99,7 @@ const MetricsSchema = z
         lastValue: Count,
       }),
     ),
+    notifications: NotificationsSchema,
   })
   .openapi("Metrics");
 
@@ -84,7 +119,7 @@ const route = createRoute({
   method: "get",
   path: "/api/metrics",
   tags: ["system"],
-  summary: "Requests, deliveries and SLA events of the last 24 h, and alert incidents (viewer)",
+  summary: "Requests, deliveries and SLA events of the last 24 h, alert incidents and notifications (viewer)",
   security,
   middleware: [guard("viewer")],
   request: { query: MetricsQuery },
@@ -112,11 +147,17 @@ export function registerRuntimeMetricsRoutes(app: OpenAPIHono<AppEnv>): void {
     const rollup = metrics(c.env, scope);
     // What this isolate still buffers is sent first, so a reader sees at least its own traffic.
     await flushMetrics();
-    const [snapshot, incidents] = await Promise.all([rollup.snapshot({}), rollup.currentIncidents()]);
+    const [snapshot, incidents, notifications] = await Promise.all([
+      rollup.snapshot({}),
+      rollup.currentIncidents(),
+      which === "system" ? null : notificationsSection(c.env, scope, Date.now()),
+    ]);
     c.header("Cache-Control", "no-store");
     if (format === "prometheus") {
-      return c.text(prometheusText(snapshot, incidents), 200, { "Content-Type": PROMETHEUS_CONTENT_TYPE });
+      const text = prometheusText(snapshot, incidents, notifications ?? undefined);
+      return c.text(text, 200, { "Content-Type": PROMETHEUS_CONTENT_TYPE });
     }
-    return c.json(metricsView(scope, snapshot, incidents), 200);
+    const section: NotificationsView = notifications ?? { available: false, reason: SYSTEM_HAS_NO_PEOPLE };
+    return c.json({ ...metricsView(scope, snapshot, incidents), notifications: section }, 200);
   });
 }
