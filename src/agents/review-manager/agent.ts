@@ -11,6 +11,8 @@
 import type { ChatPlatform } from "../../chat/platform";
 import type { Settled } from "../../delivery/ledger";
 import { type PrRef, parsePrTarget, prRef } from "../../domain/pr-refs";
+import { suggestWindows } from "../../domain/review-rhythm";
+import { DAY_MS } from "../../domain/time";
 import type { Env } from "../../env";
 import { recordSlaEvent } from "../../observability/metrics";
 import { attempt, ConflictError, NotFoundError, type Outcome } from "../../platform/errors";
@@ -41,6 +43,8 @@ import { personItemOf, routeToOptimizer } from "./to-people";
 
 /** Earlier versions scheduled retries of their effect queue under this kind: now the ledger's alarm. */
 const FLUSH_TASK = "review.flush";
+/** How far back a person's review times are read for their rhythm. */
+const RHYTHM_DAYS = 30;
 /** An SLA step whose tenant settings could not be read is tried again after this long. */
 const STEP_RETRY_MS = 60_000;
 
@@ -122,6 +126,21 @@ export class ReviewManagerAgent extends BaseAgent {
         if (issues?.length) item.linear = issues;
       });
       return queue;
+    });
+  }
+
+  /**
+   * When `login` reviewed over the last 30 days, and notify windows (in `tz`) that would fit it
+   * (null windows: too few reviews to tell).
+   */
+  async reviewRhythm(
+    login: string,
+    tz: string,
+  ): Promise<Outcome<{ reviews: number; windows: string[] | null }>> {
+    return attempt(() => {
+      this.require();
+      const times = this.reviews.reviewTimes(login, this.now() - RHYTHM_DAYS * DAY_MS);
+      return { reviews: times.length, windows: suggestWindows(times, tz) };
     });
   }
 

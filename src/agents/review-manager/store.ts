@@ -158,6 +158,17 @@ export class ReviewStore {
     ).map(toReviewer);
   }
 
+  /** When `login` submitted reviews since `sinceMs` (epoch ms), oldest first (at most 500). */
+  reviewTimes(login: string, sinceMs: number): number[] {
+    return all<{ at: number }>(
+      this.sql,
+      `SELECT updated_at AS at FROM review_reviewers WHERE login_key = ? AND status = 'reviewed'
+       AND updated_at >= ? ORDER BY updated_at LIMIT 500`,
+      loginKey(login),
+      sinceMs,
+    ).map((r) => r.at);
+  }
+
   /** Reviewers whose next SLA step is due at `nowMs`. */
   due(nowMs: number): ReviewerRecord[] {
     return all<ReviewerRow>(
