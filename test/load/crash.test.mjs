@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { benchVars, send, setUpTenant } from "../../bench/lib/setup.mjs";
+import { api, benchVars, send, setUpTenant, standingAgents } from "../../bench/lib/setup.mjs";
 import {
   discordKeyPair,
   githubDelivery,
@@ -136,6 +136,12 @@ test("npm start killed with SIGKILL mid-stream: every accepted delivery's effect
   const port = await freePort();
   let server = await start(port, { build: true });
   await setUpTenant(server.origin);
+  // This test is about the Review Manager's effects across a crash. Messages to people go through the
+  // Context Optimizer, which would hold them for each person's windows and working hours (whatever
+  // the time of day the test runs at): paused, it lets the Review Manager send them directly.
+  const optimizer = (await standingAgents(server.origin)).find((a) => a.type === "context-optimizer");
+  assert.ok(optimizer, "the standing Context Optimizer");
+  await api(server.origin, "POST", `/api/agents/pause/${optimizer.agentId}`, {});
   // Enough reviewers that every pull request gets one (5 open reviews each at most, by default).
   for (let i = 0; i < 25; i++) {
     const login = `crash-${String(i).padStart(2, "0")}`;
@@ -191,9 +197,8 @@ test("npm start killed with SIGKILL mid-stream: every accepted delivery's effect
     const digests = entries.filter((e) => e.key.startsWith("digest:now:"));
     return { requests, cards, dms, digests };
   };
-  // Reviewers on Slack get a DM; the one Discord member of the bench team gets none (no Discord DMs).
-  const slackReviewed = (requests) =>
-    requests.filter((r) => !r.body.reviewers.includes("bench-discord")).length;
+  // Every reviewer gets a DM (a Slack DM, or a Discord DM for the bench team's Discord member).
+  const reviewed = (requests) => requests.length;
   const deadline = Date.now() + SETTLE_MS;
   let last;
   while (Date.now() < deadline) {
@@ -201,7 +206,7 @@ test("npm start killed with SIGKILL mid-stream: every accepted delivery's effect
     if (
       last.requests.length >= DELIVERIES &&
       last.cards.length >= DELIVERIES &&
-      last.dms.length >= slackReviewed(last.requests) &&
+      last.dms.length >= reviewed(last.requests) &&
       last.digests.length >= 1
     )
       break;
@@ -220,8 +225,7 @@ test("npm start killed with SIGKILL mid-stream: every accepted delivery's effect
   assert.deepEqual(numbersOf(last.requests), prNumbers, "one review request per pull request");
   assert.equal(last.cards.length, DELIVERIES, `one channel card per pull request: ${JSON.stringify(counts)}`);
   assert.equal(new Set(last.cards.map((e) => e.key)).size, DELIVERIES);
-  const dmsWanted = slackReviewed(last.requests);
-  assert.ok(dmsWanted >= DELIVERIES - 10, `most reviewers are on Slack: ${dmsWanted}`);
+  const dmsWanted = reviewed(last.requests);
   assert.equal(last.dms.length, dmsWanted, `one reviewer DM per pull request: ${JSON.stringify(counts)}`);
   assert.equal(new Set(last.dms.map((e) => e.key)).size, dmsWanted);
   assert.equal(last.digests.length, 1, `the acknowledged digest, once: ${JSON.stringify(counts)}`);
