@@ -4,33 +4,16 @@
  */
 
 import { z } from "zod";
+import { ARGS, type ArgId, type ArgSpec } from "./args";
 import { SECTIONS } from "./sections";
 import type { CommandName, CommandOf } from "./types";
-import { KINDS, type KindDef, type ValueKind } from "./values";
+import { KINDS, type KindDef } from "./values";
+
+export type { ArgSpec };
 
 export const COMMAND_PREFIX = "/foreman";
 
 type ArgKey<N extends CommandName> = Exclude<keyof CommandOf<N>, "name"> & string;
-
-export interface ArgSpec<K extends string = string> {
-  /** Property of the typed command that receives the value. */
-  key: K;
-  /** Flag name (`--name`) and Discord option name. */
-  name: string;
-  kind: ValueKind | "topic";
-  required: boolean;
-  /** Given as `--name value` (or `--name` alone for yes/no flags) instead of by position. */
-  flag?: boolean;
-  /** Optional leading word or prefix of a positional: `until 2026-12-24`, `github:octocat`. */
-  marker?: string;
-  /** Positional that takes all remaining words, joined with this separator. */
-  rest?: " " | "";
-  placeholder: string;
-  /** Discord option description (<= 100 chars); also used in "missing" errors. */
-  description: string;
-  /** Discord: a second, free-text option accepted instead of the preset choices. */
-  discordAlt?: { name: string; description: string };
-}
 
 export interface CommandSpec {
   name: CommandName;
@@ -40,107 +23,17 @@ export interface CommandSpec {
   /** Changes settings or state: handlers require chat admin rights. */
   mutates: boolean;
   /**
-   * About one person (`ooo`, `back`): open to everyone for themselves (the person left out, `me`,
-   * or their own mention); admin rights only for someone else.
+   * About one person (`ooo`, `back`, `me …`): open to everyone for themselves (the person left out,
+   * `me`, or their own mention); admin rights only for someone else.
    */
   selfService: boolean;
+  /** The group's word alone runs this command (`/foreman me` is `/foreman me show`). */
+  bare: boolean;
   examples: readonly string[];
   args: readonly ArgSpec[];
   usage: string;
 }
 
-const req = <K extends string>(
-  name: string,
-  key: K,
-  kind: ArgSpec["kind"],
-  placeholder: string,
-  description: string,
-  extra: Partial<Omit<ArgSpec, "key">> = {},
-): ArgSpec<K> => ({ key, name, kind, required: true, placeholder, description, ...extra });
-const opt: typeof req = (...a) => ({ ...req(...a), required: false });
-
-/** Every argument of the grammar; commands list them by these ids, in order. */
-const ARGS = {
-  topic: opt("topic", "topic", "topic", "topic", "Command to explain", { rest: " " }),
-  statusWorkflow: opt("workflow", "workflowId", "workflowId", "workflow-id", "Workflow id, e.g. wf_abc123"),
-  workflowId: req("id", "workflowId", "workflowId", "id", "Workflow id, e.g. wf_abc123"),
-  "--workflow": opt("workflow", "workflowId", "workflowId", "id", "Workflow to join", { flag: true }),
-  name: req("name", "workflowName", "text", "name", 'Workflow name, e.g. "release train"'),
-  "--priority": opt("priority", "priority", "priority", "low|medium|high|critical", "Priority", {
-    flag: true,
-  }),
-  agentType: req("type", "agentType", "agentType", "type", "Agent type"),
-  agentId: req("id", "agentId", "agentId", "id", "Agent id, e.g. agt_abc123"),
-  user: req("user", "user", "user", "@user", "The person (pick them from the @ autocomplete)"),
-  self: opt("user", "user", "self", "@user", "The person; leave it out (or type me) for yourself"),
-  github: req("github", "github", "login", "login", "Their GitHub login, e.g. octocat", {
-    marker: "github:",
-  }),
-  "--tz": opt("tz", "tz", "zone", "IANA zone", "Their IANA time zone, e.g. Europe/Berlin", { flag: true }),
-  "--lead": opt("lead", "lead", "flag", "lead", "Team lead (gets escalations)", { flag: true }),
-  from: opt("from", "from", "fromDate", "YYYY-MM-DD", "First day out, YYYY-MM-DD", { marker: "from" }),
-  until: opt("until", "until", "date", "YYYY-MM-DD", "Last day out, YYYY-MM-DD", { marker: "until" }),
-  repo: req("repo", "repo", "repo", "owner/repo", "GitHub repository as owner/repo"),
-  teamKey: req("team", "teamKey", "teamKey", "TEAM-KEY", "Linear team key, e.g. ENG"),
-  pr: req("pr", "pr", "prRef", "owner/repo#number", "Pull request as owner/repo#number"),
-  hours: req(
-    "hours",
-    "hours",
-    "hours",
-    "hours",
-    "Working hours until a review is overdue: more than 0, at most 720",
-  ),
-  "--repo": opt("repo", "repo", "repo", "owner/repo", "Only for this repository", { flag: true }),
-  "--label": opt("label", "label", "label", "name", "Only for pull requests with this label", { flag: true }),
-  time: req("time", "time", "time", "HH:MM", "Time of day, 24-hour HH:MM"),
-  tz: opt("tz", "tz", "zone", "IANA zone", "IANA time zone, e.g. Europe/Berlin (default: the team's)"),
-  days: opt("days", "days", "days", "mon-fri|daily|mon,wed,fri", "Days to post (default mon-fri)", {
-    rest: "",
-    discordAlt: { name: "days-list", description: "Or a list of days, e.g. mon,wed,fri" },
-  }),
-  "--drafts": opt(
-    "drafts",
-    "drafts",
-    "draftMode",
-    "include|ignore",
-    "Show draft pull requests or leave them out",
-    {
-      flag: true,
-    },
-  ),
-  "--approvals": opt("approvals", "approvals", "count", "N|off", "Leave out PRs with at least N approvals", {
-    flag: true,
-  }),
-  "--min-age": opt(
-    "min-age",
-    "minAge",
-    "ageHours",
-    "hours|off",
-    "Leave out PRs waiting fewer working hours",
-    {
-      flag: true,
-    },
-  ),
-  "--labels": opt("labels", "labels", "labels", "a,b|off", "Only PRs with one of these labels", {
-    flag: true,
-  }),
-  "--ignore-labels": opt(
-    "ignore-labels",
-    "ignoreLabels",
-    "labels",
-    "a,b|off",
-    "Leave out PRs with these labels",
-    {
-      flag: true,
-    },
-  ),
-  "--empty": opt("empty", "empty", "emptyMode", "post|skip", "When nothing waits: post one line, or skip", {
-    flag: true,
-  }),
-  "--reset": opt("reset", "reset", "flag", "reset", "Back to the defaults first", { flag: true }),
-} as const satisfies Record<string, ArgSpec>;
-
-type ArgId = keyof typeof ARGS;
 type ArgIdFor<N extends CommandName> = {
   [I in ArgId]: (typeof ARGS)[I]["key"] extends ArgKey<N> ? I : never;
 }[ArgId];
@@ -151,6 +44,7 @@ type SpecInput<N extends CommandName> = {
   description: string;
   mutates?: true;
   selfService?: true;
+  bare?: true;
   examples: readonly string[];
   args?: readonly ArgIdFor<N>[];
 };
@@ -231,6 +125,54 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     args: ["user"],
   },
   "team.list": { path: "team list", description: "List the team", examples: ["team list"] },
+  "team.holiday": {
+    path: "team holiday",
+    description: "Add a team holiday (a day or a range): nothing reaches anyone then; or clear them",
+    mutates: true,
+    examples: ["team holiday 2026-12-24..2026-12-26", "team holiday 2027-01-01", "team holiday clear"],
+    args: ["dates"],
+  },
+  "me.show": {
+    path: "me show",
+    description: "Your page: team details, how messages reach you, what is held for you now",
+    bare: true,
+    examples: ["me"],
+  },
+  "me.notify": {
+    path: "me notify",
+    description: "How messages reach you: at once, batched at your windows, or once a day",
+    mutates: true,
+    selfService: true,
+    examples: [
+      "me notify batched --at 09:30,13:30,16:30",
+      "me notify immediate --cap 4",
+      "me notify default",
+    ],
+    args: ["myMode", "--at", "--cap"],
+  },
+  "me.focus": {
+    path: "me focus",
+    description: "Add a focus block (messages wait until it ends), or clear them all",
+    mutates: true,
+    selfService: true,
+    examples: ["me focus add tue,thu 09:00-12:00", "me focus clear"],
+    args: ["focusAction", "focusDays", "focusHours"],
+  },
+  "me.holiday": {
+    path: "me holiday",
+    description: "Add a holiday of yours (a day or a range): nothing reaches you then; or clear them",
+    mutates: true,
+    selfService: true,
+    examples: ["me holiday 2026-12-24..2026-12-31", "me holiday 2027-01-06", "me holiday clear"],
+    args: ["dates"],
+  },
+  "settings.notify-default": {
+    path: "settings notify-default",
+    description: "How messages reach people who have not chosen their own",
+    mutates: true,
+    examples: ["settings notify-default batched --at 09:30,13:30,16:30 --cap 6"],
+    args: ["teamMode", "--at", "--cap"],
+  },
   ooo: {
     path: "ooo",
     description:
@@ -350,7 +292,7 @@ const P = COMMAND_PREFIX;
 export const COMMANDS: readonly CommandSpec[] = Object.entries(SPECS).map(([name, s]) => {
   const args: readonly ArgSpec[] = (s.args ?? []).map((id: ArgId) => ARGS[id]);
   const path = s.path.split(" ") as [string] | [string, string];
-  const usage = [P, ...path, ...args.map(argUsage)].join(" ");
+  const usage = [P, ...(s.bare ? path.slice(0, 1) : path), ...args.map(argUsage)].join(" ");
   const examples = s.examples.map((e) => `${P} ${e}`);
   return {
     name: name as CommandName,
@@ -358,6 +300,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.entries(SPECS).map(([name
     description: s.description,
     mutates: s.mutates ?? false,
     selfService: s.selfService ?? false,
+    bare: s.bare ?? false,
     examples,
     args,
     usage,
@@ -380,6 +323,8 @@ export const groupCommands = (word: string) =>
   COMMANDS.filter((c) => c.path.length === 2 && c.path[0] === word);
 export const findCommand = (words: readonly string[]) =>
   COMMANDS.find((c) => c.path.length === words.length && c.path.every((w, i) => w === words[i]));
+/** The command the group's word alone runs (`me`), if any. */
+export const bareCommand = (word: string) => groupCommands(word).find((c) => c.bare);
 export const groupUsage = (word: string) =>
   groupCommands(word)
     .map((c) => c.usage)

@@ -5,6 +5,7 @@
 import {
   type ArgSpec,
   argUsage,
+  bareCommand,
   COMMAND_PREFIX,
   type CommandSpec,
   findCommand,
@@ -91,6 +92,8 @@ function parseText(text: string): ParseResult {
   if (!second || flagOf(second)) {
     if (second && flagOf(second)?.name === "help")
       return { ok: true, command: { name: "help", topic: word } };
+    const bare = bareCommand(word);
+    if (bare) return parseArgs(text, bare, tokens.slice(1));
     return fail(`"${word}" needs a subcommand: ${subs.join(", ")}`, groupUsage(word));
   }
   const spec = findCommand([word, second.value.toLowerCase()]);

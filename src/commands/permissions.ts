@@ -9,7 +9,7 @@
  * 4. the platform says so (`ctx.platformAdmin()`: Slack admin/owner, Discord Manage Server), asked
  *    only when the cheaper checks fail.
  *
- * `ooo` and `back` for oneself are open to everyone.
+ * `ooo` and `back` for oneself, and `me …` (one's own page and notifications), are open to everyone.
  */
 
 import type { ChatUserRef } from "../chat/platform";
@@ -53,10 +53,15 @@ export function isConfiguredAdmin(env: Env, user: ChatUserRef): boolean {
   return configuredAdmins(env).some((a) => a.id === user.id && (!a.platform || a.platform === user.platform));
 }
 
-/** A self-service command (`ooo`, `back`) about the actor: the person left out, or named. */
-const isSelf = (command: Command, actor: ChatUserRef) =>
-  (command.name === "ooo" || command.name === "back") &&
-  (command.user === undefined || (command.user.platform === actor.platform && command.user.id === actor.id));
+/**
+ * A self-service command about the actor: `ooo` and `back` with the person left out or named
+ * themselves; `me …` is always about the one who runs it.
+ */
+function isSelf(command: Command, actor: ChatUserRef): boolean {
+  if (!specFor(command.name).selfService) return false;
+  const user = "user" in command ? command.user : undefined;
+  return user === undefined || (user.platform === actor.platform && user.id === actor.id);
+}
 
 export async function authorize(command: Command, ctx: CommandContext): Promise<Access> {
   if (!specFor(command.name).mutates || onlyShows(command)) return { allowed: true, via: "open" };

@@ -14,12 +14,14 @@ import { back, ooo } from "./handlers/availability";
 import { digestFilter, digestNow, digestOff, digestRefresh, digestSchedule } from "./handlers/digest";
 import { help } from "./handlers/help";
 import { linkGithub, linkLinear, links, unlinkGithub, unlinkLinear } from "./handlers/links";
+import { meFocus, meHoliday, meNotify, meShow } from "./handlers/me";
 import { linkOps, unlinkOps } from "./handlers/ops";
 import { reviewAction, reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
 import { errorReply } from "./handlers/shared";
 import { slaSet, slaShow } from "./handlers/sla";
 import { status } from "./handlers/status";
 import { teamAdd, teamList, teamRemove } from "./handlers/team";
+import { settingsNotifyDefault, teamHoliday } from "./handlers/team-notify";
 import { workflowCreate, workflowList, workflowTerminate } from "./handlers/workflows";
 import { authorize, FIRST_RUN_NOTE } from "./permissions";
 import { forPlatform } from "./syntax";
@@ -42,6 +44,12 @@ const HANDLERS: HandlerTable = {
   "team.add": teamAdd,
   "team.remove": teamRemove,
   "team.list": teamList,
+  "team.holiday": teamHoliday,
+  "me.show": meShow,
+  "me.notify": meNotify,
+  "me.focus": meFocus,
+  "me.holiday": meHoliday,
+  "settings.notify-default": settingsNotifyDefault,
   ooo,
   back,
   "link.github": linkGithub,

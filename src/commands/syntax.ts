@@ -13,6 +13,7 @@ import type { ChatPlatform } from "../chat/platform";
 import type { Reply, ReplySection } from "../chat/reply";
 import {
   type ArgSpec,
+  bareCommand,
   COMMAND_PREFIX,
   type CommandSpec,
   findCommand,
@@ -131,10 +132,12 @@ export function discordCommandLine(line: string): string {
   if (!all || all[0] !== COMMAND_PREFIX || !all[1]) return line;
   const word = all[1].toLowerCase();
   const grouped = groupCommands(word).length > 0;
-  const path = grouped ? [word, (all[2] ?? "").toLowerCase()] : [word];
-  const spec = findCommand(path);
+  // The group's word alone (`/foreman me`) is its bare command: Discord needs the subcommand.
+  const bare = grouped && all[2] === undefined ? bareCommand(word) : undefined;
+  const path = bare ? [...bare.path] : grouped ? [word, (all[2] ?? "").toLowerCase()] : [word];
+  const spec = bare ?? findCommand(path);
   if (!spec) return line;
-  const args = convertArgs(spec, all.slice(1 + path.length));
+  const args = bare ? [] : convertArgs(spec, all.slice(1 + path.length));
   return args ? [COMMAND_PREFIX, ...path, ...args].join(" ") : line;
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { AGENT_TYPES, PRIORITIES } from "../agents/model";
+import { NOTIFY_MODES } from "../domain/notify";
 import type { Weekday } from "../domain/time";
 import {
   agentIdSchema,
@@ -27,6 +28,22 @@ import {
 
 export const prioritySchema = z.enum(PRIORITIES);
 export const agentTypeSchema = z.enum(AGENT_TYPES);
+/** `me notify`: a mode of one's own, or `default` (back to the team's mode, windows and cap). */
+export const MY_NOTIFY_MODES = [...NOTIFY_MODES, "default"] as const;
+export const FOCUS_ACTIONS = ["add", "clear"] as const;
+/** Times of day batched messages go out: distinct, sorted, 1 to 6. */
+export const windowsSchema = z.array(timeOfDaySchema).min(1).max(6);
+/** `09:00-12:00`: a focus block's hours (the end may be 24:00). */
+export const timeRangeSchema = z.strictObject({
+  start: timeOfDaySchema,
+  end: z.union([timeOfDaySchema, z.literal("24:00")]),
+});
+/** A day or a range of days (inclusive), or `clear`. */
+export const dayRangeSchema = z.union([
+  z.literal("clear"),
+  z.strictObject({ from: dateSchema, until: dateSchema }),
+]);
+const capSchema = z.number().int().min(1).max(100);
 
 const cmd = <N extends string, S extends z.core.$ZodLooseShape>(name: N, shape: S) =>
   z.strictObject({ name: z.literal(name), ...shape });
@@ -54,6 +71,25 @@ export const commandSchema = z.discriminatedUnion("name", [
   }),
   cmd("team.remove", user),
   cmd("team.list", {}),
+  cmd("team.holiday", { dates: dayRangeSchema }),
+  cmd("me.show", {}),
+  cmd("me.notify", {
+    mode: z.enum(MY_NOTIFY_MODES),
+    windows: windowsSchema.optional(),
+    cap: capSchema.optional(),
+  }),
+  /** `add` needs the days and the hours; `clear` takes neither (the handler says which is missing). */
+  cmd("me.focus", {
+    action: z.enum(FOCUS_ACTIONS),
+    days: daysSchema.optional(),
+    between: timeRangeSchema.optional(),
+  }),
+  cmd("me.holiday", { dates: dayRangeSchema }),
+  cmd("settings.notify-default", {
+    mode: z.enum(NOTIFY_MODES),
+    windows: windowsSchema.optional(),
+    cap: capSchema.optional(),
+  }),
   /**
    * `user` left out: the person who runs it (`ooo`, `ooo me`, `ooo until 2026-12-10`); `from` left
    * out: from now (`ooo from 2027-01-11 until 2027-01-15` plans an absence ahead).

@@ -147,4 +147,62 @@ export function checkLabels(raw: string): string[] | Issue {
   return [...new Map(names.map((l) => [l.toLowerCase(), l])).values()];
 }
 
-/** `me` (or `myself`, `@me`): the person who runs the command. */
+/** At most this many batched windows (TenantSettings' limit). */
+export const MAX_WINDOWS = 6;
+
+/** `09:30,13:30,16:30` -> the distinct times, sorted (24-hour HH:MM). */
+export function checkWindows(raw: string): string[] | Issue {
+  const parts = raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  if (parts.length === 0) return fail("name times of day separated by commas, e.g. 09:30,13:30,16:30");
+  const times: string[] = [];
+  for (const part of parts) {
+    const time = checkTime(part);
+    if (time instanceof Issue)
+      return fail(`"${part.slice(0, 20)}" is not a time: use 24-hour HH:MM, e.g. 09:30`);
+    times.push(time);
+  }
+  const distinct = [...new Set(times)].sort();
+  return distinct.length > MAX_WINDOWS ? fail(`name at most ${MAX_WINDOWS} times`) : distinct;
+}
+
+/** `4` messages a day: a whole number from 1 to 100. */
+export function checkCap(raw: string): number | Issue {
+  if (!/^\d+$/.test(raw)) return fail("use a whole number of messages a day, e.g. 6");
+  const n = Number(raw);
+  return n < 1 || n > 100 ? fail("it must be from 1 to 100") : n;
+}
+
+/** `09:00-12:00` (or with an en dash): start before end, the end may be 24:00. */
+export function checkTimeRange(raw: string): { start: string; end: string } | Issue {
+  const m = /^(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})$/.exec(raw);
+  const bad = "use HH:MM-HH:MM (24-hour), e.g. 09:00-12:00";
+  if (!m) return fail(bad);
+  const start = checkTime(m[1] ?? "");
+  const end = m[2] === "24:00" ? "24:00" : checkTime(m[2] ?? "");
+  if (start instanceof Issue || end instanceof Issue) return fail(bad);
+  return end > start ? { start, end } : fail(`it must end after it starts (${start} is not before ${end})`);
+}
+
+/** At most this many days in one range (TenantSettings' limit). */
+export const MAX_RANGE_DAYS = 366;
+
+/** `2026-12-24`, `2026-12-24..2026-12-31`, or `clear`. */
+export function checkDayRange(raw: string): { from: string; until: string } | "clear" | Issue {
+  if (raw.toLowerCase() === "clear") return "clear";
+  const parts = raw.split("..");
+  if (parts.length > 2) return fail("use YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, e.g. 2026-12-24..2026-12-31");
+  const [from = "", until = from] = parts.map((p) => p.trim());
+  for (const day of [from, until]) {
+    const checked = checkDate(day);
+    if (checked instanceof Issue) {
+      const which = parts.length > 1 ? `"${day.slice(0, 20)}": ` : "";
+      return fail(`${which}${checked.message}, or clear`);
+    }
+  }
+  if (until < from) return fail(`the range ends (${until}) before it starts (${from})`);
+  const span = (Date.parse(until) - Date.parse(from)) / 86_400_000 + 1;
+  return span > MAX_RANGE_DAYS ? fail(`at most ${MAX_RANGE_DAYS} days at once`) : { from, until };
+}

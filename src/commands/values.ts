@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import { AGENT_TYPES, PRIORITIES } from "../agents/model";
+import { NOTIFY_MODES } from "../domain/notify";
 import {
   AGENT_ID,
   agentIdSchema,
@@ -29,15 +30,27 @@ import {
   zoneSchema,
 } from "../domain/values";
 import { looksLikeMention, parseMention } from "./mentions";
-import { agentTypeSchema, prioritySchema } from "./types";
+import {
+  agentTypeSchema,
+  dayRangeSchema,
+  FOCUS_ACTIONS,
+  MY_NOTIFY_MODES,
+  prioritySchema,
+  timeRangeSchema,
+  windowsSchema,
+} from "./types";
 import {
   checkAge,
+  checkCap,
   checkCount,
   checkDate,
+  checkDayRange,
   checkHours,
   checkLabels,
   checkRepo,
   checkTime,
+  checkTimeRange,
+  checkWindows,
   checkZone,
   DAY_PRESETS,
   fail,
@@ -70,7 +83,14 @@ export type ValueKind =
   | "count"
   | "ageHours"
   | "labels"
-  | "emptyMode";
+  | "emptyMode"
+  | "notifyMode"
+  | "myNotifyMode"
+  | "windows"
+  | "dailyCap"
+  | "focusAction"
+  | "timeRange"
+  | "dayRange";
 
 /** Discord application command option types used by the grammar. */
 export type DiscordValueType = 3 | 5 | 6 | 10;
@@ -272,6 +292,41 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
     choices: EMPTY_MODES,
     parse: choice(EMPTY_MODES, z.enum(EMPTY_MODES)),
   },
+  notifyMode: {
+    noun: "mode",
+    discordType: 3,
+    choices: NOTIFY_MODES,
+    parse: choice(NOTIFY_MODES, z.enum(NOTIFY_MODES)),
+  },
+  /** A mode of one's own, or `default`: the team's. */
+  myNotifyMode: {
+    noun: "mode",
+    discordType: 3,
+    choices: MY_NOTIFY_MODES,
+    parse: choice(MY_NOTIFY_MODES, z.enum(MY_NOTIFY_MODES)),
+  },
+  windows: { noun: "list of times", discordType: 3, maxLength: 60, parse: kind(checkWindows, windowsSchema) },
+  dailyCap: {
+    noun: "daily cap",
+    discordType: 10,
+    minValue: 1,
+    maxValue: 100,
+    parse: kind(checkCap, z.number().int().min(1).max(100)),
+  },
+  focusAction: {
+    noun: "action",
+    discordType: 3,
+    choices: FOCUS_ACTIONS,
+    parse: choice(FOCUS_ACTIONS, z.enum(FOCUS_ACTIONS)),
+  },
+  timeRange: {
+    noun: "time range",
+    discordType: 3,
+    maxLength: 11,
+    parse: kind(checkTimeRange, timeRangeSchema),
+    looksLike: (raw) => /^\d/.test(raw),
+  },
+  dayRange: { noun: "dates", discordType: 3, maxLength: 22, parse: kind(checkDayRange, dayRangeSchema) },
   flag: {
     noun: "yes/no value",
     discordType: 5,

@@ -23,6 +23,7 @@ describe("action ids", () => {
       "review.claim",
       "review.reassign",
       "review.snooze",
+      "review.block",
     ]);
     const longest = encodeAction("agent.terminate", `agt_${"a".repeat(64)}`, "list");
     expect(longest.length).toBeLessThanOrEqual(MAX_ACTION_LENGTH);

@@ -160,7 +160,9 @@ describe("discordCommandDefinitions", () => {
     }
     expect(root.options.filter((o) => o.type === 2).map((o) => o.name)).toEqual([
       "review",
+      "me",
       "team",
+      "settings",
       "digest",
       "sla",
       "link",
@@ -198,6 +200,41 @@ describe("discordCommandDefinitions", () => {
     expect(find("team add lead")).toMatchObject({ type: 5 });
     expect(find("team add lead").required).toBeUndefined();
     expect(find("team add").options?.map((o) => o.name)).toEqual(["user", "github", "tz", "lead"]);
+  });
+
+  it("me is a group (show, notify, focus, holiday); team holiday and settings notify-default too", () => {
+    const values = (o: DiscordOptionDefinition) => o.choices?.map((c) => c.value);
+    expect(find("me").options?.map((o) => o.name)).toEqual(["show", "notify", "focus", "holiday"]);
+    expect(find("me show").options).toBeUndefined();
+    expect(values(find("me notify mode"))).toEqual(["immediate", "batched", "digest", "default"]);
+    expect(find("me notify mode").required).toBe(true);
+    expect(find("me notify at")).toMatchObject({ type: 3 });
+    expect(find("me notify cap")).toMatchObject({ type: 10, min_value: 1, max_value: 100 });
+    expect(find("me focus").options?.map((o) => [o.name, o.required ?? false])).toEqual([
+      ["action", true],
+      ["days", false],
+      ["days-list", false],
+      ["hours", false],
+    ]);
+    expect(values(find("me focus action"))).toEqual(["add", "clear"]);
+    expect(values(find("me focus days"))).toEqual(["mon-fri", "daily"]);
+    expect(find("me holiday dates")).toMatchObject({ type: 3, required: true, max_length: 22 });
+    expect(find("team holiday dates")).toMatchObject({ type: 3, required: true });
+    expect(values(find("settings notify-default mode"))).toEqual(["immediate", "batched", "digest"]);
+  });
+
+  it("maps the me commands' errors like the text parser", () => {
+    expect(error(discordData(["me", "notify"], { mode: "loud" }))).toMatch(/Invalid mode "loud"/);
+    expect(error(discordData(["me", "notify"], { mode: "batched", cap: 0 }))).toMatch(
+      /Invalid daily cap "0": it must be from 1 to 100/,
+    );
+    expect(error(discordData(["me", "focus"], { action: "add", days: "daily", "days-list": "mon" }))).toBe(
+      "Choose either days or days-list, not both",
+    );
+    expect(error(discordData(["me", "holiday"], { dates: "2026-12-31..2026-12-24" }))).toMatch(
+      /the range ends \(2026-12-24\) before it starts/,
+    );
+    expect(error(discordData(["me"]))).toMatch(/Unknown command \/foreman me/);
   });
 
   it("manifests/discord-commands.json is up to date (regenerate: npm run manifests)", () => {

@@ -20,6 +20,12 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]",
       "/foreman team remove <@user>",
       "/foreman team list",
+      "/foreman team holiday YYYY-MM-DD[..YYYY-MM-DD]|clear",
+      "/foreman me",
+      "/foreman me notify immediate|batched|digest|default [--at <HH:MM,HH:MM>] [--cap <N>]",
+      "/foreman me focus add|clear [days] [HH:MM-HH:MM]",
+      "/foreman me holiday YYYY-MM-DD[..YYYY-MM-DD]|clear",
+      "/foreman settings notify-default immediate|batched|digest [--at <HH:MM,HH:MM>] [--cap <N>]",
       "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]",
       "/foreman back [@user]",
       "/foreman link github <owner/repo>",
@@ -74,6 +80,7 @@ describe("the spec", () => {
       "workflow.list",
       "agent.list",
       "team.list",
+      "me.show",
       "links",
       "review.list",
       "review.mine",
@@ -92,6 +99,7 @@ describe("helpText", () => {
     // What a team uses daily first, then settings, workflows and agents last.
     expect(help.sections.map((s) => s.title)).toEqual([
       "Reviews",
+      "You",
       "Team",
       "Out of office",
       "Digest",
@@ -121,12 +129,32 @@ describe("helpText", () => {
       "/foreman team add <@user> github:<login> [--tz <IANA zone>] [--lead]",
       "/foreman team remove <@user>",
       "/foreman team list",
+      "/foreman team holiday YYYY-MM-DD[..YYYY-MM-DD]|clear",
+      "/foreman settings notify-default immediate|batched|digest [--at <HH:MM,HH:MM>] [--cap <N>]",
     ]);
     expect(team.sections[0]?.examples).toContain(
       "/foreman team add @alice github:alice --tz Europe/Berlin --lead",
     );
     expect(helpText("LINK").sections[0]?.lines).toHaveLength(7);
     expect(helpText("back").title).toBe("Foreman: Out of office");
+    expect(helpText("settings").title).toBe("Foreman: Team");
+  });
+
+  it("help me: one's own page and notifications, open to everyone, with examples", () => {
+    const me = helpText("me");
+    expect(me.title).toBe("Foreman: You");
+    expect(me.sections).toHaveLength(1);
+    expect(me.sections[0]?.lines.map((l) => [l.usage, l.adminOnly])).toEqual([
+      ["/foreman me", false],
+      ["/foreman me notify immediate|batched|digest|default [--at <HH:MM,HH:MM>] [--cap <N>]", false],
+      ["/foreman me focus add|clear [days] [HH:MM-HH:MM]", false],
+      ["/foreman me holiday YYYY-MM-DD[..YYYY-MM-DD]|clear", false],
+    ]);
+    expect(me.sections[0]?.examples).toContain("/foreman me focus add tue,thu 09:00-12:00");
+    expect(helpText("me notify").sections[0]?.lines).toHaveLength(1);
+    const lines = helpText().sections.flatMap((s) => s.lines);
+    expect(lines.find((l) => l.usage.startsWith("/foreman team holiday"))?.adminOnly).toBe(true);
+    expect(lines.find((l) => l.usage.startsWith("/foreman settings notify-default"))?.adminOnly).toBe(true);
   });
 
   it("ooo and back are not marked admin: anyone may mark themselves", () => {
@@ -135,11 +163,17 @@ describe("helpText", () => {
     expect(line("/foreman ooo")?.adminOnly).toBe(false);
     expect(line("/foreman back")?.adminOnly).toBe(false);
     expect(line("/foreman team add")?.adminOnly).toBe(true);
-    expect(COMMANDS.filter((c) => c.selfService).map((c) => c.name)).toEqual(["ooo", "back"]);
+    expect(COMMANDS.filter((c) => c.selfService).map((c) => c.name)).toEqual([
+      "me.notify",
+      "me.focus",
+      "me.holiday",
+      "ooo",
+      "back",
+    ]);
   });
 
   it("topics follow the help order", () => {
-    expect(TOP_WORDS.slice(0, 5)).toEqual(["review", "team", "ooo", "back", "digest"]);
+    expect(TOP_WORDS.slice(0, 7)).toEqual(["review", "me", "team", "settings", "ooo", "back", "digest"]);
     expect(TOP_WORDS.slice(-2)).toEqual(["workflow", "agent"]);
     expect([...TOP_WORDS].sort()).toEqual([...new Set(COMMANDS.map((c) => c.path[0]))].sort());
   });

@@ -45,6 +45,28 @@ describe("discordCommandLine", () => {
     ["/foreman help <topic>", "/foreman help topic:<topic>"],
     ["/foreman review mine", "/foreman review mine"],
     ["/foreman team add", "/foreman team add"],
+    // Discord cannot have `me` as a subcommand and a group: the bare word is `me show` there.
+    ["/foreman me", "/foreman me show"],
+    ["/foreman me show", "/foreman me show"],
+    [
+      "/foreman me notify batched --at 09:30,13:30 --cap 4",
+      "/foreman me notify mode:batched at:09:30,13:30 cap:4",
+    ],
+    [
+      "/foreman me focus add tue,thu 09:00-12:00",
+      "/foreman me focus action:add days-list:tue,thu hours:09:00-12:00",
+    ],
+    [
+      "/foreman me focus add mon-fri 14:00-16:00",
+      "/foreman me focus action:add days:mon-fri hours:14:00-16:00",
+    ],
+    ["/foreman me focus clear", "/foreman me focus action:clear"],
+    ["/foreman me holiday 2026-12-24..2026-12-31", "/foreman me holiday dates:2026-12-24..2026-12-31"],
+    ["/foreman team holiday clear", "/foreman team holiday dates:clear"],
+    [
+      "/foreman settings notify-default digest --at 08:30",
+      "/foreman settings notify-default mode:digest at:08:30",
+    ],
   ])("%s", (slack, discord) => {
     expect(discordCommandLine(slack)).toBe(discord);
   });
@@ -61,6 +83,13 @@ describe("discordCommandLine", () => {
       "/foreman digest schedule time:<HH:MM> [tz:<IANA zone>] [days:mon-fri|daily|mon,wed,fri]",
     );
     expect(discordCommandLine(usage("help"))).toBe("/foreman help [topic:<topic>]");
+    expect(discordCommandLine(usage("me.show"))).toBe("/foreman me show");
+    expect(discordCommandLine(usage("me.notify"))).toBe(
+      "/foreman me notify mode:immediate|batched|digest|default [at:<HH:MM,HH:MM>] [cap:<N>]",
+    );
+    expect(discordCommandLine(usage("me.focus"))).toBe(
+      "/foreman me focus action:add|clear [days:<days>] [hours:<HH:MM-HH:MM>]",
+    );
     for (const spec of COMMANDS) {
       const converted = discordCommandLine(spec.usage);
       if (spec.args.length > 0) expect(converted, spec.usage).not.toBe(spec.usage);

@@ -133,8 +133,10 @@ async function setupLines(ctx: CommandContext, repo: string): Promise<string[]> 
   ];
 }
 
+const NOT_MEMBER_BLOCK = "Only team members can start reviews: `/foreman team add @you github:your-login`.";
+
 /**
- * A review card button. Start review needs a team member; Reassign and Snooze need a reviewer of
+ * A review card button (or "Start block" on a batch of reviews). Start review needs a team member; Reassign and Snooze need a reviewer of
  * the PR or chat admin rights (as for `review assign`), asked only when being a reviewer is not
  * enough. Success replaces the card; anything else is a private answer. Never throws.
  */
@@ -143,8 +145,13 @@ export async function reviewAction(action: ReviewAction, ctx: CommandContext): P
   try {
     const rm = await reviewManager(ctx);
     if (!rm) return privately(reply(NO_REVIEW_MANAGER, { tone: "warning" }));
-    const verb = action.verb.slice("review.".length) as ReviewButton;
     const member = await tenantSettings(ctx).member(ctx.actor);
+    if (action.verb === "review.block") {
+      if (!member) return privately(reply(NOT_MEMBER_BLOCK, { tone: "warning" }));
+      const input = { repo: action.arg, login: member.github, actor: ctx.actor, place: channelOf(ctx) };
+      return privately(need(await rm.startBlock({ ...input, correlationId: ctx.correlationId }), ""));
+    }
+    const verb = action.verb.slice("review.".length) as ReviewButton;
     if (verb === "claim" && !member) {
       const text = "Only team members can start a review: `/foreman team add @you github:your-login`.";
       return privately(reply(text, { tone: "warning" }));

@@ -1,97 +1,65 @@
 /**
- * The App Home tab: the user's own settings (team membership, out-of-office) and the workspace's
- * channel links, from the tenant's TenantSettings. Built as a neutral Reply and rendered with the
- * message renderer at the App Home limit of 100 blocks.
+ * The App Home tab: the person's settings and how messages reach them, what is held for them, their
+ * review queue with each pull request's buttons, and the workspace's channel links (gathered by
+ * `homePage`, src/commands/home.ts). Each part is a neutral Reply rendered with the message
+ * renderer; together they stay within the App Home limit of 100 blocks.
  */
 
-import { channelRef, code, literal } from "../../chat/markup";
-import { type Reply, type ReplySection, reply } from "../../chat/reply";
-import { type HomeView, LIMITS } from "../../chat/slack/blocks";
+import { type Reply, reply } from "../../chat/reply";
+import { type Block, type HomeView, LIMITS, mrkdwn } from "../../chat/slack/blocks";
 import { renderBlocks } from "../../chat/slack/render";
 import type { CommandContext } from "../../commands/context";
-import { errorMessage } from "../../platform/errors";
-import type { ChannelLink, MemberAvailability, TeamMember } from "../../settings/model";
-import { settings } from "../../settings/stub";
+import { homePage } from "../../commands/home";
 import type { SlackLog } from "./log";
+import { deliver, type RequestScope } from "./scope";
 
-export const REVIEW_QUEUE_NOTE =
-  "Your review queue: `/foreman review mine` (pull requests waiting for you, with their SLA state).";
+const logTo = (ctx: CommandContext, log: SlackLog) => (event: string, error: string) =>
+  log("warn", event, { correlationId: ctx.correlationId, error });
 
-export async function homeView(ctx: CommandContext, log: SlackLog): Promise<HomeView> {
-  return { type: "home", blocks: renderBlocks(await homeReply(ctx, log), LIMITS.homeBlocks) };
+/**
+ * The Home view. `notice`: the answer to a button clicked on the Home tab, shown on top (a click
+ * there has no message to replace or answer in).
+ */
+export async function homeView(ctx: CommandContext, log: SlackLog, notice?: Reply): Promise<HomeView> {
+  const page = await homePage(ctx, logTo(ctx, log));
+  const head = renderBlocks(page.head, LIMITS.homeBlocks);
+  const tail = renderBlocks(page.tail, LIMITS.homeBlocks);
+  const top = notice ? renderBlocks(reply(notice.text, notice.tone ? { tone: notice.tone } : {}), 3) : [];
+  let room = LIMITS.homeBlocks - top.length - head.length - tail.length;
+  const queue: Block[] = [];
+  for (const part of page.queue) {
+    const blocks = renderBlocks(part, LIMITS.homeBlocks);
+    // Keep one block for the note that the rest is left out.
+    if (blocks.length > room - 1) {
+      queue.push({
+        type: "context",
+        elements: [mrkdwn("…and more: `/foreman review mine` lists them all.")],
+      });
+      break;
+    }
+    queue.push(...blocks);
+    room -= blocks.length;
+  }
+  return { type: "home", blocks: [...top, ...head, ...queue, ...tail] };
 }
 
+/** The head of the Home tab (settings, messages, what is held) as one Reply. */
 export async function homeReply(ctx: CommandContext, log: SlackLog): Promise<Reply> {
-  const sections: ReplySection[] = [];
-  try {
-    const store = settings(ctx.env, ctx.tenant);
-    const [member, availability, links] = await Promise.all([
-      store.member(ctx.actor),
-      store.availability(ctx.now.toISOString()),
-      store.links(),
-    ]);
-    const mine = availability.find(
-      (a) => a.member.user.id === ctx.actor.id && a.member.user.platform === "slack",
-    );
-    sections.push(yourSettings(member, mine));
-    sections.push(workspaceLinks(links.filter((l) => inWorkspace(l, ctx.place.workspaceId))));
-  } catch (err) {
-    log("warn", "slack.home_settings_failed", { correlationId: ctx.correlationId, error: errorMessage(err) });
-    sections.push({ title: "Your settings", text: "Settings are unavailable right now; try again shortly." });
-  }
-  sections.push({ title: "Review queue", text: REVIEW_QUEUE_NOTE });
-  return reply("Foreman", {
-    title: "Foreman",
-    sections,
-    footer: "Type `/foreman help` in any channel for every command.",
-  });
+  return (await homePage(ctx, logTo(ctx, log))).head;
 }
 
-function yourSettings(member: TeamMember | null, mine: MemberAvailability | undefined): ReplySection {
-  if (!member) {
-    return {
-      title: "Your settings",
-      text: "You are not on the team yet. A team lead can add you with `/foreman team add`.",
-    };
-  }
-  const ooo = mine?.ooo;
-  const planned = mine?.planned;
-  const away = ooo
-    ? `Out of office ${ooo.until ? `until ${ooo.until}` : "until further notice"}`
-    : planned?.from
-      ? `Available; out of office from ${planned.from} ${planned.until ? `until ${planned.until}` : "until further notice"}`
-      : "Available";
-  return {
-    title: "Your settings",
-    fields: [
-      { label: "Team", value: member.lead ? "Member (lead)" : "Member" },
-      { label: "GitHub", value: code(member.github) },
-      { label: "Time zone", value: literal(member.tz) },
-      { label: "Out of office", value: away },
-      {
-        label: "Working hours",
-        value: `${member.workingHours.days.join(", ")} ${member.workingHours.start}–${member.workingHours.end}`,
-      },
-    ],
-  };
-}
-
-function workspaceLinks(links: ChannelLink[]): ReplySection {
-  if (links.length === 0) {
-    return {
-      title: "Links in this workspace",
-      text: "No channel links yet: `/foreman link github owner/repo`.",
-    };
-  }
-  return {
-    title: "Links in this workspace",
-    lines: links.map(
-      (l) =>
-        `${l.kind === "github" ? "GitHub" : "Linear"} ${code(l.target)} → ${channelRef(l.channel.channelId)}`,
-    ),
-  };
-}
-
-function inWorkspace(link: ChannelLink, workspaceId: string): boolean {
-  return link.channel.platform === "slack" && link.channel.workspaceId === workspaceId;
+/**
+ * A button clicked on the Home tab (a review's Start review, Reassign, Snooze 2h): the click has no
+ * message to replace, so the Home view is published again, with the answer on top. Meant for the
+ * action listener (./listeners/actions.ts) when the click came from the Home view
+ * (`body.view?.type === "home"`), keyed like the click so a retry publishes once.
+ */
+export async function publishHomeAfterClick(
+  scope: RequestScope,
+  ctx: CommandContext,
+  answer: Reply,
+  key: string,
+): Promise<void> {
+  const view = await homeView(ctx, scope.log, answer);
+  await deliver(scope, ctx.tenant, "views.publish", { user_id: ctx.actor.id, view }, key);
 }

@@ -3,7 +3,6 @@ import { reply } from "../../../src/chat/reply";
 import type { CommandContext } from "../../../src/commands/context";
 import type { ParseResult } from "../../../src/commands/types";
 import { getDelivery, listOutbox } from "../../../src/delivery/api";
-import { REVIEW_QUEUE_NOTE } from "../../../src/integrations/slack/home";
 import { mentionText } from "../../../src/integrations/slack/listeners/events";
 import { runQueue } from "../../delivery/support";
 import { fixture, payloadBody, send, signedRequest, testEnv } from "./support";
@@ -85,7 +84,8 @@ describe("Events API", () => {
     expect(text).toContain("Your settings");
     expect(text).toContain("You are not on the team yet");
     expect(text).toContain("Links in this workspace");
-    expect(text).toContain(REVIEW_QUEUE_NOTE);
+    expect(text).toContain("Your review queue");
+    expect(text).toContain("You are not on the team yet, so no review is matched to you.");
   });
 
   it("takes the command after the bot's mention", () => {
