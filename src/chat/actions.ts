@@ -18,7 +18,7 @@
  */
 import { z } from "zod";
 import { isPrTarget } from "../domain/pr-refs";
-import { agentIdSchema, workflowIdSchema } from "../domain/values";
+import { agentIdSchema, repoSchema, workflowIdSchema } from "../domain/values";
 
 export const ACTION_PREFIX = "fm1";
 export const MAX_ACTION_LENGTH = 100;
@@ -42,6 +42,8 @@ const ARG_SCHEMAS = {
   "review.reassign": prTarget,
   /** Review card: move the SLA clock 2 hours later. */
   "review.snooze": prTarget,
+  /** A block of reviews (the Context Optimizer's message): start all of the clicker's in this repository. */
+  "review.block": repoSchema,
 } as const satisfies Record<string, z.ZodType<string>>;
 
 export type ActionVerb = keyof typeof ARG_SCHEMAS;

@@ -88,7 +88,9 @@ export class ContextOptimizerAgent extends BaseAgent {
   }
 
   /** Everyone's counts per local day since `fromDay` (YYYY-MM-DD), for the metrics. */
-  async daily(fromDay: string): Promise<Outcome<Array<{ person: string; day: string; counts: PersonCounts }>>> {
+  async daily(
+    fromDay: string,
+  ): Promise<Outcome<Array<{ person: string; day: string; counts: PersonCounts }>>> {
     return attempt(() => {
       this.require();
       return this.routing.daily(fromDay);

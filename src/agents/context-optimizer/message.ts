@@ -3,6 +3,7 @@
  * latest item about it), grouped into blocks by repository with an effort estimate, and the buttons
  * of each line. A single item goes as it was built. Pure.
  */
+import { encodeAction } from "../../chat/actions";
 import { literal } from "../../chat/markup";
 import type { Reply, ReplyButton, ReplySection } from "../../chat/reply";
 import type { ItemPr, PersonItem } from "./model";
@@ -75,6 +76,17 @@ export function mergedReply(items: readonly PersonItem[]): Reply {
   if (hidden > 0) sections.push({ text: `and ${hidden} more: \`/foreman review mine\` lists them all.` });
   const buttons: ReplyButton[] = [];
   const seen = new Set<string>();
+  // A block of two or more reviews in one repository can be started at once.
+  for (const [repo, group] of byRepo) {
+    const reviewsHere = group.filter((l) => l.item.kind === "review").length;
+    // The button id must fit Discord's 100 characters (`fm1:review.block:` + the repository).
+    if (reviewsHere < 2 || repo.includes(":") || repo.length > 80) continue;
+    seen.add(`block:${repo}`);
+    buttons.push({
+      action: encodeAction("review.block", repo.toLowerCase()),
+      label: `Start block (${reviewsHere})`,
+    });
+  }
   for (const line of lines) {
     const pr = line.item.pr;
     for (const b of line.item.reply.buttons) {

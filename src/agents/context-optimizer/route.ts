@@ -79,8 +79,13 @@ export function routeItem(work: RouteWork, a: Audience, item: PersonItem): "sent
 
 /** A note for later: the person's next window (the team's default windows in immediate mode). */
 function later(r: Recipient, nowMs: number): Decision {
-  const windows = r.prefs.mode === "immediate" ? { ...r, prefs: { ...r.prefs, mode: "batched" as const } } : r;
-  return { send: false, untilMs: releaseAfterWindow(windows, nowMs + 1) ?? nowMs + RECHECK_MS, reason: "window" };
+  const windows =
+    r.prefs.mode === "immediate" ? { ...r, prefs: { ...r.prefs, mode: "batched" as const } } : r;
+  return {
+    send: false,
+    untilMs: releaseAfterWindow(windows, nowMs + 1) ?? nowMs + RECHECK_MS,
+    reason: "window",
+  };
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 
 import type { ChatPlatform } from "../../chat/platform";
+import type { Reply } from "../../chat/reply";
 import type { Settled } from "../../delivery/ledger";
 import { type PrRef, parsePrTarget, prRef } from "../../domain/pr-refs";
 import { suggestWindows } from "../../domain/review-rhythm";
@@ -22,6 +23,7 @@ import type { ScheduledTask } from "../framework/scheduler";
 import type { AgentMessage } from "../model";
 import { assign, RETRY_TASK } from "./assign";
 import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "./author";
+import { type BlockInput, blockOf, startBlock } from "./block";
 import { type ActInput, type ActResult, act } from "./buttons";
 import { SLA_TASK, type SlaTaskPayload, slaKey } from "./clock";
 import { reviewConfigOf } from "./config";
@@ -86,6 +88,24 @@ export class ReviewManagerAgent extends BaseAgent {
       }
       await this.settle();
       return result;
+    });
+  }
+
+  /** "Start block": starts every review waiting for `login` in `repo`; answers them in order. */
+  async startBlock(input: BlockInput & { correlationId: string }): Promise<Outcome<Reply>> {
+    return attempt(async () => {
+      this.requireRunning();
+      const nowMs = this.now();
+      const first = blockOf(this.work(input.correlationId, nowMs), input.login, input.repo)[0];
+      if (!first) return startBlock(this.work(input.correlationId, nowMs), emptyView(), [], input);
+      const view = await this.view(first, nowMs, input.correlationId);
+      const work = this.work(input.correlationId, nowMs);
+      const prs = blockOf(work, input.login, input.repo);
+      const reply = startBlock(work, view, prs, input);
+      this.record(work, `block of ${prs.length} in ${input.repo} started by ${input.login}`);
+      for (const pr of prs) this.cardsChanged(pr.id);
+      await this.settle();
+      return reply;
     });
   }
 
@@ -369,3 +389,6 @@ export class ReviewManagerAgent extends BaseAgent {
     return this.require().tenant;
   }
 }
+
+/** No view is needed to say that nothing waits. */
+const emptyView = (): TenantView => ({ team: [], people: new Map(), channels: [], slaHours: 0 });

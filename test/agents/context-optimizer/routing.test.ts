@@ -8,9 +8,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { contextOptimizerAgent } from "../../../src/agents/context-optimizer";
 import { coordinator } from "../../../src/agents/coordinator/stub";
+import { encodeAction } from "../../../src/chat/actions";
+import { unmarked } from "../../../src/chat/markup";
 import type { DeliveryMessage } from "../../../src/delivery/types";
 import { unwrap } from "../../../src/platform/errors";
 import { settings } from "../../../src/settings/stub";
+import { chatContext, click, slack } from "../../commands/helpers";
 import {
   deliver,
   githubRequests,
@@ -75,6 +78,19 @@ describe("Context Optimizer", () => {
     }
     const after = unwrap(await (await optimizer("co-batched")).person(BOB));
     expect(after).toMatchObject({ held: [], today: { sent: 1, merged: 4 } });
+
+    // The five are one block of work in acme/widgets: one click starts them all.
+    expect(text).toContain("fm1:review.block:acme/widgets");
+    const started = await click(
+      encodeAction("review.block", "acme/widgets"),
+      chatContext("co-batched", { actor: slack("U0BOB", "bob"), channelId: "D0BOB" }),
+    );
+    expect(unmarked(started.text)).toMatch(/^Started 5 reviews in acme\/widgets, about \d+ min: in this order\.$/);
+    expect(started.ephemeral).toBe(true);
+    for (let n = 1; n <= 5; n++) {
+      const pr = unwrap(await h.agent.pullRequest({ repo: "acme/widgets", number: n }));
+      expect(pr?.reviewers.map((r) => [r.login, r.status])).toEqual([["bob", "in_progress"]]);
+    }
   });
 
   it("immediate: five review requests are five DMs", async () => {

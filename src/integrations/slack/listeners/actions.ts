@@ -2,11 +2,14 @@
  * Buttons (`action_id` = an encoded action, `fm1:…`): acknowledged at once, then the action runs and
  * the clicked message is updated in place: through the interaction's response_url with
  * `replace_original: true`, or `chat.update` when there is no response_url (and the reply replaces).
+ * A click on the Home tab publishes the tab again, with the click's answer on top.
  */
 import type { App, BlockAction } from "@slack/bolt";
 import type { Reply } from "../../../chat/reply";
 import { renderSlack, type SlackMessage } from "../../../chat/slack/render";
+import type { CommandContext } from "../../../commands/context";
 import { errorMessage } from "../../../platform/errors";
+import { publishHomeAfterClick } from "../home";
 import { commandContext, deliver, type ForemanContext } from "../scope";
 import { failureReply } from "./command";
 
@@ -36,6 +39,7 @@ export function registerActions(app: App<ForemanContext>): void {
     const fields = { correlationId: scope.correlationId, team: teamId, action: action.action_id };
     let tenant: string | undefined;
     let message: SlackMessage;
+    let home: { ctx: CommandContext; answer: Reply } | null = null;
     try {
       const ctx = await commandContext(
         scope,
@@ -43,7 +47,9 @@ export function registerActions(app: App<ForemanContext>): void {
         client,
       );
       tenant = ctx.tenant;
-      message = actionMessage(await scope.deps.runAction(action.action_id, ctx));
+      const answer = await scope.deps.runAction(action.action_id, ctx);
+      if (body.view?.type === "home") home = { ctx, answer };
+      message = actionMessage(answer);
     } catch (err) {
       scope.log("error", "slack.action_failed", { ...fields, error: errorMessage(err) });
       message = { ...renderSlack(failureReply(scope)), replace_original: false };
@@ -51,7 +57,10 @@ export function registerActions(app: App<ForemanContext>): void {
     tenant ??= await scope.deps.resolveTenant(scope.env, "slack", teamId);
     const ts =
       body.message?.ts ?? (typeof container.message_ts === "string" ? container.message_ts : undefined);
-    if (body.response_url) {
+    if (home) {
+      // A click on the Home tab: the tab is drawn again, with what the click did on top.
+      await publishHomeAfterClick(scope, home.ctx, home.answer, key);
+    } else if (body.response_url) {
       await deliver(scope, tenant, "response_url", { url: body.response_url, ...message }, key);
     } else if (channelId && ts && message.replace_original) {
       await deliver(
