@@ -6,8 +6,9 @@
  */
 
 import { literal } from "../../chat/markup";
+import type { ChatPlatform } from "../../chat/platform";
 import { prRef } from "../../domain/pr-refs";
-import { assign, isUrgent, releaseBackups, track } from "./assign";
+import { assign, cardFor, isUrgent, releaseBackups, track } from "./assign";
 import { noteReview } from "./author";
 import { pause, resume, stop } from "./clock";
 import type { TenantView, Work } from "./context";
@@ -15,6 +16,7 @@ import { isAwayToday, loginKey } from "./model/candidates";
 import { READY_KINDS, type ReviewEvent, snapshotOf } from "./model/events";
 import { isActive, type TrackedPr } from "./model/model";
 import { offerNext } from "./next-review";
+import { dmPerson } from "./notify";
 import { handOver } from "./sla-steps";
 
 /** Whether the event needs the tenant view (team, links, SLA rule) before it is applied. */
@@ -47,8 +49,7 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
       if (event.reviewer.type === "team") {
         if (!stale) assign(work, view, current(work, pr), { teams: [event.reviewer.slug] });
       } else {
-        track(work, view, current(work, pr), event.reviewer.login, "github", null);
-        urgentAway(work, view, current(work, pr), event.reviewer.login);
+        requestedOnGitHub(work, view, current(work, pr), event.reviewer.login);
       }
       return;
     case "pr.review_request_removed": {
@@ -101,10 +102,30 @@ function becameReady(
   // People requested on GitHub (by the author, or CODEOWNERS) have their own clocks.
   for (const login of cur.requestedReviewers) {
     const r = work.store.reviewer(cur.id, login);
-    if (!r || r.status === "closed") track(work, view, cur, login, "github", null);
-    urgentAway(work, view, current(work, pr), login);
+    if (!r || r.status === "closed") requestedOnGitHub(work, view, cur, login);
   }
   assign(work, view, current(work, pr));
+}
+
+/**
+ * Someone asked for a review on GitHub (by the author, or CODEOWNERS) gets their own SLA clock and,
+ * when newly asked, a message about it like anyone Foreman asks (through the Context Optimizer). GitHub's
+ * own webhook after a request Foreman made finds them asked already and sends nothing.
+ */
+function requestedOnGitHub(work: Work, view: TenantView, pr: TrackedPr, login: string): void {
+  const before = work.store.reviewer(pr.id, login);
+  // A request made before Foreman moved the review to someone else (the webhook came late) stays moved.
+  const moved = before?.status === "reassigned" || before?.status === "released";
+  if (moved && before.updatedAtMs >= pr.updatedAtMs) return;
+  const r = track(work, view, pr, login, "github", null);
+  if (before && isActive(before.status)) return;
+  urgentAway(work, view, current(work, pr), login);
+  const now = work.store.reviewer(pr.id, login);
+  if (now?.status !== "requested") return;
+  const ref = literal(prRef(pr));
+  const build = (platform: ChatPlatform) =>
+    cardFor(work, view, pr, platform, `You are asked to review ${ref} (requested on GitHub).`);
+  dmPerson(work, pr, view.people.get(loginKey(login)), build, `gh:a${r.seq}`, "review", isUrgent(work, pr));
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   postText,
   prEvent,
   reviewManager,
+  reviewRequest,
   reviewSubmitted,
   setupTenant,
   slackPosts,
@@ -26,6 +27,19 @@ function opened(number: number, lines: number, at: number): DomainEvent {
 }
 
 describe("keeping reviewers in context", () => {
+  it("someone asked on GitHub hears of it once, like anyone Foreman asks", async () => {
+    const tenant = "t-ctx-github-request";
+    await setupTenant(tenant);
+    const h = await reviewManager(tenant);
+    const pr = { number: 9, requested: ["bob"] };
+    await deliver(h, prEvent("opened", pr, h.clock.t), reviewRequest(pr, { login: "bob" }, h.clock.t));
+    const dms = slackPosts(h.sent, "U0BOB").map(postText);
+    expect(dms).toHaveLength(1);
+    expect(dms[0]).toContain("You are asked to review acme/widgets#9 (requested on GitHub).");
+    // Foreman asks nobody else: bob's request covers the one reviewer wanted.
+    expect(slackPosts(h.sent, "U0CAROL")).toEqual([]);
+  });
+
   it("after a review, the next one waiting is offered: the smallest in the same repository", async () => {
     const tenant = "t-ctx-next";
     await setupTenant(tenant, [{ id: "U0BOB", login: "bob" }]);
