@@ -15,6 +15,10 @@
  * hands them to the tenant's Review Manager (src/commands/handlers/reviews.ts). Their arg is the PR,
  * `acme/api#42`, or `p<id>` (the Review Manager's row id) when a long repository name would not fit
  * the 100 characters; repository names never contain `:`.
+ *
+ * `me.windows` (the suggestion on `/foreman me` and the Slack Home tab to batch messages at the times
+ * someone actually reviews) runs `me notify batched --at …` for the clicker; its arg is the windows
+ * without colons, `0930-1330-1600` (`windowsArg`, `argWindows`).
  */
 import { z } from "zod";
 import { isPrTarget } from "../domain/pr-refs";
@@ -26,6 +30,20 @@ export const MAX_ACTION_LENGTH = 100;
 const noColon = (schema: z.ZodType<string>) => schema.refine((s) => !s.includes(":"), "must not contain ':'");
 
 const prTarget = z.string().refine(isPrTarget, "must be owner/repo#number or p<id>");
+
+/** Up to 6 times of day as `HHMM`, rising, joined by `-`: `0930-1330-1600`. */
+const windowsTarget = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3])[0-5]\d(?:-(?:[01]\d|2[0-3])[0-5]\d){0,5}$/)
+  .refine((s) => s.split("-").every((t, i, all) => i === 0 || t > (all[i - 1] ?? "")), "times must rise");
+
+/** `["09:30", "13:30"]` -> `0930-1330`: a `me.windows` arg (sorted, HH:MM times). */
+export const windowsArg = (times: readonly string[]): string =>
+  times.map((t) => t.replace(":", "")).join("-");
+
+/** A `me.windows` arg -> its times, `HH:MM`. */
+export const argWindows = (arg: string): string[] =>
+  arg.split("-").map((t) => `${t.slice(0, 2)}:${t.slice(2)}`);
 
 const ARG_SCHEMAS = {
   "agent.pause": agentIdSchema,
@@ -44,6 +62,8 @@ const ARG_SCHEMAS = {
   "review.snooze": prTarget,
   /** A block of reviews (the Context Optimizer's message): start all of the clicker's in this repository. */
   "review.block": repoSchema,
+  /** The review-rhythm suggestion: batch the clicker's messages at these windows (`me notify batched --at`). */
+  "me.windows": windowsTarget,
 } as const satisfies Record<string, z.ZodType<string>>;
 
 export type ActionVerb = keyof typeof ARG_SCHEMAS;

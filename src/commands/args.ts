@@ -126,6 +126,17 @@ export const ARGS = {
     discordAlt: { name: "days-list", description: "Or a list of days, e.g. tue,thu" },
   }),
   focusHours: opt("hours", "between", "timeRange", "HH:MM-HH:MM", "The block's hours, e.g. 09:00-12:00"),
+  workDays: req("days", "days", "days", "days", "Your working days: mon-fri, daily or e.g. mon,tue,thu", {
+    discordAlt: { name: "days-list", description: "Or a list of days, e.g. mon,tue,thu" },
+  }),
+  workHours: req(
+    "hours",
+    "between",
+    "timeRange",
+    "HH:MM-HH:MM",
+    "Your working hours, e.g. 09:00-17:00 (the end may be 24:00)",
+  ),
+  myZone: req("zone", "tz", "zone", "IANA zone", "Your IANA time zone, e.g. Europe/Berlin"),
   dates: req(
     "dates",
     "dates",

@@ -1,5 +1,5 @@
 /** A button's command: what a chat button runs and redraws is a typed command, with its rights. */
-import type { Action, CommandAction } from "../chat/actions";
+import { type Action, argWindows, type CommandAction } from "../chat/actions";
 import type { Command } from "./types";
 
 /** The command a button runs: rights and handling are exactly those of the typed command. */
@@ -15,6 +15,8 @@ export function actionCommand(action: CommandAction): Command {
       return action.arg ? { name: "status", workflowId: action.arg } : { name: "status" };
     case "digest.refresh":
       return { name: "digest.now" };
+    case "me.windows":
+      return { name: "me.notify", mode: "batched", windows: argWindows(action.arg) };
   }
 }
 

@@ -136,7 +136,9 @@ function argOptions(arg: ArgSpec): DiscordOptionDefinition[] {
     name: arg.name,
     description: arg.description,
   };
-  if (arg.required) option.required = true;
+  // With a free-text alternative either option may be given: Discord cannot require one of two, the
+  // mapping (`fromDiscord`) says which is missing.
+  if (arg.required && !arg.discordAlt) option.required = true;
   if (kind.choices) option.choices = kind.choices.map((c) => ({ name: c, value: c }));
   if (kind.maxLength !== undefined && !kind.choices) option.max_length = kind.maxLength;
   if (kind.minValue !== undefined) option.min_value = kind.minValue;

@@ -166,6 +166,22 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     examples: ["me holiday 2026-12-24..2026-12-31", "me holiday 2027-01-06", "me holiday clear"],
     args: ["dates"],
   },
+  "me.hours": {
+    path: "me hours",
+    description: "Set your working days and hours: messages wait for them, review assignment counts them",
+    mutates: true,
+    selfService: true,
+    examples: ["me hours mon-fri 08:00-16:00", "me hours mon,tue,thu 10:00-18:30"],
+    args: ["workDays", "workHours"],
+  },
+  "me.zone": {
+    path: "me zone",
+    description: "Set your time zone: your working hours, windows, focus blocks and holidays count in it",
+    mutates: true,
+    selfService: true,
+    examples: ["me zone Europe/Berlin"],
+    args: ["myZone"],
+  },
   "settings.notify-default": {
     path: "settings notify-default",
     description: "How messages reach people who have not chosen their own",

@@ -2,7 +2,8 @@
  * What the Slack App Home tab shows one person (src/integrations/slack/home.ts renders it): their
  * settings and how messages reach them, what is held for them now, their review queue with each
  * pull request's buttons (the Review Manager's `reviewQueue({login})`, as `review mine` asks it),
- * and the workspace's channel links. Each part fails on its own: the rest is still shown. Reading
+ * windows that fit when they actually review with a button to use them (./handlers/rhythm.ts), and
+ * the workspace's channel links. Each part fails on its own: the rest is still shown. Reading
  * starts no agent.
  */
 import { reviewManagerAgent } from "../agents/review-manager";
@@ -22,6 +23,7 @@ import { describeDays } from "../settings/time";
 import type { CommandContext } from "./context";
 import { heldSections, NOT_ON_TEAM } from "./handlers/me";
 import { modeMeaning } from "./handlers/notify-text";
+import { rhythmSuggestion } from "./handlers/rhythm";
 import { need, tenantCoordinator, tenantSettings } from "./handlers/shared";
 
 export interface HomePage {
@@ -60,20 +62,26 @@ export async function homePage(ctx: CommandContext, log: HomeLog): Promise<HomeP
     log("slack.home_settings_failed", errorMessage(err));
   }
   const member = mine?.member ?? null;
-  const [held, queue] = await Promise.all([
+  const [held, queue, rhythm] = await Promise.all([
     member ? heldSections(ctx, mine?.notify.effective.dailyCap ?? 0, member.tz) : Promise.resolve([]),
     member && mine ? reviewQueue(ctx, member, mine.team, log) : Promise.resolve(noQueue(mine)),
+    member && mine ? rhythmSuggestion(ctx, member, mine.notify.effective) : Promise.resolve(null),
   ]);
   const settings: ReplySection = mine
     ? yourSettings(mine)
     : { title: "Your settings", text: "Settings are unavailable right now; try again shortly." };
-  const head = reply("Foreman", { title: "Foreman", sections: [settings, ...held] });
+  const head = reply("Foreman", {
+    title: "Foreman",
+    sections: [settings, ...held, ...(rhythm ? [rhythm.section] : [])],
+    buttons: rhythm?.buttons ?? [],
+  });
   const links = (mine?.links ?? []).filter((l) => inWorkspace(l, ctx.place.workspaceId));
   const tail = reply("Links", {
     sections: [
       mine ? workspaceLinks(links) : { title: "Links in this workspace", text: "Unavailable right now." },
     ],
-    footer: "`/foreman me` shows and changes how messages reach you; `/foreman help` lists every command.",
+    footer:
+      "`/foreman me` shows and changes how messages reach you, `/foreman me hours mon-fri 09:00-17:00` and `/foreman me zone Europe/Berlin` your working hours and zone; `/foreman help` lists every command.",
   });
   return { head, queue, tail };
 }

@@ -174,6 +174,10 @@ function parseArgs(text: string, spec: CommandSpec, tokens: readonly Token[]): P
     const fits = kindDef(slot.kind).looksLike;
     const later = slots.slice(s + 1).some((l) => kindDef(l.kind).looksLike?.(token?.value ?? "") !== false);
     if (!slot.required && fits && !fits(token.value) && later) continue;
+    // A required value left out (`me hours 09:00-17:00`): say it is missing, not that the next is wrong.
+    const short = positionals.length - p < slots.slice(s).filter((l) => l.required).length;
+    if (slot.required && fits && !fits(token.value) && later && short)
+      return fail(`Missing ${argUsage(slot)}: ${slot.description}`, spec.usage);
     const marker = slot.marker?.toLowerCase();
     if (marker && !token.quoted && token.value.toLowerCase() === marker) {
       token = positionals[++p];

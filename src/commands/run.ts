@@ -15,6 +15,7 @@ import { digestFilter, digestNow, digestOff, digestRefresh, digestSchedule } fro
 import { help } from "./handlers/help";
 import { linkGithub, linkLinear, links, unlinkGithub, unlinkLinear } from "./handlers/links";
 import { meFocus, meHoliday, meNotify, meShow } from "./handlers/me";
+import { meHours, meZone } from "./handlers/me-hours";
 import { linkOps, unlinkOps } from "./handlers/ops";
 import { reviewAction, reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
 import { errorReply } from "./handlers/shared";
@@ -49,6 +50,8 @@ const HANDLERS: HandlerTable = {
   "me.notify": meNotify,
   "me.focus": meFocus,
   "me.holiday": meHoliday,
+  "me.hours": meHours,
+  "me.zone": meZone,
   "settings.notify-default": settingsNotifyDefault,
   ooo,
   back,

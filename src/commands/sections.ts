@@ -3,7 +3,7 @@
 export const GROUP_DESCRIPTIONS: Readonly<Record<string, string>> = {
   workflow: "Create, list and terminate workflows",
   agent: "Spawn and control agents",
-  me: "Your page, and how messages reach you: mode, focus time, holidays",
+  me: "Your page, working hours and zone, and how messages reach you: mode, focus time, holidays",
   team: "Manage the team roster and team holidays",
   settings: "Team-wide settings: how messages reach people by default",
   link: "Link a GitHub repository, a Linear team or the alerts (ops) to this channel",

@@ -85,6 +85,8 @@ export const commandSchema = z.discriminatedUnion("name", [
     between: timeRangeSchema.optional(),
   }),
   cmd("me.holiday", { dates: dayRangeSchema }),
+  cmd("me.hours", { days: daysSchema, between: timeRangeSchema }),
+  cmd("me.zone", { tz: zoneSchema }),
   cmd("settings.notify-default", {
     mode: z.enum(NOTIFY_MODES),
     windows: windowsSchema.optional(),

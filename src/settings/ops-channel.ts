@@ -4,7 +4,8 @@
  * channel moves it there.
  */
 
-import type { ChannelRef } from "../chat/platform";
+import { type ChannelRef, sameChannel } from "../chat/platform";
+import { NotFoundError } from "../platform/errors";
 import { first, run } from "../platform/sql";
 import { bySchema, channelSchema, check } from "./validate";
 
@@ -56,5 +57,15 @@ export class OpsChannelStore {
 
   clear(): void {
     run(this.sql, "DELETE FROM ops_channel");
+  }
+
+  /** Stops alerts to `channel` and answers the link it was; 404 if it is not the ops channel. */
+  clearIn(channel: ChannelRef): OpsLink {
+    const current = this.get();
+    if (!current || !sameChannel(current.channel, channel)) {
+      throw new NotFoundError("This channel is not the ops channel");
+    }
+    this.clear();
+    return current;
   }
 }

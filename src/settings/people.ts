@@ -1,8 +1,11 @@
-/** Who is on the team and how to reach them, as TenantSettings answers it (pure over its stores). */
+/**
+ * Who is on the team and how to reach them, as TenantSettings answers it, and the change people make
+ * to their own working hours and zone (over its stores).
+ */
 
-import type { ChannelRef } from "../chat/platform";
-import { sameUser } from "../chat/platform";
+import { type ChannelRef, type ChatUserRef, sameUser } from "../chat/platform";
 import type { NotifyPrefs } from "../domain/notify";
+import { NotFoundError, ValidationError } from "../platform/errors";
 import {
   type MemberAvailability,
   type OooEntry,
@@ -10,6 +13,7 @@ import {
   oooPending,
   type SettingsSummary,
   type TeamMember,
+  type WorkingHours,
 } from "./model";
 import {
   effectiveNotify,
@@ -20,6 +24,7 @@ import {
 } from "./notify-prefs";
 import type { SettingsStore } from "./store";
 import { localDate } from "./time";
+import { buildMember, bySchema, check } from "./validate";
 
 /** A person's notify record: their own choices, the team's, and what applies. */
 export interface PersonNotify {
@@ -70,4 +75,41 @@ export function summaryOf(
     totalLinks: store.links().length,
     digest: store.digests(channel)[0] ?? null,
   };
+}
+
+/** What someone may change about themselves on the roster: their working hours, their zone, or both. */
+export interface HoursPatch {
+  workingHours?: WorkingHours;
+  tz?: string;
+}
+
+export const NOT_ON_TEAM = "You are not on the team yet: an admin adds you with `team add`.";
+
+/**
+ * `user`'s working hours and/or zone changed (validated like `team add`; 400 naming the field), the
+ * rest of their record kept; 404 when they are not on the team. `by` is checked like every write's;
+ * the roster records only who added someone (and `updatedAt`), so it is not stored.
+ */
+export function updateHours(
+  store: SettingsStore,
+  user: ChatUserRef,
+  patch: HoursPatch,
+  by: string,
+): { member: TeamMember; previous: TeamMember } {
+  const previous = store.member(user);
+  if (!previous) throw new NotFoundError(NOT_ON_TEAM);
+  if (patch.workingHours === undefined && patch.tz === undefined) {
+    throw new ValidationError([
+      { field: "workingHours", message: "give the working hours, the zone or both" },
+    ]);
+  }
+  check(bySchema, by, "by");
+  const { workingHours, tz } = patch;
+  const member = buildMember(
+    { user: previous.user, github: previous.github, workingHours, tz },
+    previous,
+    by,
+  );
+  store.upsertMember(member);
+  return { member, previous };
 }

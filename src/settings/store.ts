@@ -264,6 +264,12 @@ export class SettingsStore {
     }));
   }
 
+  /** The stored rule of `rule`'s scope (the same repository, the same label in any case), or null. */
+  slaRuleOfScope(rule: Pick<SlaRule, "repo" | "label">): SlaRule | null {
+    const label = rule.label?.toLowerCase();
+    return this.slaRules().find((r) => r.repo === rule.repo && r.label?.toLowerCase() === label) ?? null;
+  }
+
   putSla(rule: SlaRule): void {
     run(this.sql, "DELETE FROM sla_rules WHERE repo = ? AND label = ?", rule.repo ?? "", rule.label ?? "");
     run(

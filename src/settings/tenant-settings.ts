@@ -1,12 +1,13 @@
 /**
  * TenantSettings: one SQLite Durable Object per tenant (`settings(env, tenant)` in src/platform/rpc.ts).
- * The team (chat user <-> GitHub login, zone, lead, working hours), out-of-office, channel links to
+ * The team (chat user <-> GitHub login, zone, lead, working hours: src/settings/people.ts), how messages
+ * reach each person (src/settings/notify-prefs.ts), out-of-office, channel links to
  * GitHub repositories and Linear teams, which of them the tenant's own webhooks have made active (and
  * the Linear organisation they come from: src/settings/webhook-state.ts), review SLA rules and
  * per-channel digest schedules and filters. Writes validate their input and return Outcomes.
  */
 import { DurableObject } from "cloudflare:workers";
-import { type ChannelRef, type ChatUserRef, sameChannel, sameUser } from "../chat/platform";
+import { type ChannelRef, type ChatUserRef, sameUser } from "../chat/platform";
 import { resolveSla, type SlaRule } from "../domain/sla";
 import type { Env } from "../env";
 import { destroyObject } from "../platform/destroy";
@@ -39,7 +40,14 @@ import {
   type TeamNotify,
 } from "./notify-prefs";
 import { OpsChannelStore, type OpsLink } from "./ops-channel";
-import { availabilityOf, type PersonNotify, summaryOf } from "./people";
+import {
+  availabilityOf,
+  type HoursPatch,
+  NOT_ON_TEAM,
+  type PersonNotify,
+  summaryOf,
+  updateHours,
+} from "./people";
 import { type DigestSlotState, SettingsStore } from "./store";
 import {
   buildDigest,
@@ -112,6 +120,15 @@ export class TenantSettings extends DurableObject<Env> {
     });
   }
 
+  /** Changes only a member's working hours and/or zone (validated); 404 when they are not on the team. */
+  async setMemberHours(
+    user: ChatUserRef,
+    patch: HoursPatch,
+    by: string,
+  ): Promise<Outcome<{ member: TeamMember; previous: TeamMember }>> {
+    return attempt(() => updateHours(this.store, user, patch, by));
+  }
+
   async team(): Promise<TeamMember[]> {
     return this.store.members();
   }
@@ -148,7 +165,7 @@ export class TenantSettings extends DurableObject<Env> {
   async setNotifyPrefs(user: ChatUserRef, patch: unknown, by: string): Promise<Outcome<PersonNotify>> {
     return attempt(() => {
       const member = this.store.member(user);
-      if (!member) throw new NotFoundError("You are not on the team yet: an admin adds you with `team add`.");
+      if (!member) throw new NotFoundError(NOT_ON_TEAM);
       const own = applyNotifyPatch(this.notify.own(user), patch);
       this.notify.putOwn(user, own, by, new Date().toISOString());
       const team = this.notify.team();
@@ -280,14 +297,7 @@ export class TenantSettings extends DurableObject<Env> {
 
   /** Stops sending alerts to `channel`; 404 if it is not the ops channel. */
   async clearOpsChannel(channel: ChannelRef): Promise<Outcome<OpsLink>> {
-    return attempt(() => {
-      const current = this.ops.get();
-      if (!current || !sameChannel(current.channel, channel)) {
-        throw new NotFoundError("This channel is not the ops channel");
-      }
-      this.ops.clear();
-      return current;
-    });
+    return attempt(() => this.ops.clearIn(channel));
   }
 
   // ---------------------------------------------------------------- SLA rules
@@ -296,13 +306,7 @@ export class TenantSettings extends DurableObject<Env> {
   async setSla(input: SlaInput, by: string): Promise<Outcome<{ rule: SlaRule; previous: SlaRule | null }>> {
     return attempt(() => {
       const rule = buildSla(input, by);
-      const previous =
-        this.store
-          .slaRulesWithDefault()
-          .find(
-            (r) =>
-              !r.isDefault && r.repo === rule.repo && r.label?.toLowerCase() === rule.label?.toLowerCase(),
-          ) ?? null;
+      const previous = this.store.slaRuleOfScope(rule);
       this.store.putSla(rule);
       return { rule, previous };
     });

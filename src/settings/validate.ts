@@ -39,11 +39,17 @@ export const channelSchema = z.strictObject({
   workspaceId: z.string().min(1).max(64),
   channelId: z.string().min(1).max(64),
 });
-export const workingHoursSchema = z.strictObject({
-  days: daysSchema,
-  start: timeOfDaySchema,
-  end: timeOfDaySchema,
-});
+/** Working days and hours in the member's zone: the end after the start, and it may be 24:00. */
+export const workingHoursSchema = z
+  .strictObject({
+    days: daysSchema,
+    start: timeOfDaySchema,
+    end: z.union([timeOfDaySchema, z.literal("24:00")]),
+  })
+  .refine((h) => h.end > h.start, {
+    path: ["end"],
+    message: "the working day ends after it starts (HH:MM-HH:MM, 24 h; the end may be 24:00)",
+  });
 export const bySchema = z.string().min(1).max(200);
 const labelSchema = textSchema.max(50);
 

@@ -187,6 +187,28 @@ export const CASES: readonly Case[] = [
     command: { name: "me.holiday", dates: { from: "2027-01-06", until: "2027-01-06" } },
   },
   {
+    text: "me hours mon-fri 08:00-16:00",
+    path: ["me", "hours"],
+    options: { days: "mon-fri", hours: "08:00-16:00" },
+    command: {
+      name: "me.hours",
+      days: ["mon", "tue", "wed", "thu", "fri"],
+      between: { start: "08:00", end: "16:00" },
+    },
+  },
+  {
+    text: "me hours mon,tue,thu 10:00-24:00",
+    path: ["me", "hours"],
+    options: { "days-list": "mon,tue,thu", hours: "10:00-24:00" },
+    command: { name: "me.hours", days: ["mon", "tue", "thu"], between: { start: "10:00", end: "24:00" } },
+  },
+  {
+    text: "me zone europe/berlin",
+    path: ["me", "zone"],
+    options: { zone: "europe/berlin" },
+    command: { name: "me.zone", tz: "Europe/Berlin" },
+  },
+  {
     text: "settings notify-default digest --at 08:00",
     path: ["settings", "notify-default"],
     options: { mode: "digest", at: "08:00" },

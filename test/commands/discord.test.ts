@@ -202,9 +202,16 @@ describe("discordCommandDefinitions", () => {
     expect(find("team add").options?.map((o) => o.name)).toEqual(["user", "github", "tz", "lead"]);
   });
 
-  it("me is a group (show, notify, focus, holiday); team holiday and settings notify-default too", () => {
+  it("me is a group (show, notify, focus, holiday, hours, zone); team holiday and settings notify-default too", () => {
     const values = (o: DiscordOptionDefinition) => o.choices?.map((c) => c.value);
-    expect(find("me").options?.map((o) => o.name)).toEqual(["show", "notify", "focus", "holiday"]);
+    expect(find("me").options?.map((o) => o.name)).toEqual([
+      "show",
+      "notify",
+      "focus",
+      "holiday",
+      "hours",
+      "zone",
+    ]);
     expect(find("me show").options).toBeUndefined();
     expect(values(find("me notify mode"))).toEqual(["immediate", "batched", "digest", "default"]);
     expect(find("me notify mode").required).toBe(true);
@@ -219,6 +226,14 @@ describe("discordCommandDefinitions", () => {
     expect(values(find("me focus action"))).toEqual(["add", "clear"]);
     expect(values(find("me focus days"))).toEqual(["mon-fri", "daily"]);
     expect(find("me holiday dates")).toMatchObject({ type: 3, required: true, max_length: 22 });
+    // The days as a preset or as a list: Discord cannot require one of two, the mapping says which is missing.
+    expect(find("me hours").options?.map((o) => [o.name, o.required ?? false])).toEqual([
+      ["hours", true],
+      ["days", false],
+      ["days-list", false],
+    ]);
+    expect(values(find("me hours days"))).toEqual(["mon-fri", "daily"]);
+    expect(find("me zone zone")).toMatchObject({ type: 3, required: true, max_length: 64 });
     expect(find("team holiday dates")).toMatchObject({ type: 3, required: true });
     expect(values(find("settings notify-default mode"))).toEqual(["immediate", "batched", "digest"]);
   });
@@ -235,6 +250,18 @@ describe("discordCommandDefinitions", () => {
       /the range ends \(2026-12-24\) before it starts/,
     );
     expect(error(discordData(["me"]))).toMatch(/Unknown command \/foreman me/);
+    expect(error(discordData(["me", "hours"], { hours: "09:00-17:00" }))).toMatch(
+      /^Missing <days>: Your working days/,
+    );
+    expect(
+      error(discordData(["me", "hours"], { days: "mon-fri", "days-list": "mon", hours: "09:00-17:00" })),
+    ).toBe("Choose either days or days-list, not both");
+    expect(error(discordData(["me", "hours"], { days: "daily", hours: "18:00-09:00" }))).toMatch(
+      /Invalid time range "18:00-09:00": it must end after it starts/,
+    );
+    expect(error(discordData(["me", "zone"], { zone: "Mars/Olympus" }))).toMatch(
+      /Invalid time zone "Mars\/Olympus"/,
+    );
   });
 
   it("manifests/discord-commands.json is up to date (regenerate: npm run manifests)", () => {

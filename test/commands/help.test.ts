@@ -25,6 +25,8 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman me notify immediate|batched|digest|default [--at <HH:MM,HH:MM>] [--cap <N>]",
       "/foreman me focus add|clear [days] [HH:MM-HH:MM]",
       "/foreman me holiday YYYY-MM-DD[..YYYY-MM-DD]|clear",
+      "/foreman me hours <days> <HH:MM-HH:MM>",
+      "/foreman me zone <IANA zone>",
       "/foreman settings notify-default immediate|batched|digest [--at <HH:MM,HH:MM>] [--cap <N>]",
       "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]",
       "/foreman back [@user]",
@@ -149,8 +151,12 @@ describe("helpText", () => {
       ["/foreman me notify immediate|batched|digest|default [--at <HH:MM,HH:MM>] [--cap <N>]", false],
       ["/foreman me focus add|clear [days] [HH:MM-HH:MM]", false],
       ["/foreman me holiday YYYY-MM-DD[..YYYY-MM-DD]|clear", false],
+      ["/foreman me hours <days> <HH:MM-HH:MM>", false],
+      ["/foreman me zone <IANA zone>", false],
     ]);
     expect(me.sections[0]?.examples).toContain("/foreman me focus add tue,thu 09:00-12:00");
+    expect(me.sections[0]?.examples).toContain("/foreman me hours mon-fri 08:00-16:00");
+    expect(me.sections[0]?.examples).toContain("/foreman me zone Europe/Berlin");
     expect(helpText("me notify").sections[0]?.lines).toHaveLength(1);
     const lines = helpText().sections.flatMap((s) => s.lines);
     expect(lines.find((l) => l.usage.startsWith("/foreman team holiday"))?.adminOnly).toBe(true);
@@ -167,6 +173,8 @@ describe("helpText", () => {
       "me.notify",
       "me.focus",
       "me.holiday",
+      "me.hours",
+      "me.zone",
       "ooo",
       "back",
     ]);

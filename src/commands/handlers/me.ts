@@ -2,6 +2,7 @@
  * `me`, `me notify`, `me focus` and `me holiday`: each person's own page and how messages reach
  * them (their notify preferences in TenantSettings, src/settings/notify-prefs.ts, applied by the
  * tenant's Context Optimizer). Open to everyone: they are always about the one who runs them.
+ * `me hours` and `me zone` are in ./me-hours.ts; the page's review-rhythm suggestion in ./rhythm.ts.
  */
 import type { PersonState } from "../../agents/context-optimizer";
 import { literal } from "../../chat/markup";
@@ -32,6 +33,7 @@ import {
   teamFields,
   todayLines,
 } from "./notify-text";
+import { rhythmSuggestion } from "./rhythm";
 import { tenantSettings } from "./shared";
 import { memberFields } from "./team";
 
@@ -39,7 +41,7 @@ export const NOT_ON_TEAM =
   "You are not on the team yet: a team lead adds you with `/foreman team add @you github:your-login`.";
 
 const FOOTER =
-  "Change it: `/foreman me notify batched --at 09:30,13:30,16:30`, `/foreman me focus add tue,thu 09:00-12:00`, `/foreman me holiday 2026-12-24..2026-12-31`.";
+  "Change it: `/foreman me hours mon-fri 09:00-17:00`, `/foreman me zone Europe/Berlin`, `/foreman me notify batched --at 09:30,13:30,16:30`, `/foreman me focus add tue,thu 09:00-12:00`, `/foreman me holiday 2026-12-24..2026-12-31`.";
 
 /** The actor's notify record and local date; `member` null when they are not on the team. */
 async function mine(ctx: CommandContext): Promise<PersonNotify & { today: string }> {
@@ -47,9 +49,10 @@ async function mine(ctx: CommandContext): Promise<PersonNotify & { today: string
   return { ...record, today: localDate(ctx.now, record.member?.tz ?? "UTC") };
 }
 
-const notOnTeam = (title: string): Reply => {
+/** A change refused (nothing done): a button that ran it leaves its message alone. */
+export const notOnTeam = (title: string): Reply => {
   const text = `${NOT_ON_TEAM} Nothing was changed.`;
-  return reply(text, { tone: "warning", title, sections: [{ text }] });
+  return reply(text, { tone: "error", title, sections: [{ text }] });
 };
 
 /** What is held for the person and today's counts, as sections; a failure says so instead. */
@@ -98,9 +101,10 @@ export async function meShow(_command: CommandOf<"me.show">, ctx: CommandContext
       ],
     });
   }
-  const [availability, held] = await Promise.all([
+  const [availability, held, rhythm] = await Promise.all([
     tenantSettings(ctx).availability(ctx.now.toISOString()),
     heldSections(ctx, effective.dailyCap, member.tz),
+    rhythmSuggestion(ctx, member, effective),
   ]);
   const entry = availability.find((a) => sameUser(a.member.user, ctx.actor));
   const text = `You are on the team as ${code(member.github)}${member.lead ? " (lead)" : ""}.`;
@@ -126,8 +130,10 @@ export async function meShow(_command: CommandOf<"me.show">, ctx: CommandContext
       lines: [alwaysNote(own.windows !== undefined)],
     },
     ...held,
+    // Last, so its button (rendered after the sections) sits right under it.
+    ...(rhythm ? [rhythm.section] : []),
   ];
-  return reply(text, { title: "Your page", sections, footer: FOOTER });
+  return reply(text, { title: "Your page", sections, buttons: rhythm?.buttons ?? [], footer: FOOTER });
 }
 
 /** `me notify immediate|batched|digest|default [--at …] [--cap N]`. */

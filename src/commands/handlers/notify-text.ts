@@ -169,10 +169,13 @@ const FIELD_NAMES: Record<string, { slack: string; discord: string }> = {
   clearFocus: { slack: "the focus blocks", discord: "the focus blocks" },
   addHoliday: { slack: "the dates", discord: "the dates" },
   clearHolidays: { slack: "the holidays", discord: "the holidays" },
+  workingHours: { slack: "the working hours", discord: "the working hours" },
+  tz: { slack: "the time zone", discord: "the time zone" },
 };
 
 function fieldName(field: string, platform: ChatPlatform): string {
-  const key = field.split(".")[1] ?? field;
+  const [head = "", sub] = field.split(".");
+  const key = FIELD_NAMES[head] ? head : (sub ?? field);
   return FIELD_NAMES[key]?.[platform] ?? literal(key);
 }
 
