@@ -139,7 +139,11 @@ export function table(report: ReturnType<typeof simulate>["report"]): string {
       "messages/person-day med/p95/max",
       (m) => `${m.msgsPerPersonDay.median} / ${m.msgsPerPersonDay.p95} / ${m.msgsPerPersonDay.max}`,
     ],
-    ["messages in working hours", (m) => String(m.focusInterruptions)],
+    [
+      "focus interruptions (per person-week)",
+      (m) => `${m.focusInterruptions.total} (${m.focusInterruptions.perPersonWeek})`,
+    ],
+    ["messages in working hours", (m) => String(m.workHoursMessages)],
     ["messages after hours", (m) => String(m.afterHoursPings)],
     ["never reviewed", (m) => String(m.unreviewed)],
   ];

@@ -8,7 +8,7 @@ import { HOUR_MS, localDayOf, MINUTE_MS } from "../src/domain/time";
 import { Agenda } from "./agenda";
 import { draw, exponential, logNormal, Stream } from "./random";
 import type { Scenario } from "./scenario";
-import { afterWork, canAct, isoDay, nextActive, outOfOffice, type SimPerson } from "./team";
+import { afterWork, canAct, inFocusBlock, isoDay, nextActive, outOfOffice, type SimPerson } from "./team";
 import type { TracePr } from "./trace";
 import type {
   Channel,
@@ -53,7 +53,8 @@ export class Simulation implements World {
   private readonly rolled = new Map<string, number>();
   private readonly rolls = new Map<string, number>();
   private readonly messagesByChannel: Record<Channel, number> = { github: 0, dm: 0, mention: 0 };
-  private focusInterruptions = 0;
+  private workHoursMessages = 0;
+  private readonly focusByChannel: Record<Channel, number> = { github: 0, dm: 0, mention: 0 };
   private afterHoursPings = 0;
   private merged = 0;
   private strategy: Strategy | null = null;
@@ -77,7 +78,7 @@ export class Simulation implements World {
         chain: -1,
         checks: new Stream(scenario.seed, `checks:${p.login}`),
       });
-      this.tallies.set(p.login, { byDay: new Map(), requests: 0, reviews: 0 });
+      this.tallies.set(p.login, { byDay: new Map(), focus: 0, requests: 0, reviews: 0 });
     }
     this.prs = trace.map((t) => ({
       trace: t,
@@ -143,9 +144,16 @@ export class Simulation implements World {
     tally.byDay.set(day, (tally.byDay.get(day) ?? 0) + 1);
     this.messagesByChannel[channel]++;
     const working = canAct(p, now);
-    if (working) this.focusInterruptions++;
-    else this.afterHoursPings++;
-    if (!working) return;
+    if (!working) {
+      this.afterHoursPings++;
+      return; // counted, and nothing else: they are not at work
+    }
+    this.workHoursMessages++;
+    // Focus is measured only: a message in a focus block is acted on like any other (the same model).
+    if (inFocusBlock(p, now)) {
+      this.focusByChannel[channel]++;
+      tally.focus++;
+    }
     // Messages about the same thing at the same instant (a request, its DM, its card) are one nudge.
     const about = pr ? `pr${pr.trace.number}` : "queue";
     const group = `${p.login}|${about}`;
@@ -179,7 +187,8 @@ export class Simulation implements World {
       this.agenda.push(nextActive(s.p, this.startMs), () => this.dayStart(s));
     const lastArrival = this.prs.reduce((max, pr) => Math.max(max, pr.trace.readyAtMs), this.startMs);
     const horizon = Math.max(lastArrival, this.startMs + this.scenario.weeks * WEEK_MS) + DRAIN_MS;
-    while (this.merged < this.prs.length) {
+    // Every PR merged, the run goes on while the strategy still holds messages it has decided on.
+    while (this.merged < this.prs.length || !(strategy.settled?.() ?? true)) {
       const next = this.agenda.peek();
       const wake = strategy.nextWakeMs();
       if (wake !== null && (!next || wake <= next.at)) {
@@ -198,7 +207,8 @@ export class Simulation implements World {
       reviews: this.reviews,
       tallies: this.tallies,
       messagesByChannel: this.messagesByChannel,
-      focusInterruptions: this.focusInterruptions,
+      workHoursMessages: this.workHoursMessages,
+      focusByChannel: { ...this.focusByChannel },
       afterHoursPings: this.afterHoursPings,
       endMs: this.nowMs,
     };

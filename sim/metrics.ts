@@ -27,7 +27,17 @@ export interface StrategyMetrics {
   breachRate: number;
   loadGini: number;
   msgsPerPersonDay: Spread;
-  focusInterruptions: number;
+  /**
+   * Messages that reached someone at work inside one of their focus blocks: all, per person-week of
+   * the arrival window, and by channel.
+   */
+  focusInterruptions: {
+    total: number;
+    perPersonWeek: number;
+    byChannel: { github: number; dm: number; mention: number };
+  };
+  /** Messages that reached someone at work (working hours, not out of office). */
+  workHoursMessages: number;
   afterHoursPings: number;
   /** PRs with no review by the end of the run, and PRs merged. */
   unreviewed: number;
@@ -124,6 +134,7 @@ export function measure(
     requests: result.tallies.get(p.login)?.requests ?? 0,
   }));
   const n = result.prs.length;
+  const focus = Object.values(result.focusByChannel).reduce((a, b) => a + b, 0);
   return {
     metrics: {
       ttfrMedianH: quantile(ttfr, 0.5),
@@ -138,7 +149,13 @@ export function measure(
         p95: quantile(perPersonDay, 0.95) ?? 0,
         max: perPersonDay.length ? (perPersonDay[perPersonDay.length - 1] as number) : 0,
       },
-      focusInterruptions: result.focusInterruptions,
+      focusInterruptions: {
+        total: focus,
+        // Person-weeks of the arrival window (the messages of the drain after it count too).
+        perPersonWeek: round(focus / Math.max(1, people.length * scenario.weeks), 3),
+        byChannel: { ...result.focusByChannel },
+      },
+      workHoursMessages: result.workHoursMessages,
       afterHoursPings: result.afterHoursPings,
       unreviewed: result.prs.filter((pr) => pr.firstReviewAtMs === null).length,
       merged: result.prs.filter((pr) => pr.mergedAtMs !== null).length,

@@ -198,7 +198,14 @@ function markdownTable(report: SimulationReport): string {
         return `${m?.median} / ${m?.p95} / ${m?.max}`;
       },
     ],
-    ["Messages in working hours (interruptions)", (k) => String(report.strategies[k]?.focusInterruptions)],
+    [
+      "Focus-time interruptions (per person-week)",
+      (k) => {
+        const f = report.strategies[k]?.focusInterruptions;
+        return `${f?.total} (${f?.perPersonWeek})`;
+      },
+    ],
+    ["Messages in working hours", (k) => String(report.strategies[k]?.workHoursMessages)],
     ["Messages outside working hours", (k) => String(report.strategies[k]?.afterHoursPings)],
     ["PRs never reviewed", (k) => String(report.strategies[k]?.unreviewed)],
   ];
@@ -229,7 +236,7 @@ export function writeReport(
     "",
     markdownTable(report),
     "",
-    "Times are hours from ready for review (wall clock unless said). A breach is a first review later than the SLA in the author's working hours; a PR never reviewed counts as a breach and as never.",
+    "Times are hours from ready for review (wall clock unless said). A breach is a first review later than the SLA in the author's working hours; a PR never reviewed counts as a breach and as never. A focus-time interruption is a message that reached someone at work inside one of their focus blocks (per person-week: over people × weeks of arrivals).",
     "",
     "![Time to first review](ttfr-cdf.svg)",
     "",

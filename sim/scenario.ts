@@ -30,6 +30,24 @@ const Ooo = z
   .strictObject({ from: isoDate, to: isoDate })
   .refine((o) => o.from <= o.to, { message: "to must not be before from", path: ["to"] });
 
+/**
+ * A recurring focus block, local to the person (as `/foreman me focus add tue,thu 09:00-12:00` sets
+ * it): the same checks as Foreman's own (src/settings/notify-prefs.ts), so every block it accepts here
+ * the Context Optimizer accepts too.
+ */
+const FocusBlock = z
+  .strictObject({
+    days: z.array(z.enum(WEEKDAYS)).min(1).max(7),
+    start: z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (00:00-23:59)"),
+    end: z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, "expected HH:MM (00:00-24:00)"),
+  })
+  .refine((b) => (parseClockTime(b.end, true) ?? 0) > (parseClockTime(b.start) ?? 0), {
+    message: "end must be after start",
+    path: ["end"],
+  });
+/** At most as many blocks as Foreman keeps for one person (MAX_FOCUS_BLOCKS). */
+const FocusBlocks = z.array(FocusBlock).max(10);
+
 const Person = z.strictObject({
   login: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "expected a GitHub login"),
   tz: zone,
@@ -49,6 +67,8 @@ const Person = z.strictObject({
   ooo: z.array(Ooo).default([]),
   /** PRs this person opens per week; default the scenario's prsPerPersonPerWeek. */
   prsPerWeek: z.number().min(0).max(50).optional(),
+  /** Their focus blocks; default the scenario's focusDefault ([] for none). Only measured by the model. */
+  focus: FocusBlocks.optional(),
 });
 
 const SlaRule = z
@@ -107,6 +127,8 @@ export const ScenarioSchema = z.looseObject({
       });
     }),
   prsPerPersonPerWeek: z.number().min(0).max(50).default(3),
+  /** Focus blocks of everyone who gives none of their own (`focus` on a person replaces them). */
+  focusDefault: FocusBlocks.default([]),
   /** Chance that a PR carries each label, e.g. {"hotfix": 0.05}. */
   labels: z.record(z.string().min(1), probability).default({}),
   sla: z

@@ -8,7 +8,12 @@ import { peopleOf, startMs } from "./team";
 import { traceOf } from "./trace";
 import type { Strategy, World } from "./world";
 
-export const STRATEGIES = ["github-round-robin", "github-load-balance", "foreman"] as const;
+export const STRATEGIES = [
+  "github-round-robin",
+  "github-load-balance",
+  "foreman",
+  "foreman+context",
+] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 export interface SimulationOptions {
@@ -34,6 +39,8 @@ export function strategyFor(name: StrategyName, world: World, openSql: () => Sql
       return new GitHubStrategy(world, "load-balance");
     case "foreman":
       return new ForemanStrategy(world, openSql());
+    case "foreman+context":
+      return new ForemanStrategy(world, openSql(), { context: true });
   }
 }
 

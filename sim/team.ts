@@ -2,7 +2,17 @@
  * The simulated people: their working time (working hours minus out-of-office days, through Foreman's
  * own src/domain/working-hours.ts, so DST and zones are handled once) and the facts the model needs.
  */
-import { DAY_MS, formatIsoDate, parseIsoDate } from "../src/domain/time";
+import type { FocusBlock } from "../src/domain/notify";
+import {
+  DAY_MS,
+  formatIsoDate,
+  localDayOf,
+  localMsToInstant,
+  MINUTE_MS,
+  parseClockTime,
+  parseIsoDate,
+  weekdayOfDay,
+} from "../src/domain/time";
 import {
   addWorkingMs,
   type CompiledSchedule,
@@ -28,6 +38,8 @@ export interface SimPerson {
   available: CompiledSchedule;
   /** Out-of-office ranges, local dates inclusive. */
   ooo: { from: string; to: string }[];
+  /** Focus blocks (their own, else the scenario's default): measured, they change no behaviour. */
+  focus: FocusBlock[];
 }
 
 /** YYYY-MM-DD of a local day number. */
@@ -60,6 +72,11 @@ export function peopleOf(scenario: Scenario): SimPerson[] {
       hours,
       available: compileSchedule({ ...hours, holidays: oooDays(p.ooo) }),
       ooo: p.ooo,
+      focus: (p.focus ?? scenario.focusDefault).map((b) => ({
+        days: [...b.days],
+        start: b.start,
+        end: b.end,
+      })),
     };
   });
 }
@@ -77,6 +94,23 @@ export const afterWork = (p: SimPerson, ms: number, workMs: number): number =>
 /** Whether the person is out of office on their local date at `ms`. */
 export function outOfOffice(p: SimPerson, localDate: string): boolean {
   return p.ooo.some((o) => o.from <= localDate && localDate <= o.to);
+}
+
+/**
+ * Whether `ms` falls in one of the person's focus blocks: their local weekday, and minutes from their
+ * local midnight as Foreman's `focusEndAt` counts them (so the measure and the Context Optimizer agree,
+ * DST days included). Working hours and absences aside.
+ */
+export function inFocusBlock(p: SimPerson, ms: number): boolean {
+  if (p.focus.length === 0) return false;
+  const day = localDayOf(ms, p.tz);
+  const minute = Math.floor((ms - localMsToInstant(day * DAY_MS, p.tz)) / MINUTE_MS);
+  const weekday = weekdayOfDay(day);
+  return p.focus.some((b) => {
+    const from = parseClockTime(b.start);
+    const to = parseClockTime(b.end, true);
+    return b.days.includes(weekday) && from !== null && to !== null && minute >= from && minute < to;
+  });
 }
 
 /** The start instant of the scenario (its start date, 00:00 UTC). */

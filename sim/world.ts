@@ -38,6 +38,11 @@ export interface Strategy {
   /** When the strategy next wants to act by itself (a reminder), or null. */
   nextWakeMs(): number | null;
   wake(): void;
+  /**
+   * Whether messages it has decided on are all out (default yes). Once every PR is merged the run
+   * goes on, up to the horizon, while this is false: a message held for later is still sent and counted.
+   */
+  settled?(): boolean;
 }
 
 /** The world as a strategy sees and changes it. */
@@ -62,6 +67,8 @@ export interface World {
 export interface PersonTally {
   /** Messages per local date. */
   byDay: Map<number, number>;
+  /** Messages that reached them at work inside one of their focus blocks. */
+  focus: number;
   /** Review requests received (each PR once; asking again after changes is not a new request). */
   requests: number;
   reviews: number;
@@ -83,7 +90,10 @@ export interface RunResult {
   reviews: ReviewRecord[];
   tallies: Map<string, PersonTally>;
   messagesByChannel: Record<Channel, number>;
-  focusInterruptions: number;
+  /** Messages that reached someone at work (working hours, not out of office). */
+  workHoursMessages: number;
+  /** Of those, messages inside one of the person's focus blocks, by channel. */
+  focusByChannel: Record<Channel, number>;
   afterHoursPings: number;
   endMs: number;
 }

@@ -3,12 +3,15 @@
  * `applyEvent` (src/agents/review-manager/on-event.ts), every SLA step through `fireStep`, every
  * retry of an assignment through `assign` and every review notice through `sendAuthorNotice`, over the agent's real SQLite stores (ReviewStore,
  * CardStore, AuthorNotices, Scheduler) on an in-memory database. The effects it emits are read as
- * what would happen: a GitHub review request (GitHub notifies the person), a DM (a message to that
- * person), a post or thread reply in the team channel (a message to everyone it mentions); edits
- * of cards notify nobody. The team gets the defaults a new tenant gets; the scenario's SLA is set as
- * the team would set it with `sla set`.
+ * what would happen: a GitHub review request (GitHub notifies the person), a message for one person
+ * (`foreman`: the Context Optimizer is off and it goes to them as a DM at once; `foreman+context`: it
+ * goes through the optimizer's routing, context.ts), a post or thread reply in the team channel (a
+ * message to everyone it mentions); edits of cards notify nobody. The team gets the defaults a new
+ * tenant gets; the scenario's SLA is set as the team would set it with `sla set`, and each person's
+ * focus blocks as they would enter them with `/foreman me focus add`.
  */
 
+import { RELEASE_TASK } from "../../src/agents/context-optimizer/route";
 import { Scheduler } from "../../src/agents/framework/scheduler";
 import { assign, RETRY_TASK } from "../../src/agents/review-manager/assign";
 import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "../../src/agents/review-manager/author";
@@ -17,24 +20,34 @@ import { reviewConfigOf } from "../../src/agents/review-manager/config";
 import { makeWork, type TenantView, type Work } from "../../src/agents/review-manager/context";
 import type { Effect } from "../../src/agents/review-manager/effects";
 import { CardStore } from "../../src/agents/review-manager/live-cards";
-import { peopleOf } from "../../src/agents/review-manager/model/candidates";
+import { type People, peopleOf } from "../../src/agents/review-manager/model/candidates";
 import type { ReviewEvent } from "../../src/agents/review-manager/model/events";
-import { applyEvent } from "../../src/agents/review-manager/on-event";
+import { applyEvent, needsView } from "../../src/agents/review-manager/on-event";
 import { fireStep } from "../../src/agents/review-manager/sla-steps";
 import { ReviewStore } from "../../src/agents/review-manager/store";
-import type { ChannelRef } from "../../src/chat/platform";
+import type { ChannelRef, ChatUserRef } from "../../src/chat/platform";
+import type { NotifyPrefs } from "../../src/domain/notify";
 import { DEFAULT_SLA_RULE, resolveSla, type SlaRule } from "../../src/domain/sla";
 import { localDayOf } from "../../src/domain/time";
 import { type MemberAvailability, type OooEntry, oooActive, type TeamMember } from "../../src/settings/model";
 import { isoDay, type SimPerson } from "../team";
 import type { ReviewState, SimPr, Strategy, World } from "../world";
+import { ContextRouter, notifyOf } from "./context";
 
+const QUARTER_HOUR_MS = 15 * 60_000;
 const CHANNEL: ChannelRef = { platform: "slack", workspaceId: "TSIM", channelId: "CTEAM" };
 const MENTION = /<@([A-Za-z0-9]+)>/g;
 const userId = (p: SimPerson) => `U${String(p.index).padStart(5, "0")}`;
 
+export interface ForemanOptions {
+  /** Messages to people go through the Context Optimizer's routing (`foreman+context`). */
+  context?: boolean;
+}
+
 export class ForemanStrategy implements Strategy {
-  readonly name = "foreman";
+  readonly name: string;
+  /** The Context Optimizer's routing, when on (null: messages to people go out at once). */
+  readonly router: ContextRouter | null;
   private readonly store: ReviewStore;
   private readonly cards: CardStore;
   private readonly notices: AuthorNotices;
@@ -43,12 +56,18 @@ export class ForemanStrategy implements Strategy {
   private readonly team: TeamMember[];
   private readonly byUserId = new Map<string, SimPerson>();
   private readonly rules: SlaRule[];
+  /** Each person's notify preferences (the team defaults and their focus blocks). */
+  private readonly notify: NotifyPrefs[];
   private seq = 0;
+  private teamCache: { bucket: number; team: MemberAvailability[] } | null = null;
+  private peopleCache: People | null = null;
 
   constructor(
     private readonly world: World,
     sql: SqlStorage,
+    options: ForemanOptions = {},
   ) {
+    this.name = options.context ? "foreman+context" : "foreman";
     this.store = new ReviewStore(sql);
     this.cards = new CardStore(sql);
     this.notices = new AuthorNotices(sql);
@@ -81,38 +100,65 @@ export class ForemanStrategy implements Strategy {
       setAt: at,
     });
     this.rules = [{ ...DEFAULT_SLA_RULE, hours: sla.hours, isDefault: false }, ...sla.rules.map(rule)];
+    this.notify = world.people.map(notifyOf);
+    // The optimizer's store and release tasks share this strategy's database (its own tables, and
+    // the Scheduler's: a release task is fired by `wake` like the Review Manager's).
+    this.router = options.context
+      ? new ContextRouter(
+          world,
+          sql,
+          this.scheduler,
+          (user, now) => {
+            const p = this.byUserId.get(user.id);
+            return p ? this.availability(p, now) : null;
+          },
+          (user) => this.personOf(user),
+        )
+      : null;
   }
 
   // ------------------------------------------------------------ strategy
 
   ready(pr: SimPr): void {
     // A draft was opened earlier (nothing to assign then); the ready event is what GitHub sends now.
-    if (pr.trace.draft) this.apply(pr, "pr.opened", { draft: true }, false);
-    this.apply(pr, pr.trace.draft ? "pr.ready_for_review" : "pr.opened", {}, true);
+    if (pr.trace.draft) this.apply(pr, "pr.opened", { draft: true });
+    this.apply(pr, pr.trace.draft ? "pr.ready_for_review" : "pr.opened", {});
   }
 
   reviewed(pr: SimPr, reviewer: string, state: ReviewState): void {
-    this.apply(pr, "review.submitted", { reviewer, state, reviewId: ++this.seq }, false);
+    this.apply(pr, "review.submitted", { reviewer, state, reviewId: ++this.seq });
   }
 
   rerequested(pr: SimPr, reviewer: string): void {
-    this.apply(pr, "pr.review_requested", { reviewer: { type: "user", login: reviewer } }, true);
+    this.apply(pr, "pr.review_requested", { reviewer: { type: "user", login: reviewer } });
   }
 
   merged(pr: SimPr): void {
-    this.apply(pr, "pr.closed", { state: "closed", merged: true }, false);
+    this.apply(pr, "pr.closed", { state: "closed", merged: true });
   }
 
   nextWakeMs(): number | null {
     return this.scheduler.nextAt();
   }
 
-  /** The agent's alarm: every task due runs, as `onSchedule` runs it. */
+  settled(): boolean {
+    return this.router?.settled() ?? true;
+  }
+
+  /**
+   * The agents' alarms: every task due runs, as `onSchedule` runs it. Tasks due at the same instant
+   * run in the order of their keys (the Scheduler's ids are random), so a run repeats exactly.
+   */
   wake(): void {
     const now = this.world.nowMs;
-    for (const task of this.scheduler.claimDue(now, 1000)) {
-      const { repo, number, login, prId } = task.payload as Record<string, unknown>;
-      if (
+    const due = this.scheduler
+      .claimDue(now, 1000)
+      .sort((a, b) => a.at - b.at || order(a.key ?? a.kind, b.key ?? b.kind));
+    for (const task of due) {
+      const { repo, number, login, prId, person } = task.payload as Record<string, unknown>;
+      if (task.kind === RELEASE_TASK && typeof person === "string") {
+        this.router?.release(person);
+      } else if (
         task.kind === SLA_TASK &&
         typeof repo === "string" &&
         typeof number === "number" &&
@@ -133,7 +179,8 @@ export class ForemanStrategy implements Strategy {
 
   // ------------------------------------------------------------ internal
 
-  private apply(pr: SimPr, kind: string, extra: Record<string, unknown>, withView: boolean): void {
+  /** A GitHub webhook event, with the team's view when the agent reads it for that kind (`needsView`). */
+  private apply(pr: SimPr, kind: string, extra: Record<string, unknown>): void {
     const t = pr.trace;
     const now = this.world.nowMs;
     const { state, merged, draft, ...rest } = extra as { state?: string; merged?: boolean; draft?: boolean };
@@ -150,6 +197,7 @@ export class ForemanStrategy implements Strategy {
         merged: merged ?? false,
         headRef: `change-${t.number}`,
         labels: t.labels,
+        changedLines: t.lines,
         requestedReviewers: [...pr.requested.keys()],
         requestedTeams: [],
         updatedAt: new Date(now).toISOString(),
@@ -159,24 +207,39 @@ export class ForemanStrategy implements Strategy {
       ...(kind === "review.submitted" ? { state } : {}),
       ...rest,
     } as unknown as ReviewEvent;
-    applyEvent(this.work(), event, withView ? this.view(t.repo, t.labels) : null);
+    applyEvent(this.work(), event, needsView(event) ? this.view(t.repo, t.labels) : null);
+  }
+
+  /** What TenantSettings' availability says of one person at `now`. */
+  private availability(p: SimPerson, now: number): MemberAvailability {
+    const member = this.team[p.index] as TeamMember;
+    const localDate = isoDay(localDayOf(now, p.tz));
+    // The entry the team would have set: the absence in force, else the next one ahead.
+    const range = p.ooo.find((o) => o.to >= localDate);
+    const entry: OooEntry | null = range
+      ? { user: member.user, from: range.from, until: range.to, setBy: "simulator", setAt: member.addedAt }
+      : null;
+    return {
+      member,
+      localDate,
+      ooo: entry && oooActive(entry, localDate) ? entry : null,
+      planned: entry,
+      notify: this.notify[p.index] as NotifyPrefs,
+    };
   }
 
   private view(repo: string, labels: readonly string[]): TenantView {
     const now = this.world.nowMs;
-    const team: MemberAvailability[] = this.world.people.map((p, i) => {
-      const member = this.team[i] as TeamMember;
-      const localDate = isoDay(localDayOf(now, p.tz));
-      // The entry the team would have set: the absence in force, else the next one ahead.
-      const range = p.ooo.find((o) => o.to >= localDate);
-      const entry: OooEntry | null = range
-        ? { user: member.user, from: range.from, until: range.to, setBy: "simulator", setAt: member.addedAt }
-        : null;
-      return { member, localDate, ooo: entry && oooActive(entry, localDate) ? entry : null, planned: entry };
-    });
+    // Who is out and everyone's local date change only at local midnights, which fall on a quarter
+    // hour in every zone: the team part is built once per quarter hour (as settings would answer it).
+    const bucket = Math.floor(now / QUARTER_HOUR_MS);
+    if (this.teamCache?.bucket !== bucket) {
+      this.teamCache = { bucket, team: this.world.people.map((p) => this.availability(p, now)) };
+    }
+    this.peopleCache ??= peopleOf(this.team);
     return {
-      team,
-      people: peopleOf(this.team),
+      team: this.teamCache.team,
+      people: this.peopleCache,
       channels: [CHANNEL],
       slaHours: resolveSla(this.rules, repo, labels).hours,
     };
@@ -208,9 +271,15 @@ export class ForemanStrategy implements Strategy {
         else for (const login of reviewers) w.unrequest(pr, login);
         return;
       }
-      case "dm": {
-        const person = this.byUserId.get(effect.userId);
-        if (person) w.message(person.login, this.prOf(effect.key), "dm");
+      case "person": {
+        if (this.router) {
+          this.router.route(effect.item);
+          return;
+        }
+        // The optimizer is off: the Review Manager's message goes to the person as a DM at once.
+        const person = this.personOf(effect.item.user);
+        const pr = effect.item.pr ? (w.pr(effect.item.pr.number) ?? null) : this.prOf(effect.key);
+        if (person) w.message(person.login, pr, "dm");
         return;
       }
       case "channel": {
@@ -231,9 +300,15 @@ export class ForemanStrategy implements Strategy {
     }
   }
 
+  private personOf(user: ChatUserRef): SimPerson | undefined {
+    return user.platform === "slack" ? this.byUserId.get(user.id) : undefined;
+  }
+
   /** The PR an effect is about, from its delivery key (`…acme/app#12…`). */
   private prOf(key: string): SimPr | null {
     const match = /#(\d+)/.exec(key);
     return match ? (this.world.pr(Number(match[1])) ?? null) : null;
   }
 }
+
+const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

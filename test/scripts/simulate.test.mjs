@@ -1,5 +1,5 @@
 /**
- * `npm run simulate` as a user runs it: the JSON of the three strategies, byte-identical on a second
+ * `npm run simulate` as a user runs it: the JSON of the four strategies, byte-identical on a second
  * run; a bad scenario file exits 2 naming the field; `--out` writes the report and its charts.
  */
 import assert from "node:assert/strict";
@@ -30,6 +30,7 @@ const METRICS = [
   "loadGini",
   "msgsPerPersonDay",
   "focusInterruptions",
+  "workHoursMessages",
   "afterHoursPings",
 ];
 
@@ -58,7 +59,7 @@ const small = {
 };
 
 describe("npm run simulate", () => {
-  it("prints one JSON object for the three strategies, the same bytes every time", () => {
+  it("prints one JSON object for the four strategies, the same bytes every time", () => {
     const first = simulate("--scenario", "default", "--json");
     assert.equal(first.status, 0, first.stderr);
     const report = JSON.parse(first.stdout);
@@ -69,11 +70,24 @@ describe("npm run simulate", () => {
       "github-round-robin",
       "github-load-balance",
       "foreman",
+      "foreman+context",
     ]);
     for (const metrics of Object.values(report.strategies)) {
       for (const key of METRICS) assert.ok(key in metrics, key);
       assert.ok(metrics.merged <= report.prs && metrics.unreviewed <= report.prs);
+      const focus = metrics.focusInterruptions;
+      const byChannel = Object.values(focus.byChannel).reduce((a, b) => a + b, 0);
+      assert.equal(byChannel, focus.total);
+      assert.equal(
+        focus.perPersonWeek,
+        Math.round((focus.total / (report.people * report.weeks)) * 1000) / 1000,
+      );
+      assert.ok(focus.total <= metrics.workHoursMessages);
     }
+    // The built-in team has focus blocks; the Context Optimizer keeps DMs out of them.
+    const { foreman, "foreman+context": context } = report.strategies;
+    assert.ok(foreman.focusInterruptions.total > 0);
+    assert.ok(context.focusInterruptions.byChannel.dm < foreman.focusInterruptions.byChannel.dm);
     const second = simulate("--scenario", "default", "--json");
     assert.equal(second.stdout, first.stdout);
   });
@@ -96,9 +110,17 @@ describe("npm run simulate", () => {
     const file = join(work, "ours.json");
     writeFileSync(file, JSON.stringify(small));
     const out = join(work, "out");
-    const run = simulate("--scenario", file, "--strategies", "github-load-balance,foreman", "--out", out);
+    const run = simulate(
+      "--scenario",
+      file,
+      "--strategies",
+      "github-load-balance,foreman,foreman+context",
+      "--out",
+      out,
+    );
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /github-load-balance\s+foreman/);
+    assert.match(run.stdout, /github-load-balance\s+foreman\s+foreman\+context/);
+    assert.match(run.stdout, /focus interruptions \(per person-week\)/);
     assert.deepEqual(readdirSync(out).sort(), ["load.svg", "messages.svg", "report.md", "ttfr-cdf.svg"]);
     const md = readFileSync(join(out, "report.md"), "utf8");
     assert.match(md, /!\[Time to first review\]\(ttfr-cdf\.svg\)/);
@@ -113,6 +135,8 @@ describe("npm run simulate", () => {
     const report = JSON.parse(json.stdout);
     assert.equal(report.seed, 4);
     assert.equal(report.weeks, 1);
+    // No focus blocks in the file: nothing to interrupt.
+    for (const metrics of Object.values(report.strategies)) assert.equal(metrics.focusInterruptions.total, 0);
   });
 
   it("refuses a bad scenario file with exit code 2 and the field named, and bad arguments the same way", () => {

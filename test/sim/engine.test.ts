@@ -107,6 +107,24 @@ describe("the reviewer model", () => {
     }
   });
 
+  it("only measures focus time: the same run with and without focus blocks, interruptions aside", () => {
+    const plain = run(scenario(), "load-balance");
+    const s = scenario({
+      focusDefault: [{ days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "12:00" }],
+    });
+    const focused = run(s, "load-balance");
+    expect(focused.result.reviews).toEqual(plain.result.reviews);
+    expect(focused.result.workHoursMessages).toBe(plain.result.workHoursMessages);
+    expect(plain.result.focusByChannel).toEqual({ github: 0, dm: 0, mention: 0 });
+    const m = measure(s, focused.people, focused.result, startMs(s)).metrics;
+    expect(m.focusInterruptions.total).toBeGreaterThan(0);
+    expect(m.focusInterruptions.total).toBeLessThan(m.workHoursMessages);
+    expect(m.focusInterruptions.perPersonWeek).toBeCloseTo(m.focusInterruptions.total / (5 * s.weeks), 2);
+    // Counted per person too, adding up to the total.
+    const perPerson = [...focused.result.tallies.values()].reduce((n, t) => n + t.focus, 0);
+    expect(perPerson).toBe(m.focusInterruptions.total);
+  });
+
   it("lets a changes-requested review send the PR back to its author, then to the same reviewer", () => {
     const s = scenario({ behaviour: { changesRequested: 1, changesRequestedLater: 0 } });
     const { result } = run(s, "load-balance");

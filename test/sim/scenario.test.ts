@@ -75,6 +75,39 @@ describe("scenario files", () => {
     );
   });
 
+  it("take focus blocks per person over the scenario's default, and name a bad one", () => {
+    const focus = [{ days: ["tue", "thu"], start: "09:00", end: "12:00" }];
+    const s = parseScenario(
+      {
+        ...core,
+        focusDefault: focus,
+        people: [{ ...core.people[0], focus: [] }, core.people[1]],
+      },
+      "team.json",
+    );
+    expect(s.focusDefault).toEqual(focus);
+    expect(s.people[0]?.focus).toEqual([]);
+    expect(s.people[1]?.focus).toBeUndefined();
+    expect(parseScenario(core, "team.json").focusDefault).toEqual([]);
+    const bad = (block: unknown) => problem({ ...core, focusDefault: [block] });
+    expect(bad({ days: ["tue"], start: "12:00", end: "09:00" })).toMatch(
+      /focusDefault\[0\]\.end: end must be after start/,
+    );
+    expect(bad({ days: ["tue"], start: "9:00", end: "12:00" })).toMatch(
+      /focusDefault\[0\]\.start: expected HH:MM/,
+    );
+    expect(bad({ days: [], start: "09:00", end: "12:00" })).toMatch(/focusDefault\[0\]\.days:/);
+    expect(
+      problem({
+        ...core,
+        people: [
+          { ...core.people[0], focus: [{ days: ["someday"], start: "09:00", end: "10:00" }] },
+          core.people[1],
+        ],
+      }),
+    ).toMatch(/people\[0\]\.focus\[0\]\.days\[0\]:/);
+  });
+
   it("report unknown top-level fields (ignored), so a typo is noticed", () => {
     expect(unknownFields({ ...core, prsPerPersonPerWek: 3 })).toEqual(["prsPerPersonPerWek"]);
     expect(unknownFields(core)).toEqual([]);
