@@ -103,7 +103,8 @@ export const FAIR_SHARE_BONUS_MAX = 3;
 const lower = (login: string): string => login.toLowerCase();
 
 function reasonFor(r: Ranked, algorithm: AssignmentAlgorithm, nowMs: number, waitMs: number): string {
-  const focus = r.c.focusUntilMs !== undefined && r.c.focusUntilMs > nowMs && waitMs <= r.c.focusUntilMs - nowMs;
+  const focus =
+    r.c.focusUntilMs !== undefined && r.c.focusUntilMs > nowMs && waitMs <= r.c.focusUntilMs - nowMs;
   const when = focus ? `in a focus block for ${Math.ceil(waitMs / HOUR_MS)} h` : availabilityText(waitMs);
   return `${when}; ${ALGORITHMS[algorithm].reason(r.c, r.capacity, nowMs)}`;
 }
@@ -111,7 +112,9 @@ function reasonFor(r: Ranked, algorithm: AssignmentAlgorithm, nowMs: number, wai
 /** How long until `c` can start: their working hours, and the end of a focus block they are in. */
 function startsIn(availability: Availability, c: ReviewCandidate, nowMs: number): number {
   const wait = availability.waitMs(c);
-  return c.focusUntilMs !== undefined && c.focusUntilMs > nowMs ? Math.max(wait, c.focusUntilMs - nowMs) : wait;
+  return c.focusUntilMs !== undefined && c.focusUntilMs > nowMs
+    ? Math.max(wait, c.focusUntilMs - nowMs)
+    : wait;
 }
 
 /** "in working hours now", "in working hours in 3 h", "in working hours in 2 days". */

@@ -156,6 +156,7 @@ function localMidnight(r: Recipient, day: number): number {
 
 /** Every day of `ranges` from `today` on (at most HORIZON_DAYS), as YYYY-MM-DD. */
 export function daysOfRanges(ranges: readonly DayRange[], today: string): string[] {
+  if (ranges.length === 0) return [];
   const first = parseIsoDate(today);
   if (first === null) return [];
   const days = new Set<number>();

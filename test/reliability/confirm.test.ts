@@ -136,9 +136,12 @@ describe("effects survive a lost queue and a dying consumer", () => {
     await expireChecks(h.stub);
     await runDurableObjectAlarm(h.stub);
     await h.attach();
-    expect(h.sent.filter((m) => m.origin?.binding === "REVIEW_MANAGER").map((m) => m.id).sort()).toEqual(
-      first.map((m) => m.id).sort(),
-    );
+    expect(
+      h.sent
+        .filter((m) => m.origin?.binding === "REVIEW_MANAGER")
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(first.map((m) => m.id).sort());
     await runQueue(
       withTokens,
       h.sent.filter((m) => m.origin?.binding === "REVIEW_MANAGER").map((body) => ({ body })),

@@ -11,7 +11,6 @@ import { sameUser } from "../../chat/platform";
 import { directMessage } from "../../chat/post";
 import type { Reply } from "../../chat/reply";
 import { buildDelivery } from "../../delivery/enqueue";
-import { recipientOf } from "../../domain/notify";
 import { formatIsoDate, localDayOf } from "../../domain/time";
 import type { Env } from "../../env";
 import { attempt, ConflictError, errorMessage, type Outcome } from "../../platform/errors";
@@ -21,7 +20,7 @@ import { BaseAgent } from "../framework/base-agent";
 import type { ScheduledTask } from "../framework/scheduler";
 import type { AgentHealth } from "../model";
 import type { PersonCounts, PersonItem, PersonState } from "./model";
-import { type Audience, personKey, RELEASE_TASK, type RouteWork, releasePerson, routeItem } from "./route";
+import { audienceOf, personKey, RELEASE_TASK, type RouteWork, releasePerson, routeItem } from "./route";
 import { heldView, RoutingStore } from "./store";
 
 export interface RouteResult {
@@ -177,21 +176,5 @@ export class ContextOptimizerAgent extends BaseAgent {
 
   private tenant(): string {
     return this.require().tenant;
-  }
-}
-
-/** The routing view of a person: their key and where they stand at `nowMs` (null: not on the team). */
-export function audienceOf(team: readonly MemberAvailability[], user: ChatUserRef, nowMs: number): Audience {
-  const found = team.find((a) => sameUser(a.member.user, user));
-  const person = personKey(user);
-  if (!found) return { person, recipient: null, tz: "UTC" };
-  const { member, notify, planned } = found;
-  const { days, start, end } = member.workingHours;
-  const ooo = planned ? { from: planned.from, until: planned.until } : null;
-  try {
-    const recipient = recipientOf({ tz: member.tz, days, start, end }, notify, ooo, nowMs);
-    return { person, recipient, tz: member.tz };
-  } catch {
-    return { person, recipient: null, tz: member.tz };
   }
 }

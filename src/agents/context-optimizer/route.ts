@@ -4,7 +4,7 @@
  * already waits; a release sends everything waiting as one message. The rules of when are
  * src/domain/notify.ts; this file applies them and keeps the counts.
  */
-import type { ChatUserRef } from "../../chat/platform";
+import { type ChatUserRef, sameUser } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
 import {
   canReleaseAt,
@@ -16,9 +16,11 @@ import {
   nextOpenMs,
   RECHECK_MS,
   type Recipient,
+  recipientOf,
   releaseAfterWindow,
 } from "../../domain/notify";
 import { formatIsoDate, localDayOf } from "../../domain/time";
+import type { MemberAvailability } from "../../settings/model";
 import type { Scheduler } from "../framework/scheduler";
 import { mergedReply } from "./message";
 import type { PersonItem } from "./model";
@@ -122,7 +124,8 @@ function sendNow(work: RouteWork, a: Audience, items: PersonItem[], day: string)
   if (!first) return;
   const { store, nowMs } = work;
   const key = items.length === 1 ? first.key : `co:rel:${a.person}:${nowMs}:${first.key}`;
-  const urgent = items.every((i) => i.urgent);
+  // A release with anything urgent in it goes as urgent (Do Not Disturb does not hold it).
+  const urgent = items.some((i) => i.urgent);
   work.send(first.user, mergedReply(items), key, urgent);
   store.markSent(a.person, items, nowMs);
   const inFocus = a.recipient ? focusEndAt(a.recipient, nowMs) !== null : false;
@@ -143,4 +146,20 @@ export function scheduleRelease(work: RouteWork, person: string): void {
     return;
   }
   work.scheduler.schedule(at, RELEASE_TASK, { person }, key, work.nowMs);
+}
+
+/** The routing view of a person: their key and where they stand at `nowMs` (null: not on the team). */
+export function audienceOf(team: readonly MemberAvailability[], user: ChatUserRef, nowMs: number): Audience {
+  const found = team.find((a) => sameUser(a.member.user, user));
+  const person = personKey(user);
+  if (!found) return { person, recipient: null, tz: "UTC" };
+  const { member, notify, planned } = found;
+  const { days, start, end } = member.workingHours;
+  const ooo = planned ? { from: planned.from, until: planned.until } : null;
+  try {
+    const recipient = recipientOf({ tz: member.tz, days, start, end }, notify, ooo, nowMs);
+    return { person, recipient, tz: member.tz };
+  } catch {
+    return { person, recipient: null, tz: member.tz };
+  }
 }

@@ -137,7 +137,7 @@ function urgentAway(work: Work, view: TenantView, pr: TrackedPr, login: string):
   const entry = view.team.find((a) => loginKey(a.member.github) === loginKey(login));
   if (!entry || !isAwayToday(entry)) return;
   const r = work.store.reviewer(pr.id, login);
-  if (!r || r.status !== "requested") return;
+  if (r?.status !== "requested") return;
   const because = `${literal(login)} is away and the PR is urgent`;
   handOver(work, view, pr, r, because, `urgent-away:${loginKey(login)}:a${r.seq}`);
 }

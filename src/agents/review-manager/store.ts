@@ -8,6 +8,7 @@
 import { addColumn, all, first, run, tableExists } from "../../platform/sql";
 import { loginKey, type ReviewerStats } from "./model/candidates";
 import type { PrSnapshot, ReviewerRecord, TrackedPr } from "./model/model";
+import { RequestWindow } from "./request-window";
 import { type PrRow, type ReviewerRow, toPr, toReviewer } from "./rows";
 
 const DAY_MS = 86_400_000;
@@ -19,6 +20,8 @@ export type PrPatch = Partial<
 >;
 
 export class ReviewStore {
+  private readonly window: RequestWindow;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS review_prs (
       id INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL, number INTEGER NOT NULL,
@@ -54,6 +57,7 @@ export class ReviewStore {
          WHERE kind <> 'again' GROUP BY login_key`,
       );
     }
+    this.window = new RequestWindow(sql);
   }
 
   // ------------------------------------------------------------------- PRs
@@ -220,6 +224,7 @@ export class ReviewStore {
       reason,
     );
     if (kind !== "again") {
+      this.window.add(loginKey(login), atMs);
       run(
         this.sql,
         `INSERT INTO review_last (login_key, at) VALUES (?, ?)
@@ -250,15 +255,8 @@ export class ReviewStore {
     )) {
       get(row.login_key).openReviews = Number(row.n);
     }
-    // Requests in the last 30 days through the index on `at`: as many rows as that window holds.
-    for (const row of all<{ login_key: string; n: number }>(
-      this.sql,
-      `SELECT login_key, COUNT(*) AS n FROM review_log INDEXED BY review_log_recent
-       WHERE at > ? AND kind <> 'again' GROUP BY login_key`,
-      nowMs - 30 * DAY_MS,
-    )) {
-      get(row.login_key).assignedLast30d = Number(row.n);
-    }
+    // Requests in the last 30 days: running counts (request-window.ts), not a scan of the window.
+    for (const [key, n] of this.window.counts(nowMs)) get(key).assignedLast30d = n;
     for (const row of all<{ login_key: string; at: number }>(
       this.sql,
       "SELECT login_key, at FROM review_last",

@@ -85,7 +85,9 @@ describe("Context Optimizer", () => {
       encodeAction("review.block", "acme/widgets"),
       chatContext("co-batched", { actor: slack("U0BOB", "bob"), channelId: "D0BOB" }),
     );
-    expect(unmarked(started.text)).toMatch(/^Started 5 reviews in acme\/widgets, about \d+ min: in this order\.$/);
+    expect(unmarked(started.text)).toMatch(
+      /^Started 5 reviews in acme\/widgets, about \d+ min: in this order\.$/,
+    );
     expect(started.ephemeral).toBe(true);
     for (let n = 1; n <= 5; n++) {
       const pr = unwrap(await h.agent.pullRequest({ repo: "acme/widgets", number: n }));

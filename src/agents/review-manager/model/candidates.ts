@@ -47,8 +47,9 @@ const PLANNED_DAYS = 60;
 
 /** The days of a planned absence from `today` on (at most PLANNED_DAYS), as YYYY-MM-DD. */
 export function plannedDaysOff(entry: OooEntry | null, today: string): string[] {
+  if (!entry) return [];
   const first = parseIsoDate(today);
-  if (!entry || first === null) return [];
+  if (first === null) return [];
   const from = Math.max(first, entry.from === null ? first : (parseIsoDate(entry.from) ?? first));
   const last = Math.min(
     first + PLANNED_DAYS,
