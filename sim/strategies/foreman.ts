@@ -11,6 +11,7 @@
  * focus blocks as they would enter them with `/foreman me focus add`.
  */
 
+import { sentWithoutRouting } from "../../src/agents/context-optimizer/model";
 import { RELEASE_TASK } from "../../src/agents/context-optimizer/route";
 import { Scheduler } from "../../src/agents/framework/scheduler";
 import { assign, RETRY_TASK } from "../../src/agents/review-manager/assign";
@@ -276,7 +277,9 @@ export class ForemanStrategy implements Strategy {
           this.router.route(effect.item);
           return;
         }
-        // The optimizer is off: the Review Manager's message goes to the person as a DM at once.
+        // The optimizer is off: the Review Manager's message goes to the person as a DM at once (the
+        // extras only routing sends — the next review, notes for later — stay out, as in production).
+        if (!sentWithoutRouting(effect.item)) return;
         const person = this.personOf(effect.item.user);
         const pr = effect.item.pr ? (w.pr(effect.item.pr.number) ?? null) : this.prOf(effect.key);
         if (person) w.message(person.login, pr, "dm");

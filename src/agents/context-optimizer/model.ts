@@ -9,6 +9,7 @@ import type { HoldReason, NotifyMode } from "../../domain/notify";
 
 export const ITEM_KINDS = [
   "review",
+  "again",
   "reminder",
   "author",
   "breach",
@@ -85,3 +86,12 @@ export interface PersonState {
 }
 
 export const EMPTY_COUNTS: PersonCounts = { sent: 0, held: 0, merged: 0, avoided: 0, focusInterruptions: 0 };
+
+/**
+ * Whether an item goes out when routing is off (a paused optimizer): everything but the extras the
+ * optimizer batches — the next review offered, a review asked again after changes (GitHub tells them
+ * too), notes for later — which would only add messages.
+ */
+export function sentWithoutRouting(item: Pick<PersonItem, "kind" | "later">): boolean {
+  return item.kind !== "next" && item.kind !== "again" && item.later !== true;
+}

@@ -123,9 +123,11 @@ function requestedOnGitHub(work: Work, view: TenantView, pr: TrackedPr, login: s
   const now = work.store.reviewer(pr.id, login);
   if (now?.status !== "requested") return;
   const ref = literal(prRef(pr));
-  const build = (platform: ChatPlatform) =>
-    cardFor(work, view, pr, platform, `You are asked to review ${ref} (requested on GitHub).`);
-  dmPerson(work, pr, view.people.get(loginKey(login)), build, `gh:a${r.seq}`, "review", isUrgent(work, pr));
+  const again = before !== null;
+  const text = `You are asked to review ${ref}${again ? " again" : ""} (requested on GitHub).`;
+  const build = (platform: ChatPlatform) => cardFor(work, view, pr, platform, text);
+  const kind = again ? "again" : "review";
+  dmPerson(work, pr, view.people.get(loginKey(login)), build, `gh:a${r.seq}`, kind, isUrgent(work, pr));
 }
 
 /**

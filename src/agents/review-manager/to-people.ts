@@ -2,7 +2,8 @@
  * Messages to people leave the Review Manager through the tenant's Context Optimizer, which sends
  * them now or when they help (batched, outside focus time, never while away). The item stays in the
  * Review Manager's delivery ledger until the optimizer has taken it (a repeat is routed once). When
- * the tenant's optimizer is paused (the team switched routing off), the message is sent directly.
+ * the tenant's optimizer is paused (the team switched routing off), the message is sent directly —
+ * except the extras only routing makes worth sending (`sentWithoutRouting`).
  */
 import { directMessage } from "../../chat/post";
 import { buildDelivery } from "../../delivery/enqueue";
@@ -10,7 +11,7 @@ import type { DeliveryMessage } from "../../delivery/types";
 import type { Env } from "../../env";
 import { unwrap } from "../../platform/errors";
 import { contextOptimizerAgent } from "../context-optimizer";
-import type { PersonItem } from "../context-optimizer/model";
+import { type PersonItem, sentWithoutRouting } from "../context-optimizer/model";
 import { coordinator } from "../coordinator/stub";
 
 /** What a local `person` effect holds (effects.ts `recordEffect`). */
@@ -21,7 +22,8 @@ export function personItemOf(payload: Record<string, unknown>): PersonItem | nul
 
 /**
  * Hands `item` to the tenant's standing Context Optimizer. Answers the direct message to record
- * instead when the optimizer is not running; throws when it could not be asked (tried again later).
+ * instead when the optimizer is not running (null: none, or an extra left out); throws when it could
+ * not be asked (tried again later).
  */
 export async function routeToOptimizer(
   env: Env,
@@ -42,6 +44,7 @@ export async function routeToOptimizer(
     cache.optimizerId = undefined; // asked again next time: the agent may have been replaced
     throw new Error(`the Context Optimizer did not take ${item.key}: ${routed.error.message}`);
   }
+  if (!sentWithoutRouting(item)) return null;
   const dm = directMessage(item.user, { ...item.reply, ephemeral: false }, { key: item.key });
   return buildDelivery({ ...dm, key: item.key, tenant, correlationId });
 }

@@ -3,7 +3,9 @@
  * then smallest), and a snoozed review brought back at the next window.
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../../src/agents/coordinator/stub";
 import type { DomainEvent } from "../../../src/events/types";
 import {
   CHANNEL,
@@ -52,6 +54,40 @@ describe("keeping reviewers in context", () => {
     expect(next).toHaveLength(1);
     expect(next[0]).toContain("Next in acme/widgets: acme/widgets#3, 25 lines, about 15 min.");
     expect(next[0]).toContain("review.claim:acme/widgets#3");
+  });
+
+  it("asked again after changes: a message saying so; with routing off only what matters goes out", async () => {
+    const tenant = "t-ctx-again";
+    await setupTenant(tenant, [{ id: "U0BOB", login: "bob" }]);
+    const h = await reviewManager(tenant);
+    await deliver(h, opened(1, 10, h.clock.t), opened(2, 10, h.clock.t));
+    h.clock.t += HOUR;
+    await deliver(h, reviewSubmitted({ number: 1 }, "bob", h.clock.t, "changes_requested"));
+    h.sent.length = 0;
+    h.clock.t += HOUR;
+    await deliver(h, reviewRequest({ number: 1 }, { login: "bob" }, h.clock.t));
+    expect(slackPosts(h.sent, "U0BOB").map(postText).join()).toContain(
+      "You are asked to review acme/widgets#1 again (requested on GitHub).",
+    );
+
+    // The team pauses the Context Optimizer (routing off): review requests still go out directly, the
+    // extras that only batching makes worth sending (the next review, asked again) do not.
+    const standing = await coordinator(env, tenant).standingAgents(tenant, { correlationId: "t" });
+    if (!standing.ok) throw new Error(standing.error.message);
+    const paused = await coordinator(env, tenant).transitionAgent(
+      standing.value["context-optimizer"],
+      "pause",
+      {
+        correlationId: "t",
+      },
+    );
+    expect(paused.ok).toBe(true);
+    h.sent.length = 0;
+    h.clock.t += HOUR;
+    await deliver(h, reviewSubmitted({ number: 1 }, "bob", h.clock.t), opened(3, 10, h.clock.t));
+    const direct = slackPosts(h.sent, "U0BOB").map(postText);
+    expect(direct).toHaveLength(1);
+    expect(direct[0]).toContain("You are asked to review acme/widgets#3.");
   });
 
   it("a snoozed review comes back as a note at the next window", async () => {
