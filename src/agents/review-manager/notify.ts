@@ -10,7 +10,7 @@ import type { Reply } from "../../chat/reply";
 import { deliveryKey, ownerRepo, prRef } from "../../domain/pr-refs";
 import type { ItemKind, PersonItem } from "../context-optimizer/model";
 import type { TenantView, Work } from "./context";
-import { leadsOf } from "./model/candidates";
+import { isAwayToday, leadsOf } from "./model/candidates";
 import { cardSignature } from "./model/card-status";
 import type { Person, TrackedPr } from "./model/model";
 
@@ -152,9 +152,15 @@ export function toChannelsOrLeads(
     return;
   }
   const seen = new Set<string>();
-  for (const person of [...leadsOf(view.people), ...also]) {
-    if (seen.has(person.login.toLowerCase())) continue;
-    seen.add(person.login.toLowerCase());
+  const chain = [...leadsOf(view.people), ...also].filter((p) => {
+    const fresh = !seen.has(p.login.toLowerCase());
+    seen.add(p.login.toLowerCase());
+    return fresh;
+  });
+  // Urgent news skips whoever in the chain is away today (when someone else in it is not).
+  const away = new Set(view.team.filter(isAwayToday).map((a) => a.member.github.toLowerCase()));
+  const here = chain.filter((p) => !away.has(p.login.toLowerCase()));
+  for (const person of urgent && here.length > 0 ? here : chain) {
     dmPerson(work, pr, person, build, tag, kind, urgent);
   }
 }

@@ -174,6 +174,39 @@ describe("Context Optimizer", () => {
     expect(dmsTo(h.sent, "U0BOB")).toHaveLength(1);
   });
 
+  it("a breach with no channel linked goes to the leads who are here, not the one away", async () => {
+    const tenant = "co-breach-leads";
+    const s = settings(env, tenant);
+    const add = async (id: string, login: string, lead = false) =>
+      expect(
+        (await s.addMember({ user: { platform: "slack", id, name: login }, github: login, lead }, "t")).ok,
+      ).toBe(true);
+    await add("U0BOB", "bob");
+    await add("U0LENA", "lena", true);
+    await add("U0LARS", "lars", true);
+    expect((await s.setOoo({ platform: "slack", id: "U0LENA" }, null, "t")).ok).toBe(true);
+    expect((await s.setTeamNotify({ mode: "immediate" }, "t")).ok).toBe(true);
+    expect((await s.setSla({ hours: 2 }, "t")).ok).toBe(true);
+    const h = await reviewManager(tenant);
+    // Load balance asks whoever has fewest requests: make bob the one, with lars busy elsewhere.
+    await deliver(h, prEvent("opened", { number: 1, author: "lars" }, h.clock.t));
+    const reviewer = unwrap(await h.agent.pullRequest({ repo: "acme/widgets", number: 1 }))?.reviewers[0]
+      ?.login;
+    h.sent.length = 0;
+    h.clock.t = MONDAY_9 + 2 * HOUR; // the breach
+    await runDurableObjectAlarm(h.stub);
+    await runDurableObjectAlarm(h.stub);
+    const breach = (user: string) =>
+      dmsTo(h.sent, user).filter((d) => JSON.stringify(d.body).includes("SLA breached"));
+    expect(breach("U0LENA")).toEqual([]);
+    // Not even kept for when she is back: the next lead had it.
+    const lena = unwrap(await (await optimizer(tenant)).person({ platform: "slack", id: "U0LENA" }));
+    expect(lena?.held).toEqual([]);
+    expect(breach("U0LARS")).toHaveLength(1);
+    expect(reviewer).toBe("bob");
+    expect(breach("U0BOB")).toHaveLength(1);
+  });
+
   it("a repeated item is routed once", async () => {
     const h = await team("co-repeat", { mode: "immediate" });
     const co = await optimizer("co-repeat");
