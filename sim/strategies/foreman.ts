@@ -24,6 +24,7 @@ import { CardStore } from "../../src/agents/review-manager/live-cards";
 import { type People, peopleOf } from "../../src/agents/review-manager/model/candidates";
 import type { ReviewEvent } from "../../src/agents/review-manager/model/events";
 import { applyEvent, needsView } from "../../src/agents/review-manager/on-event";
+import { REQUEST_TASK, requestDue } from "../../src/agents/review-manager/request-later";
 import { fireStep } from "../../src/agents/review-manager/sla-steps";
 import { ReviewStore } from "../../src/agents/review-manager/store";
 import type { ChannelRef, ChatUserRef } from "../../src/chat/platform";
@@ -170,6 +171,9 @@ export class ForemanStrategy implements Strategy {
       } else if (task.kind === RETRY_TASK && typeof prId === "number") {
         const pr = this.store.prById(prId);
         if (pr) assign(this.work(), this.view(pr.repo, pr.labels), pr, { retry: true });
+      } else if (task.kind === REQUEST_TASK && typeof prId === "number" && typeof login === "string") {
+        const pr = this.store.prById(prId);
+        if (pr) requestDue(this.work(), pr, login, Number((task.payload as Record<string, unknown>).seq));
       } else if (task.kind === AUTHOR_TASK && typeof prId === "number") {
         const pr = this.store.prById(prId);
         if (pr) sendAuthorNotice(this.work(), this.view(pr.repo, pr.labels), pr);

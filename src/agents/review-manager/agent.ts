@@ -39,6 +39,7 @@ import { MAX_QUEUE_LINES } from "./model/queue";
 import { nextStep } from "./model/steps";
 import { applyEvent, needsView } from "./on-event";
 import { buildQueue, type QueueOptions } from "./queue-view";
+import { REQUEST_TASK, requestDue } from "./request-later";
 import { fireStep } from "./sla-steps";
 import { ReviewStore } from "./store";
 import { personItemOf, routeToOptimizer } from "./to-people";
@@ -193,9 +194,11 @@ export class ReviewManagerAgent extends BaseAgent {
         real,
       );
     }
-    // Assignment retries are on the agent's clock too.
-    for (const task of this.scheduler.dueOfKind(RETRY_TASK, nowMs)) {
-      this.scheduler.schedule(Math.min(task.at, real), RETRY_TASK, task.payload, task.key, real);
+    // Assignment retries and requests waiting for a focus block's end are on the agent's clock too.
+    for (const kind of [RETRY_TASK, REQUEST_TASK]) {
+      for (const task of this.scheduler.dueOfKind(kind, nowMs)) {
+        this.scheduler.schedule(Math.min(task.at, real), kind, task.payload, task.key, real);
+      }
     }
     await super.alarm();
   }
@@ -225,7 +228,7 @@ export class ReviewManagerAgent extends BaseAgent {
 
   protected override async onSchedule(task: ScheduledTask): Promise<void> {
     if (task.kind === FLUSH_TASK) return this.flush();
-    if (task.kind === CARDS_TASK || task.kind === AUTHOR_TASK || task.kind === RETRY_TASK) {
+    if ([CARDS_TASK, AUTHOR_TASK, RETRY_TASK, REQUEST_TASK].includes(task.kind)) {
       return this.onPrTask(task);
     }
     if (task.kind !== SLA_TASK) return super.onSchedule(task);
@@ -263,6 +266,8 @@ export class ReviewManagerAgent extends BaseAgent {
       const outcome = assign(work, view, current, { retry: true });
       if (outcome.kind === "assigned") this.record(work, `${prRef(current)}: assigned on a retry`);
       this.cardsChanged(current.id);
+    } else if (task.kind === REQUEST_TASK) {
+      requestDue(work, current, String(task.payload.login ?? ""), Number(task.payload.seq));
     } else sendAuthorNotice(work, view, current);
     await this.flush();
   }

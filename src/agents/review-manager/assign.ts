@@ -14,7 +14,7 @@ import { save, stop } from "./clock";
 import type { TenantView, Work } from "./context";
 import { candidatesOf, configFor, loginKey } from "./model/candidates";
 import { headlines, nobodyCard, prCard } from "./model/cards";
-import { code, SKIP_TEXT } from "./model/format";
+import { code, localTime, SKIP_TEXT } from "./model/format";
 import { isActive, type ReviewerRecord, type ReviewerSource, type TrackedPr } from "./model/model";
 import {
   dmPerson,
@@ -24,6 +24,7 @@ import {
   toChannels,
   toChannelsOrLeads,
 } from "./notify";
+import { type Deferred, requestWhenFree } from "./request-later";
 
 /** The PR's card as it stands now, under `headline`. */
 export function cardFor(
@@ -185,14 +186,9 @@ export function assign(
   const reviewers = result.reviewers.map((p) => track(work, view, fresh, p.login, "foreman", p.reason));
   const first = reviewers[0]?.seq ?? 0;
   const again = force ? `a${first}` : pr.round > 1 ? `r${pr.round}` : undefined;
-  requestReviewers(
-    work,
-    fresh,
-    reviewers.map((r) => r.login),
-    again,
-  );
+  const deferred = requestWhenFree(work, view, fresh, reviewers, isUrgent(work, pr), again);
   if (options.teams?.length) removeRequests(work, fresh, { teams: options.teams }, `r${pr.round}`);
-  announce(work, view, fresh, reviewers, result, wanted, needed);
+  announce(work, view, fresh, reviewers, result, wanted, needed, deferred);
   work.log(`assigned ${reviewers.map((r) => r.login).join(", ")} to ${prRef(pr)}`);
   return { kind: "assigned", reviewers, result };
 }
@@ -229,10 +225,14 @@ function announce(
   result: AssignmentResult,
   wanted: number,
   needed: number,
+  deferred: readonly Deferred[] = [],
 ): void {
   const ref = prRef(pr);
   const logins = reviewers.map((r) => r.login);
-  const lines: string[] = [];
+  const lines: string[] = deferred.map((d) => {
+    const tz = view.people.get(loginKey(d.login))?.tz ?? "UTC";
+    return `${literal(d.login)} is in a focus block: requested on GitHub when it ends (${localTime(d.atMs, tz)}).`;
+  });
   const found = wanted - result.shortfall;
   // A missing backup reviewer of an urgent PR is not worth a line; a missing reviewer is.
   if (found < needed) {

@@ -28,6 +28,11 @@ export const reviewManagerConfigShape = {
       fairShareHours: z.number().min(0).max(40).default(8),
     })
     .default({ openReviewHours: 1, fairShareHours: 8 }),
+  /**
+   * Someone chosen while in a focus block is requested on GitHub (which notifies them at once) when the
+   * block ends, unless the PR is urgent. Their SLA clock and the card start at the assignment.
+   */
+  requestAfterFocus: z.boolean().default(true),
   /** Overrides per repository (`owner/repo`), e.g. `{"acme/api": {"reviewersPerPr": 2}}`. */
   repos: z
     .record(

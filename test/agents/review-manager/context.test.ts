@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { coordinator } from "../../../src/agents/coordinator/stub";
 import type { DomainEvent } from "../../../src/events/types";
+import { settings } from "../../../src/settings/stub";
 import {
   CHANNEL,
   deliver,
@@ -88,6 +89,38 @@ describe("keeping reviewers in context", () => {
     const direct = slackPosts(h.sent, "U0BOB").map(postText);
     expect(direct).toHaveLength(1);
     expect(direct[0]).toContain("You are asked to review acme/widgets#3.");
+  });
+
+  it("someone asked while in a focus block is requested on GitHub when it ends (not when urgent)", async () => {
+    const tenant = "t-ctx-focus-request";
+    await setupTenant(tenant, [{ id: "U0BOB", login: "bob" }]);
+    const focus = { days: ["mon"], start: "09:00", end: "11:00" };
+    expect(
+      (
+        await settings(env, tenant).setNotifyPrefs(
+          { platform: "slack", id: "U0BOB" },
+          { addFocus: focus },
+          "t",
+        )
+      ).ok,
+    ).toBe(true);
+    const h = await reviewManager(tenant);
+    await deliver(
+      h,
+      opened(1, 10, h.clock.t),
+      prEvent("opened", { number: 2, labels: ["hotfix"] }, h.clock.t),
+    );
+    const requests = (sent: typeof h.sent) =>
+      sent.filter((d) => d.action === "pulls.requestReviewers").map((d) => d.body.pull_number);
+    expect(requests(h.sent)).toEqual([2]); // the hotfix at once, #1 when the block ends
+    const card = JSON.stringify(slackPosts(h.sent).map(postText));
+    expect(card).toContain(
+      "bob is in a focus block: requested on GitHub when it ends (Mon 2030-01-07 11:00 UTC).",
+    );
+    h.sent.length = 0;
+    h.clock.t = MONDAY_9 + 2 * HOUR;
+    await runDurableObjectAlarm(h.stub);
+    expect(requests(h.sent)).toEqual([1]);
   });
 
   it("a snoozed review comes back as a note at the next window", async () => {
