@@ -22,6 +22,7 @@ import type { PersonNotify } from "../settings/people";
 import { describeDays } from "../settings/time";
 import type { CommandContext } from "./context";
 import { heldSections, NOT_ON_TEAM } from "./handlers/me";
+import { blockButtons } from "./handlers/my-queue";
 import { modeMeaning } from "./handlers/notify-text";
 import { rhythmSuggestion } from "./handlers/rhythm";
 import { need, tenantCoordinator, tenantSettings } from "./handlers/shared";
@@ -148,7 +149,16 @@ async function reviewQueue(
       return reply(line, { sections: [{ text: line }], buttons: buttonsOf(item, member.github) });
     });
     const rest = more > 0 ? section(`…and ${more} more: \`/foreman review mine\` lists them all.`) : [];
-    return [...section(summary.text), ...items, ...rest];
+    const blocks = blockButtons(queue.items, member.github);
+    const block = blocks.length
+      ? [
+          reply("Blocks of work", {
+            sections: [{ text: "Start every review waiting in one repository at once, smallest first:" }],
+            buttons: blocks,
+          }),
+        ]
+      : [];
+    return [...section(summary.text), ...items, ...rest, ...block];
   } catch (err) {
     log("slack.home_queue_failed", errorMessage(err));
     return section("Your review queue is unavailable right now; try again shortly.");

@@ -18,6 +18,7 @@ import type { CommandContext } from "../context";
 import { usageFor } from "../help";
 import type { CommandOf } from "../types";
 import { actorKey, code } from "./format";
+import { myQueue } from "./my-queue";
 import {
   alwaysNote,
   changesOf,
@@ -106,6 +107,11 @@ export async function meShow(_command: CommandOf<"me.show">, ctx: CommandContext
     heldSections(ctx, effective.dailyCap, member.tz),
     rhythmSuggestion(ctx, member, effective),
   ]);
+  const queue = await myQueue(
+    ctx,
+    member,
+    availability.map((a) => a.member),
+  );
   const entry = availability.find((a) => sameUser(a.member.user, ctx.actor));
   const text = `You are on the team as ${code(member.github)}${member.lead ? " (lead)" : ""}.`;
   const away = entry?.ooo
@@ -129,11 +135,13 @@ export async function meShow(_command: CommandOf<"me.show">, ctx: CommandContext
       fields: notifyFields(own, team, effective, today),
       lines: [alwaysNote(own.windows !== undefined)],
     },
+    queue.section,
     ...held,
     // Last, so its button (rendered after the sections) sits right under it.
     ...(rhythm ? [rhythm.section] : []),
   ];
-  return reply(text, { title: "Your page", sections, buttons: rhythm?.buttons ?? [], footer: FOOTER });
+  const buttons = [...queue.blocks, ...(rhythm?.buttons ?? [])];
+  return reply(text, { title: "Your page", sections, buttons, footer: FOOTER });
 }
 
 /** `me notify immediate|batched|digest|default [--at …] [--cap N]`. */

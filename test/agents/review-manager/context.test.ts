@@ -6,8 +6,10 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { coordinator } from "../../../src/agents/coordinator/stub";
+import { unmarked } from "../../../src/chat/markup";
 import type { DomainEvent } from "../../../src/events/types";
 import { settings } from "../../../src/settings/stub";
+import { chatContext, run, slack } from "../../commands/helpers";
 import {
   CHANNEL,
   deliver,
@@ -147,5 +149,25 @@ describe("keeping reviewers in context", () => {
     expect(note).toHaveLength(1);
     expect(note[0]).toContain("Back to acme/widgets#5: you snoozed it");
     expect(note[0]).toContain("120 lines");
+  });
+});
+
+describe("your own queue on /foreman me", () => {
+  it("shows what waits for you and a Start button per repository with two or more", async () => {
+    const tenant = "t-ctx-me-queue";
+    await setupTenant(tenant, [{ id: "U0BOB", login: "bob" }]);
+    const h = await reviewManager(tenant);
+    await deliver(h, opened(1, 30, h.clock.t), opened(2, 300, h.clock.t));
+    const page = await run(
+      "me",
+      chatContext(tenant, { actor: slack("U0BOB", "bob"), channelId: CHANNEL.channelId }),
+    );
+    const shown = unmarked(JSON.stringify(page));
+    expect(shown).toContain("Your review queue");
+    expect(shown).toContain("2 pull requests waiting for your review.");
+    expect(page.buttons.map((b) => b.action)).toContain("fm1:review.block:acme/widgets");
+    expect(page.buttons.find((b) => b.action === "fm1:review.block:acme/widgets")?.label).toBe(
+      "Start 2 in acme/widgets",
+    );
   });
 });
