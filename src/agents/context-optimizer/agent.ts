@@ -19,7 +19,7 @@ import { settings } from "../../settings/stub";
 import { BaseAgent } from "../framework/base-agent";
 import type { ScheduledTask } from "../framework/scheduler";
 import type { AgentHealth } from "../model";
-import type { PersonCounts, PersonItem, PersonState } from "./model";
+import { EMPTY_COUNTS, type PersonCounts, type PersonItem, type PersonState } from "./model";
 import { audienceOf, personKey, RELEASE_TASK, type RouteWork, releasePerson, routeItem } from "./route";
 import { heldView, RoutingStore } from "./store";
 
@@ -65,13 +65,30 @@ export class ContextOptimizerAgent extends BaseAgent {
     });
   }
 
-  /** Everyone on the team: mode, today's counts, what is held for them and when it goes. */
+  /** Everyone on the team: mode, today's counts, what is held for them and when it goes (two reads). */
   async people(): Promise<Outcome<PersonState[]>> {
     return attempt(async () => {
       this.require();
       const nowMs = this.now();
-      const team = await settings(this.env, this.tenant()).availability(new Date(nowMs).toISOString());
-      return team.map((a) => this.stateOf(a, nowMs));
+      const team = await this.team(nowMs);
+      const dayOf = (a: MemberAvailability) => formatIsoDate(localDayOf(nowMs, a.member.tz));
+      const held = this.routing.allHeld();
+      const counts = this.routing.countsOn(team.map(dayOf));
+      return team.map((a) => {
+        const person = personKey(a.member.user);
+        const day = dayOf(a);
+        const mine = held.get(person) ?? [];
+        const next = mine.length ? Math.min(...mine.map((h) => h.releaseAt)) : null;
+        return {
+          user: a.member.user,
+          login: a.member.github,
+          mode: a.notify.mode,
+          localDate: day,
+          today: counts.get(`${person}|${day}`) ?? { ...EMPTY_COUNTS },
+          held: mine.map(heldView),
+          nextReleaseAt: next === null ? null : new Date(next).toISOString(),
+        };
+      });
     });
   }
 

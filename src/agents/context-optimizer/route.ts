@@ -109,7 +109,8 @@ export function releasePerson(work: RouteWork, a: Audience): number {
     !r || canReleaseAt(r, nowMs) || (urgentOnly && focusEndAt(r, nowMs) !== null && !isAwayOn(r, nowMs));
   if (!reachable && r) {
     const next = nextOpenMs(r, nowMs + 1) ?? nowMs + RECHECK_MS;
-    store.postpone(a.person, nowMs, Math.max(next, nowMs + 1), isAwayOn(r, nowMs) ? "away" : "off-hours");
+    const why = isAwayOn(r, nowMs) ? "away" : focusEndAt(r, nowMs) !== null ? "focus" : "off-hours";
+    store.postpone(a.person, nowMs, Math.max(next, nowMs + 1), why);
     scheduleRelease(work, a.person);
     return 0;
   }

@@ -155,6 +155,37 @@ export class RoutingStore {
     return rows.map((r) => ({ person: r.person, day: r.day, counts: countsOf(r) }));
   }
 
+  /** Everyone's held items by person (one read, oldest first). */
+  allHeld(): Map<string, ReturnType<RoutingStore["held"]>> {
+    const rows = all<ItemRow & { person: string }>(
+      this.sql,
+      `SELECT person, key, item, held_at, release_at, reason FROM co_items
+       WHERE state = 'held' ORDER BY held_at, key`,
+    );
+    const out = new Map<string, ReturnType<RoutingStore["held"]>>();
+    for (const r of rows) {
+      const item = parseJson<PersonItem | null>(r.item, null);
+      if (!item) continue;
+      const list = out.get(r.person) ?? [];
+      list.push({ item, heldAt: r.held_at, releaseAt: r.release_at, reason: r.reason as HoldReason });
+      out.set(r.person, list);
+    }
+    return out;
+  }
+
+  /** Counts of `days` (YYYY-MM-DD) for everyone, keyed `person|day` (one read). */
+  countsOn(days: readonly string[]): Map<string, PersonCounts> {
+    const unique = [...new Set(days)];
+    if (unique.length === 0) return new Map();
+    const rows = all<DailyRow & { person: string; day: string }>(
+      this.sql,
+      `SELECT person, day, sent, held, merged, avoided, focus FROM co_daily
+       WHERE day IN (${unique.map(() => "?").join(", ")})`,
+      ...unique,
+    );
+    return new Map(rows.map((r) => [`${r.person}|${r.day}`, countsOf(r)]));
+  }
+
   /** Items held now across the team, and the earliest release. */
   heldTotals(): { held: number; nextAt: number | null } {
     const row = first<{ n: number; at: number | null }>(
