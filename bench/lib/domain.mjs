@@ -6,6 +6,8 @@
  * - the digest of 10,000 open PRs (buildDigest)
  * - the SLA clock for 100,000 deadlines: computing them (slaDeadlines), and evaluating them
  *   (slaState + remainingWorkingMs), one op = all 100,000
+ * - when a message may reach each of 1,000 people (the Context Optimizer's `recipientOf` + `decide`,
+ *   with windows, focus blocks, holidays and absences), one op = all 1,000
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +23,7 @@ const ENTRIES = {
   digest: "src/digest/build.ts",
   sla: "src/domain/sla.ts",
   hours: "src/domain/working-hours.ts",
+  notify: "src/domain/notify.ts",
 };
 
 /** Bundles the modules for Node and imports them. */
@@ -44,6 +47,7 @@ async function loadModules() {
       digest: await load("digest"),
       sla: await load("sla"),
       hours: await load("hours"),
+      notify: await load("notify"),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -148,6 +152,17 @@ export async function runDomainBench({ quick = false } = {}) {
     schedule: schedules[i % schedules.length],
   }));
   const deadlines = requests.map((r) => m.sla.slaDeadlines(r));
+  const modes = ["batched", "immediate", "digest"];
+  const recipients = candidates.map((c, i) => ({
+    schedule: { tz: c.tz },
+    prefs: {
+      ...m.notify.DEFAULT_NOTIFY_PREFS,
+      mode: modes[i % 3],
+      focus: i % 2 ? [{ days: ["tue", "thu"], start: "09:00", end: "12:00" }] : [],
+      holidays: i % 7 === 0 ? [{ from: "2026-11-20", until: "2026-11-24" }] : [],
+    },
+    ooo: c.ooo ? { from: null, until: "2026-11-30" } : null,
+  }));
 
   // Sanity: the inputs do what they claim (a wrong input would measure nothing).
   const picked = m.assignment.assignReviewers(assignmentInput(candidates, []));
@@ -179,6 +194,13 @@ export async function runDomainBench({ quick = false } = {}) {
         merged24h: merged,
         emptyMode: "post",
       }).sections.length;
+    })
+    .add("notify: when a message may reach 1,000 people", () => {
+      for (const r of recipients) {
+        const recipient = m.notify.recipientOf(r.schedule, r.prefs, r.ooo, NOW);
+        const d = m.notify.decide(recipient, false, NOW, { sentToday: 2, lastAboutPrMs: null });
+        sink += d.send ? 1 : 0;
+      }
     })
     .add("SLA: compute 100,000 deadlines", () => {
       for (const r of requests) sink += m.sla.slaDeadlines(r).breachAtMs & 1;
