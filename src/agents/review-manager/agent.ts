@@ -25,7 +25,7 @@ import { assign, RETRY_TASK } from "./assign";
 import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "./author";
 import { type BlockInput, blockOf, startBlock } from "./block";
 import { type ActInput, type ActResult, act } from "./buttons";
-import { SLA_TASK, type SlaTaskPayload, slaKey } from "./clock";
+import { bringDueForward, SLA_TASK, type SlaTaskPayload } from "./clock";
 import { reviewConfigOf } from "./config";
 import { loadView, makeWork, type TenantView, type Work } from "./context";
 import { type Effect, migrateLegacyEffects, publishEvent, recordEffect } from "./effects";
@@ -36,7 +36,6 @@ import { type People, peopleOf } from "./model/candidates";
 import { reviewEvent, snapshotOf } from "./model/events";
 import type { ReviewerRecord, ReviewQueue, TrackedPr } from "./model/model";
 import { MAX_QUEUE_LINES } from "./model/queue";
-import { nextStep } from "./model/steps";
 import { applyEvent, needsView } from "./on-event";
 import { buildQueue, type QueueOptions } from "./queue-view";
 import { REQUEST_TASK, requestDue } from "./request-later";
@@ -181,27 +180,8 @@ export class ReviewManagerAgent extends BaseAgent {
    * base alarm runs them.
    */
   override async alarm(): Promise<void> {
-    const nowMs = this.now();
-    const real = Date.now();
-    for (const r of this.reviews.due(nowMs)) {
-      const pr = this.reviews.prById(r.prId);
-      if (!pr || r.nextAtMs === null) continue;
-      const step = nextStep(r.fired) ?? "";
-      const payload: SlaTaskPayload = { repo: pr.repo, number: pr.number, login: r.login, step };
-      this.scheduler.schedule(
-        Math.min(r.nextAtMs, real),
-        SLA_TASK,
-        { ...payload },
-        slaKey(pr, r.login),
-        real,
-      );
-    }
     // Assignment retries and requests waiting for a focus block's end are on the agent's clock too.
-    for (const kind of [RETRY_TASK, REQUEST_TASK]) {
-      for (const task of this.scheduler.dueOfKind(kind, nowMs)) {
-        this.scheduler.schedule(Math.min(task.at, real), kind, task.payload, task.key, real);
-      }
-    }
+    bringDueForward(this.reviews, this.scheduler, [RETRY_TASK, REQUEST_TASK], this.now(), Date.now());
     await super.alarm();
   }
 

@@ -5,10 +5,12 @@
 
 import { type PrRef, prRef } from "../../domain/pr-refs";
 import { snooze } from "../../domain/sla";
+import type { Scheduler } from "../framework/scheduler";
 import type { Work } from "./context";
 import { loginKey } from "./model/candidates";
 import { isActive, type ReviewerRecord, type ReviewerStatus } from "./model/model";
 import { nextStep, nextStepAt, resumed, SNOOZE_MS } from "./model/steps";
+import type { ReviewStore } from "./store";
 
 /** Scheduled task kind of an SLA step. */
 export const SLA_TASK = "review.sla";
@@ -71,4 +73,29 @@ export function resume(work: Work, pr: PrRef, r: ReviewerRecord): ReviewerRecord
 export function snoozeClock(work: Work, pr: PrRef, r: ReviewerRecord): ReviewerRecord {
   if (!r.sla || !isActive(r.status) || r.pausedAtMs !== null) return r;
   return save(work, pr, { ...r, sla: snooze(r.sla, SNOOZE_MS), snoozes: r.snoozes + 1 });
+}
+
+/**
+ * The agent's alarm runs on real time, its decisions on the agent's clock (which tests move): SLA
+ * steps, and tasks of `kinds`, due by the agent's clock at `nowMs` are scheduled at once (`real`).
+ */
+export function bringDueForward(
+  store: ReviewStore,
+  scheduler: Scheduler,
+  kinds: readonly string[],
+  nowMs: number,
+  real: number,
+): void {
+  for (const r of store.due(nowMs)) {
+    const pr = store.prById(r.prId);
+    if (!pr || r.nextAtMs === null) continue;
+    const step = nextStep(r.fired) ?? "";
+    const payload: SlaTaskPayload = { repo: pr.repo, number: pr.number, login: r.login, step };
+    scheduler.schedule(Math.min(r.nextAtMs, real), SLA_TASK, { ...payload }, slaKey(pr, r.login), real);
+  }
+  for (const kind of kinds) {
+    for (const task of scheduler.dueOfKind(kind, nowMs)) {
+      scheduler.schedule(Math.min(task.at, real), kind, task.payload, task.key, real);
+    }
+  }
 }
