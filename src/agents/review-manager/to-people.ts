@@ -40,8 +40,9 @@ export async function routeToOptimizer(
   }
   const routed = await contextOptimizerAgent(env, cache.optimizerId).route([item], correlationId);
   if (routed.ok) return null;
+  // Looked up again next time: a terminated optimizer is replaced by the Coordinator.
+  cache.optimizerId = undefined;
   if (routed.error.code !== "conflict") {
-    cache.optimizerId = undefined; // asked again next time: the agent may have been replaced
     throw new Error(`the Context Optimizer did not take ${item.key}: ${routed.error.message}`);
   }
   if (!sentWithoutRouting(item)) return null;
