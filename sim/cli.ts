@@ -100,7 +100,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return options;
 }
 
-function loadScenario(options: CliOptions, io: Io): Scenario {
+export function loadScenario(options: Pick<CliOptions, "scenario" | "seed" | "weeks">, io: Io): Scenario {
   const isFile = options.scenario.endsWith(".json") || options.scenario.includes("/");
   if (!isFile && !io.builtinNames().includes(options.scenario)) {
     throw new UsageError(

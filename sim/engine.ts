@@ -13,6 +13,7 @@ import type { TracePr } from "./trace";
 import type {
   Channel,
   PersonTally,
+  RequestRecord,
   ReviewRecord,
   ReviewState,
   RunResult,
@@ -49,6 +50,7 @@ export class Simulation implements World {
   private readonly open = new Map<number, SimPr>();
   private readonly tallies = new Map<string, PersonTally>();
   private readonly reviews: ReviewRecord[] = [];
+  private readonly requests: RequestRecord[] = [];
   private readonly everRequested = new Set<string>();
   private readonly rolled = new Map<string, number>();
   private readonly rolls = new Map<string, number>();
@@ -118,10 +120,12 @@ export class Simulation implements World {
     const s = this.byLogin.get(login.toLowerCase());
     if (!s || pr.state !== "open" || pr.requested.has(s.p.login)) return;
     pr.requested.set(s.p.login, this.nowMs);
+    const openReviews = s.queue.size + s.reviewing.size;
     s.queue.add(pr.trace.number);
     const key = `${pr.trace.number}:${s.p.login}`;
     if (!this.everRequested.has(key)) {
       this.everRequested.add(key);
+      this.requests.push({ login: s.p.login, pr: pr.trace.number, atMs: this.nowMs, openReviews });
       (this.tallies.get(s.p.login) as PersonTally).requests++;
     }
     this.message(s.p.login, pr, "github");
@@ -205,6 +209,7 @@ export class Simulation implements World {
     return {
       prs: this.prs,
       reviews: this.reviews,
+      requests: this.requests,
       tallies: this.tallies,
       messagesByChannel: this.messagesByChannel,
       workHoursMessages: this.workHoursMessages,

@@ -84,10 +84,21 @@ export interface ReviewRecord {
   state: ReviewState | null;
 }
 
+/** A person asked to review a PR for the first time: when, and how many reviews they had open then. */
+export interface RequestRecord {
+  login: string;
+  pr: number;
+  atMs: number;
+  /** PRs waiting in their queue or under their review at that moment, this one not included. */
+  openReviews: number;
+}
+
 export interface RunResult {
   prs: SimPr[];
   /** Every review started, in the order started (state null: the PR was merged before it landed). */
   reviews: ReviewRecord[];
+  /** Every first request of a person on a PR, in order (asking again after changes is not one). */
+  requests: RequestRecord[];
   tallies: Map<string, PersonTally>;
   messagesByChannel: Record<Channel, number>;
   /** Messages that reached someone at work (working hours, not out of office). */
