@@ -8,6 +8,8 @@
  *   (slaState + remainingWorkingMs), one op = all 100,000
  * - when a message may reach each of 1,000 people (the Context Optimizer's `recipientOf` + `decide`,
  *   with windows, focus blocks, holidays and absences), one op = all 1,000
+ * - the time-to-first-review forecast of 1,000 requests (`predict` + its breach probability), with a
+ *   model fitted on 2,000 rows, one op = all 1,000
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +26,8 @@ const ENTRIES = {
   sla: "src/domain/sla.ts",
   hours: "src/domain/working-hours.ts",
   notify: "src/domain/notify.ts",
+  forecast: "src/domain/forecast.ts",
+  forecastFit: "src/domain/forecast-fit.ts",
 };
 
 /** Bundles the modules for Node and imports them. */
@@ -48,6 +52,8 @@ async function loadModules() {
       sla: await load("sla"),
       hours: await load("hours"),
       notify: await load("notify"),
+      forecast: await load("forecast"),
+      forecastFit: await load("forecastFit"),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -152,6 +158,22 @@ export async function runDomainBench({ quick = false } = {}) {
     schedule: schedules[i % schedules.length],
   }));
   const deadlines = requests.map((r) => m.sla.slaDeadlines(r));
+  const facts = Array.from({ length: 2000 }, (_, i) => ({
+    repo: `acme/repo-${i % 12}`,
+    author: `dev-${i % 40}`,
+    lines: Math.floor(random() * 800),
+    openReviews: Math.floor(random() * 6),
+    requests30d: Math.floor(random() * 20),
+    hoursUntilWorking: random() < 0.7 ? 0 : random() * 60,
+    workingHoursLeft: random() * 8,
+    gapAfterWindowH: random() < 0.8 ? 16 : 64,
+    urgent: random() < 0.1,
+  }));
+  const trained = m.forecastFit.fitForecast(
+    facts.map((f) => ({ facts: f, hours: (1 + f.lines / 100) * (1 + f.openReviews) * (0.5 + random()) })),
+    NOW,
+  );
+  const asked = facts.slice(0, 1000);
   const modes = ["batched", "immediate", "digest"];
   const recipients = candidates.map((c, i) => ({
     schedule: { tz: c.tz },
@@ -201,6 +223,9 @@ export async function runDomainBench({ quick = false } = {}) {
         const d = m.notify.decide(recipient, false, NOW, { sentToday: 2, lastAboutPrMs: null });
         sink += d.send ? 1 : 0;
       }
+    })
+    .add("forecast: time to first review of 1,000 requests", () => {
+      for (const f of asked) sink += m.forecast.predict(trained, f).breachProbability(8) > 0.5 ? 1 : 0;
     })
     .add("SLA: compute 100,000 deadlines", () => {
       for (const r of requests) sink += m.sla.slaDeadlines(r).breachAtMs & 1;
