@@ -10,12 +10,11 @@ import { build } from "esbuild";
 import { openSqlStorage } from "./sqlite-storage.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-/** The bundle of this process (runs side by side do not share one). */
-const outfile = join(root, "node_modules", ".cache", "foreman-sim", `cli-${process.pid}.mjs`);
-
-export async function loadSimulator() {
+/** Bundles `sim/<entry>.ts` for Node and imports it (the bundle is removed once loaded). */
+export async function loadSimEntry(entry) {
+  const outfile = join(root, "node_modules", ".cache", "foreman-sim", `${entry}-${process.pid}.mjs`);
   await build({
-    entryPoints: [join(root, "sim", "cli.ts")],
+    entryPoints: [join(root, "sim", `${entry}.ts`)],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -28,6 +27,10 @@ export async function loadSimulator() {
   } finally {
     rmSync(outfile, { force: true });
   }
+}
+
+export function loadSimulator() {
+  return loadSimEntry("cli");
 }
 
 export function nodeIo() {
