@@ -1,21 +1,13 @@
-/**
- * Direct messages that wait out their Slack recipient's Do Not Disturb (`holdWhileDnd`): held ones
- * go back on the queue for when it ends (without spending an attempt) and are reported `retrying`;
- * the others, and every one whose check fails, are sent. Time is the consumer's injected clock.
- */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDelivery, listDeadLetters } from "../../src/delivery/api";
-import { handleQueue } from "../../src/delivery/consumer";
 import { buildDelivery } from "../../src/delivery/enqueue";
 import { MAX_ATTEMPTS } from "../../src/delivery/policy";
 import type { DeliveryMessage, DeliveryReport } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
-import { platformSenders } from "../../src/integrations/clients";
 import { ValidationError } from "../../src/platform/errors";
 import { type FakeApi, fakeApi } from "../helpers/fake-api";
-import { delivery } from "./support";
+import { delivery, runQueue } from "./support";
 
 /** A fixed, not whole-second instant: delays are rounded up to whole seconds. */
 const T = Date.UTC(2026, 0, 5, 22, 0, 0) + 400;
@@ -71,41 +63,13 @@ function world(name: string) {
 
 /** Runs the consumer over one batch at `nowMs`; the acked ids and retried id -> delay. */
 async function runAt(e: Env, messages: { body: unknown; attempts?: number }[], nowMs: number) {
-  const ids = messages.map((_, i) => `m${i + 1}`);
-  const batch = createMessageBatch(
-    "foreman-outbound",
-    messages.map((m, i) => ({
-      id: ids[i] ?? "",
-      timestamp: new Date(nowMs),
-      attempts: m.attempts ?? 1,
-      body: m.body,
-    })),
+  const run = await runQueue(
+    e,
+    messages.map((m, i) => ({ ...m, id: `m${i + 1}` })),
+    undefined,
+    nowMs,
   );
-  const delays = new Map<string, number | undefined>();
-  const observed: MessageBatch<unknown> = {
-    queue: batch.queue,
-    metadata: batch.metadata,
-    messages: batch.messages.map((m) => ({
-      id: m.id,
-      timestamp: m.timestamp,
-      body: m.body,
-      attempts: m.attempts,
-      ack: () => m.ack(),
-      retry: (options) => {
-        delays.set(m.id, options?.delaySeconds);
-        m.retry(options);
-      },
-    })),
-    ackAll: () => batch.ackAll(),
-    retryAll: (options) => batch.retryAll(options),
-  };
-  const ctx = createExecutionContext();
-  await handleQueue(observed, e, ctx, { senders: platformSenders, now: () => nowMs });
-  const result = await getQueueResult(batch, ctx);
-  return {
-    acked: result.explicitAcks,
-    retried: new Map(result.retryMessages.map((r) => [r.msgId, delays.get(r.msgId)])),
-  };
+  return { acked: run.acked, retried: run.retried };
 }
 
 const posts = (api: FakeApi) => api.requests("/slack/api/chat.postMessage");

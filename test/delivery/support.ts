@@ -45,14 +45,19 @@ export interface Run {
   retried: Map<string, number | undefined>;
 }
 
-/** Runs the consumer over one batch and collects what it acked and retried. */
-export async function runQueue(env: Env, messages: QueuedMessage[], queue = OUTBOUND): Promise<Run> {
+/** Runs the consumer over one batch (at `nowMs`: the consumer's clock) and collects what it acked and retried. */
+export async function runQueue(
+  env: Env,
+  messages: QueuedMessage[],
+  queue = OUTBOUND,
+  nowMs?: number,
+): Promise<Run> {
   const ids = messages.map((m) => m.id ?? randomId("msg"));
   const batch = createMessageBatch(
     queue,
     messages.map((m, i) => ({
       id: ids[i] ?? "",
-      timestamp: new Date(),
+      timestamp: new Date(nowMs ?? Date.now()),
       attempts: m.attempts ?? 1,
       body: m.body,
     })),
@@ -81,7 +86,8 @@ export async function runQueue(env: Env, messages: QueuedMessage[], queue = OUTB
     retryAll: (options) => batch.retryAll(options),
   };
   const ctx = createExecutionContext();
-  await handleQueue(observed, env, ctx, { senders: platformSenders });
+  const clock = nowMs === undefined ? {} : { now: () => nowMs };
+  await handleQueue(observed, env, ctx, { senders: platformSenders, ...clock });
   const result = await getQueueResult(batch, ctx);
   return {
     result,
