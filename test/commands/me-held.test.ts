@@ -5,29 +5,19 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { contextOptimizerAgent, type PersonItem } from "../../src/agents/context-optimizer";
-import { coordinator } from "../../src/agents/coordinator/stub";
 import { renderDiscord } from "../../src/chat/discord/render";
 import { literal } from "../../src/chat/markup";
 import type { ChatUserRef } from "../../src/chat/platform";
 import { reply } from "../../src/chat/reply";
 import { renderSlack } from "../../src/chat/slack/render";
 import { WEEKDAYS } from "../../src/domain/time";
-import type { Env } from "../../src/env";
 import { settings } from "../../src/settings/stub";
-import { recordingQueue } from "../delivery/support";
-import { stickySeam } from "../helpers/seams";
+import { noonZone, spawnOptimizer } from "../integration/people-support";
 import { chatContext, run, shown, slack } from "./helpers";
 
 const BOB = slack("U0BOB", "bob");
 const LEAD = slack("U0LEAD", "lead");
 const EVIL = "<@U0EVIL> [click](https://evil.example)";
-
-/** A fixed-offset zone where it is about noon now (Etc/GMT-N is UTC+N): inside 08:00-16:00. */
-function noonZone(): string {
-  const offset = 12 - new Date().getUTCHours();
-  if (offset === 0) return "Etc/GMT";
-  return offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
 
 /** Bob at work every day 08:00-16:00 in a zone where it is noon, in a focus block all day. */
 async function tenantWithOptimizer(tenant: string): Promise<string> {
@@ -38,23 +28,8 @@ async function tenantWithOptimizer(tenant: string): Promise<string> {
   expect((await s.addMember({ user: BOB, github: "bob", tz, workingHours }, "test")).ok).toBe(true);
   const focus = { days: [...WEEKDAYS], start: "00:00", end: "24:00" };
   expect((await s.setNotifyPrefs(BOB, { mode: "immediate", addFocus: focus }, "test")).ok).toBe(true);
-  const coord = coordinator(env, tenant);
-  const meta = { correlationId: `test-${tenant}` };
-  const wf = await coord.createWorkflow(tenant, { name: "people" }, meta);
-  if (!wf.ok) throw new Error(wf.error.message);
-  const spawned = await coord.spawnAgent(
-    tenant,
-    { type: "context-optimizer", workflowId: wf.value.workflowId },
-    meta,
-  );
-  if (!spawned.ok) throw new Error(spawned.error.message);
-  const { agentId } = spawned.value;
   // Nothing it sends leaves the test.
-  const { queue } = recordingQueue();
-  await stickySeam(env.CONTEXT_OPTIMIZER.getByName(agentId), agentId, (instance) => {
-    const seams = instance as { env: Env };
-    if (seams.env.OUTBOUND !== queue) seams.env = { ...seams.env, OUTBOUND: queue };
-  });
+  const { agentId } = await spawnOptimizer(tenant);
   return agentId;
 }
 
