@@ -9,29 +9,10 @@ import { unmarked } from "../../src/chat/markup";
 import { commandFromDiscord } from "../../src/commands/discord";
 import { parseCommand } from "../../src/commands/parse";
 import { runParsed } from "../../src/commands/run";
-import type { ParseResult } from "../../src/commands/types";
 import { settings } from "../../src/settings/stub";
 import { discordData } from "./cases";
 import { chatContext, discord, field, run, shown, slack } from "./helpers";
-
-const NOW = new Date("2026-12-01T10:00:00Z");
-const alice = slack("U0ALICE", "alice");
-const bob = slack("U0BOB", "bob");
-
-/** A tenant with alice (lead) and bob on the team, both in UTC, mon-fri 09:00-17:00. */
-async function team(tenant: string) {
-  const asAlice = chatContext(tenant, { actor: alice, now: NOW });
-  const asBob = chatContext(tenant, { actor: bob, now: NOW });
-  await run("team add <@U0ALICE|alice> github:alice --lead", asAlice);
-  await run("team add <@U0BOB|bob> github:bob", asAlice);
-  return { asAlice, asBob, store: settings(env, tenant) };
-}
-
-function err(text: string): Extract<ParseResult, { ok: false }> {
-  const result = parseCommand(text);
-  if (result.ok) throw new Error(`expected ${text} to fail, got ${JSON.stringify(result.command)}`);
-  return result;
-}
+import { alice, bob, err, NOW, team } from "./me-support";
 
 describe("parsing me hours and me zone", () => {
   it("takes the days and the hours (the end may be 24:00), and a zone in its canonical spelling", () => {

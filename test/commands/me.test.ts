@@ -7,29 +7,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { unmarked } from "../../src/chat/markup";
 import { parseCommand } from "../../src/commands/parse";
-import type { ParseResult } from "../../src/commands/types";
 import { settings } from "../../src/settings/stub";
 import { chatContext, field, run, shown, slack } from "./helpers";
-
-/** 2026-12-01 is a Tuesday; "today" for people in UTC. */
-const NOW = new Date("2026-12-01T10:00:00Z");
-const alice = slack("U0ALICE", "alice");
-const bob = slack("U0BOB", "bob");
-
-/** A tenant with alice (lead) and bob on the team, both in UTC. Returns both contexts. */
-async function team(tenant: string) {
-  const asAlice = chatContext(tenant, { actor: alice, now: NOW });
-  const asBob = chatContext(tenant, { actor: bob, now: NOW });
-  await run("team add <@U0ALICE|alice> github:alice --lead", asAlice);
-  await run("team add <@U0BOB|bob> github:bob", asAlice);
-  return { asAlice, asBob, store: settings(env, tenant) };
-}
-
-function err(text: string): Extract<ParseResult, { ok: false }> {
-  const result = parseCommand(text);
-  if (result.ok) throw new Error(`expected ${text} to fail, got ${JSON.stringify(result.command)}`);
-  return result;
-}
+import { alice, bob, err, NOW, team } from "./me-support";
 
 describe("parsing the me commands", () => {
   it("bare `me` is `me show`; `me --help` is help on me", () => {
