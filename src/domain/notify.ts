@@ -91,21 +91,13 @@ export interface Recipient {
 export type HoldReason = "away" | "off-hours" | "focus" | "window" | "cap" | "burst";
 export type Decision = { send: true } | { send: false; untilMs: number; reason: HoldReason };
 
-/** Every day of the ranges and the absence from `today` on (at most HORIZON_DAYS), as YYYY-MM-DD. */
-function daysOff(prefs: NotifyPrefs, ooo: Recipient["ooo"], today: number): string[] {
-  const days = new Set<string>();
-  const add = (from: number, until: number) => {
-    for (let d = Math.max(from, today); d <= Math.min(until, today + HORIZON_DAYS); d++) days.add(String(d));
-  };
-  for (const h of prefs.holidays) add(parseIsoDate(h.from) ?? 0, parseIsoDate(h.until) ?? -1);
-  if (ooo) {
-    const from = ooo.from === null ? today : (parseIsoDate(ooo.from) ?? today);
-    add(from, ooo.until === null ? today + HORIZON_DAYS : (parseIsoDate(ooo.until) ?? -1));
-  }
-  return [...days]
-    .map(Number)
-    .sort((a, b) => a - b)
-    .map(formatIsoDate);
+/** An open-ended absence, as a range end (the expansion stops at HORIZON_DAYS anyway). */
+export const OPEN_END = "9999-12-31";
+
+/** Every day of the holidays and the absence from `today` on (at most HORIZON_DAYS), as YYYY-MM-DD. */
+function daysOff(prefs: NotifyPrefs, ooo: Recipient["ooo"], today: string): string[] {
+  const absence = ooo ? [{ from: ooo.from ?? today, until: ooo.until ?? OPEN_END }] : [];
+  return daysOfRanges([...prefs.holidays, ...absence], today);
 }
 
 /** A recipient: their working schedule with holidays and days out of office as days off. */
@@ -115,8 +107,7 @@ export function recipientOf(
   ooo: Recipient["ooo"],
   nowMs: number,
 ): Recipient {
-  const today = localDayOf(nowMs, schedule.tz);
-  const off = daysOff(prefs, ooo, today);
+  const off = daysOff(prefs, ooo, formatIsoDate(localDayOf(nowMs, schedule.tz)));
   const holidays = [...new Set([...(schedule.holidays ?? []), ...off])].sort();
   return { schedule: compileSchedule({ ...schedule, holidays }), prefs, ooo };
 }

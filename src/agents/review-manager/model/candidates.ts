@@ -4,10 +4,9 @@
  * repository. Pure.
  */
 import type { ReviewCandidate } from "../../../domain/assignment";
-import { daysOfRanges, focusEndOf } from "../../../domain/notify";
-import { formatIsoDate, parseIsoDate } from "../../../domain/time";
+import { daysOfRanges, focusEndOf, OPEN_END } from "../../../domain/notify";
 import type { WorkingSchedule } from "../../../domain/working-hours";
-import type { MemberAvailability, OooEntry, TeamMember } from "../../../settings/model";
+import type { MemberAvailability, TeamMember } from "../../../settings/model";
 import type { Person, RepoReviewConfig, ReviewConfig } from "./model";
 
 export interface ReviewerStats {
@@ -42,24 +41,6 @@ export function peopleOf(team: readonly TeamMember[]): People {
 
 export const leadsOf = (people: People): Person[] => [...people.values()].filter((p) => p.lead);
 
-/** How far ahead planned days off are looked at (an open-ended absence counts this long). */
-const PLANNED_DAYS = 60;
-
-/** The days of a planned absence from `today` on (at most PLANNED_DAYS), as YYYY-MM-DD. */
-export function plannedDaysOff(entry: OooEntry | null, today: string): string[] {
-  if (!entry) return [];
-  const first = parseIsoDate(today);
-  if (first === null) return [];
-  const from = Math.max(first, entry.from === null ? first : (parseIsoDate(entry.from) ?? first));
-  const last = Math.min(
-    first + PLANNED_DAYS,
-    entry.until === null ? first + PLANNED_DAYS : (parseIsoDate(entry.until) ?? first - 1),
-  );
-  const days: string[] = [];
-  for (let d = from; d <= last; d++) days.push(formatIsoDate(d));
-  return days;
-}
-
 /**
  * Everyone on the team as an assignment candidate, with their availability (planned days off
  * count as holidays, so someone leaving tomorrow ranks after someone who is here) and counts.
@@ -90,9 +71,9 @@ export function candidatesOf(
 
 /** Planned absence and holidays (their own and the team's) from their local date on, as YYYY-MM-DD. */
 function daysOffOf(a: MemberAvailability): string[] {
-  const planned = plannedDaysOff(a.planned ?? null, a.localDate);
-  const holidays = daysOfRanges(a.notify?.holidays ?? [], a.localDate);
-  return holidays.length === 0 ? planned : [...new Set([...planned, ...holidays])].sort();
+  const { planned, localDate } = a;
+  const absence = planned ? [{ from: planned.from ?? localDate, until: planned.until ?? OPEN_END }] : [];
+  return daysOfRanges([...(a.notify?.holidays ?? []), ...absence], localDate);
 }
 
 /** Out of office or on a holiday on their local date. */
