@@ -21,7 +21,7 @@ import type { ScheduledTask } from "../framework/scheduler";
 import type { AgentHealth } from "../model";
 import { EMPTY_COUNTS, type PersonCounts, type PersonItem, type PersonState } from "./model";
 import { audienceOf, personKey, RELEASE_TASK, type RouteWork, releasePerson, routeItem } from "./route";
-import { heldView, RoutingStore } from "./store";
+import { type HeldRow, heldView, RoutingStore } from "./store";
 
 export interface RouteResult {
   sent: number;
@@ -76,18 +76,7 @@ export class ContextOptimizerAgent extends BaseAgent {
       const counts = this.routing.countsOn(team.map(dayOf));
       return team.map((a) => {
         const person = personKey(a.member.user);
-        const day = dayOf(a);
-        const mine = held.get(person) ?? [];
-        const next = mine.length ? Math.min(...mine.map((h) => h.releaseAt)) : null;
-        return {
-          user: a.member.user,
-          login: a.member.github,
-          mode: a.notify.mode,
-          localDate: day,
-          today: counts.get(`${person}|${day}`) ?? { ...EMPTY_COUNTS },
-          held: mine.map(heldView),
-          nextReleaseAt: next === null ? null : new Date(next).toISOString(),
-        };
+        return stateOf(a, dayOf(a), held.get(person) ?? [], counts.get(`${person}|${dayOf(a)}`));
       });
     });
   }
@@ -99,7 +88,10 @@ export class ContextOptimizerAgent extends BaseAgent {
       const nowMs = this.now();
       const team = await this.team(nowMs);
       const found = team.find((a) => sameUser(a.member.user, user));
-      return found ? this.stateOf(found, nowMs) : null;
+      if (!found) return null;
+      const person = personKey(found.member.user);
+      const day = formatIsoDate(localDayOf(nowMs, found.member.tz));
+      return stateOf(found, day, this.routing.held(person), this.routing.counts(person, day));
     });
   }
 
@@ -147,21 +139,6 @@ export class ContextOptimizerAgent extends BaseAgent {
 
   // ------------------------------------------------------------- internal
 
-  private stateOf(a: MemberAvailability, nowMs: number): PersonState {
-    const person = personKey(a.member.user);
-    const day = formatIsoDate(localDayOf(nowMs, a.member.tz));
-    const next = this.routing.nextRelease(person);
-    return {
-      user: a.member.user,
-      login: a.member.github,
-      mode: a.notify.mode,
-      localDate: day,
-      today: this.routing.counts(person, day),
-      held: this.routing.held(person).map(heldView),
-      nextReleaseAt: next === null ? null : new Date(next).toISOString(),
-    };
-  }
-
   private async team(nowMs: number): Promise<MemberAvailability[]> {
     return settings(this.env, this.tenant()).availability(new Date(nowMs).toISOString());
   }
@@ -194,4 +171,18 @@ export class ContextOptimizerAgent extends BaseAgent {
   private tenant(): string {
     return this.require().tenant;
   }
+}
+
+/** What `/foreman me` and the API show of one person: their mode, today's counts, what is held. */
+function stateOf(a: MemberAvailability, day: string, held: HeldRow[], today?: PersonCounts): PersonState {
+  const next = held.length ? Math.min(...held.map((h) => h.releaseAt)) : null;
+  return {
+    user: a.member.user,
+    login: a.member.github,
+    mode: a.notify.mode,
+    localDate: day,
+    today: today ?? { ...EMPTY_COUNTS },
+    held: held.map(heldView),
+    nextReleaseAt: next === null ? null : new Date(next).toISOString(),
+  };
 }

@@ -12,6 +12,20 @@ const KEEP_SENT_MS = 14 * 24 * 3_600_000;
 /** Daily counts are kept this long. */
 const KEEP_DAYS = 35;
 
+/** A held item with when it was held, when it goes and why. */
+export interface HeldRow {
+  item: PersonItem;
+  heldAt: number;
+  releaseAt: number;
+  reason: HoldReason;
+}
+
+/** A stored row as a held item (none when its JSON is unreadable). */
+function heldRow(r: ItemRow): HeldRow[] {
+  const item = parseJson<PersonItem | null>(r.item, null);
+  return item ? [{ item, heldAt: r.held_at, releaseAt: r.release_at, reason: r.reason as HoldReason }] : [];
+}
+
 type ItemRow = { key: string; item: string; held_at: number; release_at: number; reason: string };
 type DailyRow = { sent: number; held: number; merged: number; avoided: number; focus: number };
 
@@ -80,19 +94,14 @@ export class RoutingStore {
   }
 
   /** A person's held items, oldest first. */
-  held(person: string): Array<{ item: PersonItem; heldAt: number; releaseAt: number; reason: HoldReason }> {
+  held(person: string): HeldRow[] {
     const rows = all<ItemRow>(
       this.sql,
       `SELECT key, item, held_at, release_at, reason FROM co_items
        WHERE person = ? AND state = 'held' ORDER BY held_at, key`,
       person,
     );
-    return rows.flatMap((r) => {
-      const item = parseJson<PersonItem | null>(r.item, null);
-      return item
-        ? [{ item, heldAt: r.held_at, releaseAt: r.release_at, reason: r.reason as HoldReason }]
-        : [];
-    });
+    return rows.flatMap(heldRow);
   }
 
   /** When the person's first held item is due, or null. */
@@ -156,20 +165,14 @@ export class RoutingStore {
   }
 
   /** Everyone's held items by person (one read, oldest first). */
-  allHeld(): Map<string, ReturnType<RoutingStore["held"]>> {
+  allHeld(): Map<string, HeldRow[]> {
     const rows = all<ItemRow & { person: string }>(
       this.sql,
       `SELECT person, key, item, held_at, release_at, reason FROM co_items
        WHERE state = 'held' ORDER BY held_at, key`,
     );
-    const out = new Map<string, ReturnType<RoutingStore["held"]>>();
-    for (const r of rows) {
-      const item = parseJson<PersonItem | null>(r.item, null);
-      if (!item) continue;
-      const list = out.get(r.person) ?? [];
-      list.push({ item, heldAt: r.held_at, releaseAt: r.release_at, reason: r.reason as HoldReason });
-      out.set(r.person, list);
-    }
+    const out = new Map<string, HeldRow[]>();
+    for (const r of rows) out.set(r.person, [...(out.get(r.person) ?? []), ...heldRow(r)]);
     return out;
   }
 
@@ -220,12 +223,7 @@ function prKey(item: PersonItem): string | null {
 }
 
 /** A held row as shown to people. */
-export function heldView(row: {
-  item: PersonItem;
-  heldAt: number;
-  releaseAt: number;
-  reason: HoldReason;
-}): HeldItem {
+export function heldView(row: HeldRow): HeldItem {
   return {
     key: row.item.key,
     kind: row.item.kind,
