@@ -141,7 +141,8 @@ export class DeliveryLedger {
   /**
    * Hands every due row over: queue rows to `queue` (tagged with `origin`), local rows to `runLocal`.
    * Handed rows handed too often without a word are given up. Never throws for a queue failure: the
-   * rows stay pending and `queueError` says why. Calls wait for the one under way.
+   * rows stay pending and `queueError` says why. Calls wait for the one under way. Deliveries a local
+   * effect adds go out in the same call (a second pass).
    */
   async handOver(
     queue: Queue<DeliveryMessage>,
@@ -150,7 +151,18 @@ export class DeliveryLedger {
     runLocal?: LocalRunner,
   ): Promise<HandOverReport> {
     while (this.running) await this.running.catch(() => undefined);
-    const run = this.handOverNow(queue, origin, now, runLocal);
+    const run = this.handOverNow(queue, origin, now, runLocal).then(async (report) => {
+      if (report.ranLocal === 0) return report;
+      // A local effect may have added deliveries (a message sent directly instead): out now, not at
+      // the next alarm.
+      const again = await this.handOverNow(queue, origin, now, runLocal);
+      return {
+        handed: report.handed + again.handed,
+        ranLocal: report.ranLocal + again.ranLocal,
+        givenUp: [...report.givenUp, ...again.givenUp],
+        queueError: again.queueError ?? report.queueError,
+      };
+    });
     this.running = run;
     try {
       return await run;

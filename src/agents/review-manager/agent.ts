@@ -56,8 +56,6 @@ export class ReviewManagerAgent extends BaseAgent {
   private readonly cards: CardStore;
   private readonly notices: AuthorNotices;
   private legacyChecked = false;
-  /** A direct message was recorded during the last hand-over (see flush). */
-  private directAdded = false;
   /** The tenant's Context Optimizer, once looked up. */
   private readonly optimizer: { optimizerId?: string } = {};
 
@@ -322,10 +320,7 @@ export class ReviewManagerAgent extends BaseAgent {
     if (!item) return publishEvent(this.env, this.tenant(), key, payload);
     const correlationId = typeof payload.correlationId === "string" ? payload.correlationId : key;
     const direct = await routeToOptimizer(this.env, this.tenant(), item, correlationId, this.optimizer);
-    if (direct) {
-      this.deliveries.add(direct, Date.now());
-      this.directAdded = true;
-    }
+    if (direct) this.deliveries.add(direct, Date.now());
   }
 
   /**
@@ -342,11 +337,6 @@ export class ReviewManagerAgent extends BaseAgent {
         this.log.add("restart", `moved ${moved} queued effects into the delivery ledger`, Date.now());
     }
     await this.handOverDeliveries();
-    // Direct messages recorded while the hand-over ran (routing off) go out now, not at the next alarm.
-    if (this.directAdded) {
-      this.directAdded = false;
-      await this.handOverDeliveries();
-    }
   }
 
   /** After an RPC changed state: send effects, and re-arm the alarm for the schedules written. */
