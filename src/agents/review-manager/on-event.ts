@@ -12,7 +12,7 @@ import { assign, cardFor, isUrgent, releaseBackups, track } from "./assign";
 import { noteReview } from "./author";
 import { pause, resume, stop } from "./clock";
 import type { TenantView, Work } from "./context";
-import { isAwayToday, loginKey } from "./model/candidates";
+import { entryOf, isAwayToday, loginKey } from "./model/candidates";
 import { READY_KINDS, type ReviewEvent, snapshotOf } from "./model/events";
 import { isActive, type TrackedPr } from "./model/model";
 import { offerNext } from "./next-review";
@@ -136,7 +136,7 @@ function requestedOnGitHub(work: Work, view: TenantView, pr: TrackedPr, login: s
  */
 function urgentAway(work: Work, view: TenantView, pr: TrackedPr, login: string): void {
   if (!isUrgent(work, pr)) return;
-  const entry = view.team.find((a) => loginKey(a.member.github) === loginKey(login));
+  const entry = entryOf(view.team, login);
   if (!entry || !isAwayToday(entry)) return;
   const r = work.store.reviewer(pr.id, login);
   if (r?.status !== "requested") return;

@@ -6,7 +6,7 @@
  */
 import { focusEndOf } from "../../domain/notify";
 import type { TenantView, Work } from "./context";
-import { loginKey } from "./model/candidates";
+import { entryOf, loginKey } from "./model/candidates";
 import type { ReviewerRecord, TrackedPr } from "./model/model";
 import { requestReviewers } from "./notify";
 
@@ -30,7 +30,7 @@ export function requestWhenFree(
   const now: string[] = [];
   const later: Deferred[] = [];
   for (const r of reviewers) {
-    const entry = view.team.find((a) => loginKey(a.member.github) === loginKey(r.login));
+    const entry = entryOf(view.team, r.login);
     const waits = !urgent && entry !== undefined && work.config.requestAfterFocus;
     const end = waits ? focusEndOf(entry.notify?.focus ?? [], entry.member.tz, work.nowMs) : null;
     if (end === null) {

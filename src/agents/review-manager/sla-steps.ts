@@ -14,7 +14,7 @@ import { prRef } from "../../domain/pr-refs";
 import { cardFor, isUrgent, reassign } from "./assign";
 import { save } from "./clock";
 import type { TenantView, Work } from "./context";
-import { isAwayToday, loginKey } from "./model/candidates";
+import { entryOf, isAwayToday, loginKey } from "./model/candidates";
 import { headlines } from "./model/cards";
 import { hours, mention } from "./model/format";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model/model";
@@ -36,7 +36,7 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
     const key = `${ref}:sla:${loginKey(r.login)}:a${r.seq}:breach`;
     work.emit({ kind: "event", name: "foreman.sla.breach", data, key });
   }
-  const entry = view.team.find((a) => loginKey(a.member.github) === loginKey(r.login));
+  const entry = entryOf(view.team, r.login);
   const away = entry !== undefined && isAwayToday(entry);
   if (away && r.status === "requested") {
     // Out of office and not started: the review moves now instead of reminding someone who is away.

@@ -76,6 +76,12 @@ function daysOffOf(a: MemberAvailability): string[] {
   return daysOfRanges([...(a.notify?.holidays ?? []), ...absence], localDate);
 }
 
+/** A member's entry in the team view by GitHub login (any case), if they are on the team. */
+export function entryOf(team: readonly MemberAvailability[], login: string): MemberAvailability | undefined {
+  const key = loginKey(login);
+  return team.find((a) => loginKey(a.member.github) === key);
+}
+
 /** Out of office or on a holiday on their local date. */
 export function isAwayToday(a: MemberAvailability): boolean {
   if (a.ooo !== null) return true;
