@@ -13,6 +13,7 @@ export const STRATEGIES = [
   "github-load-balance",
   "foreman",
   "foreman+context",
+  "foreman+predict",
 ] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
@@ -41,6 +42,8 @@ export function strategyFor(name: StrategyName, world: World, openSql: () => Sql
       return new ForemanStrategy(world, openSql());
     case "foreman+context":
       return new ForemanStrategy(world, openSql(), { context: true });
+    case "foreman+predict":
+      return new ForemanStrategy(world, openSql(), { predict: true });
   }
 }
 

@@ -17,12 +17,15 @@ import { Scheduler } from "../../src/agents/framework/scheduler";
 import { assign, RETRY_TASK } from "../../src/agents/review-manager/assign";
 import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "../../src/agents/review-manager/author";
 import { SLA_TASK } from "../../src/agents/review-manager/clock";
-import { reviewConfigOf } from "../../src/agents/review-manager/config";
+import { type ReviewManagerConfig, reviewConfigOf } from "../../src/agents/review-manager/config";
 import { makeWork, type TenantView, type Work } from "../../src/agents/review-manager/context";
 import type { Effect } from "../../src/agents/review-manager/effects";
+import { ForecastStore } from "../../src/agents/review-manager/forecast-store";
+import { FIT_TASK, fitModels } from "../../src/agents/review-manager/forecasting";
 import { CardStore } from "../../src/agents/review-manager/live-cards";
 import { type People, peopleOf } from "../../src/agents/review-manager/model/candidates";
 import type { ReviewEvent } from "../../src/agents/review-manager/model/events";
+import { NUDGE_TASK, nudgeDue } from "../../src/agents/review-manager/nudge";
 import { applyEvent, needsView } from "../../src/agents/review-manager/on-event";
 import { REQUEST_TASK, requestDue } from "../../src/agents/review-manager/request-later";
 import { fireStep } from "../../src/agents/review-manager/sla-steps";
@@ -44,6 +47,13 @@ const userId = (p: SimPerson) => `U${String(p.index).padStart(5, "0")}`;
 export interface ForemanOptions {
   /** Messages to people go through the Context Optimizer's routing (`foreman+context`). */
   context?: boolean;
+  /**
+   * Forecast-timed nudges to whoever a PR waits on instead of the fixed 50 % reminder
+   * (`foreman+predict`, src/agents/review-manager/nudge.ts), with the models fitted as in production:
+   * from the run's own history, nightly and after every 20 merges. Off, the agent runs with
+   * `forecast.nudges: false` (fixed reminders) and fits nothing.
+   */
+  predict?: boolean;
 }
 
 export class ForemanStrategy implements Strategy {
@@ -53,8 +63,9 @@ export class ForemanStrategy implements Strategy {
   private readonly store: ReviewStore;
   private readonly cards: CardStore;
   private readonly notices: AuthorNotices;
+  private readonly forecasts: ForecastStore;
   private readonly scheduler: Scheduler;
-  private readonly config = reviewConfigOf({} as Parameters<typeof reviewConfigOf>[0]);
+  private readonly config: ReviewManagerConfig;
   private readonly team: TeamMember[];
   private readonly byUserId = new Map<string, SimPerson>();
   private readonly rules: SlaRule[];
@@ -69,10 +80,13 @@ export class ForemanStrategy implements Strategy {
     sql: SqlStorage,
     options: ForemanOptions = {},
   ) {
-    this.name = options.context ? "foreman+context" : "foreman";
+    this.name = options.context ? "foreman+context" : options.predict ? "foreman+predict" : "foreman";
+    const base = reviewConfigOf({} as Parameters<typeof reviewConfigOf>[0]);
+    this.config = { ...base, forecast: { ...base.forecast, nudges: options.predict === true } };
     this.store = new ReviewStore(sql);
     this.cards = new CardStore(sql);
     this.notices = new AuthorNotices(sql);
+    this.forecasts = new ForecastStore(sql);
     this.scheduler = new Scheduler(sql);
     const at = new Date(world.nowMs).toISOString();
     this.team = world.people.map((p) => {
@@ -174,6 +188,11 @@ export class ForemanStrategy implements Strategy {
       } else if (task.kind === REQUEST_TASK && typeof prId === "number" && typeof login === "string") {
         const pr = this.store.prById(prId);
         if (pr) requestDue(this.work(), pr, login, Number((task.payload as Record<string, unknown>).seq));
+      } else if (task.kind === NUDGE_TASK && typeof prId === "number") {
+        const pr = this.store.prById(prId);
+        if (pr) nudgeDue(this.work(), this.view(pr.repo, pr.labels), pr);
+      } else if (task.kind === FIT_TASK) {
+        if (this.config.forecast.nudges) fitModels(this.work());
       } else if (task.kind === AUTHOR_TASK && typeof prId === "number") {
         const pr = this.store.prById(prId);
         if (pr) sendAuthorNotice(this.work(), this.view(pr.repo, pr.labels), pr);
@@ -255,6 +274,7 @@ export class ForemanStrategy implements Strategy {
       store: this.store,
       cards: this.cards,
       notices: this.notices,
+      forecasts: this.forecasts,
       scheduler: this.scheduler,
       config: this.config,
       nowMs: this.world.nowMs,

@@ -63,8 +63,9 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
     // reviewersPerPr, algorithm, capacity, and per-repository overrides of them (`repos`).
     config: config(reviewManagerConfigShape),
     messages: {},
-    // Checks are not used for reviews; pr.* and review.* drive assignment and the SLA clocks.
-    subscribes: ["github.pr.", "github.review."],
+    // pr.* and review.* drive assignment and the SLA clocks; failing checks make the author the one a
+    // PR waits on (nudges, src/agents/review-manager/nudge.ts).
+    subscribes: ["github.pr.", "github.review.", "github.checks."],
   },
   "context-optimizer": {
     binding: "CONTEXT_OPTIMIZER",

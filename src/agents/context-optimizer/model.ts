@@ -11,6 +11,7 @@ export const ITEM_KINDS = [
   "review",
   "again",
   "reminder",
+  "nudge",
   "author",
   "breach",
   "escalation",

@@ -39,6 +39,8 @@ import {
   type WorkflowStatus,
 } from "../model";
 import { agentStub, parseAgentConfig, subscribers } from "../registry";
+import { reviewManagerAgent } from "../review-manager";
+import { demoSamples } from "./demo-history";
 import { DeliveryLog } from "./delivery-log";
 import type { IngestResult, StandingAgents, WebhookDelivery, WebhookDeliveryRecord } from "./intake";
 import { DeliveryPump } from "./pump";
@@ -348,9 +350,15 @@ export class Coordinator extends DurableObject<Env> {
    */
   async seedDemo(tenant: string): Promise<Outcome<{ seeded: boolean }>> {
     return attempt(async () => {
-      if (this.store.workflows().length > 0) return { seeded: false };
-      unwrap(await this.standingAgents(tenant, { correlationId: crypto.randomUUID(), actor: "demo seed" }));
-      return { seeded: true };
+      const fresh = this.store.workflows().length === 0;
+      const agents = unwrap(
+        await this.standingAgents(tenant, { correlationId: crypto.randomUUID(), actor: "demo seed" }),
+      );
+      // A history to forecast from, so the first PRs of `npm run dev` get predictions at once (an
+      // import of what is there already adds nothing: a seed that failed halfway completes).
+      const rm = reviewManagerAgent(this.env, agents["review-manager"]);
+      unwrap(await rm.importHistory(demoSamples(Date.now())));
+      return { seeded: fresh };
     });
   }
 

@@ -8,40 +8,36 @@
  * from `now()`, which tests replace to drive the SLA with a controlled clock.
  */
 
+import { z } from "zod";
 import type { ChatPlatform } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
-import type { Settled } from "../../delivery/ledger";
-import { type PrRef, parsePrTarget, prRef } from "../../domain/pr-refs";
+import { type PrRef, prRef } from "../../domain/pr-refs";
 import { suggestWindows } from "../../domain/review-rhythm";
 import { DAY_MS } from "../../domain/time";
-import type { Env } from "../../env";
-import { recordSlaEvent } from "../../observability/metrics";
-import { attempt, ConflictError, NotFoundError, type Outcome } from "../../platform/errors";
-import { settings } from "../../settings/stub";
-import { BaseAgent } from "../framework/base-agent";
+import { attempt, type Outcome } from "../../platform/errors";
 import type { ScheduledTask } from "../framework/scheduler";
 import type { AgentMessage } from "../model";
 import { assign, RETRY_TASK } from "./assign";
-import { AUTHOR_TASK, AuthorNotices, sendAuthorNotice } from "./author";
+import { AUTHOR_TASK, sendAuthorNotice } from "./author";
 import { type BlockInput, blockOf, startBlock } from "./block";
 import { type ActInput, type ActResult, act } from "./buttons";
 import { bringDueForward, SLA_TASK, type SlaTaskPayload } from "./clock";
-import { reviewConfigOf } from "./config";
-import { loadView, makeWork, type TenantView, type Work } from "./context";
-import { type Effect, migrateLegacyEffects, publishEvent, recordEffect } from "./effects";
-import { type LinearPr, linearIssues } from "./linear";
-import { CARDS_TASK, CardStore, scheduleRefresh } from "./live-cards";
+import type { TenantView } from "./context";
+import { ReviewManagerCore } from "./core";
+import { type HistorySample, MAX_SAMPLES } from "./forecast-store";
+import { FIT_TASK, fitModels, HistorySampleSchema, noteChecks } from "./forecasting";
+import { linearIssues } from "./linear";
+import { CARDS_TASK } from "./live-cards";
 import { type AssignNowResult, assignNow, unknownPr } from "./manual";
-import { type People, peopleOf } from "./model/candidates";
 import { reviewEvent, snapshotOf } from "./model/events";
 import type { ReviewerRecord, ReviewQueue, TrackedPr } from "./model/model";
 import { MAX_QUEUE_LINES } from "./model/queue";
+import { NUDGE_TASK, nudgeDue, planNudge } from "./nudge";
 import { applyEvent, needsView } from "./on-event";
+import { predictPrs } from "./predicted";
 import { buildQueue, type QueueOptions } from "./queue-view";
 import { REQUEST_TASK, requestDue } from "./request-later";
 import { fireStep } from "./sla-steps";
-import { ReviewStore } from "./store";
-import { personItemOf, routeToOptimizer } from "./to-people";
 
 /** Earlier versions scheduled retries of their effect queue under this kind: now the ledger's alarm. */
 const FLUSH_TASK = "review.flush";
@@ -50,26 +46,8 @@ const RHYTHM_DAYS = 30;
 /** An SLA step whose tenant settings could not be read is tried again after this long. */
 const STEP_RETRY_MS = 60_000;
 
-export class ReviewManagerAgent extends BaseAgent {
+export class ReviewManagerAgent extends ReviewManagerCore {
   readonly agentType = "review-manager" as const;
-  private readonly reviews: ReviewStore;
-  private readonly cards: CardStore;
-  private readonly notices: AuthorNotices;
-  private legacyChecked = false;
-  /** The tenant's Context Optimizer, once looked up. */
-  private readonly optimizer: { optimizerId?: string } = {};
-
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.reviews = new ReviewStore(ctx.storage.sql);
-    this.cards = new CardStore(ctx.storage.sql);
-    this.notices = new AuthorNotices(ctx.storage.sql);
-  }
-
-  /** The agent's clock (epoch ms). The seam tests replace to move time. */
-  protected now(): number {
-    return Date.now();
-  }
 
   // ------------------------------------------------------------------ RPC
 
@@ -134,6 +112,12 @@ export class ReviewManagerAgent extends BaseAgent {
       this.require();
       const people = await this.people();
       const queue = buildQueue(this.reviews, people, this.now(), input);
+      const open = new Map(this.reviews.openPrs().map((pr) => [pr.id, pr]));
+      const predicted = predictPrs(
+        this.work(`review-queue:${queue.nowMs}`, queue.nowMs),
+        queue.items.flatMap((item) => open.get(item.id) ?? []),
+      );
+      for (const item of queue.items) item.predicted = predicted.get(item.id);
       // Only the lines `review list|mine` show get their Linear issues.
       const shown = queue.items.slice(0, MAX_QUEUE_LINES);
       const prs = shown.map((item) => {
@@ -164,6 +148,21 @@ export class ReviewManagerAgent extends BaseAgent {
     });
   }
 
+  /**
+   * Past PRs to learn from (the demo tenant's simulated history): each becomes a training sample
+   * (an import of one already there adds nothing), then the forecasts are fitted at once.
+   */
+  async importHistory(samples: HistorySample[]): Promise<Outcome<{ imported: number; trainedOn: number }>> {
+    return attempt(() => {
+      this.require();
+      const rows = z.array(HistorySampleSchema).max(MAX_SAMPLES).parse(samples);
+      const work = this.work(`history:${rows.length}`, this.now());
+      for (const row of rows) this.forecasts.importSample(row);
+      const models = fitModels(work);
+      return { imported: rows.length, trainedOn: models.review.trainedOn };
+    });
+  }
+
   /** One tracked PR with its reviewers (null when unknown): for status pages and tests. */
   async pullRequest(ref: PrRef): Promise<Outcome<{ pr: TrackedPr; reviewers: ReviewerRecord[] } | null>> {
     return attempt(() => {
@@ -179,7 +178,13 @@ export class ReviewManagerAgent extends BaseAgent {
    */
   override async alarm(): Promise<void> {
     // Assignment retries and requests waiting for a focus block's end are on the agent's clock too.
-    bringDueForward(this.reviews, this.scheduler, [RETRY_TASK, REQUEST_TASK], this.now(), Date.now());
+    bringDueForward(
+      this.reviews,
+      this.scheduler,
+      [RETRY_TASK, REQUEST_TASK, NUDGE_TASK, FIT_TASK],
+      this.now(),
+      Date.now(),
+    );
     await super.alarm();
   }
 
@@ -191,7 +196,7 @@ export class ReviewManagerAgent extends BaseAgent {
     message: AgentMessage,
   ): Promise<void> {
     const event = reviewEvent(name, payload.data);
-    if (!event) return super.onEvent(name, payload, message);
+    if (!event) return this.onOtherEvent(name, payload, message);
     const nowMs = this.now();
     const snapshot = snapshotOf(event);
     const body = typeof event.pr.body === "string" ? event.pr.body : null;
@@ -206,9 +211,26 @@ export class ReviewManagerAgent extends BaseAgent {
     await this.flush();
   }
 
+  /** Checks on a PR's head (who it waits on, for nudges); anything else is only logged. */
+  private async onOtherEvent(
+    name: string,
+    payload: Record<string, unknown>,
+    message: AgentMessage,
+  ): Promise<void> {
+    const work = this.work(message.correlationId, this.now());
+    const prs = noteChecks(work, name, payload.data);
+    if (prs.length === 0) return super.onEvent(name, payload, message);
+    for (const pr of prs) planNudge(work, pr);
+    this.record(work, `${name} on ${prs.map((pr) => prRef(pr)).join(", ")}`);
+  }
+
   protected override async onSchedule(task: ScheduledTask): Promise<void> {
     if (task.kind === FLUSH_TASK) return this.flush();
-    if ([CARDS_TASK, AUTHOR_TASK, RETRY_TASK, REQUEST_TASK].includes(task.kind)) {
+    if (task.kind === FIT_TASK) {
+      fitModels(this.work(`fit:${task.id}:${task.at}`, this.now()));
+      return;
+    }
+    if ([CARDS_TASK, AUTHOR_TASK, RETRY_TASK, REQUEST_TASK, NUDGE_TASK].includes(task.kind)) {
       return this.onPrTask(task);
     }
     if (task.kind !== SLA_TASK) return super.onSchedule(task);
@@ -248,130 +270,9 @@ export class ReviewManagerAgent extends BaseAgent {
       this.cardsChanged(current.id);
     } else if (task.kind === REQUEST_TASK) {
       requestDue(work, current, String(task.payload.login ?? ""), Number(task.payload.seq));
-    } else sendAuthorNotice(work, view, current);
+    } else if (task.kind === NUDGE_TASK) nudgeDue(work, view, current);
+    else sendAuthorNotice(work, view, current);
     await this.flush();
-  }
-
-  /** Where the consumer says cards landed, or that an edit is done: cards still out of date are refreshed. */
-  protected override async onDeliveriesSettled(settled: Settled[]): Promise<void> {
-    const prs = new Set<number>();
-    for (const s of settled) {
-      const prId = this.cards.settled(s.key, s.outcome === "delivered" ? s.ref : null);
-      if (prId !== null) prs.add(prId);
-    }
-    for (const prId of prs) this.cardsChanged(prId);
-  }
-
-  /** Schedules a refresh of the PR's cards when one of them no longer shows the review as it stands. */
-  private cardsChanged(prId: number): void {
-    const pr = this.reviews.prById(prId);
-    if (pr && this.cards.outdated(pr, this.reviews.reviewers(prId))) {
-      scheduleRefresh(this.scheduler, prId, Date.now());
-    }
-  }
-
-  // ------------------------------------------------------------- internal
-
-  /**
-   * The tenant view for a step on `pr`, with the PR's Linear issues looked up alongside (outside the
-   * synchronous step; a failed lookup only leaves the Linear line out).
-   */
-  private async view(
-    pr: LinearPr & { labels: readonly string[] },
-    nowMs: number,
-    correlationId: string,
-  ): Promise<TenantView> {
-    const [view, [linear]] = await Promise.all([
-      loadView(this.env, this.tenant(), pr, nowMs),
-      linearIssues(this.env, this.tenant(), [pr], correlationId),
-    ]);
-    return linear?.length ? { ...view, linear } : view;
-  }
-
-  private work(correlationId: string, nowMs: number): Work {
-    return makeWork({
-      store: this.reviews,
-      cards: this.cards,
-      notices: this.notices,
-      scheduler: this.scheduler,
-      // The ledger runs on real time (its checks are alarms), whatever the agent's clock says.
-      record: (effect) => this.recordEffect(effect, correlationId, Date.now()),
-      config: reviewConfigOf(this.require().config),
-      nowMs,
-      correlationId,
-      log: (message) => this.log.add("review", message, Date.now(), correlationId),
-      metric: (event) => recordSlaEvent(this.env, this.tenant(), event, this.ctx),
-    });
-  }
-
-  private record(work: Work, message: string): void {
-    this.log.add("review", message, Date.now(), work.correlationId);
-  }
-
-  private recordEffect(effect: Effect, correlationId: string, nowMs: number): void {
-    recordEffect(this.deliveries, this.tenant(), effect, correlationId, nowMs, (problem) =>
-      this.log.add("error", `delivery dropped: ${problem}`, Date.now(), correlationId),
-    );
-  }
-
-  /** Runs a local ledger effect: a message to a person goes to the Context Optimizer, an event is published. */
-  protected override async runLocalEffect(key: string, payload: Record<string, unknown>): Promise<void> {
-    const item = personItemOf(payload);
-    if (!item) return publishEvent(this.env, this.tenant(), key, payload);
-    const correlationId = typeof payload.correlationId === "string" ? payload.correlationId : key;
-    const direct = await routeToOptimizer(this.env, this.tenant(), item, correlationId, this.optimizer);
-    if (direct) this.deliveries.add(direct, Date.now());
-  }
-
-  /**
-   * Hands the effects of the step just taken to the delivery queue (they stay in the ledger until
-   * confirmed; the alarm hands over again what is not). Effects left by an earlier version move in first.
-   */
-  private async flush(): Promise<void> {
-    if (!this.legacyChecked) {
-      this.legacyChecked = true;
-      const moved = migrateLegacyEffects(this.ctx.storage.sql, (effect, correlationId) =>
-        this.recordEffect(effect, correlationId, Date.now()),
-      );
-      if (moved > 0)
-        this.log.add("restart", `moved ${moved} queued effects into the delivery ledger`, Date.now());
-    }
-    await this.handOverDeliveries();
-  }
-
-  /** After an RPC changed state: send effects, and re-arm the alarm for the schedules written. */
-  private async settle(): Promise<void> {
-    await this.flush();
-    // Cancelling a key that never exists re-arms the single alarm (BaseAgent keeps `arm` private).
-    await this.cancel("review:rearm");
-  }
-
-  private resolve(target: string): TrackedPr {
-    const ref = parsePrTarget(target);
-    const pr = !ref
-      ? null
-      : "id" in ref
-        ? this.reviews.prById(ref.id)
-        : this.reviews.pr(ref.repo, ref.number);
-    if (!pr) throw new NotFoundError(`Foreman does not track ${target} (any more).`);
-    return pr;
-  }
-
-  private requireRunning(): void {
-    const agent = this.require();
-    if (agent.status !== "running") {
-      throw new ConflictError(
-        `The Review Manager is ${agent.status}: \`/foreman agent resume ${agent.agentId}\` to let it act.`,
-      );
-    }
-  }
-
-  private async people(): Promise<People> {
-    return peopleOf(await settings(this.env, this.tenant()).team());
-  }
-
-  private tenant(): string {
-    return this.require().tenant;
   }
 }
 

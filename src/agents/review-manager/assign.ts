@@ -12,6 +12,7 @@ import { prRef } from "../../domain/pr-refs";
 import { slaDeadlines } from "../../domain/sla";
 import { save, stop } from "./clock";
 import type { TenantView, Work } from "./context";
+import { requestFacts } from "./forecasting";
 import { candidatesOf, configFor, loginKey } from "./model/candidates";
 import { headlines, nobodyCard, prCard } from "./model/cards";
 import { code, localTime, SKIP_TEXT } from "./model/format";
@@ -24,6 +25,8 @@ import {
   toChannels,
   toChannelsOrLeads,
 } from "./notify";
+import { planNudge } from "./nudge";
+import { cardForecasts } from "./predicted";
 import { type Deferred, requestWhenFree } from "./request-later";
 
 /** The PR's card as it stands now, under `headline`. */
@@ -35,9 +38,11 @@ export function cardFor(
   headline: string,
   extra: { tone?: Tone; lines?: string[] } = {},
 ): Reply {
+  const reviewers = work.store.reviewers(pr.id);
   return prCard({
     pr: work.store.prById(pr.id) ?? pr,
-    reviewers: work.store.reviewers(pr.id),
+    reviewers,
+    ...cardForecasts(work, pr, reviewers),
     people: view.people,
     platform,
     nowMs: work.nowMs,
@@ -61,6 +66,7 @@ export function track(
   if (existing && isActive(existing.status)) return existing;
   const now = work.nowMs;
   const person = view.people.get(loginKey(login));
+  const facts = requestFacts(work, view, pr, login);
   // Asked again on the same PR (after changes): logged, but not a new turn in the rotation.
   const kind = existing
     ? "again"
@@ -75,7 +81,9 @@ export function track(
   const sla = person
     ? slaDeadlines({ requestedAtMs: now, hours: view.slaHours, schedule: person.schedule })
     : null;
-  return save(work, pr, {
+  work.forecasts.recordRequest(pr.id, pr.round, loginKey(login), seq, now, facts);
+  work.forecasts.touch(pr.id, now);
+  const saved = save(work, pr, {
     prId: pr.id,
     login: person?.login ?? login,
     source,
@@ -94,6 +102,8 @@ export function track(
     previous,
     updatedAtMs: now,
   });
+  planNudge(work, pr);
+  return saved;
 }
 
 export type AssignOutcome =

@@ -33,6 +33,19 @@ export const reviewManagerConfigShape = {
    * block ends, unless the PR is urgent. Their SLA clock and the card start at the assignment.
    */
   requestAfterFocus: z.boolean().default(true),
+  /**
+   * Forecasts (docs/predictions.md): `nudges` replaces the fixed 50 % reminder of a review that has a
+   * forecast with one nudge to whoever is blocking, when the PR is overdue against its forecast and
+   * has been idle `idleMinutes`; a review whose chance of missing its SLA is above `atRisk` shows
+   * "at risk".
+   */
+  forecast: z
+    .strictObject({
+      nudges: z.boolean().default(true),
+      idleMinutes: z.number().int().min(1).max(10_080).default(120),
+      atRisk: z.number().min(0.05).max(0.99).default(0.5),
+    })
+    .default({ nudges: true, idleMinutes: 120, atRisk: 0.5 }),
   /** Overrides per repository (`owner/repo`), e.g. `{"acme/api": {"reviewersPerPr": 2}}`. */
   repos: z
     .record(

@@ -13,6 +13,7 @@ import type { Scheduler } from "../framework/scheduler";
 import type { AuthorNotices } from "./author";
 import type { ReviewManagerConfig } from "./config";
 import type { Effect } from "./effects";
+import type { ForecastStore } from "./forecast-store";
 import type { CardStore } from "./live-cards";
 import { type People, peopleOf } from "./model/candidates";
 import type { LinearIssueLine } from "./model/linear";
@@ -37,6 +38,8 @@ export interface Work {
   cards: CardStore;
   /** Reviews the PR's author is yet to hear about (author.ts). */
   notices: AuthorNotices;
+  /** Request facts, outcomes, activity and the fitted models (forecasting.ts). */
+  forecasts: ForecastStore;
   scheduler: Scheduler;
   config: ReviewManagerConfig;
   nowMs: number;

@@ -12,11 +12,13 @@ import { assign, cardFor, isUrgent, releaseBackups, track } from "./assign";
 import { noteReview } from "./author";
 import { pause, resume, stop } from "./clock";
 import type { TenantView, Work } from "./context";
+import { ensureFitScheduled, noteClosed, noteFirstReview } from "./forecasting";
 import { entryOf, isAwayToday, loginKey } from "./model/candidates";
 import { READY_KINDS, type ReviewEvent, snapshotOf } from "./model/events";
 import { isActive, type TrackedPr } from "./model/model";
 import { offerNext } from "./next-review";
 import { dmPerson } from "./notify";
+import { planNudge } from "./nudge";
 import { handOver } from "./sla-steps";
 
 /** Whether the event needs the tenant view (team, links, SLA rule) before it is applied. */
@@ -27,8 +29,22 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
   const snapshot = snapshotOf(event);
   const before = work.store.pr(snapshot.repo, snapshot.number);
   const { pr, stale } = work.store.upsertSnapshot(snapshot, work.nowMs);
+  if (stale) work.log(`${event.kind} for ${prRef(pr)} is older than what is known: PR state kept`);
+  ensureFitScheduled(work);
+  applyKind(work, event, view, before, pr, stale);
+  if (!stale) noteActivity(work, event, current(work, pr));
+  planNudge(work, current(work, pr));
+}
+
+function applyKind(
+  work: Work,
+  event: ReviewEvent,
+  view: TenantView | null,
+  before: TrackedPr | null,
+  pr: TrackedPr,
+  stale: boolean,
+): void {
   const ref = prRef(pr);
-  if (stale) work.log(`${event.kind} for ${ref} is older than what is known: PR state kept`);
   switch (event.kind) {
     case "pr.opened":
     case "pr.reopened":
@@ -74,6 +90,30 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
       }
       return;
     }
+    default:
+      return;
+  }
+}
+
+/** What the event says of the PR's activity and outcomes (forecast samples, nudges). */
+function noteActivity(work: Work, event: ReviewEvent, pr: TrackedPr): void {
+  const now = work.nowMs;
+  switch (event.kind) {
+    case "pr.synchronized":
+      work.forecasts.touch(pr.id, now, "push");
+      return;
+    case "review.submitted":
+      noteFirstReview(work, pr.id);
+      work.forecasts.touch(pr.id, now, event.state === "changes_requested" ? "changes" : "active");
+      return;
+    case "review.comment":
+    case "pr.ready_for_review":
+    case "pr.review_requested":
+      work.forecasts.touch(pr.id, now);
+      return;
+    case "pr.closed":
+      noteClosed(work, pr);
+      return;
     default:
       return;
   }

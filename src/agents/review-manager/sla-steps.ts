@@ -20,6 +20,7 @@ import { hours, mention } from "./model/format";
 import { isActive, type ReviewerRecord, type TrackedPr } from "./model/model";
 import { dueStep, leftUntilBreach } from "./model/steps";
 import { dmPerson, reachedByDm, threadNotice, toChannels, toChannelsOrLeads } from "./notify";
+import { nudgeReplacesReminder } from "./nudge";
 
 export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: string): void {
   const r = work.store.reviewer(pr.id, login);
@@ -52,6 +53,10 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
   const { people } = view;
   switch (due.step) {
     case "reminder": {
+      if (nudgeReplacesReminder(work, pr, fired)) {
+        work.log(`${ref} ${r.login}: reminder left to the forecast's nudge`);
+        return;
+      }
       const left = leftUntilBreach(r.sla, work.nowMs);
       const build = (platform: ChatPlatform) =>
         cardFor(work, view, pr, platform, headlines.reminder(ref, fired, left, people, platform), {

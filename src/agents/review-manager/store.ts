@@ -5,7 +5,7 @@
  * another task.
  */
 
-import { addColumn, all, first, run, tableExists } from "../../platform/sql";
+import { addColumn, all, count, first, run, tableExists } from "../../platform/sql";
 import { loginKey, type ReviewerStats } from "./model/candidates";
 import type { PrSnapshot, ReviewerRecord, TrackedPr } from "./model/model";
 import { RequestWindow } from "./request-window";
@@ -141,6 +141,22 @@ export class ReviewStore {
     ).map(toReviewer);
   }
 
+  /** The reviewers of several PRs in one query, by PR id. */
+  reviewersOf(prIds: readonly number[]): Map<number, ReviewerRecord[]> {
+    const out = new Map<number, ReviewerRecord[]>(prIds.map((id) => [id, []]));
+    if (prIds.length === 0) return out;
+    for (const row of all<ReviewerRow>(
+      this.sql,
+      `SELECT * FROM review_reviewers WHERE pr_id IN (SELECT value FROM json_each(?))
+       ORDER BY requested_at, seq`,
+      JSON.stringify(prIds),
+    )) {
+      const r = toReviewer(row);
+      out.get(r.prId)?.push(r);
+    }
+    return out;
+  }
+
   reviewer(prId: number, login: string): ReviewerRecord | null {
     const row = first<ReviewerRow>(
       this.sql,
@@ -234,6 +250,21 @@ export class ReviewStore {
       );
     }
     return row?.seq ?? 0;
+  }
+
+  /** Open reviews (active on an open PR) of one person, by lower-cased login. */
+  openReviewsOf(key: string): number {
+    return count(
+      this.sql,
+      `SELECT COUNT(*) AS n FROM review_reviewers r JOIN review_prs p ON p.id = r.pr_id
+       WHERE r.login_key = ? AND r.status IN ('requested', 'in_progress') AND p.state = 'open'`,
+      key,
+    );
+  }
+
+  /** Review requests one person received in the 30 days before `nowMs` (running counts). */
+  requestsLast30d(key: string, nowMs: number): number {
+    return this.window.counts(nowMs).get(key) ?? 0;
   }
 
   /**

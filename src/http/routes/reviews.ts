@@ -24,7 +24,7 @@ import type { ChannelLink, DigestSchedule } from "../../settings/model";
 import { settings } from "../../settings/stub";
 import { currentTenant, guard } from "../middleware/auth";
 import { callMeta, E404, json, READ_ERRORS, security } from "../openapi";
-import { TenantQuery } from "../schemas";
+import { PredictedSchema, TenantQuery } from "../schemas";
 import type { AppEnv } from "../types";
 
 const SLA_STATES = ["ok", "at_risk", "breached"] as const;
@@ -76,6 +76,10 @@ const QueueItemSchema = z
         }),
       )
       .optional(),
+    predicted: PredictedSchema.optional().openapi({
+      description:
+        "What the tenant's forecasts say of it (docs/predictions.md); absent from an older Review Manager",
+    }),
   })
   .openapi("ReviewQueueItem");
 
@@ -231,7 +235,7 @@ async function currentReviewManager(env: Env, tenant: string): Promise<AgentSnap
   return unwrap(await coordinator(env, tenant).liveAgent("review-manager"));
 }
 
-async function reviewQueue(env: Env, tenant: string) {
+export async function reviewQueue(env: Env, tenant: string) {
   const agent = await currentReviewManager(env, tenant);
   if (!agent) return { nowMs: Date.now(), reviewManager: null, items: [] };
   const { nowMs, items } = unwrap(await reviewManagerAgent(env, agent.agentId).reviewQueue({}));

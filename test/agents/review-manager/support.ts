@@ -243,6 +243,18 @@ export function reviewSubmitted(
   return parse("pull_request_review", payload);
 }
 
+/** A review comment by `author` on `pr` (a sign of life, for nudges). */
+export function reviewComment(pr: PrSpec, author: string, atMs: number): DomainEvent {
+  const payload = withPr(exampleOf("pull_request_review_comment", "created"), pr, atMs);
+  const comment = payload.comment as Payload;
+  Object.assign(comment, {
+    id: 2_000_000 + Math.floor(Math.random() * 1_000_000_000),
+    user: { ...(comment.user as Payload), login: author },
+    created_at: new Date(atMs).toISOString(),
+  });
+  return parse("pull_request_review_comment", payload);
+}
+
 export const githubRequests = (sent: DeliveryMessage[]) =>
   sent.filter((d) => d.platform === "github" && d.action === "pulls.requestReviewers");
 export const slackPosts = (sent: DeliveryMessage[], channel = CHANNEL.channelId) =>

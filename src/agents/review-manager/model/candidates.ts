@@ -53,12 +53,10 @@ export function candidatesOf(
   return team.map((a) => {
     const { member } = a;
     const s = stats.get(loginKey(member.github));
-    const daysOff = daysOffOf(a);
-    const schedule = scheduleOf(member);
     const focusUntil = focusEndOf(a.notify?.focus ?? [], member.tz, nowMs);
     return {
       login: member.github,
-      schedule: daysOff.length ? { ...schedule, holidays: daysOff } : schedule,
+      schedule: availableSchedule(a),
       tz: member.tz,
       ooo: isAwayToday(a),
       openReviews: s?.openReviews ?? 0,
@@ -67,6 +65,13 @@ export function candidatesOf(
       ...(focusUntil !== null ? { focusUntilMs: focusUntil } : {}),
     };
   });
+}
+
+/** Their working hours with their days off (absence, holidays) as holidays. */
+export function availableSchedule(a: MemberAvailability): WorkingSchedule {
+  const daysOff = daysOffOf(a);
+  const schedule = scheduleOf(a.member);
+  return daysOff.length ? { ...schedule, holidays: daysOff } : schedule;
 }
 
 /** Planned absence and holidays (their own and the team's) from their local date on, as YYYY-MM-DD. */

@@ -44,7 +44,21 @@ export interface CardInput {
   lines?: string[];
   /** Linear issues the PR links (a "Linear" field when there are any). */
   linear?: readonly LinearIssueLine[];
+  /** What the forecast says of each active reviewer's review, by `login:seq` (lower case). */
+  likely?: ReadonlyMap<string, ReviewLikely>;
+  /** A note under the PR line (a very large PR: consider splitting). */
+  note?: string;
 }
+
+/** The forecast of one review as the card shows it. */
+export interface ReviewLikely {
+  /** When the review is likely (the median, given it has not come yet), epoch ms. */
+  atMs: number;
+  /** The chance it misses the SLA is above the tenant's threshold. */
+  atRisk: boolean;
+}
+
+export const likelyKey = (login: string, seq: number) => `${login.toLowerCase()}:${seq}`;
 
 /**
  * The button id for `verb` on `pr`: `owner/repo#n`, or the short `p<id>` when that would not fit
@@ -69,9 +83,21 @@ function reviewerSection(r: ReviewerRecord, input: CardInput): ReplySection {
   if (r.previous) fields.push({ label: "Took over from", value: mention(r.previous, people, platform) });
   if (r.sla && isActive(r.status)) {
     const due = localTime(r.sla.breachAtMs, r.sla.schedule.tz);
+    const likely = r.pausedAtMs === null ? input.likely?.get(likelyKey(r.login, r.seq)) : undefined;
     const sla = `${hours(r.sla.budgetMs)} of working time`;
-    const state = r.pausedAtMs !== null ? "paused while draft" : SLA_STATE_TEXT[slaState(nowMs, r.sla)];
-    fields.push({ label: "Due", value: `${due} (${sla}; ${state})` });
+    const clock = slaState(nowMs, r.sla);
+    const state =
+      r.pausedAtMs !== null
+        ? "paused while draft"
+        : clock === "ok" && likely?.atRisk
+          ? "at risk by its forecast"
+          : SLA_STATE_TEXT[clock];
+    // "likely" where it says something: before the breach, and not the same minute as the due time.
+    const when =
+      likely && clock !== "breached" && localTime(likely.atMs, r.sla.schedule.tz) !== due
+        ? ` · likely ${localTime(likely.atMs, r.sla.schedule.tz)}`
+        : "";
+    fields.push({ label: "Due", value: `${due}${when} (${sla}; ${state})` });
   } else if (isActive(r.status)) {
     fields.push({ label: "Due", value: "no SLA (not on the team)" });
   }
@@ -91,13 +117,17 @@ function buttons(input: CardInput): ReplyButton[] {
   return out;
 }
 
-function prSection(pr: TrackedPr, input: Pick<CardInput, "people" | "platform" | "linear">): ReplySection {
+function prSection(
+  pr: TrackedPr,
+  input: Pick<CardInput, "people" | "platform" | "linear" | "note">,
+): ReplySection {
   // The author opened it: named, never pinged by a card about their own PR.
   const by = pr.author ? ` — by ${nameOf(pr.author, input.people)}` : "";
   const state = pr.state !== "open" ? ` (**${pr.state}**)` : pr.draft ? " (**draft**)" : "";
   const text = `${prLink(pr)}${by}${state}`;
   const linear = linearText(input.linear ?? []);
-  return linear ? { text, fields: [{ label: "Linear", value: linear }] } : { text };
+  const section: ReplySection = linear ? { text, fields: [{ label: "Linear", value: linear }] } : { text };
+  return input.note ? { ...section, lines: [input.note] } : section;
 }
 
 /** The card of one PR under `headline`. */

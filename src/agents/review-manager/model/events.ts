@@ -40,6 +40,9 @@ const SNAPSHOT_KINDS = [
   "pr.unlabeled",
   "pr.assigned",
   "pr.unassigned",
+  // Only signs of life (a nudge waits for quiet): nothing else changes.
+  "review.comment",
+  "review.dismissed",
 ] as const;
 
 const ReviewEventSchema = z.discriminatedUnion("kind", [

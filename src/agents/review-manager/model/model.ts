@@ -9,6 +9,7 @@ import type { AssignmentAlgorithm, AssignmentResult } from "../../../domain/assi
 import type { SlaDeadlines, SlaState } from "../../../domain/sla";
 import type { WorkingSchedule } from "../../../domain/working-hours";
 import type { ReviewState } from "../../../events/types";
+import type { Predicted } from "../predicted";
 import type { LinearIssueLine } from "./linear";
 
 export type PrState = "open" | "closed" | "merged";
@@ -154,6 +155,8 @@ export interface QueueItem {
   labels: string[];
   /** Linear issues the PR links (absent or empty: none known). */
   linear?: LinearIssueLine[];
+  /** What the forecasts say of it (src/agents/review-manager/predicted.ts). */
+  predicted?: Predicted;
 }
 
 export interface ReviewQueue {

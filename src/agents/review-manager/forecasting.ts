@@ -1,0 +1,169 @@
+/**
+ * The Review Manager's forecasts (docs/predictions.md): the facts of each review request are recorded
+ * as it is made (what the reviewer had open, their load, their working time, the PR's size), each
+ * PR's outcomes as they happen (first review, merge), and two models — time to first review and time
+ * to merge — are fitted from them per tenant: nightly, and after every REFIT_AFTER_MERGES merges. The
+ * models are plain JSON in the agent's storage; predicting is pure (src/domain/forecast.ts).
+ */
+import { median } from "simple-statistics";
+import { z } from "zod";
+import {
+  type Forecast,
+  type ForecastModel,
+  predict,
+  type ReviewRequestFacts,
+  reviewerTiming,
+} from "../../domain/forecast";
+import { type ForecastTrainingRow, fitForecast } from "../../domain/forecast-fit";
+import { DEFAULT_SLA_RULE } from "../../domain/sla";
+import { DAY_MS, HOUR_MS } from "../../domain/time";
+import { isUrgent } from "./assign";
+import type { TenantView, Work } from "./context";
+import type { ForecastTarget, SizeFigure } from "./forecast-store";
+import { availableSchedule, entryOf, loginKey } from "./model/candidates";
+import type { TrackedPr } from "./model/model";
+import { LARGE_PR_LINES } from "./predicted";
+
+/** Scheduled task that fits the models again (key `forecast:fit`). */
+export const FIT_TASK = "review.fit";
+const FIT_KEY = "forecast:fit";
+/** Merges after which the models are fitted again, sooner than the nightly fit. */
+export const REFIT_AFTER_MERGES = 20;
+/** A tenant's first fit waits this long after a first review (several may come at once). */
+const FIRST_FIT_DELAY_MS = 60_000;
+/** The nightly fit, at this hour UTC. */
+const FIT_HOUR_UTC = 3;
+
+/** What is known of a request to `login` on `pr` now (before it is logged). */
+export function requestFacts(work: Work, view: TenantView, pr: TrackedPr, login: string): ReviewRequestFacts {
+  const key = loginKey(login);
+  const entry = entryOf(view.team, login);
+  const person = view.people.get(key);
+  const schedule = entry ? availableSchedule(entry) : (person?.schedule ?? { tz: "UTC" });
+  return {
+    repo: pr.repo,
+    author: pr.author ?? "",
+    lines: pr.lines ?? 0,
+    openReviews: work.store.openReviewsOf(key),
+    requests30d: work.store.requestsLast30d(key, work.nowMs),
+    ...reviewerTiming(schedule, work.nowMs),
+    urgent: isUrgent(work, pr) || view.slaHours < DEFAULT_SLA_RULE.hours,
+  };
+}
+
+/** The model of a target, or null before the first fit. */
+export function modelOf(work: Work, target: ForecastTarget): ForecastModel | null {
+  return work.forecasts.model(target);
+}
+
+/**
+ * The forecast of a request under the tenant's model, or null when there is none worth acting on:
+ * no model yet, or only the global default (no history at all).
+ */
+export function forecastOf(model: ForecastModel | null, facts: ReviewRequestFacts): Forecast | null {
+  if (!model) return null;
+  const f = predict(model, facts);
+  return f.basis === "default" ? null : f;
+}
+
+/** Fits both models from the samples and stores them; returns them. */
+export function fitModels(work: Work): Record<ForecastTarget, ForecastModel> {
+  const out = {} as Record<ForecastTarget, ForecastModel>;
+  for (const target of ["review", "merge"] as const) {
+    const model = fitForecast(work.forecasts.trainingRows(target, work.nowMs), work.nowMs);
+    work.forecasts.saveModel(target, model);
+    out[target] = model;
+  }
+  work.forecasts.saveSizeFigure(sizeFigureOf(work.forecasts.trainingRows("review", work.nowMs)));
+  work.log(`forecast fitted on ${out.review.trainedOn} first reviews and ${out.merge.trainedOn} merges`);
+  scheduleFit(work, nextNightly(work.nowMs));
+  return out;
+}
+
+/** The next nightly fit after `nowMs`. */
+function nextNightly(nowMs: number): number {
+  const day = Math.floor(nowMs / DAY_MS) * DAY_MS + FIT_HOUR_UTC * HOUR_MS;
+  return day > nowMs ? day : day + DAY_MS;
+}
+
+function scheduleFit(work: Work, atMs: number): void {
+  work.scheduler.schedule(atMs, FIT_TASK, {}, FIT_KEY, work.nowMs);
+}
+
+/** Makes sure a fit is scheduled (the first event of a new agent schedules the nightly one). */
+export function ensureFitScheduled(work: Work): void {
+  if (!work.scheduler.has(FIT_KEY)) scheduleFit(work, nextNightly(work.nowMs));
+}
+
+/** A first review came in: a tenant with no model yet gets its first fit within a minute. */
+export function noteFirstReview(work: Work, prId: number): void {
+  work.forecasts.firstReview(prId, work.nowMs);
+  if (!modelOf(work, "review")) scheduleFit(work, work.nowMs + FIRST_FIT_DELAY_MS);
+}
+
+/** A PR was merged or closed: its outcome is recorded; every REFIT_AFTER_MERGES merges, a fit soon. */
+export function noteClosed(work: Work, pr: TrackedPr): void {
+  const merged = pr.state === "merged";
+  work.forecasts.closed(pr.id, merged ? work.nowMs : null);
+  if (merged && work.forecasts.countMerge() >= REFIT_AFTER_MERGES) scheduleFit(work, work.nowMs);
+}
+
+const ChecksEvent = z.looseObject({
+  kind: z.literal("checks.completed"),
+  repo: z.looseObject({ fullName: z.string().min(1) }),
+  conclusion: z.string().nullable(),
+  prNumbers: z.array(z.number().int().positive()),
+});
+/** Conclusions that leave a PR's checks failing (the author's turn). */
+const FAILING = new Set(["failure", "timed_out", "action_required", "startup_failure"]);
+
+/**
+ * A completed check run or suite: failing ones make the PRs on that head wait on their author, a
+ * passing one clears that (the latest result counts). The PRs touched, for their nudges.
+ */
+export function noteChecks(work: Work, name: string, data: unknown): TrackedPr[] {
+  const parsed = ChecksEvent.safeParse(data);
+  if (name !== "github.checks.completed" || !parsed.success) return [];
+  const { repo, conclusion, prNumbers } = parsed.data;
+  const prs = prNumbers.flatMap((n) => work.store.pr(repo.fullName, n) ?? []);
+  for (const pr of prs) {
+    if (conclusion && FAILING.has(conclusion)) work.forecasts.touch(pr.id, work.nowMs, "checks-failed");
+    else if (conclusion === "success") work.forecasts.checksPassed(pr.id);
+  }
+  return prs;
+}
+
+/**
+ * How much later first reviews of large PRs come here: the median hours of PRs over LARGE_PR_LINES
+ * (else over 400) lines against those of the rest, with at least five of each; null with fewer.
+ */
+export function sizeFigureOf(rows: readonly ForecastTrainingRow[]): SizeFigure | null {
+  for (const overLines of [LARGE_PR_LINES, 400]) {
+    const over = rows.filter((r) => r.facts.lines > overLines).map((r) => r.hours);
+    const under = rows.filter((r) => r.facts.lines <= overLines).map((r) => r.hours);
+    if (over.length < 5 || under.length < 5) continue;
+    const ratio = median(over) / Math.max(0.1, median(under));
+    return { overLines, ratio: Math.round(ratio * 10) / 10, over: over.length, under: under.length };
+  }
+  return null;
+}
+
+const hours = z.number().min(0).max(24 * 366);
+/** An imported history sample, checked (it crosses an RPC and is stored). */
+export const HistorySampleSchema = z.strictObject({
+  key: z.string().min(1).max(300),
+  requestedAtMs: z.number().int().nonnegative(),
+  facts: z.strictObject({
+    repo: z.string().min(1).max(200),
+    author: z.string().max(100),
+    lines: z.number().int().min(0).max(10_000_000),
+    openReviews: z.number().int().min(0).max(10_000),
+    requests30d: z.number().int().min(0).max(100_000),
+    hoursUntilWorking: hours,
+    workingHoursLeft: hours,
+    gapAfterWindowH: hours,
+    urgent: z.boolean(),
+  }),
+  firstReviewAtMs: z.number().int().nonnegative().nullable(),
+  mergedAtMs: z.number().int().nonnegative().nullable(),
+});

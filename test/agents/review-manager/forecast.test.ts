@@ -1,0 +1,183 @@
+/**
+ * The Review Manager's forecasts end to end (docs/predictions.md): history imported and fitted,
+ * `predicted` on the review queue and the card's "likely", one nudge to whoever a PR waits on when it
+ * is overdue against its forecast and idle — none while there is activity — and the fixed reminder
+ * left to it.
+ */
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { HistorySample } from "../../../src/agents/review-manager/forecast-store";
+import { unwrap } from "../../../src/platform/errors";
+import {
+  deliver,
+  type Harness,
+  HOUR,
+  MONDAY_9,
+  postText,
+  prEvent,
+  REPO,
+  reviewComment,
+  reviewManager,
+  reviewSubmitted,
+  setupTenant,
+  slackPosts,
+} from "./support";
+
+const WAITS_H = [0.5, 1, 2, 4];
+
+/** Forty past PRs of this repository: first reviews in 0.5-4 h, merges 3 h after. */
+function history(): HistorySample[] {
+  return [...Array(40).keys()].map((i) => {
+    const at = MONDAY_9 - (50 - i) * 24 * HOUR;
+    const wait = (WAITS_H[i % 4] as number) * HOUR;
+    return {
+      key: `${REPO}#${1000 + i}`,
+      requestedAtMs: at,
+      facts: {
+        repo: REPO,
+        author: i % 2 ? "carol" : "octocat",
+        lines: 20 + 37 * i,
+        openReviews: i % 3,
+        requests30d: i % 5,
+        hoursUntilWorking: 0,
+        workingHoursLeft: 8 - (i % 8),
+        gapAfterWindowH: 16,
+        urgent: false,
+      },
+      firstReviewAtMs: at + wait,
+      mergedAtMs: at + wait + 3 * HOUR,
+    };
+  });
+}
+
+async function withHistory(tenant: string, config?: Record<string, unknown>): Promise<Harness> {
+  await setupTenant(tenant, undefined, 8);
+  const h = await reviewManager(tenant, config);
+  const imported = unwrap(await h.agent.importHistory(history()));
+  expect(imported).toEqual({ imported: 40, trainedOn: 40 });
+  return h;
+}
+
+async function item(h: Harness, number: number) {
+  const queue = unwrap(await h.agent.reviewQueue({}));
+  const found = queue.items.find((i) => i.number === number);
+  if (!found) throw new Error(`#${number} is not in the queue`);
+  return found;
+}
+
+async function nudgeAt(h: Harness, prNumber: number): Promise<number | null> {
+  const state = unwrap(await h.agent.pullRequest({ repo: REPO, number: prNumber }));
+  const task = (await h.agent.schedules()).find((s) => s.key === `nudge:${state?.pr.id}`);
+  return task ? Date.parse(task.at) : null;
+}
+
+async function alarmAt(h: Harness, t: number): Promise<void> {
+  h.clock.t = t;
+  await runDurableObjectAlarm(h.stub);
+  await runDurableObjectAlarm(h.stub);
+}
+
+const nudges = (h: Harness, user: string) =>
+  slackPosts(h.sent, user)
+    .map(postText)
+    .filter((t) => t.includes("Nudge:"));
+
+describe("forecasts in the Review Manager", () => {
+  it("predicts each waiting review: likely first review and merge, breach risk and blocker", async () => {
+    const h = await withHistory("t-fc-predict");
+    await deliver(h, prEvent("opened", { number: 1, author: "carol" }, h.clock.t));
+    const p = (await item(h, 1)).predicted;
+    expect(p).toMatchObject({ basis: "model", atRisk: false });
+    expect(p?.blocker).toMatchObject({ role: "reviewer", login: "bob", reason: "review" });
+    const first = p?.firstReviewBy ?? 0;
+    expect(first).toBeGreaterThan(MONDAY_9);
+    expect(first).toBeLessThan(MONDAY_9 + 8 * HOUR);
+    expect(p?.firstReviewP80By).toBeGreaterThanOrEqual(first);
+    expect(p?.mergeBy).toBeGreaterThan(first);
+    expect(p?.breachRisk).toBeLessThan(0.5);
+    // The card says when the review is likely, next to when it is due.
+    const card = slackPosts(h.sent).map(postText).join();
+    expect(card).toContain("· likely Mon 2030-01-07");
+
+    // Late in the day with no review: the likely time moves on (never into the past), the risk rises.
+    h.clock.t = MONDAY_9 + 7.5 * HOUR;
+    const late = (await item(h, 1)).predicted;
+    expect(late?.firstReviewBy).toBeGreaterThanOrEqual(h.clock.t);
+    expect(late?.breachRisk).toBeGreaterThan(p?.breachRisk ?? 1);
+    expect(late?.atRisk).toBe(true);
+  });
+
+  it("nudges the reviewer once when the review is overdue against its forecast and idle", async () => {
+    const h = await withHistory("t-fc-nudge");
+    await deliver(h, prEvent("opened", { number: 2, author: "carol" }, h.clock.t));
+    const at = await nudgeAt(h, 2);
+    expect(at).not.toBeNull();
+    const due = at ?? 0;
+    // Not before it is due.
+    h.sent.length = 0;
+    await alarmAt(h, due - 60_000);
+    expect(nudges(h, "U0BOB")).toEqual([]);
+    await alarmAt(h, due);
+    const [nudge, ...more] = nudges(h, "U0BOB");
+    expect(more).toEqual([]);
+    expect(nudge).toContain("Nudge: acme/widgets#2 has waited");
+    expect(nudge).toContain("for your review");
+    // Once: later alarms send nothing more, and the fixed reminder was left to the nudge.
+    h.sent.length = 0;
+    await alarmAt(h, MONDAY_9 + 6 * HOUR);
+    expect(nudges(h, "U0BOB")).toEqual([]);
+    expect(slackPosts(h.sent, "U0BOB").map(postText).join()).not.toContain("Reminder:");
+  });
+
+  it("sends no nudge while the PR has fresh activity, and one after the quiet spell", async () => {
+    const h = await withHistory("t-fc-active", { forecast: { idleMinutes: 30 } });
+    await deliver(h, prEvent("opened", { number: 3, author: "carol" }, h.clock.t));
+    const due = (await nudgeAt(h, 3)) ?? 0;
+    // A comment just before it was due: the nudge waits for a quiet half hour after it.
+    h.clock.t = due - 10 * 60_000;
+    await deliver(h, reviewComment({ number: 3, author: "carol" }, "carol", h.clock.t));
+    const moved = (await nudgeAt(h, 3)) ?? 0;
+    expect(moved).toBe(h.clock.t + 30 * 60_000);
+    h.sent.length = 0;
+    await alarmAt(h, due);
+    expect(nudges(h, "U0BOB")).toEqual([]);
+    await alarmAt(h, moved);
+    expect(nudges(h, "U0BOB")).toHaveLength(1);
+  });
+
+  it("nudges the author, not the reviewer, after changes were asked for and nothing moved", async () => {
+    const h = await withHistory("t-fc-author");
+    await deliver(h, prEvent("opened", { number: 4, author: "carol" }, h.clock.t));
+    h.clock.t = MONDAY_9 + HOUR;
+    await deliver(h, reviewSubmitted({ number: 4, author: "carol" }, "bob", h.clock.t, "changes_requested"));
+    expect((await item(h, 4).catch(() => null))?.predicted?.blocker ?? null).toBeNull();
+    const at = (await nudgeAt(h, 4)) ?? 0;
+    expect(at).toBeGreaterThanOrEqual(h.clock.t + 2 * HOUR);
+    h.sent.length = 0;
+    await alarmAt(h, at);
+    expect(nudges(h, "U0BOB")).toEqual([]);
+    const [nudge, ...more] = nudges(h, "U0CAROL");
+    expect(more).toEqual([]);
+    expect(nudge).toContain("changes were asked for");
+  });
+
+  it("keeps the fixed reminder, and sends no nudge, for a tenant with no history", async () => {
+    await setupTenant("t-fc-none", undefined, 8);
+    const h = await reviewManager("t-fc-none");
+    await deliver(h, prEvent("opened", { number: 5, author: "carol" }, h.clock.t));
+    expect(await nudgeAt(h, 5)).toBeNull();
+    expect((await item(h, 5)).predicted).toMatchObject({ basis: null, firstReviewBy: null });
+    h.sent.length = 0;
+    await alarmAt(h, MONDAY_9 + 4 * HOUR);
+    expect(slackPosts(h.sent, "U0BOB").map(postText).join()).toContain("Reminder:");
+  });
+
+  it("turns nudges off with forecast.nudges false (the reminder stays)", async () => {
+    const h = await withHistory("t-fc-off", { forecast: { nudges: false } });
+    await deliver(h, prEvent("opened", { number: 6, author: "carol" }, h.clock.t));
+    expect(await nudgeAt(h, 6)).toBeNull();
+    h.sent.length = 0;
+    await alarmAt(h, MONDAY_9 + 4 * HOUR);
+    expect(slackPosts(h.sent, "U0BOB").map(postText).join()).toContain("Reminder:");
+  });
+});
