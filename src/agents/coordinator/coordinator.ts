@@ -40,8 +40,8 @@ import {
 } from "../model";
 import { agentStub, parseAgentConfig, subscribers } from "../registry";
 import { reviewManagerAgent } from "../review-manager";
-import { demoSamples } from "./demo-history";
 import { DeliveryLog } from "./delivery-log";
+import { demoSamples } from "./demo-history";
 import type { IngestResult, StandingAgents, WebhookDelivery, WebhookDeliveryRecord } from "./intake";
 import { DeliveryPump } from "./pump";
 import {

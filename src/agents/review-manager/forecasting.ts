@@ -148,7 +148,10 @@ export function sizeFigureOf(rows: readonly ForecastTrainingRow[]): SizeFigure |
   return null;
 }
 
-const hours = z.number().min(0).max(24 * 366);
+const hours = z
+  .number()
+  .min(0)
+  .max(24 * 366);
 /** An imported history sample, checked (it crosses an RPC and is stored). */
 export const HistorySampleSchema = z.strictObject({
   key: z.string().min(1).max(300),

@@ -10,9 +10,10 @@
  * One task per PR (`nudge:<prId>`), planned again whenever something happens to the PR; when it runs it
  * checks everything again, so a task that fires early only moves itself.
  */
+
+import { probit } from "simple-statistics";
 import { literal } from "../../chat/markup";
 import type { ChatPlatform } from "../../chat/platform";
-import { probit } from "simple-statistics";
 import { type Forecast, remaining, TARGET_EPSILON_H } from "../../domain/forecast";
 import { prRef } from "../../domain/pr-refs";
 import { HOUR_MS, MINUTE_MS } from "../../domain/time";
@@ -77,7 +78,11 @@ export function nudgePlan(work: Work, pr: TrackedPr): NudgePlan | null {
     // Overdue: past the forecast's upper quantile, or, with an SLA, once missing it is likelier than
     // the tenant's at-risk threshold (whichever is later: a quick forecast does not nudge at once).
     dueAtMs = r.requestedAtMs + f.p80H * HOUR_MS;
-    if (r.sla) dueAtMs = Math.max(dueAtMs, atRiskFrom(f, r.requestedAtMs, r.sla.breachAtMs, work.config.forecast.atRisk));
+    if (r.sla)
+      dueAtMs = Math.max(
+        dueAtMs,
+        atRiskFrom(f, r.requestedAtMs, r.sla.breachAtMs, work.config.forecast.atRisk),
+      );
     likelyAtMs = r.requestedAtMs + f.medianH * HOUR_MS;
     stage = `r:${loginKey(r.login)}:${r.seq}`;
   } else {
