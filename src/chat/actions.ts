@@ -22,7 +22,7 @@
  */
 import { z } from "zod";
 import { isPrTarget } from "../domain/pr-refs";
-import { agentIdSchema, repoSchema, workflowIdSchema } from "../domain/values";
+import { agentIdSchema, githubLoginSchema, repoSchema, workflowIdSchema } from "../domain/values";
 
 export const ACTION_PREFIX = "fm1";
 export const MAX_ACTION_LENGTH = 100;
@@ -62,6 +62,8 @@ const ARG_SCHEMAS = {
   "review.snooze": prTarget,
   /** A block of reviews (the Context Optimizer's message): start all of the clicker's in this repository. */
   "review.block": repoSchema,
+  /** Insights (`/foreman insights`): rebalance this reviewer's queue (their GitHub login). */
+  "review.rebalance": githubLoginSchema,
   /** The review-rhythm suggestion: batch the clicker's messages at these windows (`me notify batched --at`). */
   "me.windows": windowsTarget,
 } as const satisfies Record<string, z.ZodType<string>>;

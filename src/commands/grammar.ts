@@ -261,6 +261,12 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     examples: ["review assign acme/api#42"],
     args: ["pr"],
   },
+  insights: {
+    path: "insights",
+    description: "Bottlenecks and review quality: who is over capacity, slow repositories, rubber stamps",
+    examples: ["insights", "insights acme/api"],
+    args: ["insightsRepo"],
+  },
   "sla.set": {
     path: "sla set",
     description: "Set the review SLA in hours, for all pull requests or a repository or label",

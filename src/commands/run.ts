@@ -13,6 +13,7 @@ import { agentList, agentPause, agentResume, agentSpawn, agentTerminate } from "
 import { back, ooo } from "./handlers/availability";
 import { digestFilter, digestNow, digestOff, digestRefresh, digestSchedule } from "./handlers/digest";
 import { help } from "./handlers/help";
+import { insights } from "./handlers/insights";
 import { linkGithub, linkLinear, links, unlinkGithub, unlinkLinear } from "./handlers/links";
 import { meFocus, meHoliday, meNotify, meShow } from "./handlers/me";
 import { meHours, meZone } from "./handlers/me-hours";
@@ -65,6 +66,7 @@ const HANDLERS: HandlerTable = {
   "review.list": reviewList,
   "review.mine": reviewMine,
   "review.assign": reviewAssign,
+  insights,
   "sla.set": slaSet,
   "sla.show": slaShow,
   "digest.now": digestNow,

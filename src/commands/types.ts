@@ -112,6 +112,7 @@ export const commandSchema = z.discriminatedUnion("name", [
   cmd("review.list", {}),
   cmd("review.mine", {}),
   cmd("review.assign", { pr: pullRequestRefSchema }),
+  cmd("insights", { repo: repoSchema.optional() }),
   cmd("sla.set", { hours: hoursSchema, repo: repoSchema.optional(), label: textSchema.max(50).optional() }),
   cmd("sla.show", {}),
   cmd("digest.now", {}),

@@ -14,6 +14,9 @@
  *   the same wait (GitHub re-requests, CODEOWNERS and the Review Manager may all request).
  * - Time to merge: from the start of the round to the merge, in the week of the merge.
  * - SLA breaches: counted in the week of the breach, per repository and per reviewer.
+ *
+ * Bottleneck insights (./insights.ts) and review quality (./review-quality.ts) build on the same
+ * rounds (`rounds`, `roundReviews`) and facts.
  */
 import { DAY_MS } from "./time";
 
@@ -27,17 +30,32 @@ export interface SummaryStats {
   meanMs: number | null;
 }
 
+/** What a submitted review said (GitHub's review state, lower-case). */
+export type ReviewVerdict = "approved" | "changes_requested" | "commented";
+
+/** A submitted review; `id` and `state` are absent or null for facts recorded before they were kept. */
+export interface ReviewFact {
+  reviewer: string;
+  atMs: number;
+  id?: number;
+  state?: ReviewVerdict | null;
+}
+
 export interface PrFacts {
   /** `owner/repo`, lower-case. */
   repo: string;
   number: number;
   /** Lower-case login; null when unknown. */
   author: string | null;
+  /** Lines added plus deleted as last reported; null or absent when unknown. */
+  lines?: number | null;
   /** Moments the PR became ready for review (ms). */
   ready: readonly number[];
   closed: readonly { atMs: number; merged: boolean }[];
   /** Submitted reviews; reviewer lower-case. */
-  reviews: readonly { reviewer: string; atMs: number }[];
+  reviews: readonly ReviewFact[];
+  /** Review comments (on the diff); author lower-case; the review they belong to, when GitHub says. */
+  comments?: readonly { author: string; atMs: number; reviewId: number | null }[];
   /** Review requests naming a person; reviewer lower-case. */
   requests: readonly { reviewer: string; atMs: number }[];
   breaches: readonly { reviewer: string; atMs: number }[];
@@ -114,18 +132,32 @@ export function weekKeys(nowMs: number, count: number): string[] {
 
 // ------------------------------------------------------------------- stats
 
+/** The `q` quantile (0 < q <= 1) of ascending `sorted` by nearest rank; null when empty. */
+export function nearestRank(sorted: readonly number[], q: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] ?? null;
+}
+
+/** The median of `values` (the mean of the middle two when even), rounded; null when empty. */
+export function median(values: readonly number[]): number | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (i: number) => sorted[i] ?? 0;
+  const mid = Math.floor(n / 2);
+  return Math.round(n % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2);
+}
+
 export function summarize(values: readonly number[]): SummaryStats {
   const n = values.length;
   if (n === 0) return { count: 0, medianMs: null, p90Ms: null, meanMs: null };
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (i: number) => sorted[Math.min(n - 1, Math.max(0, i))] ?? 0;
-  const mid = Math.floor(n / 2);
-  const median = n % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
   const mean = sorted.reduce((a, b) => a + b, 0) / n;
   return {
     count: n,
-    medianMs: Math.round(median),
-    p90Ms: Math.round(at(Math.ceil(0.9 * n) - 1)),
+    medianMs: median(sorted),
+    p90Ms: Math.round(nearestRank(sorted, 0.9) ?? 0),
     meanMs: Math.round(mean),
   };
 }
@@ -155,17 +187,27 @@ export function rounds(pr: Pick<PrFacts, "ready" | "closed">): Round[] {
   }
 }
 
-const byOthers = (pr: PrFacts) => pr.reviews.filter((r) => pr.author === null || r.reviewer !== pr.author);
+/** Reviews by anyone but the PR's author (bots count). */
+export const reviewsByOthers = (pr: Pick<PrFacts, "author" | "reviews">): ReviewFact[] =>
+  pr.reviews.filter((r) => pr.author === null || r.reviewer !== pr.author);
+
+/** Each round with the reviews by others inside it (from its start to its close), oldest first. */
+export function roundReviews(pr: PrFacts): { round: Round; reviews: ReviewFact[] }[] {
+  const reviews = reviewsByOthers(pr).sort((a, b) => a.atMs - b.atMs || (a.id ?? 0) - (b.id ?? 0));
+  return rounds(pr).map((round) => ({
+    round,
+    reviews: reviews.filter(
+      (r) => r.atMs >= round.startMs && (round.endMs === null || r.atMs <= round.endMs),
+    ),
+  }));
+}
 
 /** Time to first review of each round that has one. */
 export function firstReviewSamples(pr: PrFacts): Sample[] {
-  const reviews = byOthers(pr)
-    .map((r) => r.atMs)
-    .sort((a, b) => a - b);
   const out: Sample[] = [];
-  for (const round of rounds(pr)) {
-    const first = reviews.find((t) => t >= round.startMs && (round.endMs === null || t <= round.endMs));
-    if (first !== undefined) out.push({ atMs: first, ms: first - round.startMs });
+  for (const { round, reviews } of roundReviews(pr)) {
+    const first = reviews[0];
+    if (first !== undefined) out.push({ atMs: first.atMs, ms: first.atMs - round.startMs });
   }
   return out;
 }
@@ -276,7 +318,7 @@ export function aggregate(prs: readonly PrFacts[], query: MetricsQuery): ReviewM
       for (const b of [...team(breach.atMs), person(breach.reviewer, breach.atMs)]) if (b) b.slaBreaches++;
     }
     for (const s of reviewerSamples(pr)) person(s.reviewer, s.atMs)?.firstReview.push(s.ms);
-    for (const r of byOthers(pr)) {
+    for (const r of reviewsByOthers(pr)) {
       const b = person(r.reviewer, r.atMs);
       if (b) b.reviews++;
     }

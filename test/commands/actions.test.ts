@@ -24,6 +24,7 @@ describe("action ids", () => {
       "review.reassign",
       "review.snooze",
       "review.block",
+      "review.rebalance",
       "me.windows",
     ]);
     const longest = encodeAction("agent.terminate", `agt_${"a".repeat(64)}`, "list");

@@ -285,6 +285,13 @@ export const CASES: readonly Case[] = [
     options: { pr: "acme/api#42" },
     command: { name: "review.assign", pr: { repo: "acme/api", number: 42 } },
   },
+  { text: "insights", path: ["insights"], command: { name: "insights" } },
+  {
+    text: "insights acme/api",
+    path: ["insights"],
+    options: { repo: "acme/api" },
+    command: { name: "insights", repo: "acme/api" },
+  },
   {
     text: 'sla set 24 --repo acme/api --label "needs review"',
     path: ["sla", "set"],

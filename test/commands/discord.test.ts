@@ -171,6 +171,7 @@ describe("discordCommandDefinitions", () => {
       "agent",
     ]);
     expect(root.options.filter((o) => o.type === 1).map((o) => o.name)).toEqual([
+      "insights",
       "ooo",
       "back",
       "links",

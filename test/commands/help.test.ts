@@ -40,6 +40,7 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman review list",
       "/foreman review mine",
       "/foreman review assign <owner/repo#number>",
+      "/foreman insights [owner/repo]",
       "/foreman sla set <hours> [--repo <owner/repo>] [--label <name>]",
       "/foreman sla show",
       "/foreman digest now",
@@ -86,6 +87,7 @@ describe("the spec", () => {
       "links",
       "review.list",
       "review.mine",
+      "insights",
       "sla.show",
       "digest.now",
     ]);
@@ -181,7 +183,16 @@ describe("helpText", () => {
   });
 
   it("topics follow the help order", () => {
-    expect(TOP_WORDS.slice(0, 7)).toEqual(["review", "me", "team", "settings", "ooo", "back", "digest"]);
+    expect(TOP_WORDS.slice(0, 8)).toEqual([
+      "review",
+      "insights",
+      "me",
+      "team",
+      "settings",
+      "ooo",
+      "back",
+      "digest",
+    ]);
     expect(TOP_WORDS.slice(-2)).toEqual(["workflow", "agent"]);
     expect([...TOP_WORDS].sort()).toEqual([...new Set(COMMANDS.map((c) => c.path[0]))].sort());
   });

@@ -3,13 +3,24 @@
  * (ready for review, review requests, submitted reviews, closes and merges) and the Review Manager's
  * `foreman.sla.breach`, and answers review metrics over RPC: per week, repository and reviewer for
  * `GET /api/metrics/reviews`, and what merged lately and the slowest repository for the digest.
- * See docs/agents.md ("Review metrics") and src/domain/review-metrics.ts.
+ * See docs/agents.md ("Review metrics") and src/domain/review-metrics.ts. For insights (docs/insights.md)
+ * it also keeps review states, review comments and PR sizes, and answers per repository the stages in
+ * working hours (src/domain/insights.ts), review quality and the size effect
+ * (src/domain/review-quality.ts).
  *
  * Facts carry the platform's time of the event (`at`; the breach's `atMs`), so a late or replayed
  * delivery lands in the right week. Time for windows and retention comes from `now()`, which tests
  * replace.
  */
 
+import { z } from "zod";
+import {
+  type RepoInsight,
+  repoInsights,
+  type WorkClock,
+  windowsEndingAt,
+  workClock,
+} from "../../domain/insights";
 import {
   aggregate,
   type ReviewMetrics,
@@ -18,11 +29,22 @@ import {
   WEEK_MS,
   weekKeys,
 } from "../../domain/review-metrics";
+import {
+  EFFECTIVE_MAX_LINES,
+  type QualityReport,
+  reviewQuality,
+  type SizeEffect,
+  sizeEffect,
+  sizeEffectText,
+} from "../../domain/review-quality";
 import { DAY_MS, HOUR_MS } from "../../domain/time";
 import type { Env } from "../../env";
-import { attempt, type Outcome, ValidationError } from "../../platform/errors";
+import { attempt, errorMessage, type Outcome, ValidationError } from "../../platform/errors";
+import { settings } from "../../settings/stub";
 import { BaseAgent } from "../framework/base-agent";
 import type { AgentMessage } from "../model";
+import { scheduleOf } from "../review-manager/model/candidates";
+import { type HistoryPr, HistoryPrSchema, importHistory, MAX_HISTORY_PRS } from "./history";
 import {
   type MetricsEvent,
   metricsEvent,
@@ -40,6 +62,35 @@ const PRUNE_EVERY_MS = HOUR_MS;
 export const MAX_WEEKS = 52;
 /** slowestRepo looks at first reviews in this window, ending now. */
 export const SLOWEST_WINDOW_MS = 7 * DAY_MS;
+
+/** Insights cover at most this many 7-day windows ending now. */
+export const MAX_INSIGHT_WEEKS = 12;
+/** The size effect looks this many weeks back unless told otherwise. */
+export const SIZE_EFFECT_WEEKS = 12;
+
+export interface InsightsFactsInput {
+  /** 7-day windows ending now, 1-12. */
+  weeks: number;
+  repo?: string;
+  nowMs?: number;
+}
+
+/** What the dashboard's facts say for insights: stages per repository and week, review quality. */
+export interface DashboardInsights {
+  repos: RepoInsight[];
+  quality: QualityReport;
+}
+
+export interface SizeEffectInput {
+  /** The size that splits PRs (default 400 lines). */
+  lines?: number;
+  /** 7-day windows ending now (default 12, at most 52). */
+  weeks?: number;
+  repo?: string;
+  nowMs?: number;
+}
+
+export type SizeEffectFigure = SizeEffect & { weeks: number; text: string | null };
 
 export interface ReviewMetricsInput {
   weeks: number;
@@ -101,6 +152,60 @@ export class IntegrationDashboardAgent extends BaseAgent {
     });
   }
 
+  /**
+   * Per repository, the working time to first review, in review and to merge per 7-day window ending
+   * now (with the trend of the last against the one before), and review quality over the `weeks`.
+   * Working time is counted in each person's hours from the team roster (src/domain/insights.ts).
+   */
+  async insights(input: InsightsFactsInput): Promise<Outcome<DashboardInsights>> {
+    return attempt(async () => {
+      const { tenant } = this.require();
+      const weeks = checkedWeeks(input.weeks, MAX_INSIGHT_WEEKS);
+      const nowMs = input.nowMs ?? this.now();
+      // Two windows at least: the trend compares the last 7 days with the 7 before.
+      const windows = windowsEndingAt(nowMs, Math.max(2, weeks));
+      const clock = await this.clock(tenant);
+      const oldest = windows.at(-1)?.fromMs ?? nowMs;
+      const facts = this.facts.facts(oldest, input.repo ? [input.repo] : undefined);
+      const repos = repoInsights(facts, windows, clock).map((r) => ({
+        ...r,
+        weeks: r.weeks.slice(0, weeks),
+      }));
+      const quality = reviewQuality(facts, { fromMs: nowMs - weeks * WEEK_MS, toMs: nowMs, clock });
+      return { repos, quality };
+    });
+  }
+
+  /**
+   * "Reviews of PRs over 400 lines take 3x longer here": the median working time to first review of
+   * PRs over `lines` against the others, over the last `weeks` (src/domain/review-quality.ts).
+   */
+  async sizeEffect(input: SizeEffectInput = {}): Promise<Outcome<SizeEffectFigure>> {
+    return attempt(async () => {
+      const { tenant } = this.require();
+      const weeks = checkedWeeks(input.weeks ?? SIZE_EFFECT_WEEKS, MAX_WEEKS);
+      const lines = input.lines ?? EFFECTIVE_MAX_LINES;
+      if (!Number.isInteger(lines) || lines < 1 || lines > 100_000) {
+        throw new ValidationError([{ field: "lines", message: "must be an integer from 1 to 100000" }]);
+      }
+      const nowMs = input.nowMs ?? this.now();
+      const fromMs = nowMs - weeks * WEEK_MS;
+      const clock = await this.clock(tenant);
+      const facts = this.facts.facts(fromMs, input.repo ? [input.repo] : undefined);
+      const effect = sizeEffect(facts, { fromMs, toMs: nowMs, clock }, lines);
+      return { ...effect, weeks, text: sizeEffectText(effect) };
+    });
+  }
+
+  /** Past PRs recorded as facts (history.ts): the demo tenant's simulated history. */
+  async importHistory(prs: HistoryPr[]): Promise<Outcome<{ prs: number; facts: number }>> {
+    return attempt(() => {
+      this.require();
+      const checked = z.array(HistoryPrSchema).max(MAX_HISTORY_PRS).parse(prs);
+      return { prs: checked.length, facts: importHistory(this.facts, checked) };
+    });
+  }
+
   /** Stored fact counts, for tests and health pages. */
   async metricsSizes(): Promise<Outcome<Record<string, number>>> {
     return attempt(() => this.facts.sizes());
@@ -143,6 +248,21 @@ export class IntegrationDashboardAgent extends BaseAgent {
 
   // ------------------------------------------------------------- internal
 
+  /** Working time in each team member's weekly hours; UTC office hours for others (or without the roster). */
+  private async clock(tenant: string): Promise<WorkClock> {
+    try {
+      const team = await settings(this.env, tenant).team();
+      return workClock(new Map(team.map((m) => [m.github.toLowerCase(), scheduleOf(m)])));
+    } catch (err) {
+      this.log.add(
+        "error",
+        `team roster unavailable, counting UTC office hours: ${errorMessage(err)}`,
+        Date.now(),
+      );
+      return workClock(new Map());
+    }
+  }
+
   /** Records the facts an event carries; answers whether any was new. */
   private record(event: MetricsEvent, nowMs: number): boolean {
     const parsed = Date.parse(event.at);
@@ -150,7 +270,8 @@ export class IntegrationDashboardAgent extends BaseAgent {
     const repo = event.repo.fullName;
     const { number } = event.pr;
     const pr = event.pr;
-    this.facts.info({ repo, number, author: pr.author, title: pr.title, url: pr.htmlUrl }, at);
+    const lines = pr.changedLines ?? null;
+    this.facts.info({ repo, number, author: pr.author, title: pr.title, url: pr.htmlUrl, lines }, at);
     switch (event.kind) {
       case "pr.opened":
       case "pr.reopened":
@@ -161,7 +282,15 @@ export class IntegrationDashboardAgent extends BaseAgent {
       case "pr.review_requested":
         return event.reviewer.type === "user" && this.facts.request(repo, number, event.reviewer.login, at);
       case "review.submitted":
-        return event.reviewer !== null && this.facts.review(repo, number, event.reviewId, event.reviewer, at);
+        return (
+          event.reviewer !== null &&
+          this.facts.review(repo, number, event.reviewId, event.reviewer, at, event.state ?? null)
+        );
+      case "review.comment":
+        return (
+          event.author !== null &&
+          this.facts.comment(repo, number, event.commentId, event.author, event.reviewId, at)
+        );
       default:
         return false;
     }
@@ -180,4 +309,11 @@ export class IntegrationDashboardAgent extends BaseAgent {
   private note(text: string, message: AgentMessage): void {
     this.log.add("metrics", text, Date.now(), message.correlationId);
   }
+}
+
+function checkedWeeks(weeks: number, max: number): number {
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > max) {
+    throw new ValidationError([{ field: "weeks", message: `must be an integer from 1 to ${max}` }]);
+  }
+  return weeks;
 }

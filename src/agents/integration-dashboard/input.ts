@@ -16,6 +16,8 @@ const Snapshot = z.looseObject({
   htmlUrl: z.string().max(2048),
   author: z.string().nullable(),
   draft: z.boolean(),
+  /** Lines added plus deleted: pull_request events carry it, review events do not. */
+  changedLines: z.number().int().nonnegative().optional(),
 });
 
 const base = {
@@ -25,7 +27,10 @@ const base = {
 };
 
 const MetricsEventSchema = z.discriminatedUnion("kind", [
-  z.looseObject({ kind: z.enum(["pr.opened", "pr.reopened", "pr.ready_for_review", "pr.edited"]), ...base }),
+  z.looseObject({
+    kind: z.enum(["pr.opened", "pr.reopened", "pr.ready_for_review", "pr.edited", "pr.synchronized"]),
+    ...base,
+  }),
   z.looseObject({ kind: z.literal("pr.closed"), ...base, merged: z.boolean() }),
   z.looseObject({
     kind: z.literal("pr.review_requested"),
@@ -40,6 +45,14 @@ const MetricsEventSchema = z.discriminatedUnion("kind", [
     ...base,
     reviewId: z.number().int(),
     reviewer: z.string().max(200).nullable(),
+    state: z.enum(["approved", "changes_requested", "commented"]).optional(),
+  }),
+  z.looseObject({
+    kind: z.literal("review.comment"),
+    ...base,
+    commentId: z.number().int(),
+    reviewId: z.number().int().nullable(),
+    author: z.string().max(200).nullable(),
   }),
 ]);
 

@@ -1,13 +1,13 @@
 /**
  * The Integration Dashboard's fact store (SQLite): what happened to each pull request, as facts with
- * their platform times — ready moments, closes and merges, submitted reviews, review requests, SLA
- * breaches. Every fact has a natural key (INSERT OR IGNORE), so a redelivered or repeated event
+ * their platform times — ready moments, closes and merges, submitted reviews (with their state),
+ * review comments, review requests, SLA breaches — and its size (lines changed, the newest report). Every fact has a natural key (INSERT OR IGNORE), so a redelivered or repeated event
  * records nothing new and facts arriving out of order give the same metrics (src/domain/
  * review-metrics.ts derives everything at read time). A PR whose last fact is older than the
  * retention is forgotten with all its facts. Repositories and logins are stored lower-case.
  */
-import type { PrFacts } from "../../domain/review-metrics";
-import { all, count, run } from "../../platform/sql";
+import type { PrFacts, ReviewVerdict } from "../../domain/review-metrics";
+import { addColumn, all, count, run } from "../../platform/sql";
 
 export type PrFactKind = "ready" | "closed" | "merged";
 
@@ -17,6 +17,8 @@ export interface PrInfo {
   author: string | null;
   title: string;
   url: string;
+  /** Lines added plus deleted, when the event says (a report without it keeps the one known). */
+  lines?: number | null;
 }
 
 export interface MergedPr {
@@ -30,9 +32,13 @@ export interface MergedPr {
 type FactRow = { repo: string; number: number; at: number };
 type EventRow = FactRow & { kind: string };
 type PersonRow = FactRow & { reviewer: string };
-type PrRow = { repo: string; number: number; author: string | null };
+type ReviewRow = PersonRow & { review_id: number; state: string | null };
+type CommentRow = FactRow & { author: string; review_id: number | null };
+type PrRow = { repo: string; number: number; author: string | null; lines: number | null };
 /** PrFacts with arrays still being filled. */
-type Collected = { [K in keyof PrFacts]: PrFacts[K] extends readonly (infer E)[] ? E[] : PrFacts[K] };
+type Collected = {
+  [K in keyof PrFacts]-?: NonNullable<PrFacts[K]> extends readonly (infer E)[] ? E[] : PrFacts[K];
+};
 type MergedRow = {
   repo: string;
   number: number;
@@ -41,7 +47,16 @@ type MergedRow = {
   merged_at: number;
 };
 
-const FACT_TABLES = ["metrics_pr_events", "metrics_reviews", "metrics_requests", "metrics_breaches"];
+const FACT_TABLES = [
+  "metrics_pr_events",
+  "metrics_reviews",
+  "metrics_requests",
+  "metrics_breaches",
+  "metrics_comments",
+];
+const VERDICTS: readonly string[] = ["approved", "changes_requested", "commented"] satisfies ReviewVerdict[];
+const verdict = (state: string | null): ReviewVerdict | null =>
+  state !== null && VERDICTS.includes(state) ? (state as ReviewVerdict) : null;
 /** mergedSince answers at most this many PRs, newest first. */
 const MAX_MERGED = 500;
 
@@ -65,6 +80,13 @@ export class MetricsStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS metrics_breaches (
       repo TEXT NOT NULL, number INTEGER NOT NULL, reviewer TEXT NOT NULL, at INTEGER NOT NULL,
       budget_ms INTEGER NOT NULL, PRIMARY KEY (repo, number, reviewer, at))`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS metrics_comments (
+      repo TEXT NOT NULL, number INTEGER NOT NULL, comment_id INTEGER NOT NULL, author TEXT NOT NULL,
+      review_id INTEGER, at INTEGER NOT NULL, PRIMARY KEY (repo, number, comment_id))`);
+    // Added for review quality (issue 15): rows recorded before have them null (unknown).
+    addColumn(sql, "metrics_prs", "lines INTEGER");
+    addColumn(sql, "metrics_prs", "lines_at INTEGER");
+    addColumn(sql, "metrics_reviews", "state TEXT");
     for (const table of FACT_TABLES) {
       sql.exec(`CREATE INDEX IF NOT EXISTS ${table}_at ON ${table} (at)`);
     }
@@ -72,17 +94,25 @@ export class MetricsStore {
 
   // ---------------------------------------------------------------- writes
 
-  /** Title, link and author as of `atMs` (a newer snapshot wins); marks the PR as seen. */
+  /**
+   * Title, link and author as of `atMs` (a newer snapshot wins), and the size when given (a newer
+   * report wins; none keeps the known one); marks the PR as seen.
+   */
   info(pr: PrInfo, atMs: number): void {
+    const lines = typeof pr.lines === "number" ? pr.lines : null;
+    const newerLines = "excluded.lines IS NOT NULL AND (lines_at IS NULL OR excluded.lines_at >= lines_at)";
     run(
       this.sql,
-      `INSERT INTO metrics_prs (repo, number, author, title, url, info_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO metrics_prs (repo, number, author, title, url, info_at, seen_at, lines, lines_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (repo, number) DO UPDATE SET
          author = CASE WHEN info_at IS NULL OR excluded.info_at >= info_at THEN excluded.author ELSE author END,
          title = CASE WHEN info_at IS NULL OR excluded.info_at >= info_at THEN excluded.title ELSE title END,
          url = CASE WHEN info_at IS NULL OR excluded.info_at >= info_at THEN excluded.url ELSE url END,
          info_at = max(coalesce(info_at, excluded.info_at), excluded.info_at),
-         seen_at = max(seen_at, excluded.seen_at)`,
+         seen_at = max(seen_at, excluded.seen_at),
+         lines = CASE WHEN ${newerLines} THEN excluded.lines ELSE lines END,
+         lines_at = CASE WHEN ${newerLines} THEN excluded.lines_at ELSE lines_at END`,
       lower(pr.repo),
       pr.number,
       pr.author === null ? null : lower(pr.author),
@@ -90,6 +120,8 @@ export class MetricsStore {
       pr.url,
       atMs,
       atMs,
+      lines,
+      lines === null ? null : atMs,
     );
   }
 
@@ -108,16 +140,62 @@ export class MetricsStore {
     );
   }
 
-  review(repo: string, number: number, reviewId: number, reviewer: string, atMs: number): boolean {
+  /**
+   * A submitted review; answers whether it was new. A review recorded before its state was kept gets
+   * the state from a redelivery (and that counts as new).
+   */
+  review(
+    repo: string,
+    number: number,
+    reviewId: number,
+    reviewer: string,
+    atMs: number,
+    state: ReviewVerdict | null = null,
+  ): boolean {
+    this.seen(repo, number, atMs);
+    const added = run(
+      this.sql,
+      "INSERT OR IGNORE INTO metrics_reviews (repo, number, review_id, reviewer, at, state) VALUES (?, ?, ?, ?, ?, ?)",
+      lower(repo),
+      number,
+      reviewId,
+      lower(reviewer),
+      atMs,
+      state,
+    );
+    if (added > 0 || state === null) return added > 0;
+    return (
+      run(
+        this.sql,
+        "UPDATE metrics_reviews SET state = ? WHERE repo = ? AND number = ? AND review_id = ? AND state IS NULL",
+        state,
+        lower(repo),
+        number,
+        reviewId,
+      ) > 0
+    );
+  }
+
+  /** A review comment on the diff; answers whether it was new. */
+  comment(
+    repo: string,
+    number: number,
+    commentId: number,
+    author: string,
+    reviewId: number | null,
+    atMs: number,
+  ): boolean {
     this.seen(repo, number, atMs);
     return (
       run(
         this.sql,
-        "INSERT OR IGNORE INTO metrics_reviews (repo, number, review_id, reviewer, at) VALUES (?, ?, ?, ?, ?)",
+        `INSERT OR IGNORE INTO metrics_comments (repo, number, comment_id, author, review_id, at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
         lower(repo),
         number,
+        commentId,
+        lower(author),
         reviewId,
-        lower(reviewer),
         atMs,
       ) > 0
     );
@@ -183,8 +261,8 @@ export class MetricsStore {
       const key = `${row.repo}#${row.number}`;
       const known = prs.get(key);
       if (known) return known;
-      const empty = { ready: [], closed: [], reviews: [], requests: [], breaches: [] };
-      const pr: Collected = { repo: row.repo, number: row.number, author: null, ...empty };
+      const empty = { ready: [], closed: [], reviews: [], requests: [], breaches: [], comments: [] };
+      const pr: Collected = { repo: row.repo, number: row.number, author: null, lines: null, ...empty };
       prs.set(key, pr);
       return pr;
     };
@@ -193,8 +271,18 @@ export class MetricsStore {
       if (row.kind === "ready") pr.ready.push(row.at);
       else pr.closed.push({ atMs: row.at, merged: row.kind === "merged" });
     }
-    for (const row of of<PersonRow>("SELECT repo, number, reviewer, at FROM metrics_reviews")) {
-      get(row).reviews.push({ reviewer: row.reviewer, atMs: row.at });
+    for (const row of of<ReviewRow>(
+      "SELECT repo, number, review_id, reviewer, at, state FROM metrics_reviews",
+    )) {
+      get(row).reviews.push({
+        reviewer: row.reviewer,
+        atMs: row.at,
+        id: row.review_id,
+        state: verdict(row.state),
+      });
+    }
+    for (const row of of<CommentRow>("SELECT repo, number, author, review_id, at FROM metrics_comments")) {
+      get(row).comments.push({ author: row.author, atMs: row.at, reviewId: row.review_id });
     }
     for (const row of of<PersonRow>("SELECT repo, number, reviewer, at FROM metrics_requests")) {
       get(row).requests.push({ reviewer: row.reviewer, atMs: row.at });
@@ -204,12 +292,15 @@ export class MetricsStore {
     }
     const authors = all<PrRow & { at: number }>(
       this.sql,
-      `SELECT repo, number, author, seen_at AS at FROM metrics_prs WHERE (repo, number) IN (${active})`,
+      `SELECT repo, number, author, lines, seen_at AS at FROM metrics_prs WHERE (repo, number) IN (${active})`,
       ...binds,
     );
     for (const row of authors) {
       const pr = prs.get(`${row.repo}#${row.number}`);
-      if (pr) pr.author = row.author;
+      if (pr) {
+        pr.author = row.author;
+        pr.lines = row.lines;
+      }
     }
     return [...prs.values()];
   }

@@ -133,6 +133,10 @@ async function setupLines(ctx: CommandContext, repo: string): Promise<string[]> 
   ];
 }
 
+/** Until the Review Manager rebalances a queue itself, the insights button says what to do instead. */
+const REBALANCE_LATER =
+  "Rebalancing from this button is not ready yet: reassign the oldest review with the Reassign button on its card.";
+
 const NOT_MEMBER_BLOCK = "Only team members can start reviews: `/foreman team add @you github:your-login`.";
 
 /**
@@ -145,6 +149,7 @@ export async function reviewAction(action: ReviewAction, ctx: CommandContext): P
   try {
     const rm = await reviewManager(ctx);
     if (!rm) return privately(reply(NO_REVIEW_MANAGER, { tone: "warning" }));
+    if (action.verb === "review.rebalance") return privately(reply(REBALANCE_LATER, { tone: "warning" }));
     const member = await tenantSettings(ctx).member(ctx.actor);
     if (action.verb === "review.block") {
       if (!member) return privately(reply(NOT_MEMBER_BLOCK, { tone: "warning" }));
