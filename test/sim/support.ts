@@ -5,7 +5,7 @@ import { Simulation } from "../../sim/engine";
 import { measure, type StrategyMetrics } from "../../sim/metrics";
 import { parseScenario, type Scenario } from "../../sim/scenario";
 import type { RoutedItem } from "../../sim/strategies/context";
-import { ForemanStrategy } from "../../sim/strategies/foreman";
+import { type ForemanOptions, ForemanStrategy } from "../../sim/strategies/foreman";
 import { peopleOf, type SimPerson, startMs } from "../../sim/team";
 import { traceOf } from "../../sim/trace";
 import type { RunResult } from "../../sim/world";
@@ -68,11 +68,16 @@ export interface ForemanRun {
  * Runs a Foreman strategy on a fresh Durable Object's SQLite (the agents' storage API, as the
  * simulator's Node shim gives it): `name` keeps each run's database its own.
  */
-export function runForeman(s: Scenario, context: boolean, name: string): Promise<ForemanRun> {
+export function runForeman(
+  s: Scenario,
+  context: boolean | ForemanOptions,
+  name: string,
+): Promise<ForemanRun> {
+  const options = typeof context === "boolean" ? { context } : context;
   return runInDurableObject(env.OUTBOX.getByName(`sim-${name}`), (_instance, state) => {
     const people = peopleOf(s);
     const sim = new Simulation(s, people, traceOf(s, people), startMs(s));
-    const strategy = new ForemanStrategy(sim, state.storage.sql, { context });
+    const strategy = new ForemanStrategy(sim, state.storage.sql, options);
     const result = sim.run(strategy);
     return {
       result,

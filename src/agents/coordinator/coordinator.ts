@@ -19,6 +19,7 @@ import {
 import { randomId } from "../../platform/ids";
 import { directory } from "../../tenants/stub";
 import { newMessageId } from "../framework/base-agent";
+import { integrationDashboard } from "../integration-dashboard";
 import {
   AGENT_TYPES,
   type AgentAction,
@@ -41,7 +42,7 @@ import {
 import { agentStub, parseAgentConfig, subscribers } from "../registry";
 import { reviewManagerAgent } from "../review-manager";
 import { DeliveryLog } from "./delivery-log";
-import { demoSamples } from "./demo-history";
+import { demoPrs, demoSamples } from "./demo-history";
 import type { IngestResult, StandingAgents, WebhookDelivery, WebhookDeliveryRecord } from "./intake";
 import { DeliveryPump } from "./pump";
 import {
@@ -356,8 +357,15 @@ export class Coordinator extends DurableObject<Env> {
       );
       // A history to forecast from, so the first PRs of `npm run dev` get predictions at once (an
       // import of what is there already adds nothing: a seed that failed halfway completes).
+      // Anchored at the oldest workflow's creation, so a seed run again (another isolate) finds the
+      // same facts and records nothing new.
+      const created = Date.parse(this.store.workflows().at(-1)?.createdAt ?? "");
+      const now = Number.isFinite(created) ? created : Date.now();
       const rm = reviewManagerAgent(this.env, agents["review-manager"]);
-      unwrap(await rm.importHistory(demoSamples(Date.now())));
+      const dashboard = integrationDashboard(this.env, agents["integration-dashboard"]);
+      // The dashboard's facts first: the forecasts' fit reads its figure of how size slows reviews.
+      unwrap(await dashboard.importHistory(demoPrs(now)));
+      unwrap(await rm.importHistory(demoSamples(now)));
       return { seeded: fresh };
     });
   }

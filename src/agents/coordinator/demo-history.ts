@@ -1,28 +1,54 @@
 /**
  * The demo tenant's history (demo-history.json, written by `npm run demo-history` from the simulator's
  * default scenario): eight weeks of PRs, placed so the last of them ends at the seed's time, for the
- * Review Manager's forecasts to learn from at once (docs/predictions.md).
+ * Review Manager's forecasts to learn from and the Integration Dashboard's metrics and insights to show
+ * (docs/predictions.md). The simulated repository is renamed `demo/app`, so the PRs of a real
+ * repository sent to `npm run dev` never mix with it.
  */
+import type { HistoryPr } from "../integration-dashboard/history";
 import type { HistorySample } from "../review-manager/forecast-store";
 import history from "./demo-history.json";
 
+export const DEMO_REPO = "demo/app";
+
 interface Row {
-  repo: string;
   number: number;
+  title: string;
+  author: string;
+  reviewer: string;
+  readyAgoMs: number;
   requestedAgoMs: number;
   firstReviewAgoMs: number | null;
   mergedAgoMs: number | null;
   facts: HistorySample["facts"];
 }
 
-/** The history as training samples ending at `nowMs`. */
+const rows = (): Row[] => history.rows as Row[];
+const at = (nowMs: number, ago: number | null) => (ago === null ? null : nowMs - ago);
+
+/** The history as the Review Manager's training samples, ending at `nowMs`. */
 export function demoSamples(nowMs: number): HistorySample[] {
-  const at = (ago: number | null) => (ago === null ? null : nowMs - ago);
-  return (history.rows as Row[]).map((row) => ({
-    key: `${row.repo}#${row.number}`,
+  return rows().map((row) => ({
+    key: `${DEMO_REPO}#${row.number}`,
     requestedAtMs: nowMs - row.requestedAgoMs,
-    facts: row.facts,
-    firstReviewAtMs: at(row.firstReviewAgoMs),
-    mergedAtMs: at(row.mergedAgoMs),
+    facts: { ...row.facts, repo: DEMO_REPO },
+    firstReviewAtMs: at(nowMs, row.firstReviewAgoMs),
+    mergedAtMs: at(nowMs, row.mergedAgoMs),
+  }));
+}
+
+/** The history as the Integration Dashboard's PR facts, ending at `nowMs`. */
+export function demoPrs(nowMs: number): HistoryPr[] {
+  return rows().map((row) => ({
+    repo: DEMO_REPO,
+    number: row.number,
+    title: row.title,
+    author: row.author,
+    lines: row.facts.lines,
+    reviewer: row.reviewer,
+    readyAtMs: nowMs - row.readyAgoMs,
+    requestedAtMs: nowMs - row.requestedAgoMs,
+    firstReviewAtMs: at(nowMs, row.firstReviewAgoMs),
+    mergedAtMs: at(nowMs, row.mergedAgoMs),
   }));
 }

@@ -153,12 +153,13 @@ export class ReviewManagerAgent extends ReviewManagerCore {
    * (an import of one already there adds nothing), then the forecasts are fitted at once.
    */
   async importHistory(samples: HistorySample[]): Promise<Outcome<{ imported: number; trainedOn: number }>> {
-    return attempt(() => {
+    return attempt(async () => {
       this.require();
       const rows = z.array(HistorySampleSchema).max(MAX_SAMPLES).parse(samples);
       const work = this.work(`history:${rows.length}`, this.now());
       for (const row of rows) this.forecasts.importSample(row);
       const models = fitModels(work);
+      await this.refreshSizeFigure();
       return { imported: rows.length, trainedOn: models.review.trainedOn };
     });
   }
@@ -228,7 +229,7 @@ export class ReviewManagerAgent extends ReviewManagerCore {
     if (task.kind === FLUSH_TASK) return this.flush();
     if (task.kind === FIT_TASK) {
       fitModels(this.work(`fit:${task.id}:${task.at}`, this.now()));
-      return;
+      return this.refreshSizeFigure();
     }
     if ([CARDS_TASK, AUTHOR_TASK, RETRY_TASK, REQUEST_TASK, NUDGE_TASK].includes(task.kind)) {
       return this.onPrTask(task);

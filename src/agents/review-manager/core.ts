@@ -2,9 +2,10 @@ import type { Settled } from "../../delivery/ledger";
 import { parsePrTarget } from "../../domain/pr-refs";
 import type { Env } from "../../env";
 import { recordSlaEvent } from "../../observability/metrics";
-import { ConflictError, NotFoundError } from "../../platform/errors";
+import { ConflictError, errorMessage, NotFoundError, unwrap } from "../../platform/errors";
 import { settings } from "../../settings/stub";
 import { BaseAgent } from "../framework/base-agent";
+import { findIntegrationDashboard } from "../integration-dashboard/find";
 import { AuthorNotices } from "./author";
 import { reviewConfigOf } from "./config";
 import { loadView, makeWork, type TenantView, type Work } from "./context";
@@ -140,6 +141,27 @@ export abstract class ReviewManagerCore extends BaseAgent {
 
   protected async people(): Promise<People> {
     return peopleOf(await settings(this.env, this.tenant()).team());
+  }
+
+  /**
+   * The Integration Dashboard's figure of how size slows first reviews here, kept for the cards of
+   * very large PRs; a dashboard that is not there or does not answer leaves the one known.
+   */
+  protected async refreshSizeFigure(): Promise<void> {
+    try {
+      const dashboard = await findIntegrationDashboard(this.env, this.tenant());
+      if (!dashboard) return;
+      const effect = unwrap(await dashboard.sizeEffect({}));
+      if (effect.ratio !== null && effect.text !== null) {
+        this.forecasts.saveSizeFigure({
+          overLines: effect.thresholdLines,
+          ratio: effect.ratio,
+          text: effect.text,
+        });
+      }
+    } catch (err) {
+      this.log.add("error", `size figure not read: ${errorMessage(err)}`, Date.now());
+    }
   }
 
   protected tenant(): string {

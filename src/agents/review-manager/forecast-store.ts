@@ -23,13 +23,16 @@ export interface HistorySample {
   mergedAtMs: number | null;
 }
 
-/** Median time to first review of PRs over `overLines` lines, as a multiple of that of smaller PRs. */
+/**
+ * How size slows first reviews here: the Integration Dashboard's figure (src/domain/review-quality.ts
+ * `sizeEffect`), fetched at each fit for the note on the card of a very large PR.
+ */
 export interface SizeFigure {
   overLines: number;
+  /** Median time to first review over `overLines` as a multiple of the rest's. */
   ratio: number;
-  /** Samples over and under. */
-  over: number;
-  under: number;
+  /** "reviews of PRs over 400 lines take 3x longer here". */
+  text: string;
 }
 
 type ActivityRow = {
@@ -288,7 +291,7 @@ export class ForecastStore {
     this.models.set(target, model);
   }
 
-  /** How much longer first reviews of large PRs take here (computed at each fit); null: too few. */
+  /** How size slows first reviews here (fetched at each fit); null: not known. */
   sizeFigure(): SizeFigure | null {
     const row = first<{ model: string }>(this.sql, "SELECT model FROM forecast_models WHERE target = 'size'");
     return row ? parseJson<SizeFigure | null>(row.model, null) : null;

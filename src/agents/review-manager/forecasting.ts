@@ -5,7 +5,6 @@
  * to merge — are fitted from them per tenant: nightly, and after every REFIT_AFTER_MERGES merges. The
  * models are plain JSON in the agent's storage; predicting is pure (src/domain/forecast.ts).
  */
-import { median } from "simple-statistics";
 import { z } from "zod";
 import {
   type Forecast,
@@ -14,15 +13,14 @@ import {
   type ReviewRequestFacts,
   reviewerTiming,
 } from "../../domain/forecast";
-import { type ForecastTrainingRow, fitForecast } from "../../domain/forecast-fit";
+import { fitForecast } from "../../domain/forecast-fit";
 import { DEFAULT_SLA_RULE } from "../../domain/sla";
 import { DAY_MS, HOUR_MS } from "../../domain/time";
 import { isUrgent } from "./assign";
 import type { TenantView, Work } from "./context";
-import type { ForecastTarget, SizeFigure } from "./forecast-store";
+import type { ForecastTarget } from "./forecast-store";
 import { availableSchedule, entryOf, loginKey } from "./model/candidates";
 import type { TrackedPr } from "./model/model";
-import { LARGE_PR_LINES } from "./predicted";
 
 /** Scheduled task that fits the models again (key `forecast:fit`). */
 export const FIT_TASK = "review.fit";
@@ -74,7 +72,6 @@ export function fitModels(work: Work): Record<ForecastTarget, ForecastModel> {
     work.forecasts.saveModel(target, model);
     out[target] = model;
   }
-  work.forecasts.saveSizeFigure(sizeFigureOf(work.forecasts.trainingRows("review", work.nowMs)));
   work.log(`forecast fitted on ${out.review.trainedOn} first reviews and ${out.merge.trainedOn} merges`);
   scheduleFit(work, nextNightly(work.nowMs));
   return out;
@@ -131,21 +128,6 @@ export function noteChecks(work: Work, name: string, data: unknown): TrackedPr[]
     else if (conclusion === "success") work.forecasts.checksPassed(pr.id);
   }
   return prs;
-}
-
-/**
- * How much later first reviews of large PRs come here: the median hours of PRs over LARGE_PR_LINES
- * (else over 400) lines against those of the rest, with at least five of each; null with fewer.
- */
-export function sizeFigureOf(rows: readonly ForecastTrainingRow[]): SizeFigure | null {
-  for (const overLines of [LARGE_PR_LINES, 400]) {
-    const over = rows.filter((r) => r.facts.lines > overLines).map((r) => r.hours);
-    const under = rows.filter((r) => r.facts.lines <= overLines).map((r) => r.hours);
-    if (over.length < 5 || under.length < 5) continue;
-    const ratio = median(over) / Math.max(0.1, median(under));
-    return { overLines, ratio: Math.round(ratio * 10) / 10, over: over.length, under: under.length };
-  }
-  return null;
 }
 
 const hours = z

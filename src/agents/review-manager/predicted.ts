@@ -150,8 +150,6 @@ function sizeNote(work: Work, pr: TrackedPr): string | null {
   if (lines < LARGE_PR_LINES) return null;
   const figure = work.forecasts.sizeFigure();
   const here =
-    figure && figure.ratio >= 1.2
-      ? `first reviews of PRs over ${figure.overLines.toLocaleString("en-US")} lines come ${figure.ratio.toFixed(1)}x later here`
-      : "reviews stay thorough up to a few hundred lines";
+    figure && figure.ratio >= 1.1 ? figure.text : "reviews stay thorough up to a few hundred lines";
   return `${lines.toLocaleString("en-US")} lines: consider splitting; ${here}.`;
 }

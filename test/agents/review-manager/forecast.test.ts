@@ -5,7 +5,10 @@
  * left to it.
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../../src/agents/coordinator/stub";
+import { integrationDashboard } from "../../../src/agents/integration-dashboard";
 import type { HistorySample } from "../../../src/agents/review-manager/forecast-store";
 import { unwrap } from "../../../src/platform/errors";
 import {
@@ -50,8 +53,8 @@ function history(): HistorySample[] {
   });
 }
 
-async function withHistory(tenant: string, config?: Record<string, unknown>): Promise<Harness> {
-  await setupTenant(tenant, undefined, 8);
+async function withHistory(tenant: string, config?: Record<string, unknown>, slaHours = 8): Promise<Harness> {
+  await setupTenant(tenant, undefined, slaHours);
   const h = await reviewManager(tenant, config);
   const imported = unwrap(await h.agent.importHistory(history()));
   expect(imported).toEqual({ imported: 40, trainedOn: 40 });
@@ -145,6 +148,22 @@ describe("forecasts in the Review Manager", () => {
     expect(nudges(h, "U0BOB")).toHaveLength(1);
   });
 
+  it("holds a nudge that falls outside the reviewer's working hours until they are back", async () => {
+    const h = await withHistory("t-fc-hours", undefined, 16);
+    await deliver(h, prEvent("opened", { number: 7, author: "carol" }, h.clock.t));
+    // Activity late in the day: two quiet hours end after 17:00.
+    h.clock.t = MONDAY_9 + 7.5 * HOUR;
+    await deliver(h, reviewComment({ number: 7, author: "carol" }, "carol", h.clock.t));
+    expect(await nudgeAt(h, 7)).toBe(MONDAY_9 + 9.5 * HOUR);
+    h.sent.length = 0;
+    await alarmAt(h, MONDAY_9 + 9.5 * HOUR);
+    expect(nudges(h, "U0BOB")).toEqual([]);
+    const tuesday9 = MONDAY_9 + 24 * HOUR;
+    expect(await nudgeAt(h, 7)).toBe(tuesday9);
+    await alarmAt(h, tuesday9);
+    expect(nudges(h, "U0BOB")).toHaveLength(1);
+  });
+
   it("nudges the author, not the reviewer, after changes were asked for and nothing moved", async () => {
     const h = await withHistory("t-fc-author");
     await deliver(h, prEvent("opened", { number: 4, author: "carol" }, h.clock.t));
@@ -159,6 +178,23 @@ describe("forecasts in the Review Manager", () => {
     const [nudge, ...more] = nudges(h, "U0CAROL");
     expect(more).toEqual([]);
     expect(nudge).toContain("changes were asked for");
+  });
+
+  it("gives the demo tenant a history: forecasts and dashboard facts from the first PR on", async () => {
+    const tenant = "t-fc-demo";
+    const c = coordinator(env, tenant);
+    expect(unwrap(await c.seedDemo(tenant))).toEqual({ seeded: true });
+    const agents = unwrap(await c.standingAgents(tenant, { correlationId: "test" }));
+    const dashboard = integrationDashboard(env, agents["integration-dashboard"]);
+    const facts = unwrap(await dashboard.metricsSizes());
+    expect(Object.values(facts).reduce((a, b) => a + b, 0)).toBeGreaterThan(600);
+    // Seeding again (another isolate) records nothing new.
+    expect(unwrap(await c.seedDemo(tenant))).toEqual({ seeded: false });
+    expect(unwrap(await dashboard.metricsSizes())).toEqual(facts);
+    await setupTenant(tenant, undefined, 8);
+    const h = await reviewManager(tenant);
+    await deliver(h, prEvent("opened", { number: 8, author: "carol" }, h.clock.t));
+    expect((await item(h, 8)).predicted).toMatchObject({ basis: "model" });
   });
 
   it("keeps the fixed reminder, and sends no nudge, for a tenant with no history", async () => {
