@@ -106,10 +106,19 @@ describe("insights name a reviewer over capacity", () => {
     const [button] = reply.buttons;
     expect(button?.label).toBe("Rebalance bob");
     expect(decodeAction(button?.action)).toEqual({ verb: "review.rebalance", arg: "bob" });
-    // The button's own handling comes later (the Review Manager's): for now it says so, privately.
+    // The lead's click reassigns bob's oldest review to the next candidate.
     const clicked = await click(button?.action ?? "", ctx);
-    expect(clicked.ephemeral).toBe(true);
-    expect(shown(clicked)).toContain("not ready yet");
+    expect(clicked.ephemeral).toBe(false);
+    expect(shown(clicked)).toContain(`Reassigned ${REPO}#${bob?.oldest.number} from`);
+    const after = await h.agent.reviewQueue({ login: "bob" });
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.value.items).toHaveLength(5);
+    // bob himself may move his own; someone else who is not an admin may not.
+    const carol = await click(button?.action ?? "", chatContext(tenant, { actor: slack("U0CAROL", "carol") }));
+    expect(carol.ephemeral).toBe(true);
+    const again = await h.agent.reviewQueue({ login: "bob" });
+    if (!again.ok) throw new Error(again.error.message);
+    expect(again.value.items).toHaveLength(5);
   });
 
   it("six reviews requested just now: named over capacity, not yet a bottleneck", async () => {

@@ -29,6 +29,8 @@ export interface ActInput {
   admin: boolean;
   /** Where the card was clicked. */
   place: ChannelRef;
+  /** Reassign this reviewer's review (a rebalance from insights), not the clicker's own. */
+  from?: string;
 }
 
 export interface ActResult {
@@ -71,7 +73,16 @@ export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput
       return card(`${who} started the review of ${shown}.`);
     }
     case "reassign": {
-      const from = mine ?? (input.admin ? active[0] : undefined);
+      const named = input.from
+        ? active.find((r) => loginKey(r.login) === loginKey(input.from ?? ""))
+        : undefined;
+      if (input.from && !named) return note(`${literal(input.from)} is not reviewing ${shown} any more.`);
+      // Someone else's review moves only for an admin; one's own always.
+      const from = named
+        ? named === mine || input.admin
+          ? named
+          : undefined
+        : (mine ?? (input.admin ? active[0] : undefined));
       if (!from) {
         if (!input.admin) throw forbidden("reassign", ref);
         throw new ConflictError(`Nobody is reviewing ${ref}: /foreman review assign ${ref} picks someone.`);

@@ -133,9 +133,23 @@ async function setupLines(ctx: CommandContext, repo: string): Promise<string[]> 
   ];
 }
 
-/** Until the Review Manager rebalances a queue itself, the insights button says what to do instead. */
-const REBALANCE_LATER =
-  "Rebalancing from this button is not ready yet: reassign the oldest review with the Reassign button on its card.";
+/**
+ * "Rebalance" (insights, bottleneck alerts): the reviewer's oldest review nobody has started yet, to
+ * be reassigned to the next candidate; null when there is none.
+ */
+async function oldestWaiting(
+  rm: NonNullable<Awaited<ReturnType<typeof reviewManager>>>,
+  login: string,
+): Promise<string | null> {
+  const queue = need(await rm.reviewQueue({ login }), "");
+  const waiting = queue.items.flatMap((item) =>
+    item.reviewers
+      .filter((r) => r.login.toLowerCase() === login.toLowerCase() && r.status === "requested")
+      .map((r) => ({ target: `${item.repo}#${item.number}`, at: r.requestedAtMs })),
+  );
+  waiting.sort((a, b) => a.at - b.at);
+  return waiting[0]?.target ?? null;
+}
 
 const NOT_MEMBER_BLOCK = "Only team members can start reviews: `/foreman team add @you github:your-login`.";
 
@@ -149,31 +163,44 @@ export async function reviewAction(action: ReviewAction, ctx: CommandContext): P
   try {
     const rm = await reviewManager(ctx);
     if (!rm) return privately(reply(NO_REVIEW_MANAGER, { tone: "warning" }));
-    if (action.verb === "review.rebalance") return privately(reply(REBALANCE_LATER, { tone: "warning" }));
     const member = await tenantSettings(ctx).member(ctx.actor);
+    let target = action.arg;
+    let from: string | undefined;
+    if (action.verb === "review.rebalance") {
+      from = action.arg;
+      const oldest = await oldestWaiting(rm, from);
+      if (!oldest) {
+        const text = `${literal(from)} has no review waiting that nobody has started: nothing to rebalance.`;
+        return privately(reply(text, { tone: "info" }));
+      }
+      target = oldest;
+    }
     if (action.verb === "review.block") {
       if (!member) return privately(reply(NOT_MEMBER_BLOCK, { tone: "warning" }));
       const input = { repo: action.arg, login: member.github, actor: ctx.actor, place: channelOf(ctx) };
       return privately(need(await rm.startBlock({ ...input, correlationId: ctx.correlationId }), ""));
     }
-    const verb = action.verb.slice("review.".length) as ReviewButton;
+    const verb = (
+      action.verb === "review.rebalance" ? "reassign" : action.verb.slice("review.".length)
+    ) as ReviewButton;
     if (verb === "claim" && !member) {
       const text = "Only team members can start a review: `/foreman team add @you github:your-login`.";
       return privately(reply(text, { tone: "warning" }));
     }
     const input = {
       verb,
-      target: action.arg,
+      target,
       actor: ctx.actor,
       login: member?.github ?? null,
       admin: false,
       place: channelOf(ctx),
       correlationId: ctx.correlationId,
+      ...(from ? { from } : {}),
     };
     let outcome = await rm.act(input);
     if (!outcome.ok && outcome.error.status === 403) {
       // The same rights as `review assign` (authorize only looks at the command's name).
-      const pr = parsePrRef(action.arg) ?? { repo: "unknown/unknown", number: 1 };
+      const pr = parsePrRef(target) ?? { repo: "unknown/unknown", number: 1 };
       const access = await authorize({ name: "review.assign", pr }, ctx);
       if (!access.allowed) {
         const text = literal(outcome.error.message);
@@ -183,7 +210,9 @@ export async function reviewAction(action: ReviewAction, ctx: CommandContext): P
       outcome = await rm.act({ ...input, admin: true });
     }
     const result = need(outcome, "That pull request is not tracked any more.");
-    return result.changed ? { ...result.reply, replaceOriginal: true } : privately(result.reply);
+    if (!result.changed) return privately(result.reply);
+    // A rebalance answers under the insights or the alert it came from; a card button replaces its card.
+    return from ? { ...result.reply, replaceOriginal: false } : { ...result.reply, replaceOriginal: true };
   } catch (err) {
     return privately(errorReply(err, ctx));
   }
