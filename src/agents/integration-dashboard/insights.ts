@@ -6,7 +6,7 @@
  * agent gets that part empty. Two Coordinator lookups and two agent calls per request, in parallel,
  * whatever the size of the team.
  */
-import { buildInsights, type Insights, type OpenReview } from "../../domain/insights";
+import { buildInsights, type Insights } from "../../domain/insights";
 import { reviewQuality } from "../../domain/review-quality";
 import type { Env } from "../../env";
 import { unwrap } from "../../platform/errors";
@@ -14,7 +14,7 @@ import { coordinator } from "../coordinator/stub";
 import type { AgentSnapshot, AgentStatus } from "../model";
 import { reviewManagerAgent } from "../review-manager";
 import { reviewConfigOf } from "../review-manager/config";
-import type { QueueItem } from "../review-manager/model/model";
+import { openReviews } from "../review-manager/queue-view";
 import { integrationDashboard } from "./find";
 
 export interface InsightsQuery {
@@ -34,25 +34,6 @@ export interface InsightsAnswer extends Insights {
 }
 
 const source = (a: AgentSnapshot | null): Source => (a ? { agentId: a.agentId, status: a.status } : null);
-
-/** Each reviewer's open review of each queue item (paused reviews of drafts left out). */
-export function openReviews(items: readonly QueueItem[], repo?: string): OpenReview[] {
-  const only = repo?.toLowerCase();
-  return items
-    .filter((item) => only === undefined || item.repo.toLowerCase() === only)
-    .flatMap((item) =>
-      item.reviewers
-        .filter((r) => !r.paused && (r.status === "requested" || r.status === "in_progress"))
-        .map((r) => ({
-          login: r.login,
-          repo: item.repo,
-          number: item.number,
-          requestedAtMs: r.requestedAtMs,
-          waitingWorkingMs: r.waitingWorkingMs,
-          state: r.state,
-        })),
-    );
-}
 
 export async function gatherInsights(
   env: Env,

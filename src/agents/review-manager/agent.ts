@@ -20,6 +20,7 @@ import type { AgentMessage } from "../model";
 import { assign, RETRY_TASK } from "./assign";
 import { AUTHOR_TASK, sendAuthorNotice } from "./author";
 import { type BlockInput, blockOf, startBlock } from "./block";
+import { BOTTLENECK_TASK, checkBottlenecks, ensureBottleneckCheck } from "./bottlenecks";
 import { type ActInput, type ActResult, act } from "./buttons";
 import { bringDueForward, SLA_TASK, type SlaTaskPayload } from "./clock";
 import type { TenantView } from "./context";
@@ -182,7 +183,7 @@ export class ReviewManagerAgent extends ReviewManagerCore {
     bringDueForward(
       this.reviews,
       this.scheduler,
-      [RETRY_TASK, REQUEST_TASK, NUDGE_TASK, FIT_TASK],
+      [RETRY_TASK, REQUEST_TASK, NUDGE_TASK, FIT_TASK, BOTTLENECK_TASK],
       this.now(),
       Date.now(),
     );
@@ -227,6 +228,7 @@ export class ReviewManagerAgent extends ReviewManagerCore {
 
   protected override async onSchedule(task: ScheduledTask): Promise<void> {
     if (task.kind === FLUSH_TASK) return this.flush();
+    if (task.kind === BOTTLENECK_TASK) return this.onBottleneckCheck(task);
     if (task.kind === FIT_TASK) {
       fitModels(this.work(`fit:${task.id}:${task.at}`, this.now()));
       return this.refreshSizeFigure();
@@ -251,6 +253,23 @@ export class ReviewManagerAgent extends ReviewManagerCore {
     const work = this.work(`sla:${task.id}:${task.at}`, nowMs);
     fireStep(work, view, this.reviews.prById(pr.id) ?? pr, login);
     this.cardsChanged(pr.id);
+    await this.flush();
+  }
+
+  /** The hourly look for bottlenecks (bottlenecks.ts), looking again while reviews are open. */
+  private async onBottleneckCheck(task: ScheduledTask): Promise<void> {
+    const nowMs = this.now();
+    const correlationId = `${task.kind}:${task.id}:${task.at}`;
+    const work = this.work(correlationId, nowMs);
+    const { items } = buildQueue(this.reviews, await this.people(), nowMs, {});
+    if (items.length > 0) ensureBottleneckCheck(work);
+    const viewOf = (item: { id: number }) => {
+      const pr = this.reviews.prById(item.id);
+      if (!pr) throw new Error(`PR ${item.id} is not tracked`);
+      return this.view(pr, nowMs, correlationId);
+    };
+    const alerted = await checkBottlenecks(work, this.episodes, items, viewOf);
+    if (alerted.length) this.record(work, `bottleneck alert: ${alerted.join(", ")}`);
     await this.flush();
   }
 

@@ -7,6 +7,7 @@ import { settings } from "../../settings/stub";
 import { BaseAgent } from "../framework/base-agent";
 import { findIntegrationDashboard } from "../integration-dashboard/find";
 import { AuthorNotices } from "./author";
+import { BottleneckEpisodes } from "./bottlenecks";
 import { reviewConfigOf } from "./config";
 import { loadView, makeWork, type TenantView, type Work } from "./context";
 import { type Effect, migrateLegacyEffects, publishEvent, recordEffect } from "./effects";
@@ -27,6 +28,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
   protected readonly cards: CardStore;
   protected readonly notices: AuthorNotices;
   protected readonly forecasts: ForecastStore;
+  protected readonly episodes: BottleneckEpisodes;
   private legacyChecked = false;
   /** The tenant's Context Optimizer, once looked up. */
   protected readonly optimizer: { optimizerId?: string } = {};
@@ -37,6 +39,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
     this.cards = new CardStore(ctx.storage.sql);
     this.notices = new AuthorNotices(ctx.storage.sql);
     this.forecasts = new ForecastStore(ctx.storage.sql);
+    this.episodes = new BottleneckEpisodes(ctx.storage.sql);
   }
 
   /** The agent's clock (epoch ms). The seam tests replace to move time. */

@@ -10,6 +10,7 @@ import type { ChatPlatform } from "../../chat/platform";
 import { prRef } from "../../domain/pr-refs";
 import { assign, cardFor, isUrgent, releaseBackups, track } from "./assign";
 import { noteReview } from "./author";
+import { ensureBottleneckCheck } from "./bottlenecks";
 import { pause, resume, stop } from "./clock";
 import type { TenantView, Work } from "./context";
 import { ensureFitScheduled, noteClosed, noteFirstReview } from "./forecasting";
@@ -31,6 +32,7 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
   const { pr, stale } = work.store.upsertSnapshot(snapshot, work.nowMs);
   if (stale) work.log(`${event.kind} for ${prRef(pr)} is older than what is known: PR state kept`);
   ensureFitScheduled(work);
+  ensureBottleneckCheck(work);
   applyKind(work, event, view, before, pr, stale);
   if (!stale) noteActivity(work, event, current(work, pr));
   planNudge(work, current(work, pr));

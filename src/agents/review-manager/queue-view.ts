@@ -1,4 +1,5 @@
 /** The PRs waiting for review (`review list`, `review mine`), read from the agent's state. */
+import type { OpenReview } from "../../domain/insights";
 import { slaState, usedWorkingMs } from "../../domain/sla";
 import { DEFAULT_WORK_DAYS, type WorkingSchedule, workingMsBetween } from "../../domain/working-hours";
 import { loginKey, type People } from "./model/candidates";
@@ -84,4 +85,23 @@ export function buildQueue(
   }
   items.sort((a, b) => a.readyAtMs - b.readyAtMs || a.id - b.id);
   return { nowMs, items };
+}
+
+/** Each reviewer's open review of each queue item (paused reviews of drafts left out). */
+export function openReviews(items: readonly QueueItem[], repo?: string): OpenReview[] {
+  const only = repo?.toLowerCase();
+  return items
+    .filter((item) => only === undefined || item.repo.toLowerCase() === only)
+    .flatMap((item) =>
+      item.reviewers
+        .filter((r) => !r.paused && (r.status === "requested" || r.status === "in_progress"))
+        .map((r) => ({
+          login: r.login,
+          repo: item.repo,
+          number: item.number,
+          requestedAtMs: r.requestedAtMs,
+          waitingWorkingMs: r.waitingWorkingMs,
+          state: r.state,
+        })),
+    );
 }
