@@ -78,7 +78,8 @@ export async function buildChannelDigest(
       author: item.author,
       reviewers: item.reviewers.map((r) => ({ login: r.login, mention: mention(r.login, people, platform) })),
       waitingWorkingMs: item.waitingWorkingMs,
-      state: worstState(item),
+      // "at risk" also when the forecast says so before the SLA clock does (docs/predictions.md).
+      state: worstState(item) === "ok" && item.predicted?.atRisk ? "at_risk" : worstState(item),
       linear: linearText(item.linear ?? []) || undefined,
       draft: item.draft,
       approvals: item.approvals,
