@@ -1,7 +1,7 @@
 /**
  * Past pull requests recorded as facts at once (the demo tenant's simulated history, so the dashboard
  * and insights of `npm run dev` are not empty): each is its ready moment, the review request, its
- * first review (an approval) and its merge, as the webhook events would have recorded them. Facts have
+ * first review (its verdict unknown: no quality figure reads it) and its merge, as the webhook events would have recorded them. Facts have
  * natural keys, so importing again records nothing new.
  */
 import { z } from "zod";
@@ -33,10 +33,7 @@ export function importHistory(store: MetricsStore, prs: readonly HistoryPr[]): n
     store.info({ repo, number, author: pr.author, title: pr.title, url, lines: pr.lines }, pr.readyAtMs);
     if (store.prFact(repo, number, "ready", pr.readyAtMs)) added++;
     if (store.request(repo, number, pr.reviewer, pr.requestedAtMs)) added++;
-    if (
-      pr.firstReviewAtMs !== null &&
-      store.review(repo, number, 1, pr.reviewer, pr.firstReviewAtMs, "approved")
-    ) {
+    if (pr.firstReviewAtMs !== null && store.review(repo, number, 1, pr.reviewer, pr.firstReviewAtMs, null)) {
       added++;
     }
     if (pr.mergedAtMs !== null && store.prFact(repo, number, "merged", pr.mergedAtMs)) added++;
