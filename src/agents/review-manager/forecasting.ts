@@ -10,7 +10,9 @@ import {
   type Forecast,
   type ForecastModel,
   predict,
+  type Remaining,
   type ReviewRequestFacts,
+  remaining,
   reviewerTiming,
 } from "../../domain/forecast";
 import { fitForecast } from "../../domain/forecast-fit";
@@ -62,6 +64,15 @@ export function forecastOf(model: ForecastModel | null, facts: ReviewRequestFact
   if (!model) return null;
   const f = predict(model, facts);
   return f.basis === "default" ? null : f;
+}
+
+/**
+ * What a request's forecast says once it has waited `elapsedH` hours with no review: conditioned on
+ * that, and on no review before the reviewer is next at work (a review is not expected of someone
+ * outside their working hours, so "likely" never falls before they start).
+ */
+export function outlook(f: Forecast, facts: ReviewRequestFacts, elapsedH: number): Remaining {
+  return remaining(f, Math.max(elapsedH, facts.hoursUntilWorking));
 }
 
 /** Fits both models from the samples and stores them; returns them. */

@@ -14,13 +14,13 @@
 import { probit } from "simple-statistics";
 import { literal } from "../../chat/markup";
 import type { ChatPlatform } from "../../chat/platform";
-import { type Forecast, remaining, TARGET_EPSILON_H } from "../../domain/forecast";
+import { type Forecast, type ReviewRequestFacts, remaining, TARGET_EPSILON_H } from "../../domain/forecast";
 import { prRef } from "../../domain/pr-refs";
 import { HOUR_MS, MINUTE_MS } from "../../domain/time";
 import { isWorkingAt, nextWorkingStart } from "../../domain/working-hours";
 import { cardFor, isUrgent } from "./assign";
 import type { TenantView, Work } from "./context";
-import { forecastOf, modelOf } from "./forecasting";
+import { forecastOf, modelOf, outlook } from "./forecasting";
 import { type Blocker, blockerOf } from "./model/blocker";
 import { loginKey } from "./model/candidates";
 import { duration, localTime } from "./model/format";
@@ -46,11 +46,16 @@ export interface NudgePlan {
 }
 
 /** The forecast of a review request, from the facts recorded when it was made. */
-export function reviewForecast(work: Work, pr: TrackedPr, r: ReviewerRecord): Forecast | null {
+export function reviewForecast(
+  work: Work,
+  pr: TrackedPr,
+  r: ReviewerRecord,
+): { f: Forecast; facts: ReviewRequestFacts } | null {
   const model = modelOf(work, "review");
   if (!model || model.trainedOn < NUDGE_MIN_HISTORY) return null;
-  const facts = work.forecasts.requestFacts([pr.id]).get(`${pr.id}:${loginKey(r.login)}:${r.seq}`);
-  return facts ? forecastOf(model, facts.facts) : null;
+  const asked = work.forecasts.requestFacts([pr.id]).get(`${pr.id}:${loginKey(r.login)}:${r.seq}`);
+  const f = asked ? forecastOf(model, asked.facts) : null;
+  return f && asked ? { f, facts: asked.facts } : null;
 }
 
 /** Whether a forecast nudge takes the place of this reviewer's fixed 50 % reminder. */
@@ -73,17 +78,19 @@ export function nudgePlan(work: Work, pr: TrackedPr): NudgePlan | null {
   if (r) {
     // Past its SLA the steps take over (the breach is told, then the review moves): no nudge then.
     if (r.sla && (r.fired >= 2 || work.nowMs >= r.sla.breachAtMs)) return null;
-    const f = reviewForecast(work, pr, r);
-    if (!f) return null;
+    const forecast = reviewForecast(work, pr, r);
+    if (!forecast) return null;
+    const { f, facts } = forecast;
+    const expected = outlook(f, facts, 0);
     // Overdue: past the forecast's upper quantile, or, with an SLA, once missing it is likelier than
     // the tenant's at-risk threshold (whichever is later: a quick forecast does not nudge at once).
-    dueAtMs = r.requestedAtMs + f.p80H * HOUR_MS;
+    dueAtMs = r.requestedAtMs + expected.p80H * HOUR_MS;
     if (r.sla)
       dueAtMs = Math.max(
         dueAtMs,
         atRiskFrom(f, r.requestedAtMs, r.sla.breachAtMs, work.config.forecast.atRisk),
       );
-    likelyAtMs = r.requestedAtMs + f.medianH * HOUR_MS;
+    likelyAtMs = r.requestedAtMs + expected.medianH * HOUR_MS;
     stage = `r:${loginKey(r.login)}:${r.seq}`;
   } else {
     const sample = work.forecasts.sampleOf(pr.id);

@@ -8,7 +8,7 @@
 import { type ForecastBasis, type ReviewRequestFacts, remaining } from "../../domain/forecast";
 import { HOUR_MS } from "../../domain/time";
 import type { Work } from "./context";
-import { forecastOf, modelOf } from "./forecasting";
+import { forecastOf, modelOf, outlook } from "./forecasting";
 import { type BlockerReason, blockerOf, emptyActivity } from "./model/blocker";
 import { loginKey } from "./model/candidates";
 import { likelyKey, type ReviewLikely } from "./model/cards";
@@ -85,7 +85,7 @@ export function predictPrs(work: Work, prs: readonly TrackedPr[]): Map<number, P
     const p: Predicted = { ...NONE, blocker: blocker ? publicBlocker(blocker) : null };
     const reviewedSince = reviewers.some((r) => r.status === "reviewed" && r.updatedAtMs >= fromMs);
     if (first && !reviewedSince) {
-      const rem = remaining(first, Math.max(0, now - fromMs) / HOUR_MS);
+      const rem = outlook(first, asked?.facts ?? unaskedFacts(pr), Math.max(0, now - fromMs) / HOUR_MS);
       p.firstReviewBy = Math.round(fromMs + rem.medianH * HOUR_MS);
       p.firstReviewP80By = Math.round(fromMs + rem.p80H * HOUR_MS);
       p.basis = first.basis;
@@ -134,7 +134,7 @@ export function cardForecasts(
     const asked = facts.get(`${pr.id}:${loginKey(r.login)}:${r.seq}`);
     const f = asked ? forecastOf(model, asked.facts) : null;
     if (!f || !asked) continue;
-    const rem = remaining(f, Math.max(0, work.nowMs - asked.atMs) / HOUR_MS);
+    const rem = outlook(f, asked.facts, Math.max(0, work.nowMs - asked.atMs) / HOUR_MS);
     const risk = r.sla ? rem.exceedProbability((r.sla.breachAtMs - asked.atMs) / HOUR_MS) : 0;
     likely.set(likelyKey(r.login, r.seq), {
       atMs: asked.atMs + rem.medianH * HOUR_MS,
