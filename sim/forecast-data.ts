@@ -1,12 +1,13 @@
 /**
  * The history a run leaves, as the forecast sees it (src/domain/forecast.ts): one row per PR that got
  * a review request, with the facts known at the request (the first reviewer asked, their open reviews
- * and 30-day requests from the engine's RequestRecords, their working time, the PR's size and labels),
- * the outcome (wall-clock hours from ready to the first review) and the PR's SLA as a wall-clock
- * deadline and as a breach (the author's working hours, as sim/metrics.ts counts breaches).
+ * and 30-day requests from the engine's RequestRecords, their and the author's working windows, the
+ * PR's size and labels), the outcomes (wall-clock hours from that request to the first review and to
+ * the merge, as the Review Manager's samples count them) and the PR's SLA as a wall-clock deadline from
+ * the request and as a breach (the author's working hours from ready, as sim/metrics.ts counts breaches).
  */
 import type { ReviewRequestFacts } from "../src/domain/forecast";
-import { reviewerTiming } from "../src/domain/forecast";
+import { reviewerTiming, workingWindows } from "../src/domain/forecast";
 import { resolveSla } from "../src/domain/sla";
 import { DAY_MS, HOUR_MS } from "../src/domain/time";
 import { addWorkingMs, compileSchedule, workingMsBetween } from "../src/domain/working-hours";
@@ -20,9 +21,11 @@ export interface HistoryRow {
   reviewer: string;
   requestedAtMs: number;
   facts: ReviewRequestFacts;
-  /** Wall-clock hours from ready for review to the first review; null when never reviewed. */
+  /** Wall-clock hours from the request to the first review; null when never reviewed. */
   hours: number | null;
-  /** The SLA's deadline in wall-clock hours from ready (its working hours on the author's clock). */
+  /** Wall-clock hours from the request to the merge; null when never merged. */
+  mergeHours: number | null;
+  /** The SLA's deadline in wall-clock hours from the request (its working hours on the author's clock from ready). */
   slaWallH: number;
   breached: boolean;
 }
@@ -63,9 +66,12 @@ export function historyOf(scenario: Scenario, people: readonly SimPerson[], resu
         requests30d,
         ...reviewerTiming(reviewer.available, request.atMs),
         urgent: sla < scenario.sla.hours,
+        reviewer: reviewer.login,
+        ...(author ? { authorWindows: workingWindows(author.available, request.atMs) } : {}),
       },
-      hours: first === null ? null : (first - ready) / HOUR_MS,
-      slaWallH: (addWorkingMs(clock, ready, sla * HOUR_MS) - ready) / HOUR_MS,
+      hours: first === null ? null : Math.max(0, first - request.atMs) / HOUR_MS,
+      mergeHours: pr.mergedAtMs === null ? null : Math.max(0, pr.mergedAtMs - request.atMs) / HOUR_MS,
+      slaWallH: (addWorkingMs(clock, ready, sla * HOUR_MS) - request.atMs) / HOUR_MS,
       breached: first === null || workingMsBetween(clock, ready, first) > sla * HOUR_MS,
     });
   }
@@ -93,3 +99,21 @@ export function auc(scores: readonly number[], labels: readonly boolean[]): numb
 /** Pinball (quantile) loss of predicting `q` for `actual` at level tau. */
 export const pinball = (actual: number, q: number, tau: number): number =>
   actual >= q ? tau * (actual - q) : (1 - tau) * (q - actual);
+
+export const round = (x: number, digits = 4): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+export const mean = (xs: readonly number[]): number =>
+  xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0;
+
+/** The p-quantile of the values, linear between order statistics (0 with none). */
+export function quantile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const at = (sorted.length - 1) * p;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (at - lo);
+}

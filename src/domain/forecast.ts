@@ -101,9 +101,10 @@ export interface ForecastModel {
   sigma: number;
   /**
    * The spread per request: s = max(MIN_SIGMA, intercept + coef·x) over the first SPREAD_FEATURES
-   * features; the residuals over s have 80 % quantile `q80` and root mean square `sd`.
+   * features; the 80 % quantile of the residuals over s is `q80`. A forecast's log-normal runs
+   * through its median and its 80 % quantile (sigma = q80·s / z₀.₈).
    */
-  spread?: { coef: number[]; intercept: number; q80: number; sd: number };
+  spread?: { coef: number[]; intercept: number; q80: number };
   /** Median hours (on the clock) per repository / author / reviewer (lower case), shrunk toward the tenant's. */
   repoMedians: Record<string, number>;
   authorMedians: Record<string, number>;
@@ -263,13 +264,8 @@ export function spreadScale(model: ForecastModel, x: readonly number[]): number 
   return Math.max(MIN_SIGMA, v);
 }
 
-interface Centre {
-  mu: number;
-  /** From the median to the 80 % quantile, and the standard deviation, in log(hours + ε). */
-  up: number;
-  sigma: number;
-  basis: ForecastBasis;
-}
+/** The median of log(hours + ε) on the clock, the step up to its 80 % quantile, its spread. */
+type Centre = { mu: number; up: number; sigma: number; basis: ForecastBasis };
 
 function centre(model: ForecastModel, facts: ReviewRequestFacts, windows: readonly number[]): Centre {
   const rq = model.residualQuantiles;
@@ -277,9 +273,8 @@ function centre(model: ForecastModel, facts: ReviewRequestFacts, windows: readon
     const x = featureVector(model, facts, windows);
     let mu = model.intercept + rq.q50;
     for (let i = 0; i < model.coef.length; i++) mu += (model.coef[i] ?? 0) * (x[i] ?? 0);
-    const s = spreadScale(model, x);
-    const up = (model.spread?.q80 ?? rq.q80 - rq.q50) * s;
-    return { mu, up: Math.max(0, up), sigma: Math.max(MIN_SIGMA, (model.spread?.sd ?? model.sigma) * s), basis: "model" };
+    const up = Math.max(0, (model.spread?.q80 ?? rq.q80 - rq.q50) * spreadScale(model, x));
+    return { mu, up, sigma: Math.max(MIN_SIGMA, up / Z80), basis: "model" };
   }
   const sigma = model.sigma > 0 ? model.sigma : COLD_START_SIGMA;
   const cold = (mu: number, basis: ForecastBasis): Centre => ({ mu, up: Z80 * sigma, sigma, basis });
@@ -378,7 +373,8 @@ export interface ReviewerTiming {
 export function reviewerTiming(schedule: ScheduleLike, atMs: number): ReviewerTiming {
   const w = windowsMs(schedule, atMs, WINDOW_COUNT);
   const year = 24 * 365;
-  if (w.length < 2) return { hoursUntilWorking: year, workingHoursLeft: 0, gapAfterWindowH: year, reviewerWindows: [] };
+  if (w.length < 2)
+    return { hoursUntilWorking: year, workingHoursLeft: 0, gapAfterWindowH: year, reviewerWindows: [] };
   const [start, end, next] = w as [number, number, number | undefined];
   return {
     hoursUntilWorking: (start - atMs) / HOUR_MS,

@@ -365,37 +365,3 @@ export const PeopleSchema = z
 export const PersonAnswerSchema = z
   .object({ generatedAt: Timestamp, contextOptimizer: OptimizerRefSchema, person: PersonSchema })
   .openapi("PersonAnswer");
-
-/** What the forecasts say of a PR waiting for review (docs/predictions.md). */
-export const PredictedSchema = z
-  .object({
-    firstReviewBy: z.number().nullable().openapi({
-      description:
-        "When the first review (the next, after changes) is likely: the forecast's median, epoch ms",
-    }),
-    firstReviewP80By: z
-      .number()
-      .nullable()
-      .openapi({ description: "By then with probability 0.8, epoch ms" }),
-    mergeBy: z.number().nullable().openapi({ description: "When the merge is likely (median), epoch ms" }),
-    breachRisk: z.number().min(0).max(1).nullable().openapi({
-      description: "Chance the first review misses the SLA of the reviewer it waits on; 1 once missed",
-    }),
-    atRisk: z
-      .boolean()
-      .openapi({ description: "breachRisk above the tenant's threshold, before any breach" }),
-    blocker: z
-      .object({
-        role: z.enum(["reviewer", "author"]),
-        login: z.string().nullable(),
-        reason: z.enum(["review", "changes", "checks", "merge"]),
-        sinceMs: z.number(),
-      })
-      .nullable()
-      .openapi({ description: "Who the PR waits on now, why, and since when" }),
-    basis: z
-      .enum(["model", "repository", "tenant", "default"])
-      .nullable()
-      .openapi({ description: "What the forecast rests on; null: no history to forecast from yet" }),
-  })
-  .openapi("Predicted");

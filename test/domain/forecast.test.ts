@@ -7,6 +7,9 @@ import {
   predict,
   type ReviewRequestFacts,
   reviewerTiming,
+  reviewerWindowsOf,
+  wallHours,
+  workingWindows,
 } from "../../src/domain/forecast";
 import { type ForecastTrainingRow, fitForecast } from "../../src/domain/forecast-fit";
 import type { WorkingSchedule } from "../../src/domain/working-hours";
@@ -62,6 +65,9 @@ describe("fitForecast and predict", () => {
     expect(model.features).toEqual([...FORECAST_FEATURES]);
     expect(model.coef).toHaveLength(FORECAST_FEATURES.length);
     expect(model.trainedOn).toBe(200);
+    // No author windows in the rows: the reviewer's clock (their windows from the three timing facts).
+    expect(model.clock).toBe("reviewer");
+    expect(model.spread?.coef).toHaveLength(8);
     const at = (facts: Partial<ReviewRequestFacts>) => predict(model, { ...base, ...facts });
     expect(at({ lines: 500 }).medianH).toBeGreaterThan(at({ lines: 20 }).medianH);
     expect(at({ openReviews: 3 }).medianH).toBeGreaterThan(at({ openReviews: 0 }).medianH);
@@ -111,7 +117,9 @@ describe("fitForecast and predict", () => {
     expect(tenant.p80H).toBeGreaterThan(tenant.medianH);
     const none = predict(fitForecast([], 0), base);
     expect(none.basis).toBe("default");
-    expect(none.medianH).toBeCloseTo(GLOBAL_DEFAULT_MEDIAN_H, 6);
+    // A working day of the reviewer's: the 5 hours left today, the night, 3 hours tomorrow.
+    expect(none.medianH).toBeCloseTo(wallHours(reviewerWindowsOf(base), GLOBAL_DEFAULT_MEDIAN_H), 6);
+    expect(none.medianH).toBeCloseTo(24, 6);
     expect(none.breachProbability(1)).toBeGreaterThan(none.breachProbability(40));
   });
 
@@ -130,14 +138,27 @@ describe("reviewerTiming", () => {
   it("is zero hours away at work, with the rest of the day and the night after", () => {
     // Monday 2027-03-01 10:00 CET (09:00 UTC).
     const t = reviewerTiming(berlin, Date.UTC(2027, 2, 1, 9));
-    expect(t).toEqual({ hoursUntilWorking: 0, workingHoursLeft: 7, gapAfterWindowH: 16 });
+    expect(t).toMatchObject({ hoursUntilWorking: 0, workingHoursLeft: 7, gapAfterWindowH: 16 });
+    // The next eight windows: the rest of Monday, Tuesday to Friday, then Monday to Wednesday.
+    expect(t.reviewerWindows).toEqual([0, 7, 23, 31, 47, 55, 71, 79, 95, 103, 167, 175, 191, 199, 215, 223]);
   });
 
   it("counts the weekend on a Friday evening", () => {
     // Friday 2027-03-05 18:00 CET: next work Monday 09:00 (63 h), then its 8 hours and a night.
     const t = reviewerTiming(berlin, Date.UTC(2027, 2, 5, 17));
-    expect(t).toEqual({ hoursUntilWorking: 63, workingHoursLeft: 8, gapAfterWindowH: 16 });
+    expect(t).toMatchObject({ hoursUntilWorking: 63, workingHoursLeft: 8, gapAfterWindowH: 16 });
+    expect(t.reviewerWindows.slice(0, 4)).toEqual([63, 71, 87, 95]);
     // Friday 16:00: one hour left, then the weekend.
     expect(reviewerTiming(berlin, Date.UTC(2027, 2, 5, 15)).gapAfterWindowH).toBe(64);
+  });
+
+  it("leaves out holidays (out-of-office days)", () => {
+    // Monday 2027-03-01 18:00 CET; Tuesday and Wednesday off: next work Thursday 09:00.
+    const away: WorkingSchedule = { tz: "Europe/Berlin", holidays: ["2027-03-02", "2027-03-03"] };
+    expect(workingWindows(away, Date.UTC(2027, 2, 1, 17), 2)).toEqual([63, 71, 87, 95]);
+    expect(reviewerTiming(away, Date.UTC(2027, 2, 1, 17))).toMatchObject({
+      hoursUntilWorking: 63,
+      gapAfterWindowH: 16,
+    });
   });
 });

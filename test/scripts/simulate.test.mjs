@@ -1,5 +1,5 @@
 /**
- * `npm run simulate` as a user runs it: the JSON of the four strategies, byte-identical on a second
+ * `npm run simulate` as a user runs it: the JSON of the five strategies, byte-identical on a second
  * run; a bad scenario file exits 2 naming the field; `--out` writes the report and its charts.
  */
 import assert from "node:assert/strict";
@@ -59,7 +59,7 @@ const small = {
 };
 
 describe("npm run simulate", () => {
-  it("prints one JSON object for the four strategies, the same bytes every time", () => {
+  it("prints one JSON object for the five strategies, the same bytes every time", () => {
     const first = simulate("--scenario", "default", "--json");
     assert.equal(first.status, 0, first.stderr);
     const report = JSON.parse(first.stdout);
@@ -71,6 +71,7 @@ describe("npm run simulate", () => {
       "github-load-balance",
       "foreman",
       "foreman+context",
+      "foreman+predict",
     ]);
     for (const metrics of Object.values(report.strategies)) {
       for (const key of METRICS) assert.ok(key in metrics, key);

@@ -14,10 +14,12 @@ import {
   type ReviewRequestFacts,
   remaining,
   reviewerTiming,
+  workingWindows,
 } from "../../domain/forecast";
 import { fitForecast } from "../../domain/forecast-fit";
 import { DEFAULT_SLA_RULE } from "../../domain/sla";
 import { DAY_MS, HOUR_MS } from "../../domain/time";
+import { DEFAULT_WORK_DAYS, type ScheduleLike, type WorkingSchedule } from "../../domain/working-hours";
 import { isUrgent } from "./assign";
 import type { TenantView, Work } from "./context";
 import type { ForecastTarget } from "./forecast-store";
@@ -39,7 +41,7 @@ export function requestFacts(work: Work, view: TenantView, pr: TrackedPr, login:
   const key = loginKey(login);
   const entry = entryOf(view.team, login);
   const person = view.people.get(key);
-  const schedule = entry ? availableSchedule(entry) : (person?.schedule ?? { tz: "UTC" });
+  const schedule = entry ? availableSchedule(entry) : (person?.schedule ?? UTC_OFFICE);
   return {
     repo: pr.repo,
     author: pr.author ?? "",
@@ -48,7 +50,20 @@ export function requestFacts(work: Work, view: TenantView, pr: TrackedPr, login:
     requests30d: work.store.requestsLast30d(key, work.nowMs),
     ...reviewerTiming(schedule, work.nowMs),
     urgent: isUrgent(work, pr) || view.slaHours < DEFAULT_SLA_RULE.hours,
+    reviewer: key,
+    // The author's clock: a model may count a wait on it (merges are the author's to make).
+    authorWindows: workingWindows(scheduleOfLogin(view, pr.author), work.nowMs),
   };
+}
+
+/** Office hours in UTC: the clock of someone not on the team. */
+const UTC_OFFICE: WorkingSchedule = { tz: "UTC", days: DEFAULT_WORK_DAYS, start: "09:00", end: "17:00" };
+
+/** A login's working hours with their days off (UTC office hours when not on the team). */
+function scheduleOfLogin(view: TenantView, login: string | null): ScheduleLike {
+  const entry = login ? entryOf(view.team, login) : undefined;
+  if (entry) return availableSchedule(entry);
+  return (login ? view.people.get(loginKey(login))?.schedule : undefined) ?? UTC_OFFICE;
 }
 
 /** The model of a target, or null before the first fit. */
@@ -159,6 +174,25 @@ export const HistorySampleSchema = z.strictObject({
     workingHoursLeft: hours,
     gapAfterWindowH: hours,
     urgent: z.boolean(),
+    reviewer: z.string().min(1).max(100).optional(),
+    reviewerWindows: z
+      .array(
+        z
+          .number()
+          .min(0)
+          .max(24 * 366),
+      )
+      .max(32)
+      .optional(),
+    authorWindows: z
+      .array(
+        z
+          .number()
+          .min(0)
+          .max(24 * 366),
+      )
+      .max(32)
+      .optional(),
   }),
   firstReviewAtMs: z.number().int().nonnegative().nullable(),
   mergedAtMs: z.number().int().nonnegative().nullable(),

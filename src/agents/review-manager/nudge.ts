@@ -11,10 +11,9 @@
  * checks everything again, so a task that fires early only moves itself.
  */
 
-import { probit } from "simple-statistics";
 import { literal } from "../../chat/markup";
 import type { ChatPlatform } from "../../chat/platform";
-import { type Forecast, type ReviewRequestFacts, remaining, TARGET_EPSILON_H } from "../../domain/forecast";
+import { type Forecast, type ReviewRequestFacts, remaining } from "../../domain/forecast";
 import { prRef } from "../../domain/pr-refs";
 import { HOUR_MS, MINUTE_MS } from "../../domain/time";
 import { isWorkingAt, nextWorkingStart } from "../../domain/working-hours";
@@ -178,6 +177,6 @@ export function atRiskFrom(f: Forecast, fromMs: number, dueMs: number, threshold
   const survivalAtDue = remaining(f, 0).exceedProbability(dueH);
   const target = survivalAtDue / threshold;
   if (target >= 1) return fromMs;
-  const h = Math.exp(f.mu + f.sigma * probit(1 - target)) - TARGET_EPSILON_H;
+  const h = remaining(f, 0).quantileH(1 - target);
   return fromMs + Math.min(dueH, Math.max(0, h)) * HOUR_MS;
 }

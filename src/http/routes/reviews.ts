@@ -6,11 +6,9 @@
  * preview builds the digest as `digest now` does, from the live Review Manager only).
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { coordinator } from "../../agents/coordinator/stub";
-import { AGENT_STATUSES, type AgentSnapshot } from "../../agents/model";
+import { AGENT_STATUSES } from "../../agents/model";
 import { reviewManagerAgent } from "../../agents/review-manager";
 import { NO_REVIEW_MANAGER } from "../../agents/review-manager/find";
-import { worstState } from "../../agents/review-manager/model/queue";
 import { renderDiscord } from "../../chat/discord/render";
 import type { ChannelRef } from "../../chat/platform";
 import { type Reply, reply } from "../../chat/reply";
@@ -24,8 +22,10 @@ import type { ChannelLink, DigestSchedule } from "../../settings/model";
 import { settings } from "../../settings/stub";
 import { currentTenant, guard } from "../middleware/auth";
 import { callMeta, E404, json, READ_ERRORS, security } from "../openapi";
-import { PredictedSchema, TenantQuery } from "../schemas";
+import { currentReviewManager, reviewQueue } from "../review-queue";
+import { TenantQuery } from "../schemas";
 import type { AppEnv } from "../types";
+import { PredictedSchema } from "./predictions";
 
 const SLA_STATES = ["ok", "at_risk", "breached"] as const;
 const REVIEWER_STATUSES = [
@@ -226,28 +226,6 @@ const preview = createRoute({
 });
 
 // ---------------------------------------------------------------------- logic
-
-/**
- * The Review Manager the queue comes from, found without starting one (unlike findReviewManager,
- * a read does not spawn): the Coordinator's `liveAgent`.
- */
-async function currentReviewManager(env: Env, tenant: string): Promise<AgentSnapshot | null> {
-  return unwrap(await coordinator(env, tenant).liveAgent("review-manager"));
-}
-
-export async function reviewQueue(env: Env, tenant: string) {
-  const agent = await currentReviewManager(env, tenant);
-  if (!agent) return { nowMs: Date.now(), reviewManager: null, items: [] };
-  const { nowMs, items } = unwrap(await reviewManagerAgent(env, agent.agentId).reviewQueue({}));
-  return {
-    nowMs,
-    reviewManager: { agentId: agent.agentId, status: agent.status },
-    items: items.map((item) => {
-      const due = item.reviewers.filter((r) => !r.paused && r.dueAtMs !== null).map((r) => r.dueAtMs ?? 0);
-      return { ...item, state: worstState(item), dueAtMs: due.length ? Math.min(...due) : null };
-    }),
-  };
-}
 
 const channelKey = (c: ChannelRef) => `${c.platform}:${c.workspaceId}:${c.channelId}`;
 

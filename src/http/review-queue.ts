@@ -1,0 +1,33 @@
+/**
+ * The tenant's review queue as the read routes give it (`GET /api/reviews`, `GET /api/predictions`):
+ * from the live Review Manager, found without starting one, each item with its worst SLA state and
+ * earliest breach time.
+ */
+import { coordinator } from "../agents/coordinator/stub";
+import type { AgentSnapshot } from "../agents/model";
+import { reviewManagerAgent } from "../agents/review-manager";
+import { worstState } from "../agents/review-manager/model/queue";
+import type { Env } from "../env";
+import { unwrap } from "../platform/errors";
+
+/**
+ * The Review Manager the queue comes from, found without starting one (unlike findReviewManager,
+ * a read does not spawn): the Coordinator's `liveAgent`.
+ */
+export async function currentReviewManager(env: Env, tenant: string): Promise<AgentSnapshot | null> {
+  return unwrap(await coordinator(env, tenant).liveAgent("review-manager"));
+}
+
+export async function reviewQueue(env: Env, tenant: string) {
+  const agent = await currentReviewManager(env, tenant);
+  if (!agent) return { nowMs: Date.now(), reviewManager: null, items: [] };
+  const { nowMs, items } = unwrap(await reviewManagerAgent(env, agent.agentId).reviewQueue({}));
+  return {
+    nowMs,
+    reviewManager: { agentId: agent.agentId, status: agent.status },
+    items: items.map((item) => {
+      const due = item.reviewers.filter((r) => !r.paused && r.dueAtMs !== null).map((r) => r.dueAtMs ?? 0);
+      return { ...item, state: worstState(item), dueAtMs: due.length ? Math.min(...due) : null };
+    }),
+  };
+}
