@@ -114,7 +114,10 @@ describe("insights name a reviewer over capacity", () => {
     if (!after.ok) throw new Error(after.error.message);
     expect(after.value.items).toHaveLength(5);
     // bob himself may move his own; someone else who is not an admin may not.
-    const carol = await click(button?.action ?? "", chatContext(tenant, { actor: slack("U0CAROL", "carol") }));
+    const carol = await click(
+      button?.action ?? "",
+      chatContext(tenant, { actor: slack("U0CAROL", "carol") }),
+    );
     expect(carol.ephemeral).toBe(true);
     const again = await h.agent.reviewQueue({ login: "bob" });
     if (!again.ok) throw new Error(again.error.message);
