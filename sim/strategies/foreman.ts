@@ -82,7 +82,8 @@ export class ForemanStrategy implements Strategy {
   ) {
     this.name = options.context ? "foreman+context" : options.predict ? "foreman+predict" : "foreman";
     const base = reviewConfigOf({} as Parameters<typeof reviewConfigOf>[0]);
-    this.config = { ...base, forecast: { ...base.forecast, nudges: options.predict === true } };
+    const predict = options.predict === true;
+    this.config = { ...base, forecast: { ...base.forecast, nudges: predict, assign: predict } };
     this.store = new ReviewStore(sql);
     this.cards = new CardStore(sql);
     this.notices = new AuthorNotices(sql);

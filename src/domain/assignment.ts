@@ -44,7 +44,15 @@ export interface ReviewCandidate {
   capacity?: number;
   /** In a focus block until then (epoch ms): they start no sooner (their messages wait too). */
   focusUntilMs?: number;
+  /**
+   * The tenant's forecast of the chance this person's first review would come after the PR's
+   * deadline (src/domain/forecast.ts): it weighs `lateRiskHours` per unit, as hours of waiting.
+   */
+  lateRisk?: number;
 }
+
+/** Above this, a pick's reason says the forecast has them likely late (nobody was likelier on time). */
+export const LATE_RISK = 0.5;
 
 /** How much an open review and a request above the median weigh, in hours of waiting (tenant settings). */
 export interface AssignmentWeights {
@@ -52,9 +60,26 @@ export interface AssignmentWeights {
   openReviewHours: number;
   /** Hours per request in 30 days above the candidates' median; default 8 (a working day). */
   fairShareHours: number;
+  /**
+   * Hours of waiting a certain miss of the deadline weighs, by the forecast (`lateRisk`), for the
+   * chance above LATE_RISK_FLOOR: with 100, each percentage point counts as an hour later. Default
+   * 100, chosen in the simulator (docs/predictions.md).
+   */
+  lateRiskHours?: number;
 }
 
-export const DEFAULT_WEIGHTS: AssignmentWeights = { openReviewHours: 1, fairShareHours: 8 };
+export const DEFAULT_LATE_RISK_HOURS = 100;
+/**
+ * A chance of missing the deadline up to this weighs nothing: every reviewer has some (a review can
+ * always slip to the next day), and only a clearly likelier miss should move a pick away from whoever
+ * can start soonest.
+ */
+export const LATE_RISK_FLOOR = 0.1;
+export const DEFAULT_WEIGHTS: AssignmentWeights = {
+  openReviewHours: 1,
+  fairShareHours: 8,
+  lateRiskHours: DEFAULT_LATE_RISK_HOURS,
+};
 
 export interface AssignmentInput {
   pr: AssignmentPr;
@@ -106,7 +131,11 @@ function reasonFor(r: Ranked, algorithm: AssignmentAlgorithm, nowMs: number, wai
   const focus =
     r.c.focusUntilMs !== undefined && r.c.focusUntilMs > nowMs && waitMs <= r.c.focusUntilMs - nowMs;
   const when = focus ? `in a focus block for ${Math.ceil(waitMs / HOUR_MS)} h` : availabilityText(waitMs);
-  return `${when}; ${ALGORITHMS[algorithm].reason(r.c, r.capacity, nowMs)}`;
+  const late =
+    r.c.lateRisk !== undefined && r.c.lateRisk > LATE_RISK
+      ? "; likely to review after the deadline by the forecast (nobody likelier on time)"
+      : "";
+  return `${when}; ${ALGORITHMS[algorithm].reason(r.c, r.capacity, nowMs)}${late}`;
 }
 
 /** How long until `c` can start: their working hours, and the end of a focus block they are in. */
@@ -187,12 +216,14 @@ export function assignReviewers(input: AssignmentInput): AssignmentResult {
   const weights = input.weights ?? DEFAULT_WEIGHTS;
   const fairShareMs = input.urgent ? 0 : weights.fairShareHours * HOUR_MS;
   const slotMs = weights.openReviewHours * HOUR_MS;
+  const lateMs = (weights.lateRiskHours ?? DEFAULT_LATE_RISK_HOURS) * HOUR_MS;
   for (let e = 0; e < eligibleCount; e++) {
     const i = eligible[e] as number;
     const c = input.candidates[i] as ReviewCandidate;
     const beyond = Math.max(-FAIR_SHARE_BONUS_MAX, c.assignedLast30d - typical);
     const ahead = c.openReviews * slotMs + beyond * fairShareMs;
-    k0[i] = Math.ceil((startsIn(availability, c, nowMs) + ahead) / HOUR_MS);
+    const late = Math.max(0, (c.lateRisk ?? 0) - LATE_RISK_FLOOR) * lateMs;
+    k0[i] = Math.ceil((startsIn(availability, c, nowMs) + ahead + late) / HOUR_MS);
   }
 
   const ranking = new Ranking(

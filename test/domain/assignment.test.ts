@@ -276,3 +276,26 @@ describe("formatAgo", () => {
     expect(formatAgo(ms)).toBe(text);
   });
 });
+
+describe("the forecast's late risk (forecast.assign)", () => {
+  const lb = { algorithm: "load-balance" as const };
+  it("ranks someone likely to review after the deadline behind someone likelier on time", () => {
+    const result = run(
+      [person("bob", { lateRisk: 0.9 }), person("carol", { lateRisk: 0.05, assignedLast30d: 1 })],
+      lb,
+    );
+    expect(logins(result.reviewers)).toEqual(["carol"]);
+    expect(result.reviewers[0]?.reason).not.toContain("deadline");
+  });
+
+  it("weighs nothing below the floor: the pick is as without a forecast", () => {
+    const team = [person("bob", { lateRisk: 0.08 }), person("carol", { lateRisk: 0, assignedLast30d: 1 })];
+    const plain = team.map(({ lateRisk: _, ...c }) => c);
+    expect(logins(run(team, lb).reviewers)).toEqual(logins(run(plain, lb).reviewers));
+  });
+
+  it("says so when the only one left is likely late", () => {
+    const [pick] = run([person("bob", { lateRisk: 0.9 })], lb).reviewers;
+    expect(pick?.reason).toContain("likely to review after the deadline by the forecast");
+  });
+});

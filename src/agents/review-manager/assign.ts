@@ -12,7 +12,7 @@ import { prRef } from "../../domain/pr-refs";
 import { slaDeadlines } from "../../domain/sla";
 import { save, stop } from "./clock";
 import type { TenantView, Work } from "./context";
-import { requestFacts } from "./forecasting";
+import { requestFacts, withLateRisk } from "./forecasting";
 import { candidatesOf, configFor, loginKey } from "./model/candidates";
 import { headlines, nobodyCard, prCard } from "./model/cards";
 import { code, localTime, SKIP_TEXT } from "./model/format";
@@ -145,7 +145,12 @@ function ranking(work: Work, view: TenantView, pr: TrackedPr, requested: string[
       labels: pr.labels,
       requestedReviewers: requested,
     },
-    candidates: candidatesOf(view.team, work.store.stats(work.nowMs), work.nowMs),
+    candidates: withLateRisk(
+      work,
+      view,
+      pr,
+      candidatesOf(view.team, work.store.stats(work.nowMs), work.nowMs),
+    ),
     count,
     algorithm: cfg.algorithm,
     nowMs: work.nowMs,

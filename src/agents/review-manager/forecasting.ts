@@ -2,10 +2,11 @@
  * The Review Manager's forecasts (docs/predictions.md): the facts of each review request are recorded
  * as it is made (what the reviewer had open, their load, their working time, the PR's size), each
  * PR's outcomes as they happen (first review, merge), and two models — time to first review and time
- * to merge — are fitted from them per tenant: nightly, and after every REFIT_AFTER_MERGES merges. The
+ * to merge — are fitted from them per tenant: nightly, and after every `refitAfter` merges. The
  * models are plain JSON in the agent's storage; predicting is pure (src/domain/forecast.ts).
  */
 import { z } from "zod";
+import type { ReviewCandidate } from "../../domain/assignment";
 import {
   type Forecast,
   type ForecastModel,
@@ -19,7 +20,12 @@ import {
 import { fitForecast } from "../../domain/forecast-fit";
 import { DEFAULT_SLA_RULE } from "../../domain/sla";
 import { DAY_MS, HOUR_MS } from "../../domain/time";
-import { DEFAULT_WORK_DAYS, type ScheduleLike, type WorkingSchedule } from "../../domain/working-hours";
+import {
+  addWorkingMs,
+  DEFAULT_WORK_DAYS,
+  type ScheduleLike,
+  type WorkingSchedule,
+} from "../../domain/working-hours";
 import { isUrgent } from "./assign";
 import type { TenantView, Work } from "./context";
 import type { ForecastTarget } from "./forecast-store";
@@ -29,8 +35,13 @@ import type { TrackedPr } from "./model/model";
 /** Scheduled task that fits the models again (key `forecast:fit`). */
 export const FIT_TASK = "review.fit";
 const FIT_KEY = "forecast:fit";
-/** Merges after which the models are fitted again, sooner than the nightly fit. */
+/**
+ * Merges after which the models are fitted again, sooner than the nightly fit: 20, or a tenth of what
+ * the model was fitted on (a large tenant's fit is not repeated every few minutes for little news).
+ */
 export const REFIT_AFTER_MERGES = 20;
+export const refitAfter = (trainedOn: number): number =>
+  Math.max(REFIT_AFTER_MERGES, Math.ceil(trainedOn / 10));
 /** A tenant's first fit waits this long after a first review (several may come at once). */
 const FIRST_FIT_DELAY_MS = 60_000;
 /** The nightly fit, at this hour UTC. */
@@ -90,6 +101,52 @@ export function outlook(f: Forecast, facts: ReviewRequestFacts, elapsedH: number
   return remaining(f, Math.max(elapsedH, facts.hoursUntilWorking));
 }
 
+/** First reviews a tenant's history must hold before forecasts steer anything (else fixed rules). */
+export const MIN_HISTORY = 10;
+
+/** The tenant's first-review model when it has enough history to steer by, else null. */
+export function steeringModel(work: Work): ForecastModel | null {
+  const model = modelOf(work, "review");
+  return model && model.trainedOn >= MIN_HISTORY ? model : null;
+}
+
+/**
+ * Assignment by the forecast (`forecast.assign`): each candidate's chance that their first review
+ * would come after the PR's deadline — its SLA in the author's working hours, what the author waits —
+ * given their open reviews, load and working time now. Candidates likelier late rank after the rest
+ * (src/domain/assignment.ts LATE_RISK). Unchanged without a model to steer by.
+ */
+export function withLateRisk(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  candidates: ReviewCandidate[],
+): ReviewCandidate[] {
+  const model = work.config.forecast.assign ? steeringModel(work) : null;
+  if (!model) return candidates;
+  const now = work.nowMs;
+  const author = scheduleOfLogin(view, pr.author);
+  const deadlineH = (addWorkingMs(author, now, view.slaHours * HOUR_MS) - now) / HOUR_MS;
+  const authorWindows = workingWindows(author, now);
+  const urgent = isUrgent(work, pr) || view.slaHours < DEFAULT_SLA_RULE.hours;
+  return candidates.map((c) => {
+    if (c.ooo) return c;
+    const facts: ReviewRequestFacts = {
+      repo: pr.repo,
+      author: pr.author ?? "",
+      lines: pr.lines ?? 0,
+      openReviews: c.openReviews,
+      requests30d: c.assignedLast30d,
+      ...reviewerTiming(c.schedule ?? UTC_OFFICE, Math.max(now, c.focusUntilMs ?? now)),
+      urgent,
+      reviewer: loginKey(c.login),
+      authorWindows,
+    };
+    const f = forecastOf(model, facts);
+    return f ? { ...c, lateRisk: outlook(f, facts, 0).exceedProbability(deadlineH) } : c;
+  });
+}
+
 /** Fits both models from the samples and stores them; returns them. */
 export function fitModels(work: Work): Record<ForecastTarget, ForecastModel> {
   const out = {} as Record<ForecastTarget, ForecastModel>;
@@ -124,11 +181,12 @@ export function noteFirstReview(work: Work, prId: number): void {
   if (!modelOf(work, "review")) scheduleFit(work, work.nowMs + FIRST_FIT_DELAY_MS);
 }
 
-/** A PR was merged or closed: its outcome is recorded; every REFIT_AFTER_MERGES merges, a fit soon. */
+/** A PR was merged or closed: its outcome is recorded; every `refitAfter` merges, a fit soon. */
 export function noteClosed(work: Work, pr: TrackedPr): void {
   const merged = pr.state === "merged";
   work.forecasts.closed(pr.id, merged ? work.nowMs : null);
-  if (merged && work.forecasts.countMerge() >= REFIT_AFTER_MERGES) scheduleFit(work, work.nowMs);
+  const due = refitAfter(modelOf(work, "merge")?.trainedOn ?? 0);
+  if (merged && work.forecasts.countMerge() >= due) scheduleFit(work, work.nowMs);
 }
 
 const ChecksEvent = z.looseObject({

@@ -19,7 +19,7 @@ import { HOUR_MS, MINUTE_MS } from "../../domain/time";
 import { isWorkingAt, nextWorkingStart } from "../../domain/working-hours";
 import { cardFor, isUrgent } from "./assign";
 import type { TenantView, Work } from "./context";
-import { forecastOf, modelOf, outlook } from "./forecasting";
+import { forecastOf, MIN_HISTORY, modelOf, outlook, steeringModel } from "./forecasting";
 import { type Blocker, blockerOf } from "./model/blocker";
 import { loginKey } from "./model/candidates";
 import { duration, localTime } from "./model/format";
@@ -29,8 +29,6 @@ import { dmPerson } from "./notify";
 /** Scheduled task of a PR's nudge; key `nudge:<prId>`. */
 export const NUDGE_TASK = "review.nudge";
 const nudgeKey = (prId: number) => `nudge:${prId}`;
-/** Reviews the tenant's history must hold before forecasts time nudges (else the fixed reminder). */
-export const NUDGE_MIN_HISTORY = 10;
 
 export interface NudgePlan {
   blocker: Blocker;
@@ -50,8 +48,8 @@ export function reviewForecast(
   pr: TrackedPr,
   r: ReviewerRecord,
 ): { f: Forecast; facts: ReviewRequestFacts } | null {
-  const model = modelOf(work, "review");
-  if (!model || model.trainedOn < NUDGE_MIN_HISTORY) return null;
+  const model = steeringModel(work);
+  if (!model) return null;
   const asked = work.forecasts.requestFacts([pr.id]).get(`${pr.id}:${loginKey(r.login)}:${r.seq}`);
   const f = asked ? forecastOf(model, asked.facts) : null;
   return f && asked ? { f, facts: asked.facts } : null;
@@ -94,8 +92,7 @@ export function nudgePlan(work: Work, pr: TrackedPr): NudgePlan | null {
   } else {
     const sample = work.forecasts.sampleOf(pr.id);
     const model = modelOf(work, "merge");
-    const f =
-      sample && model && model.trainedOn >= NUDGE_MIN_HISTORY ? forecastOf(model, sample.facts) : null;
+    const f = sample && model && model.trainedOn >= MIN_HISTORY ? forecastOf(model, sample.facts) : null;
     if (!sample || !f) return null;
     dueAtMs = Math.max(blocker.sinceMs, sample.atMs + f.p80H * HOUR_MS);
     likelyAtMs = sample.atMs + f.medianH * HOUR_MS;
