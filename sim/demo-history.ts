@@ -6,6 +6,7 @@
  * reviewed and merged. Times are offsets in ms back from the run's last event, so the seed places them
  * just before "now". The same scenario gives the same bytes.
  */
+import type { DemoHistoryRow } from "../src/agents/coordinator/demo-history";
 import type { ReviewRequestFacts } from "../src/domain/forecast";
 import { type Io, loadScenario } from "./cli";
 import { Simulation } from "./engine";
@@ -13,20 +14,6 @@ import { historyOf } from "./forecast-data";
 import { strategyFor } from "./simulate";
 import { peopleOf, startMs } from "./team";
 import { traceOf } from "./trace";
-
-export interface DemoHistoryRow {
-  repo: string;
-  number: number;
-  title: string;
-  author: string;
-  reviewer: string;
-  /** Offsets before the end of the history, ms (positive: earlier). */
-  readyAgoMs: number;
-  requestedAgoMs: number;
-  firstReviewAgoMs: number | null;
-  mergedAgoMs: number | null;
-  facts: ReviewRequestFacts;
-}
 
 export interface DemoHistory {
   source: string;

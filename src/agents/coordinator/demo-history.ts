@@ -11,11 +11,14 @@ import history from "./demo-history.json";
 
 export const DEMO_REPO = "demo/app";
 
-interface Row {
+/** One PR of the history as `npm run demo-history` writes it (sim/demo-history.ts). */
+export interface DemoHistoryRow {
+  repo: string;
   number: number;
   title: string;
   author: string;
   reviewer: string;
+  /** Offsets before the end of the history, ms (positive: earlier). */
   readyAgoMs: number;
   requestedAgoMs: number;
   firstReviewAgoMs: number | null;
@@ -23,7 +26,8 @@ interface Row {
   facts: HistorySample["facts"];
 }
 
-const rows = (): Row[] => history.rows as Row[];
+
+const rows = (): DemoHistoryRow[] => history.rows as DemoHistoryRow[];
 const at = (nowMs: number, ago: number | null) => (ago === null ? null : nowMs - ago);
 
 /** The history as the Review Manager's training samples, ending at `nowMs`. */

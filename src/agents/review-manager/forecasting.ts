@@ -218,6 +218,8 @@ const hours = z
   .number()
   .min(0)
   .max(24 * 366);
+/** Working windows, hours from the request: [start, end, start, end, …]. */
+const windows = z.array(hours).max(32).optional();
 /** An imported history sample, checked (it crosses an RPC and is stored). */
 export const HistorySampleSchema = z.strictObject({
   key: z.string().min(1).max(300),
@@ -233,24 +235,8 @@ export const HistorySampleSchema = z.strictObject({
     gapAfterWindowH: hours,
     urgent: z.boolean(),
     reviewer: z.string().min(1).max(100).optional(),
-    reviewerWindows: z
-      .array(
-        z
-          .number()
-          .min(0)
-          .max(24 * 366),
-      )
-      .max(32)
-      .optional(),
-    authorWindows: z
-      .array(
-        z
-          .number()
-          .min(0)
-          .max(24 * 366),
-      )
-      .max(32)
-      .optional(),
+    reviewerWindows: windows,
+    authorWindows: windows,
   }),
   firstReviewAtMs: z.number().int().nonnegative().nullable(),
   mergedAtMs: z.number().int().nonnegative().nullable(),
