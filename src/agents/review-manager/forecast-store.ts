@@ -185,6 +185,11 @@ export class ForecastStore {
     );
   }
 
+  /** Forgets samples older than the window (no fit reads them); answers how many. */
+  prune(nowMs: number): number {
+    return run(this.sql, "DELETE FROM forecast_samples WHERE requested_at < ?", nowMs - SAMPLE_WINDOW_MS);
+  }
+
   /** Training rows of a target: the newest MAX_SAMPLES samples with that outcome, in the window. */
   trainingRows(target: ForecastTarget, nowMs: number): ForecastTrainingRow[] {
     const column = target === "review" ? "first_review_at" : "merged_at";

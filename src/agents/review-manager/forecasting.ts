@@ -149,6 +149,7 @@ export function withLateRisk(
 
 /** Fits both models from the samples and stores them; returns them. */
 export function fitModels(work: Work): Record<ForecastTarget, ForecastModel> {
+  work.forecasts.prune(work.nowMs);
   const out = {} as Record<ForecastTarget, ForecastModel>;
   for (const target of ["review", "merge"] as const) {
     const model = fitForecast(work.forecasts.trainingRows(target, work.nowMs), work.nowMs);
