@@ -83,8 +83,8 @@ export function predictPrs(work: Work, prs: readonly TrackedPr[]): Map<number, P
     const fromMs = asked?.atMs ?? waitingOn?.requestedAtMs ?? pr.readyAtMs ?? pr.firstSeenAtMs;
     const first = forecastOf(reviewModel, asked?.facts ?? unaskedFacts(pr));
     const p: Predicted = { ...NONE, blocker: blocker ? publicBlocker(blocker) : null };
-    const reviewedSince = reviewers.some((r) => r.status === "reviewed" && r.updatedAtMs >= fromMs);
-    if (first && !reviewedSince) {
+    // The review it waits on now (another reviewer's may be in already: this is the next one).
+    if (first) {
       const rem = outlook(first, asked?.facts ?? unaskedFacts(pr), Math.max(0, now - fromMs) / HOUR_MS);
       p.firstReviewBy = Math.round(fromMs + rem.medianH * HOUR_MS);
       p.firstReviewP80By = Math.round(fromMs + rem.p80H * HOUR_MS);
