@@ -1,5 +1,6 @@
 // The Reviews view: pull requests waiting for review (GET /api/reviews), oldest first, with their
-// SLA state (ok / at risk / breached), working-time age and reviewers.
+// SLA state (ok / at risk / breached; at risk also when the forecast says so), working-time age, when
+// the first review is likely (`predicted`, docs/predictions.md) and reviewers.
 import { api } from "./api.js";
 import { $, cell, el, fill, hours, safeLink, slaBadge, text, when } from "./dom.js";
 
@@ -14,6 +15,15 @@ function reviewerItem(r) {
   return el("li", {}, parts);
 }
 
+/** The SLA state, "at risk" also when the forecast puts the review at risk before the clock does. */
+const stateOf = (item) => (item.state === "ok" && item.predicted?.atRisk === true ? "at_risk" : item.state);
+
+function dueText(item) {
+  const due = typeof item.dueAtMs === "number" ? `${when(item.dueAtMs)}` : "—";
+  const likely = item.predicted?.firstReviewBy;
+  return typeof likely === "number" ? `${due} · likely ${when(likely)}` : due;
+}
+
 function reviewRow(item) {
   const ref = `${text(item.repo)}#${text(item.number)}`;
   const reviewers = Array.isArray(item.reviewers) ? item.reviewers : [];
@@ -25,9 +35,9 @@ function reviewRow(item) {
       "Pull request",
       el("div", { class: "pr" }, [safeLink(item.url, ref), el("span", {}, [text(item.title)])]),
     ),
-    cell("SLA", slaBadge(item.state)),
+    cell("SLA", slaBadge(stateOf(item))),
     cell("Waiting", `${hours(item.waitingWorkingMs)} working`),
-    cell("Due", typeof item.dueAtMs === "number" ? when(item.dueAtMs) : "—"),
+    cell("Due", dueText(item)),
     cell("Reviewers", who),
   ]);
 }
@@ -38,7 +48,7 @@ function summary(body, items) {
     return "No Review Manager yet: it starts when a repository is linked (/foreman link github owner/repo).";
   }
   const counts = { ok: 0, at_risk: 0, breached: 0 };
-  for (const item of items) if (Object.hasOwn(counts, item.state)) counts[item.state] += 1;
+  for (const item of items) if (Object.hasOwn(counts, stateOf(item))) counts[stateOf(item)] += 1;
   const paused =
     rm.status === "running" ? "" : ` The Review Manager ${text(rm.agentId)} is ${text(rm.status)}.`;
   return `${items.length} waiting · ${counts.ok} ok · ${counts.at_risk} at risk · ${counts.breached} breached. As of ${when(body.nowMs)}.${paused}`;
