@@ -4,8 +4,10 @@
  * gets one nudge, to whoever it waits on (model/blocker.ts) — the reviewer while it waits for review,
  * the author after changes were asked for, while checks fail or once it is approved — through the
  * Context Optimizer. Nothing is sent while there is activity: the nudge moves to after the quiet
- * spell. A review with a forecast gets the nudge instead of the fixed 50 % reminder, never later than
- * that reminder would have come; one without a forecast (no history) keeps the reminder.
+ * spell. A review with a forecast gets the nudge instead of the fixed 50 % reminder (when it comes is
+ * the forecast's to say: a review likely on time is not reminded at all until it is overdue); one
+ * without a forecast (too little history) keeps the reminder. Only in the person's working hours, and
+ * never once the review's SLA is breached (the breach and the escalation take over).
  *
  * One task per PR (`nudge:<prId>`), planned again whenever something happens to the PR; when it runs it
  * checks everything again, so a task that fires early only moves itself.
