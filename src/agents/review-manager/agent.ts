@@ -1,7 +1,9 @@
 /**
  * The Review Manager: one standing agent per tenant. Assigns reviewers when a PR becomes ready for
- * review, keeps one SLA clock per PR and reviewer (remind at 50 %, breach at 100 %, reassign at
- * 200 %), and answers the review card's buttons and `review list|mine|assign` over RPC.
+ * review, keeps one SLA clock per PR and reviewer (remind at 50 % — or, with a forecast, nudge when
+ * overdue and idle, nudge.ts — breach at 100 %, reassign at 200 %), forecasts each review
+ * (forecasting.ts, predicted.ts), alerts bottlenecks (bottlenecks.ts), and answers the review card's
+ * buttons and `review list|mine|assign` over RPC.
  *
  * Every step: read the tenant's settings (the only await), then change state, schedules and the
  * effects to send in one synchronous block, then flush the effects to the delivery queue. Time comes
