@@ -27,20 +27,12 @@ import { HOUR_MS, MINUTE_MS } from "./time";
 import {
   type CompiledSchedule,
   compileSchedule,
-  DEFAULT_WORK_DAYS,
+  UTC_OFFICE,
   type WorkingSchedule,
   workingMsBetween,
 } from "./working-hours";
 
 // ------------------------------------------------------------------ working time
-
-/** Office hours in UTC: how time is counted for someone whose hours are unknown (as the review queue does). */
-export const UTC_OFFICE: WorkingSchedule = {
-  tz: "UTC",
-  days: DEFAULT_WORK_DAYS,
-  start: "09:00",
-  end: "17:00",
-};
 
 /** Working ms in [fromMs, toMs) in the hours of `login` (UTC office hours when unknown or null). */
 export type WorkClock = (login: string | null, fromMs: number, toMs: number) => number;

@@ -35,6 +35,14 @@ export interface WorkingSchedule {
 }
 
 export const DEFAULT_WORK_DAYS: readonly Weekday[] = ["mon", "tue", "wed", "thu", "fri"];
+
+/** Office hours in UTC: how time is counted for someone whose working hours are unknown. */
+export const UTC_OFFICE: WorkingSchedule = {
+  tz: "UTC",
+  days: DEFAULT_WORK_DAYS,
+  start: "09:00",
+  end: "17:00",
+};
 const WEEK_MS = 7 * DAY_MS;
 /** How far ahead a search may look before giving up (about 100 years of local days). */
 const MAX_SCAN_DAYS = 36_600;

@@ -11,7 +11,6 @@ import {
   reviewerLoads,
   stageSamples,
   trendOf,
-  UTC_OFFICE,
   type WorkClock,
   windowsEndingAt,
   workClock,
@@ -20,6 +19,7 @@ import {
 import type { PrFacts } from "../../src/domain/review-metrics";
 import { reviewQuality } from "../../src/domain/review-quality";
 import { HOUR_MS, MINUTE_MS } from "../../src/domain/time";
+import { UTC_OFFICE } from "../../src/domain/working-hours";
 
 /** Monday 2026-11-16 09:00 UTC. */
 const MON_9 = Date.parse("2026-11-16T09:00:00Z");

@@ -20,12 +20,7 @@ import {
 import { fitForecast } from "../../domain/forecast-fit";
 import { DEFAULT_SLA_RULE } from "../../domain/sla";
 import { DAY_MS, HOUR_MS } from "../../domain/time";
-import {
-  addWorkingMs,
-  DEFAULT_WORK_DAYS,
-  type ScheduleLike,
-  type WorkingSchedule,
-} from "../../domain/working-hours";
+import { addWorkingMs, type ScheduleLike, UTC_OFFICE } from "../../domain/working-hours";
 import { isUrgent } from "./assign";
 import type { TenantView, Work } from "./context";
 import type { ForecastTarget } from "./forecast-store";
@@ -50,25 +45,19 @@ const FIT_HOUR_UTC = 3;
 /** What is known of a request to `login` on `pr` now (before it is logged). */
 export function requestFacts(work: Work, view: TenantView, pr: TrackedPr, login: string): ReviewRequestFacts {
   const key = loginKey(login);
-  const entry = entryOf(view.team, login);
-  const person = view.people.get(key);
-  const schedule = entry ? availableSchedule(entry) : (person?.schedule ?? UTC_OFFICE);
   return {
     repo: pr.repo,
     author: pr.author ?? "",
     lines: pr.lines ?? 0,
     openReviews: work.store.openReviewsOf(key),
     requests30d: work.store.requestsLast30d(key, work.nowMs),
-    ...reviewerTiming(schedule, work.nowMs),
+    ...reviewerTiming(scheduleOfLogin(view, login), work.nowMs),
     urgent: isUrgent(work, pr) || view.slaHours < DEFAULT_SLA_RULE.hours,
     reviewer: key,
     // The author's clock: a model may count a wait on it (merges are the author's to make).
     authorWindows: workingWindows(scheduleOfLogin(view, pr.author), work.nowMs),
   };
 }
-
-/** Office hours in UTC: the clock of someone not on the team. */
-const UTC_OFFICE: WorkingSchedule = { tz: "UTC", days: DEFAULT_WORK_DAYS, start: "09:00", end: "17:00" };
 
 /** A login's working hours with their days off (UTC office hours when not on the team). */
 function scheduleOfLogin(view: TenantView, login: string | null): ScheduleLike {

@@ -1,7 +1,7 @@
 /** The PRs waiting for review (`review list`, `review mine`), read from the agent's state. */
 import type { OpenReview } from "../../domain/insights";
 import { slaState, usedWorkingMs } from "../../domain/sla";
-import { DEFAULT_WORK_DAYS, type WorkingSchedule, workingMsBetween } from "../../domain/working-hours";
+import { UTC_OFFICE, workingMsBetween } from "../../domain/working-hours";
 import { loginKey, type People } from "./model/candidates";
 import {
   isActive,
@@ -11,9 +11,6 @@ import {
   type ReviewQueue,
 } from "./model/model";
 import type { ReviewStore } from "./store";
-
-/** Office hours in UTC: how waiting is counted for someone whose own hours are unknown. */
-const UTC_OFFICE: WorkingSchedule = { tz: "UTC", days: DEFAULT_WORK_DAYS, start: "09:00", end: "17:00" };
 
 function reviewerView(r: ReviewerRecord, people: People, nowMs: number): QueueReviewer {
   const paused = r.pausedAtMs !== null;
