@@ -1,11 +1,9 @@
-/** SLA events from the Review Manager reach the tenant's metrics rollup, once per step. */
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { metrics } from "../../src/observability/stub";
 import {
+  alarmsAt,
   deliver,
-  type Harness,
   HOUR,
   MONDAY_9,
   prEvent,
@@ -13,12 +11,6 @@ import {
   setupTenant,
 } from "../agents/review-manager/support";
 import { waitFor } from "../helpers/wait";
-
-async function alarmsAt(h: Harness, t: number): Promise<void> {
-  h.clock.t = t;
-  await runDurableObjectAlarm(h.stub);
-  await runDurableObjectAlarm(h.stub);
-}
 
 async function slaCounts(tenant: string): Promise<Record<string, number>> {
   const snap = await metrics(env, tenant).snapshot({});

@@ -1,12 +1,11 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { subscribers } from "../../../src/agents/registry";
 import { weekKey } from "../../../src/domain/review-metrics";
 import { unwrap } from "../../../src/platform/errors";
 import { waitFor } from "../../helpers/wait";
 import {
+  alarmsAt,
   deliver,
-  type Harness,
   HOUR,
   MONDAY_9,
   prEvent,
@@ -16,13 +15,6 @@ import {
   slackPosts,
 } from "../review-manager/support";
 import { type Dashboard, dashboard, settled } from "./support";
-
-async function alarmsAt(h: Harness, t: number): Promise<void> {
-  h.clock.t = t;
-  h.sent.length = 0;
-  await runDurableObjectAlarm(h.stub);
-  await runDurableObjectAlarm(h.stub);
-}
 
 async function breaches(d: Dashboard, nowMs: number) {
   await settled(d);

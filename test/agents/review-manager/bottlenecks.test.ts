@@ -1,12 +1,7 @@
-/**
- * Bottleneck alerts: a reviewer over capacity with aging reviews is told to the leads once per
- * episode, in the linked channel, with a Rebalance button; back within capacity, the episode ends
- * and the next one is told again.
- */
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { decodeAction } from "../../../src/chat/actions";
 import {
+  alarmsAt,
   deliver,
   type Harness,
   HOUR,
@@ -19,13 +14,6 @@ import {
   slackPosts,
 } from "./support";
 
-async function alarmAt(h: Harness, t: number): Promise<void> {
-  h.clock.t = t;
-  h.sent.length = 0;
-  await runDurableObjectAlarm(h.stub);
-  await runDurableObjectAlarm(h.stub);
-}
-
 const alerts = (h: Harness) => slackPosts(h.sent).filter((d) => postText(d).includes("bottleneck"));
 
 describe("bottleneck alerts", () => {
@@ -36,9 +24,9 @@ describe("bottleneck alerts", () => {
     const prs = [1, 2, 3, 4, 5, 6].map((number) => ({ number, author: "alice", requested: ["bob"] }));
     await deliver(h, ...prs.map((pr) => prEvent("opened", pr, h.clock.t)));
     // Over capacity but nothing aging yet: no alert.
-    await alarmAt(h, MONDAY_9 + HOUR);
+    await alarmsAt(h, MONDAY_9 + HOUR);
     expect(alerts(h)).toEqual([]);
-    await alarmAt(h, MONDAY_9 + 5 * HOUR);
+    await alarmsAt(h, MONDAY_9 + 5 * HOUR);
     const [alert, ...more] = alerts(h);
     expect(more).toEqual([]);
     const text = postText(alert ?? ({} as never));
@@ -48,16 +36,16 @@ describe("bottleneck alerts", () => {
     const ids = (body.blocks ?? []).flatMap((b) => b.elements ?? []).map((e) => e.action_id ?? "");
     expect(ids.map((id) => decodeAction(id))).toContainEqual({ verb: "review.rebalance", arg: "bob" });
     // The same episode: no second alert.
-    await alarmAt(h, MONDAY_9 + 6 * HOUR);
+    await alarmsAt(h, MONDAY_9 + 6 * HOUR);
     expect(alerts(h)).toEqual([]);
     // Back within capacity, then over again: a new episode, told again.
     h.clock.t = MONDAY_9 + 6.5 * HOUR;
     await deliver(h, reviewSubmitted(prs[0] ?? { number: 1 }, "bob", h.clock.t));
-    await alarmAt(h, MONDAY_9 + 7 * HOUR);
+    await alarmsAt(h, MONDAY_9 + 7 * HOUR);
     expect(alerts(h)).toEqual([]);
     h.clock.t = MONDAY_9 + 7.2 * HOUR;
     await deliver(h, prEvent("opened", { number: 7, author: "alice", requested: ["bob"] }, h.clock.t));
-    await alarmAt(h, MONDAY_9 + 8 * HOUR);
+    await alarmsAt(h, MONDAY_9 + 8 * HOUR);
     expect(alerts(h)).toHaveLength(1);
   });
 });

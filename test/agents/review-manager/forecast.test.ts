@@ -1,10 +1,3 @@
-/**
- * The Review Manager's forecasts end to end (docs/predictions.md): history imported and fitted,
- * `predicted` on the review queue and the card's "likely", one nudge to whoever a PR waits on when it
- * is overdue against its forecast and idle — none while there is activity — and the fixed reminder
- * left to it.
- */
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { coordinator } from "../../../src/agents/coordinator/stub";
@@ -12,6 +5,7 @@ import { integrationDashboard } from "../../../src/agents/integration-dashboard"
 import type { HistorySample } from "../../../src/agents/review-manager/forecast-store";
 import { unwrap } from "../../../src/platform/errors";
 import {
+  alarmsAt,
   deliver,
   type Harness,
   HOUR,
@@ -74,12 +68,6 @@ async function nudgeAt(h: Harness, prNumber: number): Promise<number | null> {
   return task ? Date.parse(task.at) : null;
 }
 
-async function alarmAt(h: Harness, t: number): Promise<void> {
-  h.clock.t = t;
-  await runDurableObjectAlarm(h.stub);
-  await runDurableObjectAlarm(h.stub);
-}
-
 const nudges = (h: Harness, user: string) =>
   slackPosts(h.sent, user)
     .map(postText)
@@ -118,16 +106,16 @@ describe("forecasts in the Review Manager", () => {
     const due = at ?? 0;
     // Not before it is due.
     h.sent.length = 0;
-    await alarmAt(h, due - 60_000);
+    await alarmsAt(h, due - 60_000);
     expect(nudges(h, "U0BOB")).toEqual([]);
-    await alarmAt(h, due);
+    await alarmsAt(h, due);
     const [nudge, ...more] = nudges(h, "U0BOB");
     expect(more).toEqual([]);
     expect(nudge).toContain("Nudge: acme/widgets#2 has waited");
     expect(nudge).toContain("for your review");
     // Once: later alarms send nothing more, and the fixed reminder was left to the nudge.
     h.sent.length = 0;
-    await alarmAt(h, MONDAY_9 + 6 * HOUR);
+    await alarmsAt(h, MONDAY_9 + 6 * HOUR);
     expect(nudges(h, "U0BOB")).toEqual([]);
     expect(slackPosts(h.sent, "U0BOB").map(postText).join()).not.toContain("Reminder:");
   });
@@ -142,9 +130,9 @@ describe("forecasts in the Review Manager", () => {
     const moved = (await nudgeAt(h, 3)) ?? 0;
     expect(moved).toBe(h.clock.t + 30 * 60_000);
     h.sent.length = 0;
-    await alarmAt(h, due);
+    await alarmsAt(h, due);
     expect(nudges(h, "U0BOB")).toEqual([]);
-    await alarmAt(h, moved);
+    await alarmsAt(h, moved);
     expect(nudges(h, "U0BOB")).toHaveLength(1);
   });
 
@@ -156,11 +144,11 @@ describe("forecasts in the Review Manager", () => {
     await deliver(h, reviewComment({ number: 7, author: "carol" }, "carol", h.clock.t));
     expect(await nudgeAt(h, 7)).toBe(MONDAY_9 + 9.5 * HOUR);
     h.sent.length = 0;
-    await alarmAt(h, MONDAY_9 + 9.5 * HOUR);
+    await alarmsAt(h, MONDAY_9 + 9.5 * HOUR);
     expect(nudges(h, "U0BOB")).toEqual([]);
     const tuesday9 = MONDAY_9 + 24 * HOUR;
     expect(await nudgeAt(h, 7)).toBe(tuesday9);
-    await alarmAt(h, tuesday9);
+    await alarmsAt(h, tuesday9);
     expect(nudges(h, "U0BOB")).toHaveLength(1);
   });
 
@@ -173,7 +161,7 @@ describe("forecasts in the Review Manager", () => {
     const at = (await nudgeAt(h, 4)) ?? 0;
     expect(at).toBeGreaterThanOrEqual(h.clock.t + 2 * HOUR);
     h.sent.length = 0;
-    await alarmAt(h, at);
+    await alarmsAt(h, at);
     expect(nudges(h, "U0BOB")).toEqual([]);
     const [nudge, ...more] = nudges(h, "U0CAROL");
     expect(more).toEqual([]);
@@ -204,7 +192,7 @@ describe("forecasts in the Review Manager", () => {
     expect(await nudgeAt(h, 5)).toBeNull();
     expect((await item(h, 5)).predicted).toMatchObject({ basis: null, firstReviewBy: null });
     h.sent.length = 0;
-    await alarmAt(h, MONDAY_9 + 4 * HOUR);
+    await alarmsAt(h, MONDAY_9 + 4 * HOUR);
     expect(slackPosts(h.sent, "U0BOB").map(postText).join()).toContain("Reminder:");
   });
 
@@ -213,7 +201,7 @@ describe("forecasts in the Review Manager", () => {
     await deliver(h, prEvent("opened", { number: 6, author: "carol" }, h.clock.t));
     expect(await nudgeAt(h, 6)).toBeNull();
     h.sent.length = 0;
-    await alarmAt(h, MONDAY_9 + 4 * HOUR);
+    await alarmsAt(h, MONDAY_9 + 4 * HOUR);
     expect(slackPosts(h.sent, "U0BOB").map(postText).join()).toContain("Reminder:");
   });
 });

@@ -1,8 +1,9 @@
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { settings } from "../../../src/settings/stub";
 import {
+  alarmsAt,
   CHANNEL,
   deliver,
   githubRequests,
@@ -19,14 +20,6 @@ import {
   setupTenant,
   slackPosts,
 } from "./support";
-
-/** Runs the agent's alarm twice at `t` (a retried alarm must not repeat a step). */
-async function alarmsAt(h: Harness, t: number): Promise<void> {
-  h.clock.t = t;
-  h.sent.length = 0;
-  await runDurableObjectAlarm(h.stub);
-  await runDurableObjectAlarm(h.stub);
-}
 
 async function reviewer(h: Harness, number: number, login: string) {
   const state = await h.agent.pullRequest({ repo: REPO, number });

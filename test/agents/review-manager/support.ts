@@ -3,7 +3,7 @@
  * review-manager (or one spawned with a config), GitHub events built from the octokit example
  * payloads through the real parser, a controlled clock, and a recording of what the agent enqueues.
  */
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { coordinator } from "../../../src/agents/coordinator/stub";
@@ -128,6 +128,17 @@ export async function reviewManager(tenant: string, config?: Record<string, unkn
     clearSeams(optimizerId);
   };
   return { agentId, agent: remote<ReviewManagerAgent>(stub), stub, optimizer, clock, sent, attach, detach };
+}
+
+/**
+ * Moves the agent's clock to `t`, forgets what was sent before, and runs its alarm twice (a retried
+ * alarm must not repeat a step).
+ */
+export async function alarmsAt(h: Harness, t: number): Promise<void> {
+  h.clock.t = t;
+  h.sent.length = 0;
+  await runDurableObjectAlarm(h.stub);
+  await runDurableObjectAlarm(h.stub);
 }
 
 /** Waits until the agent's inbox is empty and nothing runs. */
