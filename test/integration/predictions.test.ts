@@ -4,13 +4,13 @@
  * bad filters are 400 naming the field; another tenant sees none of it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Predicted } from "../../src/agents/review-manager/predicted";
 import { unwrap } from "../../src/platform/errors";
 import {
   deliver,
-  HOUR,
   MONDAY_9,
+  pastReviews,
   prEvent,
-  REPO,
   reviewManager,
   setupTenant,
 } from "../agents/review-manager/support";
@@ -19,16 +19,6 @@ import { errorOf, jsonOf, newKey, viaWorker } from "../http/helpers";
 const A = "t-pred-a";
 const B = "t-pred-b";
 
-interface Predicted {
-  firstReviewBy: number | null;
-  firstReviewP80By: number | null;
-  mergeBy: number | null;
-  breachRisk: number | null;
-  atRisk: boolean;
-  basis: string | null;
-  blocker: { role: string; login: string | null; reason: string; sinceMs: number } | null;
-}
-
 describe("GET /api/reviews and /api/predictions: forecasts", () => {
   let viewerA = "";
   let viewerB = "";
@@ -36,28 +26,7 @@ describe("GET /api/reviews and /api/predictions: forecasts", () => {
   beforeAll(async () => {
     await setupTenant(A, undefined, 8);
     const h = await reviewManager(A);
-    const samples = [...Array(36).keys()].map((i) => {
-      const at = MONDAY_9 - (40 - i) * 24 * HOUR;
-      const wait = [0.5, 1, 2, 3][i % 4] as number;
-      return {
-        key: `${REPO}#${900 + i}`,
-        requestedAtMs: at,
-        facts: {
-          repo: REPO,
-          author: "carol",
-          lines: 10 + 23 * i,
-          openReviews: i % 3,
-          requests30d: i % 4,
-          hoursUntilWorking: 0,
-          workingHoursLeft: 8 - (i % 6),
-          gapAfterWindowH: 16,
-          urgent: false,
-        },
-        firstReviewAtMs: at + wait * HOUR,
-        mergedAtMs: at + (wait + 2) * HOUR,
-      };
-    });
-    unwrap(await h.agent.importHistory(samples));
+    unwrap(await h.agent.importHistory(pastReviews()));
     await deliver(
       h,
       prEvent("opened", { number: 11, author: "carol" }, h.clock.t),

@@ -2,7 +2,6 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { coordinator } from "../../../src/agents/coordinator/stub";
 import { integrationDashboard } from "../../../src/agents/integration-dashboard";
-import type { HistorySample } from "../../../src/agents/review-manager/forecast-store";
 import { unwrap } from "../../../src/platform/errors";
 import {
   alarmsAt,
@@ -10,6 +9,7 @@ import {
   type Harness,
   HOUR,
   MONDAY_9,
+  pastReviews,
   postText,
   prEvent,
   REPO,
@@ -20,37 +20,10 @@ import {
   slackPosts,
 } from "./support";
 
-const WAITS_H = [0.5, 1, 2, 4];
-
-/** Forty past PRs of this repository: first reviews in 0.5-4 h, merges 3 h after. */
-function history(): HistorySample[] {
-  return [...Array(40).keys()].map((i) => {
-    const at = MONDAY_9 - (50 - i) * 24 * HOUR;
-    const wait = (WAITS_H[i % 4] as number) * HOUR;
-    return {
-      key: `${REPO}#${1000 + i}`,
-      requestedAtMs: at,
-      facts: {
-        repo: REPO,
-        author: i % 2 ? "carol" : "octocat",
-        lines: 20 + 37 * i,
-        openReviews: i % 3,
-        requests30d: i % 5,
-        hoursUntilWorking: 0,
-        workingHoursLeft: 8 - (i % 8),
-        gapAfterWindowH: 16,
-        urgent: false,
-      },
-      firstReviewAtMs: at + wait,
-      mergedAtMs: at + wait + 3 * HOUR,
-    };
-  });
-}
-
 async function withHistory(tenant: string, config?: Record<string, unknown>, slaHours = 8): Promise<Harness> {
   await setupTenant(tenant, undefined, slaHours);
   const h = await reviewManager(tenant, config);
-  const imported = unwrap(await h.agent.importHistory(history()));
+  const imported = unwrap(await h.agent.importHistory(pastReviews()));
   expect(imported).toEqual({ imported: 40, trainedOn: 40 });
   return h;
 }

@@ -9,6 +9,7 @@ import { expect } from "vitest";
 import { coordinator } from "../../../src/agents/coordinator/stub";
 import type { AgentMessage } from "../../../src/agents/model";
 import type { ReviewManagerAgent } from "../../../src/agents/review-manager";
+import type { HistorySample } from "../../../src/agents/review-manager/forecast-store";
 import type { ChannelRef } from "../../../src/chat/platform";
 import type { DeliveryMessage } from "../../../src/delivery/types";
 import type { Env } from "../../../src/env";
@@ -278,4 +279,34 @@ export function only<T>(items: T[]): T {
   const [item] = items;
   if (item === undefined) throw new Error("no item");
   return item;
+}
+
+const WAITS_H = [0.5, 1, 2, 4];
+
+/**
+ * Forty past PRs of this repository, for the forecasts to learn from (`importHistory`): first reviews
+ * in 0.5-4 h, merges 3 h after, in the weeks before MONDAY_9.
+ */
+export function pastReviews(): HistorySample[] {
+  return [...Array(40).keys()].map((i) => {
+    const at = MONDAY_9 - (50 - i) * 24 * HOUR;
+    const wait = (WAITS_H[i % 4] as number) * HOUR;
+    return {
+      key: `${REPO}#${1000 + i}`,
+      requestedAtMs: at,
+      facts: {
+        repo: REPO,
+        author: i % 2 ? "carol" : "octocat",
+        lines: 20 + 37 * i,
+        openReviews: i % 3,
+        requests30d: i % 5,
+        hoursUntilWorking: 0,
+        workingHoursLeft: 8 - (i % 8),
+        gapAfterWindowH: 16,
+        urgent: false,
+      },
+      firstReviewAtMs: at + wait,
+      mergedAtMs: at + wait + 3 * HOUR,
+    };
+  });
 }
