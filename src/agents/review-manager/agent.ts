@@ -38,7 +38,7 @@ import { MAX_QUEUE_LINES } from "./model/queue";
 import { NUDGE_TASK, nudgeDue, planNudge } from "./nudge";
 import { applyEvent, needsView } from "./on-event";
 import { predictPrs } from "./predicted";
-import { buildQueue, type QueueOptions } from "./queue-view";
+import { buildQueue, openPrsOf, type QueueOptions } from "./queue-view";
 import { REQUEST_TASK, requestDue } from "./request-later";
 import { fireStep } from "./sla-steps";
 
@@ -114,11 +114,13 @@ export class ReviewManagerAgent extends ReviewManagerCore {
     return attempt(async () => {
       this.require();
       const people = await this.people();
-      const queue = buildQueue(this.reviews, people, this.now(), input);
-      const open = new Map(this.reviews.openPrs().map((pr) => [pr.id, pr]));
+      const open = openPrsOf(this.reviews);
+      const queue = buildQueue(open, people, this.now(), input);
+      const byId = new Map(open.prs.map((pr) => [pr.id, pr]));
       const predicted = predictPrs(
         this.work(`review-queue:${queue.nowMs}`, queue.nowMs),
-        queue.items.flatMap((item) => open.get(item.id) ?? []),
+        queue.items.flatMap((item) => byId.get(item.id) ?? []),
+        open.reviewers,
       );
       for (const item of queue.items) item.predicted = predicted.get(item.id);
       // Only the lines `review list|mine` show get their Linear issues.
@@ -263,7 +265,7 @@ export class ReviewManagerAgent extends ReviewManagerCore {
     const nowMs = this.now();
     const correlationId = `${task.kind}:${task.id}:${task.at}`;
     const work = this.work(correlationId, nowMs);
-    const { items } = buildQueue(this.reviews, await this.people(), nowMs, {});
+    const { items } = buildQueue(openPrsOf(this.reviews), await this.people(), nowMs, {});
     if (items.length > 0) ensureBottleneckCheck(work);
     const viewOf = (item: { id: number }) => {
       const pr = this.reviews.prById(item.id);

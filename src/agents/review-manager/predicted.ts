@@ -61,10 +61,13 @@ function unaskedFacts(pr: TrackedPr): ReviewRequestFacts {
 }
 
 /** The predictions of these PRs at the work's time, by PR id. */
-export function predictPrs(work: Work, prs: readonly TrackedPr[]): Map<number, Predicted> {
+export function predictPrs(
+  work: Work,
+  prs: readonly TrackedPr[],
+  reviewersOf: ReadonlyMap<number, ReviewerRecord[]>,
+): Map<number, Predicted> {
   const out = new Map<number, Predicted>();
   const ids = prs.map((pr) => pr.id);
-  const reviewersOf = work.store.reviewersOf(ids);
   const activities = work.forecasts.activities(ids);
   const requests = work.forecasts.requestFacts(ids);
   const samples = work.forecasts.samplesOf(ids);

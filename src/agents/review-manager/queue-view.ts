@@ -9,6 +9,7 @@ import {
   type QueueReviewer,
   type ReviewerRecord,
   type ReviewQueue,
+  type TrackedPr,
 } from "./model/model";
 import type { ReviewStore } from "./store";
 
@@ -38,21 +39,32 @@ export interface QueueOptions {
   includeDrafts?: boolean;
 }
 
+/** The open PRs and their reviewers, read in two queries (the queue and its forecasts share them). */
+export interface OpenPrs {
+  prs: TrackedPr[];
+  reviewers: ReadonlyMap<number, ReviewerRecord[]>;
+}
+
+export function openPrsOf(store: ReviewStore): OpenPrs {
+  const prs = store.openPrs();
+  return { prs, reviewers: store.reviewersOf(prs.map((pr) => pr.id)) };
+}
+
 /**
  * Open, ready PRs with someone still to review (or nobody assigned), oldest first; with `login`,
  * only theirs (and only their own line).
  */
 export function buildQueue(
-  store: ReviewStore,
+  open: OpenPrs,
   people: People,
   nowMs: number,
   options: QueueOptions = {},
 ): ReviewQueue {
   const { login, includeDrafts = false } = options;
   const items: QueueItem[] = [];
-  for (const pr of store.openPrs()) {
+  for (const pr of open.prs) {
     if (pr.draft && (!includeDrafts || login)) continue;
-    const rows = store.reviewers(pr.id);
+    const rows = open.reviewers.get(pr.id) ?? [];
     let waiting = rows.filter((r) => isActive(r.status));
     if (login) waiting = waiting.filter((r) => loginKey(r.login) === loginKey(login));
     // Handled (or a draft), yet nobody is reviewing and nobody has reviewed: it waits for someone.
