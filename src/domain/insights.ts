@@ -288,17 +288,11 @@ export function repoInsights(
 // ---------------------------------------------------------------- bottlenecks
 
 export type Bottleneck =
-  | {
+  | (Pick<ReviewerLoad, "login" | "open" | "capacity" | "aging" | "oldestWaitingMs" | "oldest"> & {
       kind: "reviewer";
-      login: string;
-      open: number;
-      capacity: number;
-      aging: number;
-      oldestWaitingMs: number;
-      oldest: { repo: string; number: number };
       action: "rebalance";
       suggestion: string;
-    }
+    })
   | {
       kind: "repo";
       repo: string;

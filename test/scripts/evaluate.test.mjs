@@ -9,6 +9,16 @@ import { dirname, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
+/** The metrics each target reports (first review and merge). */
+const METRIC_KEYS = [
+  "mae",
+  "baselineMae",
+  "maeImprovementPct",
+  "pinball80",
+  "baselinePinball80",
+  "coverage80",
+];
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const npmEvaluate = (...args) =>
   spawnSync("npm", ["run", "evaluate", "--", ...args], { cwd: root, encoding: "utf8" });
@@ -24,14 +34,7 @@ describe("npm run evaluate", () => {
     assert.ok(report.train > 0 && report.test > 0);
     assert.equal(report.train, Math.floor((report.prs - report.unreviewed) * 0.7));
     const m = report.metrics;
-    for (const key of [
-      "mae",
-      "baselineMae",
-      "maeImprovementPct",
-      "pinball80",
-      "baselinePinball80",
-      "coverage80",
-    ]) {
+    for (const key of METRIC_KEYS) {
       assert.equal(typeof m[key], "number", key);
     }
     assert.ok("breachAuc" in m);
@@ -42,15 +45,7 @@ describe("npm run evaluate", () => {
     assert.ok(["reviewer", "author"].includes(report.model.clock));
     const merge = report.merge;
     assert.ok(merge.train > 0 && merge.test > 0);
-    for (const key of [
-      "mae",
-      "baselineMae",
-      "maeImprovementPct",
-      "pinball80",
-      "baselinePinball80",
-      "coverage80",
-    ])
-      assert.equal(typeof merge.metrics[key], "number", `merge ${key}`);
+    for (const key of METRIC_KEYS) assert.equal(typeof merge.metrics[key], "number", `merge ${key}`);
     assert.deepEqual(Object.keys(merge.goals), ["maeImprovement20", "coverage75to85"]);
     const second = npmEvaluate("--scenario", "default", "--json");
     assert.equal(second.stdout, first.stdout);
