@@ -12,23 +12,13 @@ import {
   sizeEffectText,
 } from "../../src/domain/review-quality";
 import { HOUR_MS, MINUTE_MS } from "../../src/domain/time";
+import { prFacts } from "../helpers/pr-facts";
 
 const T = Date.parse("2026-11-16T09:00:00Z");
 const wall: WorkClock = (_login, from, to) => Math.max(0, to - from);
 const window = { fromMs: T - 1, toMs: T + 30 * 24 * HOUR_MS, clock: wall };
 
-function pr(partial: Partial<PrFacts> & { number: number }): PrFacts {
-  return {
-    repo: "acme/api",
-    author: "alice",
-    ready: [T],
-    closed: [],
-    reviews: [],
-    requests: [],
-    breaches: [],
-    ...partial,
-  };
-}
+const pr = (partial: Partial<PrFacts> & { number: number }): PrFacts => prFacts(partial, { ready: [T] });
 
 describe("size", () => {
   it("buckets known sizes against the effective range", () => {

@@ -20,6 +20,7 @@ import type { PrFacts } from "../../src/domain/review-metrics";
 import { reviewQuality } from "../../src/domain/review-quality";
 import { HOUR_MS, MINUTE_MS } from "../../src/domain/time";
 import { UTC_OFFICE } from "../../src/domain/working-hours";
+import { prFacts } from "../helpers/pr-facts";
 
 /** Monday 2026-11-16 09:00 UTC. */
 const MON_9 = Date.parse("2026-11-16T09:00:00Z");
@@ -37,18 +38,7 @@ function open(login: string, number: number, waitedH: number, state: OpenReview[
   };
 }
 
-function pr(partial: Partial<PrFacts> & { number: number }): PrFacts {
-  return {
-    repo: "acme/api",
-    author: "alice",
-    ready: [],
-    closed: [],
-    reviews: [],
-    requests: [],
-    breaches: [],
-    ...partial,
-  };
-}
+const pr = (partial: Partial<PrFacts> & { number: number }): PrFacts => prFacts(partial);
 
 describe("aging", () => {
   it("is an SLA past its reminder, or half the default SLA without one", () => {

@@ -13,23 +13,14 @@ import {
   weekStartMs,
 } from "../../src/domain/review-metrics";
 import { HOUR_MS } from "../../src/domain/time";
+import { prFacts } from "../helpers/pr-facts";
 
 const at = (iso: string) => Date.parse(iso);
 /** Monday 2026-11-16 09:00 UTC. */
 const MON = at("2026-11-16T09:00:00Z");
 
-function pr(partial: Partial<PrFacts> & { number: number }): PrFacts {
-  return {
-    repo: "acme/widgets",
-    author: "alice",
-    ready: [],
-    closed: [],
-    reviews: [],
-    requests: [],
-    breaches: [],
-    ...partial,
-  };
-}
+const pr = (partial: Partial<PrFacts> & { number: number }): PrFacts =>
+  prFacts(partial, { repo: "acme/widgets" });
 
 describe("weeks", () => {
   it("names a week by its Monday in UTC", () => {
