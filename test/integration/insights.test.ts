@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { coordinator } from "../../src/agents/coordinator/stub";
 import { decodeAction } from "../../src/chat/actions";
 import { literal } from "../../src/chat/markup";
+import type { ReviewerLoad } from "../../src/domain/insights";
 import {
   deliver,
   type Harness,
@@ -27,16 +28,7 @@ interface Body {
   generatedAt: string;
   weeks: number;
   capacity: number | null;
-  reviewers: Array<{
-    login: string;
-    open: number;
-    capacity: number;
-    aging: number;
-    oldestWaitingMs: number;
-    oldest: { repo: string; number: number };
-    overCapacity: boolean;
-    bottleneck: boolean;
-  }>;
+  reviewers: ReviewerLoad[];
   repos: unknown[];
   bottlenecks: Array<{ kind: string; login?: string; action: string; suggestion: string }>;
   quality: { repos: unknown[]; reviewers: unknown[]; sizeEffect: { ratio: number | null } };
