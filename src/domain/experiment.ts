@@ -1,0 +1,496 @@
+/**
+ * Policy experiments, pure (docs/policies.md, "Experiments"): a control review policy against a variant one on
+ * live pull requests, each PR allocated to one arm for good by a hash of the experiment and the PR.
+ *
+ * - **Allocation** (`armOf`): the first 13 hex digits of FNV-1a 64 of `experimentId:prKey` as a
+ *   fraction in [0, 1); the variant when it is below `variantShare`. No state: the same PR lands in the
+ *   same arm on every call, in every isolate.
+ * - **Outcomes** (`PolicySample`): a PR's hours to first review (wall clock and working), in review and
+ *   to merge (null until reached), and whether its SLA was breached, it was rubber-stamped, or it was a
+ *   large PR approved without a comment. `summarise` gives the medians, P75s and rates a policy version
+ *   or rule is judged by.
+ * - **Analysis** (`analyse`): the difference of the arms' medians of the primary metric with a
+ *   percentile-bootstrap 95% CI, a two-sided Mann–Whitney p-value (a permutation test on the pooled
+ *   ranks), guardrail checks and a decision.
+ *   Lower hours are better for every metric. Deterministic: the only randomness is a PRNG seeded from the
+ *   seed and the metric (no `Math.random`, no clock).
+ */
+import { median, permutationTest, quantile } from "simple-statistics";
+import { z } from "zod";
+import { fnv1a64 } from "../platform/ids";
+import { DAY_MS } from "./time";
+
+// ------------------------------------------------------------------------------------ the spec
+
+/** Metrics an experiment can be decided on: hours, lower is better. */
+export const PRIMARY_METRICS = [
+  "firstReviewHours",
+  "firstReviewWorkingHours",
+  "inReviewHours",
+  "mergeHours",
+] as const;
+export type PrimaryMetric = (typeof PRIMARY_METRICS)[number];
+
+/** Rates a variant must not raise by more than a guardrail's `maxIncrease`. */
+export const GUARDRAIL_METRICS = ["rubberStampRate", "breachRate", "noCommentLargeRate"] as const;
+export type GuardrailMetric = (typeof GUARDRAIL_METRICS)[number];
+
+const PolicyRefSchema = z.strictObject({
+  policyId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and hyphens"),
+  /** A saved version of the policy; absent: its current version. */
+  version: z.number().int().positive().optional(),
+});
+
+const GuardrailSchema = z.strictObject({
+  metric: z.enum(GUARDRAIL_METRICS),
+  /** The absolute increase of the variant's rate over the control's that counts as harm (0.1 = 10 points). */
+  maxIncrease: z.number().min(0).max(1),
+});
+
+/** The guardrails an experiment has unless it names its own. */
+export const DEFAULT_GUARDRAILS = [
+  { metric: "rubberStampRate", maxIncrease: 0.1 },
+  { metric: "breachRate", maxIncrease: 0.1 },
+] as const satisfies readonly z.input<typeof GuardrailSchema>[];
+
+const sameRef = (a: z.infer<typeof PolicyRefSchema>, b: z.infer<typeof PolicyRefSchema>): boolean =>
+  a.policyId === b.policyId && a.version === b.version;
+
+/** An experiment as the API takes it; defaults filled in by parsing. */
+export const ExperimentSpecSchema = z
+  .strictObject({
+    name: z.string().min(1).max(100),
+    control: PolicyRefSchema,
+    variant: PolicyRefSchema,
+    /** The share of PRs given the variant policy. */
+    allocation: z
+      .strictObject({ variantShare: z.number().gt(0).lt(1).default(0.5) })
+      .default({ variantShare: 0.5 }),
+    primaryMetric: z.enum(PRIMARY_METRICS).default("firstReviewWorkingHours"),
+    guardrails: z
+      .array(GuardrailSchema)
+      .max(5)
+      .default(() => DEFAULT_GUARDRAILS.map((g) => ({ ...g }))),
+    /** PRs per arm with the primary metric reached before the experiment may be decided. */
+    minSample: z.number().int().min(5).max(10_000).default(30),
+    /** Days after which the experiment is decided with whatever it has. */
+    maxDays: z.number().int().min(1).max(180).default(28),
+    /** The significance level of the p-value. */
+    alpha: z.number().gt(0).lt(0.5).default(0.05),
+  })
+  .refine((s) => !sameRef(s.control, s.variant), {
+    message: "the variant must differ from the control (another policy or another version)",
+    path: ["variant"],
+  });
+
+export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>;
+export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>;
+
+// ------------------------------------------------------------------------------- allocation
+
+export type Arm = "control" | "variant";
+
+/** 13 hex digits: 52 bits, exact in a double. */
+const HASH_DIGITS = 13;
+const HASH_RANGE = 16 ** HASH_DIGITS;
+
+/** The hash of `key` as a fraction in [0, 1). */
+function hashFraction(key: string): number {
+  return Number.parseInt(fnv1a64(key).slice(0, HASH_DIGITS), 16) / HASH_RANGE;
+}
+
+/** The arm of a PR (`prKey`, e.g. `acme/api#42`) in an experiment: the same inputs give the same arm forever. */
+export function armOf(experimentId: string, prKey: string, variantShare: number): Arm {
+  return hashFraction(`${experimentId}:${prKey}`) < variantShare ? "variant" : "control";
+}
+
+// ---------------------------------------------------------------------------------- samples
+
+/** One PR's outcome under a policy. Hours are null until the stage is reached. */
+export interface PolicySample {
+  firstReviewHours: number | null;
+  firstReviewWorkingHours: number | null;
+  inReviewHours: number | null;
+  mergeHours: number | null;
+  /** Its review SLA was breached. */
+  breached: boolean;
+  /** Its approval was a rubber stamp (src/domain/review-quality.ts). */
+  rubberStamp: boolean;
+  /** A large PR approved without a comment. */
+  noCommentLarge: boolean;
+  large: boolean;
+}
+
+/** A stage's figures: how many PRs reached it, and the median and P75 of their hours (null when none). */
+export interface StageFigures {
+  n: number;
+  median: number | null;
+  p75: number | null;
+}
+
+/** How a policy (a version, a rule, an arm) did on its PRs. */
+export interface PolicySummary {
+  prs: number;
+  /** Large PRs: the denominator of `noCommentLargeRate`. */
+  largePrs: number;
+  firstReview: StageFigures;
+  firstReviewWorking: StageFigures;
+  inReview: StageFigures;
+  merge: StageFigures;
+  /** Fractions of the PRs; null without PRs. */
+  breachRate: number | null;
+  rubberStampRate: number | null;
+  /** A fraction of the large PRs; null without large PRs. */
+  noCommentLargeRate: number | null;
+}
+
+const round = (x: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+/** The reached (non-null, finite) values of a metric. */
+function valuesOf(samples: readonly PolicySample[], metric: PrimaryMetric): number[] {
+  const out: number[] = [];
+  for (const s of samples) {
+    const v = s[metric];
+    if (v !== null && Number.isFinite(v)) out.push(v);
+  }
+  return out;
+}
+
+/** Median and P75 (simple-statistics' quantiles: linear interpolation, R type 7), rounded to 2 decimals. */
+function stageFigures(values: readonly number[]): StageFigures {
+  if (values.length === 0) return { n: 0, median: null, p75: null };
+  const [mid = 0, p75 = 0] = quantile(values, [0.5, 0.75]);
+  return { n: values.length, median: round(mid, 2), p75: round(p75, 2) };
+}
+
+const rate = (count: number, of: number): number | null => (of === 0 ? null : round(count / of, 4));
+const count = (samples: readonly PolicySample[], test: (s: PolicySample) => boolean): number =>
+  samples.reduce((n, s) => (test(s) ? n + 1 : n), 0);
+
+/** The figures of a set of PRs: each stage's n, median and P75 hours, and the guardrail rates (4 decimals). */
+export function summarise(samples: readonly PolicySample[]): PolicySummary {
+  const prs = samples.length;
+  const largePrs = count(samples, (s) => s.large);
+  return {
+    prs,
+    largePrs,
+    firstReview: stageFigures(valuesOf(samples, "firstReviewHours")),
+    firstReviewWorking: stageFigures(valuesOf(samples, "firstReviewWorkingHours")),
+    inReview: stageFigures(valuesOf(samples, "inReviewHours")),
+    merge: stageFigures(valuesOf(samples, "mergeHours")),
+    breachRate: rate(
+      count(samples, (s) => s.breached),
+      prs,
+    ),
+    rubberStampRate: rate(
+      count(samples, (s) => s.rubberStamp),
+      prs,
+    ),
+    noCommentLargeRate: rate(
+      count(samples, (s) => s.large && s.noCommentLarge),
+      largePrs,
+    ),
+  };
+}
+
+const STAGE_OF: Record<PrimaryMetric, "firstReview" | "firstReviewWorking" | "inReview" | "merge"> = {
+  firstReviewHours: "firstReview",
+  firstReviewWorkingHours: "firstReviewWorking",
+  inReviewHours: "inReview",
+  mergeHours: "merge",
+};
+
+// --------------------------------------------------------------------------------- analysis
+
+/** Resamples of the bootstrap CI and permutations of the p-value. */
+export const RESAMPLES = 2000;
+
+/** mulberry32: a tiny seeded PRNG with values in [0, 1) (simple-statistics has no seeded source). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function resample(values: readonly number[], random: () => number): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[Math.floor(random() * values.length)] ?? 0;
+  return out;
+}
+
+/** Percentile-bootstrap 95% CI of median(variant) − median(control). */
+function bootstrapCi(
+  control: readonly number[],
+  variant: readonly number[],
+  random: () => number,
+): [number, number] {
+  const diffs = new Array<number>(RESAMPLES);
+  for (let b = 0; b < RESAMPLES; b++) {
+    diffs[b] = median(resample(variant, random)) - median(resample(control, random));
+  }
+  const [low = 0, high = 0] = quantile(diffs, [0.025, 0.975]);
+  return [low, high];
+}
+
+/**
+ * Two-sided p-value of simple-statistics' permutation test. Its statistic is the difference of the
+ * means, and it returns the share of the `RESAMPLES` permutations at least as extreme, which can be 0;
+ * one is added to both counts ((extreme + 1) / (k + 1)) so a p-value is never 0.
+ */
+/**
+ * Two-sided p-value of the Mann–Whitney U test, by permutation: simple-statistics' `permutationTest`
+ * on the pooled ranks (ties share their average rank), so it compares the arms' ranks — like the
+ * medians the effect reports — and one slow outlier cannot hide a shift (its test on raw hours would
+ * compare means). The +1 correction keeps it above 0.
+ */
+function permutationP(control: readonly number[], variant: readonly number[], random: () => number): number {
+  const ranks = pooledRanks([...control, ...variant]);
+  const share = permutationTest(
+    ranks.slice(control.length),
+    ranks.slice(0, control.length),
+    "two_side",
+    RESAMPLES,
+    random,
+  );
+  return (Math.round(share * RESAMPLES) + 1) / (RESAMPLES + 1);
+}
+
+/** 1-based ranks of `values` in their order, ties getting the average of the ranks they span. */
+function pooledRanks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
+  const ranks = new Array<number>(values.length).fill(0);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1]?.v === order[start]?.v) end++;
+    const rank = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) ranks[order[k]?.i ?? 0] = rank;
+    start = end + 1;
+  }
+  return ranks;
+}
+
+/** An arm's figures on the primary metric. */
+export interface ArmFigures {
+  /** PRs with the primary metric reached. */
+  n: number;
+  /** PRs in the arm. */
+  prs: number;
+  median: number | null;
+  p75: number | null;
+}
+
+/** One guardrail: the arms' rates and the variant's increase (null while a rate is unknown). */
+export interface GuardrailCheck {
+  metric: GuardrailMetric;
+  control: number | null;
+  variant: number | null;
+  increase: number | null;
+  breached: boolean;
+}
+
+export type ExperimentDecision = "continue" | "stop-harm" | "variant-wins" | "control-wins" | "no-difference";
+
+export interface ExperimentEffect {
+  /** Variant median − control median, in hours: negative, the variant is faster. */
+  difference: number | null;
+  /** The difference over the control's median. */
+  relative: number | null;
+  /** Bootstrap 95% CI of the difference. */
+  ci95: [number, number] | null;
+}
+
+export interface ExperimentAnalysis {
+  arms: { control: ArmFigures; variant: ArmFigures };
+  metric: PrimaryMetric;
+  effect: ExperimentEffect;
+  /** Two-sided permutation p-value; null while an arm has no value. */
+  pValue: number | null;
+  guardrails: GuardrailCheck[];
+  decision: ExperimentDecision;
+  /** One plain sentence with the figures. */
+  reason: string;
+}
+
+export interface ExperimentInput {
+  spec: ExperimentSpec;
+  control: readonly PolicySample[];
+  variant: readonly PolicySample[];
+  startedAtMs: number;
+  nowMs: number;
+  /** Seeds the bootstrap and the permutations; default the experiment's name. */
+  seed?: string;
+}
+
+/** The PRs behind a guardrail's rate: large PRs for `noCommentLargeRate`, every PR otherwise. */
+const guardrailBase = (s: PolicySummary, metric: GuardrailMetric): number =>
+  metric === "noCommentLargeRate" ? s.largePrs : s.prs;
+
+function checkGuardrails(
+  spec: ExperimentSpec,
+  control: PolicySummary,
+  variant: PolicySummary,
+): GuardrailCheck[] {
+  return spec.guardrails.map(({ metric, maxIncrease }) => {
+    const c = control[metric];
+    const v = variant[metric];
+    const increase = c === null || v === null ? null : round(v - c, 4);
+    const enough =
+      guardrailBase(control, metric) * 2 >= spec.minSample &&
+      guardrailBase(variant, metric) * 2 >= spec.minSample;
+    return {
+      metric,
+      control: c,
+      variant: v,
+      increase,
+      breached: enough && increase !== null && increase > maxIncrease,
+    };
+  });
+}
+
+function effectOf(
+  control: readonly number[],
+  variant: readonly number[],
+  random: () => number,
+): ExperimentEffect & { pValue: number | null } {
+  if (control.length === 0 || variant.length === 0)
+    return { difference: null, relative: null, ci95: null, pValue: null };
+  const controlMedian = median(control);
+  const difference = median(variant) - controlMedian;
+  const [low, high] = bootstrapCi(control, variant, random);
+  return {
+    difference: round(difference, 2),
+    relative: controlMedian === 0 ? null : round(difference / controlMedian, 3),
+    ci95: [round(low, 2), round(high, 2)],
+    pValue: round(permutationP(control, variant, random), 4),
+  };
+}
+
+// ----------------------------------------------------------------------------------- wording
+
+const METRIC_WORDS: Record<PrimaryMetric, string> = {
+  firstReviewHours: "time to first review",
+  firstReviewWorkingHours: "working time to first review",
+  inReviewHours: "time in review",
+  mergeHours: "time to merge",
+};
+
+const GUARDRAIL_WORDS: Record<GuardrailMetric, string> = {
+  rubberStampRate: "rubber-stamp rate",
+  breachRate: "SLA breach rate",
+  noCommentLargeRate: "rate of large PRs approved without a comment",
+};
+
+/** `−2.0`: one decimal with a typographic minus. */
+const signed = (hours: number): string => hours.toFixed(1).replace("-", "−");
+const percent = (r: number): string => `${Number((r * 100).toFixed(1))}%`;
+const points = (r: number): string => `${Number((r * 100).toFixed(1))} points`;
+const pText = (p: number): string => (p < 0.001 ? "p < 0.001" : `p = ${Number(p.toPrecision(2))}`);
+
+function figuresText(a: Omit<ExperimentAnalysis, "reason">): string {
+  const { difference, ci95 } = a.effect;
+  const n = `n = ${a.arms.control.n} control / ${a.arms.variant.n} variant`;
+  if (difference === null || ci95 === null || a.pValue === null) return n;
+  return `95% CI ${signed(ci95[0])} to ${signed(ci95[1])} h, ${pText(a.pValue)}, ${n}`;
+}
+
+function comparison(difference: number): string {
+  if (Math.abs(difference) < 0.05) return "about the same as the control's";
+  return `${Math.abs(difference).toFixed(1)} h ${difference < 0 ? "shorter" : "longer"}`;
+}
+
+function harmReason(checks: readonly GuardrailCheck[], spec: ExperimentSpec): string {
+  const parts = checks.flatMap((g, i) => {
+    if (!g.breached) return [];
+    const allowed = spec.guardrails[i]?.maxIncrease ?? 0;
+    return `the variant's ${GUARDRAIL_WORDS[g.metric]} is ${percent(g.variant ?? 0)} against ${percent(g.control ?? 0)} for the control (+${points(g.increase ?? 0)}, more than the allowed +${points(allowed)})`;
+  });
+  return `Stopped for harm: ${parts.join(", and ")}.`;
+}
+
+function reasonOf(a: Omit<ExperimentAnalysis, "reason">, spec: ExperimentSpec, days: number): string {
+  const words = METRIC_WORDS[a.metric];
+  switch (a.decision) {
+    case "stop-harm":
+      return harmReason(a.guardrails, spec);
+    case "continue":
+      return `Collecting: ${a.arms.control.n} control and ${a.arms.variant.n} variant PRs have a ${words} so far, of ${spec.minSample} needed in each, on day ${days + 1} of ${spec.maxDays}.`;
+    case "variant-wins":
+    case "control-wins":
+      return `The variant's median ${words} is ${comparison(a.effect.difference ?? 0)} (${figuresText(a)}).`;
+    case "no-difference":
+      if (a.effect.difference === null)
+        return `No difference can be shown after ${days} days: only ${a.arms.control.n} control and ${a.arms.variant.n} variant PRs have a ${words}.`;
+      return `No clear difference in median ${words}: the variant's is ${comparison(a.effect.difference)} (${figuresText(a)}).`;
+  }
+}
+
+// ----------------------------------------------------------------------------------- decision
+
+/**
+ * Analyses an experiment: the arms' figures on the primary metric, the effect (variant median − control
+ * median, a percentile-bootstrap 95% CI over `RESAMPLES` resamples), a two-sided permutation p-value
+ * (Mann–Whitney by permutation: simple-statistics' `permutationTest` on the pooled ranks, `RESAMPLES` permutations), the
+ * guardrails, and the decision, by these rules in order:
+ *
+ * 1. **stop-harm** — a guardrail is breached: the variant's rate minus the control's is more than its
+ *    `maxIncrease`, counted only once each arm has at least `minSample / 2` PRs behind that rate (large
+ *    PRs for `noCommentLargeRate`).
+ * 2. **continue** — an arm has fewer than `minSample` PRs with the primary metric reached, and fewer than
+ *    `maxDays` days have passed since `startedAtMs`. No win is called before then (no peeking).
+ * 3. **variant-wins** / **control-wins** — p < `alpha` and the CI excludes 0: a negative difference
+ *    (the variant is faster; lower hours are better for every metric) wins for the variant, a positive
+ *    one for the control.
+ * 4. **no-difference** — otherwise (`maxDays` passed, or both arms reached `minSample`).
+ *
+ * Deterministic: one mulberry32 stream seeded from FNV-1a of `seed:metric` (seed default the spec's
+ * name) drives the bootstrap, then the permutations.
+ */
+export function analyse(input: ExperimentInput): ExperimentAnalysis {
+  const { spec } = input;
+  const metric = spec.primaryMetric;
+  const summaries = { control: summarise(input.control), variant: summarise(input.variant) };
+  const arm = (s: PolicySummary, prs: number): ArmFigures => ({ ...s[STAGE_OF[metric]], prs });
+  const arms = {
+    control: arm(summaries.control, input.control.length),
+    variant: arm(summaries.variant, input.variant.length),
+  };
+  const random = mulberry32(Number.parseInt(fnv1a64(`${input.seed ?? spec.name}:${metric}`).slice(0, 8), 16));
+  const { pValue, ...effect } = effectOf(
+    valuesOf(input.control, metric),
+    valuesOf(input.variant, metric),
+    random,
+  );
+  const guardrails = checkGuardrails(spec, summaries.control, summaries.variant);
+
+  const elapsedMs = Math.max(0, input.nowMs - input.startedAtMs);
+  const timeUp = elapsedMs >= spec.maxDays * DAY_MS;
+  const enough = arms.control.n >= spec.minSample && arms.variant.n >= spec.minSample;
+  const significant =
+    pValue !== null &&
+    pValue < spec.alpha &&
+    effect.ci95 !== null &&
+    (effect.ci95[1] < 0 || effect.ci95[0] > 0) &&
+    effect.difference !== null &&
+    effect.difference !== 0;
+
+  let decision: ExperimentDecision;
+  if (guardrails.some((g) => g.breached)) decision = "stop-harm";
+  else if (!enough && !timeUp) decision = "continue";
+  else if (significant) decision = (effect.difference ?? 0) < 0 ? "variant-wins" : "control-wins";
+  else decision = "no-difference";
+
+  const analysis = { arms, metric, effect, pValue, guardrails, decision };
+  return { ...analysis, reason: reasonOf(analysis, spec, Math.floor(elapsedMs / DAY_MS)) };
+}
