@@ -11,6 +11,9 @@ import type { FieldIssue } from "../platform/errors";
 /** PR bodies are cut to this many UTF-8 bytes. */
 export const BODY_LIMIT_BYTES = 4096;
 
+/** A push's added, modified and removed paths are each cut to this many. */
+export const PUSH_PATHS_LIMIT = 500;
+
 export type EventSource = "github" | "linear";
 
 /** A repository: numeric id and `owner/repo` lower-cased. */
@@ -140,6 +143,31 @@ export interface ChecksCompletedEvent extends GitHubBase {
   prNumbers: number[];
 }
 
+/**
+ * A `push` to a branch or tag (a deletion too). Carries no commit messages, authors or pusher: only
+ * the refs, shas and the paths the pushed commits touched. `at` is the push's `repository.pushed_at`,
+ * else the head commit's timestamp, else the receipt time (as ISO 8601 UTC).
+ */
+export interface RepoPushedEvent extends GitHubBase {
+  kind: "repo.pushed";
+  /** The full ref: `refs/heads/main`, `refs/tags/v1.2`. */
+  ref: string;
+  /** The branch (`ref` without `refs/heads/`); null for tags and other refs. */
+  branch: string | null;
+  /** The repository's default branch (`default_branch`, else `master_branch`); null when absent. */
+  defaultBranch: string | null;
+  /** Shas before and after the push; all zeros for a created (`before`) or deleted (`after`) ref. */
+  before: string;
+  after: string;
+  /** The ref was deleted (no commits then). */
+  deleted: boolean;
+  /**
+   * Paths the pushed commits added, modified and removed: the union over the payload's `commits`
+   * (GitHub lists at most 2,048 commits), each list deduplicated and cut to `PUSH_PATHS_LIMIT`.
+   */
+  files: { added: string[]; modified: string[]; removed: string[] };
+}
+
 export interface InstallationChangedEvent {
   kind: "installation.changed";
   installationId: number;
@@ -222,6 +250,7 @@ export type GitHubEvent =
   | ReviewDismissedEvent
   | ReviewCommentEvent
   | ChecksCompletedEvent
+  | RepoPushedEvent
   | InstallationChangedEvent;
 
 export type LinearEvent = LinearIssueEvent | LinearCommentEvent | LinearLabelEvent;

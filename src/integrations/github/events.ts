@@ -3,7 +3,8 @@
  *
  * Schemas name only the fields Foreman uses and accept anything else (loose objects). The event
  * name and `action` decide first: anything not handled is `ignored` before the rest is checked,
- * so unrelated changes to other payloads never make a delivery `invalid`. Never throws.
+ * so unrelated changes to other payloads never make a delivery `invalid`. (`push` has no `action`.)
+ * Never throws.
  */
 
 import { z } from "zod";
@@ -12,7 +13,9 @@ import {
   BODY_LIMIT_BYTES,
   type GitHubEvent,
   type ParseOutcome,
+  PUSH_PATHS_LIMIT,
   type PullRequestSnapshot,
+  type RepoPushedEvent,
   type RepoRef,
   type ReviewState,
 } from "../../events/types";
@@ -128,6 +131,24 @@ const CHECKS = {
       check: { ...c, branch: c.check_suite?.head_branch ?? null, at: c.completed_at },
     })),
 };
+
+const Paths = z.array(z.string()).nullish();
+const PushPayload = z.looseObject({
+  ...Common,
+  repository: Repo.extend({
+    default_branch: z.string().nullish(),
+    master_branch: z.string().nullish(),
+    /** Seconds since the epoch in push payloads (an ISO string in others). */
+    pushed_at: z.union([z.number(), z.string()]).nullish(),
+  }),
+  ref: z.string().min(1),
+  before: z.string(),
+  after: z.string(),
+  deleted: z.boolean().nullish(),
+  commits: z.array(z.looseObject({ added: Paths, modified: Paths, removed: Paths })).nullish(),
+  head_commit: z.looseObject({ timestamp: z.string().nullish() }).nullish(),
+});
+type PushPayload = z.infer<typeof PushPayload>;
 
 const RepoList = z.array(Repo).nullish();
 const InstallationPayload = z.looseObject({
@@ -318,6 +339,49 @@ function checks(event: keyof typeof CHECKS, action: string, payload: unknown, re
   });
 }
 
+/** A time as ISO 8601 UTC: epoch seconds or a date string; null when absent or out of range. */
+function isoTime(value: number | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const ms = typeof value === "number" ? value * 1000 : Date.parse(value);
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : null;
+}
+
+/** The distinct paths under `key` over every commit, in order, at most `PUSH_PATHS_LIMIT`. */
+function pushedPaths(commits: PushPayload["commits"], key: "added" | "modified" | "removed"): string[] {
+  const paths = new Set<string>();
+  for (const commit of commits ?? []) {
+    for (const path of commit[key] ?? []) {
+      if (paths.size >= PUSH_PATHS_LIMIT) return [...paths];
+      paths.add(path);
+    }
+  }
+  return [...paths];
+}
+
+function push(payload: unknown, receivedAt: string): Step {
+  return using(PushPayload, payload, (p): RepoPushedEvent => {
+    const r = p.repository;
+    return {
+      kind: "repo.pushed",
+      repo: repoRef(r),
+      installationId: p.installation?.id ?? null,
+      sender: p.sender?.login ?? null,
+      at: isoTime(r.pushed_at) ?? isoTime(p.head_commit?.timestamp) ?? receivedAt,
+      ref: p.ref,
+      branch: p.ref.startsWith("refs/heads/") ? p.ref.slice("refs/heads/".length) : null,
+      defaultBranch: r.default_branch ?? r.master_branch ?? null,
+      before: p.before,
+      after: p.after,
+      deleted: p.deleted ?? /^0+$/.test(p.after),
+      files: {
+        added: pushedPaths(p.commits, "added"),
+        modified: pushedPaths(p.commits, "modified"),
+        removed: pushedPaths(p.commits, "removed"),
+      },
+    };
+  });
+}
+
 type InstallationEvent = "installation" | "installation_repositories";
 
 function installation(event: InstallationEvent, action: string, payload: unknown, receivedAt: string): Step {
@@ -348,10 +412,14 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   pull_request_review_comment: (action, body) => reviewComment(action, body),
   check_suite: (action, body, at) => checks("check_suite", action, body, at),
   check_run: (action, body, at) => checks("check_run", action, body, at),
+  push: (_action, body, at) => push(body, at),
   installation: (action, body, at) => installation("installation", action, body, at),
   installation_repositories: (action, body, at) =>
     installation("installation_repositories", action, body, at),
 };
+
+/** Events whose payloads have no `action` (their handlers get ""). */
+const WITHOUT_ACTION: ReadonlySet<string> = new Set(["push"]);
 
 /** Maps one delivery (`X-GitHub-Event`, parsed JSON body) to domain events. */
 export function parseGitHubEvent(
@@ -366,8 +434,9 @@ export function parseGitHubEvent(
     if (!handler) return ignored(`event ${eventName || "(none)"} is not handled`);
     const body = asRecord(payload);
     if (!body) return invalid([{ field: "body", message: "expected a JSON object" }]);
-    if (typeof body.action !== "string") return invalid([{ field: "action", message: "expected a string" }]);
-    const result = handler(body.action, body, receivedAt);
+    const action = WITHOUT_ACTION.has(eventName) ? "" : body.action;
+    if (typeof action !== "string") return invalid([{ field: "action", message: "expected a string" }]);
+    const result = handler(action, body, receivedAt);
     return "status" in result ? result : eventsOutcome("github", deliveryId, receivedAt, [result]);
   } catch (err) {
     // Defensive: the schemas make this unreachable short of hostile objects (throwing getters).

@@ -219,9 +219,9 @@ describe("parseGitHubEvent: mapped fields", () => {
 
   it("ping, unknown events and unhandled actions", () => {
     expect(parse("ping", exampleOf("ping"))).toEqual({ status: "ping" });
-    expect(parse("push", { ref: "refs/heads/main" })).toEqual({
+    expect(parse("issues", exampleOf("issues", "opened"))).toEqual({
       status: "ignored",
-      reason: "event push is not handled",
+      reason: "event issues is not handled",
     });
     expect(parse("pull_request", exampleOf("pull_request", "locked")).status).toBe("ignored");
     // Ignored before validation: a broken payload with an unhandled action is still ignored.

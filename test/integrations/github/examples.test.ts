@@ -22,6 +22,7 @@ const EXPECTED_COUNTS: Record<string, number> = {
   check_run: 9,
   installation: 7,
   installation_repositories: 3,
+  push: 7,
   ping: 4,
 };
 
@@ -49,6 +50,9 @@ const HANDLED = {
   installation_repositories: ["added", "removed"],
 } as Record<string, string[]>;
 
+/** Events without an `action`: every example is handled. */
+const WITHOUT_ACTION = ["push"];
+
 describe("parseGitHubEvent: every @octokit/webhooks-examples payload", () => {
   for (const [name, count] of Object.entries(EXPECTED_COUNTS)) {
     const examples = examplesOf(name);
@@ -60,17 +64,18 @@ describe("parseGitHubEvent: every @octokit/webhooks-examples payload", () => {
         expect(outcome.status, `${label}: ${JSON.stringify(outcome).slice(0, 400)}`).not.toBe("invalid");
         if (name === "ping") expect(outcome.status, label).toBe("ping");
         else {
-          const handled = HANDLED[name]?.includes(String(example.action)) ?? false;
+          const handled =
+            WITHOUT_ACTION.includes(name) || (HANDLED[name]?.includes(String(example.action)) ?? false);
           expect(outcome.status, label).toBe(handled ? "event" : "ignored");
         }
       });
     });
   }
-  it("70 examples in all, none invalid", () => {
+  it("77 examples in all, none invalid", () => {
     const outcomes = Object.keys(EXPECTED_COUNTS).flatMap((name) =>
       examplesOf(name).map((example) => parse(name, structuredClone(example)).status),
     );
-    expect(outcomes).toHaveLength(70);
+    expect(outcomes).toHaveLength(77);
     expect(outcomes.filter((s) => s === "invalid")).toEqual([]);
     expect(outcomes.filter((s) => s === "event").length).toBeGreaterThan(40);
   });
@@ -101,12 +106,13 @@ const REQUIRED: [event: string, action: string, paths: string[]][] = [
   ["check_suite", "completed", ["check_suite.head_sha", "check_suite.id", "check_suite"]],
   ["check_run", "completed", ["check_run.name", "check_run.head_sha", "repository.full_name"]],
   ["installation", "created", ["installation.id", "installation"]],
+  ["push", "", ["ref", "before", "after", "repository.full_name"]],
 ];
 
 describe("parseGitHubEvent: missing required fields are invalid, naming the field", () => {
   for (const [event, action, paths] of REQUIRED) {
-    it.each(paths)(`${event}.${action} without %s`, (path) => {
-      const payload = deletePath(exampleOf(event, action), path);
+    it.each(paths)(`${action ? `${event}.${action}` : event} without %s`, (path) => {
+      const payload = deletePath(exampleOf(event, action || undefined), path);
       expect(invalidFields(parse(event, payload))).toContain(path);
     });
   }
