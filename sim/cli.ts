@@ -1,12 +1,23 @@
 /**
- * `npm run simulate -- [--scenario <name|file.json>] [--seed N] [--weeks N] [--strategies a,b,c]
- * [--json] [--out DIR]`. Node-specific parts (files, SQLite) come in through `Io`
- * (scripts/simulate.mjs), so this stays plain TypeScript. Exit codes: 0 done, 2 bad arguments or
- * scenario, 1 an internal failure.
+ * `npm run simulate -- [--scenario <name|file.json>] [--seed N | --seeds A-B|A,B,…] [--weeks N]
+ * [--strategies a,b,c] [--policy file.json …] [--json] [--out DIR]`. Node-specific parts (files,
+ * SQLite) come in through `Io` (scripts/simulate.mjs), so this stays plain TypeScript. Exit codes: 0
+ * done, 2 bad arguments, scenario or policy file, 1 an internal failure.
  */
+import { parsePolicy } from "../src/domain/policy";
+import type { StrategyMetrics } from "./metrics";
 import { writeReport } from "./report";
 import { parseScenario, type Scenario, ScenarioError, unknownFields } from "./scenario";
-import { STRATEGIES, type StrategyName, simulate } from "./simulate";
+import {
+  FOREMAN_STRATEGIES,
+  fileRulesNote,
+  type PolicyInput,
+  type PolicyRun,
+  type SimulationReport,
+  STRATEGIES,
+  type StrategyName,
+  simulate,
+} from "./simulate";
 
 export interface Io {
   readText(path: string): string | null;
@@ -23,27 +34,56 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** A policy file that cannot be used: the message names the file and the field. */
+export class PolicyFileError extends Error {
+  override readonly name = "PolicyFileError";
+}
+
 export interface CliOptions {
   scenario: string;
   seed: number | null;
+  /** `--seeds`: one run per seed, and the medians over them (null: one run). */
+  seeds: number[] | null;
   weeks: number | null;
   strategies: StrategyName[];
+  /** `--policy` files, in the order given. */
+  policies: string[];
   json: boolean;
   out: string | null;
 }
 
 const USAGE =
-  "usage: npm run simulate -- [--scenario <name|file.json>] [--seed N] [--weeks N] [--strategies a,b,c] [--json] [--out DIR]";
+  "usage: npm run simulate -- [--scenario <name|file.json>] [--seed N | --seeds A-B|A,B,…] [--weeks N] [--strategies a,b,c] [--policy file.json …] [--json] [--out DIR]";
+const MAX_SEEDS = 100;
+
+/** `--seeds A-B` or `--seeds A,B,…` (1 to 100 seeds). */
+export function parseSeeds(v: string, flag = "--seeds"): number[] {
+  const range = /^(\d+)-(\d+)$/.exec(v);
+  const list = range
+    ? Array.from(
+        { length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) },
+        (_, i) => Number(range[1]) + i,
+      )
+    : /^\d+(,\d+)*$/.test(v)
+      ? v.split(",").map(Number)
+      : [];
+  if (list.length === 0 || list.length > MAX_SEEDS || list.some((s) => s > 2 ** 31 - 1))
+    throw new UsageError(`${flag} must be A-B or A,B,… (1 to ${MAX_SEEDS} seeds), got "${v}"`);
+  return list;
+}
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = {
     scenario: "default",
     seed: null,
+    seeds: null,
     weeks: null,
     strategies: [...STRATEGIES],
+    policies: [],
     json: false,
     out: null,
   };
+  let strategiesGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] =
@@ -68,6 +108,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case "--seed":
         options.seed = integer(0, 2 ** 31 - 1);
         break;
+      case "--seeds":
+        options.seeds = parseSeeds(value());
+        break;
+      case "--policy":
+        options.policies.push(value());
+        break;
       case "--weeks":
         options.weeks = integer(1, 104);
         break;
@@ -82,6 +128,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
             `unknown strategy ${unknown.map((u) => `"${u}"`).join(", ") || "(none given)"}: use ${STRATEGIES.join(", ")}`,
           );
         options.strategies = [...new Set(names)] as StrategyName[];
+        strategiesGiven = true;
         break;
       }
       case "--json":
@@ -97,7 +144,62 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
     }
   }
+  if (options.seed !== null && options.seeds !== null)
+    throw new UsageError(`--seed and --seeds do not go together\n${USAGE}`);
+  if (options.seeds !== null && options.out !== null)
+    throw new UsageError("--out writes the report of one run: use --seed N with it, not --seeds");
+  if (options.policies.length > 0) {
+    // Policies are Foreman's: GitHub's baseline as always, and Foreman once per policy.
+    if (!strategiesGiven) options.strategies = ["github-round-robin", "github-load-balance", "foreman"];
+    else if (!options.strategies.some((s) => FOREMAN_STRATEGIES.includes(s)))
+      throw new UsageError(
+        `--policy needs a Foreman strategy (${FOREMAN_STRATEGIES.join(", ")}) in --strategies`,
+      );
+  }
   return options;
+}
+
+/** A policy's id in the simulator: its file's base name without `.json` (`sim/policies/a.json` → `a`). */
+export function policyIdOf(path: string): string {
+  const base = path.split(/[\\/]/).pop() ?? path;
+  return base.replace(/\.json$/i, "") || "policy";
+}
+
+/** `rules.0.decide.reviewers` → `rules[0].decide.reviewers`, as scenario errors name fields. */
+const fieldName = (field: string): string => field.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+
+/**
+ * Reads and checks each `--policy` file (JSON: the policy itself, `{ "rules": [...] }`) with
+ * Foreman's own `parsePolicy`; a bad one is a PolicyFileError naming the file and each bad field.
+ */
+export function loadPolicies(paths: readonly string[], io: Pick<Io, "readText">): PolicyInput[] {
+  const loaded: PolicyInput[] = [];
+  for (const path of paths) {
+    const text = io.readText(path);
+    if (text === null) throw new UsageError(`cannot read policy file ${path}`);
+    let input: unknown;
+    try {
+      input = JSON.parse(text);
+    } catch (err) {
+      throw new PolicyFileError(`${path} is not valid JSON: ${(err as Error).message}`);
+    }
+    const parsed = parsePolicy(input);
+    if (!parsed.ok) {
+      throw new PolicyFileError(
+        parsed.issues
+          .map((i) => `${path}: ${i.field ? `${fieldName(i.field)}: ` : ""}${i.message}`)
+          .join("\n"),
+      );
+    }
+    const id = policyIdOf(path);
+    const twin = loaded.find((p) => p.id === id);
+    if (twin)
+      throw new UsageError(
+        `two policies are named "${id}" (${twin.file} and ${path}): each policy is named by its file's base name`,
+      );
+    loaded.push({ id, file: path, policy: parsed.policy });
+  }
+  return loaded;
 }
 
 export function loadScenario(options: Pick<CliOptions, "scenario" | "seed" | "weeks">, io: Io): Scenario {
@@ -135,6 +237,7 @@ export function table(report: ReturnType<typeof simulate>["report"]): string {
     ["time to merge, median", (m) => fmt(m.mergeMedianH, " h")],
     ["SLA breaches", (m) => `${m.slaBreaches} (${(m.breachRate * 100).toFixed(1)} %)`],
     ["load Gini (requests/person)", (m) => String(m.loadGini)],
+    ["review requests per PR", (m) => String(m.requestsPerPr)],
     [
       "messages/person-day med/p95/max",
       (m) => `${m.msgsPerPersonDay.median} / ${m.msgsPerPersonDay.p95} / ${m.msgsPerPersonDay.max}`,
@@ -162,6 +265,143 @@ export function table(report: ReturnType<typeof simulate>["report"]): string {
     line(header),
     ...cells.map(line),
     "",
+    ...policyText(report.policies ?? {}, report.notes ?? []),
+  ].join("\n");
+}
+
+/** PRs per deciding rule of each policy run, and the notes (rules on changed files), as text lines. */
+function policyText(
+  policies: Record<string, PolicyRun>,
+  notes: readonly string[],
+  heading = "PRs by the rule that decided them:",
+): string[] {
+  const runs = Object.entries(policies);
+  if (runs.length === 0) return [];
+  return [
+    heading,
+    ...runs.map(
+      ([name, p]) =>
+        `  ${name}: ${Object.entries(p.prsByRule)
+          .map(([rule, n]) => `${rule} ${n}`)
+          .join(", ")}`,
+    ),
+    ...notes,
+    "",
+  ];
+}
+
+/** The figures the `--seeds` summary gives per strategy: the median over the seeds, and the range. */
+const SEED_METRICS: [
+  key: string,
+  label: string,
+  unit: string,
+  pick: (m: StrategyMetrics) => number | null,
+][] = [
+  ["ttfrMedianH", "time to first review, median", " h", (m) => m.ttfrMedianH],
+  ["ttfrP75H", "time to first review, P75", " h", (m) => m.ttfrP75H],
+  ["mergeMedianH", "time to merge, median", " h", (m) => m.mergeMedianH],
+  ["slaBreaches", "SLA breaches", "", (m) => m.slaBreaches],
+  ["breachRate", "SLA breach rate", "", (m) => m.breachRate],
+  ["loadGini", "load Gini (requests/person)", "", (m) => m.loadGini],
+  ["requestsPerPr", "review requests per PR", "", (m) => m.requestsPerPr],
+  ["msgsPerPersonDayP95", "messages/person-day P95", "", (m) => m.msgsPerPersonDay.p95],
+  ["focusInterruptions", "focus interruptions", "", (m) => m.focusInterruptions.total],
+  ["afterHoursPings", "messages after hours", "", (m) => m.afterHoursPings],
+  ["unreviewed", "never reviewed", "", (m) => m.unreviewed],
+];
+
+/** A figure's median and range over seeds; null (never) counts as longer than any number. */
+function spreadOf(values: readonly (number | null)[]): {
+  median: number | null;
+  min: number | null;
+  max: number | null;
+} {
+  const xs = values.map((v) => v ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+  const at = (q: number): number => {
+    const pos = (xs.length - 1) * q;
+    const lo = xs[Math.floor(pos)] as number;
+    const hi = xs[Math.ceil(pos)] as number;
+    return lo === hi ? lo : lo + (hi - lo) * (pos - Math.floor(pos));
+  };
+  const clean = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+  return { median: clean(at(0.5)), min: clean(xs[0] as number), max: clean(xs[xs.length - 1] as number) };
+}
+
+export interface SeedsReport {
+  scenario: string;
+  weeks: number;
+  people: number;
+  seeds: number[];
+  /** Each seed's report, as one run prints it. */
+  runs: SimulationReport[];
+  /** Per strategy, per figure: the median over the seeds (null: never reviewed). */
+  median: Record<string, Record<string, number | null>>;
+  /** Per strategy, per figure: the lowest and highest over the seeds. */
+  range: Record<string, Record<string, [number | null, number | null]>>;
+  /** With policies: PRs per deciding rule, summed over the seeds. */
+  policies?: Record<string, PolicyRun>;
+  notes?: string[];
+}
+
+export function summariseSeeds(runs: readonly SimulationReport[]): SeedsReport {
+  const first = runs[0] as SimulationReport;
+  const median: SeedsReport["median"] = {};
+  const range: SeedsReport["range"] = {};
+  for (const name of Object.keys(first.strategies)) {
+    median[name] = {};
+    range[name] = {};
+    for (const [key, , , pick] of SEED_METRICS) {
+      const s = spreadOf(runs.map((r) => pick(r.strategies[name] as StrategyMetrics)));
+      (median[name] as Record<string, number | null>)[key] = s.median;
+      (range[name] as Record<string, [number | null, number | null]>)[key] = [s.min, s.max];
+    }
+  }
+  const report: SeedsReport = {
+    scenario: first.scenario,
+    weeks: first.weeks,
+    people: first.people,
+    seeds: runs.map((r) => r.seed),
+    runs: [...runs],
+    median,
+    range,
+  };
+  if (first.policies) {
+    const summed: NonNullable<SeedsReport["policies"]> = {};
+    for (const [name, p] of Object.entries(first.policies)) {
+      const prsByRule: Record<string, number> = {};
+      for (const r of runs)
+        for (const [rule, n] of Object.entries(r.policies?.[name]?.prsByRule ?? {}))
+          prsByRule[rule] = (prsByRule[rule] ?? 0) + n;
+      summed[name] = { ...p, prsByRule };
+    }
+    report.policies = summed;
+    report.notes = first.notes ?? [];
+  }
+  return report;
+}
+
+export function seedsTable(s: SeedsReport): string {
+  const names = Object.keys(s.median);
+  const show = (x: number | null, unit: string) => (x === null ? "never" : `${x}${unit}`);
+  const cells = SEED_METRICS.map(([key, label, unit]) => [
+    label,
+    ...names.map((n) => {
+      const [lo, hi] = s.range[n]?.[key] ?? [null, null];
+      return `${show(s.median[n]?.[key] ?? null, unit)} (${show(lo, "")}–${show(hi, "")})`;
+    }),
+  ]);
+  const header = ["", ...names];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) =>
+    c.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join("  ");
+  const prs = s.runs.map((r) => r.prs);
+  return [
+    `${s.scenario}: ${s.people} people, ${Math.min(...prs)}–${Math.max(...prs)} PRs over ${s.weeks} weeks, seeds ${s.seeds.join(", ")}: median (lowest–highest) over the seeds`,
+    "",
+    line(header),
+    ...cells.map(line),
+    "",
+    ...policyText(s.policies ?? {}, s.notes ?? [], "PRs by the rule that decided them, over all seeds:"),
   ].join("\n");
 }
 
@@ -169,10 +409,21 @@ export function main(argv: readonly string[], io: Io): number {
   try {
     const options = parseArgs(argv);
     const scenario = loadScenario(options, io);
-    const { report, details } = simulate(scenario, {
-      strategies: options.strategies,
-      openSql: () => io.openSql(),
-    });
+    const policies = loadPolicies(options.policies, io);
+    // The notes are in the table; with --json, stdout is the JSON alone (which carries them too).
+    if (options.json)
+      for (const p of policies) {
+        const note = fileRulesNote(p);
+        if (note) io.stderr(`${note}\n`);
+      }
+    const run = (s: Scenario) =>
+      simulate(s, { strategies: options.strategies, openSql: () => io.openSql(), policies });
+    if (options.seeds !== null) {
+      const summary = summariseSeeds(options.seeds.map((seed) => run({ ...scenario, seed }).report));
+      io.stdout(options.json ? `${JSON.stringify(summary)}\n` : seedsTable(summary));
+      return 0;
+    }
+    const { report, details } = run(scenario);
     if (options.json) {
       io.stdout(`${JSON.stringify(report)}\n`);
     } else {
@@ -188,7 +439,7 @@ export function main(argv: readonly string[], io: Io): number {
     }
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ScenarioError) {
+    if (err instanceof UsageError || err instanceof ScenarioError || err instanceof PolicyFileError) {
       io.stderr(`${err.message}\n`);
       return 2;
     }

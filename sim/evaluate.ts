@@ -10,7 +10,7 @@
 
 import { type ForecastModel, predict } from "../src/domain/forecast";
 import { fitForecast } from "../src/domain/forecast-fit";
-import { type Io, loadScenario, UsageError } from "./cli";
+import { type Io, loadScenario, parseSeeds, UsageError } from "./cli";
 import { Simulation } from "./engine";
 import { auc, type HistoryRow, historyOf, mean, pinball, quantile, round } from "./forecast-data";
 import { ScenarioError } from "./scenario";
@@ -21,7 +21,6 @@ import { traceOf } from "./trace";
 const USAGE =
   "usage: npm run evaluate -- [--scenario <name|file.json>] [--seed N | --seeds A-B|A,B,…] [--weeks N] [--json]";
 export const TRAIN_SHARE = 0.7;
-const MAX_SEEDS = 100;
 
 type ModelSummary = Pick<
   ForecastModel,
@@ -75,21 +74,6 @@ interface Options {
   seeds: number[] | null;
   weeks: number | null;
   json: boolean;
-}
-
-function parseSeeds(v: string): number[] {
-  const range = /^(\d+)-(\d+)$/.exec(v);
-  const list = range
-    ? Array.from(
-        { length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) },
-        (_, i) => Number(range[1]) + i,
-      )
-    : /^\d+(,\d+)*$/.test(v)
-      ? v.split(",").map(Number)
-      : [];
-  if (list.length === 0 || list.length > MAX_SEEDS || list.some((s) => s > 2 ** 31 - 1))
-    throw new UsageError(`--seeds must be A-B or A,B,… (1 to ${MAX_SEEDS} seeds), got "${v}"`);
-  return list;
 }
 
 export function parseEvaluateArgs(argv: readonly string[]): Options {

@@ -26,6 +26,8 @@ export interface StrategyMetrics {
   slaBreaches: number;
   breachRate: number;
   loadGini: number;
+  /** Review requests per PR: people asked to review it, each once (asking again after changes is not one). */
+  requestsPerPr: number;
   msgsPerPersonDay: Spread;
   /**
    * Messages that reached someone at work inside one of their focus blocks: all, per person-week of
@@ -144,6 +146,7 @@ export function measure(
       slaBreaches: breaches,
       breachRate: n ? round(breaches / n, 4) : 0,
       loadGini: round(gini(requestsByPerson.map((r) => r.requests)), 4),
+      requestsPerPr: n ? round(result.requests.length / n, 3) : 0,
       msgsPerPersonDay: {
         median: quantile(perPersonDay, 0.5) ?? 0,
         p95: quantile(perPersonDay, 0.95) ?? 0,

@@ -191,6 +191,7 @@ function markdownTable(report: SimulationReport): string {
         `${report.strategies[k]?.slaBreaches} (${((report.strategies[k]?.breachRate ?? 0) * 100).toFixed(1)} %)`,
     ],
     ["Load Gini (review requests per person)", (k) => String(report.strategies[k]?.loadGini)],
+    ["Review requests per PR", (k) => String(report.strategies[k]?.requestsPerPr)],
     [
       "Messages per person-day (median / P95 / max)",
       (k) => {
@@ -216,6 +217,24 @@ function markdownTable(report: SimulationReport): string {
   ].join("\n");
 }
 
+/** With `--policy`: each policy's file, and how many PRs each of its rules decided, per strategy. */
+function policyLines(report: SimulationReport): string[] {
+  const runs = Object.entries(report.policies ?? {});
+  if (runs.length === 0) return [];
+  return [
+    "PRs by the policy rule that decided them:",
+    "",
+    ...runs.map(
+      ([name, p]) =>
+        `- ${md(name)} (${md(p.file)}): ${Object.entries(p.prsByRule)
+          .map(([rule, n]) => `${md(rule)} ${n}`)
+          .join(", ")}`,
+    ),
+    ...(report.notes ?? []).map((n) => `\n${md(n)}`),
+    "",
+  ];
+}
+
 /** Writes report.md and the charts into `dir`; returns the paths written. */
 export function writeReport(
   dir: string,
@@ -236,6 +255,7 @@ export function writeReport(
     "",
     markdownTable(report),
     "",
+    ...policyLines(report),
     "Times are hours from ready for review (wall clock unless said). A breach is a first review later than the SLA in the author's working hours; a PR never reviewed counts as a breach and as never. A focus-time interruption is a message that reached someone at work inside one of their focus blocks (per person-week: over people × weeks of arrivals).",
     "",
     "![Time to first review](ttfr-cdf.svg)",

@@ -9,6 +9,12 @@
  * message to everyone it mentions); edits of cards notify nobody. The team gets the defaults a new
  * tenant gets; the scenario's SLA is set as the team would set it with `sla set`, and each person's
  * focus blocks as they would enter them with `/foreman me focus add`.
+ *
+ * Review policies (src/agents/review-manager/policy.ts decides): without one the view carries none and
+ * the Review Manager uses the migrated default (today's settings); with one (`--policy`), every view
+ * carries it as the tenant's active policy, version 1, and the channels it names as linked. Every PR's
+ * base branch is `main`; its changed files are not known (a `paths` or `minFiles`/`maxFiles` rule never
+ * matches). Labels a rule adds are on the PR from then on, as GitHub would have them.
  */
 
 import { sentWithoutRouting } from "../../src/agents/context-optimizer/model";
@@ -27,14 +33,17 @@ import { type People, peopleOf } from "../../src/agents/review-manager/model/can
 import type { ReviewEvent } from "../../src/agents/review-manager/model/events";
 import { NUDGE_TASK, nudgeDue } from "../../src/agents/review-manager/nudge";
 import { applyEvent, needsView } from "../../src/agents/review-manager/on-event";
+import { PrPolicyStore } from "../../src/agents/review-manager/policy-store";
 import { REQUEST_TASK, requestDue } from "../../src/agents/review-manager/request-later";
 import { fireStep } from "../../src/agents/review-manager/sla-steps";
 import { ReviewStore } from "../../src/agents/review-manager/store";
 import type { ChannelRef, ChatUserRef } from "../../src/chat/platform";
 import type { NotifyPrefs } from "../../src/domain/notify";
+import type { Policy } from "../../src/domain/policy";
 import { DEFAULT_SLA_RULE, resolveSla, type SlaRule } from "../../src/domain/sla";
 import { localDayOf } from "../../src/domain/time";
 import { type MemberAvailability, type OooEntry, oooActive, type TeamMember } from "../../src/settings/model";
+import { channelsNamed, MIGRATED_POLICY, type PolicyView } from "../../src/settings/policies";
 import { isoDay, type SimPerson } from "../team";
 import type { ReviewState, SimPr, Strategy, World } from "../world";
 import { ContextRouter, notifyOf } from "./context";
@@ -43,6 +52,14 @@ const QUARTER_HOUR_MS = 15 * 60_000;
 const CHANNEL: ChannelRef = { platform: "slack", workspaceId: "TSIM", channelId: "CTEAM" };
 const MENTION = /<@([A-Za-z0-9]+)>/g;
 const userId = (p: SimPerson) => `U${String(p.index).padStart(5, "0")}`;
+/** Every simulated PR's base branch (what a `base` rule matches). */
+export const SIM_BASE = "main";
+
+/** A review policy for the strategy: its id (a file's base name) and the policy itself. */
+export interface NamedPolicy {
+  id: string;
+  policy: Policy;
+}
 
 export interface ForemanOptions {
   /** Messages to people go through the Context Optimizer's routing (`foreman+context`). */
@@ -54,6 +71,12 @@ export interface ForemanOptions {
    * `forecast.nudges: false` (fixed reminders) and fits nothing.
    */
   predict?: boolean;
+  /**
+   * The tenant's active review policy (version 1): in every view the Review Manager gets, and the
+   * strategy is named `foreman[<id>]` (`foreman+context[<id>]`, …). Absent: no policy in the view, the
+   * Review Manager decides by the migrated default, today's settings.
+   */
+  policy?: NamedPolicy;
 }
 
 export class ForemanStrategy implements Strategy {
@@ -64,6 +87,9 @@ export class ForemanStrategy implements Strategy {
   private readonly cards: CardStore;
   private readonly notices: AuthorNotices;
   private readonly forecasts: ForecastStore;
+  private readonly policies: PrPolicyStore;
+  /** The policy view every TenantView carries (null: none, the migrated default decides). */
+  private readonly policyView: PolicyView | null;
   private readonly scheduler: Scheduler;
   private readonly config: ReviewManagerConfig;
   private readonly team: TeamMember[];
@@ -74,20 +100,25 @@ export class ForemanStrategy implements Strategy {
   private seq = 0;
   private teamCache: { bucket: number; team: MemberAvailability[] } | null = null;
   private peopleCache: People | null = null;
+  /** Labels a policy rule added to a PR on GitHub (by PR number), on the PR in every later event. */
+  private readonly addedLabels = new Map<number, string[]>();
 
   constructor(
     private readonly world: World,
     sql: SqlStorage,
     options: ForemanOptions = {},
   ) {
-    this.name = options.context ? "foreman+context" : options.predict ? "foreman+predict" : "foreman";
-    const base = reviewConfigOf({} as Parameters<typeof reviewConfigOf>[0]);
+    const base = options.context ? "foreman+context" : options.predict ? "foreman+predict" : "foreman";
+    this.name = options.policy ? `${base}[${options.policy.id}]` : base;
+    const defaults = reviewConfigOf({} as Parameters<typeof reviewConfigOf>[0]);
     const predict = options.predict === true;
-    this.config = { ...base, forecast: { ...base.forecast, nudges: predict, assign: predict } };
+    this.config = { ...defaults, forecast: { ...defaults.forecast, nudges: predict, assign: predict } };
     this.store = new ReviewStore(sql);
     this.cards = new CardStore(sql);
     this.notices = new AuthorNotices(sql);
     this.forecasts = new ForecastStore(sql);
+    this.policies = new PrPolicyStore(sql);
+    this.policyView = options.policy ? policyViewOf(options.policy) : null;
     this.scheduler = new Scheduler(sql);
     const at = new Date(world.nowMs).toISOString();
     this.team = world.people.map((p) => {
@@ -163,6 +194,23 @@ export class ForemanStrategy implements Strategy {
   }
 
   /**
+   * How many PRs each rule of the policy decided (a PR counts once, for the rule of its first
+   * decision), in the policy's order; rules that decided nothing are listed with 0.
+   */
+  prsByRule(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const rule of (this.policyView?.active.policy ?? MIGRATED_POLICY).rules) counts[rule.name] = 0;
+    for (let number = 1; ; number++) {
+      const pr = this.world.pr(number);
+      if (!pr) break;
+      const id = this.store.pr(pr.trace.repo, number)?.id;
+      const decided = id === undefined ? null : (this.policies.decision(id, 1) ?? this.policies.decision(id));
+      if (decided) counts[decided.rule] = (counts[decided.rule] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /**
    * The agents' alarms: every task due runs, as `onSchedule` runs it. Tasks due at the same instant
    * run in the order of their keys (the Scheduler's ids are random), so a run repeats exactly.
    */
@@ -209,6 +257,7 @@ export class ForemanStrategy implements Strategy {
     const t = pr.trace;
     const now = this.world.nowMs;
     const { state, merged, draft, ...rest } = extra as { state?: string; merged?: boolean; draft?: boolean };
+    const labels = this.labelsOf(pr);
     const event = {
       kind,
       repo: { fullName: t.repo },
@@ -221,7 +270,8 @@ export class ForemanStrategy implements Strategy {
         draft: draft ?? false,
         merged: merged ?? false,
         headRef: `change-${t.number}`,
-        labels: t.labels,
+        baseRef: SIM_BASE,
+        labels,
         changedLines: t.lines,
         requestedReviewers: [...pr.requested.keys()],
         requestedTeams: [],
@@ -232,7 +282,13 @@ export class ForemanStrategy implements Strategy {
       ...(kind === "review.submitted" ? { state } : {}),
       ...rest,
     } as unknown as ReviewEvent;
-    applyEvent(this.work(), event, needsView(event) ? this.view(t.repo, t.labels) : null);
+    applyEvent(this.work(), event, needsView(event) ? this.view(t.repo, labels) : null);
+  }
+
+  /** The PR's labels on GitHub: the trace's, and any a policy rule added. */
+  private labelsOf(pr: SimPr): string[] {
+    const added = this.addedLabels.get(pr.trace.number);
+    return added ? [...pr.trace.labels, ...added] : pr.trace.labels;
   }
 
   /** What TenantSettings' availability says of one person at `now`. */
@@ -267,6 +323,7 @@ export class ForemanStrategy implements Strategy {
       people: this.peopleCache,
       channels: [CHANNEL],
       slaHours: resolveSla(this.rules, repo, labels).hours,
+      ...(this.policyView ? { policy: this.policyView } : {}),
     };
   }
 
@@ -276,6 +333,7 @@ export class ForemanStrategy implements Strategy {
       cards: this.cards,
       notices: this.notices,
       forecasts: this.forecasts,
+      policies: this.policies,
       scheduler: this.scheduler,
       config: this.config,
       nowMs: this.world.nowMs,
@@ -290,6 +348,16 @@ export class ForemanStrategy implements Strategy {
     const w = this.world;
     switch (effect.kind) {
       case "github": {
+        if (effect.action === "issues.addLabels") {
+          // A policy rule's labels: on the PR from now on (GitHub notifies nobody of a label).
+          const number = Number(effect.body.issue_number);
+          const labelled = w.pr(number);
+          if (!labelled) return;
+          const have = new Set(this.labelsOf(labelled).map((l) => l.toLowerCase()));
+          const fresh = ((effect.body.labels ?? []) as string[]).filter((l) => !have.has(l.toLowerCase()));
+          if (fresh.length) this.addedLabels.set(number, [...(this.addedLabels.get(number) ?? []), ...fresh]);
+          return;
+        }
         const pr = w.pr(Number(effect.body.pull_number));
         if (!pr) return;
         const reviewers = (effect.body.reviewers ?? []) as string[];
@@ -312,7 +380,8 @@ export class ForemanStrategy implements Strategy {
       }
       case "channel": {
         // The card is placed at once (as the delivery consumer would confirm), so later notices thread.
-        if (!effect.replyTo) this.cards.settled(effect.key, { channel: CHANNEL.channelId, ts: effect.key });
+        if (!effect.replyTo)
+          this.cards.settled(effect.key, { channel: effect.channel.channelId, ts: effect.key });
         const pr = this.prOf(effect.key);
         const text = JSON.stringify(effect.reply);
         const mentioned = new Set([...text.matchAll(MENTION)].map((m) => m[1] as string));
@@ -340,3 +409,19 @@ export class ForemanStrategy implements Strategy {
 }
 
 const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The policy as the tenant's settings would answer it: active, version 1, no experiment; each channel
+ * a rule names is taken as linked to Foreman (Slack ones in the simulated workspace).
+ */
+function policyViewOf({ id, policy }: NamedPolicy): PolicyView {
+  const channels: Record<string, ChannelRef> = {};
+  for (const named of channelsNamed([policy])) {
+    const [platform, channelId = ""] = named.split(":");
+    channels[named] =
+      platform === "discord"
+        ? { platform: "discord", workspaceId: "GSIM", channelId }
+        : { platform: "slack", workspaceId: CHANNEL.workspaceId, channelId };
+  }
+  return { active: { policyId: id, version: 1, policy }, experiment: null, channels };
+}
