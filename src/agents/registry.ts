@@ -63,9 +63,10 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
     // reviewersPerPr, algorithm, capacity, and per-repository overrides of them (`repos`).
     config: config(reviewManagerConfigShape),
     messages: {},
-    // pr.* and review.* drive assignment and the SLA clocks; failing checks make the author the one a
-    // PR waits on (nudges, src/agents/review-manager/nudge.ts).
-    subscribes: ["github.pr.", "github.review.", "github.checks."],
+    // pr.* and review.* drive assignment and the SLA clocks; pushes give changed files and
+    // `.foreman.yml` (policy-files.ts); failing checks make the author the one a PR waits on (nudges,
+    // src/agents/review-manager/nudge.ts).
+    subscribes: ["github.pr.", "github.review.", "github.checks.", "github.repo.pushed"],
   },
   "context-optimizer": {
     binding: "CONTEXT_OPTIMIZER",
@@ -76,10 +77,12 @@ export const AGENT_REGISTRY: Record<AgentType, AgentTypeInfo> = {
   },
   "pattern-bridge": {
     binding: "PATTERN_BRIDGE",
-    description: "Spots recurring patterns across GitHub and Linear activity and relays them.",
+    description:
+      "Keeps review policies improving: decides experiments (with Promote) and suggests patterns where reviews lag.",
     config: config(patternBridgeConfigShape),
     messages: {},
-    subscribes: ["github.", "linear."],
+    // It reads the Review Manager's recorded figures on its own alarm (hourly, daily): no events.
+    subscribes: [],
   },
   "linear-state": {
     binding: "LINEAR_STATE",

@@ -22,7 +22,13 @@
  */
 import { z } from "zod";
 import { isPrTarget } from "../domain/pr-refs";
-import { agentIdSchema, githubLoginSchema, repoSchema, workflowIdSchema } from "../domain/values";
+import {
+  agentIdSchema,
+  experimentIdSchema,
+  githubLoginSchema,
+  repoSchema,
+  workflowIdSchema,
+} from "../domain/values";
 
 export const ACTION_PREFIX = "fm1";
 export const MAX_ACTION_LENGTH = 100;
@@ -64,6 +70,8 @@ const ARG_SCHEMAS = {
   "review.block": repoSchema,
   /** Insights (`/foreman insights`): rebalance this reviewer's queue (their GitHub login). */
   "review.rebalance": githubLoginSchema,
+  /** A policy experiment's decision: promote its variant (`policy promote <id>`). */
+  "policy.promote": experimentIdSchema,
   /** The review-rhythm suggestion: batch the clicker's messages at these windows (`me notify batched --at`). */
   "me.windows": windowsTarget,
 } as const satisfies Record<string, z.ZodType<string>>;

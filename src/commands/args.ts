@@ -60,6 +60,7 @@ export const ARGS = {
   insightsRepo: opt("repo", "repo", "repo", "owner/repo", "Only this repository (owner/repo)"),
   teamKey: req("team", "teamKey", "teamKey", "TEAM-KEY", "Linear team key, e.g. ENG"),
   pr: req("pr", "pr", "prRef", "owner/repo#number", "Pull request as owner/repo#number"),
+  experiment: req("experiment", "experimentId", "text", "experiment-id", "Experiment id, e.g. exp-1a2b3c"),
   hours: req(
     "hours",
     "hours",

@@ -15,6 +15,8 @@ export function actionCommand(action: CommandAction): Command {
       return action.arg ? { name: "status", workflowId: action.arg } : { name: "status" };
     case "digest.refresh":
       return { name: "digest.now" };
+    case "policy.promote":
+      return { name: "policy.promote", experimentId: action.arg };
     case "me.windows":
       return { name: "me.notify", mode: "batched", windows: argWindows(action.arg) };
   }

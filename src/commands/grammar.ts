@@ -267,6 +267,24 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     examples: ["insights", "insights acme/api"],
     args: ["insightsRepo"],
   },
+  "policy.list": {
+    path: "policy list",
+    description: "The review policies, which is active, and a running experiment",
+    examples: ["policy list"],
+  },
+  "policy.explain": {
+    path: "policy explain",
+    description: "Which policy rule decides a pull request, and why",
+    examples: ["policy explain acme/api#12"],
+    args: ["pr"],
+  },
+  "policy.promote": {
+    path: "policy promote",
+    description: "Make an experiment's variant the new version of its control policy",
+    mutates: true,
+    examples: ["policy promote exp-1a2b3c"],
+    args: ["experiment"],
+  },
   "sla.set": {
     path: "sla set",
     description: "Set the review SLA in hours, for all pull requests or a repository or label",

@@ -18,6 +18,7 @@ import { linkGithub, linkLinear, links, unlinkGithub, unlinkLinear } from "./han
 import { meFocus, meHoliday, meNotify, meShow } from "./handlers/me";
 import { meHours, meZone } from "./handlers/me-hours";
 import { linkOps, unlinkOps } from "./handlers/ops";
+import { policyExplain, policyList, policyPromote } from "./handlers/policy";
 import { reviewAction, reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
 import { errorReply } from "./handlers/shared";
 import { slaSet, slaShow } from "./handlers/sla";
@@ -67,6 +68,9 @@ const HANDLERS: HandlerTable = {
   "review.mine": reviewMine,
   "review.assign": reviewAssign,
   insights,
+  "policy.list": policyList,
+  "policy.explain": policyExplain,
+  "policy.promote": policyPromote,
   "sla.set": slaSet,
   "sla.show": slaShow,
   "digest.now": digestNow,

@@ -19,7 +19,7 @@ export const GROUP_DESCRIPTIONS: Readonly<Record<string, string>> = {
  * agents behind it all last. Help topics and the Discord command list follow this order too.
  */
 export const SECTIONS: readonly { title: string; words: readonly string[] }[] = [
-  { title: "Reviews", words: ["review", "insights"] },
+  { title: "Reviews", words: ["review", "insights", "policy"] },
   { title: "You", words: ["me"] },
   { title: "Team", words: ["team", "settings"] },
   { title: "Out of office", words: ["ooo", "back"] },

@@ -44,6 +44,8 @@ export type PullRequestRef = z.infer<typeof pullRequestRefSchema>;
 export const teamKeySchema = z.string().regex(TEAM_KEY);
 export const workflowIdSchema = z.string().regex(WORKFLOW_ID);
 export const agentIdSchema = z.string().regex(AGENT_ID);
+/** An experiment's id (`exp-1a2b3c4d5e`, or one given through the API). */
+export const experimentIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 export const hoursSchema = z.number().positive().max(720);
 export const timeOfDaySchema = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/);
 export const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

@@ -24,6 +24,7 @@ import { registerKeyRoutes } from "./routes/keys";
 import { registerRuntimeMetricsRoutes } from "./routes/metrics";
 import { registerMetricsRoutes } from "./routes/metrics-reviews";
 import { registerPeopleRoutes } from "./routes/people";
+import { registerPolicyRoutes } from "./routes/policies";
 import { registerPredictionRoutes } from "./routes/predictions";
 import { registerReviewRoutes } from "./routes/reviews";
 import { registerSlackRoutes } from "./routes/slack";
@@ -58,6 +59,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerInsightsRoutes(app);
   registerReviewRoutes(app);
   registerPredictionRoutes(app);
+  registerPolicyRoutes(app);
   registerPeopleRoutes(app);
   registerTenantRoutes(app);
   registerSlackRoutes(app);

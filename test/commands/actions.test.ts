@@ -25,6 +25,7 @@ describe("action ids", () => {
       "review.snooze",
       "review.block",
       "review.rebalance",
+      "policy.promote",
       "me.windows",
     ]);
     const longest = encodeAction("agent.terminate", `agt_${"a".repeat(64)}`, "list");

@@ -292,6 +292,19 @@ export const CASES: readonly Case[] = [
     options: { repo: "acme/api" },
     command: { name: "insights", repo: "acme/api" },
   },
+  { text: "policy list", path: ["policy", "list"], command: { name: "policy.list" } },
+  {
+    text: "policy explain acme/api#12",
+    path: ["policy", "explain"],
+    options: { pr: "acme/api#12" },
+    command: { name: "policy.explain", pr: { repo: "acme/api", number: 12 } },
+  },
+  {
+    text: "policy promote exp-1a2b3c",
+    path: ["policy", "promote"],
+    options: { experiment: "exp-1a2b3c" },
+    command: { name: "policy.promote", experimentId: "exp-1a2b3c" },
+  },
   {
     text: 'sla set 24 --repo acme/api --label "needs review"',
     path: ["sla", "set"],

@@ -160,6 +160,7 @@ describe("discordCommandDefinitions", () => {
     }
     expect(root.options.filter((o) => o.type === 2).map((o) => o.name)).toEqual([
       "review",
+      "policy",
       "me",
       "team",
       "settings",

@@ -41,6 +41,9 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman review mine",
       "/foreman review assign <owner/repo#number>",
       "/foreman insights [owner/repo]",
+      "/foreman policy list",
+      "/foreman policy explain <owner/repo#number>",
+      "/foreman policy promote <experiment-id>",
       "/foreman sla set <hours> [--repo <owner/repo>] [--label <name>]",
       "/foreman sla show",
       "/foreman digest now",
@@ -88,6 +91,8 @@ describe("the spec", () => {
       "review.list",
       "review.mine",
       "insights",
+      "policy.list",
+      "policy.explain",
       "sla.show",
       "digest.now",
     ]);
@@ -186,12 +191,12 @@ describe("helpText", () => {
     expect(TOP_WORDS.slice(0, 8)).toEqual([
       "review",
       "insights",
+      "policy",
       "me",
       "team",
       "settings",
       "ooo",
       "back",
-      "digest",
     ]);
     expect(TOP_WORDS.slice(-2)).toEqual(["workflow", "agent"]);
     expect([...TOP_WORDS].sort()).toEqual([...new Set(COMMANDS.map((c) => c.path[0]))].sort());

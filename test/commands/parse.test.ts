@@ -146,7 +146,9 @@ describe("errors name the problem and give the usage", () => {
     const e = err("statsu wf_abc123");
     expect(e.error).toBe('Unknown command "statsu"');
     expect(e.suggestion).toBe("/foreman status wf_abc123");
-    expect(e.usage).toMatch(/^\/foreman <review\|insights\|me\|team\|settings\|ooo\|back\|digest\|sla/);
+    expect(e.usage).toMatch(
+      /^\/foreman <review\|insights\|policy\|me\|team\|settings\|ooo\|back\|digest\|sla/,
+    );
     expect(err("wrokflow list").suggestion).toBe("/foreman workflow list");
     expect(err("spawn linear-state").suggestion).toBe("/foreman agent spawn linear-state");
     expect(err("xyzzy").suggestion).toBeUndefined();
@@ -249,7 +251,10 @@ describe("errors name the problem and give the usage", () => {
     ['workflow create ""', /Invalid name "": it is empty/],
     [`workflow create ${"x".repeat(101)}`, /it is longer than 100 characters/],
     [`sla set 1 --label ${"x".repeat(51)}`, /Invalid label .*longer than 50/],
-    ["help nonsense", /Invalid help topic "nonsense": topics are review, insights, me, team, settings, ooo/],
+    [
+      "help nonsense",
+      /Invalid help topic "nonsense": topics are review, insights, policy, me, team, settings, ooo/,
+    ],
   ])("bad value: %s", (text, error) => {
     expect(err(text).error).toMatch(error);
   });

@@ -99,10 +99,10 @@ describe("status overview", () => {
     const reply = await run("status", ctx);
     const all = shown(reply);
     // `link github` starts the standing agents (review-manager, linear-state, integration-dashboard,
-    // context-optimizer).
-    expect(unmarked(reply.text)).toBe("2 active workflows, 4 agents, 1 team member.");
+    // context-optimizer, pattern-bridge).
+    expect(unmarked(reply.text)).toBe("2 active workflows, 5 agents, 1 team member.");
     expect(all).toContain("**ship it**");
-    expect(all).toContain("4 running, 0 paused");
+    expect(all).toContain("5 running, 0 paused");
     expect(all).toContain("Leads: <@U0ALICE>");
     expect(all).toContain("GitHub `acme/web`");
     expect(all).toContain("1 more link in other channels");

@@ -8,6 +8,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Coordinator } from "../../src/agents/coordinator/coordinator";
+import { EVENT_TYPES } from "../../src/agents/coordinator/intake";
 import { coordinator } from "../../src/agents/coordinator/stub";
 import type { ReviewManagerAgent } from "../../src/agents/review-manager";
 import { getDelivery, listOutbox } from "../../src/delivery/api";
@@ -27,6 +28,8 @@ import { agentsOf, inboxRows } from "../webhooks/support";
 import { runBatch } from "./queue-sim";
 import { githubDelivery, prPayload, reviewTenant, tracked } from "./review-setup";
 import { call, fuzzEnv } from "./support";
+
+const takesEvents = (type: string) => (EVENT_TYPES as readonly string[]).includes(type);
 
 const hang = <T>(): Promise<T> => new Promise<T>(() => {});
 
@@ -63,9 +66,10 @@ describe("a Durable Object reset in the middle of a workflow", () => {
     expect(JSON.parse(resend.text)).toMatchObject({ status: "duplicate" });
     await settled(t);
 
-    // Once in every standing agent that takes webhook events (the Context Optimizer takes none).
+    // Once in every standing agent that takes webhook events (the Context Optimizer and the Pattern
+    // Bridge take none).
     for (const agent of await agentsOf(t.tenant)) {
-      expect(await inboxRows(agent, id)).toHaveLength(agent.type === "context-optimizer" ? 0 : 1);
+      expect(await inboxRows(agent, id)).toHaveLength(takesEvents(agent.type) ? 1 : 0);
     }
     expect((await tracked(t, 1)).reviewers.map((r) => [r.login, r.status])).toEqual([["bob", "requested"]]);
     expect(githubRequests(t.sent)).toHaveLength(1);

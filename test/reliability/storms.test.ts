@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { EVENT_TYPES } from "../../src/agents/coordinator/intake";
 import { coordinator } from "../../src/agents/coordinator/stub";
 import { githubRequests, settled, slackPosts } from "../agents/review-manager/support";
 import { runQueue } from "../delivery/support";
@@ -12,6 +13,8 @@ import { fakeApi } from "../helpers/fake-api";
 import { inboxRows } from "../webhooks/support";
 import { claimClick, githubDelivery, prPayload, repeatedKeys, reviewTenant, tracked } from "./review-setup";
 import { call, fuzzEnv } from "./support";
+
+const takesEvents = (type: string) => (EVENT_TYPES as readonly string[]).includes(type);
 
 const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
 
@@ -41,10 +44,11 @@ describe("replay storms", () => {
       status: "published",
     });
     const agents = await coordinator(env, t.tenant).listAgents();
-    expect(agents.ok && agents.value.length).toBe(4);
-    // Once in every standing agent that takes webhook events (the Context Optimizer takes none).
+    expect(agents.ok && agents.value.length).toBe(5);
+    // Once in every standing agent that takes webhook events (the Context Optimizer and the Pattern
+    // Bridge take none).
     for (const agent of agents.ok ? agents.value : [])
-      expect(await inboxRows(agent, delivery)).toHaveLength(agent.type === "context-optimizer" ? 0 : 1);
+      expect(await inboxRows(agent, delivery)).toHaveLength(takesEvents(agent.type) ? 1 : 0);
 
     const { reviewers } = await tracked(t, 1);
     expect(reviewers.map((r) => [r.login, r.status])).toEqual([["bob", "requested"]]);

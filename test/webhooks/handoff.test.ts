@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Coordinator } from "../../src/agents/coordinator/coordinator";
+import { EVENT_TYPES } from "../../src/agents/coordinator/intake";
 import { STANDING_TAG, STANDING_WORKFLOW } from "../../src/agents/coordinator/standing";
 import { coordinator } from "../../src/agents/coordinator/stub";
 import type { PublishInput } from "../../src/agents/model";
@@ -20,6 +21,8 @@ import {
   sendGitHub,
 } from "./support";
 
+const takesEvents = (type: string) => (EVENT_TYPES as readonly string[]).includes(type);
+
 const meta = { correlationId: "test-standing" };
 
 describe("linked repository: durable hand-off to the standing agents", () => {
@@ -37,6 +40,7 @@ describe("linked repository: durable hand-off to the standing agents", () => {
       "context-optimizer",
       "integration-dashboard",
       "linear-state",
+      "pattern-bridge",
       "review-manager",
     ]);
     const manager = await agentOfType("wh-happy", "review-manager");
@@ -73,7 +77,7 @@ describe("linked repository: durable hand-off to the standing agents", () => {
       status: "accepted",
     });
     expect(await inboxRows(manager, other)).toHaveLength(1);
-    expect(await agentsOf("wh-dup")).toHaveLength(4);
+    expect(await agentsOf("wh-dup")).toHaveLength(5);
   });
 
   it("publishes 50 concurrent identical deliveries exactly once", async () => {
@@ -87,7 +91,7 @@ describe("linked repository: durable hand-off to the standing agents", () => {
     expect(statuses.filter(([code, s]) => code === 200 && s === "duplicate")).toHaveLength(49);
     // Every standing agent that takes webhook events has it once (the Context Optimizer takes none).
     for (const agent of await agentsOf("wh-burst")) {
-      const expected = agent.type === "context-optimizer" ? 0 : 1;
+      const expected = takesEvents(agent.type) ? 1 : 0;
       expect(await inboxRows(agent, delivery), agent.type).toHaveLength(expected);
     }
   });
@@ -131,7 +135,7 @@ describe("standing agents", () => {
       ),
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(await agentsOf("wh-first")).toHaveLength(4);
+    expect(await agentsOf("wh-first")).toHaveLength(5);
     const manager = await agentOfType("wh-first", "review-manager");
     for (const delivery of deliveries) expect(await inboxRows(manager, delivery)).toHaveLength(1);
   });
@@ -141,7 +145,7 @@ describe("standing agents", () => {
     const sets = await Promise.all(Array.from({ length: 5 }, () => c.standingAgents("wh-standing", meta)));
     const ids = sets.map((s) => unwrap(s));
     expect(new Set(ids.map((s) => JSON.stringify(s))).size).toBe(1);
-    expect(await agentsOf("wh-standing")).toHaveLength(4);
+    expect(await agentsOf("wh-standing")).toHaveLength(5);
     expect(unwrap(await c.listWorkflows())).toHaveLength(1);
 
     const first = ids[0];
@@ -152,7 +156,7 @@ describe("standing agents", () => {
     const after = unwrap(await c.standingAgents("wh-standing", meta));
     expect(after["review-manager"]).not.toBe(first["review-manager"]);
     expect({ ...after, "review-manager": "" }).toEqual({ ...first, "review-manager": "" });
-    expect(unwrap(await c.standingWorkflow("wh-standing", meta)).agents).toHaveLength(5);
+    expect(unwrap(await c.standingWorkflow("wh-standing", meta)).agents).toHaveLength(6);
   });
 });
 

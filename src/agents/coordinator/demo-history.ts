@@ -26,7 +26,6 @@ export interface DemoHistoryRow {
   facts: HistorySample["facts"];
 }
 
-
 const rows = (): DemoHistoryRow[] => history.rows as DemoHistoryRow[];
 const at = (nowMs: number, ago: number | null) => (ago === null ? null : nowMs - ago);
 

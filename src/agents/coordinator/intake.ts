@@ -46,8 +46,12 @@ export const STANDING_TYPES = [
   "linear-state",
   "integration-dashboard",
   "context-optimizer",
+  "pattern-bridge",
 ] as const;
-/** Standing types that take webhook events (the Context Optimizer takes messages for people instead). */
+/**
+ * Standing types that take webhook events (the Context Optimizer takes messages for people instead;
+ * the Pattern Bridge reads the Review Manager's figures on its own alarm).
+ */
 export const EVENT_TYPES: readonly StandingType[] = [
   "review-manager",
   "linear-state",

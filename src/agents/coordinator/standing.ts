@@ -1,6 +1,7 @@
 /**
  * Standing agents: per tenant, one "Standing agents" workflow (tag `standing`; the oldest active one
- * is reused) holding one live review-manager, linear-state and integration-dashboard. Webhook
+ * is reused) holding one live review-manager, linear-state, integration-dashboard, context-optimizer
+ * and pattern-bridge. Webhook
  * events go to them; `/foreman link` starts them; `agent spawn` without `--workflow` puts agents in
  * the same workflow. A paused standing agent stays paused (its inbox keeps the events); only a
  * terminated one is replaced. The Coordinator runs these under one lock, so concurrent calls
@@ -20,6 +21,7 @@ export const STANDING_CONFIG: Record<StandingType, Record<string, unknown>> = {
   "linear-state": {},
   "integration-dashboard": {},
   "context-optimizer": {},
+  "pattern-bridge": {},
 };
 
 export function isStandingType(type: AgentType): type is StandingType {

@@ -2,6 +2,12 @@
 import { z } from "zod";
 
 export const patternBridgeConfigShape = {
-  /** Patterns it watches for. */
+  /** Built-in pattern ids it may suggest (src/domain/patterns.ts); empty: all of them. */
   patterns: z.array(z.string().min(1).max(200)).max(100).default([]),
+  /** How often the running experiment is looked at (a decision is told once it is reached). */
+  experimentCheckMinutes: z.number().int().min(5).max(1_440).default(60),
+  /** Look for opportunities in the recorded figures (daily), and suggest patterns to the leads. */
+  opportunities: z.boolean().default(true),
+  /** How far back opportunities are looked for. */
+  opportunityDays: z.number().int().min(7).max(180).default(56),
 };

@@ -26,17 +26,18 @@ import { BOTTLENECK_TASK, checkBottlenecks, ensureBottleneckCheck } from "./bott
 import { type ActInput, type ActResult, act } from "./buttons";
 import { bringDueForward, SLA_TASK, type SlaTaskPayload } from "./clock";
 import type { TenantView } from "./context";
-import { ReviewManagerCore } from "./core";
 import { type HistorySample, MAX_SAMPLES } from "./forecast-store";
 import { FIT_TASK, fitModels, HistorySampleSchema, noteChecks } from "./forecasting";
 import { linearIssues } from "./linear";
 import { CARDS_TASK } from "./live-cards";
 import { type AssignNowResult, assignNow, unknownPr } from "./manual";
-import { reviewEvent, snapshotOf } from "./model/events";
+import { READY_KINDS, reviewEvent, snapshotOf } from "./model/events";
 import type { ReviewerRecord, ReviewQueue, TrackedPr } from "./model/model";
 import { MAX_QUEUE_LINES } from "./model/queue";
 import { NUDGE_TASK, nudgeDue, planNudge } from "./nudge";
 import { applyEvent, needsView } from "./on-event";
+import { pushOf } from "./policy-files";
+import { ReviewManagerPolicies } from "./policy-rpc";
 import { predictPrs } from "./predicted";
 import { buildQueue, openPrsOf, type QueueOptions } from "./queue-view";
 import { REQUEST_TASK, requestDue } from "./request-later";
@@ -49,7 +50,7 @@ const RHYTHM_DAYS = 30;
 /** An SLA step whose tenant settings could not be read is tried again after this long. */
 const STEP_RETRY_MS = 60_000;
 
-export class ReviewManagerAgent extends ReviewManagerCore {
+export class ReviewManagerAgent extends ReviewManagerPolicies {
   readonly agentType = "review-manager" as const;
 
   // ------------------------------------------------------------------ RPC
@@ -206,9 +207,13 @@ export class ReviewManagerAgent extends ReviewManagerCore {
     const nowMs = this.now();
     const snapshot = snapshotOf(event);
     const body = typeof event.pr.body === "string" ? event.pr.body : null;
-    const view = needsView(event)
+    const loaded = needsView(event)
       ? await this.view({ ...snapshot, body }, nowMs, message.correlationId)
       : null;
+    const view =
+      loaded && READY_KINDS.includes(event.kind)
+        ? await this.withFiles(loaded, snapshot, message.correlationId)
+        : loaded;
     const work = this.work(message.correlationId, nowMs);
     applyEvent(work, event, view);
     this.record(work, `${name} ${prRef(snapshot)}`);
@@ -223,6 +228,8 @@ export class ReviewManagerAgent extends ReviewManagerCore {
     payload: Record<string, unknown>,
     message: AgentMessage,
   ): Promise<void> {
+    const push = pushOf(name, payload.data);
+    if (push) return this.onPush(push, message.correlationId);
     const work = this.work(message.correlationId, this.now());
     const prs = noteChecks(work, name, payload.data);
     if (prs.length === 0) return super.onEvent(name, payload, message);

@@ -5,11 +5,17 @@
  */
 
 import { literal } from "../../chat/markup";
-import type { ChatPlatform } from "../../chat/platform";
+import { type ChannelRef, type ChatPlatform, sameChannel } from "../../chat/platform";
 import type { Reply, Tone } from "../../chat/reply";
-import { type AssignmentResult, assignReviewers, nextCandidate } from "../../domain/assignment";
-import { prRef } from "../../domain/pr-refs";
+import {
+  type AssignmentResult,
+  assignReviewers,
+  nextCandidate,
+  type ReviewCandidate,
+} from "../../domain/assignment";
+import { deliveryKey, ownerRepo, prRef } from "../../domain/pr-refs";
 import { slaDeadlines } from "../../domain/sla";
+import { UTC_OFFICE } from "../../domain/working-hours";
 import { save, stop } from "./clock";
 import type { TenantView, Work } from "./context";
 import { requestFacts, withLateRisk } from "./forecasting";
@@ -26,6 +32,7 @@ import {
   toChannelsOrLeads,
 } from "./notify";
 import { planNudge } from "./nudge";
+import { decidedBy, decideReview, type ReviewDecision, slaHoursOf } from "./policy";
 import { cardForecasts } from "./predicted";
 import { type Deferred, requestWhenFree } from "./request-later";
 
@@ -78,8 +85,9 @@ export function track(
         ? "claim"
         : "request";
   const seq = work.store.logAssignment(login, pr.id, kind, reason, now);
-  const sla = person
-    ? slaDeadlines({ requestedAtMs: now, hours: view.slaHours, schedule: person.schedule })
+  const schedule = person?.schedule ?? (namedByPolicy(work, view, pr, login) ? UTC_OFFICE : null);
+  const sla = schedule
+    ? slaDeadlines({ requestedAtMs: now, hours: slaHoursOf(work, view, pr), schedule })
     : null;
   work.forecasts.recordRequest(pr.id, pr.round, loginKey(login), seq, now, facts);
   work.forecasts.touch(pr.id, now);
@@ -134,7 +142,14 @@ function scheduleRetry(work: Work, pr: TrackedPr): void {
   work.scheduler.schedule(work.nowMs + RETRY_MS, RETRY_TASK, { prId: pr.id }, `retry:${pr.id}`, work.nowMs);
 }
 
-function ranking(work: Work, view: TenantView, pr: TrackedPr, requested: string[], count: number) {
+function ranking(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  requested: string[],
+  count: number,
+  decision: ReviewDecision = decideReview(work, view, pr),
+) {
   const cfg = configFor(work.config, work.config.repos, pr.repo);
   return assignReviewers({
     pr: {
@@ -145,19 +160,49 @@ function ranking(work: Work, view: TenantView, pr: TrackedPr, requested: string[
       labels: pr.labels,
       requestedReviewers: requested,
     },
-    candidates: withLateRisk(
-      work,
-      view,
-      pr,
-      candidatesOf(view.team, work.store.stats(work.nowMs), work.nowMs),
-    ),
+    candidates: withLateRisk(work, view, pr, poolOf(work, view, decision.pool)),
     count,
-    algorithm: cfg.algorithm,
+    algorithm: decision.algorithm,
     nowMs: work.nowMs,
     urgent: isUrgent(work, pr),
     defaultCapacity: cfg.capacity,
-    weights: work.config.weights,
+    weights: decision.weights,
   });
+}
+
+/**
+ * Who may be chosen: the team, or the policy's pool — its members on the team as they are, the
+ * others on UTC office hours (Foreman knows nothing else of them).
+ */
+function poolOf(work: Work, view: TenantView, pool: string[] | null): ReviewCandidate[] {
+  const stats = work.store.stats(work.nowMs);
+  const team = candidatesOf(view.team, stats, work.nowMs);
+  if (pool === null) return team;
+  const wanted = new Set(pool);
+  const onTeam = team.filter((c) => wanted.has(loginKey(c.login)));
+  const known = new Set(onTeam.map((c) => loginKey(c.login)));
+  const others = pool
+    .filter((login) => !known.has(login))
+    .map((login): ReviewCandidate => {
+      const s = stats.get(login);
+      return {
+        login,
+        schedule: UTC_OFFICE,
+        tz: "UTC",
+        ooo: false,
+        openReviews: s?.openReviews ?? 0,
+        assignedLast30d: s?.assignedLast30d ?? 0,
+        lastAssignedAtMs: s?.lastAssignedAtMs ?? null,
+      };
+    });
+  return [...onTeam, ...others];
+}
+
+/** Whether the PR's policy names `login` in its pool or as required (they get an SLA on UTC hours). */
+function namedByPolicy(work: Work, view: TenantView, pr: TrackedPr, login: string): boolean {
+  const d = decideReview(work, view, pr);
+  const key = loginKey(login);
+  return (d.pool?.includes(key) ?? false) || d.required.some((r) => loginKey(r) === key);
 }
 
 /**
@@ -176,14 +221,17 @@ export function assign(
   if (force ? active.length > 0 : pr.assignedRound >= pr.round) {
     return { kind: "already", reviewers: active };
   }
-  const needed = configFor(work.config, work.config.repos, pr.repo).reviewersPerPr;
+  const decision = decideReview(work, view, pr);
+  const needed = decision.reviewers;
   // An urgent PR asks a backup reviewer too (released by `releaseBackups`).
   const wanted = needed + (isUrgent(work, pr) ? 1 : 0);
   const requested = [...new Set([...pr.requestedReviewers, ...active.map((r) => r.login)])];
-  const result = ranking(work, view, pr, requested, wanted);
+  const result = ranking(work, view, pr, requested, wanted, decision);
   work.store.patchPr(pr.id, { assignedRound: pr.round, lastResult: result });
   const fresh: TrackedPr = { ...pr, assignedRound: pr.round, lastResult: result };
-  if (result.reviewers.length === 0) {
+  addPolicyLabels(work, fresh, decision);
+  const required = requiredOf(decision, fresh, requested, result);
+  if (result.reviewers.length === 0 && required.length === 0) {
     if (result.shortfall === 0) return { kind: "covered" };
     scheduleRetry(work, fresh);
     if (options.retry) return { kind: "nobody", result };
@@ -198,12 +246,21 @@ export function assign(
     return { kind: "nobody", result };
   }
   if (options.retry) work.scheduler.cancel(`retry:${pr.id}`);
-  const reviewers = result.reviewers.map((p) => track(work, view, fresh, p.login, "foreman", p.reason));
+  const reviewers = [
+    ...result.reviewers.map((p) => track(work, view, fresh, p.login, "foreman", p.reason)),
+    ...required.map((login) =>
+      track(work, view, fresh, login, "foreman", `required by rule ${decision.record.rule}`),
+    ),
+  ];
   const first = reviewers[0]?.seq ?? 0;
   const again = force ? `a${first}` : pr.round > 1 ? `r${pr.round}` : undefined;
   const deferred = requestWhenFree(work, view, fresh, reviewers, isUrgent(work, pr), again);
   if (options.teams?.length) removeRequests(work, fresh, { teams: options.teams }, `r${pr.round}`);
-  announce(work, view, fresh, reviewers, result, wanted, needed, deferred);
+  const told =
+    decision.channel && !view.channels.some((c) => sameChannel(c, decision.channel as ChannelRef))
+      ? { ...view, channels: [...view.channels, decision.channel] }
+      : view;
+  announce(work, told, fresh, reviewers, result, wanted, needed, deferred, decision);
   work.log(`assigned ${reviewers.map((r) => r.login).join(", ")} to ${prRef(pr)}`);
   return { kind: "assigned", reviewers, result };
 }
@@ -221,7 +278,9 @@ export function isUrgent(work: Work, pr: TrackedPr): boolean {
 export function releaseBackups(work: Work, pr: TrackedPr): void {
   if (!isUrgent(work, pr)) return;
   const rows = work.store.reviewers(pr.id);
-  const needed = configFor(work.config, work.config.repos, pr.repo).reviewersPerPr;
+  const needed =
+    work.policies.decision(pr.id, pr.round)?.reviewers ??
+    configFor(work.config, work.config.repos, pr.repo).reviewersPerPr;
   if (rows.filter((r) => r.status === "reviewed").length < needed) return;
   const idle = rows.filter((r) => r.status === "requested" && r.source === "foreman");
   for (const r of idle) stop(work, pr, r, "released");
@@ -241,13 +300,17 @@ function announce(
   wanted: number,
   needed: number,
   deferred: readonly Deferred[] = [],
+  decision?: ReviewDecision,
 ): void {
   const ref = prRef(pr);
   const logins = reviewers.map((r) => r.login);
-  const lines: string[] = deferred.map((d) => {
-    const tz = view.people.get(loginKey(d.login))?.tz ?? "UTC";
-    return `${literal(d.login)} is in a focus block: requested on GitHub when it ends (${localTime(d.atMs, tz)}).`;
-  });
+  const lines: string[] = decision ? policyLines(decision) : [];
+  lines.push(
+    ...deferred.map((d) => {
+      const tz = view.people.get(loginKey(d.login))?.tz ?? "UTC";
+      return `${literal(d.login)} is in a focus block: requested on GitHub when it ends (${localTime(d.atMs, tz)}).`;
+    }),
+  );
   const found = wanted - result.shortfall;
   // A missing backup reviewer of an urgent PR is not worth a line; a missing reviewer is.
   if (found < needed) {
@@ -272,6 +335,42 @@ function announce(
   for (const r of reviewers) {
     dmPerson(work, pr, view.people.get(loginKey(r.login)), build, `a${r.seq}`, "review", isUrgent(work, pr));
   }
+}
+
+/** The card's line on the deciding policy (and a channel it names that is not linked). */
+function policyLines(d: ReviewDecision): string[] {
+  const lines = [`${decidedBy(d.record)}.`];
+  if (d.unlinkedChannel) {
+    lines.push(
+      `The rule names ${code(d.unlinkedChannel)}, which is not linked to Foreman: not posted there.`,
+    );
+  }
+  return lines;
+}
+
+/** Required people not yet on the PR (nor its author, nor already picked). */
+function requiredOf(
+  d: ReviewDecision,
+  pr: TrackedPr,
+  requested: string[],
+  result: AssignmentResult,
+): string[] {
+  const taken = new Set([...requested, ...result.reviewers.map((r) => r.login)].map(loginKey));
+  if (pr.author) taken.add(loginKey(pr.author));
+  return [...new Set(d.required.map(loginKey))].filter((l) => !taken.has(l));
+}
+
+/** The rule's labels the PR does not carry yet, added on GitHub once per round. */
+function addPolicyLabels(work: Work, pr: TrackedPr, d: ReviewDecision): void {
+  const has = new Set(pr.labels.map((l) => l.toLowerCase()));
+  const labels = d.addLabels.filter((l) => !has.has(l.toLowerCase()));
+  if (labels.length === 0) return;
+  work.emit({
+    kind: "github",
+    action: "issues.addLabels",
+    body: { ...ownerRepo(pr.repo), issue_number: pr.number, labels },
+    key: deliveryKey("gh:labels", prRef(pr), `r${pr.round}`),
+  });
 }
 
 /**

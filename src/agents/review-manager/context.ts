@@ -8,6 +8,7 @@ import type { ChannelRef } from "../../chat/platform";
 import type { PrRef } from "../../domain/pr-refs";
 import type { Env } from "../../env";
 import type { MemberAvailability } from "../../settings/model";
+import type { PolicyView } from "../../settings/policies";
 import { settings } from "../../settings/stub";
 import type { Scheduler } from "../framework/scheduler";
 import type { AuthorNotices } from "./author";
@@ -18,6 +19,7 @@ import type { CardStore } from "./live-cards";
 import { type People, peopleOf } from "./model/candidates";
 import type { LinearIssueLine } from "./model/linear";
 import type { SlaStep } from "./model/model";
+import type { PrPolicyStore } from "./policy-store";
 import type { ReviewStore } from "./store";
 
 export interface TenantView {
@@ -30,6 +32,10 @@ export interface TenantView {
   slaHours: number;
   /** Linear issues the PR links, for its cards (looked up apart from the settings; absent: none). */
   linear?: LinearIssueLine[];
+  /** The review policy in force (policy.ts); absent: the migrated default (today's settings). */
+  policy?: PolicyView;
+  /** The PR's changed files as GitHub lists them, read before the step when a policy needs them. */
+  files?: string[];
 }
 
 export interface Work {
@@ -40,6 +46,8 @@ export interface Work {
   notices: AuthorNotices;
   /** Request facts, outcomes, activity and the fitted models (forecasting.ts). */
   forecasts: ForecastStore;
+  /** Each PR's base, changed files and deciding policy (policy.ts). */
+  policies: PrPolicyStore;
   scheduler: Scheduler;
   config: ReviewManagerConfig;
   nowMs: number;
@@ -63,15 +71,17 @@ export async function loadView(
   nowMs: number,
 ): Promise<TenantView> {
   const store = settings(env, tenant);
-  const [team, links, rule] = await Promise.all([
+  const [team, links, rule, policy] = await Promise.all([
     store.availability(new Date(nowMs).toISOString()),
     store.linksForTarget("github", pr.repo),
     store.slaFor(pr.repo, [...pr.labels]),
+    store.policyView(pr.repo),
   ]);
   return {
     team,
     people: peopleOf(team.map((a) => a.member)),
     channels: links.map((l) => l.channel),
     slaHours: rule.hours,
+    policy,
   };
 }

@@ -16,6 +16,7 @@ import { type LinearPr, linearIssues } from "./linear";
 import { CardStore, scheduleRefresh } from "./live-cards";
 import { type People, peopleOf } from "./model/candidates";
 import type { TrackedPr } from "./model/model";
+import { PrPolicyStore } from "./policy-store";
 import { ReviewStore } from "./store";
 import { personItemOf, routeToOptimizer } from "./to-people";
 
@@ -29,6 +30,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
   protected readonly notices: AuthorNotices;
   protected readonly forecasts: ForecastStore;
   protected readonly episodes: BottleneckEpisodes;
+  protected readonly policies: PrPolicyStore;
   private legacyChecked = false;
   /** The tenant's Context Optimizer, once looked up. */
   protected readonly optimizer: { optimizerId?: string } = {};
@@ -40,6 +42,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
     this.notices = new AuthorNotices(ctx.storage.sql);
     this.forecasts = new ForecastStore(ctx.storage.sql);
     this.episodes = new BottleneckEpisodes(ctx.storage.sql);
+    this.policies = new PrPolicyStore(ctx.storage.sql);
   }
 
   /** The agent's clock (epoch ms). The seam tests replace to move time. */
@@ -69,6 +72,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
       cards: this.cards,
       notices: this.notices,
       forecasts: this.forecasts,
+      policies: this.policies,
       scheduler: this.scheduler,
       // The ledger runs on real time (its checks are alarms), whatever the agent's clock says.
       record: (effect) => this.recordEffect(effect, correlationId, Date.now()),

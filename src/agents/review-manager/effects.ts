@@ -20,7 +20,11 @@ import { all, run, tableExists } from "../../platform/sql";
 import type { PersonItem } from "../context-optimizer/model";
 import { coordinator } from "../coordinator/stub";
 
-export type GitHubReviewAction = "pulls.requestReviewers" | "pulls.removeRequestedReviewers";
+export type GitHubReviewAction =
+  | "pulls.requestReviewers"
+  | "pulls.removeRequestedReviewers"
+  | "issues.addLabels"
+  | "repos.createCommitStatus";
 
 export type Effect =
   | { kind: "github"; action: GitHubReviewAction; body: Record<string, unknown>; key: string }

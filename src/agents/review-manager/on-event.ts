@@ -20,6 +20,7 @@ import { isActive, type TrackedPr } from "./model/model";
 import { offerNext } from "./next-review";
 import { dmPerson } from "./notify";
 import { planNudge } from "./nudge";
+import { notePolicyReview } from "./policy";
 import { handOver } from "./sla-steps";
 
 /** Whether the event needs the tenant view (team, links, SLA rule) before it is applied. */
@@ -31,6 +32,8 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
   const before = work.store.pr(snapshot.repo, snapshot.number);
   const { pr, stale } = work.store.upsertSnapshot(snapshot, work.nowMs);
   if (stale) work.log(`${event.kind} for ${prRef(pr)} is older than what is known: PR state kept`);
+  if (!stale && event.pr.baseRef) work.policies.setBase(pr.id, event.pr.baseRef);
+  if (view?.files) work.policies.setFiles(pr.id, view.files);
   ensureFitScheduled(work);
   ensureBottleneckCheck(work);
   applyKind(work, event, view, before, pr, stale);
@@ -105,15 +108,20 @@ function noteActivity(work: Work, event: ReviewEvent, pr: TrackedPr): void {
       work.forecasts.touch(pr.id, now, "push");
       return;
     case "review.submitted":
+      notePolicyReview(work, pr, event.reviewer, event.state);
       noteFirstReview(work, pr.id);
       work.forecasts.touch(pr.id, now, event.state === "changes_requested" ? "changes" : "active");
       return;
     case "review.comment":
+      work.policies.noteComment(pr.id, pr.round);
+      work.forecasts.touch(pr.id, now);
+      return;
     case "pr.ready_for_review":
     case "pr.review_requested":
       work.forecasts.touch(pr.id, now);
       return;
     case "pr.closed":
+      if (pr.state === "merged") work.policies.noteMerged(pr.id, pr.round, now);
       noteClosed(work, pr);
       return;
     default:

@@ -36,6 +36,7 @@ export function fireStep(work: Work, view: TenantView, pr: TrackedPr, login: str
     const data = { repo, number, reviewer: r.login, atMs: r.sla.breachAtMs, budgetMs: r.sla.budgetMs };
     const key = `${ref}:sla:${loginKey(r.login)}:a${r.seq}:breach`;
     work.emit({ kind: "event", name: "foreman.sla.breach", data, key });
+    work.policies.noteBreach(pr.id, pr.round);
   }
   const entry = entryOf(view.team, r.login);
   const away = entry !== undefined && isAwayToday(entry);

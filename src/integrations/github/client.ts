@@ -31,6 +31,7 @@ export const GITHUB_ACTIONS: Readonly<Record<string, RestAction>> = {
   "issues.createComment": { method: "POST", path: "/repos/{owner}/{repo}/issues/{issue_number}/comments" },
   "issues.updateComment": { method: "PATCH", path: "/repos/{owner}/{repo}/issues/comments/{comment_id}" },
   "issues.addLabels": { method: "POST", path: "/repos/{owner}/{repo}/issues/{issue_number}/labels" },
+  "repos.createCommitStatus": { method: "POST", path: "/repos/{owner}/{repo}/statuses/{sha}" },
   "issues.removeLabel": {
     method: "DELETE",
     path: "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",

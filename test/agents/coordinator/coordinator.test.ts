@@ -163,7 +163,7 @@ describe("Coordinator", () => {
     expect(unwrap(await c.seedDemo("co-demo"))).toEqual({ seeded: false });
     const [wf] = unwrap(await c.listWorkflows({}));
     expect(wf?.name).toBe("Standing agents");
-    expect(wf?.agents).toHaveLength(4);
+    expect(wf?.agents).toHaveLength(5);
   });
 
   it("publishes only to the named agents when `to` is given", async () => {

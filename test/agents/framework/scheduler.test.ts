@@ -81,7 +81,7 @@ describe("scheduler on the agent's alarm", () => {
   });
 
   it("holds due tasks while paused and runs them on resume", async () => {
-    const { agent, stub } = await newAgent("pattern-bridge");
+    const { agent, stub } = await newAgent("linear-state");
     await agent.transition("start", meta);
     await agent.transition("pause", meta);
     await agent.schedule(Date.now() - 1, "message", { type: "ping" });

@@ -15,6 +15,7 @@ const Snapshot = z.looseObject({
   draft: z.boolean(),
   merged: z.boolean(),
   headRef: z.string(),
+  baseRef: z.string().optional(),
   labels: z.array(z.string()),
   requestedReviewers: z.array(z.string()),
   requestedTeams: z.array(z.string()),

@@ -1,0 +1,342 @@
+/**
+ * The Review Manager's policy side (docs/policies.md): pushes (changed files, `.foreman.yml`), the
+ * PR's changed files read before a decision, dry runs that explain a decision, each policy's
+ * effectiveness, and the outcomes experiments and opportunities are judged by (the Pattern Bridge
+ * analyses them).
+ */
+
+import { type PolicySample, type PolicySummary, summarise } from "../../domain/experiment";
+import type { GroupFigures } from "../../domain/patterns";
+import { decidePolicy, type Policy, type PolicyPr, type RuleVerdict } from "../../domain/policy";
+import { type PrRef, prRef } from "../../domain/pr-refs";
+import { resolveSla } from "../../domain/sla";
+import { attempt, errorMessage, NotFoundError, type Outcome, unwrap } from "../../platform/errors";
+import { listPullFiles } from "../../platform/github-read";
+import type { ActivePolicy, PolicyView } from "../../settings/policies";
+import { settings } from "../../settings/stub";
+import type { TenantView } from "./context";
+import { ReviewManagerCore } from "./core";
+import { configFor } from "./model/candidates";
+import type { TrackedPr } from "./model/model";
+import { needsFiles, policyFor, policyPrOf } from "./policy";
+import { applyPolicyFile, githubReader, notePush, type Push, reportPolicyFile } from "./policy-files";
+import { decidedSince, type PolicyRecord, replayRows } from "./policy-store";
+
+/** A dry run's PR: given in full, or a PR Foreman tracks. */
+export type DryRunInput = { pr: PolicyPr; ref?: undefined } | { ref: PrRef; pr?: undefined };
+
+export interface DryRunResult {
+  pr: PolicyPr & { filesKnown: boolean };
+  policy: { id: string; version: number; why: string };
+  rule: string;
+  verdicts: RuleVerdict[];
+  decision: {
+    reviewers: number;
+    strategy: string;
+    pool: string[] | null;
+    required: string[];
+    slaHours: number;
+    channel: string | null;
+    addLabels: string[];
+  };
+  /** Where each value comes from: the rule, or today's settings. */
+  sources: { reviewers: string; strategy: string; slaHours: string };
+  /** For a tracked PR: what was recorded when it was decided. */
+  recorded: PolicyRecord | null;
+}
+
+export interface Effectiveness {
+  policyId: string;
+  versions: {
+    version: number;
+    summary: ReturnType<typeof summarise>;
+    rules: { rule: string; summary: ReturnType<typeof summarise> }[];
+  }[];
+}
+
+export abstract class ReviewManagerPolicies extends ReviewManagerCore {
+  /** A push: its paths kept for the branch, and a changed `.foreman.yml` read, stored and reported. */
+  protected async onPush(push: Push, correlationId: string): Promise<void> {
+    notePush(this.work(correlationId, this.now()), push);
+    const outcome = await applyPolicyFile(this.env, this.tenant(), push);
+    if (!outcome) return;
+    const links = await settings(this.env, this.tenant()).linksForTarget("github", push.repo.fullName);
+    const work = this.work(correlationId, this.now());
+    reportPolicyFile(
+      work,
+      push,
+      outcome,
+      links.map((l) => l.channel),
+    );
+    this.record(work, `.foreman.yml in ${push.repo.fullName}: ${outcome.kind}`);
+    await this.flush();
+  }
+
+  /** The PR's changed files read from GitHub, when a policy matches on them and its round is undecided. */
+  protected async withFiles(view: TenantView, pr: PrRef, correlationId: string): Promise<TenantView> {
+    if (!view.policy || !needsFiles(view.policy)) return view;
+    const tracked = this.reviews.pr(pr.repo, pr.number);
+    if (tracked && this.policies.decision(tracked.id, tracked.round)) return view;
+    const reader = githubReader(this.env);
+    if (!reader) return view;
+    try {
+      return { ...view, files: await listPullFiles(reader, pr.repo, pr.number) };
+    } catch (err) {
+      this.log.add(
+        "error",
+        `changed files of ${prRef(pr)} not read: ${errorMessage(err)}`,
+        Date.now(),
+        correlationId,
+      );
+      return view;
+    }
+  }
+
+  /**
+   * What a policy would decide for a PR, and why — nothing is recorded or sent. `policyId` (and
+   * `version`) try a policy that is not in force; otherwise the PR's own decision (tracked and
+   * decided), or the policy that would decide it now.
+   */
+  async explainPolicy(
+    input: DryRunInput & { policyId?: string; version?: number },
+  ): Promise<Outcome<DryRunResult>> {
+    return attempt(async () => {
+      this.require();
+      const tracked = input.ref ? this.reviews.pr(input.ref.repo.toLowerCase(), input.ref.number) : null;
+      if (input.ref && !tracked) throw new NotFoundError(`Foreman does not track ${prRef(input.ref)}`);
+      const work = this.work(`dry-run:${Date.now()}`, this.now());
+      const pr: PolicyPr = tracked ? policyPrOf(work, tracked) : (input.pr as PolicyPr);
+      const store = settings(this.env, this.tenant());
+      const [view, sla] = await Promise.all([
+        store.policyView(pr.repo),
+        store.slaFor(pr.repo, [...pr.labels]),
+      ]);
+      const recorded = tracked ? this.policies.decision(tracked.id, tracked.round) : null;
+      const { choice, why } = await this.chosen(view, tracked, recorded, input);
+      const outcome = decidePolicy(choice.policy, pr);
+      const d = outcome.rule.decide;
+      const cfg = configFor(work.config, work.config.repos, pr.repo);
+      const scope = [sla.repo, sla.label && `label ${sla.label}`].filter(Boolean).join(", ") || "every PR";
+      return {
+        pr: { ...pr, filesKnown: pr.files !== undefined },
+        policy: { id: choice.policyId, version: choice.version, why },
+        rule: outcome.rule.name,
+        verdicts: outcome.verdicts,
+        decision: {
+          reviewers: d.reviewers ?? cfg.reviewersPerPr,
+          strategy: d.strategy ?? cfg.algorithm,
+          pool: d.pool?.logins ?? null,
+          required: d.required ?? [],
+          slaHours: d.slaHours ?? sla.hours,
+          channel: d.channel ?? null,
+          addLabels: d.addLabels ?? [],
+        },
+        sources: {
+          reviewers: d.reviewers !== undefined ? `rule ${outcome.rule.name}` : "the Review Manager's config",
+          strategy: d.strategy !== undefined ? `rule ${outcome.rule.name}` : "the Review Manager's config",
+          slaHours:
+            d.slaHours !== undefined
+              ? `rule ${outcome.rule.name}`
+              : sla.isDefault
+                ? "the built-in 8 h SLA"
+                : `the SLA rule for ${scope}`,
+        },
+        recorded,
+      };
+    });
+  }
+
+  private async chosen(
+    view: PolicyView,
+    tracked: TrackedPr | null,
+    recorded: PolicyRecord | null,
+    input: { policyId?: string; version?: number },
+  ): Promise<{ choice: ActivePolicy; why: string }> {
+    const store = settings(this.env, this.tenant());
+    if (input.policyId) {
+      const v = unwrap(await store.policyVersion(input.policyId, input.version));
+      return {
+        choice: { policyId: v.policyId, version: v.version, policy: v.policy },
+        why: "the policy asked for",
+      };
+    }
+    if (recorded) {
+      const v = unwrap(await store.policyVersion(recorded.policyId, recorded.version));
+      return {
+        choice: { policyId: v.policyId, version: v.version, policy: v.policy },
+        why: "the policy that decided this PR",
+      };
+    }
+    const pick = tracked
+      ? policyFor(view, tracked)
+      : { choice: view.repo ?? view.active, arm: null, experimentId: null };
+    const why = view.repo
+      ? "the repository's .foreman.yml"
+      : pick.arm
+        ? `experiment ${pick.experimentId}, ${pick.arm} arm`
+        : "the active policy";
+    return { choice: pick.choice, why };
+  }
+
+  /** Each version's and rule's figures: PRs decided, times to first review and merge, guardrails. */
+  async policyEffectiveness(policyId: string): Promise<Outcome<Effectiveness>> {
+    return attempt(() => {
+      this.require();
+      const decided = this.policies.samples({ policyId });
+      const versions = [...new Set(decided.map((d) => d.record.version))].sort((a, b) => a - b);
+      return {
+        policyId,
+        versions: versions.map((version) => {
+          const of = decided.filter((d) => d.record.version === version);
+          const rules = [...new Set(of.map((d) => d.record.rule))].sort();
+          return {
+            version,
+            summary: summarise(of.map((d) => d.sample)),
+            rules: rules.map((rule) => ({
+              rule,
+              summary: summarise(of.filter((d) => d.record.rule === rule).map((d) => d.sample)),
+            })),
+          };
+        }),
+      };
+    });
+  }
+
+  /** The outcomes of the PRs an experiment decided, by arm (the Pattern Bridge analyses them). */
+  async experimentSamples(
+    id: string,
+  ): Promise<Outcome<{ control: PolicySample[]; variant: PolicySample[] }>> {
+    return attempt(() => {
+      this.require();
+      const decided = this.policies.samples({ experimentId: id });
+      return {
+        control: decided.filter((d) => d.record.arm === "control").map((d) => d.sample),
+        variant: decided.filter((d) => d.record.arm === "variant").map((d) => d.sample),
+      };
+    });
+  }
+
+  /**
+   * The figures opportunities are looked for in: every PR decided since `sinceMs`, and the groups by
+   * label and by top-level changed path (the most frequent `MAX_GROUPS` of each).
+   */
+  async opportunityFacts(
+    sinceMs: number,
+  ): Promise<Outcome<{ overall: PolicySummary; groups: GroupFigures[] }>> {
+    return attempt(() => {
+      this.require();
+      const rows = decidedSince(this.policies.sql, sinceMs);
+      const byKey = new Map<string, { kind: "label" | "path"; value: string; samples: PolicySample[] }>();
+      const add = (kind: "label" | "path", value: string, sample: PolicySample) => {
+        const key = `${kind}:${value}`;
+        const group = byKey.get(key) ?? { kind, value, samples: [] };
+        group.samples.push(sample);
+        byKey.set(key, group);
+      };
+      for (const r of rows) {
+        for (const label of new Set(r.labels.map((l) => l.toLowerCase()))) add("label", label, r.sample);
+        const tops = new Set(r.files.map((f) => (f.includes("/") ? `${f.split("/")[0]}/` : f)));
+        for (const top of tops) add("path", top, r.sample);
+      }
+      const groups = [...byKey.values()]
+        .sort((a, b) => b.samples.length - a.samples.length)
+        .slice(0, MAX_GROUPS)
+        .map((g) => ({ kind: g.kind, value: g.value, summary: summarise(g.samples) }));
+      return { overall: summarise(rows.map((r) => r.sample)), groups };
+    });
+  }
+
+  /**
+   * What two (or more) policies would have decided for the PRs recorded since `sinceMs`: per policy,
+   * the PRs each rule takes, the reviewers and SLA hours asked, and the outcomes those PRs really had;
+   * and how many PRs the policies decide differently. A replay of decisions, not of behaviour.
+   */
+  async replayPolicies(input: {
+    policies: { label: string; policy: Policy }[];
+    sinceMs: number;
+  }): Promise<Outcome<ReplayResult>> {
+    return attempt(async () => {
+      this.require();
+      const rows = replayRows(this.policies.sql, input.sinceMs, MAX_REPLAY);
+      const slaRules = await settings(this.env, this.tenant()).slaRules();
+      const config = this.work("replay", this.now()).config;
+      const decided = input.policies.map(({ label, policy }) => {
+        const picks = rows.map((row) => {
+          const outcome = decidePolicy(policy, row.pr);
+          const d = outcome.rule.decide;
+          const cfg = configFor(config, config.repos, row.pr.repo);
+          return {
+            rule: outcome.rule.name,
+            reviewers: d.reviewers ?? cfg.reviewersPerPr,
+            slaHours: d.slaHours ?? resolveSla(slaRules, row.pr.repo, [...row.pr.labels]).hours,
+            sample: row.sample,
+          };
+        });
+        const rules = [...new Set(picks.map((p) => p.rule))];
+        return {
+          label,
+          picks,
+          summary: {
+            label,
+            reviewersAsked: picks.reduce((n, p) => n + p.reviewers, 0),
+            slaHoursMedian: picks.length ? medianOf(picks.map((p) => p.slaHours)) : null,
+            rules: rules.map((rule) => {
+              const of = picks.filter((p) => p.rule === rule);
+              return {
+                rule,
+                prs: of.length,
+                reviewers: of[0]?.reviewers ?? 0,
+                slaHours: of[0]?.slaHours ?? 0,
+                outcomes: summarise(of.map((p) => p.sample)),
+              };
+            }),
+          },
+        };
+      });
+      const [first, ...others] = decided;
+      const differ = first
+        ? rows.filter((_, i) =>
+            others.some((o) => {
+              const a = first.picks[i];
+              const b = o.picks[i];
+              return a?.reviewers !== b?.reviewers || a?.slaHours !== b?.slaHours || a?.rule !== b?.rule;
+            }),
+          )
+        : [];
+      return {
+        prs: rows.length,
+        sinceMs: input.sinceMs,
+        policies: decided.map((d) => d.summary),
+        differ: {
+          prs: differ.length,
+          examples: differ.slice(0, 10).map((r) => r.ref),
+          outcomes: summarise(differ.map((r) => r.sample)),
+        },
+      };
+    });
+  }
+}
+
+/** At most this many recorded PRs are replayed. */
+const MAX_REPLAY = 5_000;
+
+const medianOf = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
+};
+
+export interface ReplayResult {
+  prs: number;
+  sinceMs: number;
+  policies: {
+    label: string;
+    reviewersAsked: number;
+    slaHoursMedian: number | null;
+    rules: { rule: string; prs: number; reviewers: number; slaHours: number; outcomes: PolicySummary }[];
+  }[];
+  /** PRs the policies decide differently (rule, reviewers or SLA), and the outcomes they had. */
+  differ: { prs: number; examples: string[]; outcomes: PolicySummary };
+}
+
+/** At most this many label and path groups are summarised for opportunities. */
+const MAX_GROUPS = 50;
