@@ -370,9 +370,9 @@ function effectOf(
   const difference = median(variant) - controlMedian;
   const [low, high] = bootstrapCi(control, variant, random);
   return {
-    difference: round(difference, 2),
+    difference: round(difference, 4),
     relative: controlMedian === 0 ? null : round(difference / controlMedian, 3),
-    ci95: [round(low, 2), round(high, 2)],
+    ci95: [round(low, 4), round(high, 4)],
     pValue: round(permutationP(control, variant, random), 4),
   };
 }
@@ -392,8 +392,15 @@ const GUARDRAIL_WORDS: Record<GuardrailMetric, string> = {
   noCommentLargeRate: "rate of large PRs approved without a comment",
 };
 
-/** `−2.0`: one decimal with a typographic minus. */
-const signed = (hours: number): string => hours.toFixed(1).replace("-", "−");
+/** Hours as people read them: `2.0 h`, `12 min`, `40 s` (a short experiment in a demo has seconds). */
+export function duration(hours: number): string {
+  const a = Math.abs(hours);
+  if (a >= 1) return `${a.toFixed(1)} h`;
+  if (a * 60 >= 1) return `${Math.round(a * 60)} min`;
+  return `${Math.round(a * 3600)} s`;
+}
+/** `−2.0 h`: a duration with a typographic minus. */
+const signed = (hours: number): string => `${hours < 0 ? "−" : ""}${duration(hours)}`;
 const percent = (r: number): string => `${Number((r * 100).toFixed(1))}%`;
 const points = (r: number): string => `${Number((r * 100).toFixed(1))} points`;
 const pText = (p: number): string => (p < 0.001 ? "p < 0.001" : `p = ${Number(p.toPrecision(2))}`);
@@ -402,12 +409,12 @@ function figuresText(a: Omit<ExperimentAnalysis, "reason">): string {
   const { difference, ci95 } = a.effect;
   const n = `n = ${a.arms.control.n} control / ${a.arms.variant.n} variant`;
   if (difference === null || ci95 === null || a.pValue === null) return n;
-  return `95% CI ${signed(ci95[0])} to ${signed(ci95[1])} h, ${pText(a.pValue)}, ${n}`;
+  return `95% CI ${signed(ci95[0])} to ${signed(ci95[1])}, ${pText(a.pValue)}, ${n}`;
 }
 
 function comparison(difference: number): string {
-  if (Math.abs(difference) < 0.05) return "about the same as the control's";
-  return `${Math.abs(difference).toFixed(1)} h ${difference < 0 ? "shorter" : "longer"}`;
+  if (difference === 0) return "the same as the control's";
+  return `${duration(difference)} ${difference < 0 ? "shorter" : "longer"}`;
 }
 
 function harmReason(checks: readonly GuardrailCheck[], spec: ExperimentSpec): string {

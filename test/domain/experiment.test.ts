@@ -180,7 +180,7 @@ describe("analyse", () => {
     expect(out.effect.ci95?.[1]).toBeLessThan(0);
     expect(out.pValue).toBeLessThan(0.05);
     expect(out.reason).toMatch(
-      /shorter \(95% CI −\d+\.\d to −\d+\.\d h, p [<=] [\d.]+, n = 60 control \/ 60 variant\)/,
+      /shorter \(95% CI −\d+\.\d h to −\d+\.\d h, p [<=] [\d.]+, n = 60 control \/ 60 variant\)/,
     );
   });
 

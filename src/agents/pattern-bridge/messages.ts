@@ -2,7 +2,7 @@
 import { encodeAction } from "../../chat/actions";
 import { code, literal } from "../../chat/markup";
 import type { Reply } from "../../chat/reply";
-import type { ExperimentAnalysis } from "../../domain/experiment";
+import { duration, type ExperimentAnalysis } from "../../domain/experiment";
 import { type Opportunity, patternById } from "../../domain/patterns";
 import type { ExperimentRecord } from "../../settings/experiments";
 
@@ -16,8 +16,8 @@ const DECISION_WORDS: Record<ExperimentAnalysis["decision"], string> = {
 
 export function decisionReply(record: ExperimentRecord, a: ExperimentAnalysis): Reply {
   const promote = a.decision === "variant-wins";
-  const arms = `n ${a.arms.control.n} / ${a.arms.variant.n}, medians ${a.arms.control.median ?? "–"} h / ${a.arms.variant.median ?? "–"} h`;
-  const ci = a.effect.ci95 ? `, 95% CI ${a.effect.ci95[0]} to ${a.effect.ci95[1]} h` : "";
+  const med = (x: number | null) => (x === null ? "–" : duration(x));
+  const arms = `n ${a.arms.control.n} / ${a.arms.variant.n}, medians ${med(a.arms.control.median)} / ${med(a.arms.variant.median)}`;
   const p = a.pValue === null ? "" : `, p = ${a.pValue}`;
   const text =
     `Experiment ${literal(record.spec.name)} (${code(record.id)}): ${DECISION_WORDS[a.decision]}. ${literal(a.reason)}` +
@@ -28,7 +28,7 @@ export function decisionReply(record: ExperimentRecord, a: ExperimentAnalysis): 
     ephemeral: false,
     text,
     title: "Policy experiment",
-    sections: [{ text }, { title: "Figures (control / variant)", lines: [`${arms}${ci}${p}`] }],
+    sections: [{ text }, { title: "Figures (control / variant)", lines: [`${arms}${p}`] }],
     buttons: promote ? [{ action: encodeAction("policy.promote", record.id), label: "Promote" }] : [],
     tone: a.decision === "stop-harm" ? "warning" : "info",
   };
