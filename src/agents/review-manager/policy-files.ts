@@ -94,7 +94,7 @@ export async function applyPolicyFile(env: Env, tenant: string, push: Push): Pro
       kind: "unread",
       policyId,
       activeVersion,
-      why: "GitHub is not configured here (demo mode: no GITHUB_TOKEN), so Foreman cannot read the file; POST it to /api/policies as application/yaml to check it",
+      why: "GitHub is not configured here (demo mode: no GITHUB_TOKEN), so Foreman cannot read it; its text can be sent as `file` to PUT /api/policies/{id}",
     };
   }
   let text: string | null;

@@ -48,7 +48,7 @@ export async function policyExplain(
     (v) => `${v.matched ? "✓" : "✗"} ${code(v.rule)}: ${literal(v.reasons.join("; "))}`,
   );
   const decided = [
-    `${d.reviewers} reviewer(s), ${d.strategy} (from ${literal(r.sources.reviewers)})`,
+    `${d.reviewers} reviewer(s) (from ${literal(r.sources.reviewers)}), chosen by ${d.strategy} (from ${literal(r.sources.strategy)})`,
     `SLA ${d.slaHours} working hours (from ${literal(r.sources.slaHours)})`,
     ...(d.pool ? [`Pool: ${d.pool.map((l) => code(l)).join(", ")}`] : []),
     ...(d.required.length ? [`Always asked: ${d.required.map((l) => code(l)).join(", ")}`] : []),

@@ -55,7 +55,7 @@ function policyOf(body: { rules?: unknown; file?: string | undefined }): unknown
           field: `file${i.line ? ` line ${i.line}` : ""}: ${i.field}`,
           message: i.message,
         })),
-        `Invalid .foreman.yml (${formatPolicyIssues(parsed.issues).split("\n")[0] ?? ""})`,
+        "Invalid .foreman.yml",
       );
     }
     return parsed.policy;
