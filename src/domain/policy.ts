@@ -65,6 +65,16 @@ export const PolicyDecisionSchema = z.strictObject({
     .positive()
     .max(24 * 14)
     .optional(),
+  /**
+   * The reminder and escalation chain, as fractions of the SLA: the reminder (default 0.5, before the
+   * breach at 1) and the escalation to the leads and a hand-over (default 2, after it).
+   */
+  slaSteps: z
+    .strictObject({
+      reminder: z.number().min(0.1).max(1).optional(),
+      escalation: z.number().min(1).max(10).optional(),
+    })
+    .optional(),
   /** A channel to tell (`slack:C0123` or `discord:<snowflake>`). */
   channel: z
     .string()

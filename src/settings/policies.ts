@@ -12,7 +12,7 @@
 import type { ChannelRef } from "../chat/platform";
 import { type Policy, PolicySchema, parsePolicy } from "../domain/policy";
 import { ConflictError, NotFoundError, ValidationError } from "../platform/errors";
-import { all, first, run } from "../platform/sql";
+import { addColumn, all, first, run } from "../platform/sql";
 
 export const DEFAULT_POLICY_ID = "default";
 export const MIGRATED_POLICY: Policy = { rules: [{ name: "default", decide: {} }] };
@@ -37,6 +37,8 @@ export interface PolicyListing {
   latestVersion: number;
   /** The version in force, when this policy is the active one. */
   activeVersion: number | null;
+  /** A repository's policy whose `.foreman.yml` was removed: it no longer decides. */
+  retired: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -97,6 +99,7 @@ const IMPLICIT_LISTING: PolicyListing = {
   description: MIGRATED_DESCRIPTION,
   latestVersion: 1,
   activeVersion: 1,
+  retired: false,
   createdAt: IMPLICIT_VERSION.createdAt,
   updatedAt: IMPLICIT_VERSION.createdAt,
 };
@@ -105,6 +108,9 @@ export class PolicyStore {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS policies (
       id TEXT PRIMARY KEY, description TEXT, created_at TEXT NOT NULL)`);
+    // A repository's `.foreman.yml` policy stops deciding when the file is removed (and starts again
+    // with the next valid push).
+    addColumn(sql, "policies", "retired INTEGER NOT NULL DEFAULT 0");
     sql.exec(`CREATE TABLE IF NOT EXISTS policy_versions (
       policy_id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, source TEXT NOT NULL,
       source_ref TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -186,9 +192,9 @@ export class PolicyStore {
   list(): PolicyListing[] {
     if (!this.stored()) return [IMPLICIT_LISTING];
     const active = this.activeRow();
-    const rows = all<PolicyRow & { latest: number; updated_at: string }>(
+    const rows = all<PolicyRow & { latest: number; updated_at: string; retired: number }>(
       this.sql,
-      `SELECT p.id, p.description, p.created_at, MAX(v.version) AS latest, MAX(v.created_at) AS updated_at
+      `SELECT p.id, p.description, p.created_at, p.retired, MAX(v.version) AS latest, MAX(v.created_at) AS updated_at
        FROM policies p JOIN policy_versions v ON v.policy_id = p.id GROUP BY p.id ORDER BY p.id`,
     );
     return rows.map((r) => ({
@@ -196,6 +202,7 @@ export class PolicyStore {
       description: r.description,
       latestVersion: Number(r.latest),
       activeVersion: active?.policy_id === r.id ? Number(active.version) : null,
+      retired: Number(r.retired) === 1,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     }));
@@ -310,6 +317,17 @@ export class PolicyStore {
   exists(id: string): boolean {
     if (!this.stored()) return id === DEFAULT_POLICY_ID;
     return first(this.sql, "SELECT id FROM policies WHERE id = ?", id) !== null;
+  }
+
+  /** Whether a policy decides (a repository's policy whose file was removed does not). */
+  inForce(id: string): boolean {
+    if (!this.stored()) return id === DEFAULT_POLICY_ID;
+    return first(this.sql, "SELECT id FROM policies WHERE id = ? AND retired = 0", id) !== null;
+  }
+
+  /** Retires (or restores) a repository's file policy; false when there is no such policy. */
+  setRetired(id: string, retired: boolean): boolean {
+    return run(this.sql, "UPDATE policies SET retired = ? WHERE id = ?", retired ? 1 : 0, id) > 0;
   }
 }
 

@@ -460,6 +460,11 @@ export class TenantSettings extends DurableObject<Env> {
     return attempt(() => this.policies.addVersion({ ...input, policy: checkPolicy(input.policy) }));
   }
 
+  /** A repository's `.foreman.yml` was removed (`retired`), or pushed again valid: it stops or starts deciding. */
+  async retirePolicy(id: string, retired: boolean): Promise<boolean> {
+    return this.policies.setRetired(id, retired);
+  }
+
   async activatePolicy(id: string, version: number | undefined, by: string): Promise<Outcome<PolicyVersion>> {
     return attempt(() => this.policies.activate(id, version, by));
   }
@@ -468,7 +473,7 @@ export class TenantSettings extends DurableObject<Env> {
   async policyView(repo?: string): Promise<PolicyView> {
     const active = this.policies.active();
     const fileId = repo ? filePolicyId(repo, fnv1a64) : null;
-    const own = fileId && this.policies.exists(fileId) ? pinned(this.policies.version(fileId)) : null;
+    const own = fileId && this.policies.inForce(fileId) ? pinned(this.policies.version(fileId)) : null;
     const running = this.experiments.running();
     const experiment = running
       ? {

@@ -97,10 +97,23 @@ export class PatternBridgeAgent extends BaseAgent {
       });
       if (record.status !== "running" || analysis.decision === "continue")
         return { experiment: record, analysis };
-      const { first, record: decided } = await store.decideExperiment(id, analysis);
+      const reached = await store.decideExperiment(id, analysis);
+      const first = reached.first;
+      let decided = reached.record;
       if (first && (await store.markExperimentAnnounced(id))) {
-        await this.tell(`experiment:${id}`, decisionReply(decided, analysis), correlationId);
-        this.log.add("experiment", `${id}: ${analysis.decision}`, Date.now(), correlationId);
+        const auto =
+          patternBridgeConfigOf(this.require().config).autoPromote && analysis.decision === "variant-wins";
+        let promotedTo: number | null = null;
+        if (auto) {
+          const promoted = await store.promoteExperiment(id, "pattern-bridge (autoPromote)");
+          if (promoted.ok) {
+            decided = promoted.value.record;
+            promotedTo = promoted.value.version.version;
+          }
+        }
+        await this.tell(`experiment:${id}`, decisionReply(decided, analysis, promotedTo), correlationId);
+        const how = promotedTo === null ? "" : `, promoted to version ${promotedTo}`;
+        this.log.add("experiment", `${id}: ${analysis.decision}${how}`, Date.now(), correlationId);
       }
       return { experiment: decided, analysis: decided.decision ?? analysis };
     });

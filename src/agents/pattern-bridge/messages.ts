@@ -14,8 +14,13 @@ const DECISION_WORDS: Record<ExperimentAnalysis["decision"], string> = {
   "no-difference": "no difference",
 };
 
-export function decisionReply(record: ExperimentRecord, a: ExperimentAnalysis): Reply {
-  const promote = a.decision === "variant-wins";
+/** The decision; `promotedTo`: the version an automatic promotion made (then no button). */
+export function decisionReply(
+  record: ExperimentRecord,
+  a: ExperimentAnalysis,
+  promotedTo: number | null = null,
+): Reply {
+  const promote = a.decision === "variant-wins" && promotedTo === null;
   const med = (x: number | null) => (x === null ? "–" : duration(x));
   const arms = `n ${a.arms.control.n} / ${a.arms.variant.n}, medians ${med(a.arms.control.median)} / ${med(a.arms.variant.median)}`;
   const p = a.pValue === null ? "" : `, p = ${a.pValue}`;
@@ -23,6 +28,9 @@ export function decisionReply(record: ExperimentRecord, a: ExperimentAnalysis): 
     `Experiment ${literal(record.spec.name)} (${code(record.id)}): ${DECISION_WORDS[a.decision]}. ${literal(a.reason)}` +
     (promote
       ? ` Promote makes the variant (${code(record.spec.variant.policyId)} v${record.variantVersion}) the new version of ${code(record.spec.control.policyId)}.`
+      : "") +
+    (promotedTo !== null
+      ? ` Promoted automatically (autoPromote is on): ${code(record.spec.control.policyId)} v${promotedTo} is the variant's rules, active.`
       : "");
   return {
     ephemeral: false,

@@ -32,7 +32,7 @@ import {
   toChannelsOrLeads,
 } from "./notify";
 import { planNudge } from "./nudge";
-import { decidedBy, decideReview, type ReviewDecision, slaHoursOf } from "./policy";
+import { decidedBy, decideReview, type ReviewDecision, slaOf } from "./policy";
 import { cardForecasts } from "./predicted";
 import { type Deferred, requestWhenFree } from "./request-later";
 
@@ -86,8 +86,9 @@ export function track(
         : "request";
   const seq = work.store.logAssignment(login, pr.id, kind, reason, now);
   const schedule = person?.schedule ?? (namedByPolicy(work, view, pr, login) ? UTC_OFFICE : null);
+  const policySla = slaOf(work, view, pr);
   const sla = schedule
-    ? slaDeadlines({ requestedAtMs: now, hours: slaHoursOf(work, view, pr), schedule })
+    ? slaDeadlines({ requestedAtMs: now, hours: policySla.hours, steps: policySla.steps, schedule })
     : null;
   work.forecasts.recordRequest(pr.id, pr.round, loginKey(login), seq, now, facts);
   work.forecasts.touch(pr.id, now);

@@ -26,6 +26,7 @@ import type { TenantView, Work } from "./context";
 import type { ForecastTarget } from "./forecast-store";
 import { availableSchedule, entryOf, loginKey } from "./model/candidates";
 import type { TrackedPr } from "./model/model";
+import { slaOf } from "./policy";
 
 /** Scheduled task that fits the models again (key `forecast:fit`). */
 export const FIT_TASK = "review.fit";
@@ -52,7 +53,7 @@ export function requestFacts(work: Work, view: TenantView, pr: TrackedPr, login:
     openReviews: work.store.openReviewsOf(key),
     requests30d: work.store.requestsLast30d(key, work.nowMs),
     ...reviewerTiming(scheduleOfLogin(view, login), work.nowMs),
-    urgent: isUrgent(work, pr) || view.slaHours < DEFAULT_SLA_RULE.hours,
+    urgent: isUrgent(work, pr) || slaOf(work, view, pr).hours < DEFAULT_SLA_RULE.hours,
     reviewer: key,
     // The author's clock: a model may count a wait on it (merges are the author's to make).
     authorWindows: workingWindows(scheduleOfLogin(view, pr.author), work.nowMs),
@@ -115,9 +116,10 @@ export function withLateRisk(
   if (!model) return candidates;
   const now = work.nowMs;
   const author = scheduleOfLogin(view, pr.author);
-  const deadlineH = (addWorkingMs(author, now, view.slaHours * HOUR_MS) - now) / HOUR_MS;
+  const slaHours = slaOf(work, view, pr).hours;
+  const deadlineH = (addWorkingMs(author, now, slaHours * HOUR_MS) - now) / HOUR_MS;
   const authorWindows = workingWindows(author, now);
-  const urgent = isUrgent(work, pr) || view.slaHours < DEFAULT_SLA_RULE.hours;
+  const urgent = isUrgent(work, pr) || slaHours < DEFAULT_SLA_RULE.hours;
   return candidates.map((c) => {
     if (c.ooo) return c;
     const facts: ReviewRequestFacts = {

@@ -87,7 +87,7 @@ export async function applyPolicyFile(env: Env, tenant: string, push: Push): Pro
   const store = settings(env, tenant);
   const current = await store.policyVersion(policyId);
   const activeVersion = current.ok ? current.value.version : null;
-  if (change === "removed") return { kind: "removed", policyId, activeVersion };
+  if (change === "removed") return removed(store, policyId, activeVersion);
   const reader = githubReader(env);
   if (!reader) {
     return {
@@ -103,7 +103,7 @@ export async function applyPolicyFile(env: Env, tenant: string, push: Push): Pro
   } catch (err) {
     return { kind: "unread", policyId, activeVersion, why: errorMessage(err) };
   }
-  if (text === null) return { kind: "removed", policyId, activeVersion };
+  if (text === null) return removed(store, policyId, activeVersion);
   const parsed = parsePolicyFile(text);
   if (!parsed.ok)
     return { kind: "invalid", policyId, activeVersion, problems: formatPolicyIssues(parsed.issues) };
@@ -123,6 +123,7 @@ export async function applyPolicyFile(env: Env, tenant: string, push: Push): Pro
     );
     return { kind: "applied", policyId, version: created.version, added: true };
   }
+  await store.retirePolicy(policyId, false);
   const { version, added } = unwrap(
     await store.addPolicyVersion({
       id: policyId,
@@ -135,6 +136,16 @@ export async function applyPolicyFile(env: Env, tenant: string, push: Push): Pro
     }),
   );
   return { kind: "applied", policyId, version: version.version, added };
+}
+
+/** The file is gone: the repository's policy stops deciding (the next valid push brings it back). */
+async function removed(
+  store: ReturnType<typeof settings>,
+  policyId: string,
+  activeVersion: number | null,
+): Promise<FileOutcome> {
+  if (activeVersion !== null) await store.retirePolicy(policyId, true);
+  return { kind: "removed", policyId, activeVersion };
 }
 
 /** Tells the repository's linked channels and the commit what came of the file (one step, keyed once). */
@@ -171,8 +182,11 @@ export function reportPolicyFile(work: Work, push: Push, outcome: FileOutcome, c
       break;
     case "removed":
       state = "success";
-      description = `${POLICY_FILE} removed; ${kept}`;
-      text = `${literal(POLICY_FILE)} was removed from ${literal(repo)}: ${kept} (delete the policy through the API to stop it).`;
+      description = `${POLICY_FILE} removed: the tenant's active policy decides`;
+      text =
+        outcome.activeVersion === null
+          ? ""
+          : `${literal(POLICY_FILE)} was removed from ${literal(repo)}: its policy ${literal(outcome.policyId)} no longer decides; the tenant's active policy does (a new valid file brings it back).`;
       break;
   }
   work.log(`${POLICY_FILE} in ${repo}@${sha.slice(0, 7)}: ${outcome.kind}`);

@@ -49,9 +49,33 @@ export interface Effectiveness {
   policyId: string;
   versions: {
     version: number;
-    summary: ReturnType<typeof summarise>;
-    rules: { rule: string; summary: ReturnType<typeof summarise> }[];
+    summary: PolicySummary;
+    rules: { rule: string; summary: PolicySummary }[];
+    /** Before/after: this version's figures minus the previous version's (null: either unknown). */
+    vsPrevious: VersionChange | null;
   }[];
+}
+
+/** The change from one version to the next: medians in hours, rates as fractions. */
+export interface VersionChange {
+  firstReviewMedian: number | null;
+  firstReviewWorkingMedian: number | null;
+  mergeMedian: number | null;
+  breachRate: number | null;
+  rubberStampRate: number | null;
+}
+
+const minus = (a: number | null, b: number | null) =>
+  a === null || b === null ? null : Math.round((a - b) * 10_000) / 10_000;
+
+function changeOf(after: PolicySummary, before: PolicySummary): VersionChange {
+  return {
+    firstReviewMedian: minus(after.firstReview.median, before.firstReview.median),
+    firstReviewWorkingMedian: minus(after.firstReviewWorking.median, before.firstReviewWorking.median),
+    mergeMedian: minus(after.merge.median, before.merge.median),
+    breachRate: minus(after.breachRate, before.breachRate),
+    rubberStampRate: minus(after.rubberStampRate, before.rubberStampRate),
+  };
 }
 
 export abstract class ReviewManagerPolicies extends ReviewManagerCore {
@@ -184,19 +208,23 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
       this.require();
       const decided = this.policies.samples({ policyId });
       const versions = [...new Set(decided.map((d) => d.record.version))].sort((a, b) => a - b);
+      const figures = versions.map((version) => {
+        const of = decided.filter((d) => d.record.version === version);
+        const rules = [...new Set(of.map((d) => d.record.rule))].sort();
+        return {
+          version,
+          summary: summarise(of.map((d) => d.sample)),
+          rules: rules.map((rule) => ({
+            rule,
+            summary: summarise(of.filter((d) => d.record.rule === rule).map((d) => d.sample)),
+          })),
+        };
+      });
       return {
         policyId,
-        versions: versions.map((version) => {
-          const of = decided.filter((d) => d.record.version === version);
-          const rules = [...new Set(of.map((d) => d.record.rule))].sort();
-          return {
-            version,
-            summary: summarise(of.map((d) => d.sample)),
-            rules: rules.map((rule) => ({
-              rule,
-              summary: summarise(of.filter((d) => d.record.rule === rule).map((d) => d.sample)),
-            })),
-          };
+        versions: figures.map((f, i) => {
+          const before = figures[i - 1];
+          return { ...f, vsPrevious: before ? changeOf(f.summary, before.summary) : null };
         }),
       };
     });

@@ -30,6 +30,8 @@ export interface PolicyRecord {
   slaHours: number | null;
   /** Reviewers wanted (without an urgent PR's backup). */
   reviewers: number;
+  /** The reminder and escalation fractions the decision gave (null: the defaults). */
+  slaSteps: { reminder?: number; escalation?: number } | null;
   decidedAtMs: number;
 }
 
@@ -53,6 +55,7 @@ type DecisionRow = OutcomeCols & {
   arm: string | null;
   sla_hours: number | null;
   reviewers: number;
+  sla_steps: string | null;
   decided_at: number;
 };
 
@@ -74,6 +77,7 @@ const toRecord = (r: DecisionRow): PolicyRecord => ({
   arm: r.arm === "control" || r.arm === "variant" ? r.arm : null,
   slaHours: r.sla_hours,
   reviewers: r.reviewers,
+  slaSteps: r.sla_steps ? parseJson<PolicyRecord["slaSteps"]>(r.sla_steps, null) : null,
   decidedAtMs: r.decided_at,
 });
 
@@ -92,6 +96,7 @@ export class PrPolicyStore {
     // Outcomes of the round (effectiveness, experiments): first review, its working time and verdict,
     // review comments before it, a breach, the merge; and the PR's size when decided.
     addColumn(sql, "policy_decisions", "lines INTEGER");
+    addColumn(sql, "policy_decisions", "sla_steps TEXT");
     addColumn(sql, "policy_decisions", "first_review_at INTEGER");
     addColumn(sql, "policy_decisions", "first_review_working_ms INTEGER");
     addColumn(sql, "policy_decisions", "first_verdict TEXT");
@@ -177,8 +182,8 @@ export class PrPolicyStore {
     run(
       this.sql,
       `INSERT OR IGNORE INTO policy_decisions
-       (pr_id, round, policy_id, version, rule, experiment_id, arm, sla_hours, reviewers, decided_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (pr_id, round, policy_id, version, rule, experiment_id, arm, sla_hours, reviewers, sla_steps, decided_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       d.prId,
       d.round,
       d.policyId,
@@ -188,6 +193,7 @@ export class PrPolicyStore {
       d.arm,
       d.slaHours,
       d.reviewers,
+      d.slaSteps ? JSON.stringify(d.slaSteps) : null,
       d.decidedAtMs,
     );
     return this.decision(d.prId, d.round) ?? d;

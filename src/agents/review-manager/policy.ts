@@ -40,6 +40,8 @@ export interface ReviewDecision {
   required: string[];
   /** Working hours allowed for each review. */
   slaHours: number;
+  /** The reminder and escalation fractions (absent: 0.5 and 2). */
+  slaSteps: { reminder?: number; escalation?: number };
   /** A channel to tell besides the repository's linked ones (null: none, or it is not linked). */
   channel: ChannelRef | null;
   /** Named in the rule but not linked to Foreman (so not posted). */
@@ -104,6 +106,7 @@ export function decideReview(work: Work, view: TenantView, pr: TrackedPr): Revie
       arm,
       slaHours: d.slaHours ?? null,
       reviewers,
+      slaSteps: d.slaSteps ?? null,
       decidedAtMs: work.nowMs,
     });
   if (!recorded) work.policies.noteLines(pr.id, pr.round, pr.lines ?? null);
@@ -120,6 +123,7 @@ export function decideReview(work: Work, view: TenantView, pr: TrackedPr): Revie
     pool: d.pool?.logins ? d.pool.logins.map(loginKey) : null,
     required: (d.required ?? []).filter((l) => loginKey(l) !== loginKey(pr.author ?? "")),
     slaHours,
+    slaSteps: (recorded ? recorded.slaSteps : d.slaSteps) ?? {},
     channel,
     unlinkedChannel: d.channel && !channel ? d.channel : null,
     addLabels: d.addLabels ?? [],
@@ -137,9 +141,14 @@ function replay(
   return { choice: known ?? view.active, experimentId: r.experimentId, arm: r.arm };
 }
 
-/** The SLA hours of `pr`'s recorded decision, else the SLA rules' (the view). */
-export function slaHoursOf(work: Work, view: TenantView, pr: TrackedPr): number {
-  return work.policies.decision(pr.id, pr.round)?.slaHours ?? view.slaHours;
+/** The SLA of `pr`'s round as its policy decides it (what the rule leaves out: the SLA rules). */
+export function slaOf(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+): { hours: number; steps: { reminder?: number; escalation?: number } } {
+  const d = decideReview(work, view, pr);
+  return { hours: d.slaHours, steps: d.slaSteps };
 }
 
 /** One line for a card: which policy and rule decided. */
