@@ -60,32 +60,47 @@ export const DEFAULT_GUARDRAILS = [
 const sameRef = (a: z.infer<typeof PolicyRefSchema>, b: z.infer<typeof PolicyRefSchema>): boolean =>
   a.policyId === b.policyId && a.version === b.version;
 
-/** An experiment as the API takes it; defaults filled in by parsing. */
+const SPEC_SHAPE = {
+  name: z.string().min(1).max(100),
+  control: PolicyRefSchema,
+  variant: PolicyRefSchema,
+  /** The share of PRs given the variant policy. */
+  allocation: z
+    .strictObject({ variantShare: z.number().gt(0).lt(1).default(0.5) })
+    .default({ variantShare: 0.5 }),
+  primaryMetric: z.enum(PRIMARY_METRICS).default("firstReviewWorkingHours"),
+  guardrails: z
+    .array(GuardrailSchema)
+    .max(5)
+    .default(() => DEFAULT_GUARDRAILS.map((g) => ({ ...g }))),
+  /** PRs per arm with the primary metric reached before the experiment may be decided. */
+  minSample: z.number().int().min(5).max(10_000).default(30),
+  /** Days after which the experiment is decided with whatever it has. */
+  maxDays: z.number().int().min(1).max(180).default(28),
+  /** The significance level of the p-value. */
+  alpha: z.number().gt(0).lt(0.5).default(0.05),
+};
+
+const DIFFERENT_ARMS = {
+  message: "the variant must differ from the control (another policy or another version)",
+  path: ["variant"],
+};
+
+/** An experiment as it is stored and analysed; defaults filled in by parsing. */
 export const ExperimentSpecSchema = z
+  .strictObject(SPEC_SHAPE)
+  .refine((s) => !sameRef(s.control, s.variant), DIFFERENT_ARMS);
+
+/** An experiment as the API starts it: the spec and, optionally, its id (`exp-…` otherwise). */
+export const ExperimentStartSchema = z
   .strictObject({
-    name: z.string().min(1).max(100),
-    control: PolicyRefSchema,
-    variant: PolicyRefSchema,
-    /** The share of PRs given the variant policy. */
-    allocation: z
-      .strictObject({ variantShare: z.number().gt(0).lt(1).default(0.5) })
-      .default({ variantShare: 0.5 }),
-    primaryMetric: z.enum(PRIMARY_METRICS).default("firstReviewWorkingHours"),
-    guardrails: z
-      .array(GuardrailSchema)
-      .max(5)
-      .default(() => DEFAULT_GUARDRAILS.map((g) => ({ ...g }))),
-    /** PRs per arm with the primary metric reached before the experiment may be decided. */
-    minSample: z.number().int().min(5).max(10_000).default(30),
-    /** Days after which the experiment is decided with whatever it has. */
-    maxDays: z.number().int().min(1).max(180).default(28),
-    /** The significance level of the p-value. */
-    alpha: z.number().gt(0).lt(0.5).default(0.05),
+    ...SPEC_SHAPE,
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+      .optional(),
   })
-  .refine((s) => !sameRef(s.control, s.variant), {
-    message: "the variant must differ from the control (another policy or another version)",
-    path: ["variant"],
-  });
+  .refine((s) => !sameRef(s.control, s.variant), DIFFERENT_ARMS);
 
 export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>;
 export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>;

@@ -140,6 +140,21 @@ export class PrPolicyStore {
     );
   }
 
+  /**
+   * The files pushes to the PR's branch touched, kept with the PR when it is decided (the replay and
+   * the opportunities read them after the branch is gone); GitHub's own list is never replaced.
+   */
+  keepPushedFiles(prId: number, files: readonly string[]): void {
+    run(
+      this.sql,
+      `INSERT INTO policy_pr_facts (pr_id, files, files_from) VALUES (?, ?, 'pushes')
+       ON CONFLICT (pr_id) DO UPDATE SET files = excluded.files, files_from = 'pushes'
+       WHERE policy_pr_facts.files_from IS NOT 'github'`,
+      prId,
+      JSON.stringify(files.slice(0, MAX_FILES)),
+    );
+  }
+
   /** Paths a push to `branch` touched, added to what earlier pushes touched. */
   notePush(repo: string, branch: string, files: readonly string[], nowMs: number): void {
     const row = first<{ files: string }>(

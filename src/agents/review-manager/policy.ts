@@ -109,7 +109,12 @@ export function decideReview(work: Work, view: TenantView, pr: TrackedPr): Revie
       slaSteps: d.slaSteps ?? null,
       decidedAtMs: work.nowMs,
     });
-  if (!recorded) work.policies.noteLines(pr.id, pr.round, pr.lines ?? null);
+  if (!recorded) {
+    work.policies.noteLines(pr.id, pr.round, pr.lines ?? null);
+    const known = work.policies.facts(pr.id);
+    const pushed = known.files === null ? work.policies.branchFiles(pr.repo, pr.headRef) : null;
+    if (pushed) work.policies.keepPushedFiles(pr.id, pushed);
+  }
   const strategy = d.strategy ?? cfg.algorithm;
   const channel = d.channel ? (policies.channels[d.channel] ?? null) : null;
   return {

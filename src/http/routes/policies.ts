@@ -11,7 +11,7 @@ import type { Context } from "hono";
 import { findPatternBridge } from "../../agents/pattern-bridge";
 import { reviewManagerAgent } from "../../agents/review-manager";
 import type { DryRunInput } from "../../agents/review-manager/policy-rpc";
-import { ExperimentSpecSchema } from "../../domain/experiment";
+import { ExperimentStartSchema } from "../../domain/experiment";
 import { applyPattern, PATTERNS, PatternParamsSchema } from "../../domain/patterns";
 import { type PolicyPr, PolicyRuleSchema } from "../../domain/policy";
 import { formatPolicyIssues, parsePolicyFile } from "../../domain/policy-file";
@@ -89,7 +89,7 @@ const create = r({
   middleware: [guard("operator"), jsonBody()],
   request: {
     body: jsonBodyOf(
-      z.object({
+      z.strictObject({
         id: z.string().regex(POLICY_ID),
         description: z.string().max(200).optional(),
         ...PolicyBody,
@@ -111,7 +111,7 @@ const update = r({
   path: "/api/policies/{id}",
   summary: "A new version of a policy (active at once if the policy is active, or with activate) (operator)",
   middleware: [guard("operator"), jsonBody()],
-  request: { params: IdParam, body: jsonBodyOf(z.object(PolicyBody)) },
+  request: { params: IdParam, body: jsonBodyOf(z.strictObject(PolicyBody)) },
   responses: { 200: { description: "The new version", content: json(Loose) }, ...WRITE_ERRORS, ...E404 },
 });
 const activate = r({
@@ -121,7 +121,10 @@ const activate = r({
   middleware: [guard("operator"), jsonBody()],
   request: {
     params: IdParam,
-    body: { required: false, content: json(z.object({ version: z.number().int().positive().optional() })) },
+    body: {
+      required: false,
+      content: json(z.strictObject({ version: z.number().int().positive().optional() })),
+    },
   },
   responses: { 200: { description: "Active", content: json(Loose) }, ...WRITE_ERRORS, ...E404 },
 });
@@ -224,7 +227,7 @@ const startExperiment = r({
   tags: ["policies"],
   summary: "Start an experiment: control against variant policy, PRs split by a stable hash (operator)",
   middleware: [guard("operator"), jsonBody()],
-  request: { body: jsonBodyOf(ExperimentSpecSchema.and(z.object({ id: experimentIdSchema.optional() }))) },
+  request: { body: jsonBodyOf(ExperimentStartSchema) },
   responses: { 201: { description: "Started", content: json(Loose) }, ...WRITE_ERRORS, ...E404, ...E409 },
 });
 const listExperiments = r({
