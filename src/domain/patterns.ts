@@ -101,6 +101,9 @@ export function applyPattern(policy: Policy, patternId: string, params: PatternP
   if (!pattern) throw new RangeError(`no pattern "${patternId}" (${PATTERNS.map((p) => p.id).join(", ")})`);
   const rule = pattern.rule(params);
   if ("missing" in rule) throw new RangeError(`${patternId}: ${rule.missing}`);
+  if (policy.rules.at(-1)?.name === rule.name) {
+    throw new RangeError(`the policy's default rule is called "${rule.name}": rename it to add ${patternId}`);
+  }
   const rest = policy.rules.filter((r) => r.name !== rule.name);
   const fallback = rest.at(-1);
   const rules = fallback ? [...rest.slice(0, -1), rule, fallback] : [rule];
@@ -158,7 +161,8 @@ export function findOpportunities(overall: PolicySummary, groups: readonly Group
     }
     const rate = g.summary.breachRate ?? 0;
     const overallRate = overall.breachRate ?? 0;
-    if (rate - overallRate >= BREACH_POINTS) {
+    // In basis points, so 3 of 10 against 1 of 10 is exactly 20 points (not 0.19999…).
+    if (Math.round((rate - overallRate) * 10_000) >= Math.round(BREACH_POINTS * 10_000)) {
       out.push({
         key: `${g.kind}:${g.value}:breaches`,
         kind: g.kind,

@@ -43,6 +43,8 @@ export interface DryRunResult {
   sources: { reviewers: string; strategy: string; slaHours: string };
   /** For a tracked PR: what was recorded when it was decided. */
   recorded: PolicyRecord | null;
+  /** When the PR has changed since it was decided and another rule would match now. */
+  now?: string;
 }
 
 export interface Effectiveness {
@@ -138,29 +140,40 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
       const recorded = tracked ? this.policies.decision(tracked.id, tracked.round) : null;
       const { choice, why } = await this.chosen(view, tracked, recorded, input);
       const outcome = decidePolicy(choice.policy, pr);
-      const d = outcome.rule.decide;
+      // A decided PR keeps its decision: the rule recorded then (the verdicts are against the PR as it
+      // is now, which may have changed since — a label removed, files pushed).
+      const kept =
+        recorded && !input.policyId ? choice.policy.rules.find((r) => r.name === recorded.rule) : undefined;
+      const rule = kept ?? outcome.rule;
+      const d = rule.decide;
       const cfg = configFor(work.config, work.config.repos, pr.repo);
       const scope = [sla.repo, sla.label && `label ${sla.label}`].filter(Boolean).join(", ") || "every PR";
+      const slaHours = kept && recorded ? (recorded.slaHours ?? sla.hours) : (d.slaHours ?? sla.hours);
       return {
         pr: { ...pr, filesKnown: pr.files !== undefined },
         policy: { id: choice.policyId, version: choice.version, why },
-        rule: outcome.rule.name,
+        rule: rule.name,
         verdicts: outcome.verdicts,
+        ...(kept && outcome.rule.name !== rule.name
+          ? {
+              now: `As the PR is now, rule ${outcome.rule.name} would match first; its round stays decided by ${rule.name}.`,
+            }
+          : {}),
         decision: {
-          reviewers: d.reviewers ?? cfg.reviewersPerPr,
+          reviewers: kept && recorded ? recorded.reviewers : (d.reviewers ?? cfg.reviewersPerPr),
           strategy: d.strategy ?? cfg.algorithm,
           pool: d.pool?.logins ?? null,
           required: d.required ?? [],
-          slaHours: d.slaHours ?? sla.hours,
+          slaHours,
           channel: d.channel ?? null,
           addLabels: d.addLabels ?? [],
         },
         sources: {
-          reviewers: d.reviewers !== undefined ? `rule ${outcome.rule.name}` : "the Review Manager's config",
-          strategy: d.strategy !== undefined ? `rule ${outcome.rule.name}` : "the Review Manager's config",
+          reviewers: d.reviewers !== undefined ? `rule ${rule.name}` : "the Review Manager's config",
+          strategy: d.strategy !== undefined ? `rule ${rule.name}` : "the Review Manager's config",
           slaHours:
             d.slaHours !== undefined
-              ? `rule ${outcome.rule.name}`
+              ? `rule ${rule.name}`
               : sla.isDefault
                 ? "the built-in 8 h SLA"
                 : `the SLA rule for ${scope}`,

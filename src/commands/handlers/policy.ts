@@ -57,6 +57,7 @@ export async function policyExplain(
     ...(r.pr.filesKnown
       ? []
       : ["Changed files not known (no GitHub access and no pushes seen): path rules cannot match"]),
+    ...(r.now ? [literal(r.now)] : []),
   ];
   const text = `${code(prRef(command.pr))}: policy ${code(r.policy.id)} v${r.policy.version} (${literal(r.policy.why)}), rule ${code(r.rule)}.`;
   return reply(text, {
