@@ -14,7 +14,7 @@ import type { DryRunInput } from "../../agents/review-manager/policy-rpc";
 import { ExperimentStartSchema } from "../../domain/experiment";
 import { applyPattern, PATTERNS, PatternParamsSchema } from "../../domain/patterns";
 import { type PolicyPr, PolicyRuleSchema } from "../../domain/policy";
-import { formatPolicyIssues, parsePolicyFile } from "../../domain/policy-file";
+import { parsePolicyFile } from "../../domain/policy-file";
 import { parsePrRef } from "../../domain/pr-refs";
 import { experimentIdSchema, repoSchema } from "../../domain/values";
 import type { Env } from "../../env";
