@@ -17,7 +17,7 @@ import { buildChannelDigest } from "../../digest/gather";
 import { nextSlot } from "../../domain/digest-schedule";
 import { WEEKDAYS } from "../../domain/time";
 import type { Env } from "../../env";
-import { NotFoundError, unwrap } from "../../platform/errors";
+import { NotFoundError } from "../../platform/errors";
 import type { ChannelLink, DigestSchedule } from "../../settings/model";
 import { settings } from "../../settings/stub";
 import { currentTenant, guard } from "../middleware/auth";
