@@ -2,8 +2,9 @@
 import { Simulation } from "./engine";
 import { measure, type StrategyDetail, type StrategyMetrics } from "./metrics";
 import type { Scenario } from "./scenario";
-import { ForemanStrategy, type NamedPolicy } from "./strategies/foreman";
+import { ForemanStrategy } from "./strategies/foreman";
 import { GitHubStrategy } from "./strategies/github";
+import type { NamedPolicy } from "./strategies/policy";
 import { peopleOf, startMs } from "./team";
 import { traceOf } from "./trace";
 import type { Strategy, World } from "./world";

@@ -39,27 +39,19 @@ import { fireStep } from "../../src/agents/review-manager/sla-steps";
 import { ReviewStore } from "../../src/agents/review-manager/store";
 import type { ChannelRef, ChatUserRef } from "../../src/chat/platform";
 import type { NotifyPrefs } from "../../src/domain/notify";
-import type { Policy } from "../../src/domain/policy";
 import { DEFAULT_SLA_RULE, resolveSla, type SlaRule } from "../../src/domain/sla";
 import { localDayOf } from "../../src/domain/time";
 import { type MemberAvailability, type OooEntry, oooActive, type TeamMember } from "../../src/settings/model";
-import { channelsNamed, MIGRATED_POLICY, type PolicyView } from "../../src/settings/policies";
+import type { PolicyView } from "../../src/settings/policies";
 import { isoDay, type SimPerson } from "../team";
 import type { ReviewState, SimPr, Strategy, World } from "../world";
 import { ContextRouter, notifyOf } from "./context";
+import { type NamedPolicy, policyViewOf, prsByRule, SIM_BASE } from "./policy";
 
 const QUARTER_HOUR_MS = 15 * 60_000;
 const CHANNEL: ChannelRef = { platform: "slack", workspaceId: "TSIM", channelId: "CTEAM" };
 const MENTION = /<@([A-Za-z0-9]+)>/g;
 const userId = (p: SimPerson) => `U${String(p.index).padStart(5, "0")}`;
-/** Every simulated PR's base branch (what a `base` rule matches). */
-export const SIM_BASE = "main";
-
-/** A review policy for the strategy: its id (a file's base name) and the policy itself. */
-export interface NamedPolicy {
-  id: string;
-  policy: Policy;
-}
 
 export interface ForemanOptions {
   /** Messages to people go through the Context Optimizer's routing (`foreman+context`). */
@@ -118,7 +110,7 @@ export class ForemanStrategy implements Strategy {
     this.notices = new AuthorNotices(sql);
     this.forecasts = new ForecastStore(sql);
     this.policies = new PrPolicyStore(sql);
-    this.policyView = options.policy ? policyViewOf(options.policy) : null;
+    this.policyView = options.policy ? policyViewOf(options.policy, CHANNEL.workspaceId) : null;
     this.scheduler = new Scheduler(sql);
     const at = new Date(world.nowMs).toISOString();
     this.team = world.people.map((p) => {
@@ -198,16 +190,8 @@ export class ForemanStrategy implements Strategy {
    * decision), in the policy's order; rules that decided nothing are listed with 0.
    */
   prsByRule(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const rule of (this.policyView?.active.policy ?? MIGRATED_POLICY).rules) counts[rule.name] = 0;
-    for (let number = 1; ; number++) {
-      const pr = this.world.pr(number);
-      if (!pr) break;
-      const id = this.store.pr(pr.trace.repo, number)?.id;
-      const decided = id === undefined ? null : (this.policies.decision(id, 1) ?? this.policies.decision(id));
-      if (decided) counts[decided.rule] = (counts[decided.rule] ?? 0) + 1;
-    }
-    return counts;
+    const idOf = (repo: string, number: number) => this.store.pr(repo, number)?.id;
+    return prsByRule(this.policyView, this.world, idOf, this.policies);
   }
 
   /**
@@ -409,19 +393,3 @@ export class ForemanStrategy implements Strategy {
 }
 
 const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/**
- * The policy as the tenant's settings would answer it: active, version 1, no experiment; each channel
- * a rule names is taken as linked to Foreman (Slack ones in the simulated workspace).
- */
-function policyViewOf({ id, policy }: NamedPolicy): PolicyView {
-  const channels: Record<string, ChannelRef> = {};
-  for (const named of channelsNamed([policy])) {
-    const [platform, channelId = ""] = named.split(":");
-    channels[named] =
-      platform === "discord"
-        ? { platform: "discord", workspaceId: "GSIM", channelId }
-        : { platform: "slack", workspaceId: CHANNEL.workspaceId, channelId };
-  }
-  return { active: { policyId: id, version: 1, policy }, experiment: null, channels };
-}

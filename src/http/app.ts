@@ -19,6 +19,7 @@ import { rateLimit } from "./rate-limit/middleware";
 import { registerAgentRoutes } from "./routes/agents";
 import { registerDeliveryRoutes } from "./routes/deliveries";
 import { registerDiscordRoutes } from "./routes/discord";
+import { registerExperimentRoutes } from "./routes/experiments";
 import { registerInsightsRoutes } from "./routes/insights";
 import { registerKeyRoutes } from "./routes/keys";
 import { registerRuntimeMetricsRoutes } from "./routes/metrics";
@@ -60,6 +61,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerReviewRoutes(app);
   registerPredictionRoutes(app);
   registerPolicyRoutes(app);
+  registerExperimentRoutes(app);
   registerPeopleRoutes(app);
   registerTenantRoutes(app);
   registerSlackRoutes(app);

@@ -5,7 +5,8 @@
  * the control policy, active.
  */
 
-import type { ExperimentAnalysis, ExperimentSpec } from "../domain/experiment";
+import type { ExperimentSpec } from "../domain/experiment";
+import type { ExperimentAnalysis } from "../domain/experiment-analysis";
 import { ConflictError, NotFoundError } from "../platform/errors";
 import { all, first, parseJson, run } from "../platform/sql";
 

@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  analyse,
   armOf,
   type ExperimentSpec,
   type ExperimentSpecInput,
@@ -13,6 +12,7 @@ import {
   type PolicySample,
   summarise,
 } from "../../src/domain/experiment";
+import { analyse } from "../../src/domain/experiment-analysis";
 import { DAY_MS } from "../../src/domain/time";
 
 const START = Date.UTC(2026, 0, 5);

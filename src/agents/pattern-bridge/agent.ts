@@ -11,7 +11,7 @@ import type { ChannelRef } from "../../chat/platform";
 import { channelMessage } from "../../chat/post";
 import type { Reply } from "../../chat/reply";
 import { buildDelivery } from "../../delivery/enqueue";
-import { analyse, type ExperimentAnalysis } from "../../domain/experiment";
+import { analyse, type ExperimentAnalysis } from "../../domain/experiment-analysis";
 import { findOpportunities } from "../../domain/patterns";
 import { deliveryKey } from "../../domain/pr-refs";
 import { DAY_MS } from "../../domain/time";

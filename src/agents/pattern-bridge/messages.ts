@@ -2,7 +2,7 @@
 import { encodeAction } from "../../chat/actions";
 import { code, literal } from "../../chat/markup";
 import type { Reply } from "../../chat/reply";
-import { duration, type ExperimentAnalysis } from "../../domain/experiment";
+import { duration, type ExperimentAnalysis } from "../../domain/experiment-analysis";
 import { type Opportunity, patternById } from "../../domain/patterns";
 import type { ExperimentRecord } from "../../settings/experiments";
 

@@ -2,21 +2,18 @@
  * Review policies and experiments over the API (docs/policies.md): `GET/POST /api/policies`,
  * `GET/PUT /api/policies/{id}` (every change a new immutable version), `POST /api/policies/{id}/activate`,
  * `POST /api/policies/dry-run`, `GET /api/policies/{id}/effectiveness`, `POST /api/policies/simulate`,
- * `GET /api/patterns`, `POST /api/policies/{id}/patterns`, and `POST/GET /api/experiments`,
- * `GET /api/experiments/{id}`, `POST /api/experiments/{id}/promote|stop`. Policies are stored in
+ * `GET /api/patterns`, `POST /api/policies/{id}/patterns` (experiments: ./experiments.ts). Policies are stored in
  * TenantSettings; decisions, outcomes and experiment figures come from the live Review Manager.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { findPatternBridge } from "../../agents/pattern-bridge";
 import { reviewManagerAgent } from "../../agents/review-manager";
 import type { DryRunInput } from "../../agents/review-manager/policy-rpc";
-import { ExperimentStartSchema } from "../../domain/experiment";
 import { applyPattern, PATTERNS, PatternParamsSchema } from "../../domain/patterns";
 import { type PolicyPr, PolicyRuleSchema } from "../../domain/policy";
 import { parsePolicyFile } from "../../domain/policy-file";
 import { parsePrRef } from "../../domain/pr-refs";
-import { experimentIdSchema, repoSchema } from "../../domain/values";
+import { repoSchema } from "../../domain/values";
 import type { Env } from "../../env";
 import { ConflictError, errorMessage, unwrap, ValidationError } from "../../platform/errors";
 import { checkPolicy, POLICY_ID } from "../../settings/policies";
@@ -27,11 +24,10 @@ import { E404, E409, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } fro
 import { currentReviewManager } from "../review-queue";
 import type { AppEnv } from "../types";
 
-const Loose = z.record(z.string(), z.unknown());
+export const Loose = z.record(z.string(), z.unknown());
 const IdParam = z.object({
   id: z.string().regex(POLICY_ID, "a policy id: lower-case letters, digits, hyphens"),
 });
-const ExperimentParam = z.object({ id: experimentIdSchema });
 
 /** A policy in the body: its rules, or the text of a `.foreman.yml` (`file`). */
 const PolicyBody = {
@@ -72,7 +68,7 @@ async function reviewManager(env: Env, tenant: string) {
   return reviewManagerAgent(env, agent.agentId);
 }
 
-const r = <T extends Parameters<typeof createRoute>[0]>(spec: T) =>
+export const r = <T extends Parameters<typeof createRoute>[0]>(spec: T) =>
   createRoute({ security, tags: ["policies"], ...spec });
 
 const list = r({
@@ -221,49 +217,8 @@ const applyPatternRoute = r({
   },
   responses: { 200: { description: "The new version", content: json(Loose) }, ...WRITE_ERRORS, ...E404 },
 });
-const startExperiment = r({
-  method: "post",
-  path: "/api/experiments",
-  tags: ["policies"],
-  summary: "Start an experiment: control against variant policy, PRs split by a stable hash (operator)",
-  middleware: [guard("operator"), jsonBody()],
-  request: { body: jsonBodyOf(ExperimentStartSchema) },
-  responses: { 201: { description: "Started", content: json(Loose) }, ...WRITE_ERRORS, ...E404, ...E409 },
-});
-const listExperiments = r({
-  method: "get",
-  path: "/api/experiments",
-  summary: "Experiments, newest first (viewer)",
-  middleware: [guard("viewer")],
-  responses: { 200: { description: "Experiments", content: json(Loose) }, ...READ_ERRORS },
-});
-const showExperiment = r({
-  method: "get",
-  path: "/api/experiments/{id}",
-  summary:
-    "An experiment's arms (n, median, P75), effect with a 95% CI, p-value, guardrails, decision (viewer)",
-  middleware: [guard("viewer")],
-  request: { params: ExperimentParam },
-  responses: { 200: { description: "Figures", content: json(Loose) }, ...READ_ERRORS, ...E404, ...E409 },
-});
-const promote = r({
-  method: "post",
-  path: "/api/experiments/{id}/promote",
-  summary: "The variant becomes the new version of the control policy, active (admin)",
-  middleware: [guard("admin"), jsonBody()],
-  request: { params: ExperimentParam },
-  responses: { 200: { description: "Promoted", content: json(Loose) }, ...WRITE_ERRORS, ...E404, ...E409 },
-});
-const stop = r({
-  method: "post",
-  path: "/api/experiments/{id}/stop",
-  summary: "Stop a running experiment: the active policy decides again (operator)",
-  middleware: [guard("operator"), jsonBody()],
-  request: { params: ExperimentParam },
-  responses: { 200: { description: "Stopped", content: json(Loose) }, ...WRITE_ERRORS, ...E404, ...E409 },
-});
-
-const by = (c: Context<AppEnv>) => `api:${c.get("principal")?.keyId ?? "key"}`;
+/** Who made a change through the API: `api:<key id>`. */
+export const by = (c: Context<AppEnv>) => `api:${c.get("principal")?.keyId ?? "key"}`;
 
 export function registerPolicyRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(simulate, async (c) => {
@@ -381,37 +336,5 @@ export function registerPolicyRoutes(app: OpenAPIHono<AppEnv>): void {
     unwrap(await settings(c.env, tenant).policy(id));
     const rm = await reviewManager(c.env, tenant);
     return c.json(unwrap(await rm.policyEffectiveness(id)), 200);
-  });
-  app.openapi(startExperiment, async (c) => {
-    const { id, ...spec } = c.req.valid("json");
-    const experimentId = id ?? `exp-${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`;
-    const tenant = currentTenant(c);
-    const record = unwrap(
-      await settings(c.env, tenant).startExperiment({ id: experimentId, spec, by: by(c) }),
-    );
-    // The Pattern Bridge looks at it hourly (spawned with the standing agents; make sure it watches).
-    const bridge = await findPatternBridge(c.env, tenant);
-    if (bridge) unwrap(await bridge.watch());
-    return c.json({ experiment: record }, 201);
-  });
-  app.openapi(listExperiments, async (c) => {
-    return c.json({ experiments: await settings(c.env, currentTenant(c)).listExperiments() }, 200);
-  });
-  app.openapi(showExperiment, async (c) => {
-    const { id } = c.req.valid("param");
-    const tenant = currentTenant(c);
-    const record = unwrap(await settings(c.env, tenant).experiment(id));
-    const bridge = await findPatternBridge(c.env, tenant);
-    if (!bridge) return c.json({ experiment: record, analysis: record.decision }, 200);
-    return c.json(unwrap(await bridge.experimentStatus(id, `experiment:${id}`)), 200);
-  });
-  app.openapi(promote, async (c) => {
-    const { id } = c.req.valid("param");
-    const result = unwrap(await settings(c.env, currentTenant(c)).promoteExperiment(id, by(c)));
-    return c.json({ experiment: result.record, policy: result.version }, 200);
-  });
-  app.openapi(stop, async (c) => {
-    const { id } = c.req.valid("param");
-    return c.json({ experiment: unwrap(await settings(c.env, currentTenant(c)).stopExperiment(id)) }, 200);
   });
 }
