@@ -14,20 +14,9 @@ import {
 } from "../../src/domain/experiment";
 import { analyse } from "../../src/domain/experiment-analysis";
 import { DAY_MS } from "../../src/domain/time";
+import { policySample } from "../helpers/policy-sample";
 
 const START = Date.UTC(2026, 0, 5);
-
-const sample = (extra: Partial<PolicySample> = {}): PolicySample => ({
-  firstReviewHours: null,
-  firstReviewWorkingHours: null,
-  inReviewHours: null,
-  mergeHours: null,
-  breached: false,
-  rubberStamp: false,
-  noCommentLarge: false,
-  large: false,
-  ...extra,
-});
 
 /** A deterministic stream in [0, 1) for test data (an LCG). */
 function lcg(seed: number): () => number {
@@ -42,7 +31,7 @@ function lcg(seed: number): () => number {
 function arm(n: number, meanHours: number, seed: number, extra: Partial<PolicySample> = {}): PolicySample[] {
   const random = lcg(seed);
   return Array.from({ length: n }, () =>
-    sample({ firstReviewWorkingHours: -meanHours * Math.log(1 - random()), ...extra }),
+    policySample({ firstReviewWorkingHours: -meanHours * Math.log(1 - random()), ...extra }),
   );
 }
 
@@ -137,16 +126,16 @@ describe("the experiment spec", () => {
 describe("summarise", () => {
   it("gives each stage's n, median and P75 over reached values, and the rates", () => {
     const s = summarise([
-      sample({
+      policySample({
         firstReviewHours: 1,
         firstReviewWorkingHours: 1,
         mergeHours: 10,
         large: true,
         noCommentLarge: true,
       }),
-      sample({ firstReviewHours: 2, firstReviewWorkingHours: 1.5, rubberStamp: true, large: true }),
-      sample({ firstReviewHours: 3, breached: true }),
-      sample({ firstReviewHours: 10 }),
+      policySample({ firstReviewHours: 2, firstReviewWorkingHours: 1.5, rubberStamp: true, large: true }),
+      policySample({ firstReviewHours: 3, breached: true }),
+      policySample({ firstReviewHours: 10 }),
     ]);
     expect(s.prs).toBe(4);
     expect(s.largePrs).toBe(2);
@@ -163,7 +152,7 @@ describe("summarise", () => {
     const empty = summarise([]);
     expect(empty.breachRate).toBeNull();
     expect(empty.noCommentLargeRate).toBeNull();
-    expect(summarise([sample()]).noCommentLargeRate).toBeNull();
+    expect(summarise([policySample()]).noCommentLargeRate).toBeNull();
   });
 });
 
@@ -212,7 +201,7 @@ describe("analyse", () => {
   it("counts PRs without the primary metric as PRs but not as values", () => {
     const out = analyse({
       spec: spec(),
-      control: [...arm(5, 4, 8), sample(), sample()],
+      control: [...arm(5, 4, 8), policySample(), policySample()],
       variant: arm(5, 4, 9),
       ...at(1),
     });

@@ -15,6 +15,7 @@ import {
   patternById,
 } from "../../src/domain/patterns";
 import { type Policy, parsePolicy } from "../../src/domain/policy";
+import { policySample } from "../helpers/policy-sample";
 
 const BASE: Policy = {
   rules: [
@@ -23,22 +24,10 @@ const BASE: Policy = {
   ],
 };
 
-const sample = (extra: Partial<PolicySample> = {}): PolicySample => ({
-  firstReviewHours: null,
-  firstReviewWorkingHours: null,
-  inReviewHours: null,
-  mergeHours: null,
-  breached: false,
-  rubberStamp: false,
-  noCommentLarge: false,
-  large: false,
-  ...extra,
-});
-
 /** `n` PRs first reviewed after `hours` working hours, the first `breached` of them breached. */
 function prs(n: number, hours: number, breached = 0): PolicySample[] {
   return Array.from({ length: n }, (_, i) =>
-    sample({ firstReviewWorkingHours: hours, breached: i < breached }),
+    policySample({ firstReviewWorkingHours: hours, breached: i < breached }),
   );
 }
 
@@ -215,13 +204,13 @@ describe("findOpportunities", () => {
 
   it("falls back to wall-clock hours when no working hours are recorded", () => {
     const wall = (n: number, hours: number) =>
-      Array.from({ length: n }, () => sample({ firstReviewHours: hours }));
+      Array.from({ length: n }, () => policySample({ firstReviewHours: hours }));
     const team = summarise(wall(20, 1));
     expect(team.firstReviewWorking.median).toBeNull();
     const found = findOpportunities(team, [group("label", "hotfix", wall(8, 3))]);
     expect(found.map((o) => o.key)).toEqual(["label:hotfix:slow"]);
     // Nothing reviewed at all: no base, so no slow group.
-    expect(findOpportunities(summarise([sample()]), [group("label", "x", wall(8, 3))])).toEqual([]);
+    expect(findOpportunities(summarise([policySample()]), [group("label", "x", wall(8, 3))])).toEqual([]);
   });
 
   it("keys are stable: the same group gives the same key whatever its figures", () => {

@@ -7,7 +7,6 @@
  * PRs are decided by the tenant's standing Review Manager (test/agents/review-manager/support.ts).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DomainEvent } from "../../src/events/types";
 import { unwrap } from "../../src/platform/errors";
 import {
   deliver,
@@ -15,6 +14,7 @@ import {
   MONDAY_9,
   prEvent,
   REPO,
+  repoPush,
   reviewManager,
   reviewSubmitted,
   setupTenant,
@@ -23,24 +23,6 @@ import { errorOf, jsonOf, newKey, viaWorker } from "../http/helpers";
 
 const A = "t-polapi-a";
 const B = "t-polapi-b";
-
-/** A push to `branch`: the Review Manager keeps its paths as the branch's changed files. */
-function push(branch: string, files: string[], atMs: number, defaultBranch = "main"): DomainEvent {
-  return {
-    kind: "repo.pushed",
-    repo: { id: 1, fullName: REPO },
-    installationId: null,
-    sender: "octocat",
-    at: new Date(atMs).toISOString(),
-    ref: `refs/heads/${branch}`,
-    branch,
-    defaultBranch,
-    before: "0".repeat(40),
-    after: "a".repeat(40),
-    deleted: false,
-    files: { added: files, modified: [], removed: [] },
-  } as DomainEvent;
-}
 
 const STRICT_RULES = [
   {
@@ -422,8 +404,8 @@ describe("/api/policies, /api/patterns, /api/experiments through the Worker", ()
   it("decides PRs by the active policy, and explains a tracked PR's recorded decision", async () => {
     await deliver(
       h,
-      push("add-migration", ["migrations/001.sql", "src/db.ts"], h.clock.t),
-      push("docs-only", ["README.md"], h.clock.t),
+      repoPush("add-migration", ["migrations/001.sql", "src/db.ts"], h.clock.t),
+      repoPush("docs-only", ["README.md"], h.clock.t),
       prEvent("opened", { number: 2, author: "octocat", branch: "add-migration" }, h.clock.t),
       prEvent("opened", { number: 3, author: "octocat", branch: "docs-only" }, h.clock.t),
     );

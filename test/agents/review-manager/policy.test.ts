@@ -9,7 +9,6 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findPatternBridge } from "../../../src/agents/pattern-bridge";
 import { armOf } from "../../../src/domain/experiment";
-import type { DomainEvent } from "../../../src/events/types";
 import { unwrap } from "../../../src/platform/errors";
 import { settings } from "../../../src/settings/stub";
 import {
@@ -19,29 +18,13 @@ import {
   MONDAY_9,
   prEvent,
   REPO,
+  repoPush,
   reviewManager,
   reviewSubmitted,
   setupTenant,
 } from "./support";
 
 const TENANT = "t-policy";
-
-function push(branch: string, files: string[], atMs: number, defaultBranch = "main"): DomainEvent {
-  return {
-    kind: "repo.pushed",
-    repo: { id: 1, fullName: REPO },
-    installationId: null,
-    sender: "octocat",
-    at: new Date(atMs).toISOString(),
-    ref: `refs/heads/${branch}`,
-    branch,
-    defaultBranch,
-    before: "0".repeat(40),
-    after: "a".repeat(40),
-    deleted: false,
-    files: { added: files, modified: [], removed: [] },
-  } as DomainEvent;
-}
 
 const STRICT = {
   rules: [
@@ -90,7 +73,7 @@ describe("Review Manager: review policies", () => {
     h.sent.length = 0;
     await deliver(
       h,
-      push("add-migration", ["migrations/001.sql", "src/db.ts"], h.clock.t),
+      repoPush("add-migration", ["migrations/001.sql", "src/db.ts"], h.clock.t),
       prEvent("opened", { number: 2, author: "lena", branch: "add-migration" }, h.clock.t),
       prEvent("opened", { number: 3, author: "lena", branch: "docs-only" }, h.clock.t),
     );

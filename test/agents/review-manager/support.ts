@@ -310,3 +310,21 @@ export function pastReviews(): HistorySample[] {
     };
   });
 }
+
+/** A push to `branch` of REPO touching `files` (the Review Manager keeps them as the branch's changed files). */
+export function repoPush(branch: string, files: string[], atMs: number, defaultBranch = "main"): DomainEvent {
+  return {
+    kind: "repo.pushed",
+    repo: { id: 1, fullName: REPO },
+    installationId: null,
+    sender: "octocat",
+    at: new Date(atMs).toISOString(),
+    ref: `refs/heads/${branch}`,
+    branch,
+    defaultBranch,
+    before: "0".repeat(40),
+    after: "a".repeat(40),
+    deleted: false,
+    files: { added: files, modified: [], removed: [] },
+  };
+}
