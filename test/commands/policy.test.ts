@@ -10,11 +10,12 @@ import { encodeAction } from "../../src/chat/actions";
 import { renderDiscord } from "../../src/chat/discord/render";
 import { literal, unmarked } from "../../src/chat/markup";
 import { renderSlack } from "../../src/chat/slack/render";
-import { ExperimentSpecSchema, type PolicySample } from "../../src/domain/experiment";
+import { ExperimentSpecSchema } from "../../src/domain/experiment";
 import { analyse } from "../../src/domain/experiment-analysis";
 import { unwrap } from "../../src/platform/errors";
 import { settings } from "../../src/settings/stub";
 import { deliver, prEvent, reviewManager, setupTenant } from "../agents/review-manager/support";
+import { policySample } from "../helpers/policy-sample";
 import { chatContext, click, run, shown, slack } from "./helpers";
 
 const EVIL = "*bold* <@U123> [click](https://e.example) <!here>";
@@ -169,16 +170,8 @@ describe("policy explain", () => {
 });
 
 describe("policy promote", () => {
-  const sample = (firstReviewHours: number): PolicySample => ({
-    firstReviewHours,
-    firstReviewWorkingHours: firstReviewHours,
-    inReviewHours: null,
-    mergeHours: null,
-    breached: false,
-    rubberStamp: false,
-    noCommentLarge: false,
-    large: false,
-  });
+  const sample = (firstReviewHours: number) =>
+    policySample({ firstReviewHours, firstReviewWorkingHours: firstReviewHours });
 
   it("needs chat admin rights; by a lead, a decided experiment's variant becomes the active policy", async () => {
     const tenant = "t-cmd-policy-promote";
