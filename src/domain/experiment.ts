@@ -137,6 +137,8 @@ export interface PolicySample {
   /** A large PR approved without a comment. */
   noCommentLarge: boolean;
   large: boolean;
+  /** Closed, then reopened (a sign the review missed something); absent in older samples: no. */
+  reopened?: boolean;
 }
 
 /** A stage's figures: how many PRs reached it, and the median and P75 of their hours (null when none). */
@@ -160,6 +162,8 @@ export interface PolicySummary {
   rubberStampRate: number | null;
   /** A fraction of the large PRs; null without large PRs. */
   noCommentLargeRate: number | null;
+  /** Reopened after being closed or merged; a fraction of the PRs, null without PRs. */
+  reopenRate: number | null;
 }
 
 export const round = (x: number, digits: number): number => {
@@ -210,6 +214,10 @@ export function summarise(samples: readonly PolicySample[]): PolicySummary {
     noCommentLargeRate: rate(
       count(samples, (s) => s.large && s.noCommentLarge),
       largePrs,
+    ),
+    reopenRate: rate(
+      count(samples, (s) => s.reopened === true),
+      prs,
     ),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { coordinator } from "../../src/agents/coordinator/stub";
 import { encodeAction } from "../../src/chat/actions";
 import { renderDiscord } from "../../src/chat/discord/render";
 import { literal, unmarked } from "../../src/chat/markup";
@@ -237,6 +238,15 @@ describe("policy promote", () => {
     expect(active.policy).toEqual(variant);
     expect(unwrap(await store.experiment("exp-promote")).status).toBe("promoted");
     expect(shown(await run("policy list", lena))).toContain("`default` v2 — **active** (version 2)");
+    // The audit log has it, with who promoted it from chat.
+    const audit = await coordinator(env, tenant).listAudit(50);
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        keyId: "chat:slack:U0LENA",
+        action: "policy.promote",
+        target: "exp-promote -> default v2",
+      }),
+    );
 
     // A second promotion (command or button) changes nothing and says who promoted it.
     const again = await click(button, lena);

@@ -19,6 +19,7 @@ import type { Env } from "../../env";
 import { attempt, type Outcome, unwrap } from "../../platform/errors";
 import type { ExperimentRecord } from "../../settings/experiments";
 import { settings } from "../../settings/stub";
+import { auditChange } from "../coordinator/audit";
 import { coordinator } from "../coordinator/stub";
 import { BaseAgent } from "../framework/base-agent";
 import type { ScheduledTask } from "../framework/scheduler";
@@ -109,6 +110,12 @@ export class PatternBridgeAgent extends BaseAgent {
           if (promoted.ok) {
             decided = promoted.value.record;
             promotedTo = promoted.value.version.version;
+            await auditChange(this.env, this.tenant(), {
+              actor: "agent:pattern-bridge",
+              action: "policy.promote",
+              target: `${id} -> ${promoted.value.version.policyId} v${promotedTo}`,
+              correlationId,
+            });
           }
         }
         await this.tell(`experiment:${id}`, decisionReply(decided, analysis, promotedTo), correlationId);

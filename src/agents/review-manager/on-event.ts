@@ -140,6 +140,7 @@ function becameReady(
   reopened: boolean,
 ): void {
   if (reopened && before && before.state !== "open") {
+    work.policies.noteReopened(pr.id, pr.round);
     work.store.patchPr(pr.id, { round: pr.round + 1, readyAtMs: null });
   }
   let cur = current(work, pr);

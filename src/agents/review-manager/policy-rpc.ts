@@ -14,6 +14,7 @@ import { attempt, errorMessage, NotFoundError, type Outcome, unwrap } from "../.
 import { listPullFiles } from "../../platform/github-read";
 import type { ActivePolicy, PolicyView } from "../../settings/policies";
 import { settings } from "../../settings/stub";
+import { auditChange } from "../coordinator/audit";
 import type { TenantView } from "./context";
 import { ReviewManagerCore } from "./core";
 import { configFor } from "./model/candidates";
@@ -65,6 +66,7 @@ export interface VersionChange {
   mergeMedian: number | null;
   breachRate: number | null;
   rubberStampRate: number | null;
+  reopenRate: number | null;
 }
 
 const minus = (a: number | null, b: number | null) =>
@@ -77,6 +79,7 @@ function changeOf(after: PolicySummary, before: PolicySummary): VersionChange {
     mergeMedian: minus(after.merge.median, before.merge.median),
     breachRate: minus(after.breachRate, before.breachRate),
     rubberStampRate: minus(after.rubberStampRate, before.rubberStampRate),
+    reopenRate: minus(after.reopenRate, before.reopenRate),
   };
 }
 
@@ -95,6 +98,14 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
       links.map((l) => l.channel),
     );
     this.record(work, `.foreman.yml in ${push.repo.fullName}: ${outcome.kind}`);
+    if (outcome.kind === "applied" && outcome.added) {
+      await auditChange(this.env, this.tenant(), {
+        actor: `github:${push.sender ?? "unknown"}`,
+        action: "policy.file",
+        target: `${outcome.policyId} v${outcome.version} (${push.repo.fullName}@${push.after.slice(0, 12)})`,
+        correlationId,
+      });
+    }
     await this.flush();
   }
 

@@ -44,6 +44,7 @@ type OutcomeCols = {
   comments: number;
   breached: number;
   merged_at: number | null;
+  reopened: number;
 };
 type DecisionRow = OutcomeCols & {
   pr_id: number;
@@ -103,6 +104,7 @@ export class PrPolicyStore {
     addColumn(sql, "policy_decisions", "comments INTEGER NOT NULL DEFAULT 0");
     addColumn(sql, "policy_decisions", "breached INTEGER NOT NULL DEFAULT 0");
     addColumn(sql, "policy_decisions", "merged_at INTEGER");
+    addColumn(sql, "policy_decisions", "reopened INTEGER NOT NULL DEFAULT 0");
     sql.exec(
       "CREATE INDEX IF NOT EXISTS policy_decisions_rule ON policy_decisions (policy_id, version, rule)",
     );
@@ -264,6 +266,11 @@ export class PrPolicyStore {
     run(this.sql, "UPDATE policy_decisions SET breached = 1 WHERE pr_id = ? AND round = ?", prId, round);
   }
 
+  /** The round was closed (or merged) and the PR reopened. */
+  noteReopened(prId: number, round: number): void {
+    run(this.sql, "UPDATE policy_decisions SET reopened = 1 WHERE pr_id = ? AND round = ?", prId, round);
+  }
+
   noteMerged(prId: number, round: number, atMs: number): void {
     run(
       this.sql,
@@ -392,5 +399,6 @@ function sampleOf(r: DecisionRow): PolicySample {
       lines >= RUBBER_STAMP_LINES,
     noCommentLarge: large && approved && Number(r.comments) === 0,
     large,
+    reopened: Number(r.reopened) === 1,
   };
 }

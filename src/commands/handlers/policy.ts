@@ -4,6 +4,7 @@
  * and promoting an experiment's variant — also the Promote button of a decision. Names, rules and
  * reasons are outside text (`literal`).
  */
+import { auditChange } from "../../agents/coordinator/audit";
 import { code, literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
 import { capped } from "../../chat/text";
@@ -75,7 +76,14 @@ export async function policyPromote(
   ctx: CommandContext,
 ): Promise<Reply> {
   const store = tenantSettings(ctx);
-  const { record, version } = need(await store.promoteExperiment(command.experimentId, actorKey(ctx.actor)));
+  const actor = actorKey(ctx.actor);
+  const { record, version } = need(await store.promoteExperiment(command.experimentId, actor));
+  await auditChange(ctx.env, ctx.tenant, {
+    actor: `chat:${actor}`,
+    action: "policy.promote",
+    target: `${record.id} -> ${version.policyId} v${version.version}`,
+    correlationId: ctx.correlationId,
+  });
   const text =
     `Promoted experiment ${code(record.id)}: the variant is now version ${version.version} of ` +
     `${code(version.policyId)}, the active policy.`;

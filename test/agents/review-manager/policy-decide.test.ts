@@ -117,6 +117,18 @@ describe("Review Manager: what a policy rule decides", () => {
     expect(r.now).toContain("rule default would match first");
   });
 
+  it("counts a PR closed and reopened in its round's reopen rate", async () => {
+    await deliver(
+      h,
+      prEvent("closed", { number: 2, author: "bob", labels: ["outsider"], state: "closed" }, h.clock.t),
+      prEvent("reopened", { number: 2, author: "bob", labels: ["outsider"] }, h.clock.t),
+    );
+    const eff = unwrap(await h.agent.policyEffectiveness("p"));
+    const outsider = eff.versions[0]?.rules.find((r) => r.rule === "outsider")?.summary;
+    // Round 1 was reopened; round 2 is decided afresh (and not reopened).
+    expect(outsider).toMatchObject({ prs: 2, reopenRate: 0.5 });
+  });
+
   it("dry-runs say where each value came from", async () => {
     const r = unwrap(
       await h.agent.explainPolicy({
