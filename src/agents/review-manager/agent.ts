@@ -212,7 +212,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       : null;
     const view =
       loaded && READY_KINDS.includes(event.kind)
-        ? await this.withFiles(loaded, snapshot, message.correlationId)
+        ? await this.withFiles(loaded, { ...snapshot, base: event.pr.baseRef }, message.correlationId)
         : loaded;
     const work = this.work(message.correlationId, nowMs);
     applyEvent(work, event, view);

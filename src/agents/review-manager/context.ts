@@ -36,6 +36,8 @@ export interface TenantView {
   policy?: PolicyView;
   /** The PR's changed files as GitHub lists them, read before the step when a policy needs them. */
   files?: string[];
+  /** The repository's CODEOWNERS at the PR's base, read before the step when a rule's pool is codeowners. */
+  codeowners?: string;
 }
 
 export interface Work {

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { literal } from "../../chat/markup";
 import type { ChannelRef } from "../../chat/platform";
 import type { Reply } from "../../chat/reply";
+import { CODEOWNERS_PATHS } from "../../domain/codeowners";
 import { formatPolicyIssues, POLICY_FILE, parsePolicyFile } from "../../domain/policy-file";
 import { deliveryKey, ownerRepo } from "../../domain/pr-refs";
 import type { Env } from "../../env";
@@ -223,4 +224,13 @@ export function reportPolicyFile(work: Work, push: Push, outcome: FileOutcome, c
     );
     work.emit({ kind: "channel", channel, reply, key });
   }
+}
+
+/** The repository's CODEOWNERS at `ref` (GitHub's places, in its order); "" when it has none. */
+export async function readCodeowners(reader: GitHubReader, repo: string, ref: string): Promise<string> {
+  for (const path of CODEOWNERS_PATHS) {
+    const text = await readRepoFile(reader, repo, path, ref || "HEAD", 64 * 1024);
+    if (text !== null) return text;
+  }
+  return "";
 }

@@ -1,11 +1,4 @@
-/**
- * The Review Manager's policy side (docs/policies.md): pushes (changed files, `.foreman.yml`), the
- * PR's changed files read before a decision, dry runs that explain a decision, each policy's
- * effectiveness, and the outcomes experiments and opportunities are judged by (the Pattern Bridge
- * analyses them).
- */
-
-import { type PolicySample, type PolicySummary, summarise } from "../../domain/experiment";
+import type { PolicySample, PolicySummary } from "../../domain/experiment";
 import type { GroupFigures } from "../../domain/patterns";
 import { decidePolicy, type Policy, type PolicyPr, type RuleVerdict } from "../../domain/policy";
 import { type PrRef, prRef } from "../../domain/pr-refs";
@@ -19,9 +12,23 @@ import type { TenantView } from "./context";
 import { ReviewManagerCore } from "./core";
 import { configFor } from "./model/candidates";
 import type { TrackedPr } from "./model/model";
-import { needsFiles, policyFor, policyPrOf } from "./policy";
-import { applyPolicyFile, githubReader, notePush, type Push, reportPolicyFile } from "./policy-files";
-import { decidedSince, type PolicyRecord, replayRows } from "./policy-store";
+import { needsCodeowners, needsFiles, policyFor, policyPrOf } from "./policy";
+import {
+  type Effectiveness,
+  effectivenessOf,
+  opportunityGroups,
+  type ReplayResult,
+  replayOf,
+} from "./policy-figures";
+import {
+  applyPolicyFile,
+  githubReader,
+  notePush,
+  type Push,
+  readCodeowners,
+  reportPolicyFile,
+} from "./policy-files";
+import { decidedSince, type PolicyRecord, replayRows } from "./policy-rows";
 
 /** A dry run's PR: given in full, or a PR Foreman tracks. */
 export type DryRunInput = { pr: PolicyPr; ref?: undefined } | { ref: PrRef; pr?: undefined };
@@ -46,41 +53,6 @@ export interface DryRunResult {
   recorded: PolicyRecord | null;
   /** When the PR has changed since it was decided and another rule would match now. */
   now?: string;
-}
-
-export interface Effectiveness {
-  policyId: string;
-  versions: {
-    version: number;
-    summary: PolicySummary;
-    rules: { rule: string; summary: PolicySummary }[];
-    /** Before/after: this version's figures minus the previous version's (null: either unknown). */
-    vsPrevious: VersionChange | null;
-  }[];
-}
-
-/** The change from one version to the next: medians in hours, rates as fractions. */
-export interface VersionChange {
-  firstReviewMedian: number | null;
-  firstReviewWorkingMedian: number | null;
-  mergeMedian: number | null;
-  breachRate: number | null;
-  rubberStampRate: number | null;
-  reopenRate: number | null;
-}
-
-const minus = (a: number | null, b: number | null) =>
-  a === null || b === null ? null : Math.round((a - b) * 10_000) / 10_000;
-
-function changeOf(after: PolicySummary, before: PolicySummary): VersionChange {
-  return {
-    firstReviewMedian: minus(after.firstReview.median, before.firstReview.median),
-    firstReviewWorkingMedian: minus(after.firstReviewWorking.median, before.firstReviewWorking.median),
-    mergeMedian: minus(after.merge.median, before.merge.median),
-    breachRate: minus(after.breachRate, before.breachRate),
-    rubberStampRate: minus(after.rubberStampRate, before.rubberStampRate),
-    reopenRate: minus(after.reopenRate, before.reopenRate),
-  };
 }
 
 export abstract class ReviewManagerPolicies extends ReviewManagerCore {
@@ -109,24 +81,40 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
     await this.flush();
   }
 
-  /** The PR's changed files read from GitHub, when a policy matches on them and its round is undecided. */
-  protected async withFiles(view: TenantView, pr: PrRef, correlationId: string): Promise<TenantView> {
-    if (!view.policy || !needsFiles(view.policy)) return view;
+  /**
+   * What a policy in view needs from GitHub before the PR is decided, read once per round: its changed
+   * files (a rule matches on paths) and the CODEOWNERS at its base (a rule's pool is codeowners). Without
+   * GitHub access (demo mode) nothing is read; a failed read is logged and the PR decided without it.
+   */
+  protected async withFiles(
+    view: TenantView,
+    pr: PrRef & { base?: string | undefined },
+    correlationId: string,
+  ): Promise<TenantView> {
+    const policy = view.policy;
+    if (!policy || !(needsFiles(policy) || needsCodeowners(policy))) return view;
     const tracked = this.reviews.pr(pr.repo, pr.number);
     if (tracked && this.policies.decision(tracked.id, tracked.round)) return view;
     const reader = githubReader(this.env);
     if (!reader) return view;
-    try {
-      return { ...view, files: await listPullFiles(reader, pr.repo, pr.number) };
-    } catch (err) {
+    const failed = (what: string) => (err: unknown) => {
       this.log.add(
         "error",
-        `changed files of ${prRef(pr)} not read: ${errorMessage(err)}`,
+        `${what} of ${prRef(pr)} not read: ${errorMessage(err)}`,
         Date.now(),
         correlationId,
       );
-      return view;
-    }
+      return undefined;
+    };
+    const [files, codeowners] = await Promise.all([
+      needsFiles(policy)
+        ? listPullFiles(reader, pr.repo, pr.number).catch(failed("changed files"))
+        : undefined,
+      needsCodeowners(policy)
+        ? readCodeowners(reader, pr.repo, pr.base ?? "").catch(failed("CODEOWNERS"))
+        : undefined,
+    ]);
+    return { ...view, ...(files ? { files } : {}), ...(codeowners !== undefined ? { codeowners } : {}) };
   }
 
   /**
@@ -230,27 +218,7 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
   async policyEffectiveness(policyId: string): Promise<Outcome<Effectiveness>> {
     return attempt(() => {
       this.require();
-      const decided = this.policies.samples({ policyId });
-      const versions = [...new Set(decided.map((d) => d.record.version))].sort((a, b) => a - b);
-      const figures = versions.map((version) => {
-        const of = decided.filter((d) => d.record.version === version);
-        const rules = [...new Set(of.map((d) => d.record.rule))].sort();
-        return {
-          version,
-          summary: summarise(of.map((d) => d.sample)),
-          rules: rules.map((rule) => ({
-            rule,
-            summary: summarise(of.filter((d) => d.record.rule === rule).map((d) => d.sample)),
-          })),
-        };
-      });
-      return {
-        policyId,
-        versions: figures.map((f, i) => {
-          const before = figures[i - 1];
-          return { ...f, vsPrevious: before ? changeOf(f.summary, before.summary) : null };
-        }),
-      };
+      return effectivenessOf(policyId, this.policies.samples({ policyId }));
     });
   }
 
@@ -277,24 +245,7 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
   ): Promise<Outcome<{ overall: PolicySummary; groups: GroupFigures[] }>> {
     return attempt(() => {
       this.require();
-      const rows = decidedSince(this.policies.sql, sinceMs);
-      const byKey = new Map<string, { kind: "label" | "path"; value: string; samples: PolicySample[] }>();
-      const add = (kind: "label" | "path", value: string, sample: PolicySample) => {
-        const key = `${kind}:${value}`;
-        const group = byKey.get(key) ?? { kind, value, samples: [] };
-        group.samples.push(sample);
-        byKey.set(key, group);
-      };
-      for (const r of rows) {
-        for (const label of new Set(r.labels.map((l) => l.toLowerCase()))) add("label", label, r.sample);
-        const tops = new Set(r.files.map((f) => (f.includes("/") ? `${f.split("/")[0]}/` : f)));
-        for (const top of tops) add("path", top, r.sample);
-      }
-      const groups = [...byKey.values()]
-        .sort((a, b) => b.samples.length - a.samples.length)
-        .slice(0, MAX_GROUPS)
-        .map((g) => ({ kind: g.kind, value: g.value, summary: summarise(g.samples) }));
-      return { overall: summarise(rows.map((r) => r.sample)), groups };
+      return opportunityGroups(decidedSince(this.policies.sql, sinceMs));
     });
   }
 
@@ -312,83 +263,14 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
       const rows = replayRows(this.policies.sql, input.sinceMs, MAX_REPLAY);
       const slaRules = await settings(this.env, this.tenant()).slaRules();
       const config = this.work("replay", this.now()).config;
-      const decided = input.policies.map(({ label, policy }) => {
-        const picks = rows.map((row) => {
-          const outcome = decidePolicy(policy, row.pr);
-          const d = outcome.rule.decide;
-          const cfg = configFor(config, config.repos, row.pr.repo);
-          return {
-            rule: outcome.rule.name,
-            reviewers: d.reviewers ?? cfg.reviewersPerPr,
-            slaHours: d.slaHours ?? resolveSla(slaRules, row.pr.repo, [...row.pr.labels]).hours,
-            sample: row.sample,
-          };
-        });
-        const rules = [...new Set(picks.map((p) => p.rule))];
-        return {
-          label,
-          picks,
-          summary: {
-            label,
-            reviewersAsked: picks.reduce((n, p) => n + p.reviewers, 0),
-            slaHoursMedian: picks.length ? medianOf(picks.map((p) => p.slaHours)) : null,
-            rules: rules.map((rule) => {
-              const of = picks.filter((p) => p.rule === rule);
-              return {
-                rule,
-                prs: of.length,
-                reviewers: of[0]?.reviewers ?? 0,
-                slaHours: of[0]?.slaHours ?? 0,
-                outcomes: summarise(of.map((p) => p.sample)),
-              };
-            }),
-          },
-        };
+      const defaults = (pr: PolicyPr) => ({
+        reviewers: configFor(config, config.repos, pr.repo).reviewersPerPr,
+        slaHours: resolveSla(slaRules, pr.repo, [...pr.labels]).hours,
       });
-      const [first, ...others] = decided;
-      const differ = first
-        ? rows.filter((_, i) =>
-            others.some((o) => {
-              const a = first.picks[i];
-              const b = o.picks[i];
-              return a?.reviewers !== b?.reviewers || a?.slaHours !== b?.slaHours || a?.rule !== b?.rule;
-            }),
-          )
-        : [];
-      return {
-        prs: rows.length,
-        sinceMs: input.sinceMs,
-        policies: decided.map((d) => d.summary),
-        differ: {
-          prs: differ.length,
-          examples: differ.slice(0, 10).map((r) => r.ref),
-          outcomes: summarise(differ.map((r) => r.sample)),
-        },
-      };
+      return replayOf(rows, input.policies, defaults, input.sinceMs);
     });
   }
 }
 
 /** At most this many recorded PRs are replayed. */
 const MAX_REPLAY = 5_000;
-
-const medianOf = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
-};
-
-export interface ReplayResult {
-  prs: number;
-  sinceMs: number;
-  policies: {
-    label: string;
-    reviewersAsked: number;
-    slaHoursMedian: number | null;
-    rules: { rule: string; prs: number; reviewers: number; slaHours: number; outcomes: PolicySummary }[];
-  }[];
-  /** PRs the policies decide differently (rule, reviewers or SLA), and the outcomes they had. */
-  differ: { prs: number; examples: string[]; outcomes: PolicySummary };
-}
-
-/** At most this many label and path groups are summarised for opportunities. */
-const MAX_GROUPS = 50;

@@ -8,8 +8,9 @@
 
 import type { ChannelRef } from "../../chat/platform";
 import type { AssignmentAlgorithm, AssignmentWeights } from "../../domain/assignment";
+import { ownersOf, parseCodeowners } from "../../domain/codeowners";
 import { armOf } from "../../domain/experiment";
-import { decidePolicy, type PolicyOutcome, type PolicyPr } from "../../domain/policy";
+import { decidePolicy, type PolicyDecision, type PolicyOutcome, type PolicyPr } from "../../domain/policy";
 import { prRef } from "../../domain/pr-refs";
 import { usedWorkingMs } from "../../domain/sla";
 import type { ActivePolicy, PolicyView } from "../../settings/policies";
@@ -17,7 +18,7 @@ import { DEFAULT_POLICY_ID, MIGRATED_POLICY } from "../../settings/policies";
 import type { TenantView, Work } from "./context";
 import { configFor, loginKey } from "./model/candidates";
 import type { TrackedPr } from "./model/model";
-import type { PolicyRecord } from "./policy-store";
+import type { PolicyRecord } from "./policy-rows";
 
 /** The policy view of a tenant that has never stored one (and of views built without settings). */
 export const MIGRATED_VIEW: PolicyView = {
@@ -125,7 +126,7 @@ export function decideReview(work: Work, view: TenantView, pr: TrackedPr): Revie
     algorithm: strategy === "least-busy-now" ? "load-balance" : strategy,
     weights:
       strategy === "least-busy-now" ? { ...work.config.weights, fairShareHours: 0 } : work.config.weights,
-    pool: d.pool?.logins ? d.pool.logins.map(loginKey) : null,
+    pool: poolOf(d.pool, d.pool?.codeowners ? ownersFor(work, view, pr, outcome, recorded !== null) : []),
     required: (d.required ?? []).filter((l) => loginKey(l) !== loginKey(pr.author ?? "")),
     slaHours,
     slaSteps: (recorded ? recorded.slaSteps : d.slaSteps) ?? {},
@@ -133,6 +134,40 @@ export function decideReview(work: Work, view: TenantView, pr: TrackedPr): Revie
     unlinkedChannel: d.channel && !channel ? d.channel : null,
     addLabels: d.addLabels ?? [],
   };
+}
+
+/**
+ * The logins a rule's pool names and the CODEOWNERS of the PR's matched paths (of all its files when
+ * the rule matched on no paths); null: anyone on the team (no pool, or nobody in it is known).
+ */
+function poolOf(pool: PolicyDecision["pool"], owners: readonly string[]): string[] | null {
+  if (!pool) return null;
+  const all = [...new Set([...(pool.logins ?? []).map(loginKey), ...owners])];
+  return all.length ? all : null;
+}
+
+/** The CODEOWNERS of the PR, read now (and kept) or as kept when its round was decided. */
+function ownersFor(
+  work: Work,
+  view: TenantView,
+  pr: TrackedPr,
+  outcome: PolicyOutcome,
+  recorded: boolean,
+): string[] {
+  if (recorded) return work.policies.facts(pr.id).owners ?? [];
+  if (view.codeowners === undefined) return [];
+  const files = outcome.matchedPaths.length ? outcome.matchedPaths : (policyPrOf(work, pr).files ?? []);
+  const owners = ownersOf(parseCodeowners(view.codeowners), files).filter(
+    (o) => o !== loginKey(pr.author ?? ""),
+  );
+  work.policies.setOwners(pr.id, owners);
+  return owners;
+}
+
+/** Whether any policy in view asks the CODEOWNERS (then the file is read before deciding). */
+export function needsCodeowners(view: PolicyView): boolean {
+  const policies = [view.active, view.repo, view.experiment?.control, view.experiment?.variant];
+  return policies.some((p) => p?.policy.rules.some((r) => r.decide.pool?.codeowners === true));
 }
 
 /** A recorded decision's policy: the version it named, when the view still has it; else the active one. */
