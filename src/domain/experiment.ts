@@ -2,8 +2,8 @@
  * Policy experiments, pure (docs/policies.md, "Experiments"): a control review policy against a variant one on
  * live pull requests, each PR allocated to one arm for good by a hash of the experiment and the PR.
  *
- * - **Allocation** (`armOf`): the first 13 hex digits of FNV-1a 64 of `experimentId:prKey` as a
- *   fraction in [0, 1); the variant when it is below `variantShare`. No state: the same PR lands in the
+ * - **Allocation** (`armOf`): the first 13 hex digits of FNV-1a 64 of `experimentId:prKey`, mixed by
+ *   MurmurHash3's finaliser, as a fraction in [0, 1); the variant when it is below `variantShare`. No state: the same PR lands in the
  *   same arm on every call, in every isolate.
  * - **Outcomes** (`PolicySample`): a PR's hours to first review (wall clock and working), in review and
  *   to merge (null until reached), and whether its SLA was breached, it was rubber-stamped, or it was a
@@ -112,9 +112,27 @@ export type Arm = "control" | "variant";
 const HASH_DIGITS = 13;
 const HASH_RANGE = 16 ** HASH_DIGITS;
 
-/** The hash of `key` as a fraction in [0, 1). */
+const MASK_64 = (1n << 64n) - 1n;
+
+/**
+ * MurmurHash3's 64-bit finaliser: every input bit reaches every output bit. FNV-1a alone leaves its
+ * high bits nearly unchanged between keys that differ only at the end (`…#9100`, `…#9101`), so a run
+ * of consecutive PRs would land in one arm.
+ */
+function fmix64(h: bigint): bigint {
+  let k = h;
+  k ^= k >> 33n;
+  k = (k * 0xff51afd7ed558ccdn) & MASK_64;
+  k ^= k >> 33n;
+  k = (k * 0xc4ceb9fe1a85ec53n) & MASK_64;
+  k ^= k >> 33n;
+  return k;
+}
+
+/** The hash of `key` as a fraction in [0, 1): FNV-1a 64, finalised, its top 52 bits. */
 function hashFraction(key: string): number {
-  return Number.parseInt(fnv1a64(key).slice(0, HASH_DIGITS), 16) / HASH_RANGE;
+  const mixed = fmix64(BigInt(`0x${fnv1a64(key)}`)).toString(16).padStart(16, "0");
+  return Number.parseInt(mixed.slice(0, HASH_DIGITS), 16) / HASH_RANGE;
 }
 
 /** The arm of a PR (`prKey`, e.g. `acme/api#42`) in an experiment: the same inputs give the same arm forever. */
