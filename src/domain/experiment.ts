@@ -131,7 +131,9 @@ function fmix64(h: bigint): bigint {
 
 /** The hash of `key` as a fraction in [0, 1): FNV-1a 64, finalised, its top 52 bits. */
 function hashFraction(key: string): number {
-  const mixed = fmix64(BigInt(`0x${fnv1a64(key)}`)).toString(16).padStart(16, "0");
+  const mixed = fmix64(BigInt(`0x${fnv1a64(key)}`))
+    .toString(16)
+    .padStart(16, "0");
   return Number.parseInt(mixed.slice(0, HASH_DIGITS), 16) / HASH_RANGE;
 }
 

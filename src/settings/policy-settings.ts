@@ -179,9 +179,11 @@ export abstract class PolicySettings extends DurableObject<Env> {
   async promoteExperiment(
     id: string,
     by: string,
-  ): Promise<Outcome<{ record: ExperimentRecord; version: PolicyVersion }>> {
+  ): Promise<Outcome<{ record: ExperimentRecord; version: PolicyVersion; early: boolean }>> {
     return attempt(() => {
       const e = this.experiments.get(id);
+      // A running experiment may be promoted by a person before it is decided (they are told so).
+      const early = e.status === "running";
       if (e.status === "promoted") {
         throw new ConflictError(
           `Experiment "${id}" was promoted by ${e.promotedBy} (version ${e.promotedVersion})`,
@@ -198,7 +200,7 @@ export abstract class PolicySettings extends DurableObject<Env> {
         activate: true,
       });
       this.experiments.markPromoted(id, version.version, by, new Date().toISOString());
-      return { record: this.experiments.get(id), version };
+      return { record: this.experiments.get(id), version, early };
     });
   }
 }

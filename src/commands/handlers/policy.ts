@@ -77,7 +77,7 @@ export async function policyPromote(
 ): Promise<Reply> {
   const store = tenantSettings(ctx);
   const actor = actorKey(ctx.actor);
-  const { record, version } = need(await store.promoteExperiment(command.experimentId, actor));
+  const { record, version, early } = need(await store.promoteExperiment(command.experimentId, actor));
   await auditChange(ctx.env, ctx.tenant, {
     actor: `chat:${actor}`,
     action: "policy.promote",
@@ -86,6 +86,7 @@ export async function policyPromote(
   });
   const text =
     `Promoted experiment ${code(record.id)}: the variant is now version ${version.version} of ` +
-    `${code(version.policyId)}, the active policy.`;
+    `${code(version.policyId)}, the active policy.` +
+    (early ? " It was promoted before the experiment reached a decision." : "");
   return reply(text, { tone: "success", title: "Policy promoted" });
 }

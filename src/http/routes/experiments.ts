@@ -86,7 +86,7 @@ export function registerExperimentRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(promote, async (c) => {
     const { id } = c.req.valid("param");
     const result = unwrap(await settings(c.env, currentTenant(c)).promoteExperiment(id, by(c)));
-    return c.json({ experiment: result.record, policy: result.version }, 200);
+    return c.json({ experiment: result.record, policy: result.version, early: result.early }, 200);
   });
   app.openapi(stop, async (c) => {
     const { id } = c.req.valid("param");
