@@ -87,10 +87,9 @@ export function decideReview(work: Work, view: TenantView, pr: TrackedPr): Revie
   const recorded = work.policies.decision(pr.id, pr.round);
   const { choice, experimentId, arm } = recorded ? replay(policies, recorded) : policyFor(policies, pr);
   const outcome = decidePolicy(choice.policy, policyPrOf(work, pr));
-  const rule =
-    recorded && choice.policy.rules.some((r) => r.name === recorded.rule)
-      ? (choice.policy.rules.find((r) => r.name === recorded.rule) ?? outcome.rule)
-      : outcome.rule;
+  // A decided round keeps its rule (its reviewers and SLA are in the record itself).
+  const kept = recorded ? choice.policy.rules.find((r) => r.name === recorded.rule) : undefined;
+  const rule = kept ?? outcome.rule;
   const d = rule.decide;
   const cfg = configFor(work.config, work.config.repos, pr.repo);
   const reviewers = recorded?.reviewers ?? d.reviewers ?? cfg.reviewersPerPr;
