@@ -123,7 +123,12 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
         queue.items.flatMap((item) => byId.get(item.id) ?? []),
         open.reviewers,
       );
-      for (const item of queue.items) item.predicted = predicted.get(item.id);
+      const decided = this.policies.decisionsOf(open.prs);
+      for (const item of queue.items) {
+        item.predicted = predicted.get(item.id);
+        const d = decided.get(item.id);
+        if (d) item.policy = { policyId: d.policyId, version: d.version, rule: d.rule, arm: d.arm };
+      }
       // Only the lines `review list|mine` show get their Linear issues.
       const shown = queue.items.slice(0, MAX_QUEUE_LINES);
       const prs = shown.map((item) => {

@@ -142,6 +142,20 @@ export class PrPolicyStore {
     return row ? parseJson<string[]>(row.files, []) : null;
   }
 
+  /** The decisions of these PRs' rounds (keyed by PR id), in one query. */
+  decisionsOf(prs: readonly { id: number; round: number }[]): Map<number, PolicyRecord> {
+    const out = new Map<number, PolicyRecord>();
+    if (prs.length === 0) return out;
+    const rows = all<DecisionRow>(
+      this.sql,
+      "SELECT * FROM policy_decisions WHERE pr_id IN (SELECT value FROM json_each(?))",
+      JSON.stringify(prs.map((p) => p.id)),
+    );
+    const round = new Map(prs.map((p) => [p.id, p.round]));
+    for (const r of rows) if (round.get(r.pr_id) === r.round) out.set(r.pr_id, toRecord(r));
+    return out;
+  }
+
   /** Records the decision of a PR's round (the first one of the round stays). */
   record(d: PolicyRecord): PolicyRecord {
     run(

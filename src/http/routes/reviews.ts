@@ -80,6 +80,17 @@ const QueueItemSchema = z
       description:
         "What the tenant's forecasts say of it (docs/predictions.md); absent from an older Review Manager",
     }),
+    policy: z
+      .object({
+        policyId: z.string(),
+        version: z.number(),
+        rule: z.string(),
+        arm: z.enum(["control", "variant"]).nullable(),
+      })
+      .optional()
+      .openapi({
+        description: "The review policy, version and rule that decided its round (docs/policies.md)",
+      }),
   })
   .openapi("ReviewQueueItem");
 

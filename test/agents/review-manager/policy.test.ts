@@ -94,6 +94,14 @@ describe("Review Manager: review policies", () => {
     const e3 = unwrap(await h.agent.explainPolicy({ ref: { repo: REPO, number: 3 } }));
     expect(e3.recorded).toMatchObject({ policyId: "strict", version: 1, rule: "default" });
     expect(e3.verdicts[0]).toMatchObject({ rule: "migrations", matched: false });
+    // The review queue (GET /api/reviews) carries it too.
+    const queue = unwrap(await h.agent.reviewQueue({}));
+    expect(queue.items.find((i) => i.number === 2)?.policy).toEqual({
+      policyId: "strict",
+      version: 1,
+      rule: "migrations",
+      arm: null,
+    });
     // The card says which policy and rule decided.
     expect(JSON.stringify(h.sent)).toContain("Policy strict v1, rule migrations");
     expect(githubRequests(h.sent).length).toBeGreaterThanOrEqual(2);

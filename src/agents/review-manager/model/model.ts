@@ -157,6 +157,8 @@ export interface QueueItem {
   linear?: LinearIssueLine[];
   /** What the forecasts say of it (src/agents/review-manager/predicted.ts). */
   predicted?: Predicted;
+  /** The review policy, version and rule that decided its round (docs/policies.md). */
+  policy?: { policyId: string; version: number; rule: string; arm: "control" | "variant" | null };
 }
 
 export interface ReviewQueue {
