@@ -39,7 +39,7 @@ import { applyEvent, needsView } from "./on-event";
 import { pushOf } from "./policy-files";
 import { ReviewManagerPolicies } from "./policy-rpc";
 import { predictPrs } from "./predicted";
-import { buildQueue, openPrsOf, type QueueOptions } from "./queue-view";
+import { buildQueue, openPrsOf, openPrsOfLogin, type QueueOptions } from "./queue-view";
 import { REQUEST_TASK, requestDue } from "./request-later";
 import { fireStep } from "./sla-steps";
 
@@ -115,7 +115,8 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     return attempt(async () => {
       this.require();
       const people = await this.people();
-      const open = openPrsOf(this.reviews);
+      // One person's queue reads only their reviews (by index); the whole queue reads every open PR.
+      const open = input.login ? openPrsOfLogin(this.reviews, input.login) : openPrsOf(this.reviews);
       const queue = buildQueue(open, people, this.now(), input);
       const byId = new Map(open.prs.map((pr) => [pr.id, pr]));
       const predicted = predictPrs(

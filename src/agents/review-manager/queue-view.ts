@@ -51,6 +51,15 @@ export function openPrsOf(store: ReviewStore): OpenPrs {
 }
 
 /**
+ * The open PRs `login` is asked to review, by the reviewers' login index (three indexed queries
+ * whatever the number of open PRs): what `review mine` reads.
+ */
+export function openPrsOfLogin(store: ReviewStore, login: string): OpenPrs {
+  const prs = store.openPrsByIds(store.queueOf(login).map((r) => r.prId));
+  return { prs, reviewers: store.reviewersOf(prs.map((pr) => pr.id)) };
+}
+
+/**
  * Open, ready PRs with someone still to review (or nobody assigned), oldest first; with `login`,
  * only theirs (and only their own line).
  */

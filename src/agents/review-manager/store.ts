@@ -77,6 +77,16 @@ export class ReviewStore {
     return row ? toPr(row) : null;
   }
 
+  /** Open PRs by id, in one query (oldest first). */
+  openPrsByIds(ids: readonly number[]): TrackedPr[] {
+    if (ids.length === 0) return [];
+    return all<PrRow>(
+      this.sql,
+      `SELECT * FROM review_prs WHERE id IN (SELECT value FROM json_each(?)) AND state = 'open' ORDER BY id`,
+      JSON.stringify([...new Set(ids)]),
+    ).map(toPr);
+  }
+
   openPrs(): TrackedPr[] {
     return all<PrRow>(this.sql, "SELECT * FROM review_prs WHERE state = 'open' ORDER BY id").map(toPr);
   }
