@@ -1,10 +1,12 @@
 /**
  * An agent's inbox: typed messages persisted before processing, taken in arrival order.
  * Rows: pending -> running -> done | failed | cancelled. Finished rows keep only their id (so a
- * redelivered message is recognised) and are pruned to the newest KEEP_FINISHED.
+ * redelivered message is recognised) and are pruned to the newest KEEP_FINISHED. The depth (pending
+ * and running) is a counter kept in the same steps that change it, so reading it costs one row
+ * whatever the backlog (issue 17: a `COUNT(*)` per received message grew with the backlog).
  */
 
-import { all, count, first, iso, parseJson, run } from "../../platform/sql";
+import { all, first, iso, parseJson, run } from "../../platform/sql";
 import type { AgentMessage } from "../model";
 
 export type InboxStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -49,15 +51,29 @@ export class Inbox {
       error TEXT
     )`);
     sql.exec("CREATE INDEX IF NOT EXISTS inbox_status ON inbox (status, seq)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS inbox_depth (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
+    );
+    // Objects from before the counter count once.
+    run(
+      sql,
+      `INSERT OR IGNORE INTO inbox_depth (id, n)
+       SELECT 1, COUNT(*) FROM inbox WHERE status IN ('pending', 'running')`,
+    );
+  }
+
+  private shift(by: number): void {
+    if (by !== 0) run(this.sql, "UPDATE inbox_depth SET n = MAX(0, n + ?) WHERE id = 1", by);
   }
 
   /** Persists a message; false when a message with this id is already there (a duplicate). */
   add(message: AgentMessage, now: number): boolean {
-    return (
-      run(
+    // RETURNING answers a row only when one was inserted (a duplicate id inserts nothing).
+    const added =
+      all(
         this.sql,
         `INSERT OR IGNORE INTO inbox (message_id, from_id, to_id, type, payload, correlation_id, sent_at, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
         message.messageId,
         message.from,
         message.to,
@@ -66,8 +82,9 @@ export class Inbox {
         message.correlationId,
         message.sentAt,
         now,
-      ) > 0
-    );
+      ).length > 0;
+    if (added) this.shift(1);
+    return added;
   }
 
   /** Takes the oldest pending message and marks it running. */
@@ -95,13 +112,15 @@ export class Inbox {
   }
 
   private finish(seq: number, status: "done" | "failed", error: string | null): void {
-    run(
+    // Counted by RETURNING (rowsWritten also counts index writes).
+    const finished = all(
       this.sql,
-      "UPDATE inbox SET status = ?, error = ?, payload = '{}' WHERE seq = ? AND status = 'running'",
+      "UPDATE inbox SET status = ?, error = ?, payload = '{}' WHERE seq = ? AND status = 'running' RETURNING seq",
       status,
       error,
       seq,
-    );
+    ).length;
+    this.shift(-finished);
     run(
       this.sql,
       `DELETE FROM inbox WHERE status IN ('done', 'failed', 'cancelled') AND seq <= (SELECT MAX(seq) FROM inbox) - ?`,
@@ -111,29 +130,39 @@ export class Inbox {
 
   /** After a restart: messages left running were interrupted; try them again, up to MAX_ATTEMPTS. */
   recover(): { retried: number; failed: number } {
-    const failed = run(
+    const failed = all(
       this.sql,
-      "UPDATE inbox SET status = 'failed', error = 'interrupted by a restart too often' WHERE status = 'running' AND attempts >= ?",
+      `UPDATE inbox SET status = 'failed', error = 'interrupted by a restart too often'
+       WHERE status = 'running' AND attempts >= ? RETURNING seq`,
       MAX_ATTEMPTS,
-    );
-    const retried = run(this.sql, "UPDATE inbox SET status = 'pending' WHERE status = 'running'");
+    ).length;
+    this.shift(-failed);
+    const retried = all(
+      this.sql,
+      "UPDATE inbox SET status = 'pending' WHERE status = 'running' RETURNING seq",
+    ).length;
     return { retried, failed };
   }
 
   /** Drops everything still waiting (on termination); returns how many. */
   cancelPending(): number {
-    return run(
+    const cancelled = all(
       this.sql,
-      "UPDATE inbox SET status = 'cancelled', error = 'agent terminated' WHERE status IN ('pending', 'running')",
-    );
+      `UPDATE inbox SET status = 'cancelled', error = 'agent terminated'
+       WHERE status IN ('pending', 'running') RETURNING seq`,
+    ).length;
+    this.shift(-cancelled);
+    return cancelled;
   }
 
+  /** Messages pending or running: the kept counter (one row). */
   depth(): number {
-    return count(this.sql, "SELECT COUNT(*) AS n FROM inbox WHERE status IN ('pending', 'running')");
+    return Number(first<{ n: number }>(this.sql, "SELECT n FROM inbox_depth WHERE id = 1")?.n ?? 0);
   }
 
+  /** Whether a message waits: the first pending row by the status index. */
   hasPending(): boolean {
-    return count(this.sql, "SELECT COUNT(*) AS n FROM inbox WHERE status = 'pending'") > 0;
+    return first(this.sql, "SELECT 1 AS one FROM inbox WHERE status = 'pending' LIMIT 1") !== null;
   }
 
   list(status: InboxStatus, limit: number): Array<InboxItem & { receivedAt: string; error: string | null }> {
