@@ -18,12 +18,15 @@ export async function currentReviewManager(env: Env, tenant: string): Promise<Ag
   return unwrap(await coordinator(env, tenant).liveAgent("review-manager"));
 }
 
-export async function reviewQueue(env: Env, tenant: string) {
+export async function reviewQueue(env: Env, tenant: string, page: { offset?: number; limit?: number } = {}) {
   const agent = await currentReviewManager(env, tenant);
-  if (!agent) return { nowMs: Date.now(), reviewManager: null, items: [] };
-  const { nowMs, items } = unwrap(await reviewManagerAgent(env, agent.agentId).reviewQueue({}));
+  if (!agent) return { nowMs: Date.now(), reviewManager: null, items: [], total: 0, offset: 0 };
+  const queue = unwrap(await reviewManagerAgent(env, agent.agentId).reviewQueue(page));
+  const { nowMs, items } = queue;
   return {
     nowMs,
+    total: queue.total ?? items.length,
+    offset: queue.offset ?? 0,
     reviewManager: { agentId: agent.agentId, status: agent.status },
     items: items.map((item) => {
       const due = item.reviewers.filter((r) => !r.paused && r.dueAtMs !== null).map((r) => r.dueAtMs ?? 0);

@@ -6,7 +6,7 @@
  * whatever the backlog (issue 17: a `COUNT(*)` per received message grew with the backlog).
  */
 
-import { all, first, iso, parseJson, run } from "../../platform/sql";
+import { all, count, first, iso, parseJson, run } from "../../platform/sql";
 import type { AgentMessage } from "../model";
 
 export type InboxStatus = "pending" | "running" | "done" | "failed" | "cancelled";
@@ -34,6 +34,9 @@ type InboxRow = {
 };
 
 export class Inbox {
+  /** Whether this object's counter row is known to exist. */
+  private counted = false;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS inbox (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -54,16 +57,27 @@ export class Inbox {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS inbox_depth (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
     );
-    // Objects from before the counter count once.
-    run(
-      sql,
-      `INSERT OR IGNORE INTO inbox_depth (id, n)
-       SELECT 1, COUNT(*) FROM inbox WHERE status IN ('pending', 'running')`,
-    );
   }
 
+  /**
+   * Moves the counter. Its row is written by the first change (from a count, once, for objects from
+   * before the counter), so an object that never changes — a deleted tenant's — stays empty.
+   */
   private shift(by: number): void {
-    if (by !== 0) run(this.sql, "UPDATE inbox_depth SET n = MAX(0, n + ?) WHERE id = 1", by);
+    if (by === 0) return;
+    if (!this.counted) {
+      // Once per object in memory: the row is there, or is made from one count.
+      if (!first(this.sql, "SELECT n FROM inbox_depth WHERE id = 1")) {
+        run(
+          this.sql,
+          `INSERT INTO inbox_depth (id, n)
+           SELECT 1, COUNT(*) - ? FROM inbox WHERE status IN ('pending', 'running')`,
+          by,
+        );
+      }
+      this.counted = true;
+    }
+    run(this.sql, "UPDATE inbox_depth SET n = MAX(0, n + ?) WHERE id = 1", by);
   }
 
   /** Persists a message; false when a message with this id is already there (a duplicate). */
@@ -157,7 +171,9 @@ export class Inbox {
 
   /** Messages pending or running: the kept counter (one row). */
   depth(): number {
-    return Number(first<{ n: number }>(this.sql, "SELECT n FROM inbox_depth WHERE id = 1")?.n ?? 0);
+    const row = first<{ n: number }>(this.sql, "SELECT n FROM inbox_depth WHERE id = 1");
+    if (row) return Number(row.n);
+    return count(this.sql, "SELECT COUNT(*) AS n FROM inbox WHERE status IN ('pending', 'running')");
   }
 
   /** Whether a message waits: the first pending row by the status index. */

@@ -118,13 +118,19 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       // One person's queue reads only their reviews (by index); the whole queue reads every open PR.
       const open = input.login ? openPrsOfLogin(this.reviews, input.login) : openPrsOf(this.reviews);
       const queue = buildQueue(open, people, this.now(), input);
+      const total = queue.items.length;
+      const offset = Math.max(0, input.offset ?? 0);
+      if (input.limit !== undefined || offset > 0) {
+        queue.items = queue.items.slice(offset, input.limit === undefined ? undefined : offset + input.limit);
+      }
       const byId = new Map(open.prs.map((pr) => [pr.id, pr]));
+      const page = queue.items.flatMap((item) => byId.get(item.id) ?? []);
       const predicted = predictPrs(
         this.work(`review-queue:${queue.nowMs}`, queue.nowMs),
-        queue.items.flatMap((item) => byId.get(item.id) ?? []),
+        page,
         open.reviewers,
       );
-      const decided = this.policies.decisionsOf(open.prs);
+      const decided = this.policies.decisionsOf(page);
       for (const item of queue.items) {
         item.predicted = predicted.get(item.id);
         const d = decided.get(item.id);
@@ -133,7 +139,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       // Only the lines `review list|mine` show get their Linear issues.
       const shown = queue.items.slice(0, MAX_QUEUE_LINES);
       const prs = shown.map((item) => {
-        const pr = this.reviews.prById(item.id);
+        const pr = byId.get(item.id);
         return { repo: item.repo, number: item.number, title: item.title, headRef: pr?.headRef ?? "" };
       });
       const linear = await linearIssues(this.env, this.tenant(), prs, `review-queue:${queue.nowMs}`);
@@ -141,7 +147,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
         const issues = linear[i];
         if (issues?.length) item.linear = issues;
       });
-      return queue;
+      return { ...queue, total, offset };
     });
   }
 

@@ -37,6 +37,9 @@ export interface QueueOptions {
   login?: string;
   /** Drafts too (flagged `draft`), for digests that show them; their clocks are paused. */
   includeDrafts?: boolean;
+  /** One page: `limit` items from `offset` (forecasts and Linear issues are looked up for it only). */
+  offset?: number;
+  limit?: number;
 }
 
 /** The open PRs and their reviewers, read in two queries (the queue and its forecasts share them). */

@@ -102,8 +102,42 @@ const ReviewQueueSchema = z
       .nullable()
       .openapi({ description: "The Review Manager asked; null when the tenant has none (items is empty)" }),
     items: z.array(QueueItemSchema),
+    total: z.number().openapi({ description: "Items in the whole queue" }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: "Pass as `cursor` for the next page; null on the last page" }),
   })
   .openapi("ReviewQueue");
+
+/** A page's position in the queue, opaque to callers (`o<offset>`, base64url). */
+const cursorOf = (offset: number) => btoa(`o${offset}`).replace(/=+$/, "");
+function offsetOf(cursor: string | undefined): number | null {
+  if (cursor === undefined) return 0;
+  try {
+    const m = /^o(\d{1,9})$/.exec(atob(cursor));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+const QueueQuery = z.object({
+  tenant: TenantQuery,
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(100)
+    .openapi({ description: "Items per page (1–500, default 100)" }),
+  cursor: z
+    .string()
+    .max(40)
+    .optional()
+    .refine((c) => offsetOf(c) !== null, "not a cursor this API gave")
+    .openapi({ description: "`nextCursor` of the previous page" }),
+});
 
 const ScheduleSchema = z.object({
   time: z.string().openapi({ example: "09:30" }),
@@ -200,10 +234,10 @@ const queue = createRoute({
   method: "get",
   path: "/api/reviews",
   tags,
-  summary: "Pull requests waiting for review, oldest first, with SLA state (viewer)",
+  summary: "Pull requests waiting for review, oldest first, with SLA state, a page at a time (viewer)",
   security,
   middleware: [guard("viewer")],
-  request: { query: z.object({ tenant: TenantQuery }) },
+  request: { query: QueueQuery },
   responses: { 200: { description: "The review queue", content: json(ReviewQueueSchema) }, ...READ_ERRORS },
 });
 
@@ -294,7 +328,14 @@ function payloads(reply: Reply) {
 }
 
 export function registerReviewRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(queue, async (c) => c.json(await reviewQueue(c.env, currentTenant(c)), 200));
+  app.openapi(queue, async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    const offset = offsetOf(cursor) ?? 0;
+    const page = await reviewQueue(c.env, currentTenant(c), { offset, limit });
+    const next = offset + page.items.length;
+    const { offset: _offset, ...body } = page;
+    return c.json({ ...body, nextCursor: next < page.total ? cursorOf(next) : null }, 200);
+  });
 
   app.openapi(digests, async (c) =>
     c.json({ channels: await digestChannels(c.env, currentTenant(c), Date.now()) }, 200),

@@ -164,4 +164,7 @@ export interface QueueItem {
 export interface ReviewQueue {
   nowMs: number;
   items: QueueItem[];
+  /** Items in the whole queue (a page holds `items` of them, from `offset`). */
+  total?: number;
+  offset?: number;
 }
