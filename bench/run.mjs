@@ -280,13 +280,15 @@ async function webhookPart(results, foreman, { duration, drainS }) {
 
   // The agents' side: how fast the Review Manager works through what was ingested.
   const before = await pendingCount(foreman, "ReviewManagerAgent", rm.agentId);
-  const drainStarted = Date.now();
   await setAgents(foreman.origin, "resume");
+  // Timed from the resume (resuming every standing agent through the API takes a while after a
+  // load), and read at least once: a slow resume must not end the window before the first look.
+  const drainStarted = Date.now();
   let after = before;
-  while (after > 0 && Date.now() - drainStarted < drainS * 1000) {
+  do {
     await new Promise((r) => setTimeout(r, 250));
     after = await pendingCount(foreman, "ReviewManagerAgent", rm.agentId);
-  }
+  } while (after > 0 && Date.now() - drainStarted < drainS * 1000);
   const seconds = (Date.now() - drainStarted) / 1000;
   results.webhooks.reviewManagerDrain = {
     backlog: before,

@@ -183,6 +183,12 @@ describe("a failed hand-off is not lost", () => {
         if (overloaded) return Promise.reject(new Error("agent object overloaded"));
         return original(input);
       };
+      // The drain's batches fail the same way (then it tries delivery by delivery, which fails too).
+      const batch = instance.publishBatch.bind(instance);
+      instance.publishBatch = (...args: Parameters<typeof batch>) => {
+        if (overloaded) return Promise.reject(new Error("agent object overloaded"));
+        return batch(...args);
+      };
     });
     const delivery = crypto.randomUUID();
     const res = await sendGitHub(prOpened("acme/retry"), { to: "wh-retry", delivery });

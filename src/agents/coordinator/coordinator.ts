@@ -19,12 +19,12 @@ import {
 import { randomId } from "../../platform/ids";
 import { directory } from "../../tenants/stub";
 import { newMessageId } from "../framework/base-agent";
-import { integrationDashboard } from "../integration-dashboard";
 import {
   AGENT_TYPES,
   type AgentAction,
   type AgentEvent,
   type AgentHealth,
+  type AgentMessage,
   type AgentSnapshot,
   type AgentStatus,
   type AgentType,
@@ -40,9 +40,8 @@ import {
   type WorkflowStatus,
 } from "../model";
 import { agentStub, parseAgentConfig, subscribers } from "../registry";
-import { reviewManagerAgent } from "../review-manager";
 import { DeliveryLog } from "./delivery-log";
-import { demoPrs, demoSamples } from "./demo-history";
+import { importDemoHistory } from "./demo-history";
 import type { IngestResult, StandingAgents, WebhookDelivery, WebhookDeliveryRecord } from "./intake";
 import { DeliveryPump } from "./pump";
 import {
@@ -71,6 +70,7 @@ export class Coordinator extends DurableObject<Env> {
       storage: ctx.storage,
       standingAgents: (tenant, meta) => this.standingAgents(tenant, meta),
       publish: (input) => this.publish(input),
+      receiveMany: (type, agentId, messages) => this.publishBatch(type, agentId, messages),
     });
   }
 
@@ -296,6 +296,15 @@ export class Coordinator extends DurableObject<Env> {
     });
   }
 
+  /** A batch of events into one agent's inbox in one call (the webhook drain, pump.ts). */
+  async publishBatch(
+    type: AgentType,
+    agentId: string,
+    messages: AgentMessage[],
+  ): Promise<Outcome<{ added: number; inboxDepth: number }>> {
+    return agentStub(this.env, type, agentId).receiveMany(messages);
+  }
+
   // ------------------------------------------------------- standing + webhooks
 
   /** The tenant's "Standing agents" workflow (tag `standing`), created on first use, oldest reused. */
@@ -346,7 +355,7 @@ export class Coordinator extends DurableObject<Env> {
   // --------------------------------------------------------------------- demo
 
   /**
-   * Gives an empty demo tenant its standing agents (review manager, Linear state, dashboard) in the
+   * Gives an empty demo tenant its standing agents and their history in the
    * "Standing agents" workflow, as the first `link` would. Idempotent.
    */
   async seedDemo(tenant: string): Promise<Outcome<{ seeded: boolean }>> {
@@ -355,17 +364,9 @@ export class Coordinator extends DurableObject<Env> {
       const agents = unwrap(
         await this.standingAgents(tenant, { correlationId: crypto.randomUUID(), actor: "demo seed" }),
       );
-      // A history to forecast from, so the first PRs of `npm run dev` get predictions at once (an
-      // import of what is there already adds nothing: a seed that failed halfway completes).
-      // Anchored at the oldest workflow's creation, so a seed run again (another isolate) finds the
-      // same facts and records nothing new.
+      // Anchored at the oldest workflow's creation, so a seed run again finds the same facts.
       const created = Date.parse(this.store.workflows().at(-1)?.createdAt ?? "");
-      const now = Number.isFinite(created) ? created : Date.now();
-      const rm = reviewManagerAgent(this.env, agents["review-manager"]);
-      const dashboard = integrationDashboard(this.env, agents["integration-dashboard"]);
-      // The dashboard's facts first: the forecasts' fit reads its figure of how size slows reviews.
-      unwrap(await dashboard.importHistory(demoPrs(now)));
-      unwrap(await rm.importHistory(demoSamples(now)));
+      await importDemoHistory(this.env, agents, Number.isFinite(created) ? created : Date.now());
       return { seeded: fresh };
     });
   }

@@ -7,7 +7,7 @@
  */
 
 import type { EventSource } from "../../events/types";
-import { first, iso, parseJson, run } from "../../platform/sql";
+import { all, first, iso, parseJson, run } from "../../platform/sql";
 import type { IndexedEvent, WebhookDelivery, WebhookDeliveryRecord, WebhookDeliveryStatus } from "./intake";
 
 export const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
@@ -93,6 +93,29 @@ export class DeliveryLog {
       now,
     );
     return row ? { ...toRecord(row), seq: row.seq } : null;
+  }
+
+  /** The pending deliveries due now, oldest first, at most `limit` (a drain's batch). */
+  dueBatch(now: number, limit: number): (WebhookDeliveryRecord & { seq: number })[] {
+    return all<DeliveryRow>(
+      this.sql,
+      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+       ORDER BY seq LIMIT ?`,
+      now,
+      limit,
+    ).map((row) => ({ ...toRecord(row), seq: row.seq }));
+  }
+
+  /** Marks a batch published in one statement. */
+  markPublishedMany(seqs: readonly number[], now: number): void {
+    if (seqs.length === 0) return;
+    run(
+      this.sql,
+      `UPDATE webhook_deliveries SET status = 'published', published_at = ?, events = '[]'
+       WHERE seq IN (SELECT value FROM json_each(?))`,
+      now,
+      JSON.stringify(seqs),
+    );
   }
 
   /** When the next pending delivery is due, or null when none is pending. */

@@ -5,9 +5,15 @@
  * (docs/predictions.md). The simulated repository is renamed `demo/app`, so the PRs of a real
  * repository sent to `npm run dev` never mix with it.
  */
+
+import type { Env } from "../../env";
+import { unwrap } from "../../platform/errors";
+import { integrationDashboard } from "../integration-dashboard/find";
 import type { HistoryPr } from "../integration-dashboard/history";
+import { reviewManagerAgent } from "../review-manager";
 import type { HistorySample } from "../review-manager/forecast-store";
 import history from "./demo-history.json";
+import type { StandingAgents } from "./intake";
 
 export const DEMO_REPO = "demo/app";
 
@@ -54,4 +60,15 @@ export function demoPrs(nowMs: number): HistoryPr[] {
     firstReviewAtMs: at(nowMs, row.firstReviewAgoMs),
     mergedAtMs: at(nowMs, row.mergedAgoMs),
   }));
+}
+
+/**
+ * Imports the history into the demo tenant's Review Manager and Integration Dashboard, so the first PRs
+ * of `npm run dev` get forecasts at once (an import of what is there adds nothing: a seed that failed
+ * halfway completes). The dashboard's facts first: the forecasts' fit reads its figure of how size
+ * slows reviews.
+ */
+export async function importDemoHistory(env: Env, agents: StandingAgents, anchorMs: number): Promise<void> {
+  unwrap(await integrationDashboard(env, agents["integration-dashboard"]).importHistory(demoPrs(anchorMs)));
+  unwrap(await reviewManagerAgent(env, agents["review-manager"]).importHistory(demoSamples(anchorMs)));
 }

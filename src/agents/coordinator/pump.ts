@@ -1,15 +1,19 @@
 /**
  * The Coordinator's side of the webhook hand-off. `ingest` records the delivery synchronously
  * (de-duplication without races: no await between the check and the insert), arms a backstop
- * alarm, and lets one drain loop publish pending deliveries oldest first: standing agents ensured,
- * then each event into every subscriber's inbox (`publish`; message ids derive from the delivery
- * id, so a retry never delivers twice). A failed attempt backs off and the alarm retries it.
- * `ingest` waits for its own delivery at most `waitMs`: past that, it is durable and pending.
+ * alarm, and lets one drain loop publish pending deliveries oldest first, in batches of up to
+ * `BATCH`: the standing agents ensured once per batch, then one `receiveMany` per subscribing agent
+ * with the batch's events in order, and one statement marking the batch published (issue 17: the
+ * cost per delivery no longer grows with the backlog). Message ids derive from the delivery id, so a
+ * retry never delivers twice. A batch that fails is published delivery by delivery, so one bad
+ * delivery cannot hold the others; a failed attempt backs off and the alarm retries it. `ingest`
+ * waits for its own delivery at most `waitMs`: past that, it is durable and pending.
  */
 
 import { logger } from "../../observability/logger";
 import { errorMessage, type Outcome, unwrap } from "../../platform/errors";
-import type { CallMeta, PublishInput } from "../model";
+import type { AgentMessage, AgentType, CallMeta, PublishInput } from "../model";
+import { subscribers } from "../registry";
 import type { DeliveryLog } from "./delivery-log";
 import {
   EVENT_TYPES,
@@ -31,7 +35,13 @@ export interface PumpDeps {
   storage: DurableObjectStorage;
   standingAgents(tenant: string, meta: CallMeta): Promise<Outcome<StandingAgents>>;
   publish(input: PublishInput): Promise<Outcome<{ delivered: string[] }>>;
+  receiveMany(type: AgentType, agentId: string, messages: AgentMessage[]): Promise<Outcome<unknown>>;
 }
+
+/** Deliveries published together by one drain step. */
+export const BATCH = 100;
+
+type Row = WebhookDeliveryRecord & { seq: number };
 
 export class DeliveryPump {
   private draining: Promise<void> | null = null;
@@ -81,16 +91,69 @@ export class DeliveryPump {
   private async loop(): Promise<void> {
     for (;;) {
       this.kicked = false;
-      for (let row = this.deps.log.nextDue(Date.now()); row; row = this.deps.log.nextDue(Date.now())) {
-        await this.publishOne(row);
-        this.settle(row.seq);
+      for (let rows = this.deps.log.dueBatch(Date.now(), BATCH); rows.length > 0; ) {
+        if (!(await this.publishBatch(rows))) for (const row of rows) await this.publishOne(row);
+        for (const row of rows) this.settle(row.seq);
+        rows = this.deps.log.dueBatch(Date.now(), BATCH);
       }
       await this.rearm();
       if (!this.kicked && !this.deps.log.nextDue(Date.now())) return;
     }
   }
 
-  private async publishOne(row: WebhookDeliveryRecord & { seq: number }): Promise<void> {
+  /**
+   * Publishes a batch: each subscribing standing agent gets the batch's events in one call. False (and
+   * nothing marked) when any call fails: the caller then goes delivery by delivery.
+   */
+  private async publishBatch(rows: readonly Row[]): Promise<boolean> {
+    const first = rows[0];
+    if (!first || rows.some((r) => r.tenant !== first.tenant)) return false;
+    const meta = { correlationId: first.deliveryId, actor: "webhook batch" };
+    try {
+      const agents = unwrap(await this.deps.standingAgents(first.tenant, meta));
+      const inboxes = new Map<AgentType, AgentMessage[]>();
+      const sentAt = new Date().toISOString();
+      for (const { deliveryId, source, events } of rows) {
+        for (const { index, event } of events) {
+          const name = eventName(source, event);
+          const types = new Set(subscribers(name));
+          for (const type of EVENT_TYPES) {
+            if (!types.has(type)) continue;
+            const to = agents[type];
+            const list = inboxes.get(type) ?? [];
+            list.push({
+              messageId: `${deliveryId}:${index}:${to}`,
+              from: "coordinator",
+              to,
+              type: "event",
+              payload: { name, data: event as unknown as Record<string, unknown> },
+              correlationId: deliveryId,
+              sentAt,
+            });
+            inboxes.set(type, list);
+          }
+        }
+      }
+      const calls = [...inboxes].map(async ([type, messages]) =>
+        unwrap(await this.deps.receiveMany(type, agents[type], messages)),
+      );
+      await Promise.all(calls);
+      this.deps.log.markPublishedMany(
+        rows.map((r) => r.seq),
+        Date.now(),
+      );
+      return true;
+    } catch (err) {
+      log.warn("webhook batch not published at once: one by one", {
+        tenant: first.tenant,
+        deliveries: rows.length,
+        error: errorMessage(err),
+      });
+      return false;
+    }
+  }
+
+  private async publishOne(row: Row): Promise<void> {
     const { seq, tenant, deliveryId, source, events } = row;
     const meta = { correlationId: deliveryId, actor: `${source} webhook` };
     try {

@@ -129,24 +129,9 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
   async receive(message: AgentMessage): Promise<Outcome<MessageReceipt>> {
     return attempt(async () => {
       const agent = this.require();
-      if (!acceptsMessages(agent.status)) {
-        throw new ConflictError(`Agent ${agent.agentId} is ${agent.status} and accepts no new messages`, {
-          status: agent.status,
-        });
-      }
-      const schema = messageSchema(agent.type, message.type);
-      if (!schema) {
-        throw new ValidationError([
-          {
-            field: "type",
-            message: `unknown message type "${message.type}" for ${agent.type}; accepted: ${acceptedMessages(agent.type).join(", ")}`,
-          },
-        ]);
-      }
-      const parsed = schema.safeParse(message.payload);
-      if (!parsed.success) throw fieldIssues(parsed.error, "payload");
+      const checked = this.checked(agent, message);
       const now = Date.now();
-      const added = this.inbox.add({ ...message, payload: parsed.data }, now);
+      const added = this.inbox.add(checked, now);
       if (added) this.store.touch(now);
       this.pump();
       await this.arm();
@@ -157,6 +142,46 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
         inboxDepth: this.inbox.depth(),
       };
     });
+  }
+
+  /**
+   * A batch of messages in order (the Coordinator's webhook drain): all are checked first, then added
+   * in one synchronous step (a known id adds nothing), with one alarm for the batch. All or none: a
+   * message refused refuses the batch.
+   */
+  async receiveMany(messages: AgentMessage[]): Promise<Outcome<{ added: number; inboxDepth: number }>> {
+    return attempt(async () => {
+      const agent = this.require();
+      const checked = messages.map((m) => this.checked(agent, m));
+      const now = Date.now();
+      let added = 0;
+      for (const m of checked) if (this.inbox.add(m, now)) added++;
+      if (added > 0) this.store.touch(now);
+      this.pump();
+      await this.arm();
+      return { added, inboxDepth: this.inbox.depth() };
+    });
+  }
+
+  /** The message with its payload validated for this agent, or the error that refuses it. */
+  private checked(agent: AgentSnapshot, message: AgentMessage): AgentMessage {
+    if (!acceptsMessages(agent.status)) {
+      throw new ConflictError(`Agent ${agent.agentId} is ${agent.status} and accepts no new messages`, {
+        status: agent.status,
+      });
+    }
+    const schema = messageSchema(agent.type, message.type);
+    if (!schema) {
+      throw new ValidationError([
+        {
+          field: "type",
+          message: `unknown message type "${message.type}" for ${agent.type}; accepted: ${acceptedMessages(agent.type).join(", ")}`,
+        },
+      ]);
+    }
+    const parsed = schema.safeParse(message.payload);
+    if (!parsed.success) throw fieldIssues(parsed.error, "payload");
+    return { ...message, payload: parsed.data };
   }
 
   async status(): Promise<Outcome<AgentSnapshot>> {
