@@ -18,7 +18,7 @@ import {
 } from "../../platform/errors";
 import { randomId } from "../../platform/ids";
 import { coordinator } from "../coordinator/stub";
-import { acceptsMessages, isActive, transition } from "../lifecycle";
+import { isActive, transition } from "../lifecycle";
 import type {
   AgentAction,
   AgentConfig,
@@ -31,7 +31,8 @@ import type {
   CallMeta,
   MessageReceipt,
 } from "../model";
-import { AGENT_REGISTRY, acceptedMessages, fieldIssues, messageSchema, parseAgentConfig } from "../registry";
+import { AGENT_REGISTRY, parseAgentConfig } from "../registry";
+import { acceptedMessage } from "./accept";
 import { AgentStore } from "./agent-store";
 import { EventLog } from "./event-log";
 import { healthOf, scheduledMessage } from "./health";
@@ -129,7 +130,7 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
   async receive(message: AgentMessage): Promise<Outcome<MessageReceipt>> {
     return attempt(async () => {
       const agent = this.require();
-      const checked = this.checked(agent, message);
+      const checked = acceptedMessage(agent, message);
       const now = Date.now();
       const added = this.inbox.add(checked, now);
       if (added) this.store.touch(now);
@@ -144,15 +145,11 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
     });
   }
 
-  /**
-   * A batch of messages in order (the Coordinator's webhook drain): all are checked first, then added
-   * in one synchronous step (a known id adds nothing), with one alarm for the batch. All or none: a
-   * message refused refuses the batch.
-   */
+  /** Messages in order, all checked first (one refused refuses all), added in one step, one alarm. */
   async receiveMany(messages: AgentMessage[]): Promise<Outcome<{ added: number; inboxDepth: number }>> {
     return attempt(async () => {
       const agent = this.require();
-      const checked = messages.map((m) => this.checked(agent, m));
+      const checked = messages.map((m) => acceptedMessage(agent, m));
       const now = Date.now();
       let added = 0;
       for (const m of checked) if (this.inbox.add(m, now)) added++;
@@ -161,27 +158,6 @@ export abstract class BaseAgent extends DurableObject<Env> implements DeliveryCo
       await this.arm();
       return { added, inboxDepth: this.inbox.depth() };
     });
-  }
-
-  /** The message with its payload validated for this agent, or the error that refuses it. */
-  private checked(agent: AgentSnapshot, message: AgentMessage): AgentMessage {
-    if (!acceptsMessages(agent.status)) {
-      throw new ConflictError(`Agent ${agent.agentId} is ${agent.status} and accepts no new messages`, {
-        status: agent.status,
-      });
-    }
-    const schema = messageSchema(agent.type, message.type);
-    if (!schema) {
-      throw new ValidationError([
-        {
-          field: "type",
-          message: `unknown message type "${message.type}" for ${agent.type}; accepted: ${acceptedMessages(agent.type).join(", ")}`,
-        },
-      ]);
-    }
-    const parsed = schema.safeParse(message.payload);
-    if (!parsed.success) throw fieldIssues(parsed.error, "payload");
-    return { ...message, payload: parsed.data };
   }
 
   async status(): Promise<Outcome<AgentSnapshot>> {
