@@ -65,7 +65,9 @@ describe("allocation", () => {
   it("mixes consecutive PRs: every run of 24 numbers has both arms", () => {
     for (const id of ["exp-0fbb24fad8", "exp-92173fa77e", "exp_1", "exp-test"]) {
       for (const start of [1, 100, 9100, 123_456]) {
-        const arms = Array.from({ length: 24 }, (_, i) => armOf(id, `codertocat/hello-world#${start + i}`, 0.5));
+        const arms = Array.from({ length: 24 }, (_, i) =>
+          armOf(id, `codertocat/hello-world#${start + i}`, 0.5),
+        );
         const variants = arms.filter((a) => a === "variant").length;
         expect(variants, `${id} from #${start}`).toBeGreaterThanOrEqual(5);
         expect(variants, `${id} from #${start}`).toBeLessThanOrEqual(19);
