@@ -25,6 +25,21 @@ const POLICY = {
 };
 const CODEOWNERS = "*  @lena\n/src/  @carol @bob\n";
 
+/** A tenant whose active policy is POLICY, and its Review Manager. */
+async function tenantWithPolicy(tenant: string) {
+  await setupTenant(tenant);
+  const policy = {
+    id: "p",
+    description: null,
+    policy: POLICY,
+    by: "t",
+    source: "api" as const,
+    activate: true,
+  };
+  unwrap(await settings(env, tenant).createPolicy(policy));
+  return reviewManager(tenant);
+}
+
 describe("Review Manager: a CODEOWNERS pool", () => {
   const fake = fakeApi("policy-codeowners");
 
@@ -34,18 +49,7 @@ describe("Review Manager: a CODEOWNERS pool", () => {
 
   it("asks the owners of the matched paths, read from GitHub once, and keeps them for the round", async () => {
     const tenant = "t-pco-github";
-    await setupTenant(tenant);
-    unwrap(
-      await settings(env, tenant).createPolicy({
-        id: "p",
-        description: null,
-        policy: POLICY,
-        by: "t",
-        source: "api",
-        activate: true,
-      }),
-    );
-    const h = await reviewManager(tenant);
+    const h = await tenantWithPolicy(tenant);
     await stickySeam(h.stub, h.agentId, (instance) => {
       const agent = instance as { env: Env };
       if (agent.env.GITHUB_TOKEN !== TEST_TOKENS.GITHUB_TOKEN) agent.env = fake.env(agent.env);
@@ -70,18 +74,7 @@ describe("Review Manager: a CODEOWNERS pool", () => {
 
   it("without GitHub access reads nothing, and the team is the pool", async () => {
     const tenant = "t-pco-demo";
-    await setupTenant(tenant);
-    unwrap(
-      await settings(env, tenant).createPolicy({
-        id: "p",
-        description: null,
-        policy: POLICY,
-        by: "t",
-        source: "api",
-        activate: true,
-      }),
-    );
-    const h = await reviewManager(tenant);
+    const h = await tenantWithPolicy(tenant);
     await deliver(h, prEvent("opened", { number: 8, author: "carol" }, h.clock.t));
     const pr = unwrap(await h.agent.pullRequest({ repo: REPO, number: 8 }));
     expect(pr?.reviewers).toHaveLength(1);
