@@ -69,6 +69,7 @@ export const ARGS = {
     "Working hours until a review is overdue: more than 0, at most 720",
   ),
   "--repo": flag("repo", "repo", "repo", "owner/repo", "Only for this repository"),
+  "--page": flag("page", "page", "page", "N", "Page of the list (20 a page), from 1"),
   "--label": flag("label", "label", "label", "name", "Only for pull requests with this label"),
   time: req("time", "time", "time", "HH:MM", "Time of day, 24-hour HH:MM"),
   tz: opt("tz", "tz", "zone", "IANA zone", "IANA time zone, e.g. Europe/Berlin (default: the team's)"),

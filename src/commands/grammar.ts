@@ -246,8 +246,9 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
   links: { path: "links", description: "Show the linked repositories and Linear teams", examples: ["links"] },
   "review.list": {
     path: "review list",
-    description: "Open pull requests waiting for review",
-    examples: ["review list"],
+    description: "Open pull requests waiting for review (20 a page)",
+    examples: ["review list", "review list --page 2"],
+    args: ["--page"],
   },
   "review.mine": {
     path: "review mine",

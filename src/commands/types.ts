@@ -110,7 +110,7 @@ export const commandSchema = z.discriminatedUnion("name", [
   cmd("link.ops", {}),
   cmd("unlink.ops", {}),
   cmd("links", {}),
-  cmd("review.list", {}),
+  cmd("review.list", { page: z.number().int().min(1).max(100_000).optional() }),
   cmd("review.mine", {}),
   cmd("review.assign", { pr: pullRequestRefSchema }),
   cmd("insights", { repo: repoSchema.optional() }),

@@ -123,6 +123,12 @@ export function checkCount(raw: string): number | Issue {
   return n > 50 ? fail("it must be at most 50") : n;
 }
 
+/** A page of a list: a whole number from 1. */
+export function checkPage(raw: string): number | Issue {
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1) return fail("use a page number from 1, e.g. 2");
+  return Number(raw);
+}
+
 /** `4`, `4h`, `1.5`, or `off`/`none` (0: the filter is off). */
 export function checkAge(raw: string): number | Issue {
   if (OFF.includes(raw.toLowerCase())) return 0;

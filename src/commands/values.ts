@@ -47,6 +47,7 @@ import {
   checkDayRange,
   checkHours,
   checkLabels,
+  checkPage,
   checkRepo,
   checkTime,
   checkTimeRange,
@@ -60,6 +61,7 @@ import {
 } from "./value-checks";
 
 export type ValueKind =
+  | "page"
   | "user"
   | "self"
   | "workflowId"
@@ -284,6 +286,7 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
     parse: choice(DRAFT_MODES, z.enum(DRAFT_MODES)),
   },
   count: { noun: "number of approvals", discordType: 3, maxLength: 4, parse: kind(checkCount, z.number()) },
+  page: { noun: "page number", discordType: 3, maxLength: 6, parse: kind(checkPage, z.number()) },
   ageHours: { noun: "number of hours", discordType: 3, maxLength: 8, parse: kind(checkAge, z.number()) },
   labels: { noun: "label list", discordType: 3, maxLength: 1000, parse: kind(checkLabels, labelListSchema) },
   emptyMode: {

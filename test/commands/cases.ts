@@ -278,6 +278,12 @@ export const CASES: readonly Case[] = [
   { text: "unlink ops", path: ["unlink", "ops"], command: { name: "unlink.ops" } },
   { text: "links", path: ["links"], command: { name: "links" } },
   { text: "review list", path: ["review", "list"], command: { name: "review.list" } },
+  {
+    text: "review list --page 2",
+    path: ["review", "list"],
+    options: { page: "2" },
+    command: { name: "review.list", page: 2 },
+  },
   { text: "review mine", path: ["review", "mine"], command: { name: "review.mine" } },
   {
     text: "review assign acme/api#42",

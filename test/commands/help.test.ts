@@ -37,7 +37,7 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman link ops",
       "/foreman unlink ops",
       "/foreman links",
-      "/foreman review list",
+      "/foreman review list [--page <N>]",
       "/foreman review mine",
       "/foreman review assign <owner/repo#number>",
       "/foreman insights [owner/repo]",

@@ -33,7 +33,7 @@ import { CARDS_TASK } from "./live-cards";
 import { type AssignNowResult, assignNow, unknownPr } from "./manual";
 import { READY_KINDS, reviewEvent, snapshotOf } from "./model/events";
 import type { ReviewerRecord, ReviewQueue, TrackedPr } from "./model/model";
-import { MAX_QUEUE_LINES } from "./model/queue";
+import { MAX_QUEUE_LINES, worstState } from "./model/queue";
 import { NUDGE_TASK, nudgeDue, planNudge } from "./nudge";
 import { applyEvent, needsView } from "./on-event";
 import { pushOf } from "./policy-files";
@@ -119,6 +119,11 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       const open = input.login ? openPrsOfLogin(this.reviews, input.login) : openPrsOf(this.reviews);
       const queue = buildQueue(open, people, this.now(), input);
       const total = queue.items.length;
+      const states = queue.items.map(worstState);
+      const counts = {
+        breached: states.filter((s) => s === "breached").length,
+        atRisk: states.filter((s) => s === "at_risk").length,
+      };
       const offset = Math.max(0, input.offset ?? 0);
       if (input.limit !== undefined || offset > 0) {
         queue.items = queue.items.slice(offset, input.limit === undefined ? undefined : offset + input.limit);
@@ -147,7 +152,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
         const issues = linear[i];
         if (issues?.length) item.linear = issues;
       });
-      return { ...queue, total, offset };
+      return { ...queue, total, offset, counts };
     });
   }
 

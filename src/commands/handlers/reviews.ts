@@ -7,7 +7,7 @@
 import type { ReviewButton } from "../../agents/review-manager";
 import { findReviewManager, NO_REVIEW_MANAGER, type ReviewManager } from "../../agents/review-manager/find";
 import { peopleOf } from "../../agents/review-manager/model/candidates";
-import { queueReply } from "../../agents/review-manager/model/queue";
+import { MAX_QUEUE_LINES, queueReply } from "../../agents/review-manager/model/queue";
 import type { ReviewAction } from "../../chat/actions";
 import { literal } from "../../chat/markup";
 import { sameUser } from "../../chat/platform";
@@ -55,16 +55,22 @@ async function noAgent(ctx: CommandContext, title: string, lines: string[] = [])
   });
 }
 
-export async function reviewList(_command: CommandOf<"review.list">, ctx: CommandContext): Promise<Reply> {
+export async function reviewList(command: CommandOf<"review.list">, ctx: CommandContext): Promise<Reply> {
   const rm = await reviewManager(ctx);
   if (!rm) return noAgent(ctx, "Reviews");
-  const [queue, team] = await Promise.all([rm.reviewQueue({}), tenantSettings(ctx).team()]);
+  // One page of MAX_QUEUE_LINES: the Review Manager looks up forecasts and Linear issues for it only.
+  const offset = ((command.page ?? 1) - 1) * MAX_QUEUE_LINES;
+  const [queue, team] = await Promise.all([
+    rm.reviewQueue({ offset, limit: MAX_QUEUE_LINES }),
+    tenantSettings(ctx).team(),
+  ]);
   const zone = team.find((m) => sameUser(m.user, ctx.actor))?.tz;
   const answer = queueReply(need(queue), peopleOf(team), ctx.place.platform, {
     zone: zone ?? null,
     title: "Reviews",
     empty: "No pull requests are waiting for review.",
     noun: (n) => `${plural(n, "pull request")} waiting for review`,
+    pageCommand: (page) => code(`/foreman review list --page ${page}`),
   });
   // Nothing waiting: show what is watched, so "nothing" is not mistaken for "not set up".
   if (answer.sections.length > 0) return answer;

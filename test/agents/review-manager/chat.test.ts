@@ -173,6 +173,34 @@ describe("review commands", () => {
     expect(unmarked(stranger.text)).toContain("You are not on the team yet");
   });
 
+  it("review list pages 20 at a time, counting the whole queue", async () => {
+    const tenant = "t-rev-pages";
+    await setupTenant(tenant, undefined, 8);
+    const h = await reviewManager(tenant);
+    const numbers = Array.from({ length: 23 }, (_, i) => i + 1);
+    await deliver(
+      h,
+      ...numbers.map((n) => prEvent("opened", { number: n, title: `PR ${n}` }, h.clock.t + n)),
+    );
+    const lena = as(tenant, "U0LENA", "lena");
+    const first = await run("review list", lena);
+    expect(unmarked(first.text)).toBe("23 pull requests waiting for review, oldest first.");
+    const lines = (first.sections[0]?.lines ?? []).map(unmarked);
+    expect(lines).toHaveLength(21);
+    expect(lines.at(-1)).toBe("Page 1 of 2 — `/foreman review list --page 2` for the next 3");
+    const second = await run("review list --page 2", lena);
+    expect(unmarked(second.text)).toBe("23 pull requests waiting for review, oldest first.");
+    const rest = (second.sections[0]?.lines ?? []).map(unmarked);
+    expect(rest).toHaveLength(4);
+    expect(rest.at(-1)).toBe("Page 2 of 2");
+    const past = await run("review list --page 3", lena);
+    expect(unmarked(past.text)).toBe(
+      "There are 2 pages of 23 pull requests waiting for review: page 3 is past the end.",
+    );
+    const bad = await run("review list --page 0", lena);
+    expect(shown(bad)).toContain("page number");
+  });
+
   it("review assign: unknown PRs wait for a webhook; a tracked PR nobody reviews is assigned now", async () => {
     const tenant = "t-rev-assign-cmd";
     await setupTenant(tenant, [

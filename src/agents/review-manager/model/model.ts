@@ -167,4 +167,6 @@ export interface ReviewQueue {
   /** Items in the whole queue (a page holds `items` of them, from `offset`). */
   total?: number;
   offset?: number;
+  /** Over the whole queue, not just the page: how many are breached and at risk. */
+  counts?: { breached: number; atRisk: number };
 }

@@ -50,6 +50,8 @@ export interface QueueReplyOptions {
   noun: (n: number) => string;
   /** The reader's zone (from the team roster); null: each reviewer's own. */
   zone: string | null;
+  /** How to ask for another page of the list (`review list --page N`); absent: "…and N more". */
+  pageCommand?: (page: number) => string;
 }
 
 export function queueReply(
@@ -59,18 +61,32 @@ export function queueReply(
   options: QueueReplyOptions,
 ): Reply {
   const { items } = queue;
-  if (items.length === 0) {
+  const total = queue.total ?? items.length;
+  const offset = queue.offset ?? 0;
+  if (total === 0) {
     return { ephemeral: true, text: options.empty, title: options.title, sections: [], buttons: [] };
   }
+  const pages = Math.ceil(total / MAX_QUEUE_LINES);
+  const page = Math.floor(offset / MAX_QUEUE_LINES) + 1;
+  if (items.length === 0) {
+    const text = `There ${pages === 1 ? "is 1 page" : `are ${pages} pages`} of ${options.noun(total)}: page ${page} is past the end.`;
+    return { ephemeral: true, text, title: options.title, sections: [], buttons: [], tone: "warning" };
+  }
   const states = items.map(worstState);
-  const breached = states.filter((s) => s === "breached").length;
-  const atRisk = states.filter((s) => s === "at_risk").length;
+  const breached = queue.counts?.breached ?? states.filter((s) => s === "breached").length;
+  const atRisk = queue.counts?.atRisk ?? states.filter((s) => s === "at_risk").length;
   const notes = [breached ? `${breached} breached` : "", atRisk ? `${atRisk} at risk` : ""].filter(Boolean);
-  const text = `${options.noun(items.length)}${notes.length ? ` (${notes.join(", ")})` : ""}, oldest first.`;
+  const text = `${options.noun(total)}${notes.length ? ` (${notes.join(", ")})` : ""}, oldest first.`;
   const lines = items
     .slice(0, MAX_QUEUE_LINES)
     .map((item) => queueLine(item, people, platform, options.zone));
-  if (items.length > MAX_QUEUE_LINES) lines.push(`…and ${items.length - MAX_QUEUE_LINES} more`);
+  const more = total - offset - Math.min(items.length, MAX_QUEUE_LINES);
+  if (more > 0 && options.pageCommand) {
+    lines.push(
+      `Page ${page} of ${pages} — ${options.pageCommand(page + 1)} for the next ${Math.min(more, MAX_QUEUE_LINES)}`,
+    );
+  } else if (more > 0) lines.push(`…and ${more} more`);
+  else if (page > 1) lines.push(`Page ${page} of ${pages}`);
   return {
     ephemeral: true,
     text,
