@@ -81,8 +81,26 @@ export function policyFor(
   return { choice: arm === "variant" ? e.variant : e.control, experimentId: e.id, arm };
 }
 
+/**
+ * The decisions made in each step, by PR and round: assignment, tracking each reviewer, their SLA
+ * and the forecast's deadline all ask within one step, and read the record, the PR's facts and its
+ * CODEOWNERS once.
+ */
+const decidedInStep = new WeakMap<Work, Map<string, ReviewDecision>>();
+
 /** Decides `pr`'s review for its round (recording the first decision of the round). */
 export function decideReview(work: Work, view: TenantView, pr: TrackedPr): ReviewDecision {
+  const step = decidedInStep.get(work) ?? new Map<string, ReviewDecision>();
+  decidedInStep.set(work, step);
+  const key = `${pr.id}:${pr.round}`;
+  const known = step.get(key);
+  if (known) return known;
+  const decision = decide(work, view, pr);
+  step.set(key, decision);
+  return decision;
+}
+
+function decide(work: Work, view: TenantView, pr: TrackedPr): ReviewDecision {
   const policies = view.policy ?? MIGRATED_VIEW;
   const recorded = work.policies.decision(pr.id, pr.round);
   const { choice, experimentId, arm } = recorded ? replay(policies, recorded) : policyFor(policies, pr);
