@@ -15,7 +15,7 @@ import { ExperimentSpecSchema } from "../../src/domain/experiment";
 import { analyse } from "../../src/domain/experiment-analysis";
 import { unwrap } from "../../src/platform/errors";
 import { settings } from "../../src/settings/stub";
-import { deliver, prEvent, reviewManager, setupTenant } from "../agents/review-manager/support";
+import { deliver, prEvent, reviewManager, setupTenant, storePolicy } from "../agents/review-manager/support";
 import { policySample } from "../helpers/policy-sample";
 import { chatContext, click, run, shown, slack } from "./helpers";
 
@@ -56,16 +56,7 @@ describe("policy list", () => {
   it("lists a created policy beside the active one, its description inert; and a running experiment", async () => {
     const tenant = "t-cmd-policy-list";
     const store = settings(env, tenant);
-    unwrap(
-      await store.createPolicy({
-        id: "lanes",
-        description: EVIL,
-        policy: LANES,
-        by: "test",
-        source: "api",
-        activate: false,
-      }),
-    );
+    await storePolicy(tenant, "lanes", LANES, { activate: false, description: EVIL });
     const reply = await run("policy list", chatContext(tenant));
     const text = shown(reply);
     expect(text).toContain("`default` v1 — **active** (version 1)");
@@ -91,16 +82,7 @@ describe("policy explain", () => {
   it("names the policy, version and rule of a decided PR and each rule's verdict", async () => {
     const tenant = "t-cmd-policy-explain";
     await setupTenant(tenant);
-    unwrap(
-      await settings(env, tenant).createPolicy({
-        id: "lanes",
-        description: null,
-        policy: LANES,
-        by: "test",
-        source: "api",
-        activate: true,
-      }),
-    );
+    await storePolicy(tenant, "lanes", LANES);
     const h = await reviewManager(tenant);
     await deliver(
       h,
@@ -147,21 +129,12 @@ describe("policy explain", () => {
   it("rule conditions from outside (a label in the policy) are shown inert", async () => {
     const tenant = "t-cmd-policy-inert";
     await setupTenant(tenant);
-    unwrap(
-      await settings(env, tenant).createPolicy({
-        id: "odd",
-        description: null,
-        policy: {
-          rules: [
-            { name: "odd", match: { labels: [EVIL] }, decide: { reviewers: 2 } },
-            { name: "default", decide: {} },
-          ],
-        },
-        by: "test",
-        source: "api",
-        activate: true,
-      }),
-    );
+    await storePolicy(tenant, "odd", {
+      rules: [
+        { name: "odd", match: { labels: [EVIL] }, decide: { reviewers: 2 } },
+        { name: "default", decide: {} },
+      ],
+    });
     const h = await reviewManager(tenant);
     await deliver(h, prEvent("opened", { number: 3, author: "lena" }, h.clock.t));
     const reply = await run("policy explain acme/widgets#3", chatContext(tenant));
@@ -183,16 +156,7 @@ describe("policy promote", () => {
 
     const store = settings(env, tenant);
     const variant = { rules: [{ name: "default", decide: { strategy: "least-busy-now" as const } }] };
-    unwrap(
-      await store.createPolicy({
-        id: "fast",
-        description: null,
-        policy: variant,
-        by: "test",
-        source: "api",
-        activate: false,
-      }),
-    );
+    await storePolicy(tenant, "fast", variant, { activate: false });
     const spec = ExperimentSpecSchema.parse({
       name: "least busy now",
       control: { policyId: "default" },

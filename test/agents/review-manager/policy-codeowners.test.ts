@@ -1,17 +1,9 @@
-/**
- * A rule whose pool is the CODEOWNERS of its matched paths (docs/policies.md, "Decide"): with GitHub
- * access the Review Manager reads the PR's files and the CODEOWNERS at its base once, before deciding,
- * asks from those owners (never the author), and keeps them for the round; without GitHub access (demo
- * mode) nothing is read and the rule's logins (else the team) are the pool.
- */
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../../src/env";
 import { unwrap } from "../../../src/platform/errors";
-import { settings } from "../../../src/settings/stub";
 import { fakeApi, TEST_TOKENS } from "../../helpers/fake-api";
 import { stickySeam } from "../../helpers/seams";
-import { deliver, prEvent, REPO, reviewManager, setupTenant } from "./support";
+import { deliver, prEvent, REPO, reviewManager, setupTenant, storePolicy } from "./support";
 
 const POLICY = {
   rules: [
@@ -28,15 +20,7 @@ const CODEOWNERS = "*  @lena\n/src/  @carol @bob\n";
 /** A tenant whose active policy is POLICY, and its Review Manager. */
 async function tenantWithPolicy(tenant: string) {
   await setupTenant(tenant);
-  const policy = {
-    id: "p",
-    description: null,
-    policy: POLICY,
-    by: "t",
-    source: "api" as const,
-    activate: true,
-  };
-  unwrap(await settings(env, tenant).createPolicy(policy));
+  await storePolicy(tenant, "p", POLICY);
   return reviewManager(tenant);
 }
 

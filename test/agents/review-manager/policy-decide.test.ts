@@ -18,6 +18,7 @@ import {
   reviewManager,
   setupTenant,
   slackPosts,
+  storePolicy,
   WORKSPACE,
 } from "./support";
 
@@ -55,16 +56,7 @@ describe("Review Manager: what a policy rule decides", () => {
     await setupTenant(TENANT);
     const s = settings(env, TENANT);
     unwrap(await s.link("github", "acme/elsewhere", OTHER, "test"));
-    unwrap(
-      await s.createPolicy({
-        id: "p",
-        description: null,
-        policy: POLICY,
-        by: "test",
-        source: "api",
-        activate: true,
-      }),
-    );
+    await storePolicy(TENANT, "p", POLICY);
     h = await reviewManager(TENANT);
   });
 

@@ -36,6 +36,7 @@ import {
   reviewManager,
   setupTenant,
   slackPosts,
+  storePolicy,
 } from "./support";
 
 const POLICY_ID = "repo-acme-widgets";
@@ -367,21 +368,12 @@ describe("Review Manager: pushes", () => {
   it("a push to a feature branch records its files for the PR on it; a deleted branch forgets them", async () => {
     const tenant = "t-pf-branch";
     await setupTenant(tenant);
-    unwrap(
-      await settings(env, tenant).createPolicy({
-        id: "strict",
-        description: null,
-        policy: {
-          rules: [
-            { name: "migrations", match: { paths: ["migrations/**"] }, decide: { reviewers: 2 } },
-            { name: "default", decide: {} },
-          ],
-        },
-        by: "test",
-        source: "api",
-        activate: true,
-      }),
-    );
+    await storePolicy(tenant, "strict", {
+      rules: [
+        { name: "migrations", match: { paths: ["migrations/**"] }, decide: { reviewers: 2 } },
+        { name: "default", decide: {} },
+      ],
+    });
     const h = await reviewManager(tenant);
     await deliver(
       h,

@@ -22,6 +22,7 @@ import {
   reviewManager,
   reviewSubmitted,
   setupTenant,
+  storePolicy,
 } from "./support";
 
 const TENANT = "t-policy";
@@ -59,17 +60,8 @@ describe("Review Manager: review policies", () => {
   });
 
   it("decides by the active policy: migrations/** asks two of the pool on a 4-hour SLA; others the default", async () => {
-    const store = settings(env, TENANT);
-    unwrap(
-      await store.createPolicy({
-        id: "strict",
-        description: null,
-        policy: STRICT,
-        by: "test",
-        source: "api",
-        activate: true,
-      }),
-    );
+    const _store = settings(env, TENANT);
+    await storePolicy(TENANT, "strict", STRICT);
     h.sent.length = 0;
     await deliver(
       h,
@@ -147,16 +139,7 @@ describe("Review Manager: review policies", () => {
     const variant = {
       rules: [{ name: "default", decide: { reviewers: 1, strategy: "least-busy-now" as const } }],
     };
-    unwrap(
-      await store.createPolicy({
-        id: "fast",
-        description: null,
-        policy: variant,
-        by: "test",
-        source: "api",
-        activate: false,
-      }),
-    );
+    await storePolicy(TENANT, "fast", variant, { activate: false });
     const spec = {
       name: "least busy now",
       control: { policyId: "strict" },

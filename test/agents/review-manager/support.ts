@@ -328,3 +328,21 @@ export function repoPush(branch: string, files: string[], atMs: number, defaultB
     files: { added: files, modified: [], removed: [] },
   };
 }
+
+/** Stores `policy` as the tenant's review policy `id`, version 1 (active unless `activate: false`). */
+export async function storePolicy(
+  tenant: string,
+  id: string,
+  policy: unknown,
+  options: { activate?: boolean; description?: string } = {},
+): Promise<void> {
+  const created = await settings(env, tenant).createPolicy({
+    id,
+    description: options.description ?? null,
+    policy,
+    by: "test",
+    source: "api",
+    activate: options.activate ?? true,
+  });
+  if (!created.ok) throw new Error(created.error.message);
+}
