@@ -229,7 +229,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       : null;
     const view =
       loaded && READY_KINDS.includes(event.kind)
-        ? await this.withFiles(loaded, { ...snapshot, base: event.pr.baseRef }, message.correlationId)
+        ? await this.withFiles(loaded, snapshot, message.correlationId)
         : loaded;
     const work = this.work(message.correlationId, nowMs);
     applyEvent(work, event, view);

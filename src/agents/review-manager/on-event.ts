@@ -32,7 +32,6 @@ export function applyEvent(work: Work, event: ReviewEvent, view: TenantView | nu
   const before = work.store.pr(snapshot.repo, snapshot.number);
   const { pr, stale } = work.store.upsertSnapshot(snapshot, work.nowMs);
   if (stale) work.log(`${event.kind} for ${prRef(pr)} is older than what is known: PR state kept`);
-  if (!stale && event.pr.baseRef) work.policies.setBase(pr.id, event.pr.baseRef);
   if (view?.files) work.policies.setFiles(pr.id, view.files);
   ensureFitScheduled(work);
   ensureBottleneckCheck(work);

@@ -36,7 +36,6 @@ export interface PolicyRecord {
 
 export type FactsRow = {
   pr_id: number;
-  base: string | null;
   files: string | null;
   files_from: string | null;
   owners: string | null;
@@ -66,7 +65,6 @@ export type DecisionRow = OutcomeCols & {
 };
 
 export interface PrPolicyFacts {
-  base: string | null;
   /** Changed paths, or null when not known. */
   files: string[] | null;
   /** Where the files came from: `github` (the PR's file list) or `pushes` (to its branch). */
@@ -123,12 +121,12 @@ export function replayRows(sql: SqlStorage, sinceMs: number, limit: number): Rep
       number: number;
       author: string | null;
       pr_labels: string | null;
-      base: string | null;
+      base_ref: string | null;
       pr_files: string | null;
     }
   >(
     sql,
-    `SELECT d.*, p.repo, p.number, p.author, p.labels AS pr_labels, f.base, f.files AS pr_files
+    `SELECT d.*, p.repo, p.number, p.author, p.labels AS pr_labels, p.base_ref, f.files AS pr_files
      FROM policy_decisions d JOIN review_prs p ON p.id = d.pr_id LEFT JOIN policy_pr_facts f ON f.pr_id = d.pr_id
      WHERE d.decided_at >= ? ORDER BY d.decided_at DESC LIMIT ?`,
     sinceMs,
@@ -146,7 +144,7 @@ export function replayRows(sql: SqlStorage, sinceMs: number, limit: number): Rep
         additions: r.lines === null ? 0 : Number(r.lines),
         deletions: 0,
         draft: false,
-        base: r.base ?? "",
+        base: r.base_ref ?? "",
       },
       sample: sampleOf(r),
     };

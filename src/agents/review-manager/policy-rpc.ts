@@ -88,7 +88,7 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
    */
   protected async withFiles(
     view: TenantView,
-    pr: PrRef & { base?: string | undefined },
+    pr: PrRef & { baseRef?: string | null },
     correlationId: string,
   ): Promise<TenantView> {
     const policy = view.policy;
@@ -111,7 +111,7 @@ export abstract class ReviewManagerPolicies extends ReviewManagerCore {
         ? listPullFiles(reader, pr.repo, pr.number).catch(failed("changed files"))
         : undefined,
       needsCodeowners(policy)
-        ? readCodeowners(reader, pr.repo, pr.base ?? "").catch(failed("CODEOWNERS"))
+        ? readCodeowners(reader, pr.repo, pr.baseRef ?? "").catch(failed("CODEOWNERS"))
         : undefined,
     ]);
     return { ...view, ...(files ? { files } : {}), ...(codeowners !== undefined ? { codeowners } : {}) };

@@ -1,6 +1,6 @@
 /**
- * What the Review Manager keeps for review policies (docs/policies.md): each PR's base branch and
- * changed files (what `base` and `paths` rules match), the files pushed to each branch (changed files
+ * What the Review Manager keeps for review policies (docs/policies.md): each PR's changed files (what
+ * `paths` rules match; its base branch is on the PR's own row), the files pushed to each branch (changed files
  * when GitHub cannot be read), and which policy, version, rule — and experiment arm — decided each PR.
  */
 
@@ -19,7 +19,7 @@ import {
 export class PrPolicyStore {
   constructor(readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS policy_pr_facts (
-      pr_id INTEGER PRIMARY KEY, base TEXT, files TEXT, files_from TEXT)`);
+      pr_id INTEGER PRIMARY KEY, files TEXT, files_from TEXT)`);
     // The CODEOWNERS of the PR's matched paths when its round was decided (a `codeowners` pool).
     addColumn(sql, "policy_pr_facts", "owners TEXT");
     sql.exec(`CREATE TABLE IF NOT EXISTS policy_branch_files (
@@ -51,21 +51,10 @@ export class PrPolicyStore {
   facts(prId: number): PrPolicyFacts {
     const row = first<FactsRow>(this.sql, "SELECT * FROM policy_pr_facts WHERE pr_id = ?", prId);
     return {
-      base: row?.base ?? null,
       files: row?.files ? parseJson<string[] | null>(row.files, null) : null,
       filesFrom: row?.files_from === "github" || row?.files_from === "pushes" ? row.files_from : null,
       owners: row?.owners ? parseJson<string[] | null>(row.owners, null) : null,
     };
-  }
-
-  setBase(prId: number, base: string): void {
-    run(
-      this.sql,
-      `INSERT INTO policy_pr_facts (pr_id, base) VALUES (?, ?)
-       ON CONFLICT (pr_id) DO UPDATE SET base = excluded.base`,
-      prId,
-      base,
-    );
   }
 
   /** The PR's changed files as GitHub lists them (they replace any gathered from pushes). */

@@ -62,7 +62,7 @@ export function policyPrOf(work: Work, pr: TrackedPr): PolicyPr {
     additions: pr.lines ?? 0,
     deletions: 0,
     draft: pr.draft,
-    base: facts.base ?? "",
+    base: pr.baseRef ?? "",
   };
 }
 

@@ -28,6 +28,7 @@ export type PrRow = {
   last_result: string | null;
   first_seen_at: number;
   lines?: number | null;
+  base_ref?: string | null;
 };
 
 export type ReviewerRow = {
@@ -66,6 +67,7 @@ export function toPr(row: PrRow): TrackedPr {
     requestedTeams: parseJson<string[]>(row.teams, []),
     updatedAtMs: row.updated_at,
     lines: row.lines ?? null,
+    baseRef: row.base_ref ?? null,
     round: row.round,
     assignedRound: row.assigned_round,
     readyAtMs: row.ready_at,

@@ -33,6 +33,8 @@ export class ReviewStore {
       cards TEXT NOT NULL DEFAULT '[]',
       first_seen_at INTEGER NOT NULL, UNIQUE (repo, number))`);
     addColumn(sql, "review_prs", "lines INTEGER");
+    // The base branch (what a policy's `base` rule matches), from the snapshot like the rest.
+    addColumn(sql, "review_prs", "base_ref TEXT");
     sql.exec(`CREATE TABLE IF NOT EXISTS review_reviewers (
       pr_id INTEGER NOT NULL, login_key TEXT NOT NULL, login TEXT NOT NULL, source TEXT NOT NULL,
       reason TEXT, requested_at INTEGER NOT NULL, status TEXT NOT NULL, review_state TEXT,
@@ -102,11 +104,12 @@ export class ReviewStore {
     run(
       this.sql,
       `INSERT INTO review_prs (repo, number, title, url, author, draft, state, labels, head_ref, requested, teams,
-         updated_at, first_seen_at, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         updated_at, first_seen_at, lines, base_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (repo, number) DO UPDATE SET title = excluded.title, url = excluded.url,
          author = excluded.author, draft = excluded.draft, state = excluded.state, labels = excluded.labels,
          head_ref = excluded.head_ref, requested = excluded.requested, teams = excluded.teams,
-         updated_at = excluded.updated_at, lines = COALESCE(excluded.lines, lines)`,
+         updated_at = excluded.updated_at, lines = COALESCE(excluded.lines, lines),
+         base_ref = COALESCE(excluded.base_ref, base_ref)`,
       s.repo,
       s.number,
       s.title,
@@ -121,6 +124,7 @@ export class ReviewStore {
       s.updatedAtMs,
       nowMs,
       s.lines ?? null,
+      s.baseRef ?? null,
     );
     const pr = this.pr(s.repo, s.number);
     if (!pr) throw new Error(`PR ${s.repo}#${s.number} was not stored`);

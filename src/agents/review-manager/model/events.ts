@@ -93,6 +93,7 @@ export function snapshotOf(event: ReviewEvent): PrSnapshot {
     requestedTeams: pr.requestedTeams,
     updatedAtMs: Number.isFinite(updated) ? updated : 0,
     lines: typeof pr.changedLines === "number" ? pr.changedLines : null,
+    baseRef: pr.baseRef ?? null,
   };
 }
 

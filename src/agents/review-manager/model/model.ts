@@ -58,6 +58,8 @@ export interface PrSnapshot {
   updatedAtMs: number;
   /** Lines added plus deleted, when known (a later snapshot without it keeps the one known). */
   lines?: number | null;
+  /** The base branch, when known (kept like `lines`). */
+  baseRef?: string | null;
 }
 
 export interface TrackedPr extends PrSnapshot {
