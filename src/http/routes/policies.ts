@@ -307,7 +307,7 @@ export function registerPolicyRoutes(app: OpenAPIHono<AppEnv>): void {
   });
   app.openapi(activate, async (c) => {
     const { id } = c.req.valid("param");
-    const body = (await c.req.json().catch(() => ({}))) as { version?: number };
+    const body = c.req.valid("json");
     const v = unwrap(await settings(c.env, currentTenant(c)).activatePolicy(id, body.version, by(c)));
     return c.json({ active: { policyId: v.policyId, version: v.version } }, 200);
   });
