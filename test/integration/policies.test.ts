@@ -604,6 +604,9 @@ describe("/api/policies, /api/patterns, /api/experiments through the Worker", ()
     expect((await viaWorker("/api/policies/strict/activate", { key: viewer, body: {} })).status).toBe(403);
     const latest = await viaWorker("/api/policies/strict/activate", { key: operator, body: {} });
     expect(await jsonOf(latest)).toEqual({ active: { policyId: "strict", version: 3 } });
+    // No body at all: the latest too.
+    const bare = await viaWorker("/api/policies/strict/activate", { key: operator, method: "POST" });
+    expect(await jsonOf(bare)).toEqual({ active: { policyId: "strict", version: 3 } });
   });
 
   it("starts one experiment at a time, shows its figures, stops it, and promotes only as admin", async () => {
