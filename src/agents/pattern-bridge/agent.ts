@@ -64,9 +64,10 @@ export class PatternBridgeAgent extends BaseAgent {
     return attempt(async () => {
       const cfg = patternBridgeConfigOf(this.require().config);
       const at = this.now() + cfg.experimentCheckMinutes * MINUTE_MS;
-      const existing = (await this.schedules()).find((s) => s.kind === EXPERIMENT_TASK);
+      const scheduled = await this.schedules();
+      const existing = scheduled.find((s) => s.kind === EXPERIMENT_TASK);
       if (!existing) unwrap(await this.schedule(at, EXPERIMENT_TASK, {}, EXPERIMENT_TASK));
-      if (cfg.opportunities && !(await this.schedules()).some((s) => s.kind === OPPORTUNITY_TASK)) {
+      if (cfg.opportunities && !scheduled.some((s) => s.kind === OPPORTUNITY_TASK)) {
         unwrap(await this.schedule(this.now() + DAY_MS, OPPORTUNITY_TASK, {}, OPPORTUNITY_TASK));
       }
       return { experimentAt: existing ? Date.parse(existing.at) : at };
