@@ -3,7 +3,8 @@
  * tenant's settings say which of the events' repositories / teams it links (and mark them active,
  * `TenantSettings.admitDelivery`), the events about those are handed over with one
  * `Coordinator.ingest` call. No other tenant is asked or reached, whatever it links. The answer is
- * only "accepted" once the tenant has the delivery durably.
+ * only "accepted" once the tenant has the delivery durably; its events reach the agents' inboxes
+ * right after the answer (the Coordinator's drain, retried by its alarm).
  */
 
 import type { IndexedEvent, IngestResult } from "../agents/coordinator/intake";
@@ -109,7 +110,6 @@ export async function handOff(
   const fresh = results.filter((r) => !r.duplicate);
   if (fresh.length === 0) return { status: 200, body: { status: "duplicate", deliveryId } };
   const events = new Set(entries.flatMap(([, list]) => list.map((e) => e.index))).size;
-  const pending = fresh.filter((r) => r.status !== "published").length;
   const duplicates = results.length - fresh.length;
   return {
     status: 200,
@@ -119,7 +119,6 @@ export async function handOff(
       events,
       tenants: fresh.length,
       ...(duplicates ? { duplicates } : {}),
-      ...(pending ? { pending } : {}),
     },
   };
 }

@@ -18,6 +18,7 @@ import { signGitHub } from "../../src/integrations/github/verify";
 import { signLinear } from "../../src/integrations/linear/verify";
 import { unwrap } from "../../src/platform/errors";
 import { settings } from "../../src/settings/stub";
+import { defaultTenant } from "../../src/tenants/default-tenant";
 import type { WebhookOptions } from "../../src/webhooks/options";
 import { chatContext, run } from "../commands/helpers";
 import { exampleOf, type Payload, setPath } from "../helpers/payloads";
@@ -90,6 +91,11 @@ export interface GitHubSend {
   /** Sent as is instead of the JSON of the payload. */
   raw?: string;
   headers?: Record<string, string>;
+  /**
+   * Answer at once, without waiting until an accepted delivery is in the agents' inboxes (the ack
+   * comes once it is recorded; the Coordinator publishes it right after).
+   */
+  unsettled?: boolean;
 }
 
 export async function githubRequest(payload: unknown, init: GitHubSend = {}): Promise<Request> {
@@ -106,7 +112,22 @@ export async function githubRequest(payload: unknown, init: GitHubSend = {}): Pr
 
 /** A signed GitHub delivery through the Worker's fetch handler. */
 export async function sendGitHub(payload: unknown, init: GitHubSend = {}): Promise<Response> {
-  return exports.default.fetch(await githubRequest(payload, init));
+  const res = await exports.default.fetch(await githubRequest(payload, init));
+  return init.unsettled ? res : settled(res, "github", init.to);
+}
+
+/**
+ * Waits until an accepted delivery is published (or failed for good): the ack only says it is
+ * recorded, and the tests look at the agents afterwards.
+ */
+async function settled(res: Response, source: "github" | "linear", to?: string): Promise<Response> {
+  if (res.status !== 200) return res;
+  const body = (await res.clone().json()) as { status?: string; deliveryId?: string };
+  if (body.status !== "accepted" || !body.deliveryId) return res;
+  const deliveryId = body.deliveryId;
+  const c = coordinator(env, to ?? defaultTenant(env));
+  await eventually(async () => (await c.webhookDelivery(source, deliveryId))?.status !== "pending");
+  return res;
 }
 
 export interface LinearSend {
@@ -115,6 +136,8 @@ export interface LinearSend {
   delivery?: string | null;
   secret?: string;
   signature?: string;
+  /** As for GitHub: answer without waiting for the delivery to be published. */
+  unsettled?: boolean;
 }
 
 export async function linearRequest(payload: Payload, init: LinearSend = {}): Promise<Request> {
@@ -128,7 +151,8 @@ export async function linearRequest(payload: Payload, init: LinearSend = {}): Pr
 }
 
 export async function sendLinear(payload: Payload, init: LinearSend = {}): Promise<Response> {
-  return exports.default.fetch(await linearRequest(payload, init));
+  const res = await exports.default.fetch(await linearRequest(payload, init));
+  return init.unsettled ? res : settled(res, "linear", init.to);
 }
 
 /** Through a bare app with only the webhook routes, `options` and env `overrides`. */

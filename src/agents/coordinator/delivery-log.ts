@@ -29,7 +29,9 @@ type DeliveryRow = {
 };
 
 /** `new`: recorded now; `revived`: a failed delivery sent again, pending once more. */
-export type Claim = { outcome: "new" | "revived"; seq: number } | { outcome: "duplicate"; seq: number };
+export type Claim =
+  | { outcome: "new" | "revived"; seq: number }
+  | { outcome: "duplicate"; seq: number; status: WebhookDeliveryStatus };
 
 export class DeliveryLog {
   constructor(private readonly sql: SqlStorage) {
@@ -44,24 +46,15 @@ export class DeliveryLog {
     sql.exec("CREATE INDEX IF NOT EXISTS webhook_deliveries_age ON webhook_deliveries (received_at)");
   }
 
-  /** Records a delivery unless its id is known. Synchronous: call it before any await. */
+  /**
+   * Records a delivery unless its id is known: one statement for a new one. Synchronous: call it
+   * before any await.
+   */
   claim(tenant: string, delivery: WebhookDelivery, now: number): Claim {
-    const existing = this.row(delivery.source, delivery.deliveryId);
-    if (existing && existing.status !== "failed") return { outcome: "duplicate", seq: existing.seq };
-    if (existing) {
-      run(
-        this.sql,
-        `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL
-         WHERE seq = ?`,
-        now,
-        existing.seq,
-      );
-      return { outcome: "revived", seq: existing.seq };
-    }
-    run(
+    const inserted = first<{ seq: number }>(
       this.sql,
       `INSERT INTO webhook_deliveries (source, delivery_id, tenant, received_at, status, events, next_attempt_at)
-       VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
+       VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (source, delivery_id) DO NOTHING RETURNING seq`,
       delivery.source,
       delivery.deliveryId,
       tenant,
@@ -69,18 +62,27 @@ export class DeliveryLog {
       JSON.stringify(delivery.events),
       now,
     );
-    const row = this.row(delivery.source, delivery.deliveryId);
-    if (!row) throw new Error(`delivery ${delivery.deliveryId} was not recorded`);
-    return { outcome: "new", seq: row.seq };
+    if (inserted) return { outcome: "new", seq: inserted.seq };
+    const existing = first<{ seq: number; status: WebhookDeliveryStatus }>(
+      this.sql,
+      "SELECT seq, status FROM webhook_deliveries WHERE source = ? AND delivery_id = ?",
+      delivery.source,
+      delivery.deliveryId,
+    );
+    if (!existing) throw new Error(`delivery ${delivery.deliveryId} was not recorded`);
+    if (existing.status !== "failed") return { outcome: "duplicate", ...existing };
+    run(
+      this.sql,
+      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL
+       WHERE seq = ?`,
+      now,
+      existing.seq,
+    );
+    return { outcome: "revived", seq: existing.seq };
   }
 
   get(source: EventSource, deliveryId: string): WebhookDeliveryRecord | null {
     const row = this.row(source, deliveryId);
-    return row ? toRecord(row) : null;
-  }
-
-  bySeq(seq: number): WebhookDeliveryRecord | null {
-    const row = first<DeliveryRow>(this.sql, "SELECT * FROM webhook_deliveries WHERE seq = ?", seq);
     return row ? toRecord(row) : null;
   }
 

@@ -7,7 +7,8 @@
  * cost per delivery no longer grows with the backlog). Message ids derive from the delivery id, so a
  * retry never delivers twice. A batch that fails is published delivery by delivery, so one bad
  * delivery cannot hold the others; a failed attempt backs off and the alarm retries it. `ingest`
- * waits for its own delivery at most `waitMs`: past that, it is durable and pending.
+ * answers once its delivery is recorded (the answer leaves the object only after the write is durable:
+ * the output gate), and the drain publishes after the answer: the ack never waits for the inboxes.
  */
 
 import { logger } from "../../observability/logger";
@@ -27,8 +28,8 @@ import {
 /** If the object dies mid-publish, the alarm picks the delivery up after this long. */
 const BACKSTOP_MS = 30_000;
 const log = logger("webhooks.pump");
-/** How long `ingest` waits for its delivery to reach the inboxes before answering "pending". */
-export const INGEST_WAIT_MS = 5_000;
+/** Old deliveries are forgotten at most this often (by the alarm, and by `ingest` past it). */
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface PumpDeps {
   log: DeliveryLog;
@@ -46,29 +47,38 @@ type Row = WebhookDeliveryRecord & { seq: number };
 export class DeliveryPump {
   private draining: Promise<void> | null = null;
   private kicked = false;
-  private readonly waiters = new Map<number, Array<() => void>>();
+  /** The alarm as this object last set it (undefined: not read yet); saves a read per delivery. */
+  private alarmAt: number | null | undefined;
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(
-    private readonly deps: PumpDeps,
-    private readonly waitMs = INGEST_WAIT_MS,
-  ) {}
+  constructor(private readonly deps: PumpDeps) {}
 
+  /**
+   * Records the delivery (a known id is a duplicate and does nothing) and answers: `pending` until the
+   * drain, started here and run after the answer, has it in every inbox.
+   */
   async ingest(tenant: string, delivery: WebhookDelivery): Promise<IngestResult> {
     const now = Date.now();
     const claim = this.deps.log.claim(tenant, delivery, now);
-    if (claim.outcome === "duplicate") return { duplicate: true, status: this.statusOf(claim.seq) };
-    const done = this.waitFor(claim.seq);
+    if (claim.outcome === "duplicate") return { duplicate: true, status: claim.status };
     await this.arm(now + BACKSTOP_MS);
     void this.drain();
-    await within(done, this.waitMs);
-    this.deps.log.prune(now);
-    return { duplicate: false, status: this.statusOf(claim.seq) };
+    this.pruneNow(now);
+    return { duplicate: false, status: "pending" };
   }
 
   /** The Coordinator's alarm: retries what is due, forgets old deliveries. */
   async onAlarm(): Promise<void> {
+    // The alarm that fired is gone: read it again before trusting what this object remembers.
+    this.alarmAt = undefined;
     await this.drain();
-    this.deps.log.prune(Date.now());
+    this.pruneNow(Date.now(), true);
+  }
+
+  private pruneNow(now: number, force = false): void {
+    if (!force && now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    this.deps.log.prune(now);
   }
 
   /** Starts the drain loop, or asks the running one to look again. */
@@ -93,7 +103,6 @@ export class DeliveryPump {
       this.kicked = false;
       for (let rows = this.deps.log.dueBatch(Date.now(), BATCH); rows.length > 0; ) {
         if (!(await this.publishBatch(rows))) for (const row of rows) await this.publishOne(row);
-        for (const row of rows) this.settle(row.seq);
         rows = this.deps.log.dueBatch(Date.now(), BATCH);
       }
       await this.rearm();
@@ -182,44 +191,19 @@ export class DeliveryPump {
     }
   }
 
-  private statusOf(seq: number) {
-    return this.deps.log.bySeq(seq)?.status ?? "pending";
-  }
-
-  private waitFor(seq: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.set(seq, [...(this.waiters.get(seq) ?? []), resolve]);
-    });
-  }
-
-  private settle(seq: number): void {
-    for (const resolve of this.waiters.get(seq) ?? []) resolve();
-    this.waiters.delete(seq);
-  }
-
   /** Makes sure the alarm fires no later than `at`. */
   private async arm(at: number): Promise<void> {
-    const current = await this.deps.storage.getAlarm();
-    if (current === null || current > at) await this.deps.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.deps.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.deps.storage.setAlarm(at);
   }
 
   /** Points the alarm at the next pending retry, or clears it. */
   private async rearm(): Promise<void> {
     const next = this.deps.log.nextAttemptAt();
+    this.alarmAt = next;
     if (next === null) await this.deps.storage.deleteAlarm();
     else await this.deps.storage.setAlarm(next);
-  }
-}
-
-/** Waits for `promise`, but no longer than `ms`. */
-async function within(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
   }
 }
