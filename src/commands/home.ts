@@ -19,6 +19,7 @@ import { plural } from "../chat/text";
 import { errorMessage, unwrap } from "../platform/errors";
 import type { ChannelLink, MemberAvailability, TeamMember } from "../settings/model";
 import type { PersonNotify } from "../settings/people";
+import { teamOf } from "../settings/team";
 import { describeDays } from "../settings/time";
 import type { CommandContext } from "./context";
 import { heldSections, NOT_ON_TEAM } from "./handlers/me";
@@ -54,7 +55,7 @@ export async function homePage(ctx: CommandContext, log: HomeLog): Promise<HomeP
     const [notify, availability, team, links] = await Promise.all([
       store.notifyPrefs(ctx.actor),
       store.availability(ctx.now.toISOString()),
-      store.team(),
+      teamOf(ctx.env, ctx.tenant),
       store.links(),
     ]);
     const entry = availability.find((a) => sameUser(a.member.user, ctx.actor));

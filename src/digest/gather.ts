@@ -16,6 +16,7 @@ import { type Reply, reply } from "../chat/reply";
 import type { Env } from "../env";
 import { unwrap } from "../platform/errors";
 import { settings } from "../settings/stub";
+import { teamOf } from "../settings/team";
 import { applyFilters, buildDigest, type DigestFilters, type DigestPr } from "./build";
 
 export type ChannelDigest = { digest: Reply; waiting: number } | { digest: null; answer: Reply };
@@ -63,7 +64,7 @@ export async function buildChannelDigest(
   const prefs = await store.digestPrefs(channel);
   const [queue, team, metrics] = await Promise.all([
     rm.reviewQueue({ includeDrafts: !prefs.ignoreDrafts }),
-    store.team(),
+    teamOf(env, tenant),
     digestMetrics(env, tenant, [...repos], target.nowMs),
   ]);
   const people = peopleOf(team);

@@ -3,6 +3,7 @@
 import type { ChannelRef, ChatPlatform, ChatUserRef } from "../chat/platform";
 import { DEFAULT_SLA_RULE, type SlaRule, specificity } from "../domain/sla";
 import type { Weekday } from "../domain/time";
+import { randomId } from "../platform/ids";
 import { all, first, parseJson, run } from "../platform/sql";
 import {
   type ChannelLink,
@@ -66,6 +67,14 @@ const channelOf = (r: ChannelCols): ChannelRef => ({
 });
 
 export class SettingsStore {
+  /**
+   * The team, read once and kept until a member is written; `teamVersion` stamps it (this object's
+   * life plus a count of writes), so a reader elsewhere can keep its copy while the stamp is the same.
+   */
+  private team: TeamMember[] | null = null;
+  private readonly life = randomId("t", 12);
+  private teamWrites = 0;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS members (
       platform TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT, github TEXT NOT NULL COLLATE NOCASE UNIQUE,
@@ -99,7 +108,18 @@ export class SettingsStore {
   // ------------------------------------------------------------------ members
 
   members(): TeamMember[] {
-    return all<MemberRow>(this.sql, "SELECT * FROM members ORDER BY added_at, user_id").map(toMember);
+    this.team ??= all<MemberRow>(this.sql, "SELECT * FROM members ORDER BY added_at, user_id").map(toMember);
+    return [...this.team];
+  }
+
+  /** Changes whenever a member is added, changed or removed (and when this object starts again). */
+  teamVersion(): string {
+    return `${this.life}.${this.teamWrites}`;
+  }
+
+  private teamChanged(): void {
+    this.team = null;
+    this.teamWrites++;
   }
 
   member(user: ChatUserRef): TeamMember | null {
@@ -141,9 +161,11 @@ export class SettingsStore {
       m.addedAt,
       m.updatedAt,
     );
+    this.teamChanged();
   }
 
   deleteMember(user: ChatUserRef): number {
+    this.teamChanged();
     return run(this.sql, "DELETE FROM members WHERE platform = ? AND user_id = ?", user.platform, user.id);
   }
 

@@ -50,6 +50,7 @@ import {
 } from "./people";
 import { PolicySettings } from "./policy-settings";
 import type { DigestSlotState } from "./store";
+import type { TeamSnapshot } from "./team";
 import {
   buildDigest,
   buildLink,
@@ -130,6 +131,12 @@ export class TenantSettings extends PolicySettings {
 
   async team(): Promise<TeamMember[]> {
     return this.store.members();
+  }
+
+  /** The team and its version stamp; `members` null when `version` is the current one (src/settings/team.ts). */
+  async teamSince(version: string | null): Promise<TeamSnapshot> {
+    const current = this.store.teamVersion();
+    return { version: current, members: version === current ? null : this.store.members() };
   }
 
   async member(user: ChatUserRef): Promise<TeamMember | null> {

@@ -40,7 +40,7 @@ import {
 import { DAY_MS, HOUR_MS } from "../../domain/time";
 import type { Env } from "../../env";
 import { attempt, errorMessage, type Outcome, ValidationError } from "../../platform/errors";
-import { settings } from "../../settings/stub";
+import { teamOf } from "../../settings/team";
 import { BaseAgent } from "../framework/base-agent";
 import type { AgentMessage } from "../model";
 import { scheduleOf } from "../review-manager/model/candidates";
@@ -251,7 +251,7 @@ export class IntegrationDashboardAgent extends BaseAgent {
   /** Working time in each team member's weekly hours; UTC office hours for others (or without the roster). */
   private async clock(tenant: string): Promise<WorkClock> {
     try {
-      const team = await settings(this.env, tenant).team();
+      const team = await teamOf(this.env, tenant);
       return workClock(new Map(team.map((m) => [m.github.toLowerCase(), scheduleOf(m)])));
     } catch (err) {
       this.log.add(

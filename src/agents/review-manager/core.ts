@@ -3,7 +3,7 @@ import { parsePrTarget } from "../../domain/pr-refs";
 import type { Env } from "../../env";
 import { recordSlaEvent } from "../../observability/metrics";
 import { ConflictError, errorMessage, NotFoundError, unwrap } from "../../platform/errors";
-import { settings } from "../../settings/stub";
+import { teamOf } from "../../settings/team";
 import { BaseAgent } from "../framework/base-agent";
 import { findIntegrationDashboard } from "../integration-dashboard/find";
 import { AuthorNotices } from "./author";
@@ -147,7 +147,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
   }
 
   protected async people(): Promise<People> {
-    return peopleOf(await settings(this.env, this.tenant()).team());
+    return peopleOf(await teamOf(this.env, this.tenant()));
   }
 
   /**

@@ -14,6 +14,7 @@ import { sameUser } from "../../chat/platform";
 import { type Reply, type ReplySection, reply } from "../../chat/reply";
 import { capped, plural } from "../../chat/text";
 import { parsePrRef } from "../../domain/pr-refs";
+import { teamOf } from "../../settings/team";
 import type { CommandContext } from "../context";
 import { authorize } from "../permissions";
 import type { CommandOf } from "../types";
@@ -62,7 +63,7 @@ export async function reviewList(command: CommandOf<"review.list">, ctx: Command
   const offset = ((command.page ?? 1) - 1) * MAX_QUEUE_LINES;
   const [queue, team] = await Promise.all([
     rm.reviewQueue({ offset, limit: MAX_QUEUE_LINES }),
-    tenantSettings(ctx).team(),
+    teamOf(ctx.env, ctx.tenant),
   ]);
   const zone = team.find((m) => sameUser(m.user, ctx.actor))?.tz;
   const answer = queueReply(need(queue), peopleOf(team), ctx.place.platform, {
@@ -87,7 +88,10 @@ export async function reviewMine(_command: CommandOf<"review.mine">, ctx: Comman
   }
   const rm = await reviewManager(ctx);
   if (!rm) return noAgent(ctx, "Your reviews", [`You are on the team as ${code(me.github)}.`]);
-  const [queue, team] = await Promise.all([rm.reviewQueue({ login: me.github }), store.team()]);
+  const [queue, team] = await Promise.all([
+    rm.reviewQueue({ login: me.github }),
+    teamOf(ctx.env, ctx.tenant),
+  ]);
   return queueReply(need(queue), peopleOf(team), ctx.place.platform, {
     zone: me.tz,
     title: "Your reviews",
