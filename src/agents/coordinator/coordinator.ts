@@ -60,6 +60,8 @@ export class Coordinator extends DurableObject<Env> {
   private readonly pump: DeliveryPump;
   /** Serialises standing-workflow / standing-agent creation (spawning awaits, opening the input gate). */
   private readonly standingLock = new SerialLock();
+  /** The standing agents as last ensured, while no workflow or agent was written since. */
+  private standing: { revision: number; ids: StandingAgents } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -316,7 +318,20 @@ export class Coordinator extends DurableObject<Env> {
 
   /** One live review-manager, linear-state and integration-dashboard in it; spawns what is missing. */
   async standingAgents(tenant: string, meta: CallMeta): Promise<Outcome<StandingAgents>> {
-    return attempt(() => this.standingLock.run(() => ensureStandingAgents(this.standingOps(), tenant, meta)));
+    return attempt(async () => {
+      const kept = this.standing;
+      if (kept && kept.revision === this.store.revision) return kept.ids;
+      return this.standingLock.run(async () => {
+        const ids = await ensureStandingAgents(this.standingOps(), tenant, meta);
+        // Kept only if they are all still live now (no await between this check and the stamp).
+        const live = Object.values(ids).every((id) => {
+          const agent = this.store.agent(id);
+          return agent !== null && agent.status !== "terminated";
+        });
+        this.standing = live ? { revision: this.store.revision, ids } : null;
+        return ids;
+      });
+    });
   }
 
   /** The live agent of `type` readers ask, or null; unlike `standingAgents` it never spawns. */

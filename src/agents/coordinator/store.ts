@@ -41,6 +41,9 @@ type AgentRow = {
 };
 
 export class CoordinatorStore {
+  /** Counts writes to workflows and agents: what the Coordinator keeps about them is good while it stays. */
+  revision = 0;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS workflows (
       workflow_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
@@ -63,6 +66,7 @@ export class CoordinatorStore {
   // ---------------------------------------------------------------- workflows
 
   insertWorkflow(w: Omit<Workflow, "agents" | "history">, now: number): void {
+    this.revision++;
     run(
       this.sql,
       `INSERT INTO workflows (workflow_id, tenant, name, description, priority, context, status, created_at, updated_at)
@@ -106,6 +110,7 @@ export class CoordinatorStore {
   }
 
   setWorkflowStatus(workflowId: string, status: WorkflowStatus, now: number): void {
+    this.revision++;
     run(
       this.sql,
       "UPDATE workflows SET status = ?, updated_at = ? WHERE workflow_id = ?",
@@ -171,6 +176,7 @@ export class CoordinatorStore {
   // ------------------------------------------------------------------- agents
 
   upsertAgent(a: AgentSnapshot, now: number): void {
+    this.revision++;
     run(
       this.sql,
       `INSERT INTO agents (agent_id, tenant, workflow_id, type, status, config, created_at, updated_at)

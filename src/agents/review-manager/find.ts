@@ -3,6 +3,7 @@ import type { Env } from "../../env";
 import { logger } from "../../observability/logger";
 import { errorMessage, unwrap } from "../../platform/errors";
 import type { Remote } from "../../platform/rpc";
+import { standingAgentsOf } from "../coordinator/standing-cache";
 import { coordinator } from "../coordinator/stub";
 import type { CallMeta } from "../model";
 import type { ReviewManagerAgent } from "./agent";
@@ -27,7 +28,7 @@ export async function findReviewManager(
   const coord = coordinator(env, tenant);
   let agentId: string | undefined;
   try {
-    const standing = await coord.standingAgents(tenant, meta);
+    const standing = await standingAgentsOf(env, tenant, meta);
     if (standing.ok) agentId = standing.value["review-manager"];
   } catch (err) {
     const error = errorMessage(err);

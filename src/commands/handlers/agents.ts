@@ -1,6 +1,7 @@
 /** `agent spawn|list|pause|resume|terminate`: the tenant's Coordinator, answered with agent cards. */
 
 import { isStandingType, STANDING_CONFIG, STANDING_WORKFLOW } from "../../agents/coordinator/standing";
+import { forgetStandingAgents } from "../../agents/coordinator/standing-cache";
 import type { AgentSnapshot } from "../../agents/model";
 import { literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
@@ -32,6 +33,7 @@ export async function agentSpawn(command: CommandOf<"agent.spawn">, ctx: Command
     ),
     noWorkflow(workflowId),
   );
+  forgetStandingAgents(ctx.env, ctx.tenant);
   const where = workflow ? `the default workflow "${STANDING_WORKFLOW}"` : `workflow ${code(workflowId)}`;
   const text = `Spawned ${agent.type} ${code(agent.agentId)} in ${where}: **${agent.status}**.`;
   return reply(text, { ...agentCard(agent, text), tone: "success" });
@@ -72,6 +74,7 @@ async function transition(agentId: string, action: AgentVerb, ctx: CommandContex
     await tenantCoordinator(ctx).transitionAgent(agentId, action, callMeta(ctx)),
     noAgent(agentId),
   );
+  forgetStandingAgents(ctx.env, ctx.tenant);
   const text = `${DONE[action]} ${agent.type} ${code(agent.agentId)}: now **${agent.status}**.`;
   return reply(text, { ...agentCard(agent, text), tone: "success" });
 }

@@ -1,4 +1,6 @@
 /** `workflow create|list|terminate`: the tenant's Coordinator, answered with workflow cards. */
+
+import { forgetStandingAgents } from "../../agents/coordinator/standing-cache";
 import type { Workflow } from "../../agents/model";
 import { literal } from "../../chat/markup";
 import { type Reply, reply } from "../../chat/reply";
@@ -74,6 +76,7 @@ export async function workflowTerminate(
     await coordinator.terminateWorkflow(command.workflowId, callMeta(ctx)),
     noWorkflow(command.workflowId),
   );
+  forgetStandingAgents(ctx.env, ctx.tenant);
   const agents = need(await coordinator.listAgents({ workflowId: workflow.workflowId }));
   const text = `Workflow **${literal(workflow.name)}** (${code(workflow.workflowId)}) terminated by ${who(ctx.actor, ctx.place)}, with ${plural(agents.length, "agent")}.`;
   return reply(text, { ...workflowCard(workflow, agents, text), ephemeral: false, tone: "success" });

@@ -1,5 +1,6 @@
 /** Agents: spawn, status, health, lifecycle (pause / resume / terminate), messages, list. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { forgetStandingAgents } from "../../agents/coordinator/standing-cache";
 import { coordinator } from "../../agents/coordinator/stub";
 import { unwrap } from "../../platform/errors";
 import { currentTenant, guard, tenantOwning } from "../middleware/auth";
@@ -113,6 +114,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>): void {
     const tenant = await tenantOwning(c, body.workflowId);
     c.set("tenant", tenant);
     const agent = unwrap(await coordinator(c.env, tenant).spawnAgent(tenant, body, callMeta(c)));
+    forgetStandingAgents(c.env, tenant);
     c.set("target", agent.agentId);
     return c.json(agent, 201);
   });
@@ -133,6 +135,7 @@ export function registerAgentRoutes(app: OpenAPIHono<AppEnv>): void {
       const agent = unwrap(
         await coordinator(c.env, currentTenant(c)).transitionAgent(id, action, callMeta(c)),
       );
+      forgetStandingAgents(c.env, currentTenant(c));
       return c.json(agent, 200);
     });
   }

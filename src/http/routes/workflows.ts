@@ -1,5 +1,6 @@
 /** Workflows: create, status, terminate, list (one tenant's Coordinator). */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { forgetStandingAgents } from "../../agents/coordinator/standing-cache";
 import { coordinator } from "../../agents/coordinator/stub";
 import { unwrap } from "../../platform/errors";
 import { currentTenant, guard } from "../middleware/auth";
@@ -79,7 +80,9 @@ export function registerWorkflowRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(terminate, async (c) => {
     const { id } = c.req.valid("param");
-    return c.json(unwrap(await coordinator(c.env, currentTenant(c)).terminateWorkflow(id, callMeta(c))), 200);
+    const ended = unwrap(await coordinator(c.env, currentTenant(c)).terminateWorkflow(id, callMeta(c)));
+    forgetStandingAgents(c.env, currentTenant(c));
+    return c.json(ended, 200);
   });
 
   app.openapi(list, async (c) => {
