@@ -56,6 +56,9 @@ export function snapshotFromRow(row: AgentRowCore): AgentSnapshot {
 }
 
 export class AgentStore {
+  /** The row as last read (undefined: read it again); every write here forgets it. */
+  private kept: AgentState | null | undefined;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS agent (
       one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -75,7 +78,13 @@ export class AgentStore {
     )`);
   }
 
+  /** The agent's row, read once and kept until this store writes it (every call asks for it). */
   get(): AgentState | null {
+    if (this.kept === undefined) this.kept = this.read();
+    return this.kept && { ...this.kept, config: { ...this.kept.config } };
+  }
+
+  private read(): AgentState | null {
     const row = first<StateRow>(this.sql, "SELECT * FROM agent WHERE one = 1");
     if (!row) return null;
     return {
@@ -91,6 +100,7 @@ export class AgentStore {
   }
 
   create(identity: AgentIdentity, config: AgentConfig, now: number): void {
+    this.kept = undefined;
     run(
       this.sql,
       `INSERT INTO agent (one, agent_id, type, tenant, workflow_id, status, config, created_at, updated_at, last_activity_at)
@@ -107,6 +117,7 @@ export class AgentStore {
   }
 
   setStatus(status: AgentStatus, now: number): void {
+    this.kept = undefined;
     run(
       this.sql,
       "UPDATE agent SET status = ?, updated_at = ?, last_activity_at = ? WHERE one = 1",
@@ -117,14 +128,20 @@ export class AgentStore {
   }
 
   touch(now: number): void {
+    if (this.kept) this.kept.lastActivityAt = iso(now);
     run(this.sql, "UPDATE agent SET last_activity_at = ? WHERE one = 1", now);
   }
 
   recordDone(now: number): void {
+    if (this.kept) {
+      this.kept.tasksDone++;
+      this.kept.lastActivityAt = iso(now);
+    }
     run(this.sql, "UPDATE agent SET tasks_done = tasks_done + 1, last_activity_at = ? WHERE one = 1", now);
   }
 
   recordFailure(message: string, now: number): void {
+    this.kept = undefined;
     run(
       this.sql,
       `UPDATE agent SET tasks_failed = tasks_failed + 1, last_error = ?, last_error_at = ?, last_activity_at = ?
