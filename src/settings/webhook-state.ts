@@ -46,6 +46,13 @@ type ActivityRow = { kind: string; target: string; activated_at: string; via: st
 const CHUNK = 50;
 
 export class WebhookStateStore {
+  /**
+   * What deliveries asked so far, kept until a link changes (`linksChanged`): whether a target is
+   * linked (`kind:target`), and the targets known active. A delivery then costs no query.
+   */
+  private readonly linkedKnown = new Map<string, boolean>();
+  private readonly activeKnown = new Set<string>();
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS link_activity (kind TEXT NOT NULL, target TEXT NOT NULL,
       activated_at TEXT NOT NULL, via TEXT NOT NULL, PRIMARY KEY (kind, target))`);
@@ -53,10 +60,26 @@ export class WebhookStateStore {
       organization_id TEXT NOT NULL, bound_at TEXT NOT NULL)`);
   }
 
-  /** The targets among `targets` (normalised) that are linked to some channel, found by primary key. */
+  /** Forgets what deliveries asked: a link was added or removed (TenantSettings `link` / `unlink`). */
+  linksChanged(): void {
+    this.linkedKnown.clear();
+    this.activeKnown.clear();
+  }
+
+  /** The targets among `targets` (normalised) that are linked to some channel. */
   linked(kind: LinkKind, targets: readonly string[]): string[] {
-    const found: string[] = [];
     const unique = [...new Set(targets)];
+    const unknown = unique.filter((t) => !this.linkedKnown.has(`${kind}:${t}`));
+    if (unknown.length > 0) {
+      const found = new Set(this.lookUp(kind, unknown));
+      for (const t of unknown) this.linkedKnown.set(`${kind}:${t}`, found.has(t));
+    }
+    return unique.filter((t) => this.linkedKnown.get(`${kind}:${t}`));
+  }
+
+  /** The targets among `targets` that are linked, found by primary key. */
+  private lookUp(kind: LinkKind, unique: readonly string[]): string[] {
+    const found: string[] = [];
     for (let i = 0; i < unique.length; i += CHUNK) {
       const chunk = unique.slice(i, i + CHUNK);
       const marks = chunk.map(() => "?").join(", ");
@@ -73,7 +96,9 @@ export class WebhookStateStore {
 
   /** Marks `targets` active (those already active keep their first activation); answers the new ones. */
   activate(kind: LinkKind, targets: readonly string[], via: ActivationVia, now: string): string[] {
-    return targets.filter(
+    const fresh = targets.filter((t) => !this.activeKnown.has(`${kind}:${t}`));
+    for (const t of fresh) this.activeKnown.add(`${kind}:${t}`);
+    return fresh.filter(
       (target) =>
         run(
           this.sql,
@@ -100,6 +125,7 @@ export class WebhookStateStore {
 
   /** A link removed from its last channel waits again for a signed delivery when it is linked anew. */
   forget(kind: LinkKind, target: string): void {
+    this.linksChanged();
     run(this.sql, "DELETE FROM link_activity WHERE kind = ? AND target = ?", kind, target);
   }
 
