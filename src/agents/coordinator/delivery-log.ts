@@ -86,17 +86,6 @@ export class DeliveryLog {
     return row ? toRecord(row) : null;
   }
 
-  /** The oldest pending delivery whose next attempt is due. */
-  nextDue(now: number): (WebhookDeliveryRecord & { seq: number }) | null {
-    const row = first<DeliveryRow>(
-      this.sql,
-      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?
-       ORDER BY seq LIMIT 1`,
-      now,
-    );
-    return row ? { ...toRecord(row), seq: row.seq } : null;
-  }
-
   /** The pending deliveries due now, oldest first, at most `limit` (a drain's batch). */
   dueBatch(now: number, limit: number): (WebhookDeliveryRecord & { seq: number })[] {
     return all<DeliveryRow>(

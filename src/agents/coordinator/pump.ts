@@ -106,7 +106,8 @@ export class DeliveryPump {
         rows = this.deps.log.dueBatch(Date.now(), BATCH);
       }
       await this.rearm();
-      if (!this.kicked && !this.deps.log.nextDue(Date.now())) return;
+      // Deliveries recorded meanwhile start another round; retries that come due later are the alarm's.
+      if (!this.kicked) return;
     }
   }
 
@@ -199,11 +200,15 @@ export class DeliveryPump {
     await this.deps.storage.setAlarm(at);
   }
 
-  /** Points the alarm at the next pending retry, or clears it. */
+  /**
+   * Points the alarm at the next pending retry. With nothing pending the alarm is left as it is: it
+   * fires once and finds nothing (clearing it here and setting it again with the next delivery cost
+   * two alarm writes per round).
+   */
   private async rearm(): Promise<void> {
     const next = this.deps.log.nextAttemptAt();
+    if (next === null || next === this.alarmAt) return;
     this.alarmAt = next;
-    if (next === null) await this.deps.storage.deleteAlarm();
-    else await this.deps.storage.setAlarm(next);
+    await this.deps.storage.setAlarm(next);
   }
 }
