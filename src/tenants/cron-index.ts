@@ -16,11 +16,12 @@
  * due time) and records when it took them, so with more than a page due every tenant gets its turn.
  *
  * Tenants that existed before the index get a row due at once on the first run of each kind (once per
- * kind, marked in `cron_meta`): the run then visits each of them and they report their real time.
+ * kind, marked in `cron_meta`): the run then visits each of them and they report their real time. A
+ * Directory that had no tenant when the index was created marks both kinds done at once.
  */
 import { z } from "zod";
 import { ValidationError } from "../platform/errors";
-import { all, count, first, run } from "../platform/sql";
+import { all, count, first, run, tableExists } from "../platform/sql";
 
 export const CRON_KINDS = ["digest", "alerts"] as const;
 export type CronKind = (typeof CRON_KINDS)[number];
@@ -65,12 +66,23 @@ type EntryRow = {
 };
 
 export function ensureCronTables(sql: SqlStorage): void {
+  const fresh = !tableExists(sql, "cron_index");
   sql.exec(`CREATE TABLE IF NOT EXISTS cron_index (
     tenant TEXT NOT NULL, kind TEXT NOT NULL, due_ms INTEGER, gen INTEGER NOT NULL,
     taken_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tenant, kind))`);
   sql.exec("CREATE INDEX IF NOT EXISTS cron_index_due ON cron_index (kind, due_ms)");
   sql.exec("CREATE TABLE IF NOT EXISTS cron_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  // A Directory that starts with the index (no tenant yet) has nothing to backfill: every tenant
+  // reports its own rows from the start.
+  if (fresh && count(sql, "SELECT COUNT(*) AS n FROM tenants") === 0) {
+    const now = new Date().toISOString();
+    for (const kind of CRON_KINDS) {
+      run(sql, "INSERT OR IGNORE INTO cron_meta (key, value) VALUES (?, ?)", backfillMarker(kind), now);
+    }
+  }
 }
+
+const backfillMarker = (kind: CronKind) => `backfill:${kind}`;
 
 /** Stores a report unless a newer one (higher generation) is stored; true when it was stored. */
 export function reportCron(sql: SqlStorage, input: CronReport): boolean {
@@ -128,7 +140,7 @@ export function takeDue(sql: SqlStorage, kind: CronKind, nowMs: number, limit: n
 }
 
 function backfill(sql: SqlStorage, kind: CronKind, nowMs: number): number {
-  const marker = `backfill:${kind}`;
+  const marker = backfillMarker(kind);
   if (first(sql, "SELECT value FROM cron_meta WHERE key = ?", marker) !== null) return 0;
   const rows = () => count(sql, "SELECT COUNT(*) AS n FROM cron_index WHERE kind = ?", kind);
   const before = rows();

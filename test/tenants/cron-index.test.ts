@@ -2,10 +2,12 @@
  * The Directory's cron index (src/tenants/cron-index.ts). Each test uses a Directory object of its
  * own name, so the rows and the one-time backfill are the test's alone.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { unwrap } from "../../src/platform/errors";
 import { type Remote, remote } from "../../src/platform/rpc";
+import { ensureCronTables } from "../../src/tenants/cron-index";
 import type { Directory } from "../../src/tenants/directory";
 
 const own = (name: string): Remote<Directory> => remote<Directory>(env.DIRECTORY.getByName(name));
@@ -64,8 +66,15 @@ describe("the cron index", () => {
   });
 
   it("gives tenants listed before the index a due row once per kind (the backfill)", async () => {
-    const dir = own("cron-index-backfill");
+    const name = "cron-index-backfill";
+    const dir = own(name);
     for (const tenant of ["old-a", "old-b", "old-c"]) await dir.ensureTenant(tenant);
+    // As deployed over a Directory that had tenants and no index yet.
+    await runInDurableObject(env.DIRECTORY.getByName(name), (_instance, state) => {
+      state.storage.sql.exec("DROP TABLE cron_index");
+      state.storage.sql.exec("DROP TABLE cron_meta");
+      ensureCronTables(state.storage.sql);
+    });
     // old-c reported a real time before the first run: the backfill leaves it.
     await dir.reportCron({ tenant: "old-c", kind: "digest", dueMs: 50 * MIN, gen: 7 });
 
@@ -84,6 +93,14 @@ describe("the cron index", () => {
     const alerts = await dir.takeDueCron("alerts", 3 * MIN, 500);
     expect(alerts.backfilled).toBe(4);
     expect((await dir.takeDueCron("alerts", 4 * MIN, 500)).backfilled).toBe(0);
+  });
+
+  it("a Directory that starts with the index has nothing to backfill", async () => {
+    const dir = own("cron-index-fresh");
+    await dir.ensureTenant("born-after");
+    for (const kind of ["digest", "alerts"] as const) {
+      expect(await dir.takeDueCron(kind, MIN, 500)).toEqual({ tenants: [], backfilled: 0 });
+    }
   });
 
   it("forgets a deleted tenant's rows", async () => {
