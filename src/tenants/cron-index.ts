@@ -52,7 +52,7 @@ const reportSchema = z
   .object({
     tenant: z.string().min(1).max(200),
     kind: z.enum(CRON_KINDS),
-    dueMs: z.number().int().nullable(),
+    dueMs: z.number().finite().nullable(),
     gen: z.number().int().nonnegative(),
   })
   .strict();
@@ -93,7 +93,8 @@ export function reportCron(sql: SqlStorage, input: CronReport): boolean {
       "Invalid cron index report",
     );
   }
-  const { tenant, kind, dueMs, gen } = parsed.data;
+  const { tenant, kind, gen } = parsed.data;
+  const dueMs = parsed.data.dueMs === null ? null : Math.floor(parsed.data.dueMs);
   run(
     sql,
     `INSERT INTO cron_index (tenant, kind, due_ms, gen) VALUES (?, ?, ?, ?)

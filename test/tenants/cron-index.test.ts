@@ -34,7 +34,7 @@ describe("the cron index", () => {
 
   it("refuses a malformed report", async () => {
     const dir = own("cron-index-malformed");
-    const bad = { tenant: "", kind: "digest", dueMs: 1.5, gen: -1 } as const;
+    const bad = { tenant: "", kind: "digest", dueMs: Number.NaN, gen: -1 } as const;
     const refused = await dir.reportCron(bad);
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.message).toMatch(/Invalid cron index report/);
