@@ -8,7 +8,8 @@
  * send succeeds (backing off after failures). Generations start from the clock and only grow, so the
  * receiver can keep the newest and ignore one that arrives late — even across a wipe of the object.
  *
- * The owner's alarm is used for this alone: `keep` moves it.
+ * The owner's alarm is used for this alone: `keep` moves it, and a delivery that leaves nothing owed
+ * deletes it.
  */
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS kept_reports (
@@ -101,7 +102,16 @@ export class KeptReport {
       owed.gen,
       this.key,
     );
+    // Nothing left to report: the safety alarm has no work (the owner's alarm serves only this).
+    if (!this.anyOwed()) await this.storage.deleteAlarm();
     return { ok: true, sent: true };
+  }
+
+  /** Whether any report of this object (any key) is still owed. */
+  private anyOwed(): boolean {
+    return (
+      this.sql.exec("SELECT 1 AS owed FROM kept_reports WHERE acked_gen < gen LIMIT 1").toArray().length > 0
+    );
   }
 
   private row(): Row | null {
