@@ -341,7 +341,7 @@ export class Directory extends DurableObject<Env> {
 
   /**
    * A tenant's object says when its `kind` of work is next due (null: nothing). `false`: a newer
-   * report was there (this one is dropped); 422 on a malformed report.
+   * report was there (this one is dropped); 400 (`validation_failed`) on a malformed report.
    */
   async reportCron(report: CronReport): Promise<Outcome<boolean>> {
     return attempt(() => reportCron(this.sql, report));
