@@ -1,12 +1,18 @@
 /**
- * The scheduled health check (Cron Trigger, every 5 minutes): for each tenant — at most
- * `MAX_TENANTS_PER_RUN` per run, rotating through the Directory's list when there are more — the
- * tenant's Metrics object counts delivery failures, dead letters and SLA breaches over the last hour
- * and opens or resolves incidents against the thresholds (src/domain/alert-rules.ts). Each incident's
- * alert, and later its all-clear, goes to the tenant's ops channel once: the delivery key
- * `alert:<tenant>:<rule>:<incident>` makes a retried or concurrent run post once, and the incident
+ * The scheduled health check (Cron Trigger, every 5 minutes). The Directory's cron index answers the
+ * tenants due for a check (src/tenants/cron-index.ts: one indexed query, at most `CRON_PAGE` per run,
+ * least recently checked first, `CRON_CONCURRENCY` at a time): a tenant is due from the moment its
+ * Metrics object records something an alert rule counts (a delivery retried or dead, an SLA breach)
+ * until a check finds its window clean and no incident open or unannounced
+ * (src/observability/check-index.ts). Tenants with nothing to check are not called.
+ *
+ * For a due tenant, its Metrics object counts delivery failures, dead letters and SLA breaches over
+ * the last hour and opens or resolves incidents against the thresholds (src/domain/alert-rules.ts).
+ * Each incident's alert, and later its all-clear, goes to the tenant's ops channel once: the delivery
+ * key `alert:<tenant>:<rule>:<incident>` makes a retried or concurrent run post once, and the incident
  * is marked notified only after the post was handed to the delivery queue (a failed post is retried
- * on the next run). One tenant's failure never stops the others; this never throws.
+ * on the next run: the tenant stays due while a notice is unposted). One tenant's failure never stops
+ * the others; this never throws.
  */
 
 import { postToChannel } from "../chat/post";
@@ -16,16 +22,11 @@ import { logger } from "../observability/logger";
 import { metrics } from "../observability/stub";
 import { errorMessage } from "../platform/errors";
 import { correlationId } from "../platform/ids";
-import { directory } from "../tenants/stub";
+import { CRON_PAGE, visitDueTenants } from "../tenants/cron-run";
 import { opsChannelFor } from "./channel";
 import { alertOpened, alertResolved } from "./message";
 
 const log = logger("observability.alerts");
-
-/** Tenants checked per run; with more, each run takes the next slice. */
-export const MAX_TENANTS_PER_RUN = 100;
-/** The cron interval: consecutive runs take consecutive slices. */
-const RUN_INTERVAL_MS = 5 * 60 * 1000;
 
 export interface AlertRunResult {
   checked: number;
@@ -37,41 +38,43 @@ export interface AlertRunResult {
   unrouted: number;
   /** Tenants whose check failed (logged). */
   failed: number;
-}
-
-/** The slice of `tenants` this run checks (all of them when they fit). */
-export function tenantsForRun(
-  tenants: readonly string[],
-  nowMs: number,
-  max = MAX_TENANTS_PER_RUN,
-): string[] {
-  if (tenants.length <= max) return [...tenants];
-  const start = (Math.floor(nowMs / RUN_INTERVAL_MS) * max) % tenants.length;
-  return Array.from({ length: max }, (_, i) => tenants[(start + i) % tenants.length] ?? "");
+  /** Checked tenants found with nothing left to check (no longer due). */
+  cleared: number;
 }
 
 export async function runAlertChecks(
   env: Env,
   nowMs: number,
-  maxTenants = MAX_TENANTS_PER_RUN,
+  maxTenants = CRON_PAGE,
 ): Promise<AlertRunResult> {
-  const result: AlertRunResult = { checked: 0, opened: 0, resolved: 0, posted: 0, unrouted: 0, failed: 0 };
-  let tenants: string[];
-  try {
-    tenants = (await directory(env).listTenants()).map((t) => t.id);
-  } catch (err) {
-    log.error("alert check: listing tenants failed", { error: errorMessage(err) });
-    return result;
-  }
+  const result: AlertRunResult = {
+    checked: 0,
+    opened: 0,
+    resolved: 0,
+    posted: 0,
+    unrouted: 0,
+    failed: 0,
+    cleared: 0,
+  };
   const thresholds = thresholdsFrom(env as unknown as Record<string, unknown>);
-  for (const tenant of tenantsForRun(tenants, nowMs, maxTenants)) {
-    try {
-      await checkTenant(env, tenant, thresholds, nowMs, result);
-      result.checked++;
-    } catch (err) {
-      result.failed++;
-      log.error("alert check: tenant failed", { tenant, error: errorMessage(err) });
+  try {
+    const run = await visitDueTenants(
+      env,
+      "alerts",
+      nowMs,
+      async (tenant) => {
+        await checkTenant(env, tenant, thresholds, nowMs, result);
+        result.checked++;
+      },
+      { limit: maxTenants },
+    );
+    if (run.backfilled > 0) log.info("alert check: index backfilled", { tenants: run.backfilled });
+    result.failed = run.failures.length;
+    for (const { tenant, error } of run.failures) {
+      log.error("alert check: tenant failed", { tenant, error: errorMessage(error) });
     }
+  } catch (err) {
+    log.error("alert check: reading the cron index failed", { error: errorMessage(err) });
   }
   return result;
 }
@@ -85,6 +88,7 @@ async function checkTenant(
 ): Promise<void> {
   const rollup = metrics(env, tenant);
   const check = await rollup.checkAlerts({ nowMs, thresholds });
+  if (!check.watching) result.cleared++;
   for (const t of check.transitions) {
     if (t.type === "opened") {
       result.opened++;

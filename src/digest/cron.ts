@@ -1,9 +1,13 @@
 /**
- * Scheduled digests, run by the Cron Trigger (every 5 minutes, UTC): for each tenant's channel
- * schedule, `dueSlot` (src/domain/digest-schedule.ts) says which slot to post; the digest is posted
- * with the delivery key `digest:slot:<platform>:<channelId>:<slotMs>`, so a repeated or concurrent
- * run posts once even before the slot is recorded, and then the slot is recorded in TenantSettings.
- * One tenant's or channel's failure is logged and never stops the others.
+ * Scheduled digests, run by the Cron Trigger (every 5 minutes, UTC). The Directory's cron index
+ * answers the tenants whose next digest fire has come (src/tenants/cron-index.ts: one indexed query,
+ * at most `CRON_PAGE` tenants, visited `CRON_CONCURRENCY` at a time); tenants with nothing due are
+ * not called. For each channel schedule of a due tenant, `dueSlot` (src/domain/digest-schedule.ts)
+ * says which slot to post; the digest is posted with the delivery key
+ * `digest:slot:<platform>:<channelId>:<slotMs>`, so a repeated or concurrent run posts once even
+ * before the slot is recorded, and then the slot is recorded in TenantSettings. The visit ends by
+ * TenantSettings telling the index its next fire (`syncDigestIndex`). One tenant's or channel's
+ * failure is logged and never stops the others (the tenant stays due: the next run tries again).
  */
 
 import { dueSlot } from "../domain/digest-schedule";
@@ -13,7 +17,7 @@ import { errorMessage } from "../platform/errors";
 import { correlationId } from "../platform/ids";
 import type { DigestSlotState } from "../settings/store";
 import { settings } from "../settings/stub";
-import { directory } from "../tenants/stub";
+import { type CronRunOptions, visitDueTenants } from "../tenants/cron-run";
 import { postChannelDigest } from "./gather";
 
 export interface DigestRunResult {
@@ -23,26 +27,38 @@ export interface DigestRunResult {
   skipped: number;
   /** Slots that will never be posted (older than the catch-up window, or superseded). */
   missed: number;
+  /** Tenants the cron index had due (each visited once). */
+  tenants: number;
+  /** Tenants whose visit failed (logged; still due for the next run). */
+  failed: number;
 }
 
-export async function runDueDigests(env: Env, nowMs: number): Promise<DigestRunResult> {
-  const result: DigestRunResult = { posted: 0, skipped: 0, missed: 0 };
-  let tenants: string[];
+export async function runDueDigests(
+  env: Env,
+  nowMs: number,
+  options: CronRunOptions = {},
+): Promise<DigestRunResult> {
+  const result: DigestRunResult = { posted: 0, skipped: 0, missed: 0, tenants: 0, failed: 0 };
   try {
-    tenants = (await directory(env).listTenants()).map((t) => t.id);
-  } catch (err) {
-    logError("digest cron: listing tenants failed", { error: errorMessage(err) });
-    return result;
-  }
-  for (const tenant of tenants) {
-    try {
-      const slots = await settings(env, tenant).digestSlots();
-      for (const state of slots) await runChannel(env, tenant, state, nowMs, result);
-    } catch (err) {
-      logError("digest cron: tenant failed", { tenant, error: errorMessage(err) });
+    const run = await visitDueTenants(env, "digest", nowMs, (t) => runTenant(env, t, nowMs, result), options);
+    result.tenants = run.tenants.length;
+    result.failed = run.failures.length;
+    if (run.backfilled > 0) log.info("digest cron: index backfilled", { tenants: run.backfilled });
+    for (const { tenant, error } of run.failures) {
+      logError("digest cron: tenant failed", { tenant, error: errorMessage(error) });
     }
+  } catch (err) {
+    logError("digest cron: reading the cron index failed", { error: errorMessage(err) });
   }
   return result;
+}
+
+/** One due tenant: each channel's due slot, then the tenant's next fire told to the index. */
+async function runTenant(env: Env, tenant: string, nowMs: number, result: DigestRunResult): Promise<void> {
+  const store = settings(env, tenant);
+  const slots = await store.digestSlots();
+  for (const state of slots) await runChannel(env, tenant, state, nowMs, result);
+  await store.syncDigestIndex();
 }
 
 async function runChannel(

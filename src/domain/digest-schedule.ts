@@ -3,6 +3,8 @@
  * zonedToInstant rules (a time in a DST gap fires once at the transition, a time in an overlap once at
  * the earlier instant). dueSlot lets a UTC cron that runs every few minutes — late, early or twice —
  * post each slot exactly once, and skip (reporting as missed) slots older than the catch-up window.
+ * nextFireAt says when a run would first find a slot to post: the digest cron's index of next-fire
+ * times (src/tenants/cron-index.ts) is kept from it, so runs before then need not look at the schedule.
  */
 import {
   DAY_MS,
@@ -137,4 +139,21 @@ export function dueSlot(
   const earliest = Math.max(lastPostedSlotMs, missedUntil - MAX_MISSED_REPORTED * 7 * DAY_MS);
   const missed = slotsBetween(c, earliest, missedUntil).filter((s) => s !== slotMs);
   return { slotMs, missed: missed.slice(-MAX_MISSED_REPORTED) };
+}
+
+/**
+ * The earliest time at which `dueSlot(schedule, t, lastPostedSlotMs, catchUpMs)` can answer a slot
+ * to post for some t >= nowMs: the first slot after both the last posted one and the start of the
+ * catch-up window at `nowMs`. It may be before `nowMs` (a slot due now, not posted yet). A run at any
+ * t in [nowMs, nextFireAt) posts nothing, so a cron that skips the schedule until then skips nothing
+ * (it may leave slots older than the catch-up window to be reported as missed by a later run).
+ */
+export function nextFireAt(
+  schedule: DigestSchedule,
+  lastPostedSlotMs: number | null,
+  nowMs: number,
+  catchUpMs: number = DEFAULT_CATCH_UP_MS,
+): number {
+  if (!Number.isFinite(catchUpMs) || catchUpMs <= 0) throw new RangeError("catchUpMs must be > 0");
+  return nextSlot(schedule, Math.max(lastPostedSlotMs ?? Number.NEGATIVE_INFINITY, nowMs - catchUpMs));
 }

@@ -4,13 +4,23 @@
  * set in 5-minute periods for the last 24 hours and totals since the start (read by
  * `GET /api/metrics`), and the tenant's alert incidents (the scheduled health check). Analytics
  * Engine gets the same events as data points; this object is what can be read locally.
+ *
+ * The health check visits only tenants the Directory's cron index has due (./check-index.ts): an event
+ * an alert rule counts makes this object report "check due" (kept in its SQLite with the change and
+ * retried on its alarm until the Directory has it), and a check that finds nothing to act on reports
+ * "not due".
  */
 import { DurableObject } from "cloudflare:workers";
 import { type AlertRule, type AlertThreshold, evaluateRule, type Transition } from "../domain/alert-rules";
 import type { Env } from "../env";
 import { destroyObject } from "../platform/destroy";
+import { errorMessage } from "../platform/errors";
+import { KeptReport, type KeptState } from "../platform/kept-report";
 import { IncidentStore, type StoredIncident } from "./alerts-store";
+import { isTenantScope, reportCheckDue } from "./check-index";
+import { logger } from "./logger";
 import {
+  countsForAlerts,
   DELIVERY_OUTCOMES,
   type MetricEvent,
   type MetricsSnapshot,
@@ -21,6 +31,9 @@ import {
   SLA_EVENTS,
 } from "./metrics-model";
 import { MetricsStore } from "./metrics-store";
+
+/** The alarm's safety net behind a report made at once (it finds nothing owed when that worked). */
+const REPORT_SAFETY_MS = 30_000;
 
 /** Events accepted per `record` call (a batch of one invocation is far smaller). */
 const MAX_BATCH = 1000;
@@ -37,21 +50,31 @@ export interface AlertCheck {
   transitions: Array<Transition & { rule: AlertRule }>;
   /** Incidents whose alert (open) or all-clear (resolved) is still to be posted. */
   pending: StoredIncident[];
+  /**
+   * Whether the tenant stays due for checks: false when the window counts nothing and no incident is
+   * open or unannounced (this object then told the cron index so).
+   */
+  watching: boolean;
 }
 
 export class Metrics extends DurableObject<Env> {
   private readonly store: MetricsStore;
   private readonly incidents: IncidentStore;
+  private readonly checkIndex: KeptReport;
   private lastPruneMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new MetricsStore(ctx.storage.sql);
     this.incidents = new IncidentStore(ctx.storage.sql);
+    this.checkIndex = new KeptReport(ctx.storage, "cron:alerts");
   }
 
-  /** Adds a batch of events (malformed ones are skipped); returns how many were kept. */
-  record(events: MetricEvent[]): number {
+  /**
+   * Adds a batch of events (malformed ones are skipped); returns how many were kept. The first event
+   * an alert rule counts, while the tenant is not due for checks, makes it due.
+   */
+  async record(events: MetricEvent[]): Promise<number> {
     const now = Date.now();
     const kept = (Array.isArray(events) ? events.slice(0, MAX_BATCH) : []).flatMap((e) => {
       const clean = sanitize(e, now);
@@ -61,6 +84,12 @@ export class Metrics extends DurableObject<Env> {
     if (now - this.lastPruneMs >= PERIOD_MS) {
       this.lastPruneMs = now;
       this.store.prune(now - RETENTION_MS);
+    }
+    const counted = kept.filter(countsForAlerts);
+    const watched = this.checkIndex.state()?.value ?? null;
+    if (counted.length > 0 && watched === null && isTenantScope(this.ctx.id.name)) {
+      const since = Math.min(now, ...counted.map((e) => e.at));
+      if (await this.checkIndex.keep(since, { alarmInMs: REPORT_SAFETY_MS })) await this.reportCheckIndex();
     }
     return kept.length;
   }
@@ -83,8 +112,8 @@ export class Metrics extends DurableObject<Env> {
    * continue or resolve (src/domain/alert-rules.ts). Notices still to post are answered until
    * `markNotified` records them, so a check that failed to post retries on the next run.
    */
-  checkAlerts(input: AlertCheckInput): AlertCheck {
-    const check: AlertCheck = { values: {}, transitions: [], pending: [] };
+  async checkAlerts(input: AlertCheckInput): Promise<AlertCheck> {
+    const check: AlertCheck = { values: {}, transitions: [], pending: [], watching: true };
     for (const { rule, threshold, windowMs } of input.thresholds) {
       const value = this.ruleValue(rule, input.nowMs - windowMs + 1, input.nowMs);
       check.values[rule] = value;
@@ -93,7 +122,25 @@ export class Metrics extends DurableObject<Env> {
       check.transitions.push({ ...transition, rule });
     }
     check.pending = this.incidents.pending();
+    const counting = Object.values(check.values).some((v) => v > 0);
+    const open = this.incidents.current().some((i) => i.status === "open");
+    check.watching = counting || open || check.pending.length > 0;
+    if (!check.watching && isTenantScope(this.ctx.id.name)) {
+      // Told every time (a new generation), so a stale "due" row in the index is corrected.
+      await this.checkIndex.keep(null, { alarmInMs: REPORT_SAFETY_MS, force: true });
+      await this.reportCheckIndex();
+    }
     return check;
+  }
+
+  /** What this object last kept for the cron index, and whether the Directory took it. */
+  checkIndexState(): KeptState | null {
+    return this.checkIndex.state();
+  }
+
+  /** The alarm only retries the cron index report. */
+  override async alarm(): Promise<void> {
+    await this.reportCheckIndex();
   }
 
   markNotified(input: { rule: AlertRule; seq: number; notice: "opened" | "resolved" }): boolean {
@@ -112,6 +159,19 @@ export class Metrics extends DurableObject<Env> {
 
   private ruleValue(rule: AlertRule, fromMs: number, toMs: number): number {
     return ruleCount(this.store.series({ fromMs, toMs }, ruleKind(rule)), rule);
+  }
+
+  private async reportCheckIndex(): Promise<void> {
+    const tenant = this.ctx.id.name;
+    if (!isTenantScope(tenant)) return;
+    const result = await this.checkIndex.deliver((owed) => reportCheckDue(this.env, tenant, owed));
+    if (!result.ok) {
+      logger("observability.metrics").warn("alert check index report failed; the alarm retries it", {
+        tenant,
+        error: errorMessage(result.error),
+        retryInMs: result.retryInMs,
+      });
+    }
   }
 }
 

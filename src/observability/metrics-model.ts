@@ -77,6 +77,12 @@ export function ruleCount(samples: readonly SeriesSample[], rule: AlertRule): nu
   return samples.filter((s) => s.kind === kind && counts(s.labels)).reduce((n, s) => n + s.count, 0);
 }
 
+/** Whether an alert rule counts `event` (a delivery retried or dead, an SLA breach). */
+export function countsForAlerts(event: MetricEvent): boolean {
+  const labels = labelsOf(event);
+  return Object.values(RULE_SAMPLES).some(({ kind, counts }) => kind === event.kind && counts(labels));
+}
+
 /** What the rollup object answers for `GET /api/metrics`. */
 export interface MetricsSnapshot {
   /** When this object recorded its first sample (epoch ms), null if it never did. */

@@ -4,8 +4,9 @@
  * reach each person (src/settings/notify-prefs.ts), out-of-office, channel links to
  * GitHub repositories and Linear teams, which of them the tenant's own webhooks have made active (and
  * the Linear organisation they come from: src/settings/webhook-state.ts), review SLA rules and
- * per-channel digest schedules and filters; review policies and experiments come from its base class
- * (src/settings/policy-settings.ts). Writes validate their input and return Outcomes.
+ * per-channel digest schedules and filters; digest schedules and the tenant's row in the cron index
+ * come from its base class (src/settings/digest-settings.ts), review policies and experiments from
+ * that one's (src/settings/policy-settings.ts). Writes validate their input and return Outcomes.
  */
 import { type ChannelRef, type ChatUserRef, sameUser } from "../chat/platform";
 import { resolveSla, type SlaRule } from "../domain/sla";
@@ -13,14 +14,13 @@ import type { Env } from "../env";
 import { destroyObject } from "../platform/destroy";
 import { attempt, ConflictError, NotFoundError, type Outcome } from "../platform/errors";
 import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
+import { DigestSettings } from "./digest-settings";
 import { type Linked, linkIn, type Unlinked, unlinkIn } from "./links";
 import {
   type AdminState,
   type ChannelLink,
-  type DigestInput,
   type DigestPrefs,
   type DigestPrefsPatch,
-  type DigestSchedule,
   type LinkKind,
   type MemberAvailability,
   type MemberInput,
@@ -48,11 +48,8 @@ import {
   summaryOf,
   updateHours,
 } from "./people";
-import { PolicySettings } from "./policy-settings";
-import type { DigestSlotState } from "./store";
 import type { TeamSnapshot } from "./team";
 import {
-  buildDigest,
   buildLink,
   buildMember,
   buildOoo,
@@ -70,7 +67,7 @@ import {
   WebhookStateStore,
 } from "./webhook-state";
 
-export class TenantSettings extends PolicySettings {
+export class TenantSettings extends DigestSettings {
   private readonly prefs: DigestPrefsStore;
   private readonly ops: OpsChannelStore;
   private readonly hooks: WebhookStateStore;
@@ -334,51 +331,7 @@ export class TenantSettings extends PolicySettings {
     return resolveSla(this.store.slaRulesWithDefault(), repo, labels);
   }
 
-  // ------------------------------------------------------------------ digests
-
-  async setDigest(
-    channel: ChannelRef,
-    input: DigestInput,
-    by: string,
-  ): Promise<Outcome<{ schedule: DigestSchedule; previous: DigestSchedule | null }>> {
-    return attempt(() => {
-      const schedule = buildDigest(channel, input, by);
-      const previous = this.store.digests(schedule.channel)[0] ?? null;
-      this.store.putDigest(schedule);
-      return { schedule, previous };
-    });
-  }
-
-  /** Removes the channel's schedule; 404 if it had none. */
-  async clearDigest(channel: ChannelRef): Promise<Outcome<DigestSchedule>> {
-    return attempt(() => {
-      const schedule = this.store.digests(channel)[0];
-      if (!schedule) throw new NotFoundError("This channel has no digest schedule");
-      this.store.deleteDigest(channel);
-      return schedule;
-    });
-  }
-
-  async digestFor(channel: ChannelRef): Promise<DigestSchedule | null> {
-    return this.store.digests(channel)[0] ?? null;
-  }
-
-  async digestSchedules(): Promise<DigestSchedule[]> {
-    return this.store.digests();
-  }
-
-  /** Every schedule with the newest slot the digest cron handled for it (null: none yet). */
-  async digestSlots(): Promise<DigestSlotState[]> {
-    return this.store.digestSlots();
-  }
-
-  /**
-   * Records a slot the digest cron posted (or logged as missed); a newer stored slot is kept.
-   * False when the channel has no schedule (it was turned off meanwhile). Scheduling again resets it.
-   */
-  async markDigestPosted(channel: ChannelRef, slotMs: number): Promise<boolean> {
-    return this.store.markDigestSlot(channel, slotMs);
-  }
+  // ----------------------------------------------------------- digest filters
 
   /** This channel's digest filters (the defaults when never set). */
   async digestPrefs(channel: ChannelRef): Promise<DigestPrefs> {

@@ -5,14 +5,27 @@
  * chat workspaces (Slack team, Discord guild) to tenants, and each tenant's webhook hooks (hook id
  * and sealed secret per platform, src/tenants/webhook-hooks.ts): a delivery names its tenant only by
  * the hook id in its URL. There is no index from repositories to tenants: a repository linked by two
- * tenants is two separate links, each fed only by its own tenant's hook.
+ * tenants is two separate links, each fed only by its own tenant's hook. The cron index says which
+ * tenants have digests or alert checks due (src/tenants/cron-index.ts).
  */
 
 import { DurableObject } from "cloudflare:workers";
 import type { ChatPlatform } from "../chat/platform";
 import type { Env } from "../env";
+import { attempt, type Outcome } from "../platform/errors";
 import { randomId } from "../platform/ids";
 import { all, first, run } from "../platform/sql";
+import {
+  type CronEntry,
+  type CronKind,
+  type CronReport,
+  type CronTake,
+  cronEntriesOf,
+  deleteCronEntriesOf,
+  ensureCronTables,
+  reportCron,
+  takeDue,
+} from "./cron-index";
 import {
   type DeletionInput,
   type DetachCounts,
@@ -126,6 +139,7 @@ export class Directory extends DurableObject<Env> {
     // Before per-tenant hooks, deliveries were routed through a global repository -> tenants index.
     this.sql.exec("DROP TABLE IF EXISTS link_index");
     ensureHookTable(this.sql);
+    ensureCronTables(this.sql);
   }
 
   // ------------------------------------------------------------------ api keys
@@ -323,6 +337,25 @@ export class Directory extends DurableObject<Env> {
     return resealHook(this.sql, resealed);
   }
 
+  // ------------------------------------------------------------- cron index
+
+  /**
+   * A tenant's object says when its `kind` of work is next due (null: nothing). `false`: a newer
+   * report was there (this one is dropped); 400 (`validation_failed`) on a malformed report.
+   */
+  async reportCron(report: CronReport): Promise<Outcome<boolean>> {
+    return attempt(() => reportCron(this.sql, report));
+  }
+
+  /** The Cron Trigger's one query: up to `limit` tenants with `kind` due at `nowMs` (see takeDue). */
+  async takeDueCron(kind: CronKind, nowMs: number, limit: number): Promise<CronTake> {
+    return this.ctx.storage.transactionSync(() => takeDue(this.sql, kind, nowMs, limit));
+  }
+
+  async cronEntries(tenant: string): Promise<CronEntry[]> {
+    return cronEntriesOf(this.sql, tenant);
+  }
+
   // ----------------------------------------------- tenant deletion (src/http/tenant-purge.ts)
 
   async hasTenant(id: string): Promise<boolean> {
@@ -336,9 +369,10 @@ export class Directory extends DurableObject<Env> {
 
   /** Deletes what is left of the tenant here and records who deleted it (after the wipe). */
   async forgetTenant(id: string, record: DeletionInput): Promise<ForgetCounts> {
-    return this.ctx.storage.transactionSync(() =>
-      forgetTenant(this.sql, id, record, randomId("del"), new Date().toISOString()),
-    );
+    return this.ctx.storage.transactionSync(() => {
+      deleteCronEntriesOf(this.sql, id);
+      return forgetTenant(this.sql, id, record, randomId("del"), new Date().toISOString());
+    });
   }
 
   async tenantDeletions(limit: number): Promise<TenantDeletion[]> {

@@ -2,13 +2,14 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runAlertChecks, tenantsForRun } from "../../src/alerts/alerts";
+import { runAlertChecks } from "../../src/alerts/alerts";
 import { configuredOpsChannel } from "../../src/alerts/channel";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
 import worker from "../../src/index";
 import type { MetricEvent } from "../../src/observability/metrics-model";
 import { metrics } from "../../src/observability/stub";
+import type { Directory } from "../../src/tenants/directory";
 import { directory } from "../../src/tenants/stub";
 import { recordingQueue, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
@@ -32,8 +33,35 @@ async function setup(tenant: string, extra: Partial<Env> = {}) {
 
 const dead = (at: number): MetricEvent => ({ kind: "delivery", at, platform: "slack", outcome: "dead" });
 
-/** Files share the Directory (isolate: false): check every tenant, not one rotation slice. */
+/** Files share the Directory (isolate: false): check every due tenant, not one page. */
 const EVERY_TENANT = Number.MAX_SAFE_INTEGER;
+
+/** The Directory object of another name: an index of the test's own. */
+function directoryNamed(name: string): Env["DIRECTORY"] {
+  return { getByName: () => env.DIRECTORY.getByName(name) } as unknown as Env["DIRECTORY"];
+}
+
+/** An env whose Metrics objects note each tenant the health check calls (in `checked`). */
+function observedEnv(extra: Partial<Env> = {}) {
+  const checked: string[] = [];
+  const testEnv: Env = {
+    ...env,
+    METRICS_ROLLUP: {
+      getByName: (name: string) => {
+        const rollup = metrics(env, name);
+        return {
+          checkAlerts: (input: Parameters<typeof rollup.checkAlerts>[0]) => {
+            checked.push(name);
+            return rollup.checkAlerts(input);
+          },
+          markNotified: (input: Parameters<typeof rollup.markNotified>[0]) => rollup.markNotified(input),
+        };
+      },
+    } as unknown as Env["METRICS_ROLLUP"],
+    ...extra,
+  };
+  return { testEnv, checked };
+}
 
 describe("alerts from the scheduled health check", () => {
   it("posts once per incident across repeated runs, posts the all-clear, and a new crossing again", async () => {
@@ -181,15 +209,58 @@ describe("alert routing and bounds", () => {
     expect(configuredOpsChannel(undefined, "acme")).toBeNull();
   });
 
-  it("checks at most the cap per run, rotating through all tenants", () => {
-    const tenants = Array.from({ length: 250 }, (_, i) => `t${i}`);
-    const seen = new Set<string>();
-    for (let run = 0; run < 3; run++) {
-      const slice = tenantsForRun(tenants, run * 5 * MIN, 100);
-      expect(slice).toHaveLength(100);
-      for (const t of slice) seen.add(t);
-    }
-    expect(seen.size).toBe(250);
-    expect(tenantsForRun(["a", "b"], 0, 100)).toEqual(["a", "b"]);
+  it("checks at most the page per run, least recently checked first, and only tenants that are due", async () => {
+    // A Directory of its own, so the page holds only this test's tenants.
+    const own = env.DIRECTORY.getByName("alerts-page-test") as unknown as DurableObjectStub<Directory>;
+    const tenants = Array.from({ length: 5 }, (_, i) => `alerts-page-${i}`);
+    for (const tenant of tenants) await own.reportCron({ tenant, kind: "alerts", dueMs: 0, gen: 1 });
+    await own.reportCron({ tenant: "alerts-page-later", kind: "alerts", dueMs: Date.now() + HOUR, gen: 1 });
+    const { testEnv, checked } = observedEnv({ DIRECTORY: directoryNamed("alerts-page-test") });
+    const t0 = Date.now();
+    expect((await runAlertChecks(testEnv, t0, 2)).checked).toBe(2);
+    expect((await runAlertChecks(testEnv, t0 + 5 * MIN, 2)).checked).toBe(2);
+    expect((await runAlertChecks(testEnv, t0 + 10 * MIN, 2)).checked).toBe(2);
+    // Five tenants in pages of two: every one within three runs, the one not due never.
+    expect(new Set(checked)).toEqual(new Set(tenants));
+    expect(checked).toHaveLength(6);
+  });
+});
+
+describe("which tenants the health check calls", () => {
+  it("a tenant with a failure is checked until its window is clean; a tenant without is never called", async () => {
+    const failing = "alerts-called-failing";
+    const clean = "alerts-called-clean";
+    await directory(env).ensureTenant(failing);
+    await directory(env).ensureTenant(clean);
+    const t0 = Date.now();
+    await metrics(env, clean).record([
+      { kind: "delivery", at: t0, platform: "slack", outcome: "sent" },
+      { kind: "http", at: t0, route: "/api/x", method: "GET", status: 200, ms: 3 },
+    ]);
+    await metrics(env, failing).record([{ kind: "delivery", at: t0, platform: "slack", outcome: "retried" }]);
+    // The index: the failing tenant is due since its failure; the clean one has no row at all.
+    expect(await directory(env).cronEntries(failing)).toEqual([
+      expect.objectContaining({ kind: "alerts", dueMs: t0 }),
+    ]);
+    expect((await directory(env).cronEntries(clean)).filter((e) => e.kind === "alerts")).toEqual([]);
+
+    const { testEnv, checked } = observedEnv({ OPS_CHANNEL: "" });
+    const mine = () => checked.filter((t) => t === failing || t === clean);
+    await runAlertChecks(testEnv, t0, EVERY_TENANT);
+    await runAlertChecks(testEnv, t0 + 5 * MIN, EVERY_TENANT);
+    expect(mine()).toEqual([failing, failing]);
+
+    // An hour on, the window is clean: checked once more, then no longer due.
+    await runAlertChecks(testEnv, t0 + 2 * HOUR, EVERY_TENANT);
+    expect(await directory(env).cronEntries(failing)).toEqual([
+      expect.objectContaining({ kind: "alerts", dueMs: null }),
+    ]);
+    expect((await metrics(env, failing).checkIndexState())?.delivered).toBe(true);
+    await runAlertChecks(testEnv, t0 + 2 * HOUR + 5 * MIN, EVERY_TENANT);
+    expect(mine()).toEqual([failing, failing, failing]);
+
+    // A new failure makes it due again.
+    await metrics(env, failing).record([{ kind: "sla", at: Date.now(), event: "breach" }]);
+    expect((await directory(env).cronEntries(failing))[0]?.dueMs).not.toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   type DigestSchedule,
   dueSlot,
+  nextFireAt,
   nextSlot,
   validateDigestSchedule,
 } from "../../src/domain/digest-schedule";
@@ -174,6 +175,69 @@ describe("dueSlot", () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe("nextFireAt", () => {
+  const berlin: DigestSchedule = {
+    time: "09:00",
+    tz: "Europe/Berlin",
+    days: ["mon", "tue", "wed", "thu", "fri"],
+  };
+  const MON = at("2026-10-26T08:00:00Z"); // Monday 09:00 CET
+  const TUE = at("2026-10-27T08:00:00Z");
+  const WED = at("2026-10-28T08:00:00Z");
+
+  it.each([
+    ["after posting Monday's slot", MON, MON + 5 * MINUTE_MS, TUE],
+    ["a new schedule whose slot passed inside the catch-up window: due now", null, TUE + 5 * MINUTE_MS, TUE],
+    ["a new schedule after the window: the next day's slot", null, TUE + 2 * HOUR_MS, WED],
+    ["an old last slot: slots past the catch-up window are skipped", MON, TUE + 2 * HOUR_MS, WED],
+    ["an old last slot, Tuesday's still inside the window", MON, TUE + 30 * MINUTE_MS, TUE],
+    [
+      "Friday's slot posted: Monday next",
+      at("2026-10-30T08:00:00Z"),
+      at("2026-10-30T09:00:00Z"),
+      at("2026-11-02T08:00:00Z"),
+    ],
+  ])("%s", (_name, last, now, expected) => {
+    expect(iso(nextFireAt(berlin, last, now))).toBe(iso(expected));
+  });
+
+  it("rejects a catch-up window that is not positive", () => {
+    expect(() => nextFireAt(berlin, null, MON, 0)).toThrow(RangeError);
+  });
+
+  it("a cron that looks only from nextFireAt on posts what dueSlot would post, no later (property)", () => {
+    const zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney"];
+    const slotTime = fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([h, m]) => `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`);
+    fc.assert(
+      fc.property(
+        fc.record({
+          time: slotTime,
+          tz: fc.constantFrom(...zones),
+          days: fc.subarray([...WEEKDAYS] as Weekday[], { minLength: 1 }),
+        }),
+        fc.integer({ min: 0, max: 400 * 24 }),
+        fc.option(fc.integer({ min: 0, max: 10 * 24 * 60 }), { nil: null }),
+        (schedule, hour, minutesBack) => {
+          const now = at("2026-01-01T00:00:00Z") + hour * HOUR_MS;
+          const last =
+            minutesBack === null
+              ? null
+              : nextSlot(schedule, now - minutesBack * MINUTE_MS - 8 * 24 * HOUR_MS);
+          const fire = nextFireAt(schedule, last, now);
+          // Runs from `now` until the fire time post nothing; a run at it (or now, when it is past) posts it.
+          for (const t of [now, (now + fire) / 2, fire - 1].filter((t) => t >= now && t < fire)) {
+            expect(dueSlot(schedule, t, last).slotMs).toBeNull();
+          }
+          expect(dueSlot(schedule, Math.max(now, fire), last).slotMs).toBe(fire);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });
