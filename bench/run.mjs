@@ -4,8 +4,8 @@
  * workerd, fresh state in a temp folder) against what a team would use instead, in one run on one
  * machine, reported as figures and ratios. See docs/benchmarks.md for the method.
  *
- *   npm run bench [-- --quick] [--only slack,discord,webhooks,domain] [--no-docs] [--out <file>]
- *                 [--profile <dir>]
+ *   npm run bench [-- --quick] [--only slack,discord,webhooks,domain,coldstart] [--no-docs]
+ *                 [--out <file>] [--profile <dir>]
  *
  * 1. Slack `/foreman review mine` and `/foreman help` (signed; the ack path) at 1, 16 and 64
  *    connections, interleaved with the same signed request against a minimal Bolt app on Node and two
@@ -14,12 +14,15 @@
  * 3. GitHub ingest: unique `pull_request` deliveries, then replays of one, with the delivery log
  *    checked afterwards (every accepted delivery recorded once and published; nothing unknown).
  * 4. Domain functions under tinybench.
+ * 5. Cold start of a fresh workerd with the deploy bundle (and of the ceilings), and the bundle's size
+ *    by npm package (bench/lib/coldstart.mjs, bench/lib/bundle.mjs).
  * Writes bench/results.json and the table in docs/benchmarks.md. Everything on 127.0.0.1, every run
  * bounded; the whole bench takes about 3 minutes on 2 cores.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runColdStart } from "./lib/coldstart.mjs";
 import { withCpu } from "./lib/cpu.mjs";
 import { runDomainBench } from "./lib/domain.mjs";
 import { checkLog, pendingCount, replays, uniqueDeliveries } from "./lib/ingest.mjs";
@@ -38,8 +41,8 @@ import { foremanServing, startBolt, startForemanTarget, startHelloWorld } from "
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE =
-  "Usage: npm run bench [-- --quick] [--only slack,discord,webhooks,domain] [--no-docs] [--out <file>] [--profile <dir>]";
-const PARTS = ["slack", "discord", "webhooks", "domain"];
+  "Usage: npm run bench [-- --quick] [--only slack,discord,webhooks,domain,coldstart] [--no-docs] [--out <file>] [--profile <dir>]";
+const PARTS = ["slack", "discord", "webhooks", "domain", "coldstart"];
 const INSPECTOR_PORT = 9339;
 
 function parseArgs(argv) {
@@ -85,6 +88,7 @@ async function main() {
   const duration = args.quick ? 1 : 5;
   const warmup = 1;
   const connections = [1, 16, 64];
+  const coldStarts = args.quick ? 2 : 5;
   const results = {
     date: new Date().toISOString(),
     machine: machine(),
@@ -99,6 +103,7 @@ async function main() {
         hello: "hello-world Worker on workerd's socket, no assets router",
         helloAssets: "hello-world Worker behind the same [assets] router and run_worker_first as Foreman",
       },
+      coldStarts,
       vars: "wrangler.toml [vars] + DEMO_MODE=false + bench secrets (no .dev.vars)",
     },
   };
@@ -117,6 +122,18 @@ async function main() {
     say("domain functions (tinybench)…");
     results.domain = await runDomainBench({ quick: args.quick });
     for (const d of results.domain) say(`${d.name.padEnd(52)} mean ${d.meanMs} ms  p99 ${d.p99Ms} ms`);
+  }
+
+  if (args.only.has("coldstart")) {
+    say("cold start and bundle size (wrangler deploy --dry-run --metafile, then fresh workerd runs)…");
+    const cold = await runColdStart({
+      root: ROOT,
+      vars: benchVars(discordKeyPair().publicKeyHex),
+      repeats: coldStarts,
+      say,
+    });
+    results.coldstart = cold.coldstart;
+    results.bundle = cold.bundle;
   }
 
   const needServers = ["slack", "discord", "webhooks"].some((p) => args.only.has(p));

@@ -173,6 +173,59 @@ const fmt = (n, digits = 1) =>
   n === null || n === undefined ? "–" : Number(n).toFixed(digits).replace(/\.0+$/, "");
 const mark = (pass) => (pass === null ? "not measured" : pass ? "**pass**" : "**miss**");
 
+const kib = (bytes) => `${fmt(bytes / 1024, 0)} KiB`;
+const spread = (st) => (st ? `${fmt(st.median, 0)} / ${fmt(st.max, 0)}` : "–");
+
+/** The cold start table (bench/lib/coldstart.mjs): median / max of each figure over the runs. */
+function coldstartLines(cold) {
+  if (!cold?.targets) return [];
+  const lines = [
+    "",
+    `**Cold start** (a fresh workerd per run, the deploy bundle prebuilt, state on disk; median / max ms of ${cold.repeats} runs; CPU = workerd process, 10 ms ticks)`,
+    "",
+    "| fresh process, first request | process start → ready | ready → first answer | process start → first answer | CPU until ready | CPU of first request | next request (warm) |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const t of Object.values(cold.targets)) {
+    const s = t.summary;
+    lines.push(
+      `| ${t.label} | ${spread(s.processToReadyMs)} | ${spread(s.firstAnswerMs)} | ${spread(s.processToFirstAnswerMs)} | ` +
+        `${spread(s.cpuToReadyMs)} | ${spread(s.cpuFirstRequestMs)} | ${spread(s.warmAnswerMs)} |`,
+    );
+  }
+  return lines;
+}
+
+/** The deploy bundle's size and the npm packages that make it up (bench/lib/bundle.mjs). */
+function bundleLines(b, top = 12) {
+  if (!b?.byOwner) return [];
+  const packages = b.byOwner.filter((o) => o.group === "package");
+  const rest = packages.slice(top);
+  const restBytes = rest.reduce((n, o) => n + o.bytes, 0);
+  const lines = [
+    "",
+    `**Deploy bundle** (\`wrangler deploy --dry-run\`, bytes per input from esbuild's metafile): ${kib(b.bytes)} ` +
+      `(${b.bytes} bytes), gzip ${kib(b.gzipBytes)}; Foreman's src/ ${fmt(b.srcSharePct)}%, ` +
+      `${b.packagesCount} npm packages ${fmt(b.packagesSharePct)}%, esbuild's glue ${kib(b.glueBytes)}. ` +
+      "Gzip alone: that part's code compressed on its own (an estimate; they do not add up to the whole).",
+    "",
+    "| part | KiB | share | gzip alone KiB |",
+    "| --- | --- | --- | --- |",
+    `| src/ (Foreman) | ${fmt(b.srcBytes / 1024, 0)} | ${fmt(b.srcSharePct)}% | ${fmt((b.srcGzipAloneBytes ?? NaN) / 1024, 0)} |`,
+  ];
+  for (const o of packages.slice(0, top))
+    lines.push(
+      `| ${o.name} | ${fmt(o.bytes / 1024, 0)} | ${fmt(o.sharePct)}% | ${fmt((o.gzipAloneBytes ?? NaN) / 1024, 0)} |`,
+    );
+  if (rest.length)
+    lines.push(
+      `| ${rest.length} other packages | ${fmt(restBytes / 1024, 0)} | ${fmt((restBytes / b.bytes) * 100)}% | – |`,
+    );
+  const folders = b.byOwner.filter((o) => o.group === "src").slice(0, 6);
+  lines.push("", `Largest parts of src/: ${folders.map((o) => `${o.name} ${kib(o.bytes)}`).join(", ")}.`);
+  return lines;
+}
+
 /** The Markdown put between the markers (a pure function of results.json). */
 export function markdown(results) {
   const { machine: m, versions: v } = results;
@@ -273,6 +326,7 @@ export function markdown(results) {
   }
   for (const d of results.domain ?? [])
     lines.push(`| ${d.name} | ${fmt(d.meanMs, 3)} | ${fmt(d.p99Ms, 3)} | ${d.samples ?? "–"} |`);
+  lines.push(...coldstartLines(results.coldstart), ...bundleLines(results.bundle));
   return lines.join("\n");
 }
 
