@@ -4,21 +4,25 @@
  * workerd, fresh state in a temp folder) against what a team would use instead, in one run on one
  * machine, reported as figures and ratios. See docs/benchmarks.md for the method.
  *
- *   npm run bench [-- --quick] [--only slack,discord,webhooks,domain] [--no-docs] [--out <file>]
- *                 [--profile <dir>]
+ *   npm run bench [-- --quick] [--only slack,discord,webhooks,domain,coldstart] [--no-docs]
+ *                 [--out <file>] [--profile <dir>]
  *
- * 1. Slack `/foreman review mine` (signed; the ack path) at 1, 16 and 64 connections, interleaved
- *    with the same signed request against a minimal Bolt app on Node and a hello-world Worker.
+ * 1. Slack `/foreman review mine` and `/foreman help` (signed; the ack path) at 1, 16 and 64
+ *    connections, interleaved with the same signed request against a minimal Bolt app on Node and two
+ *    hello-world Workers: bare, and behind the same `[assets]` router as Foreman (the fair ceiling).
  * 2. Discord `/foreman review mine` (Ed25519-signed interaction) at the same connection counts.
  * 3. GitHub ingest: unique `pull_request` deliveries, then replays of one, with the delivery log
  *    checked afterwards (every accepted delivery recorded once and published; nothing unknown).
  * 4. Domain functions under tinybench.
+ * 5. Cold start of a fresh workerd with the deploy bundle (and of the ceilings), and the bundle's size
+ *    by npm package (bench/lib/coldstart.mjs, bench/lib/bundle.mjs).
  * Writes bench/results.json and the table in docs/benchmarks.md. Everything on 127.0.0.1, every run
  * bounded; the whole bench takes about 3 minutes on 2 cores.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runColdStart } from "./lib/coldstart.mjs";
 import { withCpu } from "./lib/cpu.mjs";
 import { runDomainBench } from "./lib/domain.mjs";
 import { checkLog, pendingCount, replays, uniqueDeliveries } from "./lib/ingest.mjs";
@@ -33,12 +37,12 @@ import {
   signedDiscordCommands,
   signedSlashCommands,
 } from "./lib/signing.mjs";
-import { startBolt, startForemanTarget, startHelloWorld } from "./lib/targets.mjs";
+import { foremanServing, startBolt, startForemanTarget, startHelloWorld } from "./lib/targets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE =
-  "Usage: npm run bench [-- --quick] [--only slack,discord,webhooks,domain] [--no-docs] [--out <file>] [--profile <dir>]";
-const PARTS = ["slack", "discord", "webhooks", "domain"];
+  "Usage: npm run bench [-- --quick] [--only slack,discord,webhooks,domain,coldstart] [--no-docs] [--out <file>] [--profile <dir>]";
+const PARTS = ["slack", "discord", "webhooks", "domain", "coldstart"];
 const INSPECTOR_PORT = 9339;
 
 function parseArgs(argv) {
@@ -84,6 +88,7 @@ async function main() {
   const duration = args.quick ? 1 : 5;
   const warmup = 1;
   const connections = [1, 16, 64];
+  const coldStarts = args.quick ? 2 : 5;
   const results = {
     date: new Date().toISOString(),
     machine: machine(),
@@ -94,6 +99,11 @@ async function main() {
       connections,
       quick: args.quick,
       serving: "workerd socket (no Miniflare entry worker), as `npm start`",
+      ceilings: {
+        hello: "hello-world Worker on workerd's socket, no assets router",
+        helloAssets: "hello-world Worker behind the same [assets] router and run_worker_first as Foreman",
+      },
+      coldStarts,
       vars: "wrangler.toml [vars] + DEMO_MODE=false + bench secrets (no .dev.vars)",
     },
   };
@@ -112,6 +122,18 @@ async function main() {
     say("domain functions (tinybench)…");
     results.domain = await runDomainBench({ quick: args.quick });
     for (const d of results.domain) say(`${d.name.padEnd(52)} mean ${d.meanMs} ms  p99 ${d.p99Ms} ms`);
+  }
+
+  if (args.only.has("coldstart")) {
+    say("cold start and bundle size (wrangler deploy --dry-run --metafile, then fresh workerd runs)…");
+    const cold = await runColdStart({
+      root: ROOT,
+      vars: benchVars(discordKeyPair().publicKeyHex),
+      repeats: coldStarts,
+      say,
+    });
+    results.coldstart = cold.coldstart;
+    results.bundle = cold.bundle;
   }
 
   const needServers = ["slack", "discord", "webhooks"].some((p) => args.only.has(p));
@@ -152,12 +174,20 @@ async function main() {
   say(`done in ${results.durationS} s`);
 }
 
-/** Slack ack path: Foreman vs Bolt vs hello-world, interleaved at each connection count. */
+/**
+ * Slack ack path: Foreman (`review mine` and `help`) vs Bolt vs the two hello-world ceilings (bare,
+ * and behind the same `[assets]` router as Foreman), interleaved at each connection count.
+ */
 async function slackPart(results, foreman, { duration, warmup, connections, closers }) {
   const [probe] = signedSlashCommands("review mine", 1);
   const ack = await send(foreman.origin, probe);
   if (ack.status !== 200 || !ack.text.includes("Your reviews")) {
     throw new Error(`/foreman review mine answered ${ack.status}: ${ack.text.slice(0, 300)}`);
+  }
+  const [helpProbe] = signedSlashCommands("help", 1, { offset: 500 });
+  const helpAck = await send(foreman.origin, helpProbe);
+  if (helpAck.status !== 200 || !helpAck.text.includes("Foreman commands")) {
+    throw new Error(`/foreman help answered ${helpAck.status}: ${helpAck.text.slice(0, 300)}`);
   }
   const bolt = await startBolt({ signingSecret: SECRETS.SLACK_SIGNING_SECRET, ackJson: ack.text });
   closers.push(() => bolt.close());
@@ -167,19 +197,41 @@ async function slackPart(results, foreman, { duration, warmup, connections, clos
   };
   const hello = await startHelloWorld(runtime);
   closers.push(() => hello.close());
+  // The fair ceiling: wrangler.toml's [assets] (directory, run_worker_first) as wrangler reads it for Foreman.
+  const serving = await foremanServing();
+  if (
+    serving.compatibilityDate !== runtime.compatibilityDate ||
+    serving.compatibilityFlags.join() !== runtime.compatibilityFlags.join() ||
+    !serving.assets?.run_worker_first
+  ) {
+    throw new Error(`wrangler.toml does not serve Foreman as the bench assumes: ${JSON.stringify(serving)}`);
+  }
+  const helloAssets = await startHelloWorld({ ...runtime, assets: serving.assets, name: "hello-assets" });
+  closers.push(() => helloAssets.close());
   const boltAck = await send(bolt.origin, probe);
   if (boltAck.status !== 200 || boltAck.text !== ack.text)
     throw new Error("the Bolt app does not answer like Foreman");
+  // The router is in front: the dashboard from the assets, /slack/* from the Worker.
+  const page = await send(helloAssets.origin, { method: "GET", path: "/", headers: {} });
+  const worker = await send(helloAssets.origin, probe);
+  if (!/<html/i.test(page.text) || worker.text !== "Hello World!")
+    throw new Error("the hello-world Worker behind [assets] is not served through the assets router");
 
   const targets = [
-    ["foreman", "Foreman Slack review mine", foreman.origin, foreman.pid],
-    ["bolt", "Bolt app (Node)", bolt.origin, bolt.pid],
-    ["hello", "hello-world Worker", hello.origin, hello.pid],
+    ["foreman", "Foreman Slack review mine", foreman, "review mine"],
+    ["help", "Foreman Slack help", foreman, "help"],
+    ["bolt", "Bolt app (Node)", bolt, "review mine"],
+    ["hello", "hello-world Worker", hello, "review mine"],
+    ["helloAssets", "hello-world behind [assets]", helloAssets, "review mine"],
   ];
-  results.slack = { foreman: {}, bolt: {}, hello: {}, ackBytes: Buffer.byteLength(ack.text) };
+  results.slack = {
+    ...Object.fromEntries(targets.map(([key]) => [key, {}])),
+    ackBytes: Buffer.byteLength(ack.text),
+    helpAckBytes: Buffer.byteLength(helpAck.text),
+  };
   for (const c of connections) {
-    for (const [key, name, origin, pid] of targets) {
-      const requests = signedSlashCommands("review mine", 64, { offset: c * 1000 });
+    for (const [key, name, { origin, pid }, text] of targets) {
+      const requests = signedSlashCommands(text, 64, { offset: c * 1000 });
       await drive({ url: origin, connections: c, duration: warmup, requests });
       const r = await withCpu(pid, () => drive({ url: origin, connections: c, duration, requests }));
       results.slack[key][c] = r;
@@ -187,6 +239,7 @@ async function slackPart(results, foreman, { duration, warmup, connections, clos
     }
   }
   results.slack.ratios = ratios(results.slack);
+  results.slack.helpRatios = ratios(results.slack, "help");
 
   const edge = await startHelloWorld({ ...runtime, edge: true });
   try {

@@ -1,12 +1,13 @@
 /**
  * The servers the bench drives, each started by the bench itself on 127.0.0.1 and stopped afterwards:
- * Foreman (the `npm start` code path, fresh state), a hello-world Worker on the same runtime (the
- * ceiling) and the minimal Bolt app on Node (bench/bolt-app.mjs, a child process).
+ * Foreman (the `npm start` code path, fresh state), hello-world Workers on the same runtime (the
+ * ceilings: bare, and behind the same `[assets]` router as Foreman) and the minimal Bolt app on Node
+ * (bench/bolt-app.mjs, a child process).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startForeman } from "../../scripts/start-server.mjs";
 import { spawnedWorkerd } from "./cpu.mjs";
@@ -15,16 +16,17 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /**
  * Foreman through `startForeman` (the same build and runtime as `npm start`) with a throw-away state
- * folder, no `.dev.vars` and only the secrets given. Worker logs are counted by level, not printed.
+ * folder (or `persistTo`, kept), no `.dev.vars` and only the secrets given. Worker logs are counted by
+ * level, not printed.
  */
-export async function startForemanTarget({ vars, bundle, port = 0, inspectorPort } = {}) {
+export async function startForemanTarget({ vars, bundle, port = 0, inspectorPort, persistTo } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "foreman-bench-"));
   const logs = { total: 0, byLevel: {}, errors: [] };
   const { server, pid } = await spawnedWorkerd(() =>
     startForeman({
       root: ROOT,
       port,
-      persistTo: join(dir, "state"),
+      persistTo: persistTo ?? join(dir, "state"),
       outdir: join(dir, "worker"),
       bundle,
       devVars: false,
@@ -54,10 +56,37 @@ export async function startForemanTarget({ vars, bundle, port = 0, inspectorPort
 }
 
 /**
- * A hello-world Worker (reads the body, answers 200 text) on the same runtime and flags as Foreman,
- * served the same way (workerd's own socket; `edge: true`: through Miniflare's entry worker).
+ * How wrangler.toml has Foreman served, read by wrangler as `startForeman` reads it: compatibility
+ * date and flags, the `[assets]` options (directory, `run_worker_first` and the router config
+ * wrangler derives from them) and the Durable Object classes.
  */
-export async function startHelloWorld({ compatibilityDate, compatibilityFlags, edge = false }) {
+export async function foremanServing({ config = "wrangler.toml", env } = {}) {
+  process.env.WRANGLER_LOG ??= "error";
+  const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(resolve(ROOT, config), env || undefined);
+  return {
+    compatibilityDate: workerOptions.compatibilityDate,
+    compatibilityFlags: workerOptions.compatibilityFlags ?? [],
+    assets: workerOptions.assets,
+    durableObjectClasses: Object.values(workerOptions.durableObjects ?? {}).map((d) =>
+      typeof d === "string" ? d : d.className,
+    ),
+  };
+}
+
+/**
+ * A hello-world Worker (reads the body, answers 200 text) on the same runtime and flags as Foreman,
+ * on workerd's own socket (`edge: true`: through Miniflare's entry worker). With `assets` (from
+ * `foremanServing`), the socket leads into the assets router first, as Foreman's does: the fair
+ * ceiling, which pays the router as Foreman does.
+ */
+export async function startHelloWorld({
+  compatibilityDate,
+  compatibilityFlags,
+  edge = false,
+  assets,
+  name = "hello",
+}) {
   const { Miniflare, Log, LogLevel, convertV4MiniflareOptions } = await import("miniflare");
   const script = `export default {
   async fetch(request) {
@@ -73,18 +102,19 @@ export async function startHelloWorld({ compatibilityDate, compatibilityFlags, e
         log: new Log(LogLevel.WARN),
         cf: false,
         telemetry: { enabled: false },
-        name: "hello",
+        name,
         modules: true,
         script,
         compatibilityDate,
         compatibilityFlags,
+        ...(assets ? { assets } : {}),
         ...(edge ? {} : { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] }),
       }),
     );
     await instance.ready;
     return instance;
   });
-  const url = edge ? await mf.ready : await mf.unsafeGetDirectURL("hello");
+  const url = edge ? await mf.ready : await mf.unsafeGetDirectURL(name);
   return { origin: url.origin, pid, close: () => mf.dispose() };
 }
 
