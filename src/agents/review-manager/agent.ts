@@ -33,13 +33,13 @@ import { CARDS_TASK } from "./live-cards";
 import { type AssignNowResult, assignNow, unknownPr } from "./manual";
 import { READY_KINDS, reviewEvent, snapshotOf } from "./model/events";
 import type { ReviewerRecord, ReviewQueue, TrackedPr } from "./model/model";
-import { MAX_QUEUE_LINES, worstState } from "./model/queue";
+import { countsOf, MAX_QUEUE_LINES } from "./model/queue";
 import { NUDGE_TASK, nudgeDue, planNudge } from "./nudge";
 import { applyEvent, needsView } from "./on-event";
 import { pushOf } from "./policy-files";
 import { ReviewManagerPolicies } from "./policy-rpc";
 import { predictPrs } from "./predicted";
-import { buildQueue, openPrsOf, openPrsOfLogin, type QueueOptions } from "./queue-view";
+import { buildQueue, openPrsOf, openPrsOfIds, openPrsOfLogin, type QueueOptions } from "./queue-view";
 import { REQUEST_TASK, requestDue } from "./request-later";
 import { fireStep } from "./sla-steps";
 
@@ -115,17 +115,29 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     return attempt(async () => {
       this.require();
       const people = await this.people();
-      // One person's queue reads only their reviews (by index); the whole queue reads every open PR.
-      const open = input.login ? openPrsOfLogin(this.reviews, input.login) : openPrsOf(this.reviews);
-      const queue = buildQueue(open, people, this.now(), input);
-      const total = queue.items.length;
-      const states = queue.items.map(worstState);
-      const counts = {
-        breached: states.filter((s) => s === "breached").length,
-        atRisk: states.filter((s) => s === "at_risk").length,
-      };
+      const nowMs = this.now();
       const offset = Math.max(0, input.offset ?? 0);
-      if (input.limit !== undefined || offset > 0) {
+      // A page of the whole queue reads that page's rows, and its counts from one aggregate
+      // (queue-index.ts); one person's queue reads only their reviews (by index); the whole queue
+      // (the digest) reads every open PR.
+      const paged = !input.login && input.limit !== undefined;
+      const open = paged
+        ? openPrsOfIds(
+            this.reviews,
+            this.queueIndex.pageIds({
+              includeDrafts: input.includeDrafts ?? false,
+              offset,
+              limit: input.limit ?? 0,
+            }),
+          )
+        : input.login
+          ? openPrsOfLogin(this.reviews, input.login)
+          : openPrsOf(this.reviews);
+      const queue = buildQueue(open, people, nowMs, input);
+      const { total, ...counts } = paged
+        ? this.queueIndex.counts(input.includeDrafts ?? false, nowMs)
+        : countsOf(queue.items);
+      if (!paged && (input.limit !== undefined || offset > 0)) {
         queue.items = queue.items.slice(offset, input.limit === undefined ? undefined : offset + input.limit);
       }
       const byId = new Map(open.prs.map((pr) => [pr.id, pr]));

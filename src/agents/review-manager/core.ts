@@ -17,6 +17,7 @@ import { CardStore, scheduleRefresh } from "./live-cards";
 import { type People, peopleOf } from "./model/candidates";
 import type { TrackedPr } from "./model/model";
 import { PrPolicyStore } from "./policy-store";
+import { QueueIndex } from "./queue-index";
 import { ReviewStore } from "./store";
 import { personItemOf, routeToOptimizer } from "./to-people";
 
@@ -31,6 +32,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
   protected readonly forecasts: ForecastStore;
   protected readonly episodes: BottleneckEpisodes;
   protected readonly policies: PrPolicyStore;
+  protected readonly queueIndex: QueueIndex;
   private legacyChecked = false;
   /** The tenant's Context Optimizer, once looked up. */
   protected readonly optimizer: { optimizerId?: string } = {};
@@ -43,6 +45,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
     this.forecasts = new ForecastStore(ctx.storage.sql);
     this.episodes = new BottleneckEpisodes(ctx.storage.sql);
     this.policies = new PrPolicyStore(ctx.storage.sql);
+    this.queueIndex = new QueueIndex(ctx.storage.sql);
   }
 
   /** The agent's clock (epoch ms). The seam tests replace to move time. */

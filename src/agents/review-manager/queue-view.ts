@@ -53,6 +53,13 @@ export function openPrsOf(store: ReviewStore): OpenPrs {
   return { prs, reviewers: store.reviewersOf(prs.map((pr) => pr.id)) };
 }
 
+/** The open PRs of `ids` and their reviewers, in the order of `ids` (a page of the queue). */
+export function openPrsOfIds(store: ReviewStore, ids: readonly number[]): OpenPrs {
+  const byId = new Map(store.openPrsByIds(ids).map((pr) => [pr.id, pr]));
+  const prs = ids.flatMap((id) => byId.get(id) ?? []);
+  return { prs, reviewers: store.reviewersOf(prs.map((pr) => pr.id)) };
+}
+
 /**
  * The open PRs `login` is asked to review, by the reviewers' login index (three indexed queries
  * whatever the number of open PRs): what `review mine` reads.

@@ -42,6 +42,16 @@ export function worstState(item: QueueItem): SlaState | null {
   return order.find((s) => item.reviewers.some((r) => r.state === s && !r.paused)) ?? null;
 }
 
+/** How many of `items` there are, and how many are breached / at risk (by `worstState`). */
+export function countsOf(items: readonly QueueItem[]): { total: number; breached: number; atRisk: number } {
+  const states = items.map(worstState);
+  return {
+    total: items.length,
+    breached: states.filter((s) => s === "breached").length,
+    atRisk: states.filter((s) => s === "at_risk").length,
+  };
+}
+
 export interface QueueReplyOptions {
   title: string;
   /** The answer when nothing is waiting. */
