@@ -63,7 +63,7 @@ export async function buildChannelDigest(
   if (!rm) return answer(`${NO_REVIEW_MANAGER} Nothing was posted.`);
   const prefs = await store.digestPrefs(channel);
   const [queue, team, metrics] = await Promise.all([
-    rm.reviewQueue({ includeDrafts: !prefs.ignoreDrafts }),
+    rm.reviewQueue({ includeDrafts: !prefs.ignoreDrafts, policies: false }),
     teamOf(env, tenant),
     digestMetrics(env, tenant, [...repos], target.nowMs),
   ]);

@@ -147,7 +147,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
         page,
         open.reviewers,
       );
-      const decided = this.policies.decisionsOf(page);
+      const decided = input.policies === false ? new Map() : this.policies.decisionsOf(page);
       for (const item of queue.items) {
         item.predicted = predicted.get(item.id);
         const d = decided.get(item.id);

@@ -40,6 +40,8 @@ export interface QueueOptions {
   /** One page: `limit` items from `offset` (forecasts and Linear issues are looked up for it only). */
   offset?: number;
   limit?: number;
+  /** With the policy each PR was decided by (default); the digest, which shows none, says false. */
+  policies?: boolean;
 }
 
 /** The open PRs and their reviewers, read in two queries (the queue and its forecasts share them). */

@@ -19,6 +19,14 @@ export type PrPatch = Partial<
   Pick<TrackedPr, "round" | "assignedRound" | "readyAtMs" | "pausedAtMs" | "lastResult">
 >;
 
+/**
+ * The columns the queue reads (`openPrs`, `openPrsByIds`): all but the last ranking (`last_result`,
+ * alternates and reasons: the largest column, which no queue view shows) and the unused `cards`; their
+ * PRs come back with `lastResult` null. `pr` and `prById` read the whole row.
+ */
+const QUEUE_COLUMNS = `id, repo, number, title, url, author, draft, state, labels, head_ref, requested, teams,
+  updated_at, round, assigned_round, ready_at, paused_at, NULL AS last_result, first_seen_at, lines, base_ref`;
+
 export class ReviewStore {
   private readonly window: RequestWindow;
 
@@ -84,13 +92,16 @@ export class ReviewStore {
     if (ids.length === 0) return [];
     return all<PrRow>(
       this.sql,
-      `SELECT * FROM review_prs WHERE id IN (SELECT value FROM json_each(?)) AND state = 'open' ORDER BY id`,
+      `SELECT ${QUEUE_COLUMNS} FROM review_prs WHERE id IN (SELECT value FROM json_each(?)) AND state = 'open' ORDER BY id`,
       JSON.stringify([...new Set(ids)]),
     ).map(toPr);
   }
 
   openPrs(): TrackedPr[] {
-    return all<PrRow>(this.sql, "SELECT * FROM review_prs WHERE state = 'open' ORDER BY id").map(toPr);
+    return all<PrRow>(
+      this.sql,
+      `SELECT ${QUEUE_COLUMNS} FROM review_prs WHERE state = 'open' ORDER BY id`,
+    ).map(toPr);
   }
 
   /**
