@@ -23,15 +23,26 @@ export type LogFields = Record<string, unknown>;
 /** Fields every line has; callers cannot overwrite them with their own fields. */
 const RESERVED = new Set(["ts", "level", "msg", "component", "correlationId", "tenant"]);
 
-const secretCache = new WeakMap<object, string[]>();
+/** What an env's lines need, worked out once per env object: its secrets and its minimum level. */
+interface EnvLogging {
+  secrets: string[];
+  /** LOG_LEVEL as it was read, and the floor it names. */
+  logLevel: string | undefined;
+  floor: Level;
+}
 
-function secretsOf(env: Partial<Env>): string[] {
-  let secrets = secretCache.get(env);
-  if (!secrets) {
-    secrets = secretValues(env);
-    secretCache.set(env, secrets);
+const envLogging = new WeakMap<object, EnvLogging>();
+
+function loggingOf(env: Partial<Env>): EnvLogging {
+  let known = envLogging.get(env);
+  if (!known) {
+    known = { secrets: secretValues(env), logLevel: env.LOG_LEVEL, floor: minimumLevel(env.LOG_LEVEL) };
+    envLogging.set(env, known);
+  } else if (known.logLevel !== env.LOG_LEVEL) {
+    known.logLevel = env.LOG_LEVEL;
+    known.floor = minimumLevel(env.LOG_LEVEL);
   }
-  return secrets;
+  return known;
 }
 
 /** The env of the running code: the scope's, else the Worker's module-level env (Durable Objects). */
@@ -56,7 +67,8 @@ function emit(level: Level, msg: string, bound: LogFields, fields: LogFields | u
   try {
     const scope = currentScope();
     const env = activeEnv(scope?.env);
-    if (!enabled(level, minimumLevel(env.LOG_LEVEL))) return;
+    const { secrets, floor } = loggingOf(env);
+    if (!enabled(level, floor)) return;
     const merged: LogFields = { ...bound, ...fields };
     const fromScope = scope?.fields() ?? {};
     const correlationId = text(merged.correlationId) ?? fromScope.correlationId;
@@ -69,7 +81,7 @@ function emit(level: Level, msg: string, bound: LogFields, fields: LogFields | u
     for (const [key, value] of Object.entries(merged)) {
       if (!RESERVED.has(key) && value !== undefined) line[key] = value;
     }
-    const json = JSON.stringify(redactValue(line, secretsOf(env)));
+    const json = JSON.stringify(redactValue(line, secrets));
     write(level, json);
     scope?.keep({ json, level, tenant, at });
   } catch {

@@ -65,6 +65,13 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/(hooks\.slack\.com\/)[^\s"'<>]+/g, `$1${REDACTED}`],
 ];
 
+/**
+ * Whether any shape pattern occurs in a text: one pass instead of one per pattern. Most strings in a
+ * line (levels, routes, ids, messages) hold none, and replacing in a text none of them matches leaves
+ * it as it was, so those texts skip the replacements.
+ */
+const ANY_PATTERN = new RegExp(PATTERNS.map(([pattern]) => `(?:${pattern.source})`).join("|"));
+
 const MAX_DEPTH = 8;
 const MAX_ARRAY = 100;
 const MAX_STRING = 4000;
@@ -88,7 +95,9 @@ export function redactText(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  if (ANY_PATTERN.test(out)) {
+    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  }
   return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING)}…(truncated)` : out;
 }
 

@@ -115,6 +115,21 @@ describe("logger", () => {
     expect(enabled("info", "warn")).toBe(false);
   });
 
+  it("reads a changed LOG_LEVEL of the same env (the level is kept per env, not fixed)", async () => {
+    capture = captureConsole();
+    const log = logger("test.level-change");
+    const scopeEnv: { LOG_LEVEL?: string } = { LOG_LEVEL: "error" };
+    await withLogScope(scopeEnv, undefined, {}, async () => {
+      log.info("hidden");
+      scopeEnv.LOG_LEVEL = "info";
+      log.info("shown");
+      scopeEnv.LOG_LEVEL = "warn";
+      log.info("hidden again");
+    });
+    const shown = capture.lines().filter((l) => l.component === "test.level-change");
+    expect(shown.map((l) => l.msg)).toEqual(["shown"]);
+  });
+
   it("stamps the scope's correlation id and tenant; a line's own fields and child fields win", async () => {
     capture = captureConsole();
     const log = logger("test.scope");

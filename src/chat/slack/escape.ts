@@ -53,13 +53,34 @@ const MRKDWN: MarkupRenderer = {
   code: codeOr(escapeSlack, escapeEntities),
 };
 
-/** Neutral markup -> Slack mrkdwn. */
-export function toMrkdwn(text: string): string {
-  return renderMarkup(text, MRKDWN);
+/** Texts kept per renderer; past this the oldest go first. */
+const MEMO_ENTRIES = 1_000;
+/** Longer texts are rendered every time: at most 1,000 texts of up to 1,000 characters are kept. */
+const MEMO_CHARS = 1_000;
+
+/**
+ * `render` with its answers kept per isolate, by the exact text. Rendering is a pure function of the
+ * text, so a kept answer is exactly what rendering would give again; it saves parsing the texts that
+ * come back on every request (the help, headers, button labels, fixed phrases).
+ */
+function memoized(render: (text: string) => string): (text: string) => string {
+  const memo = new Map<string, string>();
+  return (text) => {
+    if (text.length > MEMO_CHARS) return render(text);
+    const known = memo.get(text);
+    if (known !== undefined) return known;
+    const out = render(text);
+    memo.set(text, out);
+    if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value ?? text);
+    return out;
+  };
 }
 
+/** Neutral markup -> Slack mrkdwn. */
+export const toMrkdwn: (text: string) => string = memoized((text) => renderMarkup(text, MRKDWN));
+
 /** Plain text for `plain_text` objects (headers, buttons): markup removed, nothing escaped. */
-export const toPlain = plainText;
+export const toPlain: (text: string) => string = memoized(plainText);
 
 /**
  * Shortens mrkdwn to at most `max` characters without cutting through `<…>` markup or an

@@ -1,7 +1,8 @@
 /**
  * Inbound request checks for the Discord interactions endpoint, in order: body size (read once),
  * configuration, headers, timestamp freshness, Ed25519 signature over `timestamp + rawBody`.
- * Nothing is parsed before the signature has been checked.
+ * Nothing is parsed before the signature has been checked. The public key is imported once per
+ * isolate and key (`publicKeyOf`), not per request; every signature is still verified in full.
  */
 import { verifyKey } from "discord-interactions";
 import { BODY_LIMITS } from "../../platform/limits";
@@ -17,6 +18,33 @@ const HEX_SIGNATURE = /^[0-9a-f]{128}$/i;
 const UNIX_SECONDS = /^\d{1,12}$/;
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+/** Public keys kept (a key rotation or a test run's handful); past this the oldest goes. */
+const MAX_KEYS = 8;
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/**
+ * The Ed25519 verifying key of `publicKey` (64 hex digits), imported once per isolate and kept by
+ * the hex itself, so a changed DISCORD_PUBLIC_KEY gets its own. A failed import is not kept.
+ */
+function publicKeyOf(publicKey: string): Promise<CryptoKey> {
+  const id = publicKey.toLowerCase();
+  const known = keys.get(id);
+  if (known) return known;
+  const key = crypto.subtle.importKey("raw", hexBytes(id), { name: "Ed25519" }, false, ["verify"]);
+  keys.set(id, key);
+  if (keys.size > MAX_KEYS) keys.delete(keys.keys().next().value ?? id);
+  key.catch(() => {
+    if (keys.get(id) === key) keys.delete(id);
+  });
+  return key;
+}
 
 /** The raw body, read once; throws PayloadTooLargeError (413) past `maxBytes`. */
 export function readInteractionBody(request: Request, maxBytes = MAX_INTERACTION_BYTES): Promise<Uint8Array> {
@@ -53,7 +81,7 @@ export async function verifyInteraction(req: SignedRequest): Promise<VerifyResul
   }
   let valid = false;
   try {
-    valid = await verifyKey(req.body, signature, timestamp, publicKey);
+    valid = await verifyKey(req.body, signature, timestamp, await publicKeyOf(publicKey));
   } catch {
     valid = false;
   }

@@ -1,7 +1,8 @@
 /**
  * Foreman's Bolt App: created lazily, once per isolate, and rebuilt only when the configuration it
- * depends on changes (bot token, API URL, bot ids, log level). Per-request things (env, waitUntil,
- * correlation id) travel with each event, see scope.ts.
+ * depends on changes (bot token, API URL, bot ids, log level). What else depends only on the env (the
+ * log, the trimmed signing secret) is kept with it per env (`slackSetup`); per-request things (env,
+ * waitUntil, correlation id) travel with each event, see scope.ts.
  *
  * Two fixes make Bolt 5.1 / @slack/web-api 8.2 work in workerd (docs/toolchain-notes): a fetch wrapper
  * (WebClient calls `fetch` unbound and asks for `redirect: "error"`, which workerd rejects) and an
@@ -16,7 +17,7 @@ import { registerActions } from "./listeners/actions";
 import { registerCommand } from "./listeners/command";
 import { registerEvents } from "./listeners/events";
 import { registerTeamAddView } from "./listeners/team-add";
-import { boltLogger, createSlackLog } from "./log";
+import { boltLogger, createSlackLog, type SlackLog } from "./log";
 import { WorkerReceiver } from "./receiver";
 import { DEFAULT_DEPS, type ForemanContext, type RequestScope, type SlackDeps } from "./scope";
 
@@ -76,13 +77,60 @@ export function createSlackApp(config: SlackConfig): { app: App<ForemanContext>;
   return { app, receiver };
 }
 
-let cached: { key: string; receiver: WorkerReceiver } | undefined;
+/**
+ * What a request needs that depends only on the env: the receiver (its App), the log, the trimmed
+ * signing secret. Built once per env object and isolate; `source` holds the raw values it was built
+ * from and is compared on every request (a few string comparisons), so an env whose values differ,
+ * or change, gets a setup of its own and nothing carries over between configurations.
+ */
+interface SlackSetup {
+  source: readonly (string | undefined)[];
+  receiver: WorkerReceiver;
+  log: SlackLog;
+  signingSecret: string | undefined;
+}
 
-function receiverFor(env: Env): WorkerReceiver {
-  const config = slackConfig(env);
+const setups = new WeakMap<Env, SlackSetup>();
+/** Receivers by configuration: envs with the same Slack configuration share one App. */
+let lastReceiver: { key: string; receiver: WorkerReceiver } | undefined;
+
+/** The env values a setup is built from. */
+const SOURCE = [
+  "SLACK_BOT_TOKEN",
+  "SLACK_API_URL",
+  "SLACK_BOT_ID",
+  "SLACK_BOT_USER_ID",
+  "LOG_LEVEL",
+  "SLACK_SIGNING_SECRET",
+] as const satisfies readonly (keyof Env)[];
+
+function sourceOf(env: Env): (string | undefined)[] {
+  return SOURCE.map((name) => env[name]);
+}
+
+function builtFrom(setup: SlackSetup, env: Env): boolean {
+  return SOURCE.every((name, i) => setup.source[i] === env[name]);
+}
+
+function receiverFor(config: SlackConfig): WorkerReceiver {
   const key = JSON.stringify(config);
-  if (cached?.key !== key) cached = { key, receiver: createSlackApp(config).receiver };
-  return cached.receiver;
+  if (lastReceiver?.key !== key) lastReceiver = { key, receiver: createSlackApp(config).receiver };
+  return lastReceiver.receiver;
+}
+
+/** The env's setup: cached while the env's Slack values stay the same. */
+export function slackSetup(env: Env): SlackSetup {
+  const known = setups.get(env);
+  if (known && builtFrom(known, env)) return known;
+  const config = slackConfig(env);
+  const setup: SlackSetup = {
+    source: sourceOf(env),
+    receiver: receiverFor(config),
+    log: createSlackLog(config.logLevel),
+    signingSecret: env.SLACK_SIGNING_SECRET?.trim() || undefined,
+  };
+  setups.set(env, setup);
+  return setup;
 }
 
 export interface SlackRequestOptions {
@@ -99,16 +147,17 @@ export async function handleSlackEvents(
   ctx: Pick<ExecutionContext, "waitUntil">,
   options: SlackRequestOptions,
 ): Promise<Response> {
+  const setup = slackSetup(env);
   const scope: RequestScope = {
     env,
     correlationId: options.correlationId,
     requestUrl: request.url,
     waitUntil: (p) => ctx.waitUntil(p),
-    deps: { ...DEFAULT_DEPS, ...options.deps },
-    log: createSlackLog(env.LOG_LEVEL),
+    deps: options.deps ? { ...DEFAULT_DEPS, ...options.deps } : DEFAULT_DEPS,
+    log: setup.log,
   };
-  return receiverFor(env).handle(request, scope, {
-    signingSecret: env.SLACK_SIGNING_SECRET,
+  return setup.receiver.handle(request, scope, {
+    signingSecret: setup.signingSecret,
     nowMs: options.nowMs,
   });
 }

@@ -23,6 +23,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const ACK_DEADLINE_MS = 2_800;
 
 export interface ReceiveOptions {
+  /** SLACK_SIGNING_SECRET, trimmed once per env (app.ts); none or empty refuses every request. */
   signingSecret: string | undefined;
   nowMs?: number;
 }
@@ -43,7 +44,7 @@ export class WorkerReceiver implements Receiver {
   async stop(): Promise<void> {}
 
   async handle(request: Request, scope: RequestScope, options: ReceiveOptions): Promise<Response> {
-    const secret = options.signingSecret?.trim();
+    const secret = options.signingSecret;
     if (!secret) {
       return slackError(
         401,
@@ -163,10 +164,13 @@ async function readBody(request: Request, max: number): Promise<Uint8Array | nul
   }
 }
 
+/** Strict UTF-8; kept for the isolate (a whole-buffer `decode` carries no state between calls). */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** The verified bytes as text; null when they are not UTF-8 (Slack always sends UTF-8). */
 function decodeUtf8(raw: Uint8Array): string | null {
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
+    return utf8.decode(raw);
   } catch {
     return null;
   }

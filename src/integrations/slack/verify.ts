@@ -6,6 +6,10 @@
  * over the raw bytes, with the HMAC helper GitHub and Linear use (src/integrations/github/verify.ts) and a
  * constant-time compare. Bolt's timestamp rule is kept (more than 5 minutes old: stale), plus the check
  * Bolt leaves out: more than 5 minutes in the future is refused too.
+ *
+ * The signing secret's HMAC key is imported once per isolate and secret (`signingKey`), not per
+ * request: importing it was most of the signature check's cost. The key is the same HMAC-SHA256 key
+ * `hmacSha256` would import, so every signature is still computed in full over the bytes that arrived.
  */
 import { timingSafeEqualBytes } from "../../platform/compare";
 import { hmacSha256, parseHexDigest, toHex } from "../../platform/crypto";
@@ -24,6 +28,36 @@ export interface VerifyInput {
 }
 
 const encoder = new TextEncoder();
+
+/** Secrets whose keys are kept; more than a rotation or a test run's handful drops the oldest. */
+const MAX_KEYS = 8;
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * The HMAC-SHA256 signing key of `secret`, imported once per isolate (keyed by the secret itself, so
+ * a changed secret gets its own key and no two secrets share one). A failed import is not kept.
+ */
+export function signingKey(secret: string): Promise<CryptoKey> {
+  const known = keys.get(secret);
+  if (known) return known;
+  const key = crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  keys.set(secret, key);
+  if (keys.size > MAX_KEYS) keys.delete(keys.keys().next().value ?? secret);
+  key.catch(() => {
+    if (keys.get(secret) === key) keys.delete(secret);
+  });
+  return key;
+}
+
+async function hmac(secret: string, message: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await signingKey(secret), message));
+}
 
 /** The signed message: `v0:{timestamp}:` followed by the body's bytes, unchanged. */
 function baseString(timestamp: string, body: Uint8Array): Uint8Array {
@@ -59,7 +93,7 @@ export async function verifySignature(input: VerifyInput): Promise<VerifyResult>
   if (version !== "v0")
     return { ok: false, message: "Slack request signing failed: unknown signature version" };
   const expected = parseHexDigest(hex);
-  const actual = await hmacSha256(input.signingSecret, baseString(timestamp, input.body));
+  const actual = await hmac(input.signingSecret, baseString(timestamp, input.body));
   // A malformed digest is compared too (against a zero digest), so both paths do the same work.
   const matches = timingSafeEqualBytes(actual, expected ?? new Uint8Array(actual.byteLength));
   if (!expected || !matches)

@@ -49,6 +49,16 @@ describe("neutral markup -> Slack mrkdwn", () => {
     expect(clipMrkdwn("abc <https://example.com|link>", 10)).toBe("abc …");
     expect(clipMrkdwn("abcdef &amp; x", 9)).toBe("abcdef …");
   });
+
+  it("answers a text the same way every time, past the isolate's memo of rendered texts too", () => {
+    const sample = (i: number) => `**${i}** <@U${i}> ${literal(`*x_${i}* <!here>`)} ${code(`a<${i}>`)}`;
+    const first = Array.from({ length: 1_500 }, (_, i) => toMrkdwn(sample(i)));
+    const again = Array.from({ length: 1_500 }, (_, i) => toMrkdwn(sample(i)));
+    expect(again).toEqual(first);
+    expect(first[7]).toBe("*7* &lt;@U7&gt; \u2217x_7\u2217 &lt;!here&gt; `a&lt;7&gt;`");
+    const long = `${"word ".repeat(400)}**end** <@U1>`;
+    expect(toMrkdwn(long)).toBe(`${"word ".repeat(400)}*end* &lt;@U1&gt;`);
+  });
 });
 
 describe("renderSlack", () => {

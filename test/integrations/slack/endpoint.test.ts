@@ -165,6 +165,11 @@ describe("POST /slack/events", () => {
     const notUtf8 = concatBytes(utf8(commandBody("help")), utf8("&x="), new Uint8Array([0xff]));
     const bad = await send(await rawRequest(notUtf8, notUtf8), env);
     expect(bad.response.status).toBe(400);
+    // The receiver keeps one decoder: a sequence cut off at the end leaves nothing for the next body.
+    const cut = concatBytes(utf8(commandBody("help")), utf8("&x="), new Uint8Array([0xe2, 0x82]));
+    expect((await send(await rawRequest(cut, cut), env)).response.status).toBe(400);
+    const again = await send(await rawRequest(withBom, withBom), env);
+    expect(again.response.status).toBe(200);
   });
 });
 
