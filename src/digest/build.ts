@@ -19,6 +19,8 @@ export const MAX_PRS_PER_REVIEWER = 5;
 /** Reviewer groups shown before "…and N more reviewers". */
 export const MAX_REVIEWER_GROUPS = 8;
 export const MAX_MERGED_LINES = 10;
+/** The most PRs one digest reads (the longest-waiting first); past it, the digest says how many wait. */
+export const DIGEST_MAX_PRS = 5_000;
 const MAX_TITLE = 80;
 
 export interface DigestReviewer {
@@ -76,6 +78,11 @@ export interface DigestInput {
   slowestRepo?: DigestSlowestRepo;
   filters?: DigestFilters;
   emptyMode: "post" | "skip";
+  /**
+   * How many PRs wait in all, when `prs` holds only the longest-waiting DIGEST_MAX_PRS of them (the
+   * digest then says so).
+   */
+  waitingTotal?: number;
 }
 
 export interface DigestSlowestRepo {
@@ -223,7 +230,12 @@ export function buildDigest(input: DigestInput): Reply | null {
     return reply(text, { ephemeral: false, tone: "success", title, sections: [{ text }], buttons });
   }
   const groups = groupByReviewer(prs);
-  const text = `${plural(prs.length, "pull request")} waiting for review${stateNotes(prs)}, oldest first.`;
+  // Only the longest-waiting DIGEST_MAX_PRS were read: the header says how many wait in all.
+  const total = input.waitingTotal ?? 0;
+  const text =
+    total > input.prs.length
+      ? `${plural(total, "pull request")} waiting for review; the ${input.prs.length.toLocaleString("en-US")} that waited longest are grouped below${stateNotes(prs)}.`
+      : `${plural(prs.length, "pull request")} waiting for review${stateNotes(prs)}, oldest first.`;
   const load = groups.map((g) => `${g.who}: ${g.prs.length}${stateNotes(g.prs)}`);
   const shown = groups.slice(0, MAX_REVIEWER_GROUPS).map(groupSection);
   const hidden = groups.length - shown.length;

@@ -17,7 +17,7 @@ import type { Env } from "../env";
 import { unwrap } from "../platform/errors";
 import { settings } from "../settings/stub";
 import { teamOf } from "../settings/team";
-import { applyFilters, buildDigest, type DigestFilters, type DigestPr } from "./build";
+import { applyFilters, buildDigest, DIGEST_MAX_PRS, type DigestFilters, type DigestPr } from "./build";
 
 export type ChannelDigest = { digest: Reply; waiting: number } | { digest: null; answer: Reply };
 
@@ -63,14 +63,22 @@ export async function buildChannelDigest(
   if (!rm) return answer(`${NO_REVIEW_MANAGER} Nothing was posted.`);
   const prefs = await store.digestPrefs(channel);
   const [queue, team, metrics] = await Promise.all([
-    rm.reviewQueue({ includeDrafts: !prefs.ignoreDrafts, policies: false }),
+    // The channel's repositories only, the longest-waiting first, at most DIGEST_MAX_PRS of them (the
+    // count of all that wait comes with them): a digest stays one bounded read however large the queue.
+    rm.reviewQueue({
+      includeDrafts: !prefs.ignoreDrafts,
+      policies: false,
+      repos: [...repos],
+      limit: DIGEST_MAX_PRS,
+    }),
     teamOf(env, tenant),
     digestMetrics(env, tenant, [...repos], target.nowMs),
   ]);
   const people = peopleOf(team);
   const { platform } = channel;
-  const prs: DigestPr[] = unwrap(queue)
-    .items.filter((item) => repos.has(item.repo.toLowerCase()))
+  const waiting = unwrap(queue);
+  const prs: DigestPr[] = waiting.items
+    .filter((item) => repos.has(item.repo.toLowerCase()))
     .map((item) => ({
       repo: item.repo,
       number: item.number,
@@ -101,6 +109,7 @@ export async function buildChannelDigest(
     ...(metrics.slowestRepo ? { slowestRepo: metrics.slowestRepo } : {}),
     filters,
     emptyMode: prefs.emptyMode,
+    ...((waiting.total ?? 0) > waiting.items.length ? { waitingTotal: waiting.total } : {}),
   });
   if (!digest) {
     return answer("No pull request is waiting for review: nothing was posted.", [

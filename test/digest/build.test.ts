@@ -156,4 +156,13 @@ describe("buildDigest", () => {
     expect(chars).toBeLessThanOrEqual(6000);
     expect(JSON.stringify(discord.embeds)).toMatch(/…and \d+ more/);
   });
+
+  it("says how many wait in all when only the longest-waiting were read", () => {
+    const r = built(input([pr(1, 9), pr(2, 8, { state: "breached" })], { waitingTotal: 12_000 }));
+    expect(unmarked(r.text)).toBe(
+      "12000 pull requests waiting for review; the 2 that waited longest are grouped below (1 breached).",
+    );
+    const whole = built(input([pr(1, 9), pr(2, 8)], { waitingTotal: 2 }));
+    expect(unmarked(whole.text)).toBe("2 pull requests waiting for review, oldest first.");
+  });
 });

@@ -128,6 +128,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
               includeDrafts: input.includeDrafts ?? false,
               offset,
               limit: input.limit ?? 0,
+              ...(input.repos ? { repos: input.repos } : {}),
             }),
           )
         : input.login
@@ -135,7 +136,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
           : openPrsOf(this.reviews);
       const queue = buildQueue(open, people, nowMs, input);
       const { total, ...counts } = paged
-        ? this.queueIndex.counts(input.includeDrafts ?? false, nowMs)
+        ? this.queueIndex.counts(input.includeDrafts ?? false, nowMs, input.repos)
         : countsOf(queue.items);
       if (!paged && (input.limit !== undefined || offset > 0)) {
         queue.items = queue.items.slice(offset, input.limit === undefined ? undefined : offset + input.limit);

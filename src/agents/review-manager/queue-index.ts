@@ -11,6 +11,7 @@ import { all, first } from "../../platform/sql";
 /** `buildQueue`'s filter, over `p` (review_prs): ready (or a draft, when drafts are asked for) and
  * someone still to review, or handled with nobody reviewing and nobody having reviewed. */
 const WAITING = `p.state = 'open' AND (p.draft = 0 OR ?)
+  AND (? IS NULL OR p.repo IN (SELECT value FROM json_each(?)))
   AND (EXISTS (SELECT 1 FROM review_reviewers r WHERE r.pr_id = p.id AND r.status IN ('requested', 'in_progress'))
     OR ((p.assigned_round >= p.round OR p.draft = 1) AND NOT EXISTS (SELECT 1 FROM review_reviewers r
       WHERE r.pr_id = p.id AND r.status IN ('requested', 'in_progress', 'reviewed'))))`;
@@ -27,6 +28,11 @@ export interface QueueCounts {
   atRisk: number;
 }
 
+/** Only these repositories (`owner/repo`, any case) as a JSON parameter; null: all. */
+function reposOf(repos: readonly string[] | undefined): string | null {
+  return repos ? JSON.stringify(repos.map((r) => r.toLowerCase())) : null;
+}
+
 export class QueueIndex {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(
@@ -35,19 +41,23 @@ export class QueueIndex {
   }
 
   /** The ids of one page of the queue, in its order (oldest ready first). */
-  pageIds(options: { includeDrafts: boolean; offset: number; limit: number }): number[] {
+  pageIds(options: { includeDrafts: boolean; offset: number; limit: number; repos?: string[] }): number[] {
+    const repos = reposOf(options.repos);
     return all<{ id: number }>(
       this.sql,
       `SELECT p.id FROM review_prs p WHERE ${WAITING}
        ORDER BY COALESCE(p.ready_at, p.first_seen_at), p.id LIMIT ? OFFSET ?`,
       options.includeDrafts ? 1 : 0,
+      repos,
+      repos,
       options.limit,
       options.offset,
     ).map((r) => r.id);
   }
 
   /** How many PRs wait, and how many of them are breached / at risk at `nowMs`. */
-  counts(includeDrafts: boolean, nowMs: number): QueueCounts {
+  counts(includeDrafts: boolean, nowMs: number, only?: string[]): QueueCounts {
+    const repos = reposOf(only);
     const row = first<{ total: number; breached: number | null; at_risk: number | null }>(
       this.sql,
       `SELECT COUNT(*) AS total, SUM(worst = 2) AS breached, SUM(worst = 1) AS at_risk
@@ -55,6 +65,8 @@ export class QueueIndex {
       nowMs,
       nowMs,
       includeDrafts ? 1 : 0,
+      repos,
+      repos,
     );
     return { total: row?.total ?? 0, breached: row?.breached ?? 0, atRisk: row?.at_risk ?? 0 };
   }

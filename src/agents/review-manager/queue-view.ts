@@ -42,6 +42,8 @@ export interface QueueOptions {
   limit?: number;
   /** With the policy each PR was decided by (default); the digest, which shows none, says false. */
   policies?: boolean;
+  /** Only PRs of these repositories (`owner/repo`, any case): a channel's digest. */
+  repos?: string[];
 }
 
 /** The open PRs and their reviewers, read in two queries (the queue and its forecasts share them). */
@@ -82,9 +84,11 @@ export function buildQueue(
   options: QueueOptions = {},
 ): ReviewQueue {
   const { login, includeDrafts = false } = options;
+  const repos = options.repos ? new Set(options.repos.map((r) => r.toLowerCase())) : null;
   const items: QueueItem[] = [];
   for (const pr of open.prs) {
     if (pr.draft && (!includeDrafts || login)) continue;
+    if (repos && !repos.has(pr.repo.toLowerCase())) continue;
     const rows = open.reviewers.get(pr.id) ?? [];
     let waiting = rows.filter((r) => isActive(r.status));
     if (login) waiting = waiting.filter((r) => loginKey(r.login) === loginKey(login));

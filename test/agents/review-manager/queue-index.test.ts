@@ -44,6 +44,14 @@ describe("the review queue, paged in SQL", () => {
         }
       }
     }
+    // A channel's digest reads only its repositories' PRs, and counts only them.
+    const theirs = unwrap(await h.agent.reviewQueue({ repos: ["ACME/Widgets"], limit: 100 }));
+    const all = unwrap(await h.agent.reviewQueue({}));
+    expect(theirs.items.map((i) => i.number)).toEqual(all.items.map((i) => i.number));
+    expect(theirs.total).toBe(all.items.length);
+    const none = unwrap(await h.agent.reviewQueue({ repos: ["acme/other"], limit: 100 }));
+    expect([none.items.length, none.total]).toEqual([0, 0]);
+    expect(unwrap(await h.agent.reviewQueue({ repos: ["acme/other"] })).items).toEqual([]);
     const final = unwrap(await h.agent.reviewQueue({ includeDrafts: true }));
     expect(final.items.map((i) => i.number)).not.toContain(9);
     expect(final.items.map((i) => i.number)).toContain(20);
