@@ -20,7 +20,7 @@ const WAITING = `p.state = 'open' AND (p.draft = 0 OR ?)
 const WORST = `(SELECT MAX(CASE WHEN json_extract(r.sla, '$.breachAtMs') <= ? THEN 2
     WHEN json_extract(r.sla, '$.reminderAtMs') <= ? THEN 1 ELSE 0 END)
   FROM review_reviewers r WHERE r.pr_id = p.id AND r.status IN ('requested', 'in_progress')
-    AND r.paused_at IS NULL AND r.sla IS NOT NULL)`;
+    AND r.paused_at IS NULL AND json_extract(r.sla, '$.breachAtMs') IS NOT NULL)`;
 
 export interface QueueCounts {
   total: number;
@@ -35,9 +35,14 @@ function reposOf(repos: readonly string[] | undefined): string | null {
 
 export class QueueIndex {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(
-      "CREATE INDEX IF NOT EXISTS review_prs_queue ON review_prs (state, COALESCE(ready_at, first_seen_at), id)",
-    );
+    // In queue order, and covering what WAITING asks of a PR: the queue is walked and counted without
+    // reading the PRs' rows (titles, labels, rankings).
+    sql.exec(`CREATE INDEX IF NOT EXISTS review_prs_waiting ON review_prs
+      (state, COALESCE(ready_at, first_seen_at), id, draft, round, assigned_round, repo)`);
+    // Covers the reviewer lookups of WAITING and WORST: the SLA's deadlines are kept in the index when
+    // a reviewer row is written, so counting reads no reviewer row and parses no JSON.
+    sql.exec(`CREATE INDEX IF NOT EXISTS review_reviewers_queue ON review_reviewers (pr_id, status, paused_at,
+      json_extract(sla, '$.breachAtMs'), json_extract(sla, '$.reminderAtMs'))`);
   }
 
   /** The ids of one page of the queue, in its order (oldest ready first). */
