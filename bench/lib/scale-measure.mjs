@@ -1,0 +1,213 @@
+/**
+ * One point of a scale curve: what a kind of request costs Foreman at the tenant size it has now.
+ *
+ * `measureCommand` runs a Slack command (signed) or the dashboard's queue API: a few requests one
+ * after another first (the answer time on an otherwise idle server, `alone`, and the check that the
+ * answer is what the command answers), then a bounded run of many requests at a few connections with
+ * the workerd process's CPU over it (CPU per request) and its wall-clock p50 / p99. The number of
+ * requests is chosen from the first answers so a run takes about `seconds` whatever a request costs.
+ *
+ * `measureDeliveries` sends unique GitHub `pull_request` deliveries and reads the CPU twice: when the
+ * last is answered (ingest) and when the agents have worked through them and workerd is quiet again
+ * (ingest + the agents' work, which is most of it).
+ */
+import { performance } from "node:perf_hooks";
+import { cpuMs } from "./cpu.mjs";
+import { deliveryLog, pendingCount, uniqueDeliveries } from "./ingest.mjs";
+import { drive, round } from "./load.mjs";
+import { SECRETS, signedSlashCommands } from "./signing.mjs";
+
+export const COMMANDS = ["review mine", "review list", "digest now"];
+export const API = "GET /api/reviews?limit=100";
+export const KINDS = [...COMMANDS, API];
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends one request; a keep-alive connection the server closed while idle is tried once more. */
+export async function sendOnce(origin, request) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(new URL(request.path, origin), {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+      });
+      return { status: res.status, text: await res.text() };
+    } catch (err) {
+      if (attempt > 0 || err?.cause?.code !== "UND_ERR_SOCKET") throw err;
+    }
+  }
+}
+
+/** The requests one run loops over: 64 distinct signed commands (fresh timestamps), or the API call. */
+export function requestsFor(kind, offset, options = {}) {
+  if (kind === API) {
+    return [
+      {
+        method: "GET",
+        path: "/api/reviews?limit=100",
+        headers: { authorization: `Bearer ${SECRETS.ADMIN_API_KEY}` },
+      },
+    ];
+  }
+  return signedSlashCommands(kind, 64, { offset, ...options });
+}
+
+/** Throws unless the answer is the command's real answer; returns what it says (counts). */
+export function checkAnswer(kind, { status, text }) {
+  const fail = (why) => {
+    throw new Error(`${kind} answered ${status} (${why}): ${text.slice(0, 300)}`);
+  };
+  if (status !== 200) fail("status");
+  if (kind === API) {
+    const body = JSON.parse(text);
+    if (!Array.isArray(body.items) || body.items.length === 0) fail("no items");
+    return { total: body.total, items: body.items.length };
+  }
+  const said = JSON.parse(text).text ?? "";
+  if (kind === "review mine") {
+    const m = /^(\d+) pull requests? waiting for your review/.exec(said);
+    if (!m) fail("not a non-empty review queue");
+    return { total: Number(m[1]) };
+  }
+  if (kind === "review list") {
+    const m = /^(\d+) pull requests? waiting for review/.exec(said);
+    if (!m) fail("not a non-empty review list");
+    return { total: Number(m[1]) };
+  }
+  if (!/digest is on its way|already posted in this channel this minute/.test(said)) fail("no digest");
+  const m = /(\d+) pull requests? waiting/.exec(said);
+  return { total: m ? Number(m[1]) : null };
+}
+
+/** Slower than this alone: measured from single requests (see measureCommand). */
+const SLOW_MS = 2_000;
+const VERY_SLOW_MS = 10_000;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/**
+ * @param {object} o
+ * @param {string} o.origin
+ * @param {number} o.pid workerd
+ * @param {string} o.kind one of KINDS
+ * @param {number} o.seconds about how long the measured run takes
+ * @param {number} o.connections
+ * @param {number} o.offset distinct trigger ids / response urls per run
+ * @param {number} [o.minRequests]
+ */
+export async function measureCommand({ origin, pid, kind, seconds, connections, offset, minRequests = 5 }) {
+  const requests = requestsFor(kind, offset);
+  let said;
+  /** One request on its own: its answer time and the CPU until it answered. */
+  const alone = async (i) => {
+    const cpu0 = cpuMs(pid);
+    const t = performance.now();
+    const answer = await sendOnce(origin, requests[i % requests.length]);
+    const ms = performance.now() - t;
+    const cpu1 = cpuMs(pid);
+    said = checkAnswer(kind, answer);
+    return { ms, cpu: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null };
+  };
+  // One to warm up, then 3 timed one after another. A request slower than SLOW_MS is measured from
+  // single requests only (CPU per request from them, no run at several connections): the first
+  // alone when slower than VERY_SLOW_MS, else one more.
+  const first = await alone(0);
+  const timed = first.ms > VERY_SLOW_MS ? [first] : [];
+  const count = first.ms > SLOW_MS ? 1 : 3;
+  for (let i = 1; timed.length < count; i++) timed.push(await alone(i));
+  const times = timed.map((x) => x.ms);
+  const aloneMs = median(times);
+  const aloneFigures = { p50: round(aloneMs), max: round(Math.max(...times)), samples: times.length };
+  if (first.ms > SLOW_MS) {
+    const cpus = timed.map((x) => x.cpu).filter((x) => x !== null);
+    return {
+      connections: 1,
+      requests: timed.length,
+      mode: `single requests only (slower than ${SLOW_MS / 1000} s)`,
+      p50: aloneFigures.p50,
+      p99: aloneFigures.max,
+      errors: 0,
+      timeouts: 0,
+      non2xx: 0,
+      cpuMsPerRequest: cpus.length ? round(cpus.reduce((a, b) => a + b, 0) / cpus.length, 3) : null,
+      alone: aloneFigures,
+      answer: said,
+    };
+  }
+  const amount = Math.max(minRequests, Math.min(3000, Math.round((seconds * 1000) / Math.max(aloneMs, 0.5))));
+  if (amount >= 100) await drive({ url: origin, connections, amount: Math.round(amount / 10), requests });
+  // Autocannon wants at least one request per connection.
+  const conns = Math.min(connections, amount);
+  const before = cpuMs(pid);
+  const run = await drive({ url: origin, connections: conns, amount, requests, timeout: 60 });
+  const after = cpuMs(pid);
+  const cpu = before !== null && after !== null ? after - before : null;
+  return {
+    ...run,
+    cpuMsPerRequest: cpu !== null && run.requests > 0 ? round(cpu / run.requests, 3) : null,
+    alone: aloneFigures,
+    answer: said,
+  };
+}
+
+/** Waits until every agent's inbox has nothing pending (or `maxMs` passed); the pending counts. */
+export async function drained(server, agents, maxMs) {
+  const deadline = Date.now() + maxMs;
+  let left = [];
+  do {
+    left = [];
+    for (const a of agents) left.push(await pendingCount(server, a.className, a.agentId));
+    if (left.every((n) => n === 0)) break;
+    await sleep(200);
+  } while (Date.now() < deadline);
+  return left.reduce((n, x) => n + x, 0);
+}
+
+/** Waits until the process uses less than `quietMs` of CPU per 500 ms (at most `maxMs`); ms waited. */
+export async function settled(pid, { maxMs = 20_000, quietMs = 15 } = {}) {
+  const started = Date.now();
+  let last = cpuMs(pid);
+  while (Date.now() - started < maxMs) {
+    await sleep(500);
+    const now = cpuMs(pid);
+    if (now === null || last === null || now - last < quietMs) break;
+    last = now;
+  }
+  return Date.now() - started;
+}
+
+/**
+ * `amount` unique deliveries (PR numbers from `firstPr`) over `connections`, agents running: CPU per
+ * delivery when answered (`ingestCpuMsPerDelivery`) and once `agents` ([{ className, agentId }]) have
+ * worked through them (`cpuMsPerRequest`, at most `drainMs` later).
+ */
+export async function measureDeliveries({ server, pid, connections, amount, firstPr, agents, drainMs }) {
+  const before = cpuMs(pid);
+  const sent = await uniqueDeliveries({ origin: server.origin, connections, amount, firstPr });
+  const answered = cpuMs(pid);
+  const started = Date.now();
+  // The Coordinator hands deliveries to the inboxes after its answer: first every accepted one is
+  // published, then the agents have worked through their inboxes, then the process is quiet.
+  const accepted = sent.tally.accepted ?? 0;
+  const ids = [...sent.answers].filter(([, o]) => o === "accepted").map(([id]) => id);
+  while (Date.now() - started < drainMs) {
+    const log = await deliveryLog(server);
+    if (ids.every((id) => log.get(id)?.status === "published")) break;
+    await sleep(200);
+  }
+  const left = await drained(server, agents, Math.max(1000, drainMs - (Date.now() - started)));
+  await settled(pid, { maxMs: 5_000 });
+  const done = cpuMs(pid);
+  const per = (cpu) =>
+    before !== null && cpu !== null && accepted > 0 ? round((cpu - before) / accepted, 3) : null;
+  return {
+    ...sent.run,
+    accepted,
+    tally: sent.tally,
+    ingestCpuMsPerDelivery: per(answered),
+    cpuMsPerRequest: per(done),
+    processedInS: round((Date.now() - started) / 1000, 1),
+    leftInInboxes: left,
+  };
+}
