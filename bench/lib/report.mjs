@@ -327,6 +327,7 @@ export function markdown(results) {
   for (const d of results.domain ?? [])
     lines.push(`| ${d.name} | ${fmt(d.meanMs, 3)} | ${fmt(d.p99Ms, 3)} | ${d.samples ?? "–"} |`);
   lines.push(...coldstartLines(results.coldstart), ...bundleLines(results.bundle));
+  lines.push(...scaleMarkdown(results.scale));
   return lines.join("\n");
 }
 
@@ -339,4 +340,179 @@ export function updateDocs(file, results) {
   const next = `${text.slice(0, start + START_MARKER.length)}\n${markdown(results)}\n${text.slice(end)}`;
   writeFileSync(file, next);
   return true;
+}
+
+// ------------------------------------------------------------------ scale (bench/lib/scale.mjs)
+
+const SCALE_COMMANDS = ["review mine", "review list", "digest now"];
+const SCALE_KINDS = [...SCALE_COMMANDS, "GET /api/reviews?limit=100", "webhook"];
+
+/** The issue's scale goals, each with the figure it is judged on (bench figures, not assertions). */
+export function scaleGoals(scale) {
+  const prs = scale?.prs?.points ?? [];
+  const at = (size) => prs.find((p) => p.size === size);
+  const cpu = (p, kind) => p?.requests?.[kind]?.cpuMsPerRequest ?? null;
+  const base = cpu(at(100), "review mine");
+  const mine = [10_000, 100_000]
+    .map((n) => ({
+      n,
+      r: base && cpu(at(n), "review mine") !== null ? cpu(at(n), "review mine") / base : null,
+    }))
+    .filter((x) => x.r !== null);
+  const digest = at(10_000)?.requests?.["digest now"]?.alone?.p50 ?? null;
+  const answers = [...prs, ...(scale?.team?.points ?? [])].flatMap((p) =>
+    SCALE_COMMANDS.map((k) => p.requests?.[k]?.alone?.max).filter((x) => typeof x === "number"),
+  );
+  const tick = scale?.cron?.ticks?.[1];
+  const ingest = scale?.ingest?.points ?? [];
+  const ingestCpu = ingest.map((p) => p.cpuMsPerRequest).filter((x) => typeof x === "number");
+  const flat =
+    ingest.length > 1 && ingest[0].cpuMsPerRequest
+      ? (ingest.at(-1).cpuMsPerRequest ?? Number.NaN) / ingest[0].cpuMsPerRequest
+      : null;
+  const r2 = (n) => (n === null || n === undefined || Number.isNaN(n) ? null : Math.round(n * 100) / 100);
+  const g = (id, goal, measured, pass) => ({
+    id,
+    goal,
+    measured: r2(measured),
+    pass: measured === null ? null : pass,
+  });
+  const mineMax = mine.length ? Math.max(...mine.map((x) => x.r)) : null;
+  return [
+    g(
+      "scale-mine",
+      `\`review mine\` at ${mine.map((x) => x.n.toLocaleString("en-US")).join(" and ") || "10,000 and 100,000"} open PRs within 1.5x of its CPU at 100 (largest ratio)`,
+      mineMax,
+      mineMax !== null && mineMax <= 1.5,
+    ),
+    g(
+      "scale-digest",
+      "`digest now` of 10,000 open PRs answers in < 250 ms (ms, alone, median)",
+      digest,
+      digest !== null && digest < 250,
+    ),
+    g(
+      "scale-answers",
+      "no command answer over 500 ms at any size (slowest answer alone, ms)",
+      answers.length ? Math.max(...answers) : null,
+      answers.length > 0 && Math.max(...answers) <= 500,
+    ),
+    g(
+      "scale-cron",
+      `cron tick over ${(scale?.cron?.tenants ?? 1000).toLocaleString("en-US")} tenants with ${scale?.cron?.due ?? 10} digests due < 2 s CPU (s)`,
+      typeof tick?.cpuMs === "number" ? tick.cpuMs / 1000 : null,
+      typeof tick?.cpuMs === "number" && tick.cpuMs < 2000,
+    ),
+    g(
+      "scale-ingest",
+      "ingest CPU per unique delivery <= 1 ms at every backlog (largest, ms)",
+      ingestCpu.length ? Math.max(...ingestCpu) : null,
+      ingestCpu.length > 0 && Math.max(...ingestCpu) <= 1,
+    ),
+    g(
+      "scale-ingest-flat",
+      `ingest CPU flat from backlog 0 to ${(ingest.at(-1)?.backlog ?? 10000).toLocaleString("en-US")} (ratio <= 1.25)`,
+      flat,
+      flat !== null && flat <= 1.25,
+    ),
+  ];
+}
+
+const KIND_LABEL = {
+  "review mine": "Slack `/foreman review mine`",
+  "review list": "Slack `/foreman review list`",
+  "digest now": "Slack `/foreman digest now`",
+  "GET /api/reviews?limit=100": "`GET /api/reviews?limit=100`",
+  webhook: "GitHub delivery + the agents' work on it",
+};
+
+/** One curve as a table: a row per request, a column per size (CPU ms/request · answer ms). */
+function curveTable(lines, title, points, growth, sizeLabel) {
+  if (!points?.length) return;
+  const sizes = points.map((p) => p.size);
+  const tenK = sizes.includes(100) && sizes.includes(10_000);
+  lines.push("", title, "");
+  lines.push(
+    `| request | ${sizes.map((n) => `${sizeLabel ? `${sizeLabel} ` : ""}${n.toLocaleString("en-US")}`).join(" | ")} | growth (CPU, largest / smallest)${tenK ? " | 10,000 / 100" : ""} |`,
+    `| --- | ${sizes.map(() => "---").join(" | ")} | ---${tenK ? " | ---" : ""} |`,
+  );
+  for (const kind of SCALE_KINDS) {
+    const cells = points.map((p) => {
+      const r = p.requests?.[kind];
+      if (!r) return "–";
+      const wall = kind === "webhook" ? r.p50 : r.alone?.p50;
+      return `${fmt(r.cpuMsPerRequest, 2)} · ${fmt(wall, 0)}`;
+    });
+    const gr = growth?.[kind];
+    lines.push(
+      `| ${KIND_LABEL[kind]} | ${cells.join(" | ")} | ${gr?.cpu === null || gr?.cpu === undefined ? "–" : `x${fmt(gr.cpu, 2)}`}${tenK ? ` | ${gr?.cpuAt10kVs100 ? `x${fmt(gr.cpuAt10kVs100, 2)}` : "–"}` : ""} |`,
+    );
+  }
+}
+
+/** The scale section of the generated Markdown (empty without scale results). */
+export function scaleMarkdown(scale) {
+  if (!scale) return [];
+  const lines = ["", '**Scale curves** (`--only scale`; see "Scale curves" below for the method)'];
+  if (scale.config?.quickCaps)
+    lines.push("", `*Quick run: ${scale.config.quickCaps}; figures not meaningful.*`);
+  const prs = scale.prs?.points ?? [];
+  const seeded = prs.filter((p) => p.seededBy === "storage").map((p) => p.size.toLocaleString("en-US"));
+  curveTable(
+    lines,
+    `Open PRs (team of 6; ${prs[0]?.size ?? 100} PRs through webhooks${seeded.length ? `, ${seeded.join(", ")} seeded into the Review Manager's storage` : ""}). ` +
+      "Each cell: CPU ms per request (4 connections) · answer ms (commands and API: one request alone, median; deliveries: p50 at 4 connections).",
+    prs,
+    scale.growth?.prs,
+    "",
+  );
+  curveTable(
+    lines,
+    `Team size (${scale.team?.prsViaWebhooks ?? 100} PRs through webhooks, more as deliveries are measured; team grown with \`team add\`).`,
+    scale.team?.points,
+    scale.growth?.team,
+    "team",
+  );
+  const ingest = scale.ingest?.points ?? [];
+  if (ingest.length) {
+    lines.push(
+      "",
+      `Ingest against a backlog (agents paused; unique deliveries at ${scale.ingest.connections} connections; backlog seeded into the inboxes).`,
+      "",
+      "| backlog at the start | accepted (/s) | taken | CPU ms / delivery | … to the answer | p50 | p99 | log: recorded / missing / twice / unpublished / unknown |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    );
+    for (const p of ingest) {
+      const c = p.check ?? {};
+      lines.push(
+        `| ${fmt(p.backlogAtStart ?? p.backlog, 0)} | ${p.accepted} (${fmt(p.acceptedPerSecond, 0)}) | ${p.taken} | ${fmt(p.cpuMsPerRequest, 3)} | ${fmt(p.ingestAnswerCpuMsPerDelivery, 3)} | ${fmt(p.p50)} | ${fmt(p.p99)} | ${c.recorded} / ${c.missing} / ${c.doubled} / ${c.unpublished} / ${c.unknown} |`,
+      );
+    }
+  }
+  const ticks = scale.cron?.ticks ?? [];
+  if (ticks.length) {
+    lines.push(
+      "",
+      `Cron tick (\`triggerScheduled\`; CPU until workerd is quiet). ${scale.cron.duePosted ?? "–"} of ${scale.cron.due} due digests posted.`,
+      "",
+      "| tick | CPU ms | wall ms (trigger) | until quiet ms | log lines | TenantSettings objects created |",
+      "| --- | --- | --- | --- | --- | --- |",
+    );
+    for (const t of ticks)
+      lines.push(
+        `| ${t.label} | ${fmt(t.cpuMs, 0)} | ${fmt(t.wallMs, 0)} | ${fmt(t.settledMs, 0)} | ${t.logLines} | ${t.settingsObjectsCreated ?? "–"} |`,
+      );
+  }
+  if (scale.goals?.length) {
+    lines.push(
+      "",
+      "Scale goals (bench figures, not assertions)",
+      "",
+      "| goal | measured | result |",
+      "| --- | --- | --- |",
+    );
+    for (const goal of scale.goals)
+      lines.push(`| ${goal.goal} | ${fmt(goal.measured, 2)} | ${mark(goal.pass)} |`);
+  }
+  return lines;
 }
