@@ -29,6 +29,7 @@ import { checkLog, pendingCount, replays, uniqueDeliveries } from "./lib/ingest.
 import { drive, round } from "./lib/load.mjs";
 import { profiled } from "./lib/profile.mjs";
 import { goals, machine, markdown, ratios, updateDocs, versions } from "./lib/report.mjs";
+import { scaleBudgetMs, scalePart } from "./lib/scale.mjs";
 import { benchVars, send, setAgents, setUpTenant } from "./lib/setup.mjs";
 import {
   discordKeyPair,
@@ -41,8 +42,8 @@ import { foremanServing, startBolt, startForemanTarget, startHelloWorld } from "
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE =
-  "Usage: npm run bench [-- --quick] [--only slack,discord,webhooks,domain,coldstart] [--no-docs] [--out <file>] [--profile <dir>]";
-const PARTS = ["slack", "discord", "webhooks", "domain", "coldstart"];
+  "Usage: npm run bench [-- --quick] [--only slack,discord,webhooks,domain,coldstart,scale] [--no-docs] [--out <file>] [--profile <dir>]";
+const PARTS = ["slack", "discord", "webhooks", "domain", "coldstart", "scale"];
 const INSPECTOR_PORT = 9339;
 
 function parseArgs(argv) {
@@ -81,6 +82,8 @@ const line = (name, r) =>
 
 /** The whole bench is bounded: past this, it reports what it has and exits non-zero. */
 const WATCHDOG_MS = 290_000;
+/** … and longer by the scale part's budget when it is included. */
+const watchdogMs = (args) => WATCHDOG_MS + (args.only.has("scale") ? scaleBudgetMs(args.quick) : 0);
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -111,11 +114,11 @@ async function main() {
     `machine: ${results.machine.nproc} × ${results.machine.cpuModel}, load ${results.machine.loadAvg1mAtStart}`,
   );
   const watchdog = setTimeout(() => {
-    console.error(`[bench] still running after ${WATCHDOG_MS / 1000} s: stopping with partial results`);
+    console.error(`[bench] still running after ${watchdogMs(args) / 1000} s: stopping with partial results`);
     results.incomplete = true;
     writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
     process.exit(1);
-  }, WATCHDOG_MS);
+  }, watchdogMs(args));
   watchdog.unref();
 
   if (args.only.has("domain")) {
@@ -160,6 +163,8 @@ async function main() {
       for (const close of closers.reverse()) await close().catch(() => {});
     }
   }
+
+  if (args.only.has("scale")) await scalePart(results, { quick: args.quick, say });
 
   results.goals = goals(results);
   results.durationS = Math.round((Date.now() - started) / 1000);
