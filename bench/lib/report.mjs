@@ -360,9 +360,11 @@ export function scaleGoals(scale) {
     }))
     .filter((x) => x.r !== null);
   const digest = at(10_000)?.requests?.["digest now"]?.alone?.p50 ?? null;
-  const answers = [...prs, ...(scale?.team?.points ?? [])].flatMap((p) =>
+  const points = [...prs, ...(scale?.team?.points ?? [])];
+  const answers = points.flatMap((p) =>
     SCALE_COMMANDS.map((k) => p.requests?.[k]?.alone?.max).filter((x) => typeof x === "number"),
   );
+  const failed = points.some((p) => SCALE_COMMANDS.some((k) => p.requests?.[k]?.error));
   const tick = scale?.cron?.ticks?.[1];
   const ingest = scale?.ingest?.points ?? [];
   const ingestCpu = ingest.map((p) => p.cpuMsPerRequest).filter((x) => typeof x === "number");
@@ -393,9 +395,9 @@ export function scaleGoals(scale) {
     ),
     g(
       "scale-answers",
-      "no command answer over 500 ms at any size (slowest answer alone, ms)",
+      `no command answer over 500 ms at any size (slowest answer alone, ms${failed ? "; a command also failed" : ""})`,
       answers.length ? Math.max(...answers) : null,
-      answers.length > 0 && Math.max(...answers) <= 500,
+      !failed && answers.length > 0 && Math.max(...answers) <= 500,
     ),
     g(
       "scale-cron",
@@ -440,6 +442,7 @@ function curveTable(lines, title, points, growth, sizeLabel) {
     const cells = points.map((p) => {
       const r = p.requests?.[kind];
       if (!r) return "–";
+      if (r.error) return "failed";
       const wall = kind === "webhook" ? r.p50 : r.alone?.p50;
       return `${fmt(r.cpuMsPerRequest, 2)} · ${fmt(wall, 0)}`;
     });
@@ -447,6 +450,20 @@ function curveTable(lines, title, points, growth, sizeLabel) {
     lines.push(
       `| ${KIND_LABEL[kind]} | ${cells.join(" | ")} | ${gr?.cpu === null || gr?.cpu === undefined ? "–" : `x${fmt(gr.cpu, 2)}`}${tenK ? ` | ${gr?.cpuAt10kVs100 ? `x${fmt(gr.cpuAt10kVs100, 2)}` : "–"}` : ""} |`,
     );
+  }
+}
+
+/** A line per request that failed at a size, with the Worker's error. */
+function failures(lines, points, unit) {
+  for (const p of points ?? []) {
+    for (const [kind, r] of Object.entries(p.requests ?? {})) {
+      if (!r?.error) continue;
+      const why = (r.workerErrors ?? []).map((e) => /"error":"([^"]*)"/.exec(e)?.[1] ?? e).join("; ");
+      lines.push(
+        "",
+        `At ${p.size.toLocaleString("en-US")} ${unit} ${KIND_LABEL[kind]} failed: ${why || r.error}`,
+      );
+    }
   }
 }
 
@@ -466,6 +483,7 @@ export function scaleMarkdown(scale) {
     scale.growth?.prs,
     "",
   );
+  failures(lines, prs, "open PRs");
   curveTable(
     lines,
     `Team size (${scale.team?.prsViaWebhooks ?? 100} PRs through webhooks, more as deliveries are measured; team grown with \`team add\`).`,
@@ -473,6 +491,7 @@ export function scaleMarkdown(scale) {
     scale.growth?.team,
     "team",
   );
+  failures(lines, scale.team?.points, "people");
   const ingest = scale.ingest?.points ?? [];
   if (ingest.length) {
     lines.push(

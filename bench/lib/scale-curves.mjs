@@ -46,15 +46,29 @@ export async function liveAgents(origin) {
 async function measurePoint(server, o, point, firstPr) {
   point.requests = {};
   for (const kind of [...COMMANDS, API]) {
-    const r = await measureCommand({
-      origin: server.origin,
-      pid: server.pid,
-      kind,
-      seconds: o.seconds,
-      connections: o.connections,
-      offset: o.offset(),
-      minRequests: o.minRequests,
-    });
+    const errors = server.logs.errors.length;
+    let r;
+    try {
+      r = await measureCommand({
+        origin: server.origin,
+        pid: server.pid,
+        kind,
+        seconds: o.seconds,
+        connections: o.connections,
+        offset: o.offset(),
+        minRequests: o.minRequests,
+      });
+    } catch (err) {
+      // A failed answer is a figure too: kept with the Worker's error lines, and the curve goes on.
+      point.requests[kind] = {
+        error: err.message.slice(0, 400),
+        workerErrors: server.logs.errors.slice(errors),
+      };
+      o.say(
+        `  ${kind.padEnd(28)} FAILED: ${err.message.slice(0, 200)} ${JSON.stringify(point.requests[kind].workerErrors)}`,
+      );
+      continue;
+    }
     point.requests[kind] = r;
     o.say(
       `  ${kind.padEnd(28)} cpu ${r.cpuMsPerRequest} ms/req  alone ${r.alone.p50} ms  p50 ${r.p50} p99 ${r.p99} ms` +
