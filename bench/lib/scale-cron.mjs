@@ -5,7 +5,9 @@
  * starts their standing agents), empty digests posted (`digest filter --empty post`: they have no
  * PRs) and a digest schedule whose slot is a minute old. The scheduled handler is run through
  * Miniflare (`triggerScheduled`, what the cron timer of `npm start` does) and measured: workerd CPU
- * from the trigger until the process is quiet again, and the wall time of the trigger.
+ * from the trigger until the process is quiet again, and the wall time of the trigger. Four ticks:
+ * before the tenants are made; with `due` digests due (the first tick that reads most tenants'
+ * settings, which creates their objects); with nothing due; with `due` due again (every object there).
  *
  * Which tenants a tick reached is not logged by the product; what can be seen: the TenantSettings
  * objects that exist on disk afterwards and did not before (a tenant made only by a chat binding has
@@ -93,6 +95,7 @@ export async function cronCurve(server, { tenants, due, say }) {
   const step = Math.floor(tenants / due);
   const dueTenants = Array.from({ length: due }, (_, i) => 1 + i * step);
   const at = minuteAgo();
+  const scheduledAt = Date.now();
   t = Date.now();
   for (const [i, n] of dueTenants.entries()) {
     const ws = workspaceOf(n);
@@ -130,5 +133,19 @@ export async function cronCurve(server, { tenants, due, say }) {
   await settled(server.pid);
   out.ticks.push(await tick(server, `${tenants} tenants, nothing due (slots handled)`));
   say(`cron tick (${tenants} tenants, nothing due): ${JSON.stringify(out.ticks.at(-1))}`);
+
+  // Due again (a new slot a minute ago), every tenant's settings object now on disk: the steady state.
+  await new Promise((r) => setTimeout(r, Math.max(0, 61_000 - (Date.now() - scheduledAt))));
+  const again = minuteAgo();
+  for (const [i, n] of dueTenants.entries())
+    await commandIn(
+      server.origin,
+      workspaceOf(n),
+      `digest schedule ${again} UTC mon,tue,wed,thu,fri,sat,sun`,
+      810_000 + i,
+    );
+  await settled(server.pid);
+  out.ticks.push(await tick(server, `${tenants} tenants, ${due} digests due again (settings objects exist)`));
+  say(`cron tick (${tenants} tenants, ${due} due again): ${JSON.stringify(out.ticks.at(-1))}`);
   return out;
 }

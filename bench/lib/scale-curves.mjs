@@ -13,6 +13,7 @@ import { uniqueDeliveries } from "./ingest.mjs";
 import { round } from "./load.mjs";
 import {
   API,
+  CARD_REFRESH_MS,
   COMMANDS,
   drained,
   measureCommand,
@@ -98,6 +99,7 @@ async function deliverPrs(server, agents, amount, firstPr, drainMs) {
     throw new Error(`webhook seeding: ${JSON.stringify(sent.tally)} of ${amount}`);
   const left = await drained(server, agents, drainMs);
   if (left > 0) throw new Error(`webhook seeding: ${left} events still in the agents' inboxes`);
+  await new Promise((r) => setTimeout(r, CARD_REFRESH_MS));
 }
 
 /**

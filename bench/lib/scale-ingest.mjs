@@ -1,7 +1,8 @@
 /**
  * Ingest against a backlog: unique GitHub deliveries at 64 connections for a bounded time while the
- * agents' inboxes already hold `backlog` unprocessed events. The standing agents are paused (they
- * keep taking events into their inboxes), one real delivery is sent and becomes the template the
+ * agents' inboxes already hold `backlog` unprocessed events. After a one-second warm-up (worked
+ * through by the running agents) the standing agents are paused (they keep taking events into their
+ * inboxes), one real delivery is sent and becomes the template the
  * backlog is copied from (scale-seed.mjs `seedInboxes`: into every inbox that holds it, and into the
  * Coordinator's delivery log as published). The runs themselves add to the backlog, so each point
  * tops it up to its size. CPU per delivery counts from the start of the run until workerd is quiet
@@ -12,7 +13,7 @@ import { cpuMs } from "./cpu.mjs";
 import { checkLog, deliveryLog, pendingCount, uniqueDeliveries } from "./ingest.mjs";
 import { round } from "./load.mjs";
 import { liveAgents } from "./scale-curves.mjs";
-import { settled } from "./scale-measure.mjs";
+import { drained, settled } from "./scale-measure.mjs";
 import { inboxPending, seededDeliveryId, seedInboxes, storageOf } from "./scale-seed.mjs";
 import { send, setAgents, setUpTenant } from "./setup.mjs";
 import { githubDelivery } from "./signing.mjs";
@@ -23,8 +24,13 @@ import { githubDelivery } from "./signing.mjs";
  */
 export async function ingestCurve(server, { backlogs, seconds, connections, batch, say }) {
   await setUpTenant(server.origin);
-  await setAgents(server.origin, "pause");
   const agents = await liveAgents(server.origin);
+  // Warm-up (the ingest path's first deliveries on a fresh runtime cost more), worked through by the
+  // running agents, so the first point starts from an empty backlog.
+  const warm = await uniqueDeliveries({ origin: server.origin, connections, duration: 1, firstPr: 50_000 });
+  const notDrained = await drained(server, agents, 60_000);
+  await setAgents(server.origin, "pause");
+  await settled(server.pid);
   const rm = agents.find((a) => a.type === "review-manager");
   const template = githubDelivery(1);
   const first = await send(server.origin, template.request);
@@ -45,6 +51,7 @@ export async function ingestCurve(server, { backlogs, seconds, connections, batc
   const coordinator = await storageOf(server, "Coordinator", "default");
   const out = {
     agents: "paused (events wait in their inboxes)",
+    warmUp: { deliveries: warm.tally.accepted ?? 0, leftInInboxes: notDrained },
     inboxes: inboxes.map((i) => ({ type: i.type, perDelivery: i.perDelivery })),
     connections,
     points: [],
@@ -52,7 +59,7 @@ export async function ingestCurve(server, { backlogs, seconds, connections, batc
   say(`ingest: inboxes taking pull_request events: ${JSON.stringify(out.inboxes)}`);
 
   let seeded = 0;
-  const sentBefore = [template.deliveryId];
+  const sentBefore = [template.deliveryId, ...warm.sentIds];
   let firstPr = 100_000;
   for (const backlog of backlogs) {
     const point = { backlog };
