@@ -18,6 +18,7 @@ import {
   drained,
   measureCommand,
   measureDeliveries,
+  reviewManagerTarget,
   sendOnce,
   settled,
 } from "./scale-measure.mjs";
@@ -88,16 +89,17 @@ async function measurePoint(server, o, point, firstPr) {
   point.requests.webhook = w;
   o.say(
     `  ${"GitHub delivery (+ agents' work)".padEnd(28)} cpu ${w.cpuMsPerRequest} ms/delivery (answer ${w.ingestCpuMsPerDelivery})` +
-      `  p50 ${w.p50} p99 ${w.p99} ms  (${w.accepted} accepted, worked through in ${w.processedInS} s, ${w.leftInInboxes} left)`,
+      `  p50 ${w.p50} p99 ${w.p99} ms  (${w.accepted} accepted, settled after ${w.settledInS} s, ${w.leftInInboxes} left)`,
   );
 }
 
 /** Sends `amount` PRs (numbers from `firstPr`) through signed webhooks and waits for the agents. */
 async function deliverPrs(server, agents, amount, firstPr, drainMs) {
+  const until = await reviewManagerTarget(server.origin, agents, amount);
   const sent = await uniqueDeliveries({ origin: server.origin, connections: 4, amount, firstPr });
   if ((sent.tally.accepted ?? 0) !== amount)
     throw new Error(`webhook seeding: ${JSON.stringify(sent.tally)} of ${amount}`);
-  const left = await drained(server, agents, drainMs);
+  const left = await drained(server.origin, agents, drainMs, until);
   if (left > 0) throw new Error(`webhook seeding: ${left} events still in the agents' inboxes`);
   await new Promise((r) => setTimeout(r, CARD_REFRESH_MS));
 }

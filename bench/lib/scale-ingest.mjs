@@ -1,6 +1,6 @@
 /**
  * Ingest against a backlog: unique GitHub deliveries at 64 connections for a bounded time while the
- * agents' inboxes already hold `backlog` unprocessed events. After a one-second warm-up (worked
+ * agents' inboxes already hold `backlog` unprocessed events. After a warm-up of 128 deliveries (worked
  * through by the running agents) the standing agents are paused (they keep taking events into their
  * inboxes), one real delivery is sent and becomes the template the
  * backlog is copied from (scale-seed.mjs `seedInboxes`: into every inbox that holds it, and into the
@@ -13,7 +13,7 @@ import { cpuMs } from "./cpu.mjs";
 import { checkLog, deliveryLog, pendingCount, uniqueDeliveries } from "./ingest.mjs";
 import { round } from "./load.mjs";
 import { liveAgents } from "./scale-curves.mjs";
-import { drained, settled } from "./scale-measure.mjs";
+import { drained, reviewManagerTarget, settled } from "./scale-measure.mjs";
 import { inboxPending, seededDeliveryId, seedInboxes, storageOf } from "./scale-seed.mjs";
 import { send, setAgents, setUpTenant } from "./setup.mjs";
 import { githubDelivery } from "./signing.mjs";
@@ -27,8 +27,10 @@ export async function ingestCurve(server, { backlogs, seconds, connections, batc
   const agents = await liveAgents(server.origin);
   // Warm-up (the ingest path's first deliveries on a fresh runtime cost more), worked through by the
   // running agents, so the first point starts from an empty backlog.
-  const warm = await uniqueDeliveries({ origin: server.origin, connections, duration: 1, firstPr: 50_000 });
-  const notDrained = await drained(server, agents, 60_000);
+  const tasks = await reviewManagerTarget(server.origin, agents, 0);
+  const warm = await uniqueDeliveries({ origin: server.origin, connections, amount: 128, firstPr: 50_000 });
+  tasks.tasksDone += warm.tally.accepted ?? 0;
+  const notDrained = await drained(server.origin, agents, 60_000, tasks);
   await setAgents(server.origin, "pause");
   await settled(server.pid);
   const rm = agents.find((a) => a.type === "review-manager");

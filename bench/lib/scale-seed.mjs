@@ -18,7 +18,14 @@ import { withTimeout } from "./load.mjs";
 
 const EXEC_TIMEOUT_MS = 120_000;
 
-/** A Durable Object's storage, `exec(sql, ...bindings)` resolving to its rows. */
+/**
+ * A Durable Object's storage, `exec(sql, ...bindings)` resolving to its rows. Only while the agents
+ * are idle (or paused): Miniflare's proxy makes these calls synchronously (node waits in
+ * Atomics.wait until workerd answers), and workerd writes the Worker's logs to a pipe only node
+ * reads. If workerd logs more than the pipe holds meanwhile (agents busy with a backlog), each waits
+ * on the other for ever; the timeout below cannot fire then. Seen here: the scale part hung this way
+ * polling inboxes while the agents worked, so waits use the API (scale-measure.mjs `drained`).
+ */
 export async function storageOf(server, className, name) {
   const storage = await server.mf.unsafeGetDurableObjectStorage(server.name, className, { name });
   return {
