@@ -41,12 +41,13 @@ import {
 } from "../model";
 import { agentStub, parseAgentConfig, subscribers } from "../registry";
 import { DeliveryLog } from "./delivery-log";
-import { importDemoHistory } from "./demo-history";
+import { seedDemoHistory } from "./demo-history";
 import type { IngestResult, StandingAgents, WebhookDelivery, WebhookDeliveryRecord } from "./intake";
 import { DeliveryPump } from "./pump";
 import {
   ensureStandingAgents,
   ensureStandingWorkflow,
+  KeptStandingAgents,
   pickLiveAgent,
   SerialLock,
   STANDING_WORKFLOW,
@@ -60,8 +61,7 @@ export class Coordinator extends DurableObject<Env> {
   private readonly pump: DeliveryPump;
   /** Serialises standing-workflow / standing-agent creation (spawning awaits, opening the input gate). */
   private readonly standingLock = new SerialLock();
-  /** The standing agents as last ensured, while no workflow or agent was written since. */
-  private standing: { revision: number; ids: StandingAgents } | null = null;
+  private readonly standing = new KeptStandingAgents(() => this.store);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -318,20 +318,13 @@ export class Coordinator extends DurableObject<Env> {
 
   /** One live review-manager, linear-state and integration-dashboard in it; spawns what is missing. */
   async standingAgents(tenant: string, meta: CallMeta): Promise<Outcome<StandingAgents>> {
-    return attempt(async () => {
-      const kept = this.standing;
-      if (kept && kept.revision === this.store.revision) return kept.ids;
-      return this.standingLock.run(async () => {
-        const ids = await ensureStandingAgents(this.standingOps(), tenant, meta);
-        // Kept only if they are all still live now (no await between this check and the stamp).
-        const live = Object.values(ids).every((id) => {
-          const agent = this.store.agent(id);
-          return agent !== null && agent.status !== "terminated";
-        });
-        this.standing = live ? { revision: this.store.revision, ids } : null;
-        return ids;
-      });
-    });
+    return attempt(
+      () =>
+        this.standing.current() ??
+        this.standingLock.run(async () =>
+          this.standing.keep(await ensureStandingAgents(this.standingOps(), tenant, meta)),
+        ),
+    );
   }
 
   /** The live agent of `type` readers ask, or null; unlike `standingAgents` it never spawns. */
@@ -339,10 +332,7 @@ export class Coordinator extends DurableObject<Env> {
     return attempt(() => pickLiveAgent(this.store.agents({ type }), this.standingOps().activeWorkflows()));
   }
 
-  /**
-   * Takes a webhook delivery durably: records its id (a known id is a duplicate and does nothing),
-   * then ensures the standing agents and publishes its events (src/agents/coordinator/pump.ts).
-   */
+  /** Records a webhook delivery (a known id does nothing) and answers; the drain publishes it (pump.ts). */
   async ingest(tenant: string, delivery: WebhookDelivery): Promise<Outcome<IngestResult>> {
     return attempt(() => this.pump.ingest(tenant, delivery));
   }
@@ -374,16 +364,11 @@ export class Coordinator extends DurableObject<Env> {
    * "Standing agents" workflow, as the first `link` would. Idempotent.
    */
   async seedDemo(tenant: string): Promise<Outcome<{ seeded: boolean }>> {
-    return attempt(async () => {
-      const fresh = this.store.workflows().length === 0;
-      const agents = unwrap(
-        await this.standingAgents(tenant, { correlationId: crypto.randomUUID(), actor: "demo seed" }),
-      );
-      // Anchored at the oldest workflow's creation, so a seed run again finds the same facts.
-      const created = Date.parse(this.store.workflows().at(-1)?.createdAt ?? "");
-      await importDemoHistory(this.env, agents, Number.isFinite(created) ? created : Date.now());
-      return { seeded: fresh };
-    });
+    return attempt(() =>
+      seedDemoHistory(this.env, this.store, () =>
+        this.standingAgents(tenant, { correlationId: crypto.randomUUID(), actor: "demo seed" }),
+      ),
+    );
   }
 
   // ------------------------------------------------------------------ helpers

@@ -7,9 +7,10 @@
  */
 
 import type { Env } from "../../env";
-import { unwrap } from "../../platform/errors";
+import { type Outcome, unwrap } from "../../platform/errors";
 import { integrationDashboard } from "../integration-dashboard/find";
 import type { HistoryPr } from "../integration-dashboard/history";
+import type { Workflow } from "../model";
 import { reviewManagerAgent } from "../review-manager";
 import type { HistorySample } from "../review-manager/forecast-store";
 import history from "./demo-history.json";
@@ -71,4 +72,20 @@ export function demoPrs(nowMs: number): HistoryPr[] {
 export async function importDemoHistory(env: Env, agents: StandingAgents, anchorMs: number): Promise<void> {
   unwrap(await integrationDashboard(env, agents["integration-dashboard"]).importHistory(demoPrs(anchorMs)));
   unwrap(await reviewManagerAgent(env, agents["review-manager"]).importHistory(demoSamples(anchorMs)));
+}
+
+/**
+ * Gives an empty demo tenant its standing agents (`ensure`) and their history, as the first `link`
+ * would. Idempotent: anchored at the oldest workflow's creation, so a seed run again finds the same facts.
+ */
+export async function seedDemoHistory(
+  env: Env,
+  store: { workflows(): Workflow[] },
+  ensure: () => Promise<Outcome<StandingAgents>>,
+): Promise<{ seeded: boolean }> {
+  const fresh = store.workflows().length === 0;
+  const agents = unwrap(await ensure());
+  const created = Date.parse(store.workflows().at(-1)?.createdAt ?? "");
+  await importDemoHistory(env, agents, Number.isFinite(created) ? created : Date.now());
+  return { seeded: fresh };
 }

@@ -105,6 +105,32 @@ export async function ensureStandingAgents(
   return ids as StandingAgents;
 }
 
+/**
+ * The standing agent ids as last ensured, good while no workflow or agent is written (the store's
+ * revision): `standingAgents` then answers without the lock or a query.
+ */
+export class KeptStandingAgents {
+  private kept: { revision: number; ids: StandingAgents } | null = null;
+
+  constructor(private readonly store: () => { revision: number; agent(id: string): AgentSnapshot | null }) {}
+
+  current(): StandingAgents | null {
+    const kept = this.kept;
+    return kept && kept.revision === this.store().revision ? kept.ids : null;
+  }
+
+  /** Keeps `ids` if they are all live now (no await between this check and the stamp); answers them. */
+  keep(ids: StandingAgents): StandingAgents {
+    const store = this.store();
+    const live = Object.values(ids).every((id) => {
+      const agent = store.agent(id);
+      return agent !== null && agent.status !== "terminated";
+    });
+    this.kept = live ? { revision: store.revision, ids } : null;
+    return ids;
+  }
+}
+
 /** Runs async sections one after another (a promise lock: the DO's input gate opens on every await). */
 export class SerialLock {
   private tail: Promise<unknown> = Promise.resolve();
