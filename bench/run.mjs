@@ -4,7 +4,7 @@
  * workerd, fresh state in a temp folder) against what a team would use instead, in one run on one
  * machine, reported as figures and ratios. See docs/benchmarks.md for the method.
  *
- *   npm run bench [-- --quick] [--only slack,discord,webhooks,domain,coldstart] [--no-docs]
+ *   npm run bench [-- --quick] [--only slack,discord,webhooks,domain,coldstart,scale] [--no-docs]
  *                 [--out <file>] [--profile <dir>]
  *
  * 1. Slack `/foreman review mine` and `/foreman help` (signed; the ack path) at 1, 16 and 64
@@ -16,6 +16,8 @@
  * 4. Domain functions under tinybench.
  * 5. Cold start of a fresh workerd with the deploy bundle (and of the ceilings), and the bundle's size
  *    by npm package (bench/lib/coldstart.mjs, bench/lib/bundle.mjs).
+ * 6. Scale: how costs grow with the tenant's open PRs, team, tenants and inbox backlog
+ *    (bench/lib/scale.mjs; several minutes, so the watchdog allows for it).
  * Writes bench/results.json and the table in docs/benchmarks.md. Everything on 127.0.0.1, every run
  * bounded; the whole bench takes about 3 minutes on 2 cores.
  */

@@ -1,5 +1,5 @@
 /**
- * Ingest against a backlog: unique GitHub deliveries at 64 connections for a bounded time while the
+ * Ingest against a backlog: a bounded run of unique GitHub deliveries at 64 connections while the
  * agents' inboxes already hold `backlog` unprocessed events. After a warm-up of 128 deliveries (worked
  * through by the running agents) the standing agents are paused (they keep taking events into their
  * inboxes), one real delivery is sent and becomes the template the
@@ -20,9 +20,10 @@ import { githubDelivery } from "./signing.mjs";
 
 /**
  * @param {object} server a fresh startForemanTarget
- * @param {{ backlogs: number[], seconds: number, connections: number, batch: number, say: (s: string) => void }} o
+ * @param {{ backlogs: number[], deliveries: number, connections: number, batch: number, say: (s: string) => void }} o
+ *   `deliveries` per point: fewer than the gap between two backlogs, so each point starts at its own
  */
-export async function ingestCurve(server, { backlogs, seconds, connections, batch, say }) {
+export async function ingestCurve(server, { backlogs, deliveries, connections, batch, say }) {
   await setUpTenant(server.origin);
   const agents = await liveAgents(server.origin);
   // Warm-up (the ingest path's first deliveries on a fresh runtime cost more), worked through by the
@@ -87,7 +88,7 @@ export async function ingestCurve(server, { backlogs, seconds, connections, batc
     );
     await settled(server.pid);
     const before = cpuMs(server.pid);
-    const sent = await uniqueDeliveries({ origin: server.origin, connections, duration: seconds, firstPr });
+    const sent = await uniqueDeliveries({ origin: server.origin, connections, amount: deliveries, firstPr });
     const answered = cpuMs(server.pid);
     await settled(server.pid, { maxMs: 30_000 });
     const quiet = cpuMs(server.pid);

@@ -40,7 +40,7 @@ function settings(quick) {
         seconds: 0.5,
         minRequests: 3,
         deliveries: 10,
-        ingestSeconds: 2,
+        ingestDeliveries: 400,
       }
     : {
         prSizes: [100, 1_000, 10_000, 100_000],
@@ -51,7 +51,7 @@ function settings(quick) {
         seconds: 2,
         minRequests: 5,
         deliveries: 50,
-        ingestSeconds: 4,
+        ingestDeliveries: 900,
       };
 }
 
@@ -121,7 +121,7 @@ export async function scalePart(results, { quick, say }) {
     scale.ingest = await on("ingest backlog", (server) =>
       ingestCurve(server, {
         backlogs: s.backlogs,
-        seconds: s.ingestSeconds,
+        deliveries: s.ingestDeliveries,
         connections: 64,
         batch: 5_000,
         say,
