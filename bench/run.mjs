@@ -84,8 +84,13 @@ const line = (name, r) =>
 
 /** The whole bench is bounded: past this, it reports what it has and exits non-zero. */
 const WATCHDOG_MS = 290_000;
-/** … and longer by the scale part's budget when it is included. */
-const watchdogMs = (args) => WATCHDOG_MS + (args.only.has("scale") ? scaleBudgetMs(args.quick) : 0);
+/** The cold-start part's bound (a build and 5 fresh runtimes). */
+const COLDSTART_MS = 150_000;
+/** … and longer by the cold-start and scale parts' budgets when they are included. */
+const watchdogMs = (args) =>
+  WATCHDOG_MS +
+  (args.only.has("coldstart") ? COLDSTART_MS : 0) +
+  (args.only.has("scale") ? scaleBudgetMs(args.quick) : 0);
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));

@@ -87,12 +87,15 @@ export class ReviewStore {
     return row ? toPr(row) : null;
   }
 
-  /** Open PRs by id, in one query (oldest first). */
+  /**
+   * Open PRs by id, in one query (oldest first): looked up by primary key (`+state` keeps the planner
+   * from walking every open PR along the queue's index instead).
+   */
   openPrsByIds(ids: readonly number[]): TrackedPr[] {
     if (ids.length === 0) return [];
     return all<PrRow>(
       this.sql,
-      `SELECT ${QUEUE_COLUMNS} FROM review_prs WHERE id IN (SELECT value FROM json_each(?)) AND state = 'open' ORDER BY id`,
+      `SELECT ${QUEUE_COLUMNS} FROM review_prs WHERE id IN (SELECT value FROM json_each(?)) AND +state = 'open' ORDER BY id`,
       JSON.stringify([...new Set(ids)]),
     ).map(toPr);
   }
@@ -196,7 +199,9 @@ export class ReviewStore {
   queueOf(login: string): ReviewerRecord[] {
     return all<ReviewerRow>(
       this.sql,
-      `SELECT r.* FROM review_reviewers r JOIN review_prs p ON p.id = r.pr_id
+      // CROSS JOIN keeps this person's reviews (by the login index) the outer loop: the planner must
+      // not walk every open PR instead (the queue's covering index tempts it).
+      `SELECT r.* FROM review_reviewers r CROSS JOIN review_prs p ON p.id = r.pr_id
        WHERE r.login_key = ? AND r.status IN ('requested', 'in_progress') AND p.state = 'open'
        ORDER BY r.requested_at`,
       loginKey(login),
@@ -281,7 +286,7 @@ export class ReviewStore {
   openReviewsOf(key: string): number {
     return count(
       this.sql,
-      `SELECT COUNT(*) AS n FROM review_reviewers r JOIN review_prs p ON p.id = r.pr_id
+      `SELECT COUNT(*) AS n FROM review_reviewers r CROSS JOIN review_prs p ON p.id = r.pr_id
        WHERE r.login_key = ? AND r.status IN ('requested', 'in_progress') AND p.state = 'open'`,
       key,
     );
