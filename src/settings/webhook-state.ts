@@ -44,6 +44,8 @@ type ActivityRow = { kind: string; target: string; activated_at: string; via: st
 
 /** SQLite binds at most 100 parameters per statement; targets are looked up in chunks. */
 const CHUNK = 50;
+/** Targets whose "linked or not" is kept; past this the memory starts again (deliveries name few). */
+const KNOWN_MAX = 10_000;
 
 export class WebhookStateStore {
   /**
@@ -71,6 +73,7 @@ export class WebhookStateStore {
     const unique = [...new Set(targets)];
     const unknown = unique.filter((t) => !this.linkedKnown.has(`${kind}:${t}`));
     if (unknown.length > 0) {
+      if (this.linkedKnown.size > KNOWN_MAX) this.linkedKnown.clear();
       const found = new Set(this.lookUp(kind, unknown));
       for (const t of unknown) this.linkedKnown.set(`${kind}:${t}`, found.has(t));
     }
