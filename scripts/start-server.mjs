@@ -33,10 +33,17 @@ export const DEFAULTS = {
  * `wrangler deploy --dry-run --outdir <outdir>`: the exact bundle a deploy would upload.
  * Resolves to the bundle's path; rejects with wrangler's output when the build fails.
  */
-export async function buildWorker({ root = process.cwd(), config = DEFAULTS.config, env = "", outdir }) {
+export async function buildWorker({
+  root = process.cwd(),
+  config = DEFAULTS.config,
+  env = "",
+  outdir,
+  extraArgs = [],
+}) {
   const wrangler = join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
   const out = resolve(root, outdir);
   const args = [wrangler, "deploy", "--dry-run", "--config", config, `--env=${env}`, "--outdir", out];
+  args.push(...extraArgs);
   const output = [];
   const code = await new Promise((done, fail) => {
     const child = spawn(process.execPath, args, {

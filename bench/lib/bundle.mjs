@@ -4,42 +4,20 @@
  * esbuild's metafile), its size raw and gzip, and the bytes each npm package and each folder of
  * src/ put into it.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-
-const require = createRequire(import.meta.url);
-const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", NO_COLOR: "1" };
+import { buildWorker } from "../../scripts/start-server.mjs";
 
 /**
- * The same command as scripts/start-server.mjs `buildWorker`, with `--metafile`: resolves to
+ * scripts/start-server.mjs `buildWorker` with `--metafile`: resolves to
  * `{ bundle, metafile, buildMs }` (the entry module and esbuild's metafile, both in `outdir`).
  */
 export async function buildWithMetafile({ root, outdir, config = "wrangler.toml", env = "" }) {
-  const wrangler = join(dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
-  const out = resolve(root, outdir);
-  const metafile = join(out, "bundle-meta.json");
-  const args = [wrangler, "deploy", "--dry-run", "--config", config, `--env=${env}`, "--outdir", out];
-  args.push("--metafile", metafile);
-  const output = [];
+  const metafile = join(resolve(root, outdir), "bundle-meta.json");
   const started = Date.now();
-  const code = await new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: { ...process.env, ...WRANGLER_ENV },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout.on("data", (d) => output.push(d));
-    child.stderr.on("data", (d) => output.push(d));
-    child.on("error", fail);
-    child.on("close", done);
-  });
-  const bundle = join(out, "index.js");
-  if (code !== 0 || !existsSync(bundle) || !existsSync(metafile)) {
-    throw new Error(`wrangler deploy --dry-run failed (exit ${code}):\n${Buffer.concat(output).toString()}`);
-  }
+  const bundle = await buildWorker({ root, config, env, outdir, extraArgs: ["--metafile", metafile] });
+  if (!existsSync(metafile)) throw new Error(`wrangler deploy --dry-run wrote no metafile at ${metafile}`);
   return { bundle, metafile, buildMs: Date.now() - started };
 }
 
