@@ -19,7 +19,7 @@
  * 6. Scale: how costs grow with the tenant's open PRs, team, tenants and inbox backlog
  *    (bench/lib/scale.mjs; several minutes, so the watchdog allows for it).
  * Writes bench/results.json and the table in docs/benchmarks.md. Everything on 127.0.0.1, every run
- * bounded; the whole bench takes about 3 minutes on 2 cores.
+ * bounded; the whole bench takes about 8 minutes on 2 cores (the scale part about 5 of them).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
