@@ -138,6 +138,10 @@ export async function trace(scope: TraceScope): Promise<Trace> {
   const directory = await dumpObject(env.DIRECTORY.getByName("global"));
   // Authentication bookkeeping (a key's last use), not an effect of the request.
   for (const row of directory.tables.api_keys ?? []) delete (row as Record<string, unknown>).last_used_at;
+  // The cron index: due times other objects report in the background (a tenant's settings, its
+  // metrics), not an effect of the request; what they index is compared in those objects' own tables.
+  delete directory.tables.cron_index;
+  delete directory.tables.cron_meta;
   const out: Trace = {
     directory,
     kv: (await env.CONFIG_KV.list()).keys.map((k) => k.name),
