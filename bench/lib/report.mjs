@@ -471,7 +471,10 @@ function failures(lines, points, unit) {
 /** The scale section of the generated Markdown (empty without scale results). */
 export function scaleMarkdown(scale) {
   if (!scale) return [];
-  const lines = ["", '**Scale curves** (`--only scale`; see "Scale curves" below for the method)'];
+  const lines = [
+    "",
+    '**Scale curves** (`--only scale`; method and findings: "Scale curves" in docs/benchmarks.md)',
+  ];
   if (scale.config?.quickCaps)
     lines.push("", `*Quick run: ${scale.config.quickCaps}; figures not meaningful.*`);
   const prs = scale.prs?.points ?? [];
