@@ -35,7 +35,7 @@ function settingsObjects(server) {
   return readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite").length;
 }
 
-/** One scheduled run at `at`, measured until workerd is quiet. */
+/** One scheduled run (at the present time), measured until workerd is quiet. */
 export async function tick(server, label) {
   const objects = settingsObjects(server);
   const logs = server.logs.total;
@@ -52,8 +52,8 @@ export async function tick(server, label) {
     status: res.status,
     cpuMs: before !== null && after !== null ? round(after - before, 0) : null,
     wallMs,
-    // The last 500 ms of the wait are the quiet window itself.
-    settledMs: wallMs + Math.max(0, quietAfterMs - 500),
+    // The last second of the wait is the two quiet windows themselves.
+    settledMs: wallMs + Math.max(0, quietAfterMs - 1000),
     logLines: server.logs.total - logs,
     settingsObjectsCreated: objects === null || objectsAfter === null ? null : objectsAfter - objects,
   };

@@ -159,8 +159,9 @@ export const health = (origin, agentId) => api(origin, "GET", `/api/agents/healt
 
 /**
  * Waits until every agent's inbox is empty and `until` ({ agentId, tasksDone }) has done that many
- * tasks, or `maxMs` passed; the messages left. Asks the API, never Miniflare's storage: those calls
- * block node while workerd runs them, and with the agents busy that can hang both (scale-seed.mjs).
+ * tasks, or `maxMs` passed; the messages left (-1: that agent was not done). Asks the API, never
+ * Miniflare's storage: those calls block node while workerd runs them, and with the agents busy that
+ * can hang both (scale-seed.mjs).
  */
 export async function drained(origin, agents, maxMs, until = null) {
   const deadline = Date.now() + maxMs;
