@@ -365,7 +365,7 @@ export function scaleGoals(scale) {
     SCALE_COMMANDS.map((k) => p.requests?.[k]?.alone?.max).filter((x) => typeof x === "number"),
   );
   const failed = points.some((p) => SCALE_COMMANDS.some((k) => p.requests?.[k]?.error));
-  // The steady state: 10 due with every tenant's settings object on disk (else the first tick's).
+  // The steady state: 10 due again (else the first tick after the tenants were made).
   const tick = scale?.cron?.ticks?.[3] ?? scale?.cron?.ticks?.[1];
   const ingest = scale?.ingest?.points ?? [];
   const ingestCpu = ingest.map((p) => p.cpuMsPerRequest).filter((x) => typeof x === "number");
