@@ -365,7 +365,7 @@ export function scaleGoals(scale) {
     SCALE_COMMANDS.map((k) => p.requests?.[k]?.alone?.max).filter((x) => typeof x === "number"),
   );
   const failed = points.some((p) => SCALE_COMMANDS.some((k) => p.requests?.[k]?.error));
-  // The steady state: 10 due with every tenant's settings object on disk (else the first tick's).
+  // The steady state: 10 due again (else the first tick after the tenants were made).
   const tick = scale?.cron?.ticks?.[3] ?? scale?.cron?.ticks?.[1];
   const ingest = scale?.ingest?.points ?? [];
   const ingestCpu = ingest.map((p) => p.cpuMsPerRequest).filter((x) => typeof x === "number");
@@ -471,7 +471,10 @@ function failures(lines, points, unit) {
 /** The scale section of the generated Markdown (empty without scale results). */
 export function scaleMarkdown(scale) {
   if (!scale) return [];
-  const lines = ["", '**Scale curves** (`--only scale`; see "Scale curves" below for the method)'];
+  const lines = [
+    "",
+    '**Scale curves** (`--only scale`; method and findings: "Scale curves" in docs/benchmarks.md)',
+  ];
   if (scale.config?.quickCaps)
     lines.push("", `*Quick run: ${scale.config.quickCaps}; figures not meaningful.*`);
   const prs = scale.prs?.points ?? [];

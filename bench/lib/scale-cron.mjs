@@ -6,8 +6,8 @@
  * PRs) and a digest schedule whose slot is a minute old. The scheduled handler is run through
  * Miniflare (`triggerScheduled`, what the cron timer of `npm start` does) and measured: workerd CPU
  * from the trigger until the process is quiet again, and the wall time of the trigger. Four ticks:
- * before the tenants are made; with `due` digests due (the first tick that reads most tenants'
- * settings, which creates their objects); with nothing due; with `due` due again (every object there).
+ * before the tenants are made; with `due` digests due (the first tick after the tenants were made);
+ * with nothing due; with `due` due again (the steady state the scale goal is judged on).
  *
  * Which tenants a tick reached is not logged by the product; what can be seen: the TenantSettings
  * objects that exist on disk afterwards and did not before (a tenant made only by a chat binding has
@@ -35,7 +35,7 @@ function settingsObjects(server) {
   return readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite").length;
 }
 
-/** One scheduled run at `at`, measured until workerd is quiet. */
+/** One scheduled run (at the present time), measured until workerd is quiet. */
 export async function tick(server, label) {
   const objects = settingsObjects(server);
   const logs = server.logs.total;
@@ -52,8 +52,8 @@ export async function tick(server, label) {
     status: res.status,
     cpuMs: before !== null && after !== null ? round(after - before, 0) : null,
     wallMs,
-    // The last 500 ms of the wait are the quiet window itself.
-    settledMs: wallMs + Math.max(0, quietAfterMs - 500),
+    // The last second of the wait is the two quiet windows themselves.
+    settledMs: wallMs + Math.max(0, quietAfterMs - 1000),
     logLines: server.logs.total - logs,
     settingsObjectsCreated: objects === null || objectsAfter === null ? null : objectsAfter - objects,
   };
@@ -115,7 +115,9 @@ export async function cronCurve(server, { tenants, due, say }) {
   );
 
   await settled(server.pid);
-  out.ticks.push(await tick(server, `${tenants} tenants, ${due} digests due`));
+  out.ticks.push(
+    await tick(server, `${tenants} tenants, ${due} digests due (first tick after they were made)`),
+  );
   say(`cron tick (${tenants} tenants, ${due} due): ${JSON.stringify(out.ticks.at(-1))}`);
   // Posted: the digest reached the tenant's local outbox (no Slack token) under the cron's key.
   let recorded = 0;
@@ -134,7 +136,7 @@ export async function cronCurve(server, { tenants, due, say }) {
   out.ticks.push(await tick(server, `${tenants} tenants, nothing due (slots handled)`));
   say(`cron tick (${tenants} tenants, nothing due): ${JSON.stringify(out.ticks.at(-1))}`);
 
-  // Due again (a new slot a minute ago), every tenant's settings object now on disk: the steady state.
+  // Due again (a new slot a minute ago): the steady state.
   await new Promise((r) => setTimeout(r, Math.max(0, 61_000 - (Date.now() - scheduledAt))));
   const again = minuteAgo();
   for (const [i, n] of dueTenants.entries())
@@ -145,7 +147,7 @@ export async function cronCurve(server, { tenants, due, say }) {
       810_000 + i,
     );
   await settled(server.pid);
-  out.ticks.push(await tick(server, `${tenants} tenants, ${due} digests due again (settings objects exist)`));
+  out.ticks.push(await tick(server, `${tenants} tenants, ${due} digests due again`));
   say(`cron tick (${tenants} tenants, ${due} due again): ${JSON.stringify(out.ticks.at(-1))}`);
   return out;
 }

@@ -100,7 +100,7 @@ async function deliverPrs(server, agents, amount, firstPr, drainMs) {
   if ((sent.tally.accepted ?? 0) !== amount)
     throw new Error(`webhook seeding: ${JSON.stringify(sent.tally)} of ${amount}`);
   const left = await drained(server.origin, agents, drainMs, until);
-  if (left > 0) throw new Error(`webhook seeding: ${left} events still in the agents' inboxes`);
+  if (left !== 0) throw new Error(`webhook seeding: the agents did not work through it (${left} left)`);
   await new Promise((r) => setTimeout(r, CARD_REFRESH_MS));
 }
 

@@ -1,10 +1,10 @@
 /**
  * Ingest against a backlog: a bounded run of unique GitHub deliveries at 64 connections while the
- * agents' inboxes already hold `backlog` unprocessed events. After a warm-up of 128 deliveries (worked
- * through by the running agents) the standing agents are paused (they keep taking events into their
- * inboxes), one real delivery is sent and becomes the template the
- * backlog is copied from (scale-seed.mjs `seedInboxes`: into every inbox that holds it, and into the
- * Coordinator's delivery log as published). The runs themselves add to the backlog, so each point
+ * agents' inboxes already hold `backlog` unprocessed events. The standing agents are paused (they
+ * keep taking events into their inboxes); a warm-up of 400 deliveries on that path is worked through
+ * by the agents resumed for it, then they are paused again. One real delivery is then sent and
+ * becomes the template the backlog is copied from (scale-seed.mjs `seedInboxes`: into every inbox
+ * that holds it, and into the Coordinator's delivery log as published). The runs themselves add to the backlog, so each point
  * tops it up to its size. CPU per delivery counts from the start of the run until workerd is quiet
  * again (the hand-off into the inboxes happens after the answer); afterwards the delivery log is
  * checked for exactly-once (ingest.mjs `checkLog`).
@@ -28,9 +28,12 @@ export async function ingestCurve(server, { backlogs, deliveries, connections, b
   const agents = await liveAgents(server.origin);
   // Warm-up (the ingest path's first deliveries on a fresh runtime cost more), worked through by the
   // running agents, so the first point starts from an empty backlog.
+  await setAgents(server.origin, "pause");
   const tasks = await reviewManagerTarget(server.origin, agents, 0);
-  const warm = await uniqueDeliveries({ origin: server.origin, connections, amount: 128, firstPr: 50_000 });
+  const warm = await uniqueDeliveries({ origin: server.origin, connections, amount: 400, firstPr: 50_000 });
   tasks.tasksDone += warm.tally.accepted ?? 0;
+  await settled(server.pid);
+  await setAgents(server.origin, "resume");
   const notDrained = await drained(server.origin, agents, 60_000, tasks);
   await setAgents(server.origin, "pause");
   await settled(server.pid);

@@ -159,20 +159,24 @@ export const health = (origin, agentId) => api(origin, "GET", `/api/agents/healt
 
 /**
  * Waits until every agent's inbox is empty and `until` ({ agentId, tasksDone }) has done that many
- * tasks, or `maxMs` passed; the messages left. Asks the API, never Miniflare's storage: those calls
- * block node while workerd runs them, and with the agents busy that can hang both (scale-seed.mjs).
+ * tasks, or `maxMs` passed; the messages left (-1: that agent was not done). Asks the API, never
+ * Miniflare's storage: those calls block node while workerd runs them, and with the agents busy that
+ * can hang both (scale-seed.mjs).
  */
 export async function drained(origin, agents, maxMs, until = null) {
   const deadline = Date.now() + maxMs;
-  let left = 0;
+  let left = null;
   do {
-    const all = await Promise.all(agents.map((a) => health(origin, a.agentId)));
-    left = all.reduce((n, h) => n + (h.inboxDepth ?? 0), 0);
-    const done = !until || (all.find((h) => h.agentId === until.agentId)?.tasksDone ?? 0) >= until.tasksDone;
-    if (left === 0 && done) break;
+    // One agent asked while it works (a health answer counts the agent's schedules: not free), then all.
+    const waiting = until && (await health(origin, until.agentId)).tasksDone < until.tasksDone;
+    if (!waiting) {
+      const all = await Promise.all(agents.map((a) => health(origin, a.agentId)));
+      left = all.reduce((n, h) => n + (h.inboxDepth ?? 0), 0);
+      if (left === 0) break;
+    }
     await sleep(500);
   } while (Date.now() < deadline);
-  return left;
+  return left ?? -1;
 }
 
 /** The Review Manager's tasks done now plus `more` (one task per event it works through). */

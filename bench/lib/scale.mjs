@@ -74,6 +74,20 @@ export async function scalePart(results, { quick, say }) {
       quickCaps: quick
         ? "sizes capped: open PRs to 10,000, team to 100, 200 tenants, backlog to 1,000"
         : null,
+      seeding: {
+        openPrs:
+          "the smallest size through signed webhook deliveries (agents running); larger sizes copied into the " +
+          "Review Manager's SQLite (review_prs, review_reviewers, review_log, policy_decisions, policy_pr_facts, " +
+          "forecast_requests, forecast_samples, forecast_activity, review_cards, review.sla/review.retry schedules), " +
+          "5,000 copies per INSERT … SELECT; the me user's reviews given to other members in the copies; " +
+          "review_window and review_last counted again from the log; each point's seededBy says which",
+        team: "team add slash commands (signed), 100 PRs through webhooks",
+        tenants:
+          "POST /api/tenants/:id/chat (admin API); due tenants set up by slash commands in their workspace",
+        backlog:
+          "one real delivery (agents paused) copied into every inbox holding it and into the Coordinator's " +
+          "delivery log (published); inbox_depth counted again",
+      },
     },
   };
   results.scale = scale;
