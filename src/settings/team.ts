@@ -5,6 +5,7 @@
  * only after a change (issue 17: a team of 1,000 was sent on every command).
  */
 import type { Env } from "../env";
+import { IsolateCache } from "../platform/isolate-cache";
 import type { TeamMember } from "./model";
 import { settings } from "./stub";
 
@@ -14,33 +15,29 @@ export interface TeamSnapshot {
   members: TeamMember[] | null;
 }
 
-/** Tenants whose team one isolate keeps; past this, the longest unused is forgotten. */
-const KEPT_TENANTS = 200;
-
 interface Kept {
   version: string;
   members: readonly TeamMember[];
 }
 
-/** Per settings namespace (each test environment has its own), per tenant. */
-const kept = new WeakMap<object, Map<string, Kept>>();
+/** A kept team is good until its version stamp changes, however long that takes. */
+const UNTIL_CHANGED = Number.POSITIVE_INFINITY;
+
+/** Per settings namespace (each test environment has its own), by tenant; at most 200 tenants. */
+const kept = new WeakMap<object, IsolateCache<Kept>>();
 
 /** The team, read with one call; the isolate's copy is used while its version stamp is current. */
 export async function teamOf(env: Env, tenant: string): Promise<TeamMember[]> {
-  let byTenant = kept.get(env.TENANT_SETTINGS);
-  if (!byTenant) {
-    byTenant = new Map();
-    kept.set(env.TENANT_SETTINGS, byTenant);
+  let cache = kept.get(env.TENANT_SETTINGS);
+  if (!cache) {
+    cache = new IsolateCache(200);
+    kept.set(env.TENANT_SETTINGS, cache);
   }
-  const mine = byTenant.get(tenant);
+  const now = Date.now();
+  const mine = cache.get(tenant, now, UNTIL_CHANGED)?.value;
   const snapshot = await settings(env, tenant).teamSince(mine?.version ?? null);
-  byTenant.delete(tenant);
   const members = snapshot.members ?? mine?.members;
   if (!members) throw new Error(`the team of ${tenant} came back without members`);
-  byTenant.set(tenant, { version: snapshot.version, members });
-  if (byTenant.size > KEPT_TENANTS) {
-    const oldest = byTenant.keys().next().value;
-    if (oldest !== undefined) byTenant.delete(oldest);
-  }
+  cache.set(tenant, { version: snapshot.version, members }, now, UNTIL_CHANGED);
   return [...members];
 }

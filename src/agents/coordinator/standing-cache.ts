@@ -4,25 +4,25 @@
  * (`forgetStandingAgents`); another isolate's change is seen within `KEEP_MS`.
  */
 import type { Env } from "../../env";
-import { type Outcome, ok } from "../../platform/errors";
+import type { Outcome } from "../../platform/errors";
+import { ok } from "../../platform/errors";
+import { IsolateCache } from "../../platform/isolate-cache";
 import type { CallMeta } from "../model";
 import type { StandingAgents } from "./intake";
 import { coordinator } from "./stub";
 
 const KEEP_MS = 5_000;
-/** Tenants one isolate keeps; past this, the oldest is forgotten. */
-const KEPT_TENANTS = 500;
 
-/** Per Coordinator namespace (each test environment has its own), per tenant. */
-const kept = new WeakMap<object, Map<string, { ids: StandingAgents; until: number }>>();
+/** Per Coordinator namespace (each test environment has its own), by tenant. */
+const kept = new WeakMap<object, IsolateCache<StandingAgents>>();
 
-function keptFor(env: Env): Map<string, { ids: StandingAgents; until: number }> {
-  let byTenant = kept.get(env.COORDINATOR);
-  if (!byTenant) {
-    byTenant = new Map();
-    kept.set(env.COORDINATOR, byTenant);
+function keptFor(env: Env): IsolateCache<StandingAgents> {
+  let cache = kept.get(env.COORDINATOR);
+  if (!cache) {
+    cache = new IsolateCache(500);
+    kept.set(env.COORDINATOR, cache);
   }
-  return byTenant;
+  return cache;
 }
 
 /** `Coordinator.standingAgents` (which starts what is missing), kept a few seconds per isolate. */
@@ -31,19 +31,13 @@ export async function standingAgentsOf(
   tenant: string,
   meta: CallMeta,
 ): Promise<Outcome<StandingAgents>> {
-  const byTenant = keptFor(env);
+  const cache = keptFor(env);
   const now = Date.now();
-  const mine = byTenant.get(tenant);
-  if (mine && mine.until > now) return ok(mine.ids);
+  const hit = cache.get(tenant, now, KEEP_MS);
+  if (hit) return ok(hit.value);
   const answer = await coordinator(env, tenant).standingAgents(tenant, meta);
-  byTenant.delete(tenant);
-  if (answer.ok) {
-    byTenant.set(tenant, { ids: answer.value, until: now + KEEP_MS });
-    if (byTenant.size > KEPT_TENANTS) {
-      const oldest = byTenant.keys().next().value;
-      if (oldest !== undefined) byTenant.delete(oldest);
-    }
-  }
+  if (answer.ok) cache.set(tenant, answer.value, now, KEEP_MS);
+  else cache.delete(tenant);
   return answer;
 }
 
