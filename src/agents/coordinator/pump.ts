@@ -28,8 +28,6 @@ import {
 /** If the object dies mid-publish, the alarm picks the delivery up after this long. */
 const BACKSTOP_MS = 30_000;
 const log = logger("webhooks.pump");
-/** Old deliveries are forgotten at most this often (by the alarm, and by `ingest` past it). */
-const PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface PumpDeps {
   log: DeliveryLog;
@@ -49,7 +47,6 @@ export class DeliveryPump {
   private kicked = false;
   /** The alarm as this object last set it (undefined: not read yet); saves a read per delivery. */
   private alarmAt: number | null | undefined;
-  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: PumpDeps) {}
 
@@ -63,22 +60,18 @@ export class DeliveryPump {
     if (claim.outcome === "duplicate") return { duplicate: true, status: claim.status };
     await this.arm(now + BACKSTOP_MS);
     void this.drain();
-    this.pruneNow(now);
     return { duplicate: false, status: "pending" };
   }
 
-  /** The Coordinator's alarm: retries what is due, forgets old deliveries. */
+  /**
+   * The Coordinator's alarm: retries what is due, forgets old deliveries (off the ack path: the
+   * backstop alarm every delivery arms fires after each burst).
+   */
   async onAlarm(): Promise<void> {
     // The alarm that fired is gone: read it again before trusting what this object remembers.
     this.alarmAt = undefined;
     await this.drain();
-    this.pruneNow(Date.now(), true);
-  }
-
-  private pruneNow(now: number, force = false): void {
-    if (!force && now - this.prunedAt < PRUNE_EVERY_MS) return;
-    this.prunedAt = now;
-    this.deps.log.prune(now);
+    this.deps.log.prune(Date.now());
   }
 
   /** Starts the drain loop, or asks the running one to look again. */
