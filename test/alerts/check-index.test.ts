@@ -5,32 +5,22 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Env } from "../../src/env";
 import type { Metrics } from "../../src/observability/metrics-do";
 import { directory } from "../../src/tenants/stub";
+import { withDirectoryDown } from "../helpers/directory-down";
 import { waitFor } from "../helpers/wait";
-
-const DOWN = {
-  getByName: () => ({ reportCron: () => Promise.reject(new Error("directory down")) }),
-} as unknown as Env["DIRECTORY"];
-
-type WithEnv = { env: Env };
 
 describe("the alert check index report", () => {
   it("a failure recorded while the Directory is down makes the tenant due once the alarm reports it", async () => {
     const tenant = "alerts-index-down";
     const stub = env.METRICS_ROLLUP.getByName(tenant);
     const at = Date.now();
-    const during = await runInDurableObject(stub, async (instance: Metrics) => {
-      const real = (instance as unknown as WithEnv).env;
-      (instance as unknown as WithEnv).env = { ...real, DIRECTORY: DOWN };
-      try {
+    const during = await runInDurableObject(stub, (instance: Metrics) =>
+      withDirectoryDown(instance, async () => {
         await instance.record([{ kind: "delivery", at, platform: "slack", outcome: "dead" }]);
         return instance.checkIndexState();
-      } finally {
-        (instance as unknown as WithEnv).env = real;
-      }
-    });
+      }),
+    );
     expect(during).toMatchObject({ value: at, delivered: false, attempts: 1 });
     expect(await directory(env).cronEntries(tenant)).toEqual([]);
 

@@ -91,12 +91,15 @@ describe("nextSlot", () => {
   });
 });
 
+/** 09:00 Berlin time on weekdays: the schedule `dueSlot` and `nextFireAt` are walked through. */
+const BERLIN_WEEKDAYS: DigestSchedule = {
+  time: "09:00",
+  tz: "Europe/Berlin",
+  days: ["mon", "tue", "wed", "thu", "fri"],
+};
+
 describe("dueSlot", () => {
-  const berlin: DigestSchedule = {
-    time: "09:00",
-    tz: "Europe/Berlin",
-    days: ["mon", "tue", "wed", "thu", "fri"],
-  };
+  const berlin = BERLIN_WEEKDAYS;
   const TUE = at("2026-10-27T08:00:00Z"); // Tuesday 09:00 CET
   const MON = at("2026-10-26T08:00:00Z");
 
@@ -180,11 +183,7 @@ describe("dueSlot", () => {
 });
 
 describe("nextFireAt", () => {
-  const berlin: DigestSchedule = {
-    time: "09:00",
-    tz: "Europe/Berlin",
-    days: ["mon", "tue", "wed", "thu", "fri"],
-  };
+  const berlin = BERLIN_WEEKDAYS;
   const MON = at("2026-10-26T08:00:00Z"); // Monday 09:00 CET
   const TUE = at("2026-10-27T08:00:00Z");
   const WED = at("2026-10-28T08:00:00Z");

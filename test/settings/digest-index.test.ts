@@ -6,35 +6,24 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ChannelRef } from "../../src/chat/platform";
-import type { Env } from "../../src/env";
 import type { TenantSettings } from "../../src/settings/tenant-settings";
 import { directory } from "../../src/tenants/stub";
+import { withDirectoryDown } from "../helpers/directory-down";
 import { waitFor } from "../helpers/wait";
 
 const CHANNEL: ChannelRef = { platform: "slack", workspaceId: "T0DIGIDX", channelId: "C0DIGIDX" };
-
-/** A Directory binding whose every call fails. */
-const DOWN = {
-  getByName: () => ({ reportCron: () => Promise.reject(new Error("directory down")) }),
-} as unknown as Env["DIRECTORY"];
-
-type WithEnv = { env: Env };
 
 describe("the digest index report", () => {
   it("a schedule set while the Directory is down is kept and reported by the alarm", async () => {
     const tenant = "t-digest-index-down";
     const stub = env.TENANT_SETTINGS.getByName(tenant);
     // One callback: the instance with the failing Directory is the one that takes the change.
-    const during = await runInDurableObject(stub, async (instance: TenantSettings) => {
-      const real = (instance as unknown as WithEnv).env;
-      (instance as unknown as WithEnv).env = { ...real, DIRECTORY: DOWN };
-      try {
+    const during = await runInDurableObject(stub, (instance: TenantSettings) =>
+      withDirectoryDown(instance, async () => {
         const set = await instance.setDigest(CHANNEL, { time: "09:00", tz: "UTC", days: ["mon"] }, "t");
         return { ok: set.ok, state: await instance.digestIndexState() };
-      } finally {
-        (instance as unknown as WithEnv).env = real;
-      }
-    });
+      }),
+    );
     expect(during.ok).toBe(true);
     expect(during.state).toMatchObject({ delivered: false, attempts: 1 });
     const owed = during.state?.value;
