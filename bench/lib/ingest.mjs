@@ -63,6 +63,13 @@ export async function replays({ origin, connections, amount, duration, delivery 
   return { run, tally: tally(outcomes) };
 }
 
+/** The Durable Object class of each standing agent type that takes webhook events (its inbox). */
+export const INBOX_CLASSES = {
+  "review-manager": "ReviewManagerAgent",
+  "linear-state": "LinearStateAgent",
+  "integration-dashboard": "IntegrationDashboardAgent",
+};
+
 export function tally(values) {
   const counts = {};
   for (const v of values) counts[v] = (counts[v] ?? 0) + 1;

@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { tally, uniqueDeliveries } from "../../bench/lib/ingest.mjs";
+import { INBOX_CLASSES, tally, uniqueDeliveries } from "../../bench/lib/ingest.mjs";
 import { withTimeout } from "../../bench/lib/load.mjs";
 import { benchVars, send, setAgents, setUpTenant } from "../../bench/lib/setup.mjs";
 import { discordKeyPair, githubDelivery } from "../../bench/lib/signing.mjs";
@@ -22,11 +22,6 @@ import { startForemanTarget } from "../../bench/lib/targets.mjs";
 const BACKLOG = 10_000;
 const NEW = 300;
 const TENANT = "default";
-const AGENT_CLASSES = {
-  "review-manager": "ReviewManagerAgent",
-  "linear-state": "LinearStateAgent",
-  "integration-dashboard": "IntegrationDashboardAgent",
-};
 /** Upper bound for the drain (it takes seconds; a loaded CI machine gets room). */
 const DRAIN_BOUND_MS = 240_000;
 
@@ -49,7 +44,7 @@ async function sql(className, name, query, ...bindings) {
 test("a backlog of 10,000 deliveries drains while new ones arrive: none lost, none doubled", {
   timeout: 420_000,
 }, async (t) => {
-  const agents = (await setAgents(foreman.origin, "pause")).filter((a) => a.type in AGENT_CLASSES);
+  const agents = (await setAgents(foreman.origin, "pause")).filter((a) => a.type in INBOX_CLASSES);
   assert.equal(agents.length, 3, `standing agents: ${agents.map((a) => a.type).join(", ")}`);
   const manager = agents.find((a) => a.type === "review-manager");
 
@@ -60,7 +55,7 @@ test("a backlog of 10,000 deliveries drains while new ones arrive: none lost, no
   let payload;
   for (let i = 0; i < 100 && !payload; i++) {
     const rows = await sql(
-      AGENT_CLASSES["review-manager"],
+      INBOX_CLASSES["review-manager"],
       manager.agentId,
       "SELECT payload FROM inbox WHERE message_id LIKE ?",
       `${first.deliveryId}:%`,
@@ -135,7 +130,7 @@ test("a backlog of 10,000 deliveries drains while new ones arrive: none lost, no
   // Each subscribing agent's inbox: every event exactly once.
   for (const agent of agents) {
     const [{ n, d, backlog }] = await sql(
-      AGENT_CLASSES[agent.type],
+      INBOX_CLASSES[agent.type],
       agent.agentId,
       `SELECT COUNT(*) AS n, COUNT(DISTINCT message_id) AS d,
            SUM(CASE WHEN message_id LIKE 'backlog-%' THEN 1 ELSE 0 END) AS backlog FROM inbox`,

@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { checkLog, inboxCounts, tally } from "../../bench/lib/ingest.mjs";
+import { checkLog, INBOX_CLASSES, inboxCounts, tally } from "../../bench/lib/ingest.mjs";
 import { drive } from "../../bench/lib/load.mjs";
 import { benchVars, send, setAgents, setUpTenant } from "../../bench/lib/setup.mjs";
 import { discordKeyPair, githubDelivery, signedSlashCommands } from "../../bench/lib/signing.mjs";
@@ -22,11 +22,6 @@ const CONNECTIONS = 32;
 const UNIQUE = 500;
 const REPLAYS = 200;
 const COMMANDS = 200;
-const AGENT_CLASSES = {
-  "review-manager": "ReviewManagerAgent",
-  "linear-state": "LinearStateAgent",
-  "integration-dashboard": "IntegrationDashboardAgent",
-};
 
 let foreman;
 
@@ -67,7 +62,7 @@ test("every signed slash command under load is answered with its reply", { timeo
 
 test("concurrent GitHub deliveries and replays: none lost, none doubled", { timeout: 240_000 }, async () => {
   const agents = await setAgents(foreman.origin, "pause");
-  const subscribers = agents.filter((a) => a.type in AGENT_CLASSES);
+  const subscribers = agents.filter((a) => a.type in INBOX_CLASSES);
   assert.equal(subscribers.length, 3, `standing agents: ${agents.map((a) => a.type).join(", ")}`);
 
   const replayed = githubDelivery(1);
@@ -126,7 +121,7 @@ test("concurrent GitHub deliveries and replays: none lost, none doubled", { time
   // Each subscribing agent's inbox: every event exactly once.
   const ids = [replayed.deliveryId, ...deliveries.map((d) => d.deliveryId)];
   for (const agent of subscribers) {
-    const inbox = await inboxCounts(foreman, AGENT_CLASSES[agent.type], agent.agentId);
+    const inbox = await inboxCounts(foreman, INBOX_CLASSES[agent.type], agent.agentId);
     const counts = tally(ids.map((id) => inbox.get(`${id}:0:${agent.agentId}`) ?? 0));
     assert.deepEqual(
       counts,
