@@ -182,3 +182,34 @@ async function bytesRequest(sent: Uint8Array, signedOver: Uint8Array): Promise<R
     body: sent,
   });
 }
+
+// The public key is imported once per isolate and key (src/integrations/discord/verify.ts): each
+// request is still checked against its own env's key, a changed key takes effect at once, and a key
+// given in upper case is the same key.
+const statusOf = async (signer: KeyPair, configured: KeyPair, extra = {}) =>
+  (await call(app, await signedRequest(signer, FIXTURES.ping), discordEnv(configured, extra))).res.status;
+
+describe("Discord public keys kept per isolate", () => {
+  it("checks each request against its own env's key, whichever came before", async () => {
+    expect(await statusOf(keys, keys)).toBe(200);
+    expect(await statusOf(keys, other)).toBe(401);
+    expect(await statusOf(other, other)).toBe(200);
+    expect(await statusOf(other, keys)).toBe(401);
+    expect(await statusOf(keys, keys)).toBe(200);
+  });
+
+  it("takes a changed key at once on the same env", async () => {
+    const env = discordEnv(keys);
+    const send = async (signer: KeyPair) =>
+      (await call(app, await signedRequest(signer, FIXTURES.ping), env)).res.status;
+    expect(await send(keys)).toBe(200);
+    env.DISCORD_PUBLIC_KEY = other.publicKeyHex;
+    expect(await send(keys)).toBe(401);
+    expect(await send(other)).toBe(200);
+  });
+
+  it("reads the key in either case", async () => {
+    expect(await statusOf(keys, keys, { DISCORD_PUBLIC_KEY: keys.publicKeyHex.toUpperCase() })).toBe(200);
+    expect(await statusOf(other, keys, { DISCORD_PUBLIC_KEY: keys.publicKeyHex.toUpperCase() })).toBe(401);
+  });
+});
