@@ -21,6 +21,8 @@ export interface Unlinked {
 export function linkIn(store: SettingsStore, hooks: WebhookStateStore, link: ChannelLink): Linked {
   const { kind, target } = link;
   const created = store.insertLink(link);
+  // A target linked anew may have been remembered as not linked by a delivery (webhook-state.ts).
+  if (created) hooks.linksChanged();
   const all = store.links({ kind, target });
   const stored = all.find((l) => sameChannel(l.channel, link.channel)) ?? link;
   const elsewhere = all.filter((l) => !sameChannel(l.channel, link.channel)).map((l) => l.channel);

@@ -232,18 +232,12 @@ export class TenantSettings extends DigestSettings {
    * `activeSince`: when a delivery signed with the tenant's secret first arrived for it (null: waiting).
    */
   async link(kind: LinkKind, target: string, channel: ChannelRef, by: string): Promise<Outcome<Linked>> {
-    return attempt(() => {
-      this.hooks.linksChanged();
-      return linkIn(this.store, this.hooks, buildLink(kind, target, channel, by));
-    });
+    return attempt(() => linkIn(this.store, this.hooks, buildLink(kind, target, channel, by)));
   }
 
   /** Unlinks from one channel; 404 if it is not linked there. `elsewhere`: channels still linked. */
   async unlink(kind: LinkKind, target: string, channel: ChannelRef): Promise<Outcome<Unlinked>> {
-    return attempt(() => {
-      this.hooks.linksChanged();
-      return unlinkIn(this.store, this.hooks, kind, checkTarget(kind, target), channel);
-    });
+    return attempt(() => unlinkIn(this.store, this.hooks, kind, checkTarget(kind, target), channel));
   }
 
   async links(): Promise<ChannelLink[]> {

@@ -62,7 +62,7 @@ export class WebhookStateStore {
       organization_id TEXT NOT NULL, bound_at TEXT NOT NULL)`);
   }
 
-  /** Forgets what deliveries asked: a link was added or removed (TenantSettings `link` / `unlink`). */
+  /** Forgets what deliveries asked: a target was linked anew (`linkIn`) or unlinked everywhere (`forget`). */
   linksChanged(): void {
     this.linkedKnown.clear();
     this.activeKnown.clear();

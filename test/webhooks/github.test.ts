@@ -7,6 +7,7 @@ import { unwrap } from "../../src/platform/errors";
 import { narrowInstallation } from "../../src/webhooks/github";
 import { routeToTenant } from "../../src/webhooks/handoff";
 import { WEBHOOK_BODY_LIMIT } from "../../src/webhooks/options";
+import { chatContext, run } from "../commands/helpers";
 import { deletePath, examplesOf, onlyEvent } from "../helpers/payloads";
 import {
   agentsOf,
@@ -15,6 +16,7 @@ import {
   exampleOf,
   githubRequest,
   linkQuietly,
+  linkViaChat,
   prOpened,
   sendGitHub,
   setPath,
@@ -216,5 +218,22 @@ describe("POST /api/webhooks/github: installation events", () => {
     const none = await sendGitHub(payload, { to: "wh-inst", event: "installation_repositories" });
     expect(none.status).toBe(202);
     expect(await bodyOf(none)).toEqual({ status: "ignored", reason: "repository not linked" });
+  });
+});
+
+describe("routing remembers what deliveries asked until a link changes", () => {
+  it("a repository linked after a delivery was ignored is routed; unlinked everywhere, it is ignored again", async () => {
+    const tenant = "wh-remember";
+    await linkQuietly(tenant, "github", "acme/first-linked");
+    const before = await sendGitHub(prOpened("acme/later"), { to: tenant });
+    expect(await bodyOf(before)).toEqual({ status: "ignored", reason: "repository not linked" });
+
+    await linkViaChat(tenant, "github", "acme/later");
+    const linked = await sendGitHub(prOpened("acme/later"), { to: tenant });
+    expect(await bodyOf(linked)).toMatchObject({ status: "accepted", events: 1 });
+
+    expect((await run("unlink github acme/later", chatContext(tenant))).tone).not.toBe("error");
+    const after = await sendGitHub(prOpened("acme/later"), { to: tenant });
+    expect(await bodyOf(after)).toEqual({ status: "ignored", reason: "repository not linked" });
   });
 });
