@@ -77,23 +77,22 @@ export async function buildChannelDigest(
   const people = peopleOf(team);
   const { platform } = channel;
   const waiting = unwrap(queue);
-  const prs: DigestPr[] = waiting.items
-    .filter((item) => repos.has(item.repo.toLowerCase()))
-    .map((item) => ({
-      repo: item.repo,
-      number: item.number,
-      title: item.title,
-      url: item.url,
-      author: item.author,
-      reviewers: item.reviewers.map((r) => ({ login: r.login, mention: mention(r.login, people, platform) })),
-      waitingWorkingMs: item.waitingWorkingMs,
-      // "at risk" also when the forecast says so before the SLA clock does (docs/predictions.md).
-      state: worstState(item) === "ok" && item.predicted?.atRisk ? "at_risk" : worstState(item),
-      linear: linearText(item.linear ?? []) || undefined,
-      draft: item.draft,
-      approvals: item.approvals,
-      labels: item.labels,
-    }));
+  // The Review Manager answered the channel's repositories only (`repos` above).
+  const prs: DigestPr[] = waiting.items.map((item) => ({
+    repo: item.repo,
+    number: item.number,
+    title: item.title,
+    url: item.url,
+    author: item.author,
+    reviewers: item.reviewers.map((r) => ({ login: r.login, mention: mention(r.login, people, platform) })),
+    waitingWorkingMs: item.waitingWorkingMs,
+    // "at risk" also when the forecast says so before the SLA clock does (docs/predictions.md).
+    state: worstState(item) === "ok" && item.predicted?.atRisk ? "at_risk" : worstState(item),
+    linear: linearText(item.linear ?? []) || undefined,
+    draft: item.draft,
+    approvals: item.approvals,
+    labels: item.labels,
+  }));
   // A channel's stored filters are the builder's filters (0 and [] mean off).
   const filters: DigestFilters = prefs;
   const shown = applyFilters(prs, filters);
