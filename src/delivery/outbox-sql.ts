@@ -1,6 +1,9 @@
 /** SQLite schema of the Outbox Durable Object, its row types, row -> API mappers and shared inserts. */
 import { randomId } from "../platform/ids";
+import { parseRef } from "./ledger-rows";
 import type {
+  ClaimInput,
+  ClaimResult,
   DeadLetter,
   DeadLetterInput,
   DeadLetterReason,
@@ -293,4 +296,44 @@ export function reportOf(input: FinishInput, now: number): DeliveryReport {
     default:
       return { key: input.key, outcome: "dead", error: input.error ?? input.outcome };
   }
+}
+
+/** Claims `key` for sending under a lease; refused if delivered or leased by an unexpired claim. */
+export function claimKey(sql: SqlStorage, input: ClaimInput, now: number, leaseMs: number): ClaimResult {
+  const row = deliveryRow(sql, input.key);
+  if (row && (row.state === "delivered" || row.state === "local")) {
+    const ref = parseRef(row.ref) ?? undefined;
+    return {
+      claimed: false,
+      reason: "delivered",
+      holder: row.delivery_id,
+      retryAfterSeconds: 0,
+      ...(ref ? { ref } : {}),
+    };
+  }
+  if (row && row.state === "in_flight" && (row.lease_until ?? 0) > now) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(((row.lease_until ?? now) - now) / 1000));
+    return { claimed: false, reason: "in_flight", holder: row.delivery_id, retryAfterSeconds };
+  }
+  const leaseToken = randomId("lease");
+  sql.exec(
+    `INSERT INTO deliveries (key, delivery_id, platform, action, state, lease_token, lease_until, attempts, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'in_flight', ?, ?, 1, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET delivery_id = excluded.delivery_id, state = 'in_flight',
+         lease_token = excluded.lease_token, lease_until = excluded.lease_until,
+         attempts = deliveries.attempts + 1, updated_at = excluded.updated_at`,
+    input.key,
+    input.deliveryId,
+    input.platform,
+    input.action,
+    leaseToken,
+    now + leaseMs,
+    now,
+    now,
+  );
+  return { claimed: true, leaseToken, attempt: deliveryRow(sql, input.key)?.attempts ?? 1 };
+}
+
+export function deliveryRow(sql: SqlStorage, key: string): DeliveryRow | undefined {
+  return sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE key = ?", key).toArray()[0];
 }

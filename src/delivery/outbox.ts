@@ -9,7 +9,7 @@
  * - `delivery_ledger` (src/delivery/ledger.ts): deliveries decided outside any agent (chat replies sent
  *   later, digests, alerts), kept from `submit` until the consumer's outcome is recorded here; the
  *   alarm hands over again what was not confirmed in time.
- *
+ * - `credentials`, `credential_repos` (src/delivery/credentials.ts): the tenant's platform tokens.
  * Every method runs its reads and writes synchronously, so each call is atomic.
  */
 import { DurableObject } from "cloudflare:workers";
@@ -18,14 +18,27 @@ import { logger } from "../observability/logger";
 import { destroyObject } from "../platform/destroy";
 import { fail, NotFoundError, type Outcome, ok } from "../platform/errors";
 import type { DeliveryRef } from "../platform/http-client";
-import { randomId } from "../platform/ids";
+import { addColumn } from "../platform/sql";
+import {
+  CREDENTIAL_SCHEMA,
+  type CredentialInfo,
+  type CredentialLookup,
+  changeRepos,
+  coveredRepos,
+  credentialFor,
+  listCredentials,
+  type NewCredential,
+  putCredential,
+  revokeCredential,
+} from "./credentials";
 import { confirmMsOf, DeliveryLedger } from "./ledger";
 import { parseRef } from "./ledger-rows";
 import {
   type AttemptRow,
+  claimKey,
   type DeadLetterRow,
-  type DeliveryRow,
   type DeliveryState,
+  deliveryRow,
   insertDeadLetter,
   logAttempt,
   MAX_LIST_ROWS,
@@ -46,6 +59,7 @@ import type {
   DeliveryRecord,
   FinishInput,
   OutboxEntry,
+  Platform,
   RecordResult,
 } from "./types";
 
@@ -78,11 +92,9 @@ export class Outbox extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(SCHEMA);
+    this.sql.exec(SCHEMA + CREDENTIAL_SCHEMA);
     // Added after the first release: where a delivered message landed (Slack ts, Discord message id).
-    if (!this.sql.exec("SELECT * FROM deliveries LIMIT 0").columnNames.includes("ref")) {
-      this.sql.exec("ALTER TABLE deliveries ADD COLUMN ref TEXT");
-    }
+    addColumn(this.sql, "deliveries", "ref TEXT");
     this.ledger = new DeliveryLedger(this.sql, confirmMsOf(env));
   }
 
@@ -95,7 +107,7 @@ export class Outbox extends DurableObject<Env> {
   async record(messages: DeliveryMessage[]): Promise<SubmitResult[]> {
     const now = Date.now();
     const results = messages.map((message): SubmitResult => {
-      const sent = this.delivery(message.key);
+      const sent = deliveryRow(this.sql, message.key);
       if (sent && (sent.state === "delivered" || sent.state === "local")) {
         return { key: message.key, accepted: false };
       }
@@ -113,46 +125,39 @@ export class Outbox extends DurableObject<Env> {
 
   /** Claims `key` for sending under a lease; refused if delivered or leased by an unexpired claim. */
   claim(input: ClaimInput): ClaimResult {
-    const now = Date.now();
-    const row = this.delivery(input.key);
-    if (row && (row.state === "delivered" || row.state === "local")) {
-      const ref = parseRef(row.ref) ?? undefined;
-      return {
-        claimed: false,
-        reason: "delivered",
-        holder: row.delivery_id,
-        retryAfterSeconds: 0,
-        ...(ref ? { ref } : {}),
-      };
-    }
-    if (row && row.state === "in_flight" && (row.lease_until ?? 0) > now) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(((row.lease_until ?? now) - now) / 1000));
-      return { claimed: false, reason: "in_flight", holder: row.delivery_id, retryAfterSeconds };
-    }
-    const leaseToken = randomId("lease");
-    this.sql.exec(
-      `INSERT INTO deliveries (key, delivery_id, platform, action, state, lease_token, lease_until, attempts, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'in_flight', ?, ?, 1, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET delivery_id = excluded.delivery_id, state = 'in_flight',
-         lease_token = excluded.lease_token, lease_until = excluded.lease_until,
-         attempts = deliveries.attempts + 1, updated_at = excluded.updated_at`,
-      input.key,
-      input.deliveryId,
-      input.platform,
-      input.action,
-      leaseToken,
-      now + LEASE_MS,
-      now,
-      now,
-    );
-    return { claimed: true, leaseToken, attempt: this.delivery(input.key)?.attempts ?? 1 };
+    return claimKey(this.sql, input, Date.now(), LEASE_MS);
+  }
+
+  /** The tenant's platform credentials (src/delivery/credentials.ts). */
+  putCredential(c: NewCredential): void {
+    putCredential(this.sql, c, new Date().toISOString());
+  }
+
+  changeRepos(account: string, added: string[], removed: string[]): void {
+    changeRepos(this.sql, account, added, removed);
+  }
+
+  revokeCredential(platform: Platform, account: string, reason: string): boolean {
+    return revokeCredential(this.sql, platform, account, reason, new Date().toISOString());
+  }
+
+  credentialFor(platform: Platform, repo: string | null): CredentialLookup {
+    return credentialFor(this.sql, platform, repo);
+  }
+
+  credentials(): CredentialInfo[] {
+    return listCredentials(this.sql);
+  }
+
+  coveredRepos(after: string, limit: number): string[] {
+    return coveredRepos(this.sql, after, limit);
   }
 
   /** Ends a claimed attempt: marks the key delivered / failed / dead, logs it, maybe dead-letters it. */
   async finish(input: FinishInput): Promise<void> {
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
-      const row = this.delivery(input.key);
+      const row = deliveryRow(this.sql, input.key);
       // A delivered post always counts; a failure only changes the key while we still hold the lease.
       if (row && (input.outcome === "delivered" || row.lease_token === input.leaseToken)) {
         this.sql.exec(
@@ -192,7 +197,7 @@ export class Outbox extends DurableObject<Env> {
   ): Promise<{ recorded: boolean; ref: DeliveryRef | null }> {
     const now = Date.now();
     const recorded = this.ctx.storage.transactionSync(() => {
-      const row = this.delivery(message.key);
+      const row = deliveryRow(this.sql, message.key);
       if (row && row.state !== "failed" && row.state !== "dead") {
         // delivered/local: done already; in_flight: a real send holds the key.
         if (row.state !== "in_flight" || (row.lease_until ?? 0) > now) return false;
@@ -228,7 +233,7 @@ export class Outbox extends DurableObject<Env> {
         this.sql,
         message.key,
         message.id,
-        this.delivery(message.key)?.attempts ?? 1,
+        deliveryRow(this.sql, message.key)?.attempts ?? 1,
         "local",
         null,
         null,
@@ -236,7 +241,7 @@ export class Outbox extends DurableObject<Env> {
       );
       return true;
     });
-    const stored = parseRef(this.delivery(message.key)?.ref ?? null);
+    const stored = parseRef(deliveryRow(this.sql, message.key)?.ref ?? null);
     this.ledger.confirm(
       [{ key: message.key, outcome: "delivered", ...(stored ? { ref: stored } : {}) }],
       now,
@@ -254,7 +259,7 @@ export class Outbox extends DurableObject<Env> {
       ) {
         return { recorded: false, reason: "duplicate" };
       }
-      const row = this.delivery(input.key);
+      const row = deliveryRow(this.sql, input.key);
       if (row && (row.state === "delivered" || row.state === "local"))
         return { recorded: false, reason: "delivered" };
       if (row && row.delivery_id === input.deliveryId) {
@@ -318,7 +323,7 @@ export class Outbox extends DurableObject<Env> {
 
   /** Send state and attempt history of one delivery key. */
   getDelivery(key: string): DeliveryRecord | null {
-    const row = this.delivery(key);
+    const row = deliveryRow(this.sql, key);
     if (!row) return null;
     const history = this.sql
       .exec<AttemptRow>(
@@ -349,10 +354,6 @@ export class Outbox extends DurableObject<Env> {
     for (const key of report.givenUp) log.error("delivery.given_up", { tenant, detail: key });
     if (report.queueError) log.warn("delivery.handover_failed", { tenant, error: report.queueError });
     await this.arm();
-  }
-
-  private delivery(key: string): DeliveryRow | undefined {
-    return this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE key = ?", key).toArray()[0];
   }
 
   /**

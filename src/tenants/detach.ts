@@ -10,7 +10,9 @@
  *
  * A failure between the two leaves the tenant known, so the deletion can simply be run again.
  */
+
 import { all, count, first, run } from "../platform/sql";
+import { deleteInstallationsOf } from "./installations";
 import { deleteHooksOf } from "./webhook-hooks";
 
 export interface DetachCounts {
@@ -68,6 +70,8 @@ export function detachTenant(sql: SqlStorage, tenant: string, now: string): Deta
   const chatBindings = rowsOf(sql, "chat_bindings", tenant);
   run(sql, "DELETE FROM chat_bindings WHERE tenant = ?", tenant);
   const webhookHooks = deleteHooksOf(sql, tenant);
+  // Installs go with the bindings: deliveries from those accounts no longer reach the tenant.
+  deleteInstallationsOf(sql, tenant);
   return { revokedKeys, chatBindings, webhookHooks };
 }
 
@@ -86,6 +90,7 @@ export function forgetTenant(
   // Anything bound or linked while the wipe ran goes too.
   run(sql, "DELETE FROM chat_bindings WHERE tenant = ?", tenant);
   deleteHooksOf(sql, tenant);
+  deleteInstallationsOf(sql, tenant);
   run(sql, "DELETE FROM tenants WHERE id = ?", tenant);
   const removed = { ...record.removed, apiKeys, resources };
   run(

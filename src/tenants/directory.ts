@@ -16,6 +16,13 @@ import { attempt, type Outcome } from "../platform/errors";
 import { randomId } from "../platform/ids";
 import { all, first, run } from "../platform/sql";
 import {
+  bindChat,
+  type ChatBinding,
+  chatBindings,
+  chatTenantOf,
+  ensureChatBindingTable,
+} from "./chat-bindings";
+import {
   type CronEntry,
   type CronKind,
   type CronReport,
@@ -36,7 +43,30 @@ import {
   type TenantDeletion,
   tenantExists,
 } from "./detach";
-import { isRole, type Role } from "./roles";
+import {
+  checkInvite,
+  createInvite,
+  createOAuthState,
+  ensureInstallTables,
+  type Installation,
+  type InstallPlatform,
+  type Invite,
+  type InviteProblem,
+  installationOf,
+  installationsOf,
+  invitesOf,
+  type NewInstallation,
+  type NewOAuthState,
+  type OAuthPurpose,
+  recordInstallation,
+  revokeInstallation,
+  type StateProblem,
+  type TakenState,
+  takeOAuthState,
+  useInvite,
+} from "./installations";
+import { ensureKeyTable, findKey, insertKey, listKeys, revokeKey } from "./key-rows";
+import type { Role } from "./roles";
 import {
   endRotation,
   ensureHookTable,
@@ -54,22 +84,6 @@ import {
 } from "./webhook-hooks";
 
 export type ResourceKind = "workflow" | "agent";
-
-/** A chat workspace (Slack team id, Discord guild id) bound to a tenant. */
-export interface ChatBinding {
-  platform: ChatPlatform;
-  workspaceId: string;
-  tenant: string;
-  createdAt: string;
-}
-
-type BindingRow = { platform: string; workspace_id: string; tenant: string; created_at: string };
-const toBinding = (r: BindingRow): ChatBinding => ({
-  platform: r.platform === "discord" ? "discord" : "slack",
-  workspaceId: r.workspace_id,
-  tenant: r.tenant,
-  createdAt: r.created_at,
-});
 
 /** An API key as the API shows it: never the hash. */
 export interface ApiKeyInfo {
@@ -95,51 +109,22 @@ export interface TenantInfo {
   createdAt: string;
 }
 
-type KeyRow = {
-  id: string;
-  tenant: string;
-  role: string;
-  name: string;
-  created_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-};
-
-const KEY_COLUMNS = "id, tenant, role, name, created_at, revoked_at, last_used_at";
-/** lastUsedAt is refreshed at most this often per key (one write per request would be wasteful). */
-const TOUCH_INTERVAL_MS = 60_000;
-
-function toInfo(row: KeyRow): ApiKeyInfo {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    role: isRole(row.role) ? row.role : "viewer",
-    name: row.name,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
-  };
-}
-
 export class Directory extends DurableObject<Env> {
   private readonly sql: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS api_keys (
-      id TEXT PRIMARY KEY, tenant TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL,
-      hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT, last_used_at TEXT)`);
-    this.sql.exec("CREATE INDEX IF NOT EXISTS api_keys_tenant ON api_keys (tenant)");
+    ensureKeyTable(this.sql);
     this.sql.exec("CREATE TABLE IF NOT EXISTS tenants (id TEXT PRIMARY KEY, created_at TEXT NOT NULL)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS resources (
       id TEXT PRIMARY KEY, kind TEXT NOT NULL, tenant TEXT NOT NULL, created_at TEXT NOT NULL)`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS chat_bindings (platform TEXT NOT NULL, workspace_id TEXT NOT NULL,
-      tenant TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (platform, workspace_id))`);
+    ensureChatBindingTable(this.sql);
     // Before per-tenant hooks, deliveries were routed through a global repository -> tenants index.
     this.sql.exec("DROP TABLE IF EXISTS link_index");
     ensureHookTable(this.sql);
     ensureCronTables(this.sql);
+    ensureInstallTables(this.sql);
   }
 
   // ------------------------------------------------------------------ api keys
@@ -147,54 +132,17 @@ export class Directory extends DurableObject<Env> {
   async createKey(input: NewApiKey): Promise<ApiKeyInfo> {
     const now = new Date().toISOString();
     this.insertTenant(input.tenant, now);
-    const id = randomId("key");
-    run(
-      this.sql,
-      "INSERT INTO api_keys (id, tenant, role, name, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      id,
-      input.tenant,
-      input.role,
-      input.name,
-      input.hash,
-      now,
-    );
-    return {
-      id,
-      tenant: input.tenant,
-      role: input.role,
-      name: input.name,
-      createdAt: now,
-      revokedAt: null,
-      lastUsedAt: null,
-    };
+    return insertKey(this.sql, input, now);
   }
 
   /** The live (not revoked) key with this hash, or null. Not cached: a revocation applies at once. */
   async findKeyByHash(hash: string): Promise<ApiKeyInfo | null> {
-    const row = first<KeyRow>(
-      this.sql,
-      `SELECT ${KEY_COLUMNS} FROM api_keys WHERE hash = ? AND revoked_at IS NULL`,
-      hash,
-    );
-    if (!row) return null;
-    const now = Date.now();
-    if (!row.last_used_at || now - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS) {
-      row.last_used_at = new Date(now).toISOString();
-      run(this.sql, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", row.last_used_at, row.id);
-    }
-    return toInfo(row);
+    return findKey(this.sql, hash, Date.now());
   }
 
   /** Keys of one tenant, or of every tenant when `tenant` is omitted; newest first. */
   async listKeys(tenant?: string): Promise<ApiKeyInfo[]> {
-    const rows = tenant
-      ? all<KeyRow>(
-          this.sql,
-          `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant = ? ORDER BY created_at DESC, id`,
-          tenant,
-        )
-      : all<KeyRow>(this.sql, `SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at DESC, id`);
-    return rows.map(toInfo);
+    return listKeys(this.sql, tenant);
   }
 
   /**
@@ -202,13 +150,7 @@ export class Directory extends DurableObject<Env> {
    * reported as unknown (null), exactly like a key that does not exist.
    */
   async revokeKey(id: string, tenant?: string): Promise<ApiKeyInfo | null> {
-    const row = first<KeyRow>(this.sql, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = ?`, id);
-    if (!row || (tenant !== undefined && row.tenant !== tenant)) return null;
-    if (!row.revoked_at) {
-      row.revoked_at = new Date().toISOString();
-      run(this.sql, "UPDATE api_keys SET revoked_at = ? WHERE id = ?", row.revoked_at, id);
-    }
-    return toInfo(row);
+    return revokeKey(this.sql, id, tenant);
   }
 
   // ------------------------------------------------------------------- tenants
@@ -259,45 +201,94 @@ export class Directory extends DurableObject<Env> {
   ): Promise<{ binding: ChatBinding; previousTenant: string | null }> {
     const now = new Date().toISOString();
     this.insertTenant(tenant, now);
-    const previous = await this.chatTenant(platform, workspaceId);
-    if (previous !== tenant) {
-      run(
-        this.sql,
-        "INSERT OR REPLACE INTO chat_bindings (platform, workspace_id, tenant, created_at) VALUES (?, ?, ?, ?)",
-        platform,
-        workspaceId,
-        tenant,
-        now,
-      );
-    }
-    const row = first<BindingRow>(
-      this.sql,
-      "SELECT * FROM chat_bindings WHERE platform = ? AND workspace_id = ?",
-      platform,
-      workspaceId,
-    );
-    const binding = row ? toBinding(row) : { platform, workspaceId, tenant, createdAt: now };
-    return { binding, previousTenant: previous === tenant ? null : previous };
+    return bindChat(this.sql, platform, workspaceId, tenant, now);
   }
 
   /** The tenant a workspace is bound to, or null. */
   async chatTenant(platform: ChatPlatform, workspaceId: string): Promise<string | null> {
-    const row = first<{ tenant: string }>(
-      this.sql,
-      "SELECT tenant FROM chat_bindings WHERE platform = ? AND workspace_id = ?",
-      platform,
-      workspaceId,
-    );
-    return row?.tenant ?? null;
+    return chatTenantOf(this.sql, platform, workspaceId);
   }
 
   /** Bindings of one tenant, or of all when `tenant` is omitted. */
   async listChatBindings(tenant?: string): Promise<ChatBinding[]> {
-    const order = "ORDER BY platform, workspace_id";
-    const rows = tenant
-      ? all<BindingRow>(this.sql, `SELECT * FROM chat_bindings WHERE tenant = ? ${order}`, tenant)
-      : all<BindingRow>(this.sql, `SELECT * FROM chat_bindings ${order}`);
-    return rows.map(toBinding);
+    return chatBindings(this.sql, tenant);
+  }
+
+  // ----------------------------------------------- installs (src/tenants/installations.ts)
+
+  /** A tenant of its own for a new install: `<slug of the name>-<6 random>`, created here. */
+  async newTenant(name: string): Promise<string> {
+    const slug =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 40) || "team";
+    for (;;) {
+      const id = `${slug}-${randomId("t", 6).slice(2)}`;
+      if (!tenantExists(this.sql, id)) {
+        this.insertTenant(id, new Date().toISOString());
+        return id;
+      }
+    }
+  }
+
+  async recordInstallation(
+    input: NewInstallation,
+  ): Promise<{ installation: Installation; boundElsewhere: boolean }> {
+    const now = new Date().toISOString();
+    return this.ctx.storage.transactionSync(() => {
+      this.insertTenant(input.tenant, now);
+      return recordInstallation(this.sql, input, now);
+    });
+  }
+
+  async installation(platform: InstallPlatform, account: string): Promise<Installation | null> {
+    return installationOf(this.sql, platform, account);
+  }
+
+  async installationsOf(tenant: string): Promise<Installation[]> {
+    return installationsOf(this.sql, tenant);
+  }
+
+  async revokeInstallation(
+    platform: InstallPlatform,
+    account: string,
+    reason: string,
+  ): Promise<Installation | null> {
+    return revokeInstallation(this.sql, platform, account, reason, new Date().toISOString());
+  }
+
+  async createOAuthState(state: NewOAuthState): Promise<void> {
+    createOAuthState(this.sql, state, Date.now());
+  }
+
+  async takeOAuthState(hash: string, purpose: OAuthPurpose): Promise<TakenState | StateProblem> {
+    return takeOAuthState(this.sql, hash, purpose, Date.now());
+  }
+
+  async createInvite(input: {
+    hash: string;
+    id: string;
+    tenant: string;
+    createdBy: string | null;
+    expiresAtMs: number;
+  }): Promise<Invite> {
+    const now = new Date().toISOString();
+    this.insertTenant(input.tenant, now);
+    return createInvite(this.sql, input, now);
+  }
+
+  async checkInvite(hash: string): Promise<Invite | InviteProblem> {
+    return checkInvite(this.sql, hash, Date.now());
+  }
+
+  async useInvite(hash: string, usedBy: string): Promise<Invite | InviteProblem> {
+    return useInvite(this.sql, hash, usedBy, Date.now());
+  }
+
+  async invitesOf(tenant: string): Promise<Invite[]> {
+    return invitesOf(this.sql, tenant);
   }
 
   // ------------------------------------------------------------ webhook hooks
