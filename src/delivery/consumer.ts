@@ -10,6 +10,7 @@ import { errorText } from "../platform/errors";
 import type { ClientDeps, FetchFn, SendResult } from "../platform/http-client";
 import { defaultFetch, isRecord, truncate } from "../platform/http-client";
 import { type Remote, remote } from "../platform/rpc";
+import type { CredentialLookup } from "./credentials";
 import { dndHoldOf, holdForDnd } from "./dnd-hold";
 import type { Outbox } from "./outbox";
 import { backoffSeconds, isDeadLetterQueue, MAX_ATTEMPTS, SEND_CONCURRENCY } from "./policy";
@@ -158,9 +159,12 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
   };
   const outbox = outboxOf(env, d.tenant);
   const clientDeps = { fetch: deps.fetch, now: deps.now };
-  const client = deps.senders.clientFor(env, d.platform, clientDeps, d.action);
+  // Discord sends with the application's one bot token: no tenant credential to look up.
+  const credential =
+    d.platform === "discord" ? NO_CREDENTIAL : await outbox.credentialFor(d.platform, repoOf(d));
+  const sender = await deps.senders.senderFor(env, d, clientDeps, credential);
 
-  if (client === null) {
+  if (sender.kind === "local") {
     const { recorded, ref } = await outbox.recordLocal(d, deps.senders.localRefOf(d));
     deps.metrics.delivery(d.tenant, d.platform, recorded ? "local" : "dropped");
     log.info(recorded ? "delivery.local" : "delivery.duplicate", fields);
@@ -189,7 +193,15 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
   }
 
   // A DM asked to wait out its recipient's Do Not Disturb goes back on the queue until it ends.
-  const hold = await dndHoldOf(env, d, deps.senders, clientDeps);
+  // Refused (a revoked install, a repository no installation covers): nothing is sent, and the
+  // delivery ends as a dead letter saying why, like any other permanent failure.
+  if (sender.kind === "refused") {
+    const refused: SendResult = { kind: "permanent", status: null, error: sender.error };
+    await settle(msg, d, claim.leaseToken, refused, outbox, deps);
+    log.warn("delivery.refused", { ...fields, error: sender.error });
+    return;
+  }
+  const hold = await dndHoldOf(d, sender, clientDeps);
   if (hold) {
     const held = { msg, d, leaseToken: claim.leaseToken, hold, outbox, nowMs: deps.now(), fields };
     await holdForDnd(env, held, (r) => report(deps, d, r));
@@ -198,7 +210,7 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
 
   let result: SendResult;
   try {
-    result = await client.send(d.action, d.body);
+    result = await sender.client.send(d.action, d.body);
   } catch (err) {
     result = { kind: "retry", status: null, error: truncate(`client error: ${errorText(err)}`) };
   }
@@ -366,4 +378,14 @@ function plain(value: unknown): Record<string, unknown> {
   } catch {
     return { value: String(value) };
   }
+}
+
+const NO_CREDENTIAL: CredentialLookup = { state: "none" };
+
+/** The repository a GitHub delivery acts on (`owner/repo`), which says which installation sends it. */
+function repoOf(d: DeliveryMessage): string | null {
+  const { owner, repo } = d.body;
+  return d.platform === "github" && typeof owner === "string" && typeof repo === "string"
+    ? `${owner}/${repo}`
+    : null;
 }

@@ -1,6 +1,6 @@
 /**
  * Direct messages that wait while their Slack recipient is in Do Not Disturb
- * (`DeliveryRequest.holdWhileDnd`). The consumer asks the platform senders (`dndUntil`) after its
+ * (`DeliveryRequest.holdWhileDnd`). The consumer asks the delivery's sender (`dndUntil`) after its
  * claim and before the send; a held message is settled as a retry due when the DND ends (the Outbox
  * and the origin hear `retrying`, as for a failed attempt) and put back on the queue as a fresh copy,
  * so waiting never spends the queue's retries (`max_retries`) or the consumer's MAX_ATTEMPTS.
@@ -11,7 +11,7 @@ import { errorText } from "../platform/errors";
 import { type ClientDeps, clampDelay } from "../platform/http-client";
 import type { Remote } from "../platform/rpc";
 import type { Outbox } from "./outbox";
-import type { DeliveryMessage, DeliveryReport, PlatformSenders } from "./types";
+import type { DeliveryMessage, DeliveryReport, Sender } from "./types";
 
 const log = logger("delivery.consumer");
 
@@ -24,20 +24,19 @@ export interface DndHold {
 
 /**
  * Whether `d` waits for its recipient's Do Not Disturb to end: only Slack deliveries with
- * `holdWhileDnd`, and only when the senders can tell. A failing check never holds a message.
+ * `holdWhileDnd`, and only when the sender can tell. A failing check never holds a message.
  */
 export async function dndHoldOf(
-  env: Env,
   d: DeliveryMessage,
-  senders: PlatformSenders,
+  sender: Extract<Sender, { kind: "client" }>,
   deps: ClientDeps,
 ): Promise<DndHold | null> {
   const userId = d.holdWhileDnd;
-  if (userId === undefined || d.platform !== "slack" || !senders.dndUntil) return null;
+  if (userId === undefined || d.platform !== "slack" || !sender.dndUntil) return null;
   const nowMs = deps.now();
   let untilMs: number | null;
   try {
-    untilMs = await senders.dndUntil(env, deps, userId, nowMs);
+    untilMs = await sender.dndUntil(userId, nowMs);
   } catch (err) {
     log.warn("delivery.dnd_check_failed", { deliveryId: d.id, key: d.key, error: errorText(err) });
     return null;

@@ -1,6 +1,7 @@
 /** Outbound deliveries: every post to Slack, Discord, GitHub or Linear is one of these. */
 import type { Env } from "../env";
 import type { ClientDeps, DeliveryRef, PlatformClient } from "../platform/http-client";
+import type { CredentialLookup } from "./credentials";
 export const PLATFORMS = ["slack", "discord", "github", "linear"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
@@ -186,15 +187,26 @@ export type RecordResult =
  * How deliveries reach the platforms, given to the consumer by the Worker entry
  * (src/integrations/clients.ts): delivery itself knows no platform API.
  */
+/** How one delivery goes out, given what the tenant's Outbox holds for its platform. */
+export type Sender =
+  | {
+      kind: "client";
+      client: PlatformClient;
+      /**
+       * Slack: when this user's Do Not Disturb ends if they are in it at `nowMs`, else null — asked with
+       * the same token the message goes out with; null when it cannot be told (never hold on a failed
+       * check). Absent: no delivery is held.
+       */
+      dndUntil?(userId: string, nowMs: number): Promise<number | null>;
+    }
+  /** The platform is not configured for the tenant: kept in the local outbox (demo mode). */
+  | { kind: "local" }
+  /** Must not go out at all (a revoked install, a repository no installation covers): dead at once. */
+  | { kind: "refused"; error: string };
+
 export interface PlatformSenders {
-  /** The platform's client, or null when it is not configured (demo mode: the local outbox). */
-  clientFor(env: Env, platform: Platform, deps: ClientDeps, action: string): PlatformClient | null;
+  /** How `d` goes out, given the tenant's credential for its platform (src/delivery/credentials.ts). */
+  senderFor(env: Env, d: DeliveryMessage, deps: ClientDeps, credential: CredentialLookup): Promise<Sender>;
   /** Where a message kept in the local outbox stands in for a posted one (so it can be edited). */
   localRefOf(d: Pick<DeliveryMessage, "platform" | "action" | "body" | "id">): DeliveryRef | undefined;
-  /**
-   * When this Slack user is in Do Not Disturb (snoozed, or inside their scheduled window) at `nowMs`:
-   * the epoch ms it ends; null when they are not, and when it cannot be told (no token, demo mode, a
-   * failed check: never hold a message on a failed check). Absent: no delivery is held.
-   */
-  dndUntil?(env: Env, deps: ClientDeps, userId: string, nowMs: number): Promise<number | null>;
 }

@@ -1,9 +1,11 @@
 /** Which client sends a platform's deliveries, and whether the platform is configured at all. */
 
-import type { DeliveryMessage, Platform, PlatformSenders } from "../delivery/types";
+import type { CredentialLookup } from "../delivery/credentials";
+import type { DeliveryMessage, Platform, PlatformSenders, Sender } from "../delivery/types";
 import type { Env } from "../env";
 import type { ClientDeps, DeliveryRef, PlatformClient } from "../platform/http-client";
 import { fnv1a64 } from "../platform/ids";
+import { openSecret } from "../tenants/credential-seal";
 import { createDiscordClient } from "./discord/client";
 import { createGitHubClient } from "./github/client";
 import { createLinearClient } from "./linear/client";
@@ -11,7 +13,7 @@ import { createSlackClient } from "./slack/client";
 import { dndUntil } from "./slack/dnd";
 
 interface PlatformConfig {
-  /** The credential; absent = demo mode for this platform (deliveries go to the local outbox). */
+  /** The deployment's own credential (self-hosting one team); absent = demo mode for this platform. */
   token(env: Env): string | undefined;
   /** Actions authorised by something other than the token (an interaction token or response URL). */
   tokenless?(action: string): boolean;
@@ -45,22 +47,82 @@ const PLATFORMS: Readonly<Record<Platform, PlatformConfig>> = {
   },
 };
 
+const LOCAL: Sender = { kind: "local" };
+
 /**
- * The platform's client, or null for demo mode: its token is not configured. Actions that need no
- * token (Slack response URLs, Discord interaction webhooks) are still sent outside demo mode, so an
- * install with only a signing secret / public key can answer slow commands.
+ * How a delivery goes out. A tenant's own install (its credential in the Outbox) wins; a revoked one
+ * stops everything for that platform (nothing falls back to the deployment's token); without any,
+ * the deployment's token (self-hosting), and without that demo mode (the local outbox). Actions that
+ * need no token (Slack response URLs, Discord interaction webhooks) are still sent outside demo mode,
+ * so an install with only a signing secret / public key can answer slow commands.
  */
-export function clientFor(
+export async function senderFor(
   env: Env,
-  platform: Platform,
+  d: DeliveryMessage,
   deps: ClientDeps,
-  action = "",
-): PlatformClient | null {
+  credential: CredentialLookup,
+): Promise<Sender> {
+  switch (credential.state) {
+    case "revoked":
+      return { kind: "refused", error: revokedText(d.platform, credential.account, credential.reason) };
+    case "uncovered":
+      return {
+        kind: "refused",
+        error: `no GitHub App installation of this tenant covers ${credential.repo}: add it to the installation on GitHub`,
+      };
+    case "active":
+      return installedSender(env, d, deps, credential);
+    case "none":
+      return deploymentSender(env, d.platform, deps, d.action);
+  }
+}
+
+/** The deployment's own token, the tokenless path, or demo mode. */
+function deploymentSender(env: Env, platform: Platform, deps: ClientDeps, action: string): Sender {
   const config = PLATFORMS[platform];
   const token = config.token(env)?.trim();
-  if (token) return config.create(env, token, deps);
-  if (env.DEMO_MODE !== "true" && config.tokenless?.(action)) return config.create(env, "", deps);
-  return null;
+  if (token) return withDnd(env, platform, config.create(env, token, deps), deps, token);
+  if (env.DEMO_MODE !== "true" && config.tokenless?.(action)) {
+    return { kind: "client", client: config.create(env, "", deps) };
+  }
+  return LOCAL;
+}
+
+/** A tenant's install: its own sealed token (Slack, Linear) or its GitHub App installation. */
+async function installedSender(
+  env: Env,
+  d: DeliveryMessage,
+  deps: ClientDeps,
+  credential: Extract<CredentialLookup, { state: "active" }>,
+): Promise<Sender> {
+  const where = { platform: d.platform, tenant: d.tenant, account: credential.account };
+  if (d.platform === "github") return gitHubAppSender(env, credential.account, deps);
+  if (credential.sealed === null) return deploymentSender(env, d.platform, deps, d.action);
+  const bundle = await openSecret(env, where, credential.sealed);
+  const client = PLATFORMS[d.platform].create(env, bundle.token, deps);
+  return withDnd(env, d.platform, client, deps, bundle.token);
+}
+
+function withDnd(
+  env: Env,
+  platform: Platform,
+  client: PlatformClient,
+  deps: ClientDeps,
+  token: string,
+): Sender {
+  if (platform !== "slack") return { kind: "client", client };
+  return { kind: "client", client, dndUntil: (userId, nowMs) => dndUntil(env, deps, userId, nowMs, token) };
+}
+
+const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
+  slack: "Slack",
+  discord: "Discord",
+  github: "GitHub",
+  linear: "Linear",
+};
+
+function revokedText(platform: Platform, account: string, reason: string): string {
+  return `${PLATFORM_NAMES[platform]} install ${account} was revoked (${reason}): nothing is sent for this tenant until Foreman is installed again (/foreman setup)`;
 }
 
 /**
@@ -91,4 +153,9 @@ export function localRefOf(
 }
 
 /** The platform senders the delivery consumer is given (src/index.ts). */
-export const platformSenders: PlatformSenders = { clientFor, localRefOf, dndUntil };
+export const platformSenders: PlatformSenders = { senderFor, localRefOf };
+
+// TODO(merge): GitHub App installation tokens (src/integrations/github/app-auth.ts).
+async function gitHubAppSender(_env: Env, account: string, _deps: ClientDeps): Promise<Sender> {
+  return { kind: "refused", error: `GitHub App installation ${account}: not wired yet` };
+}

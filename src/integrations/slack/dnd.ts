@@ -95,10 +95,11 @@ export async function dndUntil(
   deps: ClientDeps,
   userId: string,
   nowMs: number,
+  /** The token the held message goes out with (a workspace's install); default the deployment's. */
+  token: string | undefined = env.SLACK_BOT_TOKEN?.trim(),
 ): Promise<number | null> {
   const known = cached(userId, nowMs);
   if (known) return dndEndOf(known, nowMs);
-  const token = env.SLACK_BOT_TOKEN?.trim();
   if (!token) return null;
   const answer = await dndInfo(env, deps, token, userId);
   if (typeof answer === "string") {

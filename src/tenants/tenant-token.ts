@@ -1,0 +1,40 @@
+/**
+ * A tenant's own token for reading from Slack or Linear outside the delivery path (a team import, a
+ * profile lookup): its install's sealed token from its Outbox, else the deployment's token
+ * (self-hosting), else none. A revoked install answers why, never the deployment's token.
+ */
+
+import { outbox } from "../delivery/stub";
+import type { Env } from "../env";
+import { openSecret } from "./credential-seal";
+
+export type TenantToken =
+  | { kind: "token"; token: string; account: string | null }
+  | { kind: "revoked"; account: string; reason: string }
+  | { kind: "none" };
+
+const DEPLOYMENT_TOKEN = {
+  slack: (env: Env) => env.SLACK_BOT_TOKEN,
+  linear: (env: Env) => env.LINEAR_API_KEY,
+} as const;
+
+export async function tenantToken(
+  env: Env,
+  tenant: string,
+  platform: "slack" | "linear",
+): Promise<TenantToken> {
+  const credential = await outbox(env, tenant).credentialFor(platform, null);
+  if (credential.state === "revoked") {
+    return { kind: "revoked", account: credential.account, reason: credential.reason };
+  }
+  if (credential.state === "active" && credential.sealed !== null) {
+    const bundle = await openSecret(
+      env,
+      { platform, tenant, account: credential.account },
+      credential.sealed,
+    );
+    return { kind: "token", token: bundle.token, account: credential.account };
+  }
+  const token = DEPLOYMENT_TOKEN[platform](env)?.trim();
+  return token ? { kind: "token", token, account: null } : { kind: "none" };
+}
