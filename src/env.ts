@@ -84,12 +84,17 @@ export interface Env {
   ADMIN_API_KEY_PREVIOUS?: string;
   SLACK_BOT_TOKEN?: string;
   SLACK_SIGNING_SECRET?: string;
+  /** The Slack app's OAuth client id and secret: "Add to Slack" installs for many workspaces (docs/install.md). */
+  SLACK_CLIENT_ID?: string;
+  SLACK_CLIENT_SECRET?: string;
   /** Bot id and bot user id of the Slack app (from auth.test); optional, saves Bolt a lookup. */
   SLACK_BOT_ID?: string;
   SLACK_BOT_USER_ID?: string;
   DISCORD_BOT_TOKEN?: string;
   DISCORD_PUBLIC_KEY?: string;
   DISCORD_APPLICATION_ID?: string;
+  /** The Discord application's OAuth2 client secret: guild installs through /discord/install. */
+  DISCORD_CLIENT_SECRET?: string;
   GITHUB_TOKEN?: string;
   GITHUB_WEBHOOK_SECRET?: string;
   /** The previous webhook secret while a rotation is under way (also accepted). */

@@ -3,8 +3,8 @@
  *
  * - Every response: `X-Content-Type-Options: nosniff`; `Cache-Control: no-store` unless the route
  *   set its own (API answers carry tenant data and must not sit in shared caches).
- * - HTML (the Worker produces none today, but anything that ever does, and dashboard pages served
- *   through the Worker): the same set as public/_headers — CSP, `X-Frame-Options: DENY`,
+ * - HTML (the install flows' pages, src/http/installs/pages.ts, and dashboard pages served through
+ *   the Worker): the same set as public/_headers — CSP, `X-Frame-Options: DENY`,
  *   `Referrer-Policy: no-referrer`.
  *
  * Headers a response already has are kept. Static assets served by the assets router get theirs

@@ -3,6 +3,7 @@
  * Authenticated by Slack's request signature, not by API keys; see src/integrations/slack/receiver.ts.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { auditChange } from "../../agents/coordinator/audit";
 import { handleSlackEvents } from "../../integrations/slack/app";
 import type { AppEnv } from "../types";
 
@@ -10,6 +11,9 @@ export const SLACK_EVENTS_PATH = "/slack/events";
 
 export function registerSlackRoutes(app: OpenAPIHono<AppEnv>): void {
   app.post(SLACK_EVENTS_PATH, (c) =>
-    handleSlackEvents(c.req.raw, c.env, c.executionCtx, { correlationId: c.get("correlationId") }),
+    handleSlackEvents(c.req.raw, c.env, c.executionCtx, {
+      correlationId: c.get("correlationId"),
+      deps: { audit: auditChange },
+    }),
   );
 }

@@ -17,9 +17,11 @@ import { registerActions } from "./listeners/actions";
 import { registerCommand } from "./listeners/command";
 import { registerEvents } from "./listeners/events";
 import { registerTeamAddView } from "./listeners/team-add";
+import { registerUninstallEvents } from "./listeners/uninstall";
 import { boltLogger, createSlackLog, type SlackLog } from "./log";
 import { WorkerReceiver } from "./receiver";
 import { DEFAULT_DEPS, type ForemanContext, type RequestScope, type SlackDeps } from "./scope";
+import { scopeEnvs, workspaceToken } from "./workspace-token";
 
 /** Used when SLACK_BOT_ID / SLACK_BOT_USER_ID are not set; only Bolt's ignoreSelf filter reads them. */
 export const PLACEHOLDER_BOT_ID = "B00000000";
@@ -54,11 +56,13 @@ export function createSlackApp(config: SlackConfig): { app: App<ForemanContext>;
     receiver,
     logger: boltLogger(config.logLevel),
     convoStore: false,
-    authorize: async () => ({
-      ...(config.botToken ? { botToken: config.botToken } : {}),
-      botId: config.botId,
-      botUserId: config.botUserId,
-    }),
+    // The workspace's own token (its install), found through the request's env (workspace-token.ts).
+    authorize: async (source, body) => {
+      const env = body ? scopeEnvs.get(body) : undefined;
+      const team = source.teamId ?? source.enterpriseId ?? "";
+      const botToken = env ? await workspaceToken(env, team) : config.botToken;
+      return { ...(botToken ? { botToken } : {}), botId: config.botId, botUserId: config.botUserId };
+    },
     clientOptions: {
       slackApiUrl: config.apiUrl,
       fetch: workerFetch,
@@ -74,6 +78,7 @@ export function createSlackApp(config: SlackConfig): { app: App<ForemanContext>;
   registerActions(app);
   registerTeamAddView(app);
   registerEvents(app);
+  registerUninstallEvents(app);
   return { app, receiver };
 }
 

@@ -12,11 +12,13 @@
  *    listener keeps running under `waitUntil`. A payload Bolt cannot read (it rejects before any
  *    listener runs) is a 400.
  */
+
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { type ErrorCode, errorMessage, PayloadTooLargeError } from "../../platform/errors";
 import { readRawBody } from "../../platform/raw-body";
 import type { ForemanContext, RequestScope } from "./scope";
 import { verifySignature } from "./verify";
+import { scopeEnvs } from "./workspace-token";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Slack waits 3 s; answer empty a little before that if no listener has acknowledged. */
@@ -110,6 +112,7 @@ export class WorkerReceiver implements Receiver {
         : {}),
       customProperties: { foreman: scope },
     };
+    scopeEnvs.set(body, scope.env);
     const processing = app.processEvent(event);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<"deadline">((resolve) => {

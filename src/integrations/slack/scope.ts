@@ -24,6 +24,8 @@ export interface SlackDeps {
   runCommand: (command: Command, ctx: CommandContext) => Promise<Reply>;
   runAction: (actionId: string, ctx: CommandContext) => Promise<Reply>;
   resolveTenant: (env: Env, platform: "slack", workspaceId: string) => Promise<string>;
+  /** Writes the tenant's audit log (the HTTP layer gives src/agents/coordinator/audit.ts); absent: logged only. */
+  audit?: (env: Env, tenant: string, change: AuditChange) => Promise<void>;
   /** How long a slash command may take before it is answered "Working on it…" (ms). */
   budgetMs: number;
   now: () => Date;
@@ -37,6 +39,14 @@ export const DEFAULT_DEPS: SlackDeps = {
   budgetMs: ACK_BUDGET_MS,
   now: () => new Date(),
 };
+
+/** A change made outside the REST API, for the tenant's audit log. */
+export interface AuditChange {
+  actor: string;
+  action: string;
+  target: string;
+  correlationId: string;
+}
 
 export interface RequestScope {
   env: Env;
@@ -102,7 +112,7 @@ const adminCache = new IsolateCache<boolean>();
 
 /** Workspace admin or owner, from `users.info` (cached); false without a bot token or on error. */
 async function workspaceAdmin(scope: RequestScope, who: Who, client: WebClient): Promise<boolean> {
-  if (!scope.env.SLACK_BOT_TOKEN?.trim()) return false;
+  if (!client.token) return false;
   const key = `${who.teamId}:${who.userId}`;
   const now = Date.now();
   const hit = adminCache.get(key, now, ADMIN_TTL_MS);

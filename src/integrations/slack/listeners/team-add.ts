@@ -82,7 +82,7 @@ export async function openTeamAddModal(
   args: { tenant: string; triggerId: string; meta: Meta },
 ): Promise<"opened" | "queued"> {
   const view = teamAddModal(args.meta);
-  if (scope.env.SLACK_BOT_TOKEN?.trim()) {
+  if (client.token) {
     await client.apiCall("views.open", { trigger_id: args.triggerId, view });
     return "opened";
   }
