@@ -18,13 +18,16 @@ import { z } from "zod";
 import { errorText } from "../../platform/errors";
 import type { SendResult } from "../../platform/http-client";
 import {
+  clampDelay,
   isRecord,
   parseRetryAfter,
   REQUEST_TIMEOUT_MS,
-  rateLimited,
   scrub,
   truncate,
 } from "../../platform/http-client";
+
+/** A send that did not deliver: a retry or a permanent failure. */
+export type SendFailure = Exclude<SendResult, { kind: "delivered" }>;
 
 export const DEFAULT_LINEAR_API_URL = "https://api.linear.app/graphql";
 
@@ -69,8 +72,7 @@ export function graphQL(target: GraphQLTarget): GraphQL {
     try {
       sdk = linearSdk(target.credential, target.url);
     } catch (err) {
-      const error = truncate(scrub(`linear: client not configured: ${errorText(err)}`, secrets));
-      return { ok: false, result: { kind: "permanent", status: null, error } };
+      return { ok: false, result: permanentFailure("linear: client not configured", err, secrets) };
     }
     try {
       const answer = await sdk.client.rawRequest<unknown, Record<string, unknown>>(query, variables);
@@ -80,6 +82,34 @@ export function graphQL(target: GraphQLTarget): GraphQL {
       return { ok: false, result: linearFailure(err, target.now(), secrets) };
     }
   };
+}
+
+/**
+ * A failed GraphQL request outside deliveries (e.g. the organisation lookup of an install), with
+ * the delivery classification it amounts to: `retryable` for rate limits, 5xx and network errors.
+ * Its message is the scrubbed error text.
+ */
+export class LinearRequestError extends Error {
+  readonly status: number | null;
+  readonly retryable: boolean;
+  /** Seconds to wait before trying again, when Linear said (rate limits). */
+  readonly retryAfterSeconds: number | null;
+  constructor(result: SendFailure) {
+    super(result.error);
+    this.name = "LinearRequestError";
+    this.status = result.status;
+    this.retryable = result.kind === "retry";
+    this.retryAfterSeconds = result.kind === "retry" ? (result.retryAfterSeconds ?? null) : null;
+  }
+}
+
+/** A permanent failure for an error thrown before any request was made (a bad API URL). */
+export function permanentFailure(
+  prefix: string,
+  err: unknown,
+  secrets: Array<string | undefined>,
+): Extract<SendResult, { kind: "permanent" }> {
+  return { kind: "permanent", status: null, error: truncate(scrub(`${prefix}: ${errorText(err)}`, secrets)) };
 }
 
 /** The raw GraphQL errors of an answer, as far as Foreman reads them. */
@@ -99,7 +129,7 @@ const RawErrors = z.array(
  * What a failed SDK call amounts to for a delivery. `secrets` (the token) are scrubbed from the
  * error text, which is kept in attempt histories and dead letters.
  */
-export function linearFailure(err: unknown, nowMs: number, secrets: Array<string | undefined>): SendResult {
+export function linearFailure(err: unknown, nowMs: number, secrets: Array<string | undefined>): SendFailure {
   const clean = (text: string) => truncate(scrub(text, secrets));
   if (!(err instanceof LinearError)) {
     // No answer at all: fetch threw (connection refused or dropped, the timeout), or the body was unreadable.
@@ -113,7 +143,10 @@ export function linearFailure(err: unknown, nowMs: number, secrets: Array<string
     status === 429 ||
     errors.some((e) => e.extensions?.code === "RATELIMITED");
   if (limited) {
-    return rateLimited(status, "linear: RATELIMITED", resetSeconds(err.raw?.response?.headers, nowMs));
+    const limitedResult: SendFailure = { kind: "retry", status, error: "linear: RATELIMITED" };
+    const seconds = resetSeconds(err.raw?.response?.headers, nowMs);
+    if (seconds !== null) limitedResult.retryAfterSeconds = clampDelay(seconds);
+    return limitedResult;
   }
   if (status !== null && (status === 408 || status >= 500)) {
     return { kind: "retry", status, error: clean(`linear: HTTP ${status}: ${detail(err)}`) };
