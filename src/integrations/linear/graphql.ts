@@ -161,10 +161,10 @@ export function linearFailure(err: unknown, nowMs: number, secrets: Array<string
   return { kind: "permanent", status, error: clean(`linear: HTTP ${status ?? "?"}: ${detail(err)}`) };
 }
 
-/** A short, single-line description of a failed answer without GraphQL errors. */
+/** A single-line description of a failed answer (scrubbed, then truncated, by the caller). */
 function detail(err: LinearError): string {
   const text = err.raw?.response?.error ?? err.message;
-  return truncate(text.replace(/\s+/g, " ").trim(), 200);
+  return text.replace(/\s+/g, " ").trim();
 }
 
 /** Seconds until Linear's rate-limit window resets (`X-RateLimit-*-Reset` are epoch milliseconds). */

@@ -25,7 +25,6 @@ import {
 } from "./graphql";
 
 export const LINEAR_AUTHORIZE_URL = "https://linear.app/oauth/authorize";
-export const DEFAULT_LINEAR_TOKEN_URL = "https://api.linear.app/oauth/token";
 /** What Foreman asks for: read, and write for its moves, comments and attachments. */
 export const LINEAR_OAUTH_SCOPES = ["read", "write"] as const;
 
