@@ -101,6 +101,10 @@ export interface Env {
   GITHUB_WEBHOOK_SECRET_PREVIOUS?: string;
   LINEAR_API_KEY?: string;
   LINEAR_WEBHOOK_SECRET?: string;
+  /** The Linear OAuth application's client id (installs with `actor=app`; src/integrations/linear/oauth.ts). */
+  LINEAR_CLIENT_ID?: string;
+  /** The Linear OAuth application's client secret (a secret: `wrangler secret put`). */
+  LINEAR_CLIENT_SECRET?: string;
   /** 32 random bytes, base64: seals secrets kept at rest (tenants' webhook secrets). */
   TOKEN_ENCRYPTION_KEY?: string;
   /** The previous encryption key while TOKEN_ENCRYPTION_KEY is rotated (opens, never seals). */

@@ -1,15 +1,21 @@
 /**
- * Linear GraphQL client for outbound deliveries. Plain actions are one mutation each, the delivery
- * body being its variables; composite actions (`issueMoveToStateName`) run a lookup first. Failures
- * are classified in ./graphql.ts (RATELIMITED retried, other GraphQL errors permanent).
+ * Linear client for outbound deliveries, over `@linear/sdk`. Plain actions are one mutation each,
+ * the delivery body being its variables; composite actions (`issueMoveToStateName`) run a lookup
+ * first. Failures are classified in ./graphql.ts (RATELIMITED retried after the reset, 5xx and
+ * network errors retried, authentication and other GraphQL errors permanent).
  */
 
 import type { FetchFn, PlatformClient, SendResult } from "../../platform/http-client";
-import { defaultFetch } from "../../platform/http-client";
-import { type GraphQL, graphQL, mutationResult } from "./graphql";
+import {
+  DEFAULT_LINEAR_API_URL,
+  type GraphQL,
+  graphQL,
+  type LinearCredential,
+  mutationResult,
+} from "./graphql";
 import { ISSUE_UPDATE, moveToStateName } from "./move-state";
 
-export const DEFAULT_LINEAR_API_URL = "https://api.linear.app/graphql";
+export { DEFAULT_LINEAR_API_URL } from "./graphql";
 
 interface LinearAction {
   /** The mutation; its variables are the delivery body. */
@@ -40,19 +46,47 @@ export const LINEAR_COMPOSITE_ACTIONS: Readonly<
   issueMoveToStateName: moveToStateName,
 };
 
+/** Exactly one of `apiKey` and `accessToken`. */
 export interface LinearClientOptions {
-  apiKey: string;
+  /** A personal API key (`LINEAR_API_KEY`), sent raw in `Authorization`. */
+  apiKey?: string;
+  /** An OAuth access token (an install's, `actor=app`), sent as `Authorization: Bearer`. */
+  accessToken?: string;
   /** `LINEAR_API_URL`; default https://api.linear.app/graphql. */
   baseUrl?: string;
+  /**
+   * Not used for GraphQL requests: `@linear/sdk` always calls the global `fetch` and takes no fetch
+   * function. Accepted so that `ClientDeps` can be spread in like for the other platforms.
+   */
   fetch?: FetchFn;
+  /** The clock for rate-limit reset hints. */
   now?: () => number;
+}
+
+/** Thrown by `createLinearClient` unless exactly one of `apiKey` and `accessToken` is given. */
+export class LinearCredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LinearCredentialsError";
+  }
+}
+
+/** The credential of the options; throws `LinearCredentialsError` unless exactly one is set. */
+export function linearCredential(
+  options: Pick<LinearClientOptions, "apiKey" | "accessToken">,
+): LinearCredential {
+  const { apiKey, accessToken } = options;
+  if (apiKey && accessToken)
+    throw new LinearCredentialsError("Linear client: give apiKey or accessToken, not both");
+  if (apiKey) return { apiKey };
+  if (accessToken) return { accessToken };
+  throw new LinearCredentialsError("Linear client: apiKey or accessToken is required");
 }
 
 export function createLinearClient(options: LinearClientOptions): PlatformClient {
   const gql = graphQL({
     url: options.baseUrl || DEFAULT_LINEAR_API_URL,
-    apiKey: options.apiKey,
-    fetch: options.fetch ?? defaultFetch,
+    credential: linearCredential(options),
     now: options.now ?? Date.now,
   });
 

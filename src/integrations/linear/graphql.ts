@@ -1,27 +1,59 @@
 /**
- * One Linear GraphQL request and what it means for a delivery. Linear reports failures as GraphQL
- * `errors` (rate limits: extension code RATELIMITED), sometimes with HTTP 200, sometimes with 400:
- * RATELIMITED is retried (after the rate-limit reset), other errors are permanent, 5xx and network
- * errors are retried.
+ * One Linear GraphQL request through `@linear/sdk` and what it means for a delivery.
+ *
+ * The SDK's `LinearClient` sends the request (its `client.rawRequest`, so Foreman's own mutations
+ * keep their exact documents) with the API key raw in `Authorization` or an OAuth access token as
+ * `Bearer`. The SDK always calls the global `fetch` (it takes no fetch function), so a per-request
+ * `AbortSignal` is the one thing handed to it: a client is built per request, with a fresh timeout.
+ *
+ * Failures come back as `LinearError`s (`type`, `status`, the raw GraphQL errors) or, when the
+ * request never got an answer, as whatever `fetch` threw. Linear reports failures as GraphQL
+ * `errors`, sometimes with HTTP 200, sometimes with 400: RATELIMITED (extension code, SDK type
+ * `Ratelimited`, or HTTP 429) is retried after the rate-limit reset; 408, 5xx and network errors
+ * are retried; authentication and other GraphQL errors are permanent.
  */
 
-import type { FetchFn, SendResult } from "../../platform/http-client";
+import { LinearClient, LinearError, LinearErrorType } from "@linear/sdk";
+import { z } from "zod";
+import { errorText } from "../../platform/errors";
+import type { SendResult } from "../../platform/http-client";
 import {
-  classifyStatus,
-  describe,
+  clampDelay,
   isRecord,
-  jsonInit,
   parseRetryAfter,
-  rateLimited,
-  readBody,
-  send,
+  REQUEST_TIMEOUT_MS,
+  scrub,
   truncate,
 } from "../../platform/http-client";
 
+/** A send that did not deliver: a retry or a permanent failure. */
+export type SendFailure = Exclude<SendResult, { kind: "delivered" }>;
+
+export const DEFAULT_LINEAR_API_URL = "https://api.linear.app/graphql";
+
+/** How Foreman authenticates to Linear: a personal API key, or an OAuth access token (`actor=app`). */
+export type LinearCredential = { apiKey: string } | { accessToken: string };
+
+/** The token of a credential (for scrubbing it from error text). */
+export function credentialSecret(credential: LinearCredential): string {
+  return "apiKey" in credential ? credential.apiKey : credential.accessToken;
+}
+
+/**
+ * An SDK client for one request. Throws the SDK's plain `Error` when `apiUrl` is not HTTPS (plain
+ * HTTP only for localhost / 127.0.0.1 / [::1]) or the credential is empty.
+ */
+export function linearSdk(
+  credential: LinearCredential,
+  apiUrl: string,
+  signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+): LinearClient {
+  return new LinearClient({ ...credential, apiUrl, signal });
+}
+
 export interface GraphQLTarget {
   url: string;
-  apiKey: string;
-  fetch: FetchFn;
+  credential: LinearCredential;
   now: () => number;
 }
 
@@ -32,54 +64,117 @@ export type GraphQLAnswer =
 
 export type GraphQL = (query: string, variables: Record<string, unknown>) => Promise<GraphQLAnswer>;
 
-/** A GraphQL caller bound to one endpoint and API key (sent raw in `Authorization`, as Linear wants). */
+/** A GraphQL caller bound to one endpoint and credential. */
 export function graphQL(target: GraphQLTarget): GraphQL {
+  const secrets = [credentialSecret(target.credential)];
   return async (query, variables) => {
-    const init = jsonInit("POST", { Authorization: target.apiKey }, { query, variables });
-    const res = await send(target.fetch, target.url, init, [target.apiKey]);
-    if (!(res instanceof Response)) return { ok: false, result: res };
-    return interpret(res, target.now());
+    let sdk: LinearClient;
+    try {
+      sdk = linearSdk(target.credential, target.url);
+    } catch (err) {
+      return { ok: false, result: permanentFailure("linear: client not configured", err, secrets) };
+    }
+    try {
+      const answer = await sdk.client.rawRequest<unknown, Record<string, unknown>>(query, variables);
+      const data = isRecord(answer.data) ? answer.data : {};
+      return { ok: true, status: answer.status ?? 200, data };
+    } catch (err) {
+      return { ok: false, result: linearFailure(err, target.now(), secrets) };
+    }
   };
 }
 
-interface GraphQLError {
-  message: string;
-  code: string | null;
+/**
+ * A failed GraphQL request outside deliveries (e.g. the organisation lookup of an install), with
+ * the delivery classification it amounts to: `retryable` for rate limits, 5xx and network errors.
+ * Its message is the scrubbed error text.
+ */
+export class LinearRequestError extends Error {
+  readonly status: number | null;
+  readonly retryable: boolean;
+  /** Seconds to wait before trying again, when Linear said (rate limits). */
+  readonly retryAfterSeconds: number | null;
+  constructor(result: SendFailure) {
+    super(result.error);
+    this.name = "LinearRequestError";
+    this.status = result.status;
+    this.retryable = result.kind === "retry";
+    this.retryAfterSeconds = result.kind === "retry" ? (result.retryAfterSeconds ?? null) : null;
+  }
 }
 
-function graphQLErrors(json: unknown): GraphQLError[] {
-  if (!isRecord(json) || !Array.isArray(json.errors)) return [];
-  return json.errors.filter(isRecord).map((e) => ({
-    message: typeof e.message === "string" ? e.message : "unknown error",
-    code: isRecord(e.extensions) && typeof e.extensions.code === "string" ? e.extensions.code : null,
-  }));
+/** A permanent failure for an error thrown before any request was made (a bad API URL). */
+export function permanentFailure(
+  prefix: string,
+  err: unknown,
+  secrets: Array<string | undefined>,
+): Extract<SendResult, { kind: "permanent" }> {
+  return { kind: "permanent", status: null, error: truncate(scrub(`${prefix}: ${errorText(err)}`, secrets)) };
 }
 
-async function interpret(res: Response, nowMs: number): Promise<GraphQLAnswer> {
-  const body = await readBody(res);
-  const errors = graphQLErrors(body.json);
-  if (errors.some((e) => e.code === "RATELIMITED")) {
-    return { ok: false, result: rateLimited(res.status, "linear: RATELIMITED", resetSeconds(res, nowMs)) };
+/** The raw GraphQL errors of an answer, as far as Foreman reads them. */
+const RawErrors = z.array(
+  z.looseObject({
+    message: z.string().optional(),
+    extensions: z
+      .looseObject({
+        code: z.string().optional(),
+        type: z.string().optional(),
+      })
+      .optional(),
+  }),
+);
+
+/**
+ * What a failed SDK call amounts to for a delivery. `secrets` (the token) are scrubbed from the
+ * error text, which is kept in attempt histories and dead letters.
+ */
+export function linearFailure(err: unknown, nowMs: number, secrets: Array<string | undefined>): SendFailure {
+  const clean = (text: string) => truncate(scrub(text, secrets));
+  if (!(err instanceof LinearError)) {
+    // No answer at all: fetch threw (connection refused or dropped, the timeout), or the body was unreadable.
+    return { kind: "retry", status: null, error: clean(`network error: ${errorText(err)}`) };
   }
-  if (errors.length > 0 && res.status < 500) {
-    const first = errors[0];
-    const error = `linear: ${first?.code ? `${first.code}: ` : ""}${first?.message ?? ""}`;
-    return { ok: false, result: { kind: "permanent", status: res.status, error: truncate(error) } };
+  const status = err.status ?? null;
+  const parsed = RawErrors.safeParse(err.raw?.response?.errors ?? []);
+  const errors = parsed.success ? parsed.data : [];
+  const limited =
+    err.type === LinearErrorType.Ratelimited ||
+    status === 429 ||
+    errors.some((e) => e.extensions?.code === "RATELIMITED");
+  if (limited) {
+    const limitedResult: SendFailure = { kind: "retry", status, error: "linear: RATELIMITED" };
+    const seconds = resetSeconds(err.raw?.response?.headers, nowMs);
+    if (seconds !== null) limitedResult.retryAfterSeconds = clampDelay(seconds);
+    return limitedResult;
   }
-  if (res.status < 200 || res.status >= 300) {
-    return { ok: false, result: classifyStatus(res, describe(body), nowMs) };
+  if (status !== null && (status === 408 || status >= 500)) {
+    return { kind: "retry", status, error: clean(`linear: HTTP ${status}: ${detail(err)}`) };
   }
-  const data = isRecord(body.json) && isRecord(body.json.data) ? body.json.data : {};
-  return { ok: true, status: res.status, data };
+  const first = errors[0];
+  if (first) {
+    const code = first.extensions?.code;
+    const error = `linear: ${code ? `${code}: ` : ""}${first.message ?? err.type ?? "unknown error"}`;
+    return { kind: "permanent", status, error: clean(error) };
+  }
+  // An HTTP error without GraphQL errors (401 with a text body, a 200 that is not JSON, ...).
+  return { kind: "permanent", status, error: clean(`linear: HTTP ${status ?? "?"}: ${detail(err)}`) };
+}
+
+/** A single-line description of a failed answer (scrubbed, then truncated, by the caller). */
+function detail(err: LinearError): string {
+  const text = err.raw?.response?.error ?? err.message;
+  return text.replace(/\s+/g, " ").trim();
 }
 
 /** Seconds until Linear's rate-limit window resets (`X-RateLimit-*-Reset` are epoch milliseconds). */
-function resetSeconds(res: Response, nowMs: number): number | null {
+function resetSeconds(headers: Headers | undefined, nowMs: number): number | null {
+  if (!headers) return null;
   const resets = ["x-ratelimit-requests-reset", "x-ratelimit-complexity-reset"]
-    .map((h) => Number(res.headers.get(h)))
+    .map((h) => Number(headers.get(h)))
     .filter((ms) => Number.isFinite(ms) && ms > 0);
   if (resets.length > 0) return (Math.max(...resets) - nowMs) / 1000;
-  return parseRetryAfter(res.headers.get("retry-after"), nowMs);
+  return parseRetryAfter(headers.get("retry-after"), nowMs);
 }
 
 /** The mutation result under `field`: delivered unless Linear answered `success: false`. */
