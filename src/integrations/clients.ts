@@ -99,6 +99,11 @@ async function installedSender(
   if (d.platform === "github") return gitHubAppSender(env, credential.account, deps);
   if (credential.sealed === null) return deploymentSender(env, d.platform, deps, d.action);
   const bundle = await openSecret(env, where, credential.sealed);
+  if (d.platform === "linear") {
+    // An organisation's OAuth token (actor=app) goes as a Bearer token, unlike an API key.
+    const client = createLinearClient({ accessToken: bundle.token, baseUrl: env.LINEAR_API_URL, ...deps });
+    return { kind: "client", client };
+  }
   const client = PLATFORMS[d.platform].create(env, bundle.token, deps);
   return withDnd(env, d.platform, client, deps, bundle.token);
 }

@@ -21,6 +21,8 @@ export interface Page {
   title: string;
   /** Paragraphs of plain text (escaped here). */
   lines: string[];
+  /** A last paragraph (what to do next), if any. */
+  after?: string;
   /** A link to follow next, if any. */
   next?: { href: string; label: string };
   headers?: Record<string, string>;
@@ -34,7 +36,7 @@ export function pageResponse(page: Page): Response {
     `<title>${escapeHtml(page.title)} · Foreman</title>`,
     "</head><body>",
     `<h1>${escapeHtml(page.title)}</h1>`,
-    ...page.lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    ...[...page.lines, ...(page.after ? [page.after] : [])].map((line) => `<p>${escapeHtml(line)}</p>`),
     page.next ? `<p><a href="${escapeHtml(page.next.href)}">${escapeHtml(page.next.label)}</a></p>` : "",
     "</body></html>",
   ].join("\n");
