@@ -144,9 +144,13 @@ export function createGitHubClient(options: GitHubClientOptions | LegacyGitHubCl
       if (reserved !== undefined) return permanent(`github ${action}: "${reserved}" is not a parameter`);
       const missing = missingPathParam(spec.route, body);
       if (missing !== null) return permanent(`github ${action}: missing path parameter "${missing}" in body`);
-      let token: string | undefined;
+      let token: string;
       try {
         token = await mint();
+      } catch (err) {
+        return authFailure(err);
+      }
+      try {
         const octokit = githubOctokit({ token, baseUrl: options.baseUrl, fetch: options.fetch });
         const res = await spec.call(octokit, body);
         return { kind: "delivered", status: res.status };
@@ -227,6 +231,19 @@ function bodyOf(data: unknown): { text: string; json: unknown } {
   }
   if (isRecord(data) || Array.isArray(data)) return { text: JSON.stringify(data), json: data };
   return { text: "", json: undefined };
+}
+
+/**
+ * Minting the token failed: GitHub's 5xx / 429 / no answer retry; a refusal (401: bad JWT, 404: the
+ * App is not installed there any more) or an unusable key (`GitHubAppConfigError`) is permanent.
+ */
+function authFailure(err: unknown): SendResult {
+  const status =
+    err instanceof Error && "status" in err && typeof err.status === "number" ? err.status : null;
+  const error = truncate(`github auth: ${errorText(err)}`);
+  const configError = err instanceof Error && err.name === "GitHubAppConfigError";
+  const transient = status === null ? !configError : status === 408 || status === 429 || status >= 500;
+  return transient ? { kind: "retry", status, error } : { kind: "permanent", status, error };
 }
 
 function permanent(error: string): SendResult {
