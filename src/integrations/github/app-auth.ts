@@ -104,6 +104,7 @@ export async function installationToken(
   // workerd. Two tokens minted at once are both valid.
   const fresh = await mint(config, installationId, deps);
   const now = deps.now();
+  tokens.delete(key); // also when the new one is too short-lived to keep: the old one is done
   tokens.set(key, { ...fresh, owner }, now, Date.parse(fresh.expiresAt) - TOKEN_REFRESH_MARGIN_MS - now);
   return fresh;
 }
