@@ -66,6 +66,13 @@ export interface Env {
   SLACK_API_URL?: string;
   DISCORD_API_URL?: string;
   GITHUB_API_URL?: string;
+  /**
+   * The GitHub App Foreman acts as (installs, src/integrations/github/app-auth.ts): its numeric App ID
+   * from the App's settings page. With GITHUB_APP_PRIVATE_KEY it turns on installation tokens.
+   */
+  GITHUB_APP_ID?: string;
+  /** The App's URL name (`github.com/apps/<slug>`), for install links. */
+  GITHUB_APP_SLUG?: string;
   LINEAR_API_URL?: string;
   /** Alert thresholds per hour (src/domain/alert-rules.ts); 0 turns a rule off. */
   ALERT_DELIVERY_FAILURES?: string;
@@ -96,6 +103,11 @@ export interface Env {
   /** The Discord application's OAuth2 client secret: guild installs through /discord/install. */
   DISCORD_CLIENT_SECRET?: string;
   GITHUB_TOKEN?: string;
+  /**
+   * The GitHub App's private key, PEM: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`,
+   * as GitHub hands it out). Newlines may be written as `\n` (one line in a secret store).
+   */
+  GITHUB_APP_PRIVATE_KEY?: string;
   GITHUB_WEBHOOK_SECRET?: string;
   /** The previous webhook secret while a rotation is under way (also accepted). */
   GITHUB_WEBHOOK_SECRET_PREVIOUS?: string;

@@ -11,6 +11,8 @@ declare module "vitest" {
     fakeApiPort: number;
     /** fast-check's seed for every property test (test/setup/fast-check.ts); null: a fresh one per run. */
     fcSeed: number | null;
+    /** The test-only GitHub App key pair (test/fixtures/github-app/): PEM texts, read here in Node. */
+    githubAppKeys: { privateKeyPem: string; privateKeyPkcs1Pem: string; publicKeyPem: string };
   }
 }
 
@@ -18,6 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await startFakeApiServer();
   project.provide("fakeApiPort", server.port);
   project.provide("fcSeed", fcSeed(process.env.FC_SEED));
+  project.provide("githubAppKeys", readGitHubAppKeys());
   return () => server.close();
 }
 
@@ -26,4 +29,21 @@ function fcSeed(value: string | undefined): number | null {
   if (value === "random") return null;
   const n = Number(value);
   return value !== undefined && value !== "" && Number.isInteger(n) ? n : 20_261_202;
+}
+
+interface NodeFs {
+  readFileSync(path: URL, encoding: "utf8"): string;
+}
+
+/** Workers in workerd cannot read files: the fixture PEMs are read here and handed over with `provide`. */
+function readGitHubAppKeys(): { privateKeyPem: string; privateKeyPkcs1Pem: string; publicKeyPem: string } {
+  const { process: node } = globalThis as unknown as { process: { getBuiltinModule(id: string): unknown } };
+  const fs = node.getBuiltinModule("node:fs") as NodeFs;
+  const read = (name: string) =>
+    fs.readFileSync(new URL(`./fixtures/github-app/${name}`, import.meta.url), "utf8");
+  return {
+    privateKeyPem: read("test-app-private-key.pem"),
+    privateKeyPkcs1Pem: read("test-app-private-key.pkcs1.pem"),
+    publicKeyPem: read("test-app-public-key.pem"),
+  };
 }

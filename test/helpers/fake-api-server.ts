@@ -14,7 +14,15 @@
  * - `GET /__control/requests`: `{requests: [{method, path, query, headers, body, json, answered}]}`.
  * - `POST /__control/slack-dnd` `{user, status}`: what Slack's `dnd.info` answers for `user` (the
  *   `dnd.info` fields without `ok`; `status: null` forgets it). Unset users are not in Do Not Disturb.
- * - `POST /__control/reset`: forget scripts, requests and DND states.
+ * - `POST /__control/github-app` `{appId, publicKeyPem, installations: [{id, account: {login, type}, repos:
+ *   ["owner/repo", ...]}], teams?: {"org/team": [login, ...]}, users?: {login: {name?, email?}},
+ *   tokenLifetimeSeconds?}`: the fake GitHub plays this GitHub App (test/helpers/fake-github-app.ts):
+ *   `POST /github/app/installations/{id}/access_tokens` checks the App's JWT (RS256 with `publicKeyPem`,
+ *   `iss` = `appId`, `exp` sane) and mints `ghs_<id>_<n>`; `GET /github/app/installations/{id}` (JWT);
+ *   `GET /github/installation/repositories` answers the repositories of the token's installation (401
+ *   for an unknown token), paginated (`per_page`, `page`, `Link`); `GET /github/orgs/{org}/teams/{team}/members`
+ *   (404 for a team not set up) and `GET /github/users/{login}` (a default user). Scripts still come first.
+ * - `POST /__control/reset`: forget scripts, requests, DND states and the GitHub App.
  *
  * Unscripted, Discord's `POST /users/@me/channels` `{recipient_id}` opens a DM channel whose id
  * depends only on the recipient (`dmChannelIdOf`), as Discord answers the same channel again.
@@ -22,6 +30,13 @@
  * Node built-ins are reached through `process.getBuiltinModule` with the few types declared below,
  * because the project's TypeScript setup has Workers types only (no @types/node).
  */
+
+import {
+  type FakeGitHubApp,
+  type FakeGitHubAppSetup,
+  fakeGitHubApp,
+  gitHubAppResponse,
+} from "./fake-github-app";
 
 export interface ScriptedResponse {
   status?: number;
@@ -77,6 +92,8 @@ interface Namespace {
   requests: RecordedRequest[];
   /** Slack user id -> the `dnd.info` fields answered for them. */
   slackDnd: Map<string, Record<string, unknown>>;
+  /** The GitHub App the fake GitHub plays (`/__control/github-app`), if any. */
+  githubApp: FakeGitHubApp | null;
 }
 
 export interface FakeApiServer {
@@ -91,7 +108,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
   const ns = (name: string): Namespace => {
     let found = namespaces.get(name);
     if (!found) {
-      found = { scripts: [], requests: [], slackDnd: new Map() };
+      found = { scripts: [], requests: [], slackDnd: new Map(), githubApp: null };
       namespaces.set(name, found);
     }
     return found;
@@ -139,8 +156,19 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       next = script.responses.length > 1 || !script.persist ? script.responses.shift() : script.responses[0];
       if (script.responses.length === 0) space.scripts.splice(space.scripts.indexOf(script), 1);
     }
+    const prefix = scoped ? `/t/${scoped[1]}` : "";
+    const appRequest = {
+      method,
+      path,
+      githubUrl: `http://${headers.host ?? "127.0.0.1"}${prefix}/github`,
+      query: url.searchParams,
+      authorization: headers.authorization ?? "",
+    };
     const response =
-      next ?? slackDndInfo(space, path, url, body, json) ?? defaultResponse(path, method, json);
+      next ??
+      slackDndInfo(space, path, url, body, json) ??
+      gitHubAppResponse(space.githubApp, appRequest) ??
+      defaultResponse(path, method, json);
     recorded.answered = response.destroy ? null : (response.status ?? 200);
     if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
     reply(res, response);
@@ -164,7 +192,13 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       reply(res, { status: 200, body: { ok: true } });
       return;
     }
+    if (path === "/__control/github-app" && method === "POST") {
+      space.githubApp = fakeGitHubApp(parseJson(body) as FakeGitHubAppSetup);
+      reply(res, { status: 200, body: { ok: true } });
+      return;
+    }
     if (path === "/__control/reset" && method === "POST") {
+      space.githubApp = null;
       space.scripts = [];
       space.requests = [];
       space.slackDnd.clear();

@@ -6,8 +6,10 @@
 import { inject } from "vitest";
 import type { Env } from "../../src/env";
 import type { RecordedRequest, Script, ScriptedResponse } from "./fake-api-server";
+import type { FakeGitHubAppSetup } from "./fake-github-app";
 
 export type { RecordedRequest, ScriptedResponse } from "./fake-api-server";
+export type { FakeGitHubAppSetup } from "./fake-github-app";
 
 export const TEST_TOKENS = {
   SLACK_BOT_TOKEN: "xoxb-test-token",
@@ -32,6 +34,8 @@ export interface FakeApi {
   requests(pathPrefix?: string): Promise<RecordedRequest[]>;
   /** What Slack's `dnd.info` answers for `user` (its fields without `ok`); null: not in DND (the default). */
   slackDnd(user: string, status: Record<string, unknown> | null): Promise<void>;
+  /** The fake GitHub plays this GitHub App in this namespace (test/helpers/fake-github-app.ts). */
+  githubApp(setup: FakeGitHubAppSetup): Promise<void>;
   reset(): Promise<void>;
 }
 
@@ -68,6 +72,9 @@ export function fakeApi(namespace: string): FakeApi {
     },
     async slackDnd(user, status) {
       await control("slack-dnd", { method: "POST", body: JSON.stringify({ user, status }) });
+    },
+    async githubApp(setup) {
+      await control("github-app", { method: "POST", body: JSON.stringify(setup) });
     },
     async reset() {
       await control("reset", { method: "POST" });
