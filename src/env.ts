@@ -73,6 +73,14 @@ export interface Env {
   GITHUB_APP_ID?: string;
   /** The App's URL name (`github.com/apps/<slug>`), for install links. */
   GITHUB_APP_SLUG?: string;
+  /**
+   * The GitHub App's OAuth client id and secret: with "Request user authorization (OAuth) during
+   * installation" on, GitHub vouches that whoever connects an installation can access it.
+   */
+  GITHUB_APP_CLIENT_ID?: string;
+  GITHUB_APP_CLIENT_SECRET?: string;
+  /** Where GitHub's OAuth lives (default https://github.com; a fake in tests). */
+  GITHUB_OAUTH_URL?: string;
   LINEAR_API_URL?: string;
   /** Alert thresholds per hour (src/domain/alert-rules.ts); 0 turns a rule off. */
   ALERT_DELIVERY_FAILURES?: string;

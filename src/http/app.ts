@@ -21,6 +21,7 @@ import { registerDeliveryRoutes } from "./routes/deliveries";
 import { registerDiscordRoutes } from "./routes/discord";
 import { registerExperimentRoutes } from "./routes/experiments";
 import { registerInsightsRoutes } from "./routes/insights";
+import { registerInstallRoutes } from "./routes/installs";
 import { registerKeyRoutes } from "./routes/keys";
 import { registerRuntimeMetricsRoutes } from "./routes/metrics";
 import { registerMetricsRoutes } from "./routes/metrics-reviews";
@@ -64,6 +65,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerExperimentRoutes(app);
   registerPeopleRoutes(app);
   registerTenantRoutes(app);
+  registerInstallRoutes(app);
   registerSlackRoutes(app);
   registerDiscordRoutes(app);
   registerWebhookSecretRoutes(app);

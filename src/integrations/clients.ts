@@ -7,6 +7,7 @@ import type { ClientDeps, DeliveryRef, PlatformClient } from "../platform/http-c
 import { fnv1a64 } from "../platform/ids";
 import { openSecret } from "../tenants/credential-seal";
 import { createDiscordClient } from "./discord/client";
+import { githubAppConfig, installationToken } from "./github/app-auth";
 import { createGitHubClient } from "./github/client";
 import { createLinearClient } from "./linear/client";
 import { createSlackClient } from "./slack/client";
@@ -39,7 +40,7 @@ const PLATFORMS: Readonly<Record<Platform, PlatformConfig>> = {
   },
   github: {
     token: (env) => env.GITHUB_TOKEN,
-    create: (env, token, deps) => createGitHubClient({ token, baseUrl: env.GITHUB_API_URL, ...deps }),
+    create: (env, token, deps) => createGitHubClient({ auth: token, baseUrl: env.GITHUB_API_URL, ...deps }),
   },
   linear: {
     token: (env) => env.LINEAR_API_KEY,
@@ -127,7 +128,7 @@ const PLATFORM_NAMES: Readonly<Record<Platform, string>> = {
 };
 
 function revokedText(platform: Platform, account: string, reason: string): string {
-  return `${PLATFORM_NAMES[platform]} install ${account} was revoked (${reason}): nothing is sent for this tenant until Foreman is installed again (/foreman setup)`;
+  return `${PLATFORM_NAMES[platform]} install ${account} was revoked (${reason}): nothing is sent for this tenant until Foreman is installed again`;
 }
 
 /**
@@ -160,7 +161,16 @@ export function localRefOf(
 /** The platform senders the delivery consumer is given (src/index.ts). */
 export const platformSenders: PlatformSenders = { senderFor, localRefOf };
 
-// TODO(merge): GitHub App installation tokens (src/integrations/github/app-auth.ts).
-async function gitHubAppSender(_env: Env, account: string, _deps: ClientDeps): Promise<Sender> {
-  return { kind: "refused", error: `GitHub App installation ${account}: not wired yet` };
+/** A GitHub App installation sends with its own token, minted from the App's key (cached near expiry). */
+function gitHubAppSender(env: Env, account: string, deps: ClientDeps): Sender {
+  const config = githubAppConfig(env);
+  const installationId = Number(account);
+  if (!config || !Number.isSafeInteger(installationId)) {
+    return {
+      kind: "refused",
+      error: `GitHub App installation ${account} cannot send: this deployment has no GitHub App configured (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY)`,
+    };
+  }
+  const auth = async () => (await installationToken(config, installationId, deps)).token;
+  return { kind: "client", client: createGitHubClient({ auth, baseUrl: env.GITHUB_API_URL, ...deps }) };
 }

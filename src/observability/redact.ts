@@ -20,7 +20,12 @@ export const SECRET_ENV_NAMES = [
   "ADMIN_API_KEY_PREVIOUS",
   "SLACK_BOT_TOKEN",
   "SLACK_SIGNING_SECRET",
+  "SLACK_CLIENT_SECRET",
   "DISCORD_BOT_TOKEN",
+  "DISCORD_CLIENT_SECRET",
+  "GITHUB_APP_PRIVATE_KEY",
+  "GITHUB_APP_CLIENT_SECRET",
+  "LINEAR_CLIENT_SECRET",
   "GITHUB_TOKEN",
   "GITHUB_WEBHOOK_SECRET",
   "GITHUB_WEBHOOK_SECRET_PREVIOUS",
@@ -53,6 +58,8 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bxapp-[A-Za-z0-9-]{4,}/g, REDACTED],
   [/\b(?:gh[pousr]_[A-Za-z0-9]{4,}|github_pat_[A-Za-z0-9_]{8,})/g, REDACTED],
   [/\blin_(?:api|wh|oauth)_[A-Za-z0-9]{4,}/g, REDACTED],
+  // A PEM private key (the GitHub App's), whole.
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED],
   [/\b(v0|v1|sha1|sha256|sha512)=[0-9a-fA-F]{16,}/g, `$1=${REDACTED}`],
   // Ed25519 signatures (128 hex), HMAC-SHA256 digests (64 hex), public keys: long runs of hex.
   [/\b[0-9a-fA-F]{64,}\b/g, REDACTED],

@@ -9,7 +9,8 @@ import { all, first, run } from "../platform/sql";
 import type { LinkKind } from "./model";
 
 /** How the activating delivery arrived: the tenant's own hook URL, or the deployment's seed URL. */
-export type ActivationVia = "hook" | "deployment";
+/** How a delivery reached its tenant: the tenant's own hook, the deployment's seed URL, or a GitHub App installation. */
+export type ActivationVia = "hook" | "deployment" | "app";
 
 export interface LinkActivation {
   kind: LinkKind;
@@ -122,7 +123,7 @@ export class WebhookStateStore {
       kind: r.kind === "linear" ? "linear" : "github",
       target: r.target,
       activatedAt: r.activated_at,
-      via: r.via === "deployment" ? "deployment" : "hook",
+      via: r.via === "deployment" || r.via === "app" ? r.via : "hook",
     }));
   }
 

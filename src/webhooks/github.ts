@@ -17,6 +17,7 @@ import { UnsupportedMediaTypeError, unwrap, ValidationError } from "../platform/
 import { parseJsonBody, readRawBody } from "../platform/raw-body";
 import { settings } from "../settings/stub";
 import { type Receiver, verifyWith } from "../tenants/receivers";
+import { applyInstallationChange, appReceiver, installationIdOf } from "./github-app";
 import {
   handOff,
   ignoredAnswer,
@@ -72,8 +73,19 @@ export async function handleGitHubWebhook(
     case "ignored":
       return ignoredAnswer(outcome.reason);
   }
+  // A GitHub App delivery reaches the tenant its installation is connected to, and no other.
+  let target = receiver;
+  const installationId = installationIdOf(env, receiver, payload);
+  if (installationId !== null) {
+    for (const event of outcome.events) {
+      if (event.kind === "installation.changed") await applyInstallationChange(env, event, deliveryId);
+    }
+    const found = await appReceiver(env, receiver, installationId, options.now());
+    if ("ignored" in found) return ignoredAnswer(found.ignored);
+    target = found.receiver;
+  }
   const items: Routable[] = outcome.events.map((event, index) => ({ index, event, targets: reposOf(event) }));
-  const routed = await routeToTenant(env, receiver, "github", items, { narrow: narrowInstallation });
+  const routed = await routeToTenant(env, target, "github", items, { narrow: narrowInstallation });
   if (routed.size === 0) return ignoredAnswer("repository not linked");
   return handOff(env, "github", deliveryId, receivedAt, routed);
 }

@@ -28,6 +28,7 @@ import {
   unauthorized,
   type WebhookAnswer,
 } from "./handoff";
+import { appOrganizationOf, isAppRevoked, linearAppReceiver, revokeLinearApp } from "./linear-app";
 import { checkDeliveryId, type WebhookOptions } from "./options";
 
 export const LINEAR_SIGNATURE_HEADER = "Linear-Signature";
@@ -63,6 +64,18 @@ export async function handleLinearWebhook(
   const deliveryId = linearDeliveryId(request.headers, body);
   onDelivery(deliveryId);
   const receivedAt = new Date(now).toISOString();
+  // A Linear OAuth application's delivery reaches the tenant its organisation installed it for.
+  let target = receiver;
+  const appOrganization = appOrganizationOf(env, receiver, body);
+  if (appOrganization !== null) {
+    if (isAppRevoked(body)) {
+      await revokeLinearApp(env, appOrganization, deliveryId);
+      return { status: 200, body: { ok: true, deliveryId, revoked: true } };
+    }
+    const found = await linearAppReceiver(env, receiver, appOrganization, now);
+    if ("ignored" in found) return ignoredAnswer(found.ignored);
+    target = found.receiver;
+  }
   const outcome = parseLinearEvent(payload, deliveryId, receivedAt);
   switch (outcome.status) {
     case "invalid":
@@ -81,7 +94,7 @@ export async function handleLinearWebhook(
     return ignoredAnswer("the event names no team key to route by");
   }
   const organizationId = typeof body.organizationId === "string" ? body.organizationId : null;
-  const routed = await routeToTenant(env, receiver, "linear", items, { organizationId });
+  const routed = await routeToTenant(env, target, "linear", items, { organizationId });
   if (routed.size === 0) return ignoredAnswer("team not linked");
   return handOff(env, "linear", deliveryId, receivedAt, routed);
 }

@@ -25,7 +25,7 @@ describe("platform clients", () => {
     const { fetch, calls } = answering(() => Response.json({ ok: true, data: {} }));
     await createSlackClient({ token: "t", fetch }).send("chat.postMessage", {});
     await createDiscordClient({ token: "t", fetch }).send("channels.messages.create", { channel_id: "1" });
-    await createGitHubClient({ token: "t", fetch }).send("issues.createComment", {
+    await createGitHubClient({ auth: "t", fetch }).send("issues.createComment", {
       owner: "o",
       repo: "r",
       issue_number: 1,
@@ -75,7 +75,7 @@ describe("platform clients", () => {
     );
     const body = { owner: "o", repo: "r", pull_number: 1, reviewers: ["a"] };
     expect(
-      await createGitHubClient({ token: "t", fetch: secondary.fetch }).send("pulls.requestReviewers", body),
+      await createGitHubClient({ auth: "t", fetch: secondary.fetch }).send("pulls.requestReviewers", body),
     ).toMatchObject({
       kind: "retry",
       retryAfterSeconds: 90,
@@ -84,14 +84,14 @@ describe("platform clients", () => {
       Response.json({ message: "Resource not accessible by integration" }, { status: 403 }),
     );
     expect(
-      (await createGitHubClient({ token: "t", fetch: forbidden.fetch }).send("pulls.requestReviewers", body))
+      (await createGitHubClient({ auth: "t", fetch: forbidden.fetch }).send("pulls.requestReviewers", body))
         .kind,
     ).toBe("permanent");
   });
 
   it("GitHub: removeRequestedReviewers is a DELETE with a JSON body", async () => {
     const { fetch, calls } = answering(() => Response.json({}));
-    await createGitHubClient({ token: "t", fetch }).send("pulls.removeRequestedReviewers", {
+    await createGitHubClient({ auth: "t", fetch }).send("pulls.removeRequestedReviewers", {
       owner: "o",
       repo: "r",
       pull_number: 5,

@@ -20,6 +20,8 @@ export interface FakeGitHubInstallation {
   id: number;
   account: { login: string; type: string };
   repos: string[];
+  /** When it was installed (ISO); default: the moment it is asked for. */
+  createdAt?: string;
 }
 
 /** The body of `POST /__control/github-app`. */
@@ -118,6 +120,7 @@ function installation(app: FakeGitHubApp, id: number, req: AppRequest): Scripted
       account: { ...found.account, id: 9000 + id },
       repository_selection: "selected",
       target_type: found.account.type,
+      created_at: found.createdAt ?? new Date().toISOString(),
     },
   };
 }

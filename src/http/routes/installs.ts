@@ -18,24 +18,29 @@ import { newInvite, newOAuthState } from "../../tenants/oauth-state";
 import { directory } from "../../tenants/stub";
 import { discordInstall, discordRedirect } from "../installs/discord";
 import { originOf } from "../installs/flow";
-import { githubInstall, githubInstallUrl, githubSetup } from "../installs/github";
+import { githubInstall, githubSetup } from "../installs/github";
 import { linearInstall, linearRedirect } from "../installs/linear";
 import { slackInstall, slackRedirect } from "../installs/slack";
 import { guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
-import { json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";
+import { json, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";
 import type { AppEnv } from "../types";
 
 const tags = ["installs"];
 
 const TenantParam = z.object({
-  id: tenantIdSchema.clone().openapi({ param: { name: "id", in: "path" }, description: "Tenant id", example: "acme" }),
+  id: tenantIdSchema
+    .clone()
+    .openapi({ param: { name: "id", in: "path" }, description: "Tenant id", example: "acme" }),
 });
 
 const InstallationSchema = z
   .object({
     platform: z.enum(INSTALL_PLATFORMS),
-    account: z.string().openapi({ description: "Slack team/enterprise id, Discord guild id, GitHub installation id, Linear organisation id" }),
+    account: z.string().openapi({
+      description:
+        "Slack team/enterprise id, Discord guild id, GitHub installation id, Linear organisation id",
+    }),
     name: z.string().nullable(),
     installer: z.string().nullable(),
     details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
@@ -43,7 +48,11 @@ const InstallationSchema = z
     updatedAt: z.string(),
     revokedAt: z.string().nullable(),
     revokedReason: z.string().nullable(),
-    repositories: z.number().int().nullable().openapi({ description: "GitHub: repositories the installation covers" }),
+    repositories: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "GitHub: repositories the installation covers" }),
   })
   .openapi("Installation");
 
@@ -60,7 +69,15 @@ const InviteSchema = z
   .openapi("Invite");
 
 const NewInviteBody = z
-  .object({ expiresInHours: z.number().int().min(1).max(720).optional().openapi({ description: "Default 168 (7 days)" }) })
+  .object({
+    expiresInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(720)
+      .optional()
+      .openapi({ description: "Default 168 (7 days)" }),
+  })
   .strict()
   .openapi("NewInvite");
 
@@ -68,12 +85,16 @@ const installations = createRoute({
   method: "get",
   path: "/api/tenants/{id}/installations",
   tags,
-  summary: "The tenant's installs: Slack workspace, GitHub App installations, Discord servers, Linear organisation",
+  summary:
+    "The tenant's installs: Slack workspace, GitHub App installations, Discord servers, Linear organisation",
   security,
   middleware: [guard("admin", { param: "id", resolve: false })],
   request: { params: TenantParam },
   responses: {
-    200: { description: "Installs (never a token)", content: json(z.object({ installations: z.array(InstallationSchema) })) },
+    200: {
+      description: "Installs (never a token)",
+      content: json(z.object({ installations: z.array(InstallationSchema) })),
+    },
     ...READ_ERRORS,
   },
 });
@@ -84,8 +105,8 @@ const createInvite = createRoute({
   tags,
   summary: "A single-use invite link: the Slack workspace installed through it joins this tenant",
   security,
-  middleware: [guard("admin", { action: "tenants.invite", param: "id", resolve: false }), jsonBody({ optional: true })],
-  request: { params: TenantParam, body: jsonBodyOf(NewInviteBody) },
+  middleware: [guard("admin", { action: "tenants.invite", param: "id", resolve: false }), jsonBody()],
+  request: { params: TenantParam, body: { required: false, content: json(NewInviteBody) } },
   responses: {
     201: {
       description: "The invite; `url` is shown once (only its hash is kept)",
@@ -103,7 +124,10 @@ const listInvites = createRoute({
   security,
   middleware: [guard("admin", { param: "id", resolve: false })],
   request: { params: TenantParam },
-  responses: { 200: { description: "Invites", content: json(z.object({ invites: z.array(InviteSchema) })) }, ...READ_ERRORS },
+  responses: {
+    200: { description: "Invites", content: json(z.object({ invites: z.array(InviteSchema) })) },
+    ...READ_ERRORS,
+  },
 });
 
 const connect = createRoute({
@@ -113,12 +137,23 @@ const connect = createRoute({
   summary: "A link that installs GitHub, Linear or Discord for this tenant (valid 15 minutes, once)",
   security,
   middleware: [guard("admin", { action: "tenants.connect", param: "id", resolve: false })],
-  request: { params: TenantParam.extend({ platform: z.enum(["github", "linear", "discord"]).openapi({ param: { name: "platform", in: "path" } }) }) },
-  responses: { 201: { description: "The link", content: json(z.object({ url: z.string(), expiresInSeconds: z.number() })) }, ...WRITE_ERRORS },
+  request: {
+    params: TenantParam.extend({
+      platform: z.enum(["github", "linear", "discord"]).openapi({ param: { name: "platform", in: "path" } }),
+    }),
+  },
+  responses: {
+    201: {
+      description: "The link",
+      content: json(z.object({ url: z.string(), expiresInSeconds: z.number() })),
+    },
+    ...WRITE_ERRORS,
+  },
 });
 
 function ownTenantOnly(own: string | null, tenant: string): void {
-  if (own !== null && own !== tenant) throw new ForbiddenError(`A tenant key can only manage its own tenant (${own})`);
+  if (own !== null && own !== tenant)
+    throw new ForbiddenError(`A tenant key can only manage its own tenant (${own})`);
 }
 
 export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -134,9 +169,17 @@ export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(installations, async (c) => {
     const { id } = c.req.valid("param");
     ownTenantOnly(c.get("principal")?.tenant ?? null, id);
-    const [installs, credentials] = await Promise.all([directory(c.env).installationsOf(id), outbox(c.env, id).credentials()]);
-    const repos = new Map(credentials.filter((k) => k.platform === "github").map((k) => [k.account, k.repos]));
-    const list = installs.map(({ tenant: _t, ...i }) => ({ ...i, repositories: i.platform === "github" ? (repos.get(i.account) ?? 0) : null }));
+    const [installs, credentials] = await Promise.all([
+      directory(c.env).installationsOf(id),
+      outbox(c.env, id).credentials(),
+    ]);
+    const repos = new Map(
+      credentials.filter((k) => k.platform === "github").map((k) => [k.account, k.repos]),
+    );
+    const list = installs.map(({ tenant: _t, ...i }) => ({
+      ...i,
+      repositories: i.platform === "github" ? (repos.get(i.account) ?? 0) : null,
+    }));
     return c.json({ installations: list }, 200);
   });
 
@@ -163,8 +206,12 @@ export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
     ownTenantOnly(c.get("principal")?.tenant ?? null, id);
     c.set("tenant", id);
     c.set("target", platform);
-    const state = await newOAuthState(c.env, { purpose: platform, tenant: id, createdBy: c.get("principal")?.keyId ?? null });
-    const url = platform === "github" ? githubInstallUrl(c, state) : `${originOf(c)}/${platform}/install?state=${state}`;
+    const state = await newOAuthState(c.env, {
+      purpose: platform,
+      tenant: id,
+      createdBy: c.get("principal")?.keyId ?? null,
+    });
+    const url = `${originOf(c)}/${platform}/install?state=${state}`;
     return c.json({ url, expiresInSeconds: 900 }, 201);
   });
 }

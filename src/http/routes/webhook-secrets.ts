@@ -34,7 +34,7 @@ const LinkStateSchema = z.object({
     .boolean()
     .openapi({ description: "A delivery about it, signed with the tenant's secret, arrived" }),
   activeSince: Timestamp.nullable(),
-  via: z.enum(["hook", "deployment"]).nullable(),
+  via: z.enum(["hook", "deployment", "app"]).nullable(),
 });
 
 const WebhookStatusSchema = z

@@ -23,7 +23,13 @@ export const DISCORD_SCOPES = ["bot", "applications.commands"] as const;
  * View Channels (1 << 10), Send Messages (1 << 11), Embed Links (1 << 14), Read Message History
  * (1 << 16), Send Messages in Threads (1 << 38): post cards and digests, and edit its own messages.
  */
-export const DISCORD_PERMISSIONS = ((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n) | (1n << 38n)).toString();
+export const DISCORD_PERMISSIONS = (
+  (1n << 10n) |
+  (1n << 11n) |
+  (1n << 14n) |
+  (1n << 16n) |
+  (1n << 38n)
+).toString();
 
 export interface DiscordOAuthConfig {
   applicationId: string;
@@ -44,7 +50,10 @@ export function discordOAuthConfig(env: Env): DiscordOAuthConfig | null {
   };
 }
 
-export function discordAuthorizeUrl(config: DiscordOAuthConfig, input: { redirectUri: string; state: string }): string {
+export function discordAuthorizeUrl(
+  config: DiscordOAuthConfig,
+  input: { redirectUri: string; state: string },
+): string {
   const query = new URLSearchParams({
     client_id: config.applicationId,
     scope: DISCORD_SCOPES.join(" "),
@@ -130,7 +139,10 @@ export async function registerGuildCommands(
     const global = await fetchFn(commandsUrl, { headers, signal: AbortSignal.timeout(10_000) });
     const existing: unknown = await global.json().catch(() => null);
     if (global.ok && Array.isArray(existing) && existing.length > 0) return "global";
-    const guildUrl = joinUrl(config.apiUrl, `applications/${config.applicationId}/guilds/${guildId}/commands`);
+    const guildUrl = joinUrl(
+      config.apiUrl,
+      `applications/${config.applicationId}/guilds/${guildId}/commands`,
+    );
     const put = await fetchFn(guildUrl, {
       method: "PUT",
       headers,

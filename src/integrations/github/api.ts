@@ -40,6 +40,8 @@ export interface GitHubInstallation {
   account: { login: string; type: string };
   /** "all" or "selected" repositories. */
   repositorySelection: string;
+  /** When it was installed (ISO), if GitHub said. */
+  createdAt: string | null;
 }
 
 export interface GitHubUser {
@@ -52,6 +54,7 @@ const InstallationSchema = z.object({
   id: z.number().int(),
   account: z.object({ login: z.string(), type: z.string() }).nullable(),
   repository_selection: z.string(),
+  created_at: z.string().nullish(),
 });
 const ReposPageSchema = z.object({
   total_count: z.number().optional(),
@@ -85,6 +88,7 @@ export async function getInstallation(
     id: parsed.id,
     account: { login: parsed.account.login, type: parsed.account.type },
     repositorySelection: parsed.repository_selection,
+    createdAt: parsed.created_at ?? null,
   };
 }
 

@@ -92,11 +92,6 @@ export interface GitHubClientOptions {
   now?: () => number;
 }
 
-/** @deprecated `{ token }` is the options shape before installs (src/integrations/clients.ts); use `auth`. */
-export interface LegacyGitHubClientOptions extends Omit<GitHubClientOptions, "auth"> {
-  token: string;
-}
-
 export interface GitHubOctokitOptions {
   /** Sent as `Authorization: Bearer <token>`; none: anonymous. */
   token?: string | undefined;
@@ -131,8 +126,8 @@ export function githubOctokit(options: GitHubOctokitOptions): Octokit {
   return octokit;
 }
 
-export function createGitHubClient(options: GitHubClientOptions | LegacyGitHubClientOptions): PlatformClient {
-  const auth: GitHubAuth = "auth" in options ? options.auth : options.token;
+export function createGitHubClient(options: GitHubClientOptions): PlatformClient {
+  const auth = options.auth;
   const now = options.now ?? Date.now;
   const mint = typeof auth === "string" ? async () => auth : auth;
 

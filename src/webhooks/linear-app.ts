@@ -1,0 +1,69 @@
+/**
+ * With a Linear OAuth application configured (LINEAR_CLIENT_ID), the seed URL (`/api/webhooks/linear`,
+ * signed with the application's webhook secret LINEAR_WEBHOOK_SECRET) is the application's webhook:
+ * every delivery names its organisation, and reaches only the tenant that organisation was installed
+ * for (src/tenants/installations.ts); one installed for no tenant reaches none. Linear's
+ * `OAuthApp` / `revoked` delivery (the organisation removed Foreman) forgets its token at once.
+ * Without an OAuth application, the seed URL keeps its meaning: the default tenant.
+ */
+
+import { auditChange } from "../agents/coordinator/audit";
+import type { Env } from "../env";
+import { linearOAuthConfig } from "../integrations/linear/oauth";
+import { cacheMsSetting, IsolateCache } from "../platform/isolate-cache";
+import type { Installation } from "../tenants/installations";
+import { revokeInstall } from "../tenants/installs";
+import { DEFAULT_HOOK_CACHE_MS, type Receiver } from "../tenants/receivers";
+import { directory } from "../tenants/stub";
+
+const cache = new IsolateCache<Installation | null>(1_000);
+
+/** The organisation of a delivery this deployment's Linear application handles, else null. */
+export function appOrganizationOf(
+  env: Env,
+  receiver: Receiver,
+  body: Record<string, unknown>,
+): string | null {
+  if (receiver.via !== "deployment" || linearOAuthConfig(env) === null) return null;
+  return typeof body.organizationId === "string" && body.organizationId !== "" ? body.organizationId : null;
+}
+
+export function isAppRevoked(body: Record<string, unknown>): boolean {
+  return body.type === "OAuthApp" && body.action === "revoked";
+}
+
+/** Linear says the organisation removed Foreman: its token goes at once. */
+export async function revokeLinearApp(
+  env: Env,
+  organizationId: string,
+  correlationId: string,
+): Promise<void> {
+  const installation = await revokeInstall(env, "linear", organizationId, "revoked in Linear");
+  cache.delete(organizationId);
+  if (installation) {
+    await auditChange(env, installation.tenant, {
+      actor: `linear:${organizationId}`,
+      action: "install.revoked",
+      target: `linear:${organizationId}`,
+      correlationId,
+    });
+  }
+}
+
+export async function linearAppReceiver(
+  env: Env,
+  receiver: Receiver,
+  organizationId: string,
+  nowMs: number,
+): Promise<{ receiver: Receiver } | { ignored: string }> {
+  const ttl = cacheMsSetting(env.WEBHOOK_HOOK_CACHE_MS, DEFAULT_HOOK_CACHE_MS);
+  const hit = cache.get(organizationId, nowMs, ttl);
+  const installation = hit ? hit.value : await directory(env).installation("linear", organizationId);
+  if (!hit) cache.set(organizationId, installation, nowMs, ttl);
+  if (!installation || installation.revokedAt !== null) {
+    return {
+      ignored: `Linear organisation ${organizationId} has not installed Foreman for any team (run /foreman setup and choose Connect Linear)`,
+    };
+  }
+  return { receiver: { ...receiver, tenant: installation.tenant, via: "app" } };
+}
