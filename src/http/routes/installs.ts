@@ -136,7 +136,7 @@ const connect = createRoute({
   tags,
   summary: "A link that installs GitHub, Linear or Discord for this tenant (valid 15 minutes, once)",
   security,
-  middleware: [guard("admin", { action: "tenants.connect", param: "id", resolve: false })],
+  middleware: [guard("admin", { action: "tenants.connect", param: "id", resolve: false }), jsonBody()],
   request: {
     params: TenantParam.extend({
       platform: z.enum(["github", "linear", "discord"]).openapi({ param: { name: "platform", in: "path" } }),

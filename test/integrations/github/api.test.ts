@@ -41,6 +41,7 @@ describe("installs reads", () => {
       id: 81001,
       account: { login: "Acme", type: "Organization" },
       repositorySelection: "selected",
+      createdAt: expect.any(String),
     });
     await expect(getInstallation(jwt, 81999, deps)).rejects.toMatchObject({
       name: "GitHubApiError",
