@@ -14,6 +14,14 @@ import { commandContext, deliver, type ForemanContext } from "../scope";
 import { failureReply } from "./command";
 
 export const ACTION_PATTERN = /^fm1:/;
+/** Link buttons (`fmlink:…`) open a page; Slack still reports the click, which is only acknowledged. */
+export const LINK_PATTERN = /^fmlink:/;
+
+/** The action a click runs: a button's id, or the chosen option of a select menu (its value). */
+export function clickedAction(action: BlockAction["actions"][number]): string {
+  if (action.type === "static_select") return action.selected_option?.value ?? action.action_id;
+  return action.action_id;
+}
 
 /**
  * What a click answers: a reply with `replaceOriginal` (success: the updated card or list) replaces
@@ -28,6 +36,9 @@ export function actionMessage(reply: Reply): SlackMessage {
 }
 
 export function registerActions(app: App<ForemanContext>): void {
+  app.action<BlockAction>(LINK_PATTERN, async ({ ack }) => {
+    await ack();
+  });
   app.action<BlockAction>(ACTION_PATTERN, async ({ ack, body, action, context, client }) => {
     await ack();
     const scope = context.foreman;
@@ -47,7 +58,7 @@ export function registerActions(app: App<ForemanContext>): void {
         client,
       );
       tenant = ctx.tenant;
-      const answer = await scope.deps.runAction(action.action_id, ctx);
+      const answer = await scope.deps.runAction(clickedAction(action), ctx);
       if (body.view?.type === "home") home = { ctx, answer };
       message = actionMessage(answer);
     } catch (err) {
