@@ -91,6 +91,8 @@ export interface Env {
   DISCORD_PUBLIC_KEY?: string;
   DISCORD_APPLICATION_ID?: string;
   GITHUB_TOKEN?: string;
+  /** The GitHub App's slug (github.com/apps/<slug>): set when the deployment has a GitHub App. */
+  GITHUB_APP_SLUG?: string;
   GITHUB_WEBHOOK_SECRET?: string;
   /** The previous webhook secret while a rotation is under way (also accepted). */
   GITHUB_WEBHOOK_SECRET_PREVIOUS?: string;

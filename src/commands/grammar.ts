@@ -62,6 +62,11 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     examples: ["status", "status wf_abc123"],
     args: ["statusWorkflow"],
   },
+  setup: {
+    path: "setup",
+    description: "The setup checklist: installs, repositories, team, SLA and digest, each with its next step",
+    examples: ["setup"],
+  },
   "workflow.create": {
     path: "workflow create",
     description: "Create a workflow",
@@ -125,6 +130,13 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     args: ["user"],
   },
   "team.list": { path: "team list", description: "List the team", examples: ["team list"] },
+  "team.import": {
+    path: "team import",
+    description: "Add a GitHub team's members, matched to chat users by their public email",
+    mutates: true,
+    examples: ["team import github:acme/backend"],
+    args: ["githubTeam"],
+  },
   "team.holiday": {
     path: "team holiday",
     description: "Add a team holiday (a day or a range): nothing reaches anyone then; or clear them",
@@ -215,10 +227,10 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
   },
   "link.github": {
     path: "link github",
-    description: "Link a GitHub repository to this channel",
+    description: "Link a GitHub repository to this channel (no repository: pick one the GitHub App covers)",
     mutates: true,
-    examples: ["link github acme/api"],
-    args: ["repo"],
+    examples: ["link github acme/api", "link github"],
+    args: ["linkRepo"],
   },
   "link.linear": {
     path: "link linear",
