@@ -5,6 +5,7 @@
  * A click on the Home tab publishes the tab again, with the click's answer on top.
  */
 import type { App, BlockAction } from "@slack/bolt";
+import { decodeAction } from "../../../chat/actions";
 import type { Reply } from "../../../chat/reply";
 import { renderSlack, type SlackMessage } from "../../../chat/slack/render";
 import type { CommandContext } from "../../../commands/context";
@@ -12,6 +13,7 @@ import { errorMessage } from "../../../platform/errors";
 import { publishHomeAfterClick } from "../home";
 import { commandContext, deliver, type ForemanContext } from "../scope";
 import { failureReply } from "./command";
+import { openTeamAddModal } from "./team-add";
 
 export const ACTION_PATTERN = /^fm1:/;
 /** Link buttons (`fmlink:…`) open a page; Slack still reports the click, which is only acknowledged. */
@@ -48,6 +50,23 @@ export function registerActions(app: App<ForemanContext>): void {
       body.channel?.id ?? (typeof container.channel_id === "string" ? container.channel_id : "");
     const key = `slack:action:${teamId}:${body.trigger_id || action.action_ts}`;
     const fields = { correlationId: scope.correlationId, team: teamId, action: action.action_id };
+    const decoded = decodeAction(clickedAction(action));
+    if (decoded?.verb === "team.form") {
+      // `team import`'s "Add …" button: the team-add form with the GitHub login filled in.
+      try {
+        const tenant = await scope.deps.resolveTenant(scope.env, "slack", teamId);
+        const meta = { channelId, ...(body.response_url ? { responseUrl: body.response_url } : {}) };
+        await openTeamAddModal(scope, client, {
+          tenant,
+          triggerId: body.trigger_id,
+          meta,
+          github: decoded.arg,
+        });
+      } catch (err) {
+        scope.log("error", "slack.modal_failed", { ...fields, error: errorMessage(err) });
+      }
+      return;
+    }
     let tenant: string | undefined;
     let message: SlackMessage;
     let home: { ctx: CommandContext; answer: Reply } | null = null;
