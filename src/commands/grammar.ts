@@ -130,19 +130,19 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     args: ["user"],
   },
   "team.list": { path: "team list", description: "List the team", examples: ["team list"] },
-  "team.import": {
-    path: "team import",
-    description: "Add a GitHub team's members, matched to chat users by their public email",
-    mutates: true,
-    examples: ["team import github:acme/backend"],
-    args: ["githubTeam"],
-  },
   "team.holiday": {
     path: "team holiday",
     description: "Add a team holiday (a day or a range): nothing reaches anyone then; or clear them",
     mutates: true,
     examples: ["team holiday 2026-12-24..2026-12-26", "team holiday 2027-01-01", "team holiday clear"],
     args: ["dates"],
+  },
+  "team.import": {
+    path: "team import",
+    description: "Add a GitHub team's members, matched to chat users by their public email",
+    mutates: true,
+    examples: ["team import github:acme/backend"],
+    args: ["githubTeam"],
   },
   "me.show": {
     path: "me show",
