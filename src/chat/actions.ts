@@ -74,6 +74,13 @@ const ARG_SCHEMAS = {
   "policy.promote": experimentIdSchema,
   /** The review-rhythm suggestion: batch the clicker's messages at these windows (`me notify batched --at`). */
   "me.windows": windowsTarget,
+  /** A menu of repositories (`/foreman setup`, `link github`): link the chosen one to this channel. */
+  "link.github": repoSchema,
+  /**
+   * `team import`: someone it could not match. On Slack the click opens the team-add form with the
+   * GitHub login filled in (the adapter handles it); elsewhere it answers the command to type.
+   */
+  "team.form": githubLoginSchema,
 } as const satisfies Record<string, z.ZodType<string>>;
 
 export type ActionVerb = keyof typeof ARG_SCHEMAS;
@@ -90,7 +97,8 @@ export type Action = {
 }[ActionVerb];
 
 export type ReviewAction = Extract<Action, { verb: ReviewVerb }>;
-export type CommandAction = Exclude<Action, ReviewAction>;
+export type FormAction = Extract<Action, { verb: "team.form" }>;
+export type CommandAction = Exclude<Action, ReviewAction | FormAction>;
 
 export const isReviewAction = (action: Action): action is ReviewAction => action.verb.startsWith("review.");
 

@@ -340,5 +340,12 @@ export function renderTexts(reply: Reply, r: TextRendering): Reply {
   };
   if (reply.title !== undefined) out.title = r.title(reply.title);
   if (reply.footer !== undefined) out.footer = r.footer(reply.footer);
+  if (reply.select !== undefined) {
+    out.select = {
+      ...reply.select,
+      placeholder: r.plain(reply.select.placeholder),
+      options: reply.select.options.map((o) => ({ ...o, label: r.plain(o.label) })),
+    };
+  }
   return out;
 }

@@ -57,6 +57,10 @@ export const ARGS = {
   from: opt("from", "from", "fromDate", "YYYY-MM-DD", "First day out, YYYY-MM-DD", { marker: "from" }),
   until: opt("until", "until", "date", "YYYY-MM-DD", "Last day out, YYYY-MM-DD", { marker: "until" }),
   repo: req("repo", "repo", "repo", "owner/repo", "GitHub repository as owner/repo"),
+  linkRepo: opt("repo", "repo", "repo", "owner/repo", "GitHub repository as owner/repo (left out: pick one)"),
+  githubTeam: req("team", "team", "githubTeam", "org/team", "The GitHub team, e.g. github:acme/backend", {
+    marker: "github:",
+  }),
   insightsRepo: opt("repo", "repo", "repo", "owner/repo", "Only this repository (owner/repo)"),
   teamKey: req("team", "teamKey", "teamKey", "TEAM-KEY", "Linear team key, e.g. ENG"),
   pr: req("pr", "pr", "prRef", "owner/repo#number", "Pull request as owner/repo#number"),

@@ -19,6 +19,8 @@ export function actionCommand(action: CommandAction): Command {
       return { name: "policy.promote", experimentId: action.arg };
     case "me.windows":
       return { name: "me.notify", mode: "batched", windows: argWindows(action.arg) };
+    case "link.github":
+      return { name: "link.github", repo: action.arg };
   }
 }
 

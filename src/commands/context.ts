@@ -10,6 +10,34 @@ export interface ChatPlace {
   channelId: string;
 }
 
+/** A GitHub account as `team import` reads it: its public email maps it to a chat user. */
+export interface GithubAccount {
+  login: string;
+  name: string | null;
+  /** The account's public email; null when it shows none. */
+  email: string | null;
+}
+
+/** A chat user found by email (Slack `users.lookupByEmail`, zone from `users.info`). */
+export interface DirectoryPerson {
+  id: string;
+  /** IANA zone from the chat profile, when it has one. */
+  tz: string | null;
+  name: string | null;
+}
+
+/**
+ * What `team import` reads outside Foreman, injected by the chat adapter (commands never import
+ * integrations). Failures throw the named errors of ./directory-errors.ts.
+ */
+export interface DirectoryReads {
+  /** Logins of the members of `org`'s team `team` (its slug). Throws `TeamNotFoundError`. */
+  teamMembers(org: string, team: string): Promise<string[]>;
+  githubUser(login: string): Promise<GithubAccount>;
+  /** The Slack user with this email (`users.lookupByEmail`, zone from `users.info`); null when there is none. */
+  slackUserByEmail(email: string): Promise<DirectoryPerson | null>;
+}
+
 export interface CommandContext {
   env: Env;
   tenant: string;
@@ -24,4 +52,6 @@ export interface CommandContext {
   now: Date;
   /** The URL the chat request reached Foreman at (its origin is where platforms reach it); unknown in tests. */
   requestUrl?: string;
+  /** GitHub and chat directory reads for `team import`; absent: import is not available here. */
+  directoryReads?: DirectoryReads;
 }

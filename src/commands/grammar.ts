@@ -62,6 +62,11 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     examples: ["status", "status wf_abc123"],
     args: ["statusWorkflow"],
   },
+  setup: {
+    path: "setup",
+    description: "The setup checklist: installs, repositories, team, SLA and digest, each with its next step",
+    examples: ["setup"],
+  },
   "workflow.create": {
     path: "workflow create",
     description: "Create a workflow",
@@ -131,6 +136,13 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     mutates: true,
     examples: ["team holiday 2026-12-24..2026-12-26", "team holiday 2027-01-01", "team holiday clear"],
     args: ["dates"],
+  },
+  "team.import": {
+    path: "team import",
+    description: "Add a GitHub team's members, matched to chat users by their public email",
+    mutates: true,
+    examples: ["team import github:acme/backend"],
+    args: ["githubTeam"],
   },
   "me.show": {
     path: "me show",
@@ -215,10 +227,10 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
   },
   "link.github": {
     path: "link github",
-    description: "Link a GitHub repository to this channel",
+    description: "Link a GitHub repository to this channel (no repository: pick one the GitHub App covers)",
     mutates: true,
-    examples: ["link github acme/api"],
-    args: ["repo"],
+    examples: ["link github acme/api", "link github"],
+    args: ["linkRepo"],
   },
   "link.linear": {
     path: "link linear",

@@ -20,10 +20,12 @@ import { meHours, meZone } from "./handlers/me-hours";
 import { linkOps, unlinkOps } from "./handlers/ops";
 import { policyExplain, policyList, policyPromote } from "./handlers/policy";
 import { reviewAction, reviewAssign, reviewList, reviewMine } from "./handlers/reviews";
+import { setup } from "./handlers/setup";
 import { errorReply } from "./handlers/shared";
 import { slaSet, slaShow } from "./handlers/sla";
 import { status } from "./handlers/status";
 import { teamAdd, teamList, teamRemove } from "./handlers/team";
+import { teamFormHint, teamImport } from "./handlers/team-import";
 import { settingsNotifyDefault, teamHoliday } from "./handlers/team-notify";
 import { workflowCreate, workflowList, workflowTerminate } from "./handlers/workflows";
 import { authorize, FIRST_RUN_NOTE } from "./permissions";
@@ -36,6 +38,7 @@ export type HandlerTable = { [N in CommandName]: Handler<N> };
 const HANDLERS: HandlerTable = {
   help,
   status,
+  setup,
   "workflow.create": workflowCreate,
   "workflow.list": workflowList,
   "workflow.terminate": workflowTerminate,
@@ -47,6 +50,7 @@ const HANDLERS: HandlerTable = {
   "team.add": teamAdd,
   "team.remove": teamRemove,
   "team.list": teamList,
+  "team.import": teamImport,
   "team.holiday": teamHoliday,
   "me.show": meShow,
   "me.notify": meNotify,
@@ -137,6 +141,8 @@ async function act(actionId: string, ctx: CommandContext): Promise<Reply> {
   if (isReviewAction(action)) return reviewAction(action, ctx);
   // The digest's Refresh redraws it in place: `digest now` without posting a second message.
   if (action.verb === "digest.refresh") return refreshDigest(ctx);
+  // The Slack adapter opens the team-add form itself; anywhere else the click says what to type.
+  if (action.verb === "team.form") return teamFormHint(action.arg);
   const done = await execute(actionCommand(action), ctx);
   if (!done.ok) return { ...done.reply, ephemeral: true, replaceOriginal: false };
   const redraw = viewCommand(action);

@@ -16,6 +16,7 @@ import {
   EMPTY_MODES,
   experimentIdSchema,
   githubLoginSchema,
+  githubTeamSchema,
   hoursSchema,
   labelListSchema,
   pullRequestRefSchema,
@@ -56,6 +57,7 @@ const user = { user: chatUserSchema };
 export const commandSchema = z.discriminatedUnion("name", [
   cmd("help", { topic: z.string().min(1).optional() }),
   cmd("status", { workflowId: workflowIdSchema.optional() }),
+  cmd("setup", {}),
   cmd("workflow.create", { workflowName: textSchema, priority: prioritySchema.optional() }),
   cmd("workflow.list", {}),
   cmd("workflow.terminate", workflowId),
@@ -73,6 +75,8 @@ export const commandSchema = z.discriminatedUnion("name", [
   cmd("team.remove", user),
   cmd("team.list", {}),
   cmd("team.holiday", { dates: dayRangeSchema }),
+  /** `org/team`: its members matched to chat users by public email. */
+  cmd("team.import", { team: githubTeamSchema }),
   cmd("me.show", {}),
   cmd("me.notify", {
     mode: z.enum(MY_NOTIFY_MODES),
@@ -103,7 +107,8 @@ export const commandSchema = z.discriminatedUnion("name", [
     until: dateSchema.optional(),
   }),
   cmd("back", { user: chatUserSchema.optional() }),
-  cmd("link.github", { repo: repoSchema }),
+  /** Without a repository: pick one of those the tenant's GitHub App covers. */
+  cmd("link.github", { repo: repoSchema.optional() }),
   cmd("link.linear", { teamKey: teamKeySchema }),
   cmd("unlink.github", { repo: repoSchema }),
   cmd("unlink.linear", { teamKey: teamKeySchema }),

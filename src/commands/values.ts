@@ -16,7 +16,9 @@ import {
   daysSchema,
   EMPTY_MODES,
   GITHUB_LOGIN,
+  GITHUB_TEAM_SLUG,
   githubLoginSchema,
+  githubTeamSchema,
   hoursSchema,
   labelListSchema,
   pullRequestRefSchema,
@@ -75,6 +77,7 @@ export type ValueKind =
   | "date"
   | "fromDate"
   | "repo"
+  | "githubTeam"
   | "prRef"
   | "teamKey"
   | "hours"
@@ -237,6 +240,18 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
     discordType: 3,
     maxLength: 200,
     parse: kind((raw) => checkRepo(stripGithubUrl(raw)), repoSchema),
+  },
+  githubTeam: {
+    noun: "GitHub team",
+    discordType: 3,
+    maxLength: 160,
+    parse: kind((raw) => {
+      const v = raw.replace(/^github:/i, "").replace(/^@/, "");
+      const [org = "", team = "", ...rest] = v.split("/");
+      return rest.length === 0 && GITHUB_LOGIN.test(org) && GITHUB_TEAM_SLUG.test(team)
+        ? `${org}/${team.toLowerCase()}`
+        : fail("use github:<org>/<team>, the team's slug as in its GitHub URL, e.g. github:acme/backend");
+    }, githubTeamSchema),
   },
   prRef: {
     noun: "pull request",

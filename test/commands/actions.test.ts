@@ -27,6 +27,8 @@ describe("action ids", () => {
       "review.rebalance",
       "policy.promote",
       "me.windows",
+      "link.github",
+      "team.form",
     ]);
     const longest = encodeAction("agent.terminate", `agt_${"a".repeat(64)}`, "list");
     expect(longest.length).toBeLessThanOrEqual(MAX_ACTION_LENGTH);

@@ -56,6 +56,7 @@ export const CASES: readonly Case[] = [
     command: { name: "help", topic: "digest" },
   },
   { text: "status", path: ["status"], command: { name: "status" } },
+  { text: "setup", path: ["setup"], command: { name: "setup" } },
   {
     text: "status wf_abc123",
     path: ["status"],
@@ -130,6 +131,12 @@ export const CASES: readonly Case[] = [
     path: ["team", "holiday"],
     options: { dates: "clear" },
     command: { name: "team.holiday", dates: "clear" },
+  },
+  {
+    text: "team import github:Acme/Backend",
+    path: ["team", "import"],
+    options: { team: "Acme/Backend" },
+    command: { name: "team.import", team: "Acme/backend" },
   },
   // Discord cannot have `me` both as a subcommand and as a group: `/foreman me show` there.
   { text: "me", path: ["me", "show"], command: { name: "me.show" } },
@@ -256,6 +263,7 @@ export const CASES: readonly Case[] = [
     options: { repo: "acme/api" },
     command: { name: "link.github", repo: "acme/api" },
   },
+  { text: "link github", path: ["link", "github"], command: { name: "link.github" } },
   {
     text: "link linear eng",
     path: ["link", "linear"],

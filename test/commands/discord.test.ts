@@ -176,6 +176,7 @@ describe("discordCommandDefinitions", () => {
       "ooo",
       "back",
       "links",
+      "setup",
       "status",
       "help",
     ]);

@@ -9,6 +9,7 @@ describe("usage lines (the grammar as users see it)", () => {
     expect(COMMANDS.map((c) => c.usage)).toEqual([
       "/foreman help [topic]",
       "/foreman status [workflow-id]",
+      "/foreman setup",
       "/foreman workflow create <name> [--priority low|medium|high|critical]",
       "/foreman workflow list",
       "/foreman workflow terminate <id>",
@@ -21,6 +22,7 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman team remove <@user>",
       "/foreman team list",
       "/foreman team holiday YYYY-MM-DD[..YYYY-MM-DD]|clear",
+      "/foreman team import github:<org/team>",
       "/foreman me",
       "/foreman me notify immediate|batched|digest|default [--at <HH:MM,HH:MM>] [--cap <N>]",
       "/foreman me focus add|clear [days] [HH:MM-HH:MM]",
@@ -30,7 +32,7 @@ describe("usage lines (the grammar as users see it)", () => {
       "/foreman settings notify-default immediate|batched|digest [--at <HH:MM,HH:MM>] [--cap <N>]",
       "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]",
       "/foreman back [@user]",
-      "/foreman link github <owner/repo>",
+      "/foreman link github [owner/repo]",
       "/foreman link linear <TEAM-KEY>",
       "/foreman unlink github <owner/repo>",
       "/foreman unlink linear <TEAM-KEY>",
@@ -83,6 +85,7 @@ describe("the spec", () => {
     expect(readOnly).toEqual([
       "help",
       "status",
+      "setup",
       "workflow.list",
       "agent.list",
       "team.list",
@@ -139,6 +142,7 @@ describe("helpText", () => {
       "/foreman team remove <@user>",
       "/foreman team list",
       "/foreman team holiday YYYY-MM-DD[..YYYY-MM-DD]|clear",
+      "/foreman team import github:<org/team>",
       "/foreman settings notify-default immediate|batched|digest [--at <HH:MM,HH:MM>] [--cap <N>]",
     ]);
     expect(team.sections[0]?.examples).toContain(

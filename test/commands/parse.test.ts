@@ -185,7 +185,7 @@ describe("errors name the problem and give the usage", () => {
     ],
     ["ooo until", /"until" needs a value/, "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]"],
     ["ooo from", /"from" needs a value/, "/foreman ooo [@user] [from YYYY-MM-DD] [until YYYY-MM-DD]"],
-    ["link github", /Missing <owner\/repo>/, "/foreman link github <owner/repo>"],
+    ["team import", /Missing github:<org\/team>/, "/foreman team import github:<org/team>"],
     ["unlink linear", /Missing <TEAM-KEY>/, "/foreman unlink linear <TEAM-KEY>"],
     ["review assign", /Missing <owner\/repo#number>/, "/foreman review assign <owner/repo#number>"],
     ["sla set", /Missing <hours>/, "/foreman sla set <hours> [--repo <owner/repo>] [--label <name>]"],

@@ -136,6 +136,11 @@ export function readSlack(message: { text: string; blocks: Block[] }): Read {
     if (block.type === "context") for (const e of block.elements) object(e);
     if (block.type === "actions") {
       for (const b of block.elements) {
+        if (b.type === "static_select") {
+          object(b.placeholder);
+          for (const o of b.options) object(o.text);
+          continue;
+        }
         object(b.text);
         if (b.confirm)
           for (const t of [b.confirm.title, b.confirm.text, b.confirm.confirm, b.confirm.deny]) object(t);
@@ -224,7 +229,12 @@ export function readDiscord(message: DiscordMessage): Read {
     }
     if (e.footer) texts.push(e.footer.text);
   }
-  for (const row of message.components) for (const b of row.components) texts.push(b.label);
+  for (const row of message.components) {
+    for (const b of row.components) {
+      if (b.type === 3) texts.push(b.placeholder ?? "", ...b.options.map((o) => o.label));
+      else texts.push(b.label);
+    }
+  }
   for (const id of message.allowed_mentions.users ?? []) live.push(`ping:${id}`);
   for (const p of message.allowed_mentions.parse) live.push(`ping:${p}`);
   return { text: texts.join("\n"), live };

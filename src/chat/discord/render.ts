@@ -5,15 +5,17 @@
  * "…and N more") rather than failing: a message that breaks a limit is rejected as a whole.
  */
 
-import { plainText, renderTexts, type TextRendering } from "../markup";
-import type { Reply, ReplyButton, Tone } from "../reply";
+import { plainText, renderTexts, safeUrl, type TextRendering } from "../markup";
+import type { Reply, ReplyButton, ReplySelect, Tone } from "../reply";
 import { mentionedUserIds, toDiscord } from "./escape";
 import type {
   DiscordActionRow,
   DiscordButton,
   DiscordEmbed,
   DiscordEmbedField,
+  DiscordLinkButton,
   DiscordMessage,
+  DiscordStringSelect,
 } from "./types";
 import { EPHEMERAL } from "./types";
 
@@ -32,6 +34,10 @@ export const LIMITS = {
   label: 80,
   customId: 100,
   mentionUsers: 100,
+  selectOptions: 25,
+  optionLabel: 100,
+  placeholder: 150,
+  url: 512,
 } as const;
 
 /** Buttons whose action needs confirmation carry this prefix; the click asks first (interactions.ts). */
@@ -62,7 +68,9 @@ const DISCORD_TEXT: TextRendering = {
 
 export function renderDiscord(source: Reply): DiscordMessage {
   const reply = renderTexts(source, DISCORD_TEXT);
-  const { rows, dropped } = renderButtons(reply.buttons);
+  const select = reply.select && reply.select.options.length > 0 ? selectRow(reply.select) : null;
+  const { rows, dropped } = renderButtons(reply.buttons, select ? LIMITS.rows - 1 : LIMITS.rows);
+  if (select) rows.push(select);
   const hasEmbed = reply.title !== undefined || reply.sections.length > 0 || reply.footer !== undefined;
   const notes = dropped > 0 ? [`…and ${dropped} more ${dropped === 1 ? "action" : "actions"}`] : [];
   let content: string | undefined;
@@ -179,11 +187,20 @@ function fitEntry(entry: Entry, room: number): Entry | null {
   return { kind: "field", field: { ...entry.field, value: truncate(entry.field.value, valueRoom) } };
 }
 
-function renderButtons(buttons: readonly ReplyButton[]): { rows: DiscordActionRow[]; dropped: number } {
-  const max = LIMITS.rows * LIMITS.buttonsPerRow;
+function renderButtons(
+  buttons: readonly ReplyButton[],
+  maxRows: number,
+): { rows: DiscordActionRow[]; dropped: number } {
+  const max = maxRows * LIMITS.buttonsPerRow;
   const seen = new Set<string>();
-  const kept: DiscordButton[] = [];
+  const kept: (DiscordButton | DiscordLinkButton)[] = [];
   for (const b of buttons) {
+    if (b.url !== undefined) {
+      const url = safeUrl(b.url);
+      if (url === null || url.length > LIMITS.url || kept.length >= max) continue;
+      kept.push({ type: 2, style: 5, label: truncate(b.label.trim() || "…", LIMITS.label), url });
+      continue;
+    }
     const customId = customIdOf(b);
     if (customId === null || seen.has(customId) || kept.length >= max) continue;
     seen.add(customId);
@@ -203,4 +220,19 @@ function customIdOf(button: ReplyButton): string | null {
   if (action.length < 1 || action.length > LIMITS.customId) return null;
   const confirmed = `${CONFIRM_PREFIX}${action}`;
   return button.confirm && confirmed.length <= LIMITS.customId ? confirmed : action;
+}
+
+/** The select menu's row: its options as values (at most 25; ids Discord would refuse are left out). */
+function selectRow(select: ReplySelect): DiscordActionRow {
+  const options = select.options
+    .filter((o) => o.action.length >= 1 && o.action.length <= LIMITS.customId)
+    .slice(0, LIMITS.selectOptions)
+    .map((o) => ({ label: truncate(o.label.trim() || "…", LIMITS.optionLabel), value: o.action }));
+  const menu: DiscordStringSelect = {
+    type: 3,
+    custom_id: select.id.slice(0, LIMITS.customId),
+    placeholder: truncate(select.placeholder, LIMITS.placeholder),
+    options,
+  };
+  return { type: 1, components: [menu] };
 }

@@ -51,9 +51,25 @@ export interface DiscordButton {
   custom_id: string;
 }
 
+/** A link button (type 2, style 5): opens `url`, sends no interaction. */
+export interface DiscordLinkButton {
+  type: 2;
+  style: 5;
+  label: string;
+  url: string;
+}
+
+/** A string select (component type 3), alone in its row; each value is the action it runs. */
+export interface DiscordStringSelect {
+  type: 3;
+  custom_id: string;
+  placeholder?: string;
+  options: { label: string; value: string }[];
+}
+
 export interface DiscordActionRow {
   type: 1;
-  components: DiscordButton[];
+  components: (DiscordButton | DiscordLinkButton)[] | [DiscordStringSelect];
 }
 
 export interface AllowedMentions {
@@ -132,6 +148,8 @@ const commandDataSchema = z.looseObject({
 const componentDataSchema = z.looseObject({
   custom_id: z.string().min(1).max(100),
   component_type: z.number().int(),
+  /** A string select's chosen values (each an encoded action). */
+  values: z.array(z.string().max(100)).max(25).optional(),
 });
 
 /** A component of the clicked message, as far as the confirmation prompt reads it (its label). */

@@ -34,6 +34,20 @@ export interface ButtonElement {
   value?: string;
   style?: "primary" | "danger";
   confirm?: ConfirmDialog;
+  /** A link button: Slack opens it (and still reports the click, which Foreman only acknowledges). */
+  url?: string;
+}
+
+export interface SelectOption {
+  text: PlainText;
+  value: string;
+}
+
+export interface StaticSelectElement {
+  type: "static_select";
+  action_id: string;
+  placeholder?: PlainText;
+  options: SelectOption[];
 }
 
 export interface HeaderBlock {
@@ -54,7 +68,7 @@ export interface ContextBlock {
 
 export interface ActionsBlock {
   type: "actions";
-  elements: ButtonElement[];
+  elements: (ButtonElement | StaticSelectElement)[];
 }
 
 export interface DividerBlock {
@@ -129,6 +143,10 @@ export const LIMITS = {
   contextElements: 10,
   confirmTitle: 100,
   confirmText: 300,
+  selectOptions: 100,
+  optionText: 75,
+  optionValue: 150,
+  buttonUrl: 3000,
   /** Messages much longer than this fail with msg_blocks_too_long (~13K seen). */
   messageChars: 12_000,
 } as const;

@@ -4,8 +4,8 @@
  * markup converted); the layout below only places finished mrkdwn and plain text.
  * Never fails on size: long content is cut to Slack's documented limits with "…and N more".
  */
-import { renderTexts, type TextRendering } from "../markup";
-import type { Reply, ReplyButton, ReplyField, ReplySection, Tone } from "../reply";
+import { renderTexts, safeUrl, type TextRendering } from "../markup";
+import type { Reply, ReplyButton, ReplyField, ReplySection, ReplySelect, Tone } from "../reply";
 import {
   type ActionsBlock,
   type Block,
@@ -17,6 +17,7 @@ import {
   mrkdwn,
   plain,
   type SectionBlock,
+  type StaticSelectElement,
 } from "./blocks";
 import { clipMrkdwn, toMrkdwn, toPlain } from "./escape";
 
@@ -68,6 +69,9 @@ function blocksOf(source: Reply, rendered: Reply, maxBlocks: number): Block[] {
   }
   for (const s of rendered.sections) content.push(...sectionBlocks(s));
   const tail: Block[] = [...buttonBlocks(rendered.buttons)];
+  if (rendered.select && rendered.select.options.length > 0) {
+    tail.push({ type: "actions", elements: [selectElement(rendered.select)] });
+  }
   if (rendered.footer) tail.push(context(rendered.footer));
   return limitBlocks(head, content, tail, Math.max(3, maxBlocks));
 }
@@ -155,6 +159,8 @@ function button(b: ReplyButton): ButtonElement {
     text: plain(b.label, LIMITS.buttonText),
   };
   if (b.style) el.style = b.style;
+  const url = b.url === undefined ? null : safeUrl(b.url);
+  if (url !== null && url.length <= LIMITS.buttonUrl) el.url = url;
   if (b.confirm) {
     el.confirm = {
       title: plain("Are you sure?", LIMITS.confirmTitle),
@@ -165,4 +171,18 @@ function button(b: ReplyButton): ButtonElement {
     if (b.style === "danger") el.confirm.style = "danger";
   }
   return el;
+}
+
+/** A static select: each option's value is the action it runs (ids longer than Slack allows are left out). */
+function selectElement(select: ReplySelect): StaticSelectElement {
+  const options = select.options
+    .filter((o) => o.action.length <= LIMITS.optionValue)
+    .slice(0, LIMITS.selectOptions)
+    .map((o) => ({ text: plain(o.label, LIMITS.optionText), value: o.action }));
+  return {
+    type: "static_select",
+    action_id: select.id.slice(0, LIMITS.actionId),
+    placeholder: plain(select.placeholder, 150),
+    options,
+  };
 }

@@ -6,8 +6,9 @@
  */
 
 import { literal } from "../../chat/markup";
-import { type Reply, type ReplySection, reply } from "../../chat/reply";
+import { linkButtonId, type Reply, type ReplySection, reply } from "../../chat/reply";
 import { capped } from "../../chat/text";
+import { outbox } from "../../delivery/stub";
 import { logger } from "../../observability/logger";
 import { EncryptionKeyError, errorMessage } from "../../platform/errors";
 import type { ChannelLink, LinkKind } from "../../settings/model";
@@ -16,6 +17,7 @@ import { askerOf, ensureHook } from "../../tenants/hooks";
 import type { CommandContext } from "../context";
 import type { CommandOf } from "../types";
 import { actorKey, channel, code, sameChannelAs, who } from "./format";
+import { appInstallUrl, appSlug, credentialsOf, describeInstalls, MENU_SIZE, repoMenu } from "./github-app";
 import { callMeta, channelOf, need, problem, tenantCoordinator, tenantSettings } from "./shared";
 import { type Setup, setupSteps, stateLine, WAITING } from "./webhook-steps";
 
@@ -137,7 +139,61 @@ async function unlink(kind: LinkKind, target: string, ctx: CommandContext): Prom
   });
 }
 
-export const linkGithub = (c: CommandOf<"link.github">, ctx: CommandContext) => link("github", c.repo, ctx);
+/**
+ * With live GitHub App installations, a repository none of them covers is refused (nothing could be
+ * read or sent for it); a covered one, or a tenant without the App (webhook path), links as usual.
+ */
+export async function linkGithub(c: CommandOf<"link.github">, ctx: CommandContext): Promise<Reply> {
+  if (c.repo === undefined) return pickRepository(ctx);
+  const credential = await outbox(ctx.env, ctx.tenant).credentialFor("github", c.repo);
+  if (credential.state === "uncovered") return uncovered(c.repo, ctx);
+  return link("github", c.repo, ctx);
+}
+
+async function uncovered(repo: string, ctx: CommandContext): Promise<Reply> {
+  const live = (await credentialsOf(ctx, "github")).filter((i) => i.revokedAt === null);
+  const slug = appSlug(ctx);
+  const text = `GitHub **${literal(repo)}** is not covered by this team's GitHub App, so it was not linked.`;
+  return reply(text, {
+    tone: "warning",
+    title: "Links",
+    sections: [
+      {
+        text,
+        lines: [
+          `The App is installed on ${describeInstalls(live)}; Foreman can read and comment only on the repositories an installation covers.`,
+          "Add the repository to the installation on GitHub (the account's Settings → GitHub Apps → Configure → Repository access), then link it again.",
+        ],
+      },
+    ],
+    buttons: slug
+      ? [{ action: linkButtonId("github-app"), label: "Add it on GitHub", url: appInstallUrl(slug) }]
+      : [],
+    footer: `Then: \`/foreman link github ${literal(repo)}\`. \`/foreman link github\` lists the covered repositories.`,
+  });
+}
+
+/** `link github` without a repository: a menu of the covered ones, or how to name one. */
+async function pickRepository(ctx: CommandContext): Promise<Reply> {
+  const { select, more } = await repoMenu(ctx);
+  if (!select) {
+    const live = (await credentialsOf(ctx, "github")).filter((i) => i.revokedAt === null);
+    const text = live.length
+      ? "Every repository the GitHub App covers is linked here already, or it covers none yet."
+      : "Name the repository to link.";
+    return reply(text, {
+      title: "Links",
+      sections: [{ text, lines: ["`/foreman link github owner/repo`"] }],
+    });
+  }
+  const text = "Pick a repository the GitHub App covers to link it to this channel.";
+  const lines = [
+    more
+      ? `The menu shows the first ${MENU_SIZE}; type any other: \`/foreman link github owner/repo\`.`
+      : "Or type it: `/foreman link github owner/repo`.",
+  ];
+  return reply(text, { title: "Links", sections: [{ text, lines }], select });
+}
 export const linkLinear = (c: CommandOf<"link.linear">, ctx: CommandContext) =>
   link("linear", c.teamKey, ctx);
 export const unlinkGithub = (c: CommandOf<"unlink.github">, ctx: CommandContext) =>

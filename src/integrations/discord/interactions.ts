@@ -151,7 +151,8 @@ function commandPlan(i: CommandInteraction, deps: InteractionDeps): Plan {
 }
 
 function componentPlan(i: ComponentInteraction, deps: InteractionDeps): Plan {
-  const actionId = i.data.custom_id;
+  // A select menu's choice is the action it runs (src/chat/discord/render.ts `selectRow`).
+  const actionId = i.data.values?.[0] ?? i.data.custom_id;
   return {
     work: (ctx) => deps.runAction(actionId, ctx),
     immediate: (r) =>

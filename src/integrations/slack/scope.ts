@@ -15,6 +15,7 @@ import type { Env } from "../../env";
 import { errorMessage } from "../../platform/errors";
 import { IsolateCache } from "../../platform/isolate-cache";
 import { resolveChatTenant } from "../../tenants/chat-tenant";
+import { type GithubDirectory, slackDirectoryReads } from "./directory-reads";
 import type { SlackLog } from "./log";
 
 export type WebClient = webApi.WebClient;
@@ -29,6 +30,11 @@ export interface SlackDeps {
   /** How long a slash command may take before it is answered "Working on it…" (ms). */
   budgetMs: number;
   now: () => Date;
+  /**
+   * GitHub reads for `team import` (the tenant's GitHub client); left out: `team import` says it
+   * is not available on this deployment.
+   */
+  githubDirectory?: (env: Env, tenant: string) => GithubDirectory;
 }
 
 export const DEFAULT_DEPS: SlackDeps = {
@@ -86,6 +92,9 @@ export async function commandContext(
     platformAdmin: () => workspaceAdmin(scope, who, client),
     now: deps.now(),
     requestUrl: scope.requestUrl,
+    ...(deps.githubDirectory
+      ? { directoryReads: slackDirectoryReads(env, tenant, deps.githubDirectory(env, tenant)) }
+      : {}),
   };
 }
 

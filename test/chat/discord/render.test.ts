@@ -32,12 +32,15 @@ function expectWithinLimits(m: DiscordMessage): number {
   }
   expect(total).toBeLessThanOrEqual(LIMITS.embedTotal);
   expect(m.components.length).toBeLessThanOrEqual(LIMITS.rows);
-  const ids = m.components.flatMap((row) => row.components.map((b) => b.custom_id));
+  const ids = m.components.flatMap((row) =>
+    row.components.flatMap((b) => ("custom_id" in b ? [b.custom_id] : [])),
+  );
   expect(new Set(ids).size).toBe(ids.length);
   for (const row of m.components) {
     expect(row.components.length).toBeGreaterThan(0);
     expect(row.components.length).toBeLessThanOrEqual(LIMITS.buttonsPerRow);
     for (const b of row.components) {
+      if (b.type !== 2 || !("custom_id" in b)) continue;
       expect(b.label.length).toBeLessThanOrEqual(LIMITS.label);
       expect(b.custom_id.length).toBeGreaterThan(0);
       expect(b.custom_id.length).toBeLessThanOrEqual(LIMITS.customId);
@@ -126,11 +129,13 @@ describe("renderDiscord", () => {
     );
     expectWithinLimits(twelve);
     expect(twelve.components.map((r) => r.components.length)).toStrictEqual([5, 5, 2]);
-    expect(twelve.components[0]?.components.slice(0, 3).map((b) => b.style)).toStrictEqual([1, 4, 2]);
+    expect(
+      twelve.components[0]?.components.slice(0, 3).map((b) => ("style" in b ? b.style : 0)),
+    ).toStrictEqual([1, 4, 2]);
 
     const thirty = renderDiscord(reply("Actions", { buttons: buttons(30) }));
     expectWithinLimits(thirty);
-    expect(thirty.components.flatMap((r) => r.components)).toHaveLength(25);
+    expect(thirty.components.flatMap((r): unknown[] => r.components)).toHaveLength(25);
     expect(thirty.content).toBe("Actions\n…and 5 more actions");
   });
 
@@ -168,7 +173,10 @@ describe("renderDiscord", () => {
       }),
     );
     expectWithinLimits(m);
-    expect(m.components[0]?.components.map((b) => b.custom_id)).toStrictEqual(["dup", "?wf.terminate:wf_1"]);
+    expect(m.components[0]?.components.map((b) => ("custom_id" in b ? b.custom_id : ""))).toStrictEqual([
+      "dup",
+      "?wf.terminate:wf_1",
+    ]);
   });
 
   it("never breaks a limit, whatever the reply (property)", () => {

@@ -5,6 +5,7 @@
  * A click on the Home tab publishes the tab again, with the click's answer on top.
  */
 import type { App, BlockAction } from "@slack/bolt";
+import { decodeAction } from "../../../chat/actions";
 import type { Reply } from "../../../chat/reply";
 import { renderSlack, type SlackMessage } from "../../../chat/slack/render";
 import type { CommandContext } from "../../../commands/context";
@@ -12,8 +13,17 @@ import { errorMessage } from "../../../platform/errors";
 import { publishHomeAfterClick } from "../home";
 import { commandContext, deliver, type ForemanContext } from "../scope";
 import { failureReply } from "./command";
+import { openTeamAddModal } from "./team-add";
 
 export const ACTION_PATTERN = /^fm1:/;
+/** Link buttons (`fmlink:…`) open a page; Slack still reports the click, which is only acknowledged. */
+export const LINK_PATTERN = /^fmlink:/;
+
+/** The action a click runs: a button's id, or the chosen option of a select menu (its value). */
+export function clickedAction(action: BlockAction["actions"][number]): string {
+  if (action.type === "static_select") return action.selected_option?.value ?? action.action_id;
+  return action.action_id;
+}
 
 /**
  * What a click answers: a reply with `replaceOriginal` (success: the updated card or list) replaces
@@ -28,6 +38,9 @@ export function actionMessage(reply: Reply): SlackMessage {
 }
 
 export function registerActions(app: App<ForemanContext>): void {
+  app.action<BlockAction>(LINK_PATTERN, async ({ ack }) => {
+    await ack();
+  });
   app.action<BlockAction>(ACTION_PATTERN, async ({ ack, body, action, context, client }) => {
     await ack();
     const scope = context.foreman;
@@ -37,6 +50,23 @@ export function registerActions(app: App<ForemanContext>): void {
       body.channel?.id ?? (typeof container.channel_id === "string" ? container.channel_id : "");
     const key = `slack:action:${teamId}:${body.trigger_id || action.action_ts}`;
     const fields = { correlationId: scope.correlationId, team: teamId, action: action.action_id };
+    const decoded = decodeAction(clickedAction(action));
+    if (decoded?.verb === "team.form") {
+      // `team import`'s "Add …" button: the team-add form with the GitHub login filled in.
+      try {
+        const tenant = await scope.deps.resolveTenant(scope.env, "slack", teamId);
+        const meta = { channelId, ...(body.response_url ? { responseUrl: body.response_url } : {}) };
+        await openTeamAddModal(scope, client, {
+          tenant,
+          triggerId: body.trigger_id,
+          meta,
+          github: decoded.arg,
+        });
+      } catch (err) {
+        scope.log("error", "slack.modal_failed", { ...fields, error: errorMessage(err) });
+      }
+      return;
+    }
     let tenant: string | undefined;
     let message: SlackMessage;
     let home: { ctx: CommandContext; answer: Reply } | null = null;
@@ -47,7 +77,7 @@ export function registerActions(app: App<ForemanContext>): void {
         client,
       );
       tenant = ctx.tenant;
-      const answer = await scope.deps.runAction(action.action_id, ctx);
+      const answer = await scope.deps.runAction(clickedAction(action), ctx);
       if (body.view?.type === "home") home = { ctx, answer };
       message = actionMessage(answer);
     } catch (err) {

@@ -26,7 +26,8 @@ export function isBareTeamAdd(text: string): boolean {
   return words.length === 2 && words[0] === "team" && words[1] === "add";
 }
 
-export function teamAddModal(meta: Meta): ModalView {
+/** The form; `github`: the login filled in (a `team import` button for someone it could not match). */
+export function teamAddModal(meta: Meta, github?: string): ModalView {
   return {
     type: "modal",
     callback_id: TEAM_ADD_CALLBACK,
@@ -50,6 +51,7 @@ export function teamAddModal(meta: Meta): ModalView {
           action_id: "value",
           placeholder: plain("octocat"),
           max_length: 39,
+          ...(github ? { initial_value: github } : {}),
         },
       },
       {
@@ -79,9 +81,9 @@ export function teamAddModal(meta: Meta): ModalView {
 export async function openTeamAddModal(
   scope: RequestScope,
   client: WebClient,
-  args: { tenant: string; triggerId: string; meta: Meta },
+  args: { tenant: string; triggerId: string; meta: Meta; github?: string },
 ): Promise<"opened" | "queued"> {
-  const view = teamAddModal(args.meta);
+  const view = teamAddModal(args.meta, args.github);
   if (client.token) {
     await client.apiCall("views.open", { trigger_id: args.triggerId, view });
     return "opened";
