@@ -13,10 +13,13 @@ import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
 import { forgetInstallationToken } from "../../src/integrations/github/app-auth";
 import { signGitHub } from "../../src/integrations/github/verify";
+import { slackDirectoryReads } from "../../src/integrations/slack/directory-reads";
+import { tenantGitHubDirectory } from "../../src/integrations/slack/github-directory";
 import { directory } from "../../src/tenants/stub";
 import { chatContext, run, shown, slack } from "../commands/helpers";
 import { recordingQueue, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
+import type { FakeGitHubAppSetup } from "../helpers/fake-github-app";
 import { setPath } from "../helpers/payloads";
 import { waitFor } from "../helpers/wait";
 import { prPayload } from "../reliability/review-setup";
@@ -29,9 +32,11 @@ const ADMIN = { Authorization: "Bearer test-admin-key" };
 async function setup(
   namespace: string,
   installations: { id: number; login: string; repos: string[]; createdAt?: string }[],
+  directory: Pick<FakeGitHubAppSetup, "teams" | "users"> = {},
 ) {
   const api = fakeApi(namespace);
   await api.githubApp({
+    ...directory,
     appId: APP_ID,
     publicKeyPem: keys.publicKeyPem,
     installations: installations.map((i) => ({
@@ -235,5 +240,38 @@ describe("GitHub App installations", () => {
     };
     expect((await webhook(e, changed, "installation_repositories")).status).toBeLessThan(300);
     await waitFor(async () => expect(await outbox(e, "gh-repos").coveredRepos("", 10)).toEqual(["acme/two"]));
+  });
+
+  it("imports a team through the installation on its organisation, matching people by e-mail", async () => {
+    const ctx = await setup("gh-import", [{ id: 7501, login: "acme", repos: ["acme/api"] }], {
+      teams: { "acme/backend": ["alice", "bob", "carl"] },
+      users: {
+        alice: { email: "alice@acme.test" },
+        bob: { email: "bob@elsewhere.test" },
+        carl: { email: null },
+      },
+    });
+    const e = { ...ctx.e, SLACK_BOT_TOKEN: "xoxb-import-token" };
+    expect((await connect(e, "gh-import", 7501)).status).toBe(200);
+    await ctx.api.script("/slack/api/users.lookupByEmail", [
+      { body: { ok: true, user: { id: "U0ALICE7", tz: "Europe/Berlin" } } },
+      { body: { ok: false, error: "users_not_found" } },
+    ]);
+    await ctx.api.script("/slack/api/users.info", [
+      { body: { ok: true, user: { id: "U0ALICE7", tz: "Europe/Berlin" } } },
+    ]);
+    const reads = slackDirectoryReads(e, "gh-import", tenantGitHubDirectory(e, "gh-import"));
+    const c = {
+      ...chatContext("gh-import", { actor: slack("U0ADMIN", "admin"), env: e }),
+      directoryReads: reads,
+    };
+    const text = shown(await run("team import github:acme/backend", c));
+    expect(text).toContain("1 added");
+    expect(text).toContain("2 not matched");
+    expect(text).toContain("carl");
+    const members = await ctx.api.requests("/github/orgs/acme/teams/backend/members");
+    expect(members[0]?.headers.authorization).toMatch(/ghs_7501_\d+$/);
+    const missing = shown(await run("team import github:acme/nope", c));
+    expect(missing).toContain("not found");
   });
 });

@@ -16,6 +16,7 @@ import { errorMessage } from "../../platform/errors";
 import { IsolateCache } from "../../platform/isolate-cache";
 import { resolveChatTenant } from "../../tenants/chat-tenant";
 import { type GithubDirectory, slackDirectoryReads } from "./directory-reads";
+import { tenantGitHubDirectory } from "./github-directory";
 import type { SlackLog } from "./log";
 
 export type WebClient = webApi.WebClient;
@@ -44,6 +45,7 @@ export const DEFAULT_DEPS: SlackDeps = {
   resolveTenant: resolveChatTenant,
   budgetMs: ACK_BUDGET_MS,
   now: () => new Date(),
+  githubDirectory: tenantGitHubDirectory,
 };
 
 /** A change made outside the REST API, for the tenant's audit log. */
