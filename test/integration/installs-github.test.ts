@@ -159,6 +159,9 @@ describe("GitHub App installations", () => {
       expect(shown(await run("team add <@U0BOB|bob> github:bob", c))).not.toContain("error");
       const linked = await run(`link github ${repo}`, c);
       expect(linked.tone, shown(linked)).not.toBe("error");
+      // The App delivers the events: no webhook (and no secret) to set up.
+      expect(shown(linked)).toContain("come through the GitHub App's installation on");
+      expect(shown(linked)).not.toContain("fmwh_");
     }
 
     // A pull request of installation 7301 reaches gh-route-a, never gh-route-b.

@@ -75,22 +75,29 @@ async function startStandingAgents(ctx: CommandContext): Promise<string[]> {
   }
 }
 
-/** Answered to the admin alone (ephemeral): it may carry the webhook secret. */
-async function link(kind: LinkKind, target: string, ctx: CommandContext): Promise<Reply> {
+/**
+ * Answered to the admin alone (ephemeral): it may carry the webhook secret. `app`: the events come
+ * through an install (the GitHub App's installation, the Linear application), so there is no webhook
+ * to set up and none is made.
+ */
+async function link(kind: LinkKind, target: string, ctx: CommandContext, app?: string): Promise<Reply> {
   const store = tenantSettings(ctx);
   const result = need(await store.link(kind, target, channelOf(ctx), actorKey(ctx.actor)));
   const t = result.link.target;
   const what = describe(kind, t);
   const elsewhere = result.elsewhere.map((c) => `Also linked in ${channel(c, ctx.place)}`);
   const standing = await startStandingAgents(ctx);
-  const setup = await webhookSetup(ctx, kind, true);
+  const setup = app ? null : await webhookSetup(ctx, kind, true);
   const text = result.created
     ? `Linked ${what} to this channel.`
     : `${what} was already linked to this channel.`;
-  const sections: ReplySection[] = [
-    { text, lines: [stateLine(kind, t, result.activeSince), NEXT[kind], ...elsewhere, ...standing] },
-  ];
-  if (!result.activeSince || setup.secret) {
+  const state = app
+    ? result.activeSince
+      ? `Active: events for ${code(t)} arrive through ${app}.`
+      : `Events for ${code(t)} come through ${app}: nothing to set up. It shows as active from the first one.`
+    : stateLine(kind, t, result.activeSince);
+  const sections: ReplySection[] = [{ text, lines: [state, NEXT[kind], ...elsewhere, ...standing] }];
+  if (setup && (!result.activeSince || setup.secret)) {
     sections.push({ title: `Set up the ${KIND[kind]} webhook`, lines: setupSteps(setup, t) });
   }
   if (result.created) {
@@ -147,8 +154,17 @@ export async function linkGithub(c: CommandOf<"link.github">, ctx: CommandContex
   if (c.repo === undefined) return pickRepository(ctx);
   const credential = await outbox(ctx.env, ctx.tenant).credentialFor("github", c.repo);
   if (credential.state === "uncovered") return uncovered(c.repo, ctx);
+  if (credential.state === "active" && githubAppConfigured(ctx)) {
+    const account = credential.details.account;
+    const on = typeof account === "string" ? ` on ${literal(account)}` : "";
+    return link("github", c.repo, ctx, `the GitHub App's installation${on}`);
+  }
   return link("github", c.repo, ctx);
 }
+
+/** The deployment has a GitHub App (its installations send the events); else the webhook path. */
+const githubAppConfigured = (ctx: CommandContext) =>
+  Boolean(ctx.env.GITHUB_APP_ID?.trim() && ctx.env.GITHUB_APP_PRIVATE_KEY?.trim());
 
 async function uncovered(repo: string, ctx: CommandContext): Promise<Reply> {
   const live = (await credentialsOf(ctx, "github")).filter((i) => i.revokedAt === null);
@@ -194,8 +210,12 @@ async function pickRepository(ctx: CommandContext): Promise<Reply> {
   ];
   return reply(text, { title: "Links", sections: [{ text, lines }], select });
 }
-export const linkLinear = (c: CommandOf<"link.linear">, ctx: CommandContext) =>
-  link("linear", c.teamKey, ctx);
+/** With the organisation's Linear install (OAuth), its events come through the application's webhook. */
+export async function linkLinear(c: CommandOf<"link.linear">, ctx: CommandContext): Promise<Reply> {
+  const credential = await outbox(ctx.env, ctx.tenant).credentialFor("linear", null);
+  const viaApp = credential.state === "active" && Boolean(ctx.env.LINEAR_CLIENT_ID?.trim());
+  return link("linear", c.teamKey, ctx, viaApp ? "Foreman's Linear application" : undefined);
+}
 export const unlinkGithub = (c: CommandOf<"unlink.github">, ctx: CommandContext) =>
   unlink("github", c.repo, ctx);
 export const unlinkLinear = (c: CommandOf<"unlink.linear">, ctx: CommandContext) =>
