@@ -28,6 +28,8 @@ export interface NewCredential {
   details: CredentialDetails;
   /** GitHub: every repository the installation covers (`owner/repo`, lower case); replaces the list. */
   repos?: string[];
+  /** A renewed token: kept only while the credential is live (a revocation meanwhile wins). */
+  renew?: boolean;
 }
 
 /** What a delivery goes out with, as the tenant's Outbox knows it. */
@@ -74,6 +76,17 @@ export const CREDENTIAL_SCHEMA = `
 `;
 
 export function putCredential(sql: SqlStorage, c: NewCredential, now: string): void {
+  if (c.renew) {
+    run(
+      sql,
+      "UPDATE credentials SET sealed = ?, updated_at = ? WHERE platform = ? AND account = ? AND revoked_at IS NULL",
+      c.sealed,
+      now,
+      c.platform,
+      c.account,
+    );
+    return;
+  }
   run(
     sql,
     `INSERT INTO credentials (platform, account, sealed, details, updated_at) VALUES (?, ?, ?, ?, ?)

@@ -12,6 +12,7 @@ import { createGitHubClient } from "./github/client";
 import { createLinearClient } from "./linear/client";
 import { createSlackClient } from "./slack/client";
 import { dndUntil } from "./slack/dnd";
+import { freshBundle } from "./token-refresh";
 
 interface PlatformConfig {
   /** The deployment's own credential (self-hosting one team); absent = demo mode for this platform. */
@@ -99,7 +100,14 @@ async function installedSender(
   const where = { platform: d.platform, tenant: d.tenant, account: credential.account };
   if (d.platform === "github") return gitHubAppSender(env, credential.account, deps);
   if (credential.sealed === null) return deploymentSender(env, d.platform, deps, d.action);
-  const bundle = await openSecret(env, where, credential.sealed);
+  const opened = await openSecret(env, where, credential.sealed);
+  const held = {
+    platform: d.platform === "linear" ? "linear" : "slack",
+    tenant: d.tenant,
+    account: credential.account,
+    details: credential.details,
+  } as const;
+  const bundle = await freshBundle(env, held, opened, deps.fetch, deps.now());
   if (d.platform === "linear") {
     // An organisation's OAuth token (actor=app) goes as a Bearer token, unlike an API key.
     const client = createLinearClient({ accessToken: bundle.token, baseUrl: env.LINEAR_API_URL, ...deps });

@@ -4,9 +4,10 @@
  * (self-hosting), else none. A revoked install answers why, never the deployment's token.
  */
 
+import type { CredentialDetails } from "../delivery/credentials";
 import { outbox } from "../delivery/stub";
 import type { Env } from "../env";
-import { openSecret } from "./credential-seal";
+import { openSecret, type SecretBundle } from "./credential-seal";
 
 export type TenantToken =
   | { kind: "token"; token: string; account: string | null }
@@ -18,21 +19,30 @@ const DEPLOYMENT_TOKEN = {
   linear: (env: Env) => env.LINEAR_API_KEY,
 } as const;
 
+/** Renews a bundle about to expire (src/integrations/token-refresh.ts, given by the caller). */
+export type Renew = (
+  held: { platform: "slack" | "linear"; tenant: string; account: string; details: CredentialDetails },
+  bundle: SecretBundle,
+) => Promise<SecretBundle>;
+
 export async function tenantToken(
   env: Env,
   tenant: string,
   platform: "slack" | "linear",
+  renew?: Renew,
 ): Promise<TenantToken> {
   const credential = await outbox(env, tenant).credentialFor(platform, null);
   if (credential.state === "revoked") {
     return { kind: "revoked", account: credential.account, reason: credential.reason };
   }
   if (credential.state === "active" && credential.sealed !== null) {
-    const bundle = await openSecret(
+    const opened = await openSecret(
       env,
       { platform, tenant, account: credential.account },
       credential.sealed,
     );
+    const held = { platform, tenant, account: credential.account, details: credential.details };
+    const bundle = renew ? await renew(held, opened) : opened;
     return { kind: "token", token: bundle.token, account: credential.account };
   }
   const token = DEPLOYMENT_TOKEN[platform](env)?.trim();

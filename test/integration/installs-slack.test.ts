@@ -233,4 +233,54 @@ describe("Add to Slack", () => {
     const dead = await outbox(ctx.e, tenant).listDeadLetters(10);
     expect(dead.map((d) => d.lastError).join(" ")).toContain("revoked");
   });
+
+  it("renews a rotating token about to expire before sending, and keeps the new one", async () => {
+    const ctx = setup("install-rotation");
+    const { state } = await startInstall(ctx.e);
+    await ctx.api.script("/slack/api/oauth.v2.access", [
+      {
+        body: {
+          ...grant("TROTATE1", "Rotating", "xoxe.xoxb-old-token"),
+          refresh_token: "xoxe-1-refresh-a",
+          expires_in: 120,
+        },
+      },
+      {
+        body: {
+          ...grant("TROTATE1", "Rotating", "xoxe.xoxb-new-token"),
+          refresh_token: "xoxe-1-refresh-b",
+          expires_in: 43_200,
+        },
+      },
+    ]);
+    expect((await call(ctx.e, `/slack/oauth_redirect?code=rot&state=${state}`)).status).toBe(200);
+    await deliverAll(ctx.e, ctx.sent);
+    const [exchange, refresh] = await ctx.api.requests("/slack/api/oauth.v2.access");
+    expect(new URLSearchParams(exchange?.body).get("code")).toBe("rot");
+    expect(new URLSearchParams(refresh?.body).get("grant_type")).toBe("refresh_token");
+    expect(new URLSearchParams(refresh?.body).get("refresh_token")).toBe("xoxe-1-refresh-a");
+    const posts = await ctx.api.requests("/slack/api/chat.postMessage");
+    expect(posts.map((p) => p.headers.authorization)).toEqual([bearer("xoxe.xoxb-new-token")]);
+
+    // The renewed token is the one kept: the next send needs no renewal.
+    const tenant = (await directory(ctx.e).installation("slack", "TROTATE1"))?.tenant ?? "";
+    await runQueue(ctx.e, [
+      {
+        body: {
+          tenant,
+          platform: "slack",
+          action: "chat.postMessage",
+          body: { channel: "C0ROT", text: "again" },
+          id: "dlv_rotation00000000000001",
+          key: "rotation-again",
+          correlationId: "c-rot",
+          enqueuedAt: new Date().toISOString(),
+        },
+      },
+    ]);
+    expect(await ctx.api.requests("/slack/api/oauth.v2.access")).toHaveLength(2);
+    expect((await ctx.api.requests("/slack/api/chat.postMessage")).at(-1)?.headers.authorization).toBe(
+      bearer("xoxe.xoxb-new-token"),
+    );
+  });
 });

@@ -11,6 +11,7 @@ import { DirectoryReadError } from "../../commands/directory-errors";
 import type { Env } from "../../env";
 import { errorMessage } from "../../platform/errors";
 import { tenantToken } from "../../tenants/tenant-token";
+import { renewForReads } from "../token-refresh";
 
 export interface GithubDirectory {
   /** Member logins of `org`'s team `team`; throws `TeamNotFoundError` when GitHub has no such team. */
@@ -39,7 +40,7 @@ const TIMEOUT_MS = 8_000;
 
 /** The bot token of the tenant's workspace, or why there is none. */
 async function botToken(env: Env, tenant: string): Promise<string> {
-  const token = await tenantToken(env, tenant, "slack");
+  const token = await tenantToken(env, tenant, "slack", renewForReads(env));
   if (token.kind === "token") return token.token;
   if (token.kind === "revoked") {
     throw new DirectoryReadError("slack", `Foreman's Slack install was removed (${token.reason})`);

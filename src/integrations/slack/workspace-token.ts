@@ -14,6 +14,7 @@ import type { Env } from "../../env";
 import { cacheMsSetting, IsolateCache } from "../../platform/isolate-cache";
 import { resolveChatTenant } from "../../tenants/chat-tenant";
 import { tenantToken } from "../../tenants/tenant-token";
+import { renewForReads } from "../token-refresh";
 
 /** Default; CHAT_TENANT_CACHE_MS (how long a workspace's tenant is cached) sets it, `0` turns it off. */
 export const WORKSPACE_TOKEN_CACHE_MS = 30_000;
@@ -33,7 +34,7 @@ export async function workspaceToken(
   const hit = cache.get(teamId, nowMs, ttl);
   if (hit) return hit.value ?? undefined;
   const tenant = await resolveChatTenant(env, "slack", teamId);
-  const found = await tenantToken(env, tenant, "slack");
+  const found = await tenantToken(env, tenant, "slack", renewForReads(env));
   const token = found.kind === "token" ? found.token : null;
   cache.set(teamId, token, nowMs, ttl);
   return token ?? undefined;
