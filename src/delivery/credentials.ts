@@ -30,6 +30,8 @@ export interface NewCredential {
   repos?: string[];
   /** A renewed token: kept only while the credential is live (a revocation meanwhile wins). */
   renew?: boolean;
+  /** With `renew`: only if the stored envelope is still this one (a re-seal must not undo a renewal). */
+  expected?: string;
 }
 
 /** What a delivery goes out with, as the tenant's Outbox knows it. */
@@ -77,13 +79,16 @@ export const CREDENTIAL_SCHEMA = `
 
 export function putCredential(sql: SqlStorage, c: NewCredential, now: string): void {
   if (c.renew) {
+    const guard = c.expected === undefined ? "" : " AND sealed = ?";
+    const expected = c.expected === undefined ? [] : [c.expected];
     run(
       sql,
-      "UPDATE credentials SET sealed = ?, updated_at = ? WHERE platform = ? AND account = ? AND revoked_at IS NULL",
+      `UPDATE credentials SET sealed = ?, updated_at = ? WHERE platform = ? AND account = ? AND revoked_at IS NULL${guard}`,
       c.sealed,
       now,
       c.platform,
       c.account,
+      ...expected,
     );
     return;
   }

@@ -5,10 +5,12 @@
  */
 
 import { z } from "zod";
+import { outbox } from "../delivery/stub";
 import type { Platform } from "../delivery/types";
 import type { Env } from "../env";
-import { EncryptionKeyError } from "../platform/errors";
+import { EncryptionKeyError, errorMessage } from "../platform/errors";
 import { keyringFor, open, seal } from "./encryption";
+import { directory } from "./stub";
 
 /** What is sealed: the token, and what renewing it needs when the platform rotates tokens. */
 export interface SecretBundle {
@@ -60,4 +62,55 @@ export async function openSecret(
   if (!parsed.success)
     throw new EncryptionKeyError("A stored token is not in a format this version of Foreman reads");
   return parsed.data;
+}
+
+export interface TokenResealReport {
+  tokens: number;
+  resealed: number;
+  failed: { tenant: string; platform: string; account: string; error: string }[];
+}
+
+/**
+ * After TOKEN_ENCRYPTION_KEY was rotated: every live install's token still sealed under the previous
+ * key is sealed again under the current one (POST /api/webhooks/reencrypt does hooks and tokens).
+ * A token renewed meanwhile is left as it is (the renewal sealed it under the current key).
+ */
+export async function resealTokens(
+  env: Env,
+  hostname: string | null,
+  tenant?: string,
+): Promise<TokenResealReport> {
+  const ring = await keyringFor(env, hostname);
+  const report: TokenResealReport = { tokens: 0, resealed: 0, failed: [] };
+  for (let after = ""; ; ) {
+    const page = await directory(env).installationsPage(after, 100, tenant);
+    if (page.length === 0) return report;
+    for (const install of page) {
+      after = `${install.platform}:${install.account}`;
+      if ((install.platform !== "slack" && install.platform !== "linear") || install.revokedAt !== null)
+        continue;
+      const box = outbox(env, install.tenant);
+      const kept = await box.credentialFor(install.platform, null);
+      if (kept.state !== "active" || kept.account !== install.account || kept.sealed === null) continue;
+      report.tokens++;
+      try {
+        const context = credentialContext(install.platform, install.tenant, install.account);
+        const opened = await open(ring, kept.sealed, context);
+        if (opened.current) continue;
+        const sealed = await seal(ring, opened.plaintext, context);
+        const where = { platform: install.platform, account: install.account };
+        await box.putCredential({
+          ...where,
+          sealed,
+          details: kept.details,
+          renew: true,
+          expected: kept.sealed,
+        });
+        report.resealed++;
+      } catch (err) {
+        const { platform, account } = install;
+        report.failed.push({ tenant: install.tenant, platform, account, error: errorMessage(err) });
+      }
+    }
+  }
 }

@@ -54,6 +54,7 @@ import {
   type InviteProblem,
   installationOf,
   installationsOf,
+  installationsPage,
   invitesOf,
   type NewInstallation,
   type NewOAuthState,
@@ -249,6 +250,10 @@ export class Directory extends DurableObject<Env> {
 
   async installationsOf(tenant: string): Promise<Installation[]> {
     return installationsOf(this.sql, tenant);
+  }
+
+  async installationsPage(after: string, limit: number, tenant?: string): Promise<Installation[]> {
+    return installationsPage(this.sql, after, limit, tenant);
   }
 
   async revokeInstallation(

@@ -164,6 +164,24 @@ export function revokeInstallation(
   return installationOf(sql, platform, account);
 }
 
+/** Installs after `after` (`platform:account` order), of one tenant or all: for re-sealing tokens. */
+export function installationsPage(
+  sql: SqlStorage,
+  after: string,
+  limit: number,
+  tenant?: string,
+): Installation[] {
+  const where = tenant === undefined ? "" : " AND tenant = ?";
+  const bindings = tenant === undefined ? [] : [tenant];
+  return all<InstallRow>(
+    sql,
+    `SELECT * FROM installations WHERE platform || ':' || account > ?${where} ORDER BY platform || ':' || account LIMIT ?`,
+    after,
+    ...bindings,
+    Math.max(1, Math.min(500, limit)),
+  ).map(toInstallation);
+}
+
 export function deleteInstallationsOf(sql: SqlStorage, tenant: string): number {
   return (
     run(sql, "DELETE FROM installations WHERE tenant = ?", tenant) +

@@ -283,4 +283,40 @@ describe("Add to Slack", () => {
       bearer("xoxe.xoxb-new-token"),
     );
   });
+
+  it("re-seals installs' tokens under a rotated TOKEN_ENCRYPTION_KEY", async () => {
+    const ctx = setup("install-reseal");
+    await install(ctx, "TRESEAL1", "Reseal", "xoxb-reseal-token-1");
+    const tenant = (await directory(ctx.e).installation("slack", "TRESEAL1"))?.tenant ?? "";
+    ctx.sent.splice(0);
+    const fresh = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    const rotated = {
+      ...ctx.e,
+      TOKEN_ENCRYPTION_KEY: fresh,
+      TOKEN_ENCRYPTION_KEY_PREVIOUS: ctx.e.TOKEN_ENCRYPTION_KEY,
+    };
+    const res = await call(rotated, `/api/webhooks/reencrypt?tenant=${tenant}`, {
+      method: "POST",
+      headers: { Authorization: "Bearer test-admin-key" },
+    });
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { tokens: { tokens: number; resealed: number; failed: unknown[] } };
+    expect(report.tokens).toEqual({ tokens: 1, resealed: 1, failed: [] });
+
+    // Only the new key is left: the token still opens, and goes out.
+    const onlyNew = { ...rotated, TOKEN_ENCRYPTION_KEY_PREVIOUS: undefined };
+    const post = {
+      tenant,
+      platform: "slack" as const,
+      action: "chat.postMessage",
+      body: { channel: "C0RESEAL", text: "after rotation" },
+      id: "dlv_reseal000000000000001",
+      key: "reseal-1",
+      correlationId: "c-reseal",
+      enqueuedAt: new Date().toISOString(),
+    };
+    await runQueue(onlyNew, [{ body: post }]);
+    const posts = await ctx.api.requests("/slack/api/chat.postMessage");
+    expect(posts.at(-1)?.headers.authorization).toBe(bearer("xoxb-reseal-token-1"));
+  });
 });

@@ -14,6 +14,7 @@ import { ForbiddenError, ValidationError } from "../../platform/errors";
 import { settings } from "../../settings/stub";
 import { webhookOverview } from "../../settings/webhook-overview";
 import { BOOTSTRAP_KEY_ID } from "../../tenants/authenticate";
+import { resealTokens } from "../../tenants/credential-seal";
 import { askerOf, finishRotation, HOOK_KINDS, issueSecret, resealAll } from "../../tenants/hooks";
 import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
@@ -88,6 +89,17 @@ const ResealSchema = z
       z.object({ hookId: z.string(), tenant: z.string(), kind: z.enum(HOOK_KINDS), error: z.string() }),
     ),
   })
+  .extend({
+    tokens: z
+      .object({
+        tokens: z.number(),
+        resealed: z.number(),
+        failed: z.array(
+          z.object({ tenant: z.string(), platform: z.string(), account: z.string(), error: z.string() }),
+        ),
+      })
+      .openapi({ description: "The installs' tokens (Slack, Linear), re-sealed the same way" }),
+  })
   .openapi("WebhookReseal");
 
 const status = createRoute({
@@ -149,7 +161,8 @@ const reseal = createRoute({
   method: "post",
   path: "/api/webhooks/reencrypt",
   tags,
-  summary: "Re-seal every tenant's webhook secrets under the current TOKEN_ENCRYPTION_KEY (bootstrap key)",
+  summary:
+    "Re-seal every tenant's webhook secrets and installs' tokens under the current TOKEN_ENCRYPTION_KEY (bootstrap key)",
   security,
   middleware: [guard("admin", { action: "webhooks.reencrypt", resolve: false }), jsonBody()],
   request: {
@@ -207,6 +220,8 @@ export function registerWebhookSecretRoutes(app: OpenAPIHono<AppEnv>): void {
     }
     const only = c.req.valid("query").tenant;
     c.set("tenant", only);
-    return c.json(await resealAll(c.env, new URL(c.req.url).hostname, only), 200);
+    const hostname = new URL(c.req.url).hostname;
+    const hooks = await resealAll(c.env, hostname, only);
+    return c.json({ ...hooks, tokens: await resealTokens(c.env, hostname, only) }, 200);
   });
 }
