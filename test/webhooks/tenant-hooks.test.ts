@@ -238,7 +238,7 @@ describe("TOKEN_ENCRYPTION_KEY", () => {
     const reencrypt = (overrides: Record<string, string>) =>
       viaApp("/api/webhooks/reencrypt?tenant=th-key", { method: "POST" }, overrides);
     expect(await jsonOf(await reencrypt(rotating))).toMatchObject({ hooks: 1, resealed: 1, failed: [] });
-    expect(await jsonOf(await reencrypt(rotating))).toEqual({ hooks: 1, resealed: 0, failed: [] });
+    expect(await jsonOf(await reencrypt(rotating))).toMatchObject({ hooks: 1, resealed: 0, failed: [] });
     forgetHook(hook.hookId);
     expect(await send({ TOKEN_ENCRYPTION_KEY: OTHER_KEY })).toBe(200);
     const lost = await jsonOf<{ failed: Array<{ error: string }> }>(
