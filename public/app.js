@@ -4,6 +4,7 @@ import { apiKey, guarded, setApiKey, setStoredTenant, setUnauthorizedHandler, te
 import { loadCharts, unloadCharts } from "./js/charts.js";
 import { loadDigests } from "./js/digests.js";
 import { $, clearError, notify, showError } from "./js/dom.js";
+import { clearInstalls, initInstalls, loadInstalls } from "./js/installs.js";
 import { loadAgents, loadDeliveries, loadWorkflows } from "./js/operations.js";
 import { loadReviews } from "./js/reviews.js";
 
@@ -16,6 +17,7 @@ const LOADERS = {
   digests: loadDigests,
   charts: loadCharts,
   deliveries: loadDeliveries,
+  installs: loadInstalls,
 };
 const VIEWS = Object.keys(LOADERS);
 /** Views that show their own errors in place (the banner is for the rest). */
@@ -71,6 +73,7 @@ function signOut(clearBanner = true) {
   setApiKey(null);
   setStoredTenant("");
   unloadCharts();
+  clearInstalls();
   for (const id of CLEARED) $(id).replaceChildren();
   $("reviews-summary").textContent = "";
   if (clearBanner) clearError();
@@ -91,6 +94,7 @@ function init() {
     showError(message);
   });
   $("banner-close").addEventListener("click", clearError);
+  initInstalls();
 
   $("signin-form").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -35,16 +35,22 @@ export function setStoredTenant(value) {
  * Call the API with the stored key (and tenant); resolves with the JSON body.
  * @param {"GET" | "POST"} method
  * @param {string} path
+ * @param {unknown} [body] sent as JSON when given
  */
-export async function api(method, path) {
+export async function api(method, path, body) {
   const headers = new Headers({ Accept: "application/json" });
+  const init = { method, headers, credentials: "omit", cache: "no-store" };
+  if (body !== undefined) {
+    headers.set("Content-Type", "application/json");
+    init.body = JSON.stringify(body);
+  }
   const key = apiKey();
   if (key) headers.set("Authorization", `Bearer ${key}`);
   const t = tenant();
   if (t) headers.set("X-Foreman-Tenant", t);
   let res;
   try {
-    res = await fetch(path, { method, headers, credentials: "omit", cache: "no-store" });
+    res = await fetch(path, /** @type {RequestInit} */ (init));
   } catch (err) {
     throw new ApiError(
       0,
@@ -53,14 +59,14 @@ export async function api(method, path) {
     );
   }
   const raw = await res.text();
-  let body = null;
+  let answer = null;
   try {
-    body = raw ? JSON.parse(raw) : null;
+    answer = raw ? JSON.parse(raw) : null;
   } catch {
-    body = null;
+    answer = null;
   }
   if (!res.ok) {
-    const error = body && typeof body === "object" ? body.error : undefined;
+    const error = answer && typeof answer === "object" ? answer.error : undefined;
     const message =
       error && typeof error.message === "string"
         ? error.message
@@ -68,7 +74,7 @@ export async function api(method, path) {
     const code = error && typeof error.code === "string" ? error.code : "http";
     throw new ApiError(res.status, code, `${method} ${path} failed (${res.status}): ${message}`);
   }
-  return body;
+  return answer;
 }
 
 let onUnauthorized = () => {};

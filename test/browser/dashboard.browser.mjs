@@ -4,8 +4,9 @@
  * directory and its own env file (the developer's .dev.vars is not read). It seeds a team, a linked
  * channel with a digest schedule (signed Slack commands) and an open pull request (a signed GitHub
  * webhook), then: signs in, sees the demo's "Standing agents" workflow, checks the Reviews, Digests
- * (with a preview) and Charts views, pauses an agent with a click and sees its status change, and
- * checks 360 px wide has no horizontal overflow. No uncaught page errors, console errors or CSP
+ * (with a preview) and Charts views, pauses an agent with a click and sees its status change, creates a
+ * Slack invite and a GitHub connect link in the Installs view, and checks 360 px wide has no
+ * horizontal overflow. No uncaught page errors, console errors or CSP
  * violations are allowed. Screenshots go to test/browser/output/ (git-ignored).
  *
  *   npm run test:browser     (skips, saying so, when /usr/bin/chromium is missing)
@@ -302,7 +303,7 @@ after(async () => {
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install -y chromium)`;
 if (skip) console.log(`browser test skipped: ${skip}`);
 
-test("the dashboard signs in, shows reviews, digests and charts, and pauses an agent", {
+test("the dashboard signs in, shows reviews, digests, charts and installs, and pauses an agent", {
   skip,
   timeout: TOTAL_MS,
 }, async () => {
@@ -421,9 +422,34 @@ test("the dashboard signs in, shows reviews, digests and charts, and pauses an a
   const stored = await apiGet(base, `/api/agents/status/${encodeURIComponent(agentId ?? "")}`);
   assert.equal(stored.status, "paused");
 
+  // Installs: the bootstrap key acts on the default tenant; a 24 h invite's link is shown once and
+  // the invite is listed as open; a connect link for GitHub is offered as a link.
+  await showView(page, "Installs");
+  assert.match(await page.locator("#installs-tenant").innerText(), /^Tenant: default\b/);
+  await page.getByLabel("Valid for").selectOption("24");
+  await page.getByRole("button", { name: "Invite a Slack workspace" }).click();
+  const inviteUrl = page.locator("#invite-url");
+  await inviteUrl.waitFor();
+  assert.match(await inviteUrl.inputValue(), /^https?:\/\/[^/]+\/slack\/install\?invite=\S+$/);
+  assert.match(await page.locator(".new-invite").innerText(), /works once, until .+ shown only now/);
+  const { invites } = await apiGet(base, "/api/tenants/default/invites");
+  assert.equal(invites.length, 1);
+  const hoursValid = (Date.parse(invites[0].expiresAt) - Date.parse(invites[0].createdAt)) / 3_600_000;
+  assert.equal(Math.round(hoursValid), 24);
+  const inviteRow = page.locator(`#invites-body tr[data-invite="${invites[0].id}"]`);
+  await inviteRow.waitFor();
+  assert.equal(await inviteRow.locator(".status").innerText(), "open");
+  await page.getByRole("button", { name: "Copy", exact: true }).click();
+  await page.locator("#invite-copied", { hasText: /Copied|Selected/ }).waitFor();
+  await page.getByRole("button", { name: "Connect GitHub" }).click();
+  const connectLink = page.locator("#connect-link");
+  await connectLink.waitFor();
+  assert.match((await connectLink.getAttribute("href")) ?? "", /\/github\/install\?state=/);
+  await page.screenshot({ path: join(OUTPUT, "desktop-installs.png"), fullPage: true });
+
   // 360 px wide: no horizontal scrolling in any view.
   await page.setViewportSize({ width: 360, height: 740 });
-  for (const name of ["Workflows", "Agents", "Reviews", "Digests", "Charts", "Deliveries"]) {
+  for (const name of ["Workflows", "Agents", "Reviews", "Digests", "Charts", "Deliveries", "Installs"]) {
     await showView(page, name);
     if (name === "Reviews") await page.locator("#reviews-body tr").first().waitFor();
     if (name === "Charts") await page.locator("#chart-open-reviews canvas").waitFor();
