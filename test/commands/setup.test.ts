@@ -9,7 +9,12 @@ const ORIGIN = "https://foreman.example";
 const at = (tenant: string, extra: Parameters<typeof chatContext>[1] = {}) => ({
   ...chatContext(tenant, {
     ...extra,
-    env: { SLACK_BOT_TOKEN: undefined, GITHUB_APP_SLUG: "foreman-test", ...extra.env },
+    env: {
+      SLACK_BOT_TOKEN: undefined,
+      GITHUB_APP_SLUG: "foreman-test",
+      LINEAR_CLIENT_ID: "lin-client",
+      ...extra.env,
+    },
   }),
   requestUrl: `${ORIGIN}/slack/events`,
 });
@@ -29,7 +34,7 @@ describe("/foreman setup", () => {
     const text = unmarked(shown(answer));
     expect(text).toContain("1. Slack ○");
     expect(text).toContain("2. GitHub App ○");
-    expect(text).toContain("3. Linear ○");
+    expect(text).toContain("3. Linear (optional)");
     expect(text).toContain("No repository is linked to this channel yet.");
     expect(text).toContain("No one on the team yet");
     expect(text).toContain("`/foreman team import github:<org>/<team>`");

@@ -169,16 +169,23 @@ async function linearStep(g: Gathered, orgs: AppInstall[]): Promise<Step> {
       section: { title: `3. Linear ${DONE}`, lines: ["Using this deployment's Linear API key.", what] },
     };
   }
+  // Optional: it never counts as a step left. Offered only where the deployment has a Linear app.
+  if (!g.ctx.env.LINEAR_CLIENT_ID?.trim()) {
+    return {
+      done: true,
+      section: {
+        title: "3. Linear (optional, skipped)",
+        lines: [what, "This Foreman has no Linear application (LINEAR_CLIENT_ID) nor a Linear API key."],
+      },
+    };
+  }
   const url = await connectLink(g, "linear");
   return {
-    done: false,
+    done: true,
     buttons: url ? [linkButton("linear-install", "Connect Linear", url)] : [],
     section: {
-      title: `3. Linear ${TODO}`,
-      lines: [
-        what,
-        url ? "Connect it with the button below, or skip this step." : "Skip it, or ask a chat admin.",
-      ],
+      title: "3. Linear (optional)",
+      lines: [what, url ? "Connect it with the button below, or skip it." : "Skip it, or ask a chat admin."],
     },
   };
 }

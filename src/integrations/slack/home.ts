@@ -9,9 +9,13 @@ import { type Reply, reply } from "../../chat/reply";
 import { type Block, type HomeView, LIMITS, mrkdwn } from "../../chat/slack/blocks";
 import { renderBlocks } from "../../chat/slack/render";
 import type { CommandContext } from "../../commands/context";
+import { setupChecklist } from "../../commands/handlers/setup";
 import { homePage } from "../../commands/home";
 import type { SlackLog } from "./log";
 import { deliver, type RequestScope } from "./scope";
+
+/** The most the setup checklist may take of the Home tab's 100 blocks. */
+const SETUP_BLOCKS = 30;
 
 const logTo = (ctx: CommandContext, log: SlackLog) => (event: string, error: string) =>
   log("warn", event, { correlationId: ctx.correlationId, error });
@@ -22,7 +26,10 @@ const logTo = (ctx: CommandContext, log: SlackLog) => (event: string, error: str
  */
 export async function homeView(ctx: CommandContext, log: SlackLog, notice?: Reply): Promise<HomeView> {
   const page = await homePage(ctx, logTo(ctx, log));
-  const head = renderBlocks(page.head, LIMITS.homeBlocks);
+  // Until every setup step is done (the checklist's tone is then "success"), it leads the Home tab.
+  const setup = await setupChecklist(ctx).catch(() => null);
+  const steps = setup && setup.tone !== "success" ? renderBlocks(setup, SETUP_BLOCKS) : [];
+  const head = [...steps, ...renderBlocks(page.head, LIMITS.homeBlocks - steps.length)];
   const tail = renderBlocks(page.tail, LIMITS.homeBlocks);
   const top = notice ? renderBlocks(reply(notice.text, notice.tone ? { tone: notice.tone } : {}), 3) : [];
   let room = LIMITS.homeBlocks - top.length - head.length - tail.length;

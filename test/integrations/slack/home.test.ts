@@ -22,6 +22,15 @@ const buttonsOf = (blocks: Block[]) =>
 const text = (blocks: Block[]) => JSON.stringify(blocks);
 
 describe("Home tab", () => {
+  it("leads with the setup checklist until every step is done", async () => {
+    const ctx = chatContext("t-slack-home-setup", { actor: BOB, place: { channelId: "" } });
+    const view = await homeView(ctx, log);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const all = text(view.blocks);
+    expect(all).toContain("Foreman setup:");
+    expect(all.indexOf("Foreman setup:")).toBeLessThan(all.indexOf("Your settings"));
+  });
+
   it("shows the person's review queue with each pull request's buttons, and their messages", async () => {
     const tenant = "t-slack-home-queue";
     await setupTenant(tenant);
