@@ -274,6 +274,13 @@ describe("GitHub App installations", () => {
     expect(text).toContain("carl");
     const members = await ctx.api.requests("/github/orgs/acme/teams/backend/members");
     expect(members[0]?.headers.authorization).toMatch(/ghs_7501_\d+$/);
+    // Alice's page shows what was filled in for her, and where it came from.
+    const alice = chatContext("gh-import", { actor: slack("U0ALICE7", "alice"), env: e });
+    const page = shown(await run("me", alice));
+    expect(page).toContain("Filled in for you");
+    expect(page).toContain("Europe/Berlin");
+    expect(shown(await run("me zone Europe/Paris", alice))).toContain("Time zone changed");
+    expect(shown(await run("me", alice))).not.toContain("Filled in for you");
     const missing = shown(await run("team import github:acme/nope", c));
     expect(missing).toContain("not found");
   });

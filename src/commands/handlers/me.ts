@@ -11,6 +11,7 @@ import { type Reply, type ReplySection, reply } from "../../chat/reply";
 import { capped, plural } from "../../chat/text";
 import { logger } from "../../observability/logger";
 import { errorMessage } from "../../platform/errors";
+import type { TeamMember } from "../../settings/model";
 import type { NotifyPatch } from "../../settings/notify-prefs";
 import type { PersonNotify } from "../../settings/people";
 import { localDate } from "../../settings/time";
@@ -18,6 +19,7 @@ import type { CommandContext } from "../context";
 import { usageFor } from "../help";
 import type { CommandOf } from "../types";
 import { actorKey, code } from "./format";
+import { hoursText } from "./me-hours";
 import { myQueue } from "./my-queue";
 import {
   alwaysNote,
@@ -37,6 +39,7 @@ import {
 import { rhythmSuggestion } from "./rhythm";
 import { tenantSettings } from "./shared";
 import { memberFields } from "./team";
+import { IMPORTED_BY } from "./team-import";
 
 export const NOT_ON_TEAM =
   "You are not on the team yet: a team lead adds you with `/foreman team add @you github:your-login`.";
@@ -121,6 +124,7 @@ export async function meShow(_command: CommandOf<"me.show">, ctx: CommandContext
       : "available";
   const how = `Messages reach you ${modeMeaning(effective.mode, effective.windows)}.`;
   const sections: ReplySection[] = [
+    ...filledIn(member),
     {
       title: "Your settings",
       text,
@@ -142,6 +146,26 @@ export async function meShow(_command: CommandOf<"me.show">, ctx: CommandContext
   ];
   const buttons = [...queue.blocks, ...(rhythm?.buttons ?? [])];
   return reply(text, { title: "Your page", sections, buttons, footer: FOOTER });
+}
+
+/**
+ * A member `team import` added and who has changed nothing since: what was filled in for them and
+ * where it came from, so checking it is all they do.
+ */
+function filledIn(member: TeamMember): ReplySection[] {
+  if (!member.addedBy.startsWith(IMPORTED_BY) || member.updatedAt !== member.addedAt) return [];
+  return [
+    {
+      title: "Filled in for you",
+      text: "A team import added you; please check these and change what is wrong.",
+      lines: [
+        `GitHub login ${code(member.github)}: the GitHub team member whose public e-mail is your Slack e-mail.`,
+        `Time zone ${code(member.tz)}: from your Slack profile (\`/foreman me zone <zone>\` changes it).`,
+        `Working hours ${hoursText(member.workingHours)}: the default in that zone (\`/foreman me hours mon-fri 09:00-17:00\` changes them).`,
+        "Once you change anything here, this note goes away.",
+      ],
+    },
+  ];
 }
 
 /** `me notify immediate|batched|digest|default [--at …] [--cap N]`. */

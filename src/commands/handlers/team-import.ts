@@ -77,9 +77,10 @@ async function importOne(
     return;
   }
   const tz = validZone(person.tz);
+  // `import:` marks who was filled in by an import (their `me` page says so until they change it).
   const added = await tenantSettings(ctx).addMember(
     { user, github: login, ...(tz ? { tz } : {}) },
-    actorKey(ctx.actor),
+    `${IMPORTED_BY}${actorKey(ctx.actor)}`,
   );
   if (!added.ok) {
     out.unmatched.push({ login, why: literal(added.error.message) });
@@ -88,6 +89,9 @@ async function importOne(
   roster.push(added.value.member);
   out.added.push(added.value.member);
 }
+
+/** `addedBy` of a member added by `team import`: `import:` and who ran it. */
+export const IMPORTED_BY = "import:";
 
 function notAvailable(ctx: CommandContext): Reply {
   const text =
