@@ -33,7 +33,7 @@ export { Directory } from "./tenants/directory";
 const app = createApp();
 
 /** Paths the Worker answers; everything else is the dashboard (public/). Mirrors `run_worker_first`. */
-const WORKER_PATHS = /^\/(?:api|slack|discord)\//;
+const WORKER_PATHS = /^\/(?:api|slack|discord|github|linear)\//;
 
 export default withLogging({
   async fetch(request, env, ctx): Promise<Response> {

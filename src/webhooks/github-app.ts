@@ -9,8 +9,9 @@
  * deleted or suspended forgets it at once (src/tenants/installs.ts), unsuspended restores it, and
  * `installation_repositories` changes the repositories it covers.
  *
- * The installation → tenant answer is cached per isolate like a hook (WEBHOOK_HOOK_CACHE_MS), and
- * forgotten in this isolate when an installation event changes it.
+ * A live installation → tenant answer is cached per isolate like a hook (WEBHOOK_HOOK_CACHE_MS) and
+ * forgotten in this isolate when an installation event changes it; "not connected" and "revoked" are
+ * never cached, so an installation connected (or restored) in another isolate counts at once.
  */
 
 import { auditChange } from "../agents/coordinator/audit";
@@ -51,7 +52,8 @@ async function installationOf(env: Env, id: number, nowMs: number): Promise<Inst
   const hit = cache.get(key, nowMs, ttl);
   if (hit) return hit.value;
   const found = await directory(env).installation("github", key);
-  cache.set(key, found, nowMs, ttl);
+  // Only a live binding is remembered: one being set up (or restored) elsewhere counts at once.
+  if (found && found.revokedAt === null) cache.set(key, found, nowMs, ttl);
   return found;
 }
 

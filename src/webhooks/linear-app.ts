@@ -59,7 +59,8 @@ export async function linearAppReceiver(
   const ttl = cacheMsSetting(env.WEBHOOK_HOOK_CACHE_MS, DEFAULT_HOOK_CACHE_MS);
   const hit = cache.get(organizationId, nowMs, ttl);
   const installation = hit ? hit.value : await directory(env).installation("linear", organizationId);
-  if (!hit) cache.set(organizationId, installation, nowMs, ttl);
+  // Only a live install is remembered: a (re)connect in another isolate counts at once.
+  if (!hit && installation && installation.revokedAt === null) cache.set(organizationId, installation, nowMs, ttl);
   if (!installation || installation.revokedAt !== null) {
     return {
       ignored: `Linear organisation ${organizationId} has not installed Foreman for any team (run /foreman setup and choose Connect Linear)`,

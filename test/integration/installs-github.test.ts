@@ -6,7 +6,7 @@
  * covers refused without a call, and an uninstalled installation stopping at once.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { outbox } from "../../src/delivery/stub";
 import type { Env } from "../../src/env";
@@ -99,6 +99,21 @@ async function webhook(e: Env, payload: unknown, event: string): Promise<Respons
 }
 
 describe("GitHub App installations", () => {
+  it("reaches the Worker (not the dashboard's assets) at every install path", async () => {
+    for (const path of [
+      "/github/install",
+      "/github/setup",
+      "/linear/install",
+      "/linear/oauth_redirect",
+      "/slack/install",
+      "/discord/install",
+    ]) {
+      const res = await exports.default.fetch(new Request(ORIGIN + path, { redirect: "manual" }));
+      expect(res.headers.get("Content-Type") ?? `${res.status} ${await res.clone().text()}`, path).toContain("text/html");
+      expect([400, 503], path).toContain(res.status);
+    }
+  });
+
   it("binds an installation through the setup URL with the repositories it covers", async () => {
     const { e } = await setup("gh-setup", [{ id: 7101, login: "acme", repos: ["acme/api", "acme/web"] }]);
     const res = await connect(e, "gh-acme", 7101);

@@ -218,7 +218,7 @@ async function bind(
         : invited
           ? "This workspace joined your Foreman team."
           : "Foreman made a team for this workspace.",
-      "Next: type /foreman setup in the channel where your team works. It connects GitHub, links repositories to the channel and imports your team. We sent you the same checklist in a direct message.",
+      "Next: type /foreman setup in the channel where your team works. It connects GitHub, links repositories to the channel and imports your team. We sent you these steps in a direct message too.",
     ],
   };
 }
