@@ -279,13 +279,8 @@ describe("Connect Linear", () => {
     expect(await coordinator(e, tenant).webhookDelivery("linear", after.delivery)).toBeNull();
   });
 
-  // KNOWN BUG (reported, src/ unchanged): src/webhooks/linear-app.ts caches an organisation's
-  // installation per isolate for WEBHOOK_HOOK_CACHE_MS (10 s). A revoked organisation's delivery caches
-  // the revoked installation; connecting it again (src/http/installs/linear.ts) does not forget that
-  // entry, so the organisation's deliveries are answered 202 "ignored" (and lost: Linear does not retry
-  // a 2xx) until it expires. The GitHub App's unsuspend does call forgetAppInstallation. Drop `.fails`
-  // once the Linear connect forgets the organisation's cached installation.
-  it.fails("routes a reconnected organisation's deliveries again at once", async () => {
+  // A revoked organisation's delivery must not leave "revoked" cached: connecting it again counts at once.
+  it("routes a reconnected organisation's deliveries again at once", async () => {
     const ctx = setup("reconnect");
     const { e } = ctx;
     const back = org(7, "Back");
