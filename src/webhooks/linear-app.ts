@@ -60,7 +60,8 @@ export async function linearAppReceiver(
   const hit = cache.get(organizationId, nowMs, ttl);
   const installation = hit ? hit.value : await directory(env).installation("linear", organizationId);
   // Only a live install is remembered: a (re)connect in another isolate counts at once.
-  if (!hit && installation && installation.revokedAt === null) cache.set(organizationId, installation, nowMs, ttl);
+  if (!hit && installation && installation.revokedAt === null)
+    cache.set(organizationId, installation, nowMs, ttl);
   if (!installation || installation.revokedAt !== null) {
     return {
       ignored: `Linear organisation ${organizationId} has not installed Foreman for any team (run /foreman setup and choose Connect Linear)`,

@@ -109,7 +109,7 @@ describe("GitHub App installations", () => {
       "/discord/install",
     ]) {
       const res = await exports.default.fetch(new Request(ORIGIN + path, { redirect: "manual" }));
-      expect(res.headers.get("Content-Type") ?? `${res.status} ${await res.clone().text()}`, path).toContain("text/html");
+      expect(res.headers.get("Content-Type"), path).toContain("text/html");
       expect([400, 503], path).toContain(res.status);
     }
   });
