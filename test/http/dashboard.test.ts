@@ -15,6 +15,7 @@ const MODULES = [
   "/js/reviews.js",
   "/js/digests.js",
   "/js/charts.js",
+  "/js/installs.js",
 ];
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +

@@ -5,18 +5,15 @@
  * server when the application has no global ones, and forged states, a cancelled consent, a refused
  * code and a deployment without Discord credentials storing nothing.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { discordCommandDefinitions } from "../../src/commands/discord";
 import type { Env } from "../../src/env";
-import { createApp } from "../../src/http/app";
 import { DISCORD_PERMISSIONS } from "../../src/integrations/discord/oauth";
 import { directory } from "../../src/tenants/stub";
 import { fakeApi } from "../helpers/fake-api";
+import { ADMIN, call, ORIGIN } from "./installs-support";
 
-const ORIGIN = "http://foreman.test";
-const ADMIN = { Authorization: "Bearer test-admin-key" };
 const APP_ID = "900000000000000042";
 const SECRET = "discord-client-s3cret";
 const BOT_TOKEN = "discord-install-bot-token";
@@ -28,17 +25,6 @@ function setup(namespace: string) {
     extra: { DISCORD_APPLICATION_ID: APP_ID, DISCORD_CLIENT_SECRET: SECRET, DISCORD_BOT_TOKEN: BOT_TOKEN },
   });
   return { api, e };
-}
-
-async function call(e: Env, path: string, init: RequestInit = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await createApp().fetch(
-    new Request(path.startsWith("http") ? path : ORIGIN + path, init),
-    e,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
 }
 
 /** GET /discord/install (or a connect link): the state Foreman put in Discord's authorize URL. */

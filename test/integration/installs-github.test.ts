@@ -5,12 +5,10 @@
  * requests sent through @octokit/rest with the installation's own token, a repository no installation
  * covers refused without a call, and an uninstalled installation stopping at once.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { outbox } from "../../src/delivery/stub";
 import type { Env } from "../../src/env";
-import { createApp } from "../../src/http/app";
 import { forgetInstallationToken } from "../../src/integrations/github/app-auth";
 import { signGitHub } from "../../src/integrations/github/verify";
 import { slackDirectoryReads } from "../../src/integrations/slack/directory-reads";
@@ -23,11 +21,10 @@ import type { FakeGitHubAppSetup } from "../helpers/fake-github-app";
 import { setPath } from "../helpers/payloads";
 import { waitFor } from "../helpers/wait";
 import { prPayload } from "../reliability/review-setup";
+import { ADMIN, call, ORIGIN } from "./installs-support";
 
-const ORIGIN = "http://foreman.test";
 const keys = inject("githubAppKeys");
 const APP_ID = "424242";
-const ADMIN = { Authorization: "Bearer test-admin-key" };
 
 async function setup(
   namespace: string,
@@ -58,17 +55,6 @@ async function setup(
     },
   });
   return { api, e, sent };
-}
-
-async function call(e: Env, path: string, init: RequestInit = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await createApp().fetch(
-    new Request(path.startsWith("http") ? path : ORIGIN + path, init),
-    e,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
 }
 
 /** The admin's connect link, followed to GitHub and back through the setup URL. */

@@ -6,14 +6,12 @@
  * organisation's token (renewed first when about to expire); and Linear's `OAuthApp` / `revoked`
  * delivery stopping every call with it.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { coordinator } from "../../src/agents/coordinator/stub";
 import { outbox } from "../../src/delivery/stub";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
-import { createApp } from "../../src/http/app";
 import { signLinear } from "../../src/integrations/linear/verify";
 import { directory } from "../../src/tenants/stub";
 import { chatContext, run, shown, slack } from "../commands/helpers";
@@ -21,9 +19,8 @@ import { runQueue } from "../delivery/support";
 import issueUpdate from "../fixtures/linear/issue-update-state.json";
 import { fakeApi } from "../helpers/fake-api";
 import { waitFor } from "../helpers/wait";
+import { ADMIN, call, ORIGIN } from "./installs-support";
 
-const ORIGIN = "http://foreman.test";
-const ADMIN = { Authorization: "Bearer test-admin-key" };
 const CLIENT_ID = "lin-install-client-id";
 const CLIENT_SECRET = "lin-install-client-s3cret";
 const WEBHOOK_SECRET = "test-linear-secret";
@@ -38,17 +35,6 @@ function setup(namespace: string) {
 }
 
 type Ctx = ReturnType<typeof setup>;
-
-async function call(e: Env, path: string, init: RequestInit = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await createApp().fetch(
-    new Request(path.startsWith("http") ? path : ORIGIN + path, init),
-    e,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
 interface Org {
   id: string;

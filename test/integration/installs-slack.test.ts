@@ -4,19 +4,16 @@
  * a second workspace with its own, invites, forged / replayed states, the platform's error page, and
  * `app_uninstalled` stopping every call with the token.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { outbox } from "../../src/delivery/stub";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
-import { createApp } from "../../src/http/app";
 import { directory } from "../../src/tenants/stub";
 import { recordingQueue, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
 import { fixture, send, signedRequest } from "../integrations/slack/support";
-
-const ORIGIN = "http://foreman.test";
+import { call, ORIGIN } from "./installs-support";
 
 function setup(namespace: string) {
   const api = fakeApi(namespace);
@@ -26,13 +23,6 @@ function setup(namespace: string) {
     extra: { SLACK_CLIENT_ID: "111.222", SLACK_CLIENT_SECRET: "slack-client-secret", OUTBOUND: queue },
   });
   return { api, e, sent };
-}
-
-async function call(e: Env, path: string, init: RequestInit = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await createApp().fetch(new Request(ORIGIN + path, init), e, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
 }
 
 /** GET /slack/install: the state Foreman put in Slack's authorize URL. */

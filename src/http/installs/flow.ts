@@ -97,6 +97,21 @@ export async function finishState(
   return { ok: true, taken };
 }
 
+/** As `finishState`, for installs that join an existing tenant (GitHub, Linear): the state must name one. */
+export async function finishTenantState(
+  c: Context<AppEnv>,
+  purpose: OAuthPurpose,
+): Promise<{ ok: true; tenant: string } | { ok: false; page: Page }> {
+  const finished = await finishState(c, purpose);
+  if (!finished.ok) return finished;
+  const tenant = finished.taken.tenant;
+  if (tenant !== null) return { ok: true, tenant };
+  return {
+    ok: false,
+    page: { status: 400, title: "This install link has no team", lines: [], ...startAgain(purpose) },
+  };
+}
+
 /** The platform sent the person back with an error (they cancelled, or the app is misconfigured). */
 export function platformErrorPage(purpose: OAuthPurpose, error: string, description: string | null): Page {
   const cancelled = error === "access_denied";

@@ -31,7 +31,7 @@ import { defaultFetch } from "../../platform/http-client";
 import { recordInstall } from "../../tenants/installs";
 import { directory } from "../../tenants/stub";
 import type { AppEnv } from "../types";
-import { finishState, hostnameOf, platformErrorPage, startInstall } from "./flow";
+import { finishState, finishTenantState, hostnameOf, platformErrorPage, startInstall } from "./flow";
 import { type Page, pageResponse } from "./pages";
 
 /** How recent an installation must be to be bound without GitHub vouching for the user. */
@@ -97,16 +97,9 @@ export async function githubSetup(c: Context<AppEnv>): Promise<Response> {
       lines: ["The redirect had no valid installation_id, so nothing was connected."],
     });
   }
-  const finished = await finishState(c, "github");
+  const finished = await finishTenantState(c, "github");
   if (!finished.ok) return pageResponse(finished.page);
-  const tenant = finished.taken.tenant;
-  if (tenant === null)
-    return pageResponse({
-      status: 400,
-      title: "This install link has no team",
-      lines: ["Start again from /foreman setup."],
-    });
-  return pageResponse(await connect(c, config, installationId, tenant, c.req.query("code") ?? null));
+  return pageResponse(await connect(c, config, installationId, finished.tenant, c.req.query("code") ?? null));
 }
 
 async function connect(

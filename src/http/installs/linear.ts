@@ -19,7 +19,7 @@ import {
 import { defaultFetch } from "../../platform/http-client";
 import { recordInstall } from "../../tenants/installs";
 import type { AppEnv } from "../types";
-import { finishState, hostnameOf, originOf, platformErrorPage, startInstall } from "./flow";
+import { finishTenantState, hostnameOf, originOf, platformErrorPage, startInstall } from "./flow";
 import { type Page, pageResponse } from "./pages";
 
 export const LINEAR_REDIRECT_PATH = "/linear/oauth_redirect";
@@ -51,17 +51,11 @@ export async function linearInstall(c: Context<AppEnv>): Promise<Response> {
 
 export async function linearRedirect(c: Context<AppEnv>): Promise<Response> {
   const error = c.req.query("error");
-  const finished = await finishState(c, "linear");
+  const finished = await finishTenantState(c, "linear");
   if (error !== undefined)
     return pageResponse(platformErrorPage("linear", error, c.req.query("error_description") ?? null));
   if (!finished.ok) return pageResponse(finished.page);
-  const tenant = finished.taken.tenant;
-  if (tenant === null)
-    return pageResponse({
-      status: 400,
-      title: "This install link has no team",
-      lines: ["Start again from /foreman setup."],
-    });
+  const tenant = finished.tenant;
   const config = linearOAuthConfig(c.env);
   if (!config) return pageResponse(NOT_CONFIGURED);
   const code = c.req.query("code");
