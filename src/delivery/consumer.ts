@@ -192,7 +192,6 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
     return;
   }
 
-  // A DM asked to wait out its recipient's Do Not Disturb goes back on the queue until it ends.
   // Refused (a revoked install, a repository no installation covers): nothing is sent, and the
   // delivery ends as a dead letter saying why, like any other permanent failure.
   if (sender.kind === "refused") {
@@ -201,6 +200,7 @@ async function handleOutbound(msg: Message<unknown>, env: Env, deps: Deps): Prom
     log.warn("delivery.refused", { ...fields, error: sender.error });
     return;
   }
+  // A DM asked to wait out its recipient's Do Not Disturb goes back on the queue until it ends.
   const hold = await dndHoldOf(d, sender, clientDeps);
   if (hold) {
     const held = { msg, d, leaseToken: claim.leaseToken, hold, outbox, nowMs: deps.now(), fields };

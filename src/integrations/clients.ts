@@ -3,9 +3,10 @@
 import type { CredentialLookup } from "../delivery/credentials";
 import type { DeliveryMessage, Platform, PlatformSenders, Sender } from "../delivery/types";
 import type { Env } from "../env";
+import { EncryptionKeyError } from "../platform/errors";
 import type { ClientDeps, DeliveryRef, PlatformClient } from "../platform/http-client";
 import { fnv1a64 } from "../platform/ids";
-import { openSecret } from "../tenants/credential-seal";
+import { openSecret, type SecretBundle } from "../tenants/credential-seal";
 import { createDiscordClient } from "./discord/client";
 import { githubAppConfig, installationToken } from "./github/app-auth";
 import { createGitHubClient } from "./github/client";
@@ -100,7 +101,17 @@ async function installedSender(
   const where = { platform: d.platform, tenant: d.tenant, account: credential.account };
   if (d.platform === "github") return gitHubAppSender(env, credential.account, deps);
   if (credential.sealed === null) return deploymentSender(env, d.platform, deps, d.action);
-  const opened = await openSecret(env, where, credential.sealed);
+  let opened: SecretBundle;
+  try {
+    opened = await openSecret(env, where, credential.sealed);
+  } catch (err) {
+    // The key that sealed it is gone (or the envelope was altered): no retry will open it.
+    if (!(err instanceof EncryptionKeyError)) throw err;
+    return {
+      kind: "refused",
+      error: `${PLATFORM_NAMES[d.platform]} token of install ${credential.account}: ${err.message}`,
+    };
+  }
   const held = {
     platform: d.platform === "linear" ? "linear" : "slack",
     tenant: d.tenant,
