@@ -84,6 +84,14 @@ describe("Add to Slack", () => {
     expect(cookie).toContain("HttpOnly");
   });
 
+  it("sends nobody to Slack when it could not keep the token (no encryption key)", async () => {
+    const { e, api } = setup("install-nokey");
+    const res = await call({ ...e, TOKEN_ENCRYPTION_KEY: "", DEMO_MODE: "false" }, "/slack/install");
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain("TOKEN_ENCRYPTION_KEY");
+    expect(await api.requests("/slack/api/")).toHaveLength(0);
+  });
+
   it("says so when the deployment has no Slack app credentials", async () => {
     const { e } = setup("install-unconfigured");
     const res = await call({ ...e, SLACK_CLIENT_ID: undefined }, "/slack/install");

@@ -11,6 +11,8 @@
  */
 
 import type { Context } from "hono";
+import { EncryptionKeyError } from "../../platform/errors";
+import { keyringFor } from "../../tenants/encryption";
 import { publicOrigin } from "../../tenants/hooks";
 import type { OAuthPurpose, TakenState } from "../../tenants/installations";
 import { newOAuthState, STATE_PROBLEMS, takeOAuthState } from "../../tenants/oauth-state";
@@ -110,6 +112,26 @@ export async function finishTenantState(
     ok: false,
     page: { status: 400, title: "This install link has no team", lines: [], ...startAgain(purpose) },
   };
+}
+
+/**
+ * The install would keep a token: without a usable encryption key, the page that says so (before
+ * anyone is sent to the platform, and before anything is stored); null when the key is there.
+ */
+export async function missingKeyPage(c: Context<AppEnv>): Promise<Page | null> {
+  try {
+    await keyringFor(c.env, hostnameOf(c));
+    return null;
+  } catch (err) {
+    if (!(err instanceof EncryptionKeyError)) throw err;
+    return {
+      status: 503,
+      title: "Foreman cannot keep tokens safely here",
+      lines: [
+        "This Foreman has no encryption key (TOKEN_ENCRYPTION_KEY), so it cannot store an install's token and stored nothing. Whoever runs it must set one (docs/install.md).",
+      ],
+    };
+  }
 }
 
 /** The platform sent the person back with an error (they cancelled, or the app is misconfigured). */

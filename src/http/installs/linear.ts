@@ -19,7 +19,14 @@ import {
 import { defaultFetch } from "../../platform/http-client";
 import { recordInstall } from "../../tenants/installs";
 import type { AppEnv } from "../types";
-import { finishTenantState, hostnameOf, originOf, platformErrorPage, startInstall } from "./flow";
+import {
+  finishTenantState,
+  hostnameOf,
+  missingKeyPage,
+  originOf,
+  platformErrorPage,
+  startInstall,
+} from "./flow";
 import { type Page, pageResponse } from "./pages";
 
 export const LINEAR_REDIRECT_PATH = "/linear/oauth_redirect";
@@ -35,6 +42,8 @@ const NOT_CONFIGURED: Page = {
 export async function linearInstall(c: Context<AppEnv>): Promise<Response> {
   const config = linearOAuthConfig(c.env);
   if (!config) return pageResponse(NOT_CONFIGURED);
+  const noKey = await missingKeyPage(c);
+  if (noKey) return pageResponse(noKey);
   const state = c.req.query("state");
   if (!state) {
     return pageResponse({
@@ -58,6 +67,8 @@ export async function linearRedirect(c: Context<AppEnv>): Promise<Response> {
   const tenant = finished.tenant;
   const config = linearOAuthConfig(c.env);
   if (!config) return pageResponse(NOT_CONFIGURED);
+  const noKey = await missingKeyPage(c);
+  if (noKey) return pageResponse(noKey);
   const code = c.req.query("code");
   if (!code)
     return pageResponse({ status: 400, title: "Linear sent no code", lines: ["Nothing was connected."] });

@@ -29,7 +29,7 @@ import { recordInstall } from "../../tenants/installs";
 import { checkInvite, INVITE_PROBLEMS } from "../../tenants/oauth-state";
 import { directory } from "../../tenants/stub";
 import type { AppEnv } from "../types";
-import { finishState, hostnameOf, originOf, platformErrorPage, startInstall } from "./flow";
+import { finishState, hostnameOf, missingKeyPage, originOf, platformErrorPage, startInstall } from "./flow";
 import { type Page, pageResponse } from "./pages";
 
 export const SLACK_REDIRECT_PATH = "/slack/oauth_redirect";
@@ -46,6 +46,8 @@ const NOT_CONFIGURED: Page = {
 export async function slackInstall(c: Context<AppEnv>): Promise<Response> {
   const config = slackOAuthConfig(c.env);
   if (!config) return pageResponse(NOT_CONFIGURED);
+  const noKey = await missingKeyPage(c);
+  if (noKey) return pageResponse(noKey);
   const token = c.req.query("invite");
   let joining: { tenant: string; invite: string } | null = null;
   if (token !== undefined) {
@@ -146,6 +148,8 @@ async function bind(
       };
     }
   }
+  const noKey = await missingKeyPage(c);
+  if (noKey) return noKey;
   if (invite !== null && !known) {
     const used = await dir.useInvite(invite, `slack:${grant.installerId ?? account}`);
     if (typeof used === "string")
