@@ -14,7 +14,9 @@
  */
 
 import { all, first, parseJson, run } from "../platform/sql";
-import type { Platform } from "./types";
+import { PLATFORMS, type Platform } from "./types";
+
+const isPlatform = (p: string): p is Platform => (PLATFORMS as readonly string[]).includes(p);
 
 /** Shown details of a credential: ids and names, never a token. */
 export type CredentialDetails = Record<string, string | number | boolean | null>;
@@ -193,7 +195,7 @@ export function listCredentials(sql: SqlStorage): CredentialInfo[] {
        (SELECT COUNT(*) FROM credential_repos r WHERE r.account = c.account AND c.platform = 'github') AS repos
      FROM credentials c ORDER BY c.platform, c.updated_at`,
   ).map((r) => ({
-    platform: r.platform as Platform,
+    platform: isPlatform(r.platform) ? r.platform : "slack",
     account: r.account,
     details: parseJson<CredentialDetails>(r.details, {}),
     updatedAt: r.updated_at,

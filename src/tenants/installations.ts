@@ -74,11 +74,12 @@ export function ensureInstallTables(sql: SqlStorage): void {
   sql.exec("CREATE INDEX IF NOT EXISTS invites_tenant ON invites (tenant)");
 }
 
+const isInstallPlatform = (p: string): p is InstallPlatform =>
+  (INSTALL_PLATFORMS as readonly string[]).includes(p);
+
 function toInstallation(r: InstallRow): Installation {
   return {
-    platform: (INSTALL_PLATFORMS as readonly string[]).includes(r.platform)
-      ? (r.platform as InstallPlatform)
-      : "slack",
+    platform: isInstallPlatform(r.platform) ? r.platform : "slack",
     account: r.account,
     tenant: r.tenant,
     name: r.name,
