@@ -46,7 +46,9 @@ function unescapeSlack(s) {
 
 // ------------------------------------------------------------------ Slack mrkdwn
 
-const SLACK_TOKEN = /```([\s\S]+?)```|<([^<>\n]+)>|`([^`\n]+)`|\*([^*\n]+)\*|_([^_\n]+)_|~([^~\n]+)~/g;
+// Bold, italic and strike only between non-word characters, as Slack reads them (`snake_case` stays).
+const SLACK_TOKEN =
+  /```([\s\S]+?)```|<([^<>\n]+)>|`([^`\n]+)`|(?<!\w)\*([^*\n]+)\*(?!\w)|(?<!\w)_([^_\n]+)_(?!\w)|(?<!\w)~([^~\n]+)~(?!\w)/g;
 
 /** Slack mrkdwn as a fragment of text nodes and elements. */
 export function slackMrkdwn(source) {
@@ -69,7 +71,9 @@ export function slackMrkdwn(source) {
 
 /** `<…>`: a user or channel mention, a special mention, or a link with an optional label. */
 function slackAngle(inner) {
-  const [target = "", label] = inner.split("|", 2);
+  const bar = inner.indexOf("|");
+  const target = bar < 0 ? inner : inner.slice(0, bar);
+  const label = bar < 0 ? undefined : inner.slice(bar + 1);
   if (target.startsWith("@"))
     return el("span", { class: "mention" }, [`@${unescapeSlack(label ?? target.slice(1))}`]);
   if (target.startsWith("#"))
