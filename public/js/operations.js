@@ -113,6 +113,34 @@ function destination(body) {
   return typeof to === "string" ? to : null;
 }
 
+/** "Thu 3 Dec, 15:27" in the viewer's zone (never seconds); "—" for anything unreadable. */
+function shortTime(value) {
+  const ms = typeof value === "string" ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) return "—";
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(ms);
+}
+
+/** A call to GitHub or Linear in one line: its short plain fields (`owner: acme · pull_number: 42`). */
+function summary(body) {
+  const b = body && typeof body === "object" ? body : {};
+  const parts = [];
+  for (const [k, v] of Object.entries(b)) {
+    const value = Array.isArray(v) && v.every((x) => typeof x === "string") ? v.join(", ") : v;
+    if (["string", "number", "boolean"].includes(typeof value) && String(value).length <= 80) {
+      parts.push(`${k}: ${value}`);
+    }
+    if (parts.length === 6) break;
+  }
+  return el("p", { class: "delivery-summary" }, [parts.length ? parts.join(" · ") : "Not a chat message."]);
+}
+
 function jsonDetails(value) {
   let json;
   try {
@@ -155,7 +183,7 @@ function deliveryCard(d) {
     el("div", { class: "delivery-meta" }, [
       status(d.kind === "dead" ? "dead" : "kept", d.kind === "dead" ? "dead letter" : "outbox"),
       el("span", {}, [` ${meta.join(" · ")}`]),
-      el("span", { class: "hint" }, [` · ${when(d.at)}`]),
+      el("span", { class: "hint" }, [` · ${shortTime(d.at)}`]),
     ]),
   ]);
   if (d.kind === "dead") {
@@ -166,7 +194,7 @@ function deliveryCard(d) {
       ]),
     );
   }
-  node.append(renderDelivery(d.platform, d.body) ?? el("p", { class: "hint" }, ["Not a chat message."]));
+  node.append(renderDelivery(d.platform, d.body) ?? summary(d.body));
   const actions = el("div", { class: "actions" }, [jsonDetails(d.body)]);
   if (d.kind === "dead") actions.append(replayButton(id));
   node.append(actions);

@@ -420,14 +420,19 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
     return entries.some((e) => e.platform === "slack" && Array.isArray(e.body?.blocks));
   });
   await showView(page, "Deliveries");
-  const drawnCard = page
-    .locator("#deliveries-list .chat-slack", { hasText: "Cache the widget index" })
-    .first();
-  await drawnCard.waitFor();
-  assert.ok((await drawnCard.locator(".chat-header, .chat-section").count()) > 0, "a header or section");
+  const drawnCard = page.locator("#deliveries-list .chat-slack", { hasText: "Cache the widget index" });
+  await drawnCard.first().waitFor();
+  assert.ok(
+    (await drawnCard.first().locator(".chat-header, .chat-section").count()) > 0,
+    "a header or section",
+  );
   assert.equal(await drawnCard.locator('a[href^="https://evil.example"]').count(), 0);
   assert.ok(!(await page.locator("#deliveries-list").innerText()).includes('{"'), "no JSON dump shown");
-  const delivery = page.locator("#deliveries-list li.delivery", { has: drawnCard }).first();
+  const delivery = page
+    .locator("#deliveries-list li.delivery", {
+      has: page.locator(".chat-slack", { hasText: "Cache the widget index" }),
+    })
+    .first();
   await delivery.getByText("Show JSON").click();
   assert.match(await delivery.locator("details.payload pre").innerText(), /"blocks"/);
   await page.getByLabel("Platform").selectOption("discord");
