@@ -5,8 +5,15 @@ import { loadCharts, unloadCharts } from "./js/charts.js";
 import { loadDigests } from "./js/digests.js";
 import { $, clearError, notify, showError } from "./js/dom.js";
 import { clearInstalls, initInstalls, loadInstalls } from "./js/installs.js";
-import { loadAgents, loadDeliveries, loadWorkflows } from "./js/operations.js";
+import {
+  clearDeliveries,
+  initDeliveries,
+  loadAgents,
+  loadDeliveries,
+  loadWorkflows,
+} from "./js/operations.js";
 import { loadReviews } from "./js/reviews.js";
+import { clearTeam, loadTeam } from "./js/team.js";
 
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -16,6 +23,7 @@ const LOADERS = {
   reviews: loadReviews,
   digests: loadDigests,
   charts: loadCharts,
+  team: loadTeam,
   deliveries: loadDeliveries,
   installs: loadInstalls,
 };
@@ -65,8 +73,6 @@ const CLEARED = [
   "digests-list",
   "chart-first-review",
   "chart-open-reviews",
-  "outbox-body",
-  "dead-body",
 ];
 
 function signOut(clearBanner = true) {
@@ -74,6 +80,8 @@ function signOut(clearBanner = true) {
   setStoredTenant("");
   unloadCharts();
   clearInstalls();
+  clearDeliveries();
+  clearTeam();
   for (const id of CLEARED) $(id).replaceChildren();
   $("reviews-summary").textContent = "";
   if (clearBanner) clearError();
@@ -95,6 +103,7 @@ function init() {
   });
   $("banner-close").addEventListener("click", clearError);
   initInstalls();
+  initDeliveries();
 
   $("signin-form").addEventListener("submit", (event) => {
     event.preventDefault();

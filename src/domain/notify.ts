@@ -270,3 +270,18 @@ export function canReleaseAt(r: Recipient, atMs: number): boolean {
     return true;
   }
 }
+
+/** Where a person stands at an instant, as the Team page shows it. */
+export type Presence = "working" | "focus" | "out" | "off-hours";
+
+/**
+ * Where the person stands at `atMs` (the same order as routing: away, then off hours, then focus)
+ * and when that ends: the first open moment after, the focus block's end, or null while working
+ * (or when no open moment comes within the search horizon).
+ */
+export function presenceAt(r: Recipient, atMs: number): { state: Presence; untilMs: number | null } {
+  const blocked = blockedBy(r, atMs);
+  if (blocked === null) return { state: "working", untilMs: null };
+  if (blocked === "focus") return { state: "focus", untilMs: focusEndAt(r, atMs) };
+  return { state: blocked === "away" ? "out" : "off-hours", untilMs: nextOpenMs(r, atMs) };
+}

@@ -341,6 +341,30 @@ export const PersonSchema = z
       description: "Their local day's counts; null when the Context Optimizer did not answer",
     }),
     nextReleaseAt: z.string().nullable().openapi({ description: "When their next held items go out" }),
+    now: z
+      .object({
+        state: z.enum(["working", "focus", "out", "off-hours"]).openapi({
+          description:
+            "`working`: in working hours and reachable; `focus`: in a focus block; `out`: out of office " +
+            "or a holiday today; `off-hours`: outside their working hours",
+        }),
+        until: Timestamp.nullable().openapi({
+          description:
+            "When that ends (their next open moment, or the focus block's end); null while working",
+        }),
+      })
+      .nullable()
+      .openapi({ description: "Where they stand now; null when their schedule cannot be read" }),
+    reviews: z
+      .object({
+        open: z.number().int().openapi({ description: "Reviews requested of them and not yet done" }),
+        capacity: z.number().int().openapi({
+          description:
+            "The Review Manager's capacity (open reviews before they are skipped; repository overrides aside)",
+        }),
+      })
+      .nullable()
+      .openapi({ description: "Their open reviews against capacity; null when no Review Manager answered" }),
   })
   .openapi("Person");
 

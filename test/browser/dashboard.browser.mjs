@@ -4,7 +4,8 @@
  * directory and its own env file (the developer's .dev.vars is not read). It seeds a team, a linked
  * channel with a digest schedule (signed Slack commands) and an open pull request (a signed GitHub
  * webhook), then: signs in, sees the demo's "Standing agents" workflow, checks the Reviews, Digests
- * (with a preview) and Charts views, pauses an agent with a click and sees its status change, creates a
+ * (with a preview) and Charts views, the Team (each member with a local time) and Deliveries (the review
+ * card drawn as Slack shows it, not JSON), pauses an agent with a click and sees its status change, creates a
  * Slack invite and a GitHub connect link in the Installs view, and checks 360 px wide has no
  * horizontal overflow. No uncaught page errors, console errors or CSP
  * violations are allowed. Screenshots go to test/browser/output/ (git-ignored).
@@ -303,7 +304,7 @@ after(async () => {
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install -y chromium)`;
 if (skip) console.log(`browser test skipped: ${skip}`);
 
-test("the dashboard signs in, shows reviews, digests, charts and installs, and pauses an agent", {
+test("the dashboard signs in, shows reviews, digests, charts, team, deliveries and installs, and pauses an agent", {
   skip,
   timeout: TOTAL_MS,
 }, async () => {
@@ -402,6 +403,43 @@ test("the dashboard signs in, shows reviews, digests, charts and installs, and p
   assert.ok(drawn || /No metrics yet/.test(firstText), `time to first review shows: ${firstText}`);
   await page.screenshot({ path: join(OUTPUT, "desktop-charts.png"), fullPage: true });
 
+  // Team: the seeded members, each with a local time (HH:MM) and where they stand now.
+  await showView(page, "Team");
+  for (const login of ["bob", "carol"]) {
+    const member = page.locator(`#team-list [data-login="${login}"]`);
+    await member.waitFor();
+    assert.match(await member.locator(".local-time").innerText(), /\d{2}:\d{2}/);
+    assert.match(await member.innerText(), /working now|focus|out|off hours/);
+  }
+  await page.screenshot({ path: join(OUTPUT, "desktop-team.png"), fullPage: true });
+
+  // Deliveries: the review card kept in the local outbox is drawn (Block Kit header / section), with
+  // the PR title as text only; its JSON only behind "Show JSON".
+  await until("a Slack card in the local outbox", async () => {
+    const { entries } = await apiGet(base, "/api/outbox");
+    return entries.some((e) => e.platform === "slack" && Array.isArray(e.body?.blocks));
+  });
+  await showView(page, "Deliveries");
+  const drawnCard = page.locator("#deliveries-list .chat-slack", { hasText: "Cache the widget index" });
+  await drawnCard.first().waitFor();
+  assert.ok(
+    (await drawnCard.first().locator(".chat-header, .chat-section").count()) > 0,
+    "a header or section",
+  );
+  assert.equal(await drawnCard.locator('a[href^="https://evil.example"]').count(), 0);
+  assert.ok(!(await page.locator("#deliveries-list").innerText()).includes('{"'), "no JSON dump shown");
+  const delivery = page
+    .locator("#deliveries-list li.delivery", {
+      has: page.locator(".chat-slack", { hasText: "Cache the widget index" }),
+    })
+    .first();
+  await delivery.getByText("Show JSON").click();
+  assert.match(await delivery.locator("details.payload pre").innerText(), /"blocks"/);
+  await page.getByLabel("Platform").selectOption("discord");
+  assert.equal(await page.locator("#deliveries-list .chat-slack").count(), 0);
+  await page.getByLabel("Platform").selectOption("");
+  await page.screenshot({ path: join(OUTPUT, "desktop-deliveries.png"), fullPage: true });
+
   // Agents: pause the Review Manager with a click; its status changes.
   await showView(page, "Agents");
   const agentRow = page.locator("#agents-body tr", { hasText: "review-manager" }).first();
@@ -449,10 +487,20 @@ test("the dashboard signs in, shows reviews, digests, charts and installs, and p
 
   // 360 px wide: no horizontal scrolling in any view.
   await page.setViewportSize({ width: 360, height: 740 });
-  for (const name of ["Workflows", "Agents", "Reviews", "Digests", "Charts", "Deliveries", "Installs"]) {
+  for (const name of [
+    "Workflows",
+    "Agents",
+    "Reviews",
+    "Digests",
+    "Charts",
+    "Team",
+    "Deliveries",
+    "Installs",
+  ]) {
     await showView(page, name);
     if (name === "Reviews") await page.locator("#reviews-body tr").first().waitFor();
     if (name === "Charts") await page.locator("#chart-open-reviews canvas").waitFor();
+    if (name === "Deliveries") await page.locator("#deliveries-list .chat-msg").first().waitFor();
     if (name === "Digests") {
       await page.getByRole("button", { name: `Preview digest of ${CHANNEL_ID}` }).click();
       await page.locator("article.digest").waitFor();

@@ -7,6 +7,7 @@ import {
   decide,
   type NotifyPrefs,
   nextWindowMs,
+  presenceAt,
   recipientOf,
 } from "../../src/domain/notify";
 
@@ -121,5 +122,31 @@ describe("when a message may reach a person", () => {
       "2030-01-08",
     ]);
     expect(daysOfRanges([{ from: "2029-12-01", until: "2029-12-02" }], "2030-01-07")).toEqual([]);
+  });
+});
+
+describe("presenceAt (the Team page's working now / focus / out / off-hours)", () => {
+  const focus = [{ days: ["mon" as const], start: "10:00", end: "12:00" }];
+
+  it("working in hours, focus inside a block until its end, off hours until the next start", () => {
+    const r = recipientOf(berlin, prefs({ focus }), null, MON_9_BERLIN);
+    expect(presenceAt(r, MON_9_BERLIN)).toEqual({ state: "working", untilMs: null });
+    expect(presenceAt(r, MON_9_BERLIN + HOUR + 5 * MIN)).toEqual({
+      state: "focus",
+      untilMs: MON_9_BERLIN + 3 * HOUR,
+    });
+    // Monday 20:00 in Berlin: off hours until Tuesday 09:00.
+    expect(presenceAt(r, MON_9_BERLIN + 11 * HOUR)).toEqual({
+      state: "off-hours",
+      untilMs: MON_9_BERLIN + 24 * HOUR,
+    });
+  });
+
+  it("out of office or on a holiday: out until the first working moment after", () => {
+    const ooo = { from: "2030-01-07", until: "2030-01-08" };
+    const r = recipientOf(berlin, prefs({}), ooo, MON_9_BERLIN);
+    expect(presenceAt(r, MON_9_BERLIN)).toEqual({ state: "out", untilMs: MON_9_BERLIN + 48 * HOUR });
+    const h = recipientOf(berlin, prefs({ holidays: [ooo] }), null, MON_9_BERLIN);
+    expect(presenceAt(h, MON_9_BERLIN).state).toBe("out");
   });
 });

@@ -16,7 +16,10 @@ const MODULES = [
   "/js/digests.js",
   "/js/charts.js",
   "/js/installs.js",
+  "/js/team.js",
 ];
+/** Modules imported by other modules, not by app.js (./render-chat.js: by operations.js). */
+const NESTED = ["/js/render-chat.js"];
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -39,11 +42,12 @@ describe("dashboard assets", () => {
     expect(html).toContain('<script type="module" src="/app.js"></script>');
     expect(html).toContain('<link rel="stylesheet" href="/app.css" />');
     expect(html).toContain('<link rel="stylesheet" href="/panels.css" />');
+    expect(html).toContain('<link rel="stylesheet" href="/team-deliveries.css" />');
     // No inline script or style: the CSP would block them.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|\sstyle=/);
     expect(html).toMatch(/id="banner"[^>]*aria-live="assertive"/);
-    for (const view of ["workflows", "agents", "reviews", "digests", "charts", "deliveries"]) {
+    for (const view of ["workflows", "agents", "reviews", "digests", "charts", "team", "deliveries"]) {
       expect(html).toContain(`data-view="${view}"`);
       expect(html).toContain(`id="view-${view}"`);
     }
@@ -57,7 +61,7 @@ describe("dashboard assets", () => {
 
   it("serves the app's modules and app.css with their content types", async () => {
     const sources: Record<string, string> = {};
-    for (const path of MODULES) {
+    for (const path of [...MODULES, ...NESTED]) {
       const js = await exports.default.fetch(new Request(`${BASE}${path}`));
       expect(js.status, path).toBe(200);
       expect(js.headers.get("Content-Type"), path).toMatch(/javascript/);
@@ -79,6 +83,7 @@ describe("dashboard assets", () => {
     );
     expect(imports.sort()).toEqual(MODULES.filter((m) => m !== "/app.js").sort());
     expect(sources["/js/charts.js"]).toContain("/api/metrics/reviews?weeks=");
+    expect(sources["/js/operations.js"]).toContain('from "./render-chat.js"');
 
     const css = await exports.default.fetch(new Request(`${BASE}/app.css`));
     expect(css.status).toBe(200);

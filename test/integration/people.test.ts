@@ -48,6 +48,8 @@ interface Person {
   }>;
   today: Record<string, number> | null;
   nextReleaseAt: string | null;
+  now: { state: string; until: string | null } | null;
+  reviews: { open: number; capacity: number } | null;
 }
 type OptimizerRef = { agentId: string; status: string; error: string | null } | null;
 interface PeopleBody {
@@ -145,6 +147,14 @@ describe("GET /api/people", () => {
     expect(cara?.notify.mode).toBe("batched");
     expect(cara?.notify.windows.length).toBeGreaterThan(0);
     expect(cara?.held).toEqual([]);
+
+    // Where each stands now: Ada is in an all-day focus block, Bob and Cara at work (noon, every
+    // day 08-16); no Review Manager in this tenant, so no reviews against capacity.
+    expect(ada?.now?.state).toBe("focus");
+    expect(Date.parse(ada?.now?.until ?? "")).toBeGreaterThan(Date.now());
+    expect(bob?.now).toEqual({ state: "working", until: null });
+    expect(cara?.now).toEqual({ state: "working", until: null });
+    for (const p of body.people) expect(p.reviews).toBeNull();
   });
 
   it("finds one person by login in any case", async () => {
