@@ -140,7 +140,13 @@ function init() {
   // Links between views (the Overview's figures): `#reviews?state=breached`.
   window.addEventListener("hashchange", () => {
     const view = viewOfHash();
-    if (view && apiKey()) void showView(view);
+    if (!view || !apiKey()) return;
+    // A link followed by keyboard lands on the view's heading, not back at the top of the page.
+    void showView(view).then(() => {
+      const heading = $(`view-${view}`).querySelector("h2");
+      heading?.setAttribute("tabindex", "-1");
+      heading?.focus();
+    });
   });
 
   if (apiKey()) {

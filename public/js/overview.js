@@ -146,14 +146,20 @@ async function drawWeeks(place, rows) {
     axes: [
       {
         splits: () => xs,
-        values: (_u, splits) => splits.map((i) => weekLabel(rows[i]?.week ?? "")),
+        // Every week when there is room, else every second or third (the latest always).
+        values: (u, splits) => {
+          const step = Math.max(1, Math.ceil((rows.length * 64) / Math.max(1, u.width)));
+          return splits.map((i) =>
+            (rows.length - 1 - i) % step === 0 ? weekLabel(rows[i]?.week ?? "") : "",
+          );
+        },
         grid: { show: false },
         size: 36,
       },
       { values: (_u, splits) => splits.map((v) => `${v.toFixed(1)} h`), size: 56 },
     ],
     series: [
-      { label: "Week" },
+      { label: "Week of", value: (_u, i) => (i === null ? "—" : weekLabel(rows[i]?.week ?? "")) },
       {
         label: "Median",
         stroke: "#0b5cad",

@@ -16,7 +16,7 @@ function reviewerItem(r) {
   parts.push(r.paused ? el("span", { class: "sla sla-none" }, ["paused (draft)"]) : slaBadge(r.state));
   const detail = [
     REVIEWER_STATUS[r.status] ?? text(r.status),
-    `waiting ${workingAge(r.waitingWorkingMs, r.requestedAtMs, now)}`,
+    workingAge(r.waitingWorkingMs, r.requestedAtMs, now),
   ];
   if (typeof r.dueAtMs === "number" && !r.paused) detail.push(due(r.dueAtMs, now));
   parts.push(el("span", { class: "hint" }, [` ${detail.join(" · ")}`]));

@@ -62,7 +62,7 @@ export function clock(value, nowMs = Date.now()) {
   if (ms === null) return "—";
   const date = new Date(ms);
   const now = new Date(nowMs);
-  const time = date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  const time = date.toLocaleTimeString(undefined, { hour: "numeric", minute: "2-digit" });
   if (sameDay(date, now)) return time;
   if (Math.abs(ms - nowMs) < 6 * DAY) {
     return `${date.toLocaleDateString(undefined, { weekday: "short" })} ${time}`;
