@@ -491,7 +491,7 @@ export async function loadOverview() {
     guarded(async () => {
       const [metrics, outbox] = await Promise.all([
         api("GET", "/api/metrics"),
-        api("GET", "/api/outbox?limit=500"),
+        api("GET", "/api/outbox?limit=200"),
       ]);
       activityCard(activity.body, metrics, outbox);
     }, activity.body),
