@@ -12,12 +12,14 @@ import {
   loadDeliveries,
   loadWorkflows,
 } from "./js/operations.js";
+import { loadOverview } from "./js/overview.js";
 import { loadReviews } from "./js/reviews.js";
 import { clearTeam, loadTeam } from "./js/team.js";
 
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const LOADERS = {
+  overview: loadOverview,
   workflows: loadWorkflows,
   agents: loadAgents,
   reviews: loadReviews,
@@ -29,11 +31,19 @@ const LOADERS = {
 };
 const VIEWS = Object.keys(LOADERS);
 /** Views that show their own errors in place (the banner is for the rest). */
-const IN_PLACE = new Set(["charts"]);
-let currentView = "workflows";
+const IN_PLACE = new Set(["charts", "overview"]);
+/** The landing view; `#<view>` (with an optional `?filter`, read by the view) opens another. */
+const DEFAULT_VIEW = "overview";
+let currentView = DEFAULT_VIEW;
+
+/** The view named by the address: `#reviews?state=breached` → "reviews"; null when none is. */
+function viewOfHash() {
+  const name = location.hash.slice(1).split("?")[0];
+  return VIEWS.includes(name) ? name : null;
+}
 
 function showView(view) {
-  currentView = VIEWS.includes(view) ? view : "workflows";
+  currentView = VIEWS.includes(view) ? view : DEFAULT_VIEW;
   for (const v of VIEWS) $(`view-${v}`).hidden = v !== currentView;
   for (const tab of document.querySelectorAll(".tab")) {
     tab.setAttribute("aria-pressed", String(tab.getAttribute("data-view") === currentView));
@@ -67,6 +77,7 @@ function showSignedIn(signedIn) {
 }
 
 const CLEARED = [
+  "overview-body",
   "workflows-body",
   "agents-body",
   "reviews-body",
@@ -118,7 +129,7 @@ function init() {
     tenantInput.value = tenant();
     showSignedIn(true);
     notify("Signed in.");
-    void showView("workflows");
+    void showView(viewOfHash() ?? DEFAULT_VIEW);
   });
 
   $("toolbar").addEventListener("submit", (event) => {
@@ -128,13 +139,29 @@ function init() {
   $("refresh").addEventListener("click", () => void showView(currentView));
   $("signout").addEventListener("click", () => signOut());
   for (const tab of document.querySelectorAll(".tab")) {
-    tab.addEventListener("click", () => void showView(tab.getAttribute("data-view") ?? "workflows"));
+    tab.addEventListener("click", () => {
+      const view = tab.getAttribute("data-view") ?? DEFAULT_VIEW;
+      // A tab shows the whole view: any filter in the address is dropped.
+      history.replaceState(null, "", `#${view}`);
+      void showView(view);
+    });
   }
+  // Links between views (the Overview's figures): `#reviews?state=breached`.
+  window.addEventListener("hashchange", () => {
+    const view = viewOfHash();
+    if (!view || !apiKey()) return;
+    // A link followed by keyboard lands on the view's heading, not back at the top of the page.
+    void showView(view).then(() => {
+      const heading = $(`view-${view}`).querySelector("h2");
+      heading?.setAttribute("tabindex", "-1");
+      heading?.focus();
+    });
+  });
 
   if (apiKey()) {
     tenantInput.value = tenant();
     showSignedIn(true);
-    void showView("workflows");
+    void showView(viewOfHash() ?? DEFAULT_VIEW);
   } else {
     showSignedIn(false);
   }

@@ -13,8 +13,8 @@ let library;
 /** @type {Array<{ chart: any, observer: ResizeObserver }>} */
 let drawn = [];
 
-/** Loads uPlot once (a classic script defining window.uPlot, and its stylesheet). */
-function loadLibrary() {
+/** Loads uPlot once (a classic script defining window.uPlot, and its stylesheet); the Overview uses it too. */
+export function loadLibrary() {
   if (window.uPlot) return Promise.resolve(window.uPlot);
   library ??= new Promise((resolve, reject) => {
     if (!document.querySelector(`link[href="${UPLOT_CSS}"]`)) {
@@ -46,7 +46,7 @@ function clearCharts() {
   drawn = [];
 }
 
-const widthOf = (node) => Math.max(200, Math.floor(node.clientWidth));
+export const widthOf = (node) => Math.max(200, Math.floor(node.clientWidth));
 
 /** A bar chart of `values` over categorical `labels`; null values leave a gap. */
 function barChart(uPlot, container, labels, values, { color, unit, decimals }) {
@@ -87,10 +87,17 @@ function barChart(uPlot, container, labels, values, { color, unit, decimals }) {
       },
     ],
   };
-  const chart = new uPlot(opts, [xs, values], container);
+  keepChart(new uPlot(opts, [xs, values], container), container, HEIGHT);
+}
+
+/**
+ * Keeps a drawn chart to its container's width, until unloadCharts (any view but Charts, sign out)
+ * destroys it: the Overview's charts are kept here too.
+ */
+export function keepChart(chart, container, height) {
   const observer = new ResizeObserver(() => {
     const width = widthOf(container);
-    if (width !== chart.width) chart.setSize({ width, height: HEIGHT });
+    if (width !== chart.width) chart.setSize({ width, height });
   });
   observer.observe(container);
   drawn.push({ chart, observer });

@@ -1,4 +1,5 @@
 // DOM helpers of the dashboard. API text reaches the page only as text nodes / textContent.
+import { when as whenText } from "./time.js";
 
 /** @param {string} id */
 export function $(id) {
@@ -27,11 +28,9 @@ export function text(value) {
   return typeof value === "string" ? value : String(value);
 }
 
-/** An ISO string or epoch ms as local date and time. */
+/** An ISO string or epoch ms in the viewer's zone, relative and without seconds (time.js). */
 export function when(value) {
-  if (typeof value !== "string" && typeof value !== "number") return "—";
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+  return whenText(value);
 }
 
 /** Working time in hours, one decimal: "2.5 h". */

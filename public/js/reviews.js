@@ -1,16 +1,24 @@
 // The Reviews view: pull requests waiting for review (GET /api/reviews), oldest first, with their
 // SLA state (ok / at risk / breached; at risk also when the forecast says so), working-time age, when
-// the first review is likely (`predicted`, docs/predictions.md) and reviewers.
+// the first review is likely (`predicted`, docs/predictions.md) and reviewers. Times in the viewer's
+// zone (time.js). A filter from the address (`#reviews?state=breached`, `repo=`, `reviewer=`: the
+// Overview's links) narrows the list, and says so with a link back to all.
 import { api } from "./api.js";
-import { $, cell, el, fill, hours, safeLink, slaBadge, text, when } from "./dom.js";
+import { $, cell, el, fill, safeLink, slaBadge, text } from "./dom.js";
+import { clock, due, duration, viewerZone, workingAge } from "./time.js";
 
 const REVIEWER_STATUS = { requested: "requested", in_progress: "in review" };
+/** The queue's own clock (the API's `nowMs`), so ages and deadlines agree with its states. */
+let now = Date.now();
 
 function reviewerItem(r) {
   const parts = [el("span", { class: "login" }, [text(r.login)]), " "];
   parts.push(r.paused ? el("span", { class: "sla sla-none" }, ["paused (draft)"]) : slaBadge(r.state));
-  const detail = [REVIEWER_STATUS[r.status] ?? text(r.status), `waiting ${hours(r.waitingWorkingMs)}`];
-  if (typeof r.dueAtMs === "number") detail.push(`due ${when(r.dueAtMs)}`);
+  const detail = [
+    REVIEWER_STATUS[r.status] ?? text(r.status),
+    workingAge(r.waitingWorkingMs, r.requestedAtMs, now),
+  ];
+  if (typeof r.dueAtMs === "number" && !r.paused) detail.push(due(r.dueAtMs, now));
   parts.push(el("span", { class: "hint" }, [` ${detail.join(" · ")}`]));
   return el("li", {}, parts);
 }
@@ -19,9 +27,11 @@ function reviewerItem(r) {
 const stateOf = (item) => (item.state === "ok" && item.predicted?.atRisk === true ? "at_risk" : item.state);
 
 function dueText(item) {
-  const due = typeof item.dueAtMs === "number" ? `${when(item.dueAtMs)}` : "—";
+  const deadline = typeof item.dueAtMs === "number" ? due(item.dueAtMs, now) : "no SLA deadline";
   const likely = item.predicted?.firstReviewBy;
-  return typeof likely === "number" ? `${due} · likely ${when(likely)}` : due;
+  if (typeof likely !== "number") return deadline;
+  const inMs = likely - now;
+  return `${deadline} · likely ${inMs > 60_000 ? `in ${duration(inMs)} · ${clock(likely, now)}` : "now"}`;
 }
 
 function reviewRow(item) {
@@ -36,7 +46,7 @@ function reviewRow(item) {
       el("div", { class: "pr" }, [safeLink(item.url, ref), el("span", {}, [text(item.title)])]),
     ),
     cell("SLA", slaBadge(stateOf(item))),
-    cell("Waiting", `${hours(item.waitingWorkingMs)} working`),
+    cell("Waiting", workingAge(item.waitingWorkingMs, item.readyAtMs, now)),
     cell("Due", dueText(item)),
     cell("Reviewers", who),
   ]);
@@ -51,14 +61,65 @@ function summary(body, items) {
   for (const item of items) if (Object.hasOwn(counts, stateOf(item))) counts[stateOf(item)] += 1;
   const paused =
     rm.status === "running" ? "" : ` The Review Manager ${text(rm.agentId)} is ${text(rm.status)}.`;
-  return `${items.length} waiting · ${counts.ok} ok · ${counts.at_risk} at risk · ${counts.breached} breached. As of ${when(body.nowMs)}.${paused}`;
+  return `${items.length} waiting · ${counts.ok} ok · ${counts.at_risk} at risk · ${counts.breached} breached. As of ${clock(body.nowMs)}; times in ${viewerZone()}.${paused}`;
+}
+
+const STATE_TEXT = { ok: "ok", at_risk: "at risk", breached: "breached" };
+
+/** The filter in the address: `#reviews?state=breached&repo=acme/widgets&reviewer=bob`. */
+function filterOf() {
+  const [view, query = ""] = location.hash.slice(1).split("?");
+  if (view !== "reviews") return {};
+  const params = new URLSearchParams(query);
+  const pick = (name) => (params.get(name) ?? "").trim().toLowerCase() || undefined;
+  const state = pick("state");
+  return {
+    state: state && Object.hasOwn(STATE_TEXT, state) ? state : undefined,
+    repo: pick("repo"),
+    reviewer: pick("reviewer"),
+  };
+}
+
+function matches(item, f) {
+  if (f.state && stateOf(item) !== f.state) return false;
+  if (f.repo && String(item.repo).toLowerCase() !== f.repo) return false;
+  const logins = (Array.isArray(item.reviewers) ? item.reviewers : []).map((r) =>
+    String(r.login).toLowerCase(),
+  );
+  return !(f.reviewer && !logins.includes(f.reviewer));
+}
+
+/** "Showing: breached · repo acme/widgets — Show all", above the table; nothing without a filter. */
+function filterNote(f, shown, all) {
+  let note = document.getElementById("reviews-filter");
+  if (!note) {
+    note = el("p", { id: "reviews-filter", class: "filter-note", role: "status" });
+    $("reviews-summary").after(note);
+  }
+  const parts = [];
+  if (f.state) parts.push(STATE_TEXT[f.state]);
+  if (f.repo) parts.push(`repository ${f.repo}`);
+  if (f.reviewer) parts.push(`reviewer ${f.reviewer}`);
+  note.hidden = parts.length === 0;
+  if (note.hidden) {
+    note.replaceChildren();
+    return;
+  }
+  note.replaceChildren(
+    `Showing ${shown} of ${all}: ${parts.join(" · ")} — `,
+    el("a", { href: "#reviews" }, ["show all"]),
+  );
 }
 
 /** Loads the queue; returns the API body so the Charts view can reuse it. */
 export async function loadReviews() {
   const body = await api("GET", "/api/reviews");
+  now = typeof body?.nowMs === "number" ? body.nowMs : Date.now();
   const items = Array.isArray(body?.items) ? body.items : [];
-  fill("reviews-body", "reviews-empty", items.map(reviewRow));
+  const f = filterOf();
+  const shown = items.filter((item) => matches(item, f));
+  fill("reviews-body", "reviews-empty", shown.map(reviewRow));
   $("reviews-summary").textContent = summary(body, items);
+  filterNote(f, shown.length, items.length);
   return body;
 }

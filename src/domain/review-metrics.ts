@@ -22,10 +22,11 @@ import { DAY_MS } from "./time";
 
 export const WEEK_MS = 7 * DAY_MS;
 
-/** count, median, 90th percentile (nearest rank) and mean in ms, rounded; null fields when empty. */
+/** count, median, 75th and 90th percentiles (nearest rank) and mean in ms, rounded; null fields when empty. */
 export interface SummaryStats {
   count: number;
   medianMs: number | null;
+  p75Ms: number | null;
   p90Ms: number | null;
   meanMs: number | null;
 }
@@ -151,12 +152,13 @@ export function median(values: readonly number[]): number | null {
 
 export function summarize(values: readonly number[]): SummaryStats {
   const n = values.length;
-  if (n === 0) return { count: 0, medianMs: null, p90Ms: null, meanMs: null };
+  if (n === 0) return { count: 0, medianMs: null, p75Ms: null, p90Ms: null, meanMs: null };
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / n;
   return {
     count: n,
     medianMs: median(sorted),
+    p75Ms: Math.round(nearestRank(sorted, 0.75) ?? 0),
     p90Ms: Math.round(nearestRank(sorted, 0.9) ?? 0),
     meanMs: Math.round(mean),
   };

@@ -3,9 +3,10 @@
  * against `wrangler dev`, which this test starts itself on free ports with a temporary state
  * directory and its own env file (the developer's .dev.vars is not read). It seeds a team, a linked
  * channel with a digest schedule (signed Slack commands) and an open pull request (a signed GitHub
- * webhook), then: signs in, sees the demo's "Standing agents" workflow, checks the Reviews, Digests
- * (with a preview) and Charts views, the Team (each member with a local time) and Deliveries (the review
- * card drawn as Slack shows it, not JSON), pauses an agent with a click and sees its status change, creates a
+ * webhook), then: signs in, lands on the Overview (non-empty figures, a chart, links to the filtered
+ * Reviews), sees the demo's "Standing agents" workflow, checks the Reviews, Digests (with a preview)
+ * and Charts views, the Team (each member with a local time) and Deliveries (the review card drawn as
+ * Slack shows it, not JSON), pauses an agent with a click and sees its status change, creates a
  * Slack invite and a GitHub connect link in the Installs view, and checks 360 px wide has no
  * horizontal overflow. No uncaught page errors, console errors or CSP
  * violations are allowed. Screenshots go to test/browser/output/ (git-ignored).
@@ -348,15 +349,47 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
     });
   });
 
-  // Sign in; the demo tenant's seeded workflow shows.
+  // Sign in; the landing view is the Overview, with the seeded tenant's figures.
   await page.goto(`${base}/`);
   await page.getByLabel("API key").fill(ADMIN_KEY);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#view-overview:not([aria-busy])").waitFor({ state: "visible" });
+  assert.equal(
+    await page.getByRole("button", { name: "Overview", exact: true }).getAttribute("aria-pressed"),
+    "true",
+  );
+  const openFigure = page.locator("#ov-queue-body a.ov-figure", { hasText: "open reviews" });
+  assert.equal(await openFigure.locator(".ov-value").innerText(), "1");
+  assert.equal(await openFigure.getAttribute("href"), "#reviews");
+  assert.equal(
+    await page.locator("#ov-queue-body a.ov-figure", { hasText: "breached" }).getAttribute("href"),
+    "#reviews?state=breached",
+  );
+  // The demo tenant's eight weeks of history: time to first review with figures and a chart.
+  await page.locator("#ov-first-review-body canvas").waitFor();
+  assert.match(await page.locator("#ov-first-review-body .chart-data").innerText(), /median \d/);
+  const median = await page.locator("#ov-first-review-body a.ov-figure .ov-value").first().innerText();
+  assert.match(median, /^(\d+\.\d h|\d+ min|<1 min|—)$/, `median this week: ${median}`);
+  assert.match(
+    await page.locator("#ov-stages-body").innerText(),
+    /LinearB elite|No reviews or merges in the last 7 days/,
+  );
+  assert.match(await page.locator("#ov-activity-body").innerText(), /messages delivered/);
+  for (const id of ["queue", "first-review", "stages", "bottlenecks", "activity"]) {
+    assert.equal(await page.locator(`#ov-${id} .panel-error`).count(), 0, `the ${id} card has no error`);
+  }
+  assert.match(await page.locator("#overview-asof").innerText(), /^As of \d{1,2}:\d{2}/);
+  await page.screenshot({ path: join(OUTPUT, "desktop-overview.png"), fullPage: true });
+
+  // The demo tenant's seeded workflow shows.
+  await showView(page, "Workflows");
   await page.locator("#workflows-body tr", { hasText: "Standing agents" }).first().waitFor();
   await page.screenshot({ path: join(OUTPUT, "desktop-workflows.png"), fullPage: true });
 
-  // Reviews: the pull request with its SLA badge and reviewer.
-  await showView(page, "Reviews");
+  // Reviews, from the Overview's figure: the pull request with its SLA badge and reviewer.
+  await showView(page, "Overview");
+  await page.locator("#ov-queue-body a.ov-figure", { hasText: "open reviews" }).click();
+  await page.locator("#view-reviews:not([aria-busy])").waitFor({ state: "visible" });
   const row = page.locator("#reviews-body tr", { hasText: PR_TITLE });
   await row.waitFor();
   assert.match(await row.innerText(), new RegExp(`${REPO}#42`));
@@ -369,6 +402,19 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
   );
   assert.equal(typeof item.predicted?.firstReviewBy, "number", "the demo tenant's history gives a forecast");
   assert.match(await row.innerText(), /likely /);
+  // Times without seconds, working-time age in words (never "0.0 h").
+  const rowText = await row.innerText();
+  assert.doesNotMatch(rowText, /\d:\d{2}:\d{2}|0\.0 h/);
+  assert.match(rowText, /just asked|\d+ min working|<1 min|\d+ h/);
+  // Filtered from the address: nothing of this PR is breached, and the note says how to see all.
+  await page.goto(`${base}/#reviews?state=breached`);
+  await page.locator("#reviews-filter", { hasText: "show all" }).waitFor();
+  assert.equal(
+    await page.locator("#reviews-body tr", { hasText: PR_TITLE }).count(),
+    state === "breached" ? 1 : 0,
+  );
+  await page.locator("#reviews-filter").getByRole("link", { name: "show all" }).click();
+  await page.locator("#reviews-body tr", { hasText: PR_TITLE }).waitFor();
   assert.match(await page.locator("#reviews-summary").innerText(), /1 waiting/);
   await page.screenshot({ path: join(OUTPUT, "desktop-reviews.png"), fullPage: true });
 
@@ -488,6 +534,7 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
   // 360 px wide: no horizontal scrolling in any view.
   await page.setViewportSize({ width: 360, height: 740 });
   for (const name of [
+    "Overview",
     "Workflows",
     "Agents",
     "Reviews",
@@ -501,6 +548,7 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
     if (name === "Reviews") await page.locator("#reviews-body tr").first().waitFor();
     if (name === "Charts") await page.locator("#chart-open-reviews canvas").waitFor();
     if (name === "Deliveries") await page.locator("#deliveries-list .chat-msg").first().waitFor();
+    if (name === "Overview") await page.locator("#ov-first-review-body canvas").waitFor();
     if (name === "Digests") {
       await page.getByRole("button", { name: `Preview digest of ${CHANNEL_ID}` }).click();
       await page.locator("article.digest").waitFor();

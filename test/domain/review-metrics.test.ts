@@ -42,12 +42,12 @@ describe("weeks", () => {
 });
 
 describe("summarize", () => {
-  it("gives count, median, p90 (nearest rank) and mean, rounded to ms", () => {
-    expect(summarize([])).toEqual({ count: 0, medianMs: null, p90Ms: null, meanMs: null });
-    expect(summarize([5])).toEqual({ count: 1, medianMs: 5, p90Ms: 5, meanMs: 5 });
-    expect(summarize([4, 1, 3, 2])).toEqual({ count: 4, medianMs: 3, p90Ms: 4, meanMs: 3 }); // median 2.5
+  it("gives count, median, p75 and p90 (nearest rank) and mean, rounded to ms", () => {
+    expect(summarize([])).toEqual({ count: 0, medianMs: null, p75Ms: null, p90Ms: null, meanMs: null });
+    expect(summarize([5])).toEqual({ count: 1, medianMs: 5, p75Ms: 5, p90Ms: 5, meanMs: 5 });
+    expect(summarize([4, 1, 3, 2])).toEqual({ count: 4, medianMs: 3, p75Ms: 3, p90Ms: 4, meanMs: 3 }); // median 2.5
     const ten = [10, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-    expect(summarize(ten)).toEqual({ count: 10, medianMs: 6, p90Ms: 9, meanMs: 6 }); // 5.5 -> 6
+    expect(summarize(ten)).toEqual({ count: 10, medianMs: 6, p75Ms: 8, p90Ms: 9, meanMs: 6 }); // 5.5 -> 6
     expect(summarize([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100]).p90Ms).toBe(10);
   });
 });
@@ -157,14 +157,20 @@ describe("aggregate", () => {
     expect(m.totals.map((t) => t.week)).toEqual(m.weeks);
     expect(m.totals[0]).toEqual({
       week: "2026-11-02",
-      firstReview: { count: 0, medianMs: null, p90Ms: null, meanMs: null },
-      merge: { count: 0, medianMs: null, p90Ms: null, meanMs: null },
+      firstReview: { count: 0, medianMs: null, p75Ms: null, p90Ms: null, meanMs: null },
+      merge: { count: 0, medianMs: null, p75Ms: null, p90Ms: null, meanMs: null },
       slaBreaches: 0,
       merged: 0,
     });
     expect(m.totals[1]).toMatchObject({ firstReview: { count: 1, medianMs: 4 * HOUR_MS }, merged: 0 });
     expect(m.totals[2]).toMatchObject({
-      firstReview: { count: 2, medianMs: 4 * HOUR_MS, p90Ms: 6 * HOUR_MS, meanMs: 4 * HOUR_MS },
+      firstReview: {
+        count: 2,
+        medianMs: 4 * HOUR_MS,
+        p75Ms: 6 * HOUR_MS,
+        p90Ms: 6 * HOUR_MS,
+        meanMs: 4 * HOUR_MS,
+      },
       merge: { count: 2, medianMs: (9 * HOUR_MS + 7 * 24 * HOUR_MS + HOUR_MS) / 2 },
       slaBreaches: 1,
       merged: 2,

@@ -17,9 +17,12 @@ const MODULES = [
   "/js/charts.js",
   "/js/installs.js",
   "/js/team.js",
+  "/js/overview.js",
+  "/js/time.js",
+  "/js/render-chat.js",
 ];
-/** Modules imported by other modules, not by app.js (./render-chat.js: by operations.js). */
-const NESTED = ["/js/render-chat.js"];
+/** Modules only other modules import (not app.js): time.js (by dom.js and others), render-chat.js (by operations.js). */
+const NESTED = new Set(["/js/time.js", "/js/render-chat.js"]);
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -43,11 +46,24 @@ describe("dashboard assets", () => {
     expect(html).toContain('<link rel="stylesheet" href="/app.css" />');
     expect(html).toContain('<link rel="stylesheet" href="/panels.css" />');
     expect(html).toContain('<link rel="stylesheet" href="/team-deliveries.css" />');
+    expect(html).toContain('<link rel="stylesheet" href="/overview.css" />');
+    // The Overview is the landing view: its tab is pressed and its section shown.
+    expect(html).toContain('data-view="overview" aria-pressed="true"');
+    expect(html).toMatch(/id="view-workflows"[^>]*hidden/);
     // No inline script or style: the CSP would block them.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|\sstyle=/);
     expect(html).toMatch(/id="banner"[^>]*aria-live="assertive"/);
-    for (const view of ["workflows", "agents", "reviews", "digests", "charts", "team", "deliveries"]) {
+    for (const view of [
+      "overview",
+      "workflows",
+      "agents",
+      "reviews",
+      "digests",
+      "charts",
+      "team",
+      "deliveries",
+    ]) {
       expect(html).toContain(`data-view="${view}"`);
       expect(html).toContain(`id="view-${view}"`);
     }
@@ -61,7 +77,7 @@ describe("dashboard assets", () => {
 
   it("serves the app's modules and app.css with their content types", async () => {
     const sources: Record<string, string> = {};
-    for (const path of [...MODULES, ...NESTED]) {
+    for (const path of MODULES) {
       const js = await exports.default.fetch(new Request(`${BASE}${path}`));
       expect(js.status, path).toBe(200);
       expect(js.headers.get("Content-Type"), path).toMatch(/javascript/);
@@ -81,7 +97,8 @@ describe("dashboard assets", () => {
     const imports = [...(sources["/app.js"] ?? "").matchAll(/from "\.(\/js\/[a-z-]+\.js)"/g)].map(
       (m) => m[1],
     );
-    expect(imports.sort()).toEqual(MODULES.filter((m) => m !== "/app.js").sort());
+    expect(imports.sort()).toEqual(MODULES.filter((m) => m !== "/app.js" && !NESTED.has(m)).sort());
+    expect(sources["/js/dom.js"]).toContain('from "./time.js"');
     expect(sources["/js/charts.js"]).toContain("/api/metrics/reviews?weeks=");
     expect(sources["/js/operations.js"]).toContain('from "./render-chat.js"');
 
@@ -93,6 +110,9 @@ describe("dashboard assets", () => {
     expect(panels.status).toBe(200);
     expect(panels.headers.get("Content-Type")).toMatch(/^text\/css/);
     expect(await panels.text()).toContain(".sla-breached");
+    const overview = await exports.default.fetch(new Request(`${BASE}/overview.css`));
+    expect(overview.status).toBe(200);
+    expect(await overview.text()).toContain(".ov-figure");
   });
 
   it("does not serve _headers itself", async () => {

@@ -32,6 +32,7 @@ interface Reviewer {
 interface QueueBody {
   nowMs: number;
   reviewManager: { agentId: string; status: string } | null;
+  counts: { breached: number; atRisk: number };
   items: Array<{
     repo: string;
     number: number;
@@ -82,6 +83,7 @@ describe("an empty tenant", () => {
     expect(res.status).toBe(200);
     const body = await jsonOf<QueueBody>(res);
     expect(body.reviewManager).toBeNull();
+    expect(body.counts).toEqual({ breached: 0, atRisk: 0 });
     expect(body.items).toEqual([]);
     expect(body.nowMs).toBeTypeOf("number");
     const agents = await coordinator(env, tenant).listAgents({});
@@ -182,10 +184,15 @@ describe("a tenant with a linked channel, a team and an open pull request", () =
     await h.attach();
     const atRisk = await jsonOf<QueueBody>(await viaWorker("/api/reviews", as(tenant)));
     expect(atRisk.items[0]?.state).toBe("at_risk");
+    expect(atRisk.counts).toEqual({ breached: 0, atRisk: 1 });
     h.clock.t = MONDAY_9 + 9 * HOUR;
     await h.attach();
     const breached = await jsonOf<QueueBody>(await viaWorker("/api/reviews", as(tenant)));
     expect(breached.items[0]?.state).toBe("breached");
+    expect(breached.counts).toEqual({ breached: 1, atRisk: 0 });
+    // The counts cover the whole queue, whatever the page.
+    const page = await jsonOf<QueueBody>(await viaWorker("/api/reviews?limit=1", as(tenant)));
+    expect(page.counts).toEqual({ breached: 1, atRisk: 0 });
   });
 
   it("GET /api/digests lists the channel with its link, schedule and next slot", async () => {

@@ -40,6 +40,7 @@ const StatsSchema = z
   .object({
     count: z.number().int(),
     medianMs: z.number().nullable(),
+    p75Ms: z.number().nullable().openapi({ description: "75th percentile, nearest rank" }),
     p90Ms: z.number().nullable().openapi({ description: "90th percentile, nearest rank" }),
     meanMs: z.number().nullable(),
   })

@@ -103,6 +103,10 @@ const ReviewQueueSchema = z
       .openapi({ description: "The Review Manager asked; null when the tenant has none (items is empty)" }),
     items: z.array(QueueItemSchema),
     total: z.number().openapi({ description: "Items in the whole queue" }),
+    counts: z.object({ breached: z.number().int(), atRisk: z.number().int() }).openapi({
+      description:
+        "Over the whole queue (not just the page), by the SLA clock: items breached, and at risk (past the reminder, not breached)",
+    }),
     nextCursor: z
       .string()
       .nullable()

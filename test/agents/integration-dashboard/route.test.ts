@@ -4,7 +4,7 @@ import { errorOf, jsonOf, newKey, viaWorker } from "../../http/helpers";
 import { HOUR } from "../review-manager/support";
 import { closed, dashboard, deliver, opened, requested, review } from "./support";
 
-const EMPTY = { count: 0, medianMs: null, p90Ms: null, meanMs: null };
+const EMPTY = { count: 0, medianMs: null, p75Ms: null, p90Ms: null, meanMs: null };
 
 describe("GET /api/metrics/reviews", () => {
   it("answers the metrics contract for a viewer", async () => {
@@ -39,6 +39,7 @@ describe("GET /api/metrics/reviews", () => {
     expect(body.totals.find((t) => t.week === reviewWeek)?.firstReview).toEqual({
       count: 1,
       medianMs: 2 * HOUR,
+      p75Ms: 2 * HOUR,
       p90Ms: 2 * HOUR,
       meanMs: 2 * HOUR,
     });
@@ -61,7 +62,7 @@ describe("GET /api/metrics/reviews", () => {
       {
         reviewer: "bob",
         week: reviewWeek,
-        firstReview: { count: 1, medianMs: 2 * HOUR, p90Ms: 2 * HOUR, meanMs: 2 * HOUR },
+        firstReview: { count: 1, medianMs: 2 * HOUR, p75Ms: 2 * HOUR, p90Ms: 2 * HOUR, meanMs: 2 * HOUR },
         slaBreaches: 0,
         reviews: 1,
       },
