@@ -113,20 +113,6 @@ function destination(body) {
   return typeof to === "string" ? to : null;
 }
 
-/** "Thu 3 Dec, 15:27" in the viewer's zone (never seconds); "—" for anything unreadable. */
-function shortTime(value) {
-  const ms = typeof value === "string" ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) return "—";
-  return new Intl.DateTimeFormat(undefined, {
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(ms);
-}
-
 /** A call to GitHub or Linear in one line: its short plain fields (`owner: acme · pull_number: 42`). */
 function summary(body) {
   const b = body && typeof body === "object" ? body : {};
@@ -183,7 +169,7 @@ function deliveryCard(d) {
     el("div", { class: "delivery-meta" }, [
       status(d.kind === "dead" ? "dead" : "kept", d.kind === "dead" ? "dead letter" : "outbox"),
       el("span", {}, [` ${meta.join(" · ")}`]),
-      el("span", { class: "hint" }, [` · ${shortTime(d.at)}`]),
+      el("span", { class: "hint" }, [` · ${when(d.at)}`]),
     ]),
   ]);
   if (d.kind === "dead") {
