@@ -7,8 +7,9 @@
  * Reviews), sees the demo's "Standing agents" workflow, checks the Reviews, Digests (with a preview)
  * and Charts views, the Team (each member with a local time) and Deliveries (the review card drawn as
  * Slack shows it, not JSON), pauses an agent with a click and sees its status change, creates a
- * Slack invite and a GitHub connect link in the Installs view, and checks 360 px wide has no
- * horizontal overflow. No uncaught page errors, console errors or CSP
+ * Slack invite and a GitHub connect link in the Installs view, and checks at 360 px wide that no view
+ * scrolls sideways and that axe-core (WCAG 2.1 A/AA) finds no serious or critical violation in any
+ * view. No uncaught page errors, console errors or CSP
  * violations are allowed. Screenshots go to test/browser/output/ (git-ignored).
  *
  *   npm run test:browser     (skips, saying so, when /usr/bin/chromium is missing)
@@ -289,6 +290,24 @@ async function noHorizontalOverflow(page, label) {
   if (scrollWidth > innerWidth) throw new Error(`${label}: page is ${scrollWidth}px wide at ${innerWidth}px`);
 }
 
+/** axe-core (WCAG 2.1 A and AA rules): no serious or critical violation on what the view shows. */
+async function accessible(page, label) {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  // Rules that ran and passed: none would mean axe never looked at the page.
+  if (result.passes.length === 0) throw new Error(`${label}: axe-core checked nothing`);
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (bad.length === 0) return;
+  const where = (v) =>
+    v.nodes
+      .slice(0, 3)
+      .map((n) => n.target.join(" "))
+      .join(", ");
+  throw new Error(`${label}: ${bad.map((v) => `${v.id} (${v.impact}) at ${where(v)}`).join("; ")}`);
+}
+
 async function showView(page, name) {
   await page.getByRole("button", { name, exact: true }).click();
   // The view is aria-busy while it loads.
@@ -554,6 +573,7 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
       await page.locator("article.digest").waitFor();
     }
     await noHorizontalOverflow(page, name);
+    await accessible(page, name);
     await page.screenshot({ path: join(OUTPUT, `mobile-${name.toLowerCase()}.png`), fullPage: true });
   }
   // The Reviews view notes that the Review Manager is paused.
