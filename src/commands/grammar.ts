@@ -67,6 +67,11 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     description: "The setup checklist: installs, repositories, team, SLA and digest, each with its next step",
     examples: ["setup"],
   },
+  dashboard: {
+    path: "dashboard",
+    description: "A sign-in link to the web dashboard, for you only: works once, within 10 minutes",
+    examples: ["dashboard"],
+  },
   "workflow.create": {
     path: "workflow create",
     description: "Create a workflow",
