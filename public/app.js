@@ -1,6 +1,15 @@
 // Foreman web dashboard: plain ES modules (public/js), no bundler. Every API string reaches the page
 // through text nodes / textContent (never innerHTML); API errors are shown (banner or in the panel).
-import { apiKey, guarded, setApiKey, setStoredTenant, setUnauthorizedHandler, tenant } from "./js/api.js";
+import {
+  apiKey,
+  currentSession,
+  endSession,
+  guarded,
+  setApiKey,
+  setStoredTenant,
+  setUnauthorizedHandler,
+  tenant,
+} from "./js/api.js";
 import { loadCharts, unloadCharts } from "./js/charts.js";
 import { loadDigests } from "./js/digests.js";
 import { $, clearError, notify, showError } from "./js/dom.js";
@@ -69,7 +78,12 @@ const CLEARED = [
   "dead-body",
 ];
 
+/** Signed in by a chat link (a cookie session) rather than an API key. */
+let bySession = false;
+
 function signOut(clearBanner = true) {
+  if (bySession) void endSession();
+  bySession = false;
   setApiKey(null);
   setStoredTenant("");
   unloadCharts();
@@ -126,9 +140,18 @@ function init() {
     tenantInput.value = tenant();
     showSignedIn(true);
     void showView("workflows");
-  } else {
-    showSignedIn(false);
+    return;
   }
+  showSignedIn(false);
+  // No key: maybe a chat sign-in link opened a session (an HttpOnly cookie the page cannot read).
+  void currentSession().then((session) => {
+    if (!session || apiKey()) return;
+    bySession = true;
+    tenantInput.value = session.tenant;
+    showSignedIn(true);
+    notify(`Signed in as ${session.actor} (${session.role}) to ${session.tenant}.`);
+    void showView("workflows");
+  });
 }
 
 init();
