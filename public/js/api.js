@@ -78,18 +78,31 @@ export async function api(method, path, body) {
   return answer;
 }
 
-/** The chat sign-in session the cookie carries ({ tenant, role, actor, expiresAt }), or null. */
+/** A note (no secret: the cookie is HttpOnly) that this browser has a chat sign-in session. */
+const SESSION_NOTE = "foreman.session";
+
+/**
+ * The chat sign-in session the cookie carries ({ tenant, role, actor, expiresAt }), or null. Asked
+ * only just after a sign-in link (`/#session`) or when an earlier one was noted, so that visits with
+ * an API key do not log a 401.
+ */
 export async function currentSession() {
-  if (apiKey()) return null;
+  const justSignedIn = location.hash === "#session";
+  if (justSignedIn) history.replaceState(null, "", location.pathname + location.search);
+  if (apiKey() || !(justSignedIn || localStorage.getItem(SESSION_NOTE))) return null;
   try {
-    return await api("GET", "/api/sessions/me");
+    const session = await api("GET", "/api/sessions/me");
+    localStorage.setItem(SESSION_NOTE, "1");
+    return session;
   } catch {
+    localStorage.removeItem(SESSION_NOTE);
     return null;
   }
 }
 
 /** Ends the cookie session on the server (and clears the cookie); failures are ignored. */
 export async function endSession() {
+  localStorage.removeItem(SESSION_NOTE);
   await fetch("/api/sessions/logout", { method: "POST", credentials: "same-origin" }).catch(() => {});
 }
 

@@ -39,7 +39,7 @@ describe("sign-in links", () => {
 
     const first = await redeem(url);
     expect(first.status).toBe(303);
-    expect(first.headers.get("Location")).toBe("/");
+    expect(first.headers.get("Location")).toBe("/#session");
     expect(first.headers.get("Cache-Control")).toBe("no-store");
 
     const second = await redeem(url);

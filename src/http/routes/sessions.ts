@@ -2,7 +2,7 @@
  * Dashboard sessions opened from chat (`/foreman dashboard`; src/tenants/dashboard-sessions.ts):
  *
  * - `GET /api/sessions/redeem?token=…`: uses the single-use link up, sets the session cookie and
- *   redirects (303) to the dashboard; a used, expired or unknown link is a plain page, nothing set.
+ *   redirects (303) to the dashboard (`/#session`); a used, expired or unknown link is a plain page, nothing set.
  *   Under /api/ so it reaches the Worker before the assets router. Not in the OpenAPI document: a
  *   browser navigation, not JSON.
  * - `GET /api/sessions/me`: who is signed in by the cookie (tenant, role, actor, expiry), else 401.
@@ -26,6 +26,12 @@ import { E429, errorResponse, json } from "../openapi";
 import type { AppEnv } from "../types";
 
 const tags = ["sessions"];
+/**
+ * Where a redeemed link lands: the dashboard, with a fragment (never sent to a server) that tells
+ * the page to ask `/api/sessions/me`; without it (and without its own note of an earlier session)
+ * the page does not ask, so a visit with an API key logs no 401.
+ */
+export const DASHBOARD_AFTER_SIGNIN = "/#session";
 export const SESSION_SECURITY = "session";
 const security = [{ [SESSION_SECURITY]: [] }];
 const NOT_SIGNED_IN =
@@ -81,7 +87,7 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>): void {
     const cookie = sessionCookie(c.req.url, redeemed.token, SESSION_TTL_MS / 1000);
     return new Response(null, {
       status: 303,
-      headers: { Location: "/", "Set-Cookie": cookie, "Cache-Control": "no-store" },
+      headers: { Location: DASHBOARD_AFTER_SIGNIN, "Set-Cookie": cookie, "Cache-Control": "no-store" },
     });
   });
 
