@@ -22,6 +22,7 @@ import {
 } from "../../tenants/dashboard-sessions";
 import { pageResponse } from "../installs/pages";
 import { CROSS_ORIGIN } from "../middleware/auth";
+import { jsonBody } from "../middleware/body";
 import { E429, errorResponse, json } from "../openapi";
 import type { AppEnv } from "../types";
 
@@ -65,6 +66,8 @@ const logout = createRoute({
   tags,
   summary: "Sign out: end the session server-side and clear the cookie (same-origin requests only)",
   security,
+  // No body is needed; one sent anyway is held to the REST limit like every route's.
+  middleware: [jsonBody()],
   responses: {
     204: { description: "Signed out (also when there was no live session)" },
     ...errorResponse(403, "A cross-origin request: refused, the session stays"),
