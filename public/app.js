@@ -84,6 +84,7 @@ let bySession = false;
 function signOut(clearBanner = true) {
   if (bySession) void endSession();
   bySession = false;
+  /** @type {HTMLInputElement} */ ($("tenant")).readOnly = false;
   setApiKey(null);
   setStoredTenant("");
   unloadCharts();
@@ -147,7 +148,9 @@ function init() {
   void currentSession().then((session) => {
     if (!session || apiKey()) return;
     bySession = true;
+    // A session acts on its own tenant only: shown, not chosen.
     tenantInput.value = session.tenant;
+    tenantInput.readOnly = true;
     showSignedIn(true);
     notify(`Signed in as ${session.actor} (${session.role}) to ${session.tenant}.`);
     void showView("workflows");

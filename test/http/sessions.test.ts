@@ -3,9 +3,14 @@
  * and its flags, the cookie as a principal scoped to its tenant, the same-origin rule for changes,
  * logout ending the session server-side.
  */
-import { runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { rateLimit } from "../../src/http/rate-limit/middleware";
+import { rateLimiter } from "../../src/http/rate-limit/rate-limiter";
+import { LocalFront } from "../../src/http/rate-limit/window";
+import type { AppEnv } from "../../src/http/types";
 import { newSignInLink, type SessionRole, SIGNIN_LINK_TTL_MS } from "../../src/tenants/dashboard-sessions";
 import { BASE, errorOf, jsonOf, viaApp, viaWorker } from "./helpers";
 
@@ -191,6 +196,40 @@ describe("the cookie as an API principal", () => {
     const cookie = await signIn("ses-header", "admin");
     const res = await viaWorker("/api/workflows", { key: "fmn_not_a_key", headers: { Cookie: cookie } });
     expect(res.status).toBe(401);
+  });
+});
+
+describe("rate limiting", () => {
+  it("counts a session like an API key: one bucket per person, with the per-key limit", async () => {
+    const cookie = await signIn("ses-rate", "viewer", "slack:U0RATE");
+    const buckets: string[] = [];
+    const app = new Hono<AppEnv>();
+    const perHour = { limit: 2, windowMs: 3_600_000 };
+    app.use(
+      "/api/*",
+      rateLimit({
+        config: { perKey: perHour, perIp: { limit: 100, windowMs: 3_600_000 } },
+        front: new LocalFront(),
+        remote: (c, bucket, rate) => (served) => {
+          buckets.push(bucket);
+          return rateLimiter(c.env, `ses-rate|${bucket}`).hit(served, rate.limit, rate.windowMs);
+        },
+      }),
+    );
+    app.get("/api/thing", (c) => c.json({ ok: true }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(
+        new Request(`${BASE}/api/thing`, { headers: { Cookie: cookie } }),
+        env,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(new Set(buckets)).toEqual(new Set(["key:session:slack:U0RATE"]));
   });
 });
 

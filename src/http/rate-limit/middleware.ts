@@ -1,7 +1,8 @@
 /**
- * Rate limiting of the REST API (`/api/*`): per API key (or dashboard session's person) for authenticated calls
- * (`RATE_LIMIT_PER_KEY`, default 600/min) and per source address for calls with no key or a key
- * that is not valid (`RATE_LIMIT_PER_IP`, default 300/min). Over the limit: 429 in the one error
+ * Rate limiting of the REST API (`/api/*`): per API key for authenticated calls
+ * (`RATE_LIMIT_PER_KEY`, default 600/min; a dashboard session counts as the key `session:<person>`)
+ * and per source address for calls with no key or a key that is not valid (`RATE_LIMIT_PER_IP`,
+ * default 300/min). Over the limit: 429 in the one error
  * shape with `Retry-After` (seconds until the window ends).
  *
  * Never applied to the platform endpoints — `/slack/*`, `/discord/*` (not under `/api`) and the
