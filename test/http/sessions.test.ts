@@ -12,7 +12,7 @@ import { rateLimiter } from "../../src/http/rate-limit/rate-limiter";
 import { LocalFront } from "../../src/http/rate-limit/window";
 import type { AppEnv } from "../../src/http/types";
 import { newSignInLink, type SessionRole, SIGNIN_LINK_TTL_MS } from "../../src/tenants/dashboard-sessions";
-import { BASE, errorOf, jsonOf, viaApp, viaWorker } from "./helpers";
+import { BASE, errorOf, jsonOf, newKey, viaApp, viaWorker } from "./helpers";
 
 const SECURE_NAME = "__Host-foreman_session";
 
@@ -257,6 +257,15 @@ describe("logout", () => {
     });
     expect(out.status).toBe(403);
     expect((await viaWorker("/api/sessions/me", withCookie(cookie))).status).toBe(200);
+  });
+
+  it("deleting the tenant ends its sessions and unused links", async () => {
+    await newKey("ses-deleted", "viewer"); // the tenant exists (as a chat-bound one always does)
+    const cookie = await signIn("ses-deleted", "admin");
+    const unused = await link("ses-deleted", "viewer");
+    expect((await viaApp("/api/tenants/ses-deleted", { method: "DELETE" })).status).toBe(200);
+    expect((await viaWorker("/api/sessions/me", withCookie(cookie))).status).toBe(401);
+    expect((await redeem(unused)).status).toBe(400);
   });
 
   it("without a session still answers 204 and clears the cookie", async () => {
