@@ -1,6 +1,15 @@
 // Foreman web dashboard: plain ES modules (public/js), no bundler. Every API string reaches the page
 // through text nodes / textContent (never innerHTML); API errors are shown (banner or in the panel).
-import { apiKey, guarded, setApiKey, setStoredTenant, setUnauthorizedHandler, tenant } from "./js/api.js";
+import {
+  apiKey,
+  currentSession,
+  endSession,
+  guarded,
+  setApiKey,
+  setStoredTenant,
+  setUnauthorizedHandler,
+  tenant,
+} from "./js/api.js";
 import { loadCharts, unloadCharts } from "./js/charts.js";
 import { loadDigests } from "./js/digests.js";
 import { $, clearError, notify, showError } from "./js/dom.js";
@@ -86,7 +95,13 @@ const CLEARED = [
   "chart-open-reviews",
 ];
 
+/** Signed in by a chat link (a cookie session) rather than an API key. */
+let bySession = false;
+
 function signOut(clearBanner = true) {
+  if (bySession) void endSession();
+  bySession = false;
+  /** @type {HTMLInputElement} */ ($("tenant")).readOnly = false;
   setApiKey(null);
   setStoredTenant("");
   unloadCharts();
@@ -149,7 +164,7 @@ function init() {
   // Links between views (the Overview's figures): `#reviews?state=breached`.
   window.addEventListener("hashchange", () => {
     const view = viewOfHash();
-    if (!view || !apiKey()) return;
+    if (!view || !(apiKey() || bySession)) return;
     // A link followed by keyboard lands on the view's heading, not back at the top of the page.
     void showView(view).then(() => {
       const heading = $(`view-${view}`).querySelector("h2");
@@ -162,9 +177,20 @@ function init() {
     tenantInput.value = tenant();
     showSignedIn(true);
     void showView(viewOfHash() ?? DEFAULT_VIEW);
-  } else {
-    showSignedIn(false);
+    return;
   }
+  showSignedIn(false);
+  // No key: maybe a chat sign-in link opened a session (an HttpOnly cookie the page cannot read).
+  void currentSession().then((session) => {
+    if (!session || apiKey()) return;
+    bySession = true;
+    // A session acts on its own tenant only: shown, not chosen.
+    tenantInput.value = session.tenant;
+    tenantInput.readOnly = true;
+    showSignedIn(true);
+    notify(`Signed in as ${session.actor} (${session.role}) to ${session.tenant}.`);
+    void showView(viewOfHash() ?? DEFAULT_VIEW);
+  });
 }
 
 init();

@@ -1,5 +1,6 @@
 // The dashboard's API client: the key from sessionStorage as a Bearer token, the tenant (bootstrap
-// key only) as X-Foreman-Tenant. Failures reject with an ApiError carrying the API's own message.
+// key only) as X-Foreman-Tenant; with no key, the HttpOnly session cookie a chat sign-in link set
+// (`/foreman dashboard`) goes along instead. Failures reject with an ApiError carrying the API's own message.
 import { errorBox, showError } from "./dom.js";
 
 const KEY_STORAGE = "foreman.apiKey";
@@ -39,7 +40,7 @@ export function setStoredTenant(value) {
  */
 export async function api(method, path, body) {
   const headers = new Headers({ Accept: "application/json" });
-  const init = { method, headers, credentials: "omit", cache: "no-store" };
+  const init = { method, headers, credentials: "same-origin", cache: "no-store" };
   if (body !== undefined) {
     headers.set("Content-Type", "application/json");
     init.body = JSON.stringify(body);
@@ -75,6 +76,34 @@ export async function api(method, path, body) {
     throw new ApiError(res.status, code, `${method} ${path} failed (${res.status}): ${message}`);
   }
   return answer;
+}
+
+/** A note (no secret: the cookie is HttpOnly) that this browser has a chat sign-in session. */
+const SESSION_NOTE = "foreman.session";
+
+/**
+ * The chat sign-in session the cookie carries ({ tenant, role, actor, expiresAt }), or null. Asked
+ * only just after a sign-in link (`/#session`) or when an earlier one was noted, so that visits with
+ * an API key do not log a 401.
+ */
+export async function currentSession() {
+  const justSignedIn = location.hash === "#session";
+  if (justSignedIn) history.replaceState(null, "", location.pathname + location.search);
+  if (apiKey() || !(justSignedIn || localStorage.getItem(SESSION_NOTE))) return null;
+  try {
+    const session = await api("GET", "/api/sessions/me");
+    localStorage.setItem(SESSION_NOTE, "1");
+    return session;
+  } catch {
+    localStorage.removeItem(SESSION_NOTE);
+    return null;
+  }
+}
+
+/** Ends the cookie session on the server (and clears the cookie); failures are ignored. */
+export async function endSession() {
+  localStorage.removeItem(SESSION_NOTE);
+  await fetch("/api/sessions/logout", { method: "POST", credentials: "same-origin" }).catch(() => {});
 }
 
 let onUnauthorized = () => {};

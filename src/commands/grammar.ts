@@ -67,6 +67,7 @@ const SPECS: { [N in CommandName]: SpecInput<N> } = {
     description: "The setup checklist: installs, repositories, team, SLA and digest, each with its next step",
     examples: ["setup"],
   },
+  dashboard: { path: "dashboard", description: "A sign-in link to the dashboard", examples: ["dashboard"] },
   "workflow.create": {
     path: "workflow create",
     description: "Create a workflow",

@@ -76,6 +76,17 @@ export async function authorize(command: Command, ctx: CommandContext): Promise<
   return { allowed: false, reply: refusal(command, state.leads, ctx) };
 }
 
+/**
+ * Whether the actor is a chat admin in their own right — listed, a lead, or a platform admin — for
+ * what outlives the command (a dashboard session's role). The first-run rule does not count here:
+ * "anyone until an admin is set" is for setting up in chat, not for an admin session on the web.
+ */
+export async function isChatAdmin(ctx: CommandContext): Promise<boolean> {
+  if (isConfiguredAdmin(ctx.env, ctx.actor)) return true;
+  if ((await settings(ctx.env, ctx.tenant).adminState(ctx.actor)).isLead) return true;
+  return platformAdmin(ctx);
+}
+
 async function platformAdmin(ctx: CommandContext): Promise<boolean> {
   try {
     return (await ctx.platformAdmin()) === true;

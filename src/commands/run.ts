@@ -11,6 +11,7 @@ import { actionCommand, viewCommand } from "./buttons";
 import type { CommandContext } from "./context";
 import { agentList, agentPause, agentResume, agentSpawn, agentTerminate } from "./handlers/agents";
 import { back, ooo } from "./handlers/availability";
+import { dashboard } from "./handlers/dashboard";
 import { digestFilter, digestNow, digestOff, digestRefresh, digestSchedule } from "./handlers/digest";
 import { help } from "./handlers/help";
 import { insights } from "./handlers/insights";
@@ -39,6 +40,7 @@ const HANDLERS: HandlerTable = {
   help,
   status,
   setup,
+  dashboard,
   "workflow.create": workflowCreate,
   "workflow.list": workflowList,
   "workflow.terminate": workflowTerminate,

@@ -26,7 +26,7 @@ export const SECTIONS: readonly { title: string; words: readonly string[] }[] = 
   { title: "Digest", words: ["digest"] },
   { title: "Review SLA", words: ["sla"] },
   { title: "Links", words: ["link", "unlink", "links"] },
-  { title: "Status and help", words: ["setup", "status", "help"] },
+  { title: "Status and help", words: ["setup", "dashboard", "status", "help"] },
   { title: "Workflows", words: ["workflow"] },
   { title: "Agents", words: ["agent"] },
 ];

@@ -58,6 +58,7 @@ export const commandSchema = z.discriminatedUnion("name", [
   cmd("help", { topic: z.string().min(1).optional() }),
   cmd("status", { workflowId: workflowIdSchema.optional() }),
   cmd("setup", {}),
+  cmd("dashboard", {}),
   cmd("workflow.create", { workflowName: textSchema, priority: prioritySchema.optional() }),
   cmd("workflow.list", {}),
   cmd("workflow.terminate", workflowId),

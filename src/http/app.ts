@@ -29,6 +29,7 @@ import { registerPeopleRoutes } from "./routes/people";
 import { registerPolicyRoutes } from "./routes/policies";
 import { registerPredictionRoutes } from "./routes/predictions";
 import { registerReviewRoutes } from "./routes/reviews";
+import { registerSessionRoutes, SESSION_SECURITY } from "./routes/sessions";
 import { registerSlackRoutes } from "./routes/slack";
 import { registerSystemRoutes, VERSION } from "./routes/system";
 import { registerTenantRoutes } from "./routes/tenants";
@@ -55,6 +56,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerWorkflowRoutes(app);
   registerAgentRoutes(app);
   registerKeyRoutes(app);
+  registerSessionRoutes(app);
   registerDeliveryRoutes(app);
   registerRuntimeMetricsRoutes(app);
   registerMetricsRoutes(app);
@@ -75,6 +77,13 @@ export function createApp(): OpenAPIHono<AppEnv> {
     type: "http",
     scheme: "bearer",
     description: "An API key (`fmn_...`) or the bootstrap key (ADMIN_API_KEY)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", SESSION_SECURITY, {
+    type: "apiKey",
+    in: "cookie",
+    name: "__Host-foreman_session",
+    description:
+      "A dashboard session opened from chat (`/foreman dashboard`); accepted by every route when there is no Authorization header, with its tenant and role. Changes must come from the same origin.",
   });
   app.doc31(OPENAPI_PATH, (c) => ({
     openapi: "3.1.0",

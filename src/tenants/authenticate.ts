@@ -7,9 +7,13 @@
  *   `foreman-demo-admin` acts as the bootstrap key. Never otherwise.
  * - Any other key is looked up by its SHA-256 hash in the Directory on every request (no cache,
  *   so a revoked key is refused at once; one lookup per request, shared by rate limit and guard).
+ * - With no `Authorization` header at all, a dashboard session cookie (./dashboard-sessions.ts) is
+ *   looked up the same way: its tenant and role, `keyId` `session:<actor>` (so the audit names the
+ *   person and the rate limit counts them like a key). A bad header never falls back to the cookie.
  */
 import type { Env } from "../env";
 import { constantTimeEqual } from "../platform/compare";
+import { sessionOf } from "./dashboard-sessions";
 import { hashApiKey } from "./keys";
 import type { Role } from "./roles";
 import { directory } from "./stub";
@@ -31,6 +35,8 @@ export interface Principal {
   role: Role;
   /** The key's tenant; null for the bootstrap key (admin over every tenant). */
   tenant: string | null;
+  /** Set for a dashboard session (cookie): who signed in (`slack:U123`), and until when. */
+  session?: { actor: string; expiresAt: string };
 }
 
 /** The bearer token of a request, or null when there is none. */
@@ -91,6 +97,7 @@ export function authenticate(env: Env, request: Request): Promise<Principal | nu
 }
 
 async function lookUp(env: Env, request: Request): Promise<Principal | null> {
+  if (!request.headers.has("Authorization")) return bySession(env, request);
   const token = bearerToken(request);
   if (!token) return null;
   let bootstrap = false;
@@ -101,4 +108,11 @@ async function lookUp(env: Env, request: Request): Promise<Principal | null> {
   if (bootstrap) return { keyId: BOOTSTRAP_KEY_ID, role: "admin", tenant: null };
   const key = await directory(env).findKeyByHash(await hashApiKey(token));
   return key ? { keyId: key.id, role: key.role, tenant: key.tenant } : null;
+}
+
+async function bySession(env: Env, request: Request): Promise<Principal | null> {
+  const found = await sessionOf(request, env);
+  if (!found) return null;
+  const { tenant, role, actor, expiresAt } = found.session;
+  return { keyId: `session:${actor}`, role, tenant, session: { actor, expiresAt } };
 }

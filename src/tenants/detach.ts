@@ -13,6 +13,7 @@
 
 import { all, count, first, run } from "../platform/sql";
 import { deleteInstallationsOf } from "./installations";
+import { deleteSessionsOf } from "./sessions";
 import { deleteHooksOf } from "./webhook-hooks";
 
 export interface DetachCounts {
@@ -72,6 +73,8 @@ export function detachTenant(sql: SqlStorage, tenant: string, now: string): Deta
   const webhookHooks = deleteHooksOf(sql, tenant);
   // Installs go with the bindings: deliveries from those accounts no longer reach the tenant.
   deleteInstallationsOf(sql, tenant);
+  // Dashboard sessions and unused sign-in links end with the keys: nobody stays signed in.
+  deleteSessionsOf(sql, tenant);
   return { revokedKeys, chatBindings, webhookHooks };
 }
 

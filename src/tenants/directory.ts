@@ -1,12 +1,10 @@
 /**
  * The Directory: one global SQLite Durable Object (`env.DIRECTORY.getByName("global")`).
- * Holds API keys (as SHA-256 hashes only), the tenants, and an index from workflow / agent id
- * to the tenant that owns it (so the bootstrap key can address any resource by id), the bindings of
- * chat workspaces (Slack team, Discord guild) to tenants, and each tenant's webhook hooks (hook id
- * and sealed secret per platform, src/tenants/webhook-hooks.ts): a delivery names its tenant only by
- * the hook id in its URL. There is no index from repositories to tenants: a repository linked by two
- * tenants is two separate links, each fed only by its own tenant's hook. The cron index says which
- * tenants have digests or alert checks due (src/tenants/cron-index.ts).
+ * Holds API keys and dashboard sessions (as SHA-256 hashes only), the tenants, an index from
+ * workflow / agent id to the tenant that owns it (so the bootstrap key can address any resource by
+ * id), chat workspace bindings, each tenant's webhook hooks (src/tenants/webhook-hooks.ts: a delivery
+ * names its tenant only by the hook id in its URL; no repository -> tenant index) and the cron index
+ * of tenants with digests or alert checks due (src/tenants/cron-index.ts).
  */
 
 import { DurableObject } from "cloudflare:workers";
@@ -68,6 +66,7 @@ import {
 } from "./installations";
 import { ensureKeyTable, findKey, insertKey, listKeys, revokeKey } from "./key-rows";
 import type { Role } from "./roles";
+import * as sessions from "./sessions";
 import {
   endRotation,
   ensureHookTable,
@@ -126,6 +125,7 @@ export class Directory extends DurableObject<Env> {
     ensureHookTable(this.sql);
     ensureCronTables(this.sql);
     ensureInstallTables(this.sql);
+    sessions.ensureSessionTables(this.sql);
   }
 
   // ------------------------------------------------------------------ api keys
@@ -294,6 +294,24 @@ export class Directory extends DurableObject<Env> {
 
   async invitesOf(tenant: string): Promise<Invite[]> {
     return invitesOf(this.sql, tenant);
+  }
+
+  // ------------------------- dashboard sign-in links and sessions (src/tenants/sessions.ts)
+
+  async createSignInLink(link: sessions.NewSignInLink): Promise<void> {
+    sessions.createSignInLink(this.sql, link, Date.now());
+  }
+
+  async redeemSignInLink(link: string, session: string, ttlMs: number): Promise<sessions.Redeemed> {
+    return sessions.redeemSignInLink(this.ctx.storage, link, session, ttlMs, Date.now());
+  }
+
+  async session(hash: string): Promise<sessions.Session | null> {
+    return sessions.sessionOf(this.sql, hash, Date.now());
+  }
+
+  async endSession(hash: string): Promise<boolean> {
+    return sessions.endSession(this.sql, hash, Date.now());
   }
 
   // ------------------------------------------------------------ webhook hooks

@@ -7,9 +7,10 @@
  * Reviews), sees the demo's "Standing agents" workflow, checks the Reviews, Digests (with a preview)
  * and Charts views, the Team (each member with a local time) and Deliveries (the review card drawn as
  * Slack shows it, not JSON), pauses an agent with a click and sees its status change, creates a
- * Slack invite and a GitHub connect link in the Installs view, and checks at 360 px wide that no view
+ * Slack invite and a GitHub connect link in the Installs view, checks at 360 px wide that no view
  * scrolls sideways and that axe-core (WCAG 2.1 A/AA) finds no serious or critical violation in any
- * view. No uncaught page errors, console errors or CSP
+ * view, and signs in with a chat link (`/foreman dashboard`: once, then refused). No uncaught page
+ * errors, console errors or CSP
  * violations are allowed. Screenshots go to test/browser/output/ (git-ignored).
  *
  *   npm run test:browser     (skips, saying so, when /usr/bin/chromium is missing)
@@ -579,6 +580,29 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
   // The Reviews view notes that the Review Manager is paused.
   await showView(page, "Reviews");
   await page.locator("#reviews-summary", { hasText: "is paused" }).waitFor();
+
+  // Chat sign-in (issue 19): `/foreman dashboard` answers a single-use link; it signs in without a
+  // key, is refused the second time, and Sign out ends the session on the server.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  const answer = await slackCommand(base, "dashboard");
+  const link = /https?:\/\/[^\s"<>|]+\/api\/sessions\/redeem\?token=[A-Za-z0-9_-]{43}/.exec(answer)?.[0];
+  assert.ok(link, `a sign-in link in the answer: ${answer.slice(0, 400)}`);
+  await page.goto(link);
+  await page.locator("#notice", { hasText: `Signed in as slack:${ADMIN_USER}` }).waitFor();
+  // Signed in by the session: the landing view (the Overview) loads the tenant's figures.
+  await page.locator("#view-overview:not([aria-busy])").waitFor({ state: "visible" });
+  await showView(page, "Workflows");
+  await page.locator("#workflows-body tr", { hasText: "Standing agents" }).first().waitFor();
+  await page.screenshot({ path: join(OUTPUT, "mobile-chat-signin.png"), fullPage: true });
+  const again = await fetch(link, { redirect: "manual", signal: AbortSignal.timeout(STEP_MS) });
+  assert.equal(again.status, 410);
+  assert.equal(again.headers.get("set-cookie"), null);
+  assert.match(await again.text(), /already been used/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByLabel("API key").waitFor();
+  await page.reload();
+  await page.getByLabel("API key").waitFor();
+  assert.equal(await page.locator("#app").isHidden(), true, "signed out for good after a reload");
 
   assert.deepEqual(problems, []);
   console.log(

@@ -57,6 +57,7 @@ export const CASES: readonly Case[] = [
   },
   { text: "status", path: ["status"], command: { name: "status" } },
   { text: "setup", path: ["setup"], command: { name: "setup" } },
+  { text: "dashboard", path: ["dashboard"], command: { name: "dashboard" } },
   {
     text: "status wf_abc123",
     path: ["status"],

@@ -177,6 +177,7 @@ describe("discordCommandDefinitions", () => {
       "back",
       "links",
       "setup",
+      "dashboard",
       "status",
       "help",
     ]);

@@ -69,6 +69,8 @@ const ROUTES: Array<[string, string]> = [
   ["post", "/api/webhooks/{kind}/secret"],
   ["delete", "/api/webhooks/{kind}/secret/previous"],
   ["post", "/api/webhooks/reencrypt"],
+  ["get", "/api/sessions/me"],
+  ["post", "/api/sessions/logout"],
 ];
 
 describe("GET /api/openapi.json", () => {
@@ -78,10 +80,12 @@ describe("GET /api/openapi.json", () => {
     const doc = await jsonOf<Doc>(res);
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.components.securitySchemes.session).toMatchObject({ type: "apiKey", in: "cookie" });
     for (const [method, path] of ROUTES) {
       const op = doc.paths[path]?.[method];
       expect(op, `${method} ${path}`).toBeDefined();
       if (path === "/api/health") expect(op?.security).toBeUndefined();
+      else if (path.startsWith("/api/sessions/")) expect(op?.security).toEqual([{ session: [] }]);
       else expect(op?.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
     }
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>

@@ -4,6 +4,9 @@
  * Order: 401 (no / unknown / revoked key) -> tenant -> 403 (role too weak), so refusals by role
  * are still audited under a tenant.
  *
+ * A dashboard session (cookie) acts like a tenant key of its tenant and role; when it changes
+ * anything the request must be same-origin (`sameOrigin`, src/tenants/dashboard-sessions.ts), else 403.
+ *
  * Tenant: a tenant key always acts on its own tenant. The bootstrap key names one with
  * `X-Foreman-Tenant` or `?tenant=` (default: FOREMAN_DEFAULT_TENANT, `default`); on routes addressing an existing id it acts
  * on the tenant that owns the id (Directory `resolveResource`).
@@ -12,6 +15,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { tenantIdSchema } from "../../agents/model";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../platform/errors";
 import { authenticate, unauthorizedMessage } from "../../tenants/authenticate";
+import { sameOrigin } from "../../tenants/dashboard-sessions";
 import { defaultTenant } from "../../tenants/default-tenant";
 import { type Role, roleAtLeast } from "../../tenants/roles";
 import { directory } from "../../tenants/stub";
@@ -52,6 +56,9 @@ export function currentTenant(c: Context<AppEnv>): string {
   return c.get("tenant") ?? defaultTenant(c.env);
 }
 
+export const CROSS_ORIGIN =
+  "A signed-in dashboard session can change things only from the dashboard's own pages (same origin)";
+
 export function guard(role: Role, options: GuardOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (options.action) c.set("action", options.action);
@@ -60,6 +67,10 @@ export function guard(role: Role, options: GuardOptions = {}): MiddlewareHandler
     const principal = await authenticate(c.env, c.req.raw);
     if (!principal) throw new UnauthorizedError(unauthorizedMessage(c.env, c.req.raw));
     c.set("principal", principal);
+    if (principal.session && !sameOrigin(c.env, c.req.raw)) {
+      if (principal.tenant) c.set("tenant", principal.tenant);
+      throw new ForbiddenError(CROSS_ORIGIN);
+    }
     if (principal.tenant) {
       c.set("tenant", principal.tenant);
     } else {

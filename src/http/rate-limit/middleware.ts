@@ -1,7 +1,8 @@
 /**
  * Rate limiting of the REST API (`/api/*`): per API key for authenticated calls
- * (`RATE_LIMIT_PER_KEY`, default 600/min) and per source address for calls with no key or a key
- * that is not valid (`RATE_LIMIT_PER_IP`, default 300/min). Over the limit: 429 in the one error
+ * (`RATE_LIMIT_PER_KEY`, default 600/min; a dashboard session counts as the key `session:<person>`)
+ * and per source address for calls with no key or a key that is not valid (`RATE_LIMIT_PER_IP`,
+ * default 300/min). Over the limit: 429 in the one error
  * shape with `Retry-After` (seconds until the window ends).
  *
  * Never applied to the platform endpoints — `/slack/*`, `/discord/*` (not under `/api`) and the
@@ -24,6 +25,7 @@ import { logger } from "../../observability/logger";
 import { errorText } from "../../platform/errors";
 import { webhookDeliveryKind } from "../../platform/limits";
 import { authenticate, bearerToken } from "../../tenants/authenticate";
+import { sessionToken } from "../../tenants/dashboard-sessions";
 import type { AppEnv } from "../types";
 import { clientAddress, trustedHeader, UNKNOWN_ADDRESS } from "./client-address";
 import { type Rate, type RateConfig, rateConfig } from "./config";
@@ -80,7 +82,8 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler<App
     const address = clientAddress(c.req.raw, trustedHeader(c.env));
     const ipBucket = `ip:${address}`;
     // In the shared bucket a refusal says nothing about this caller: a key is looked up first.
-    const refuseEarly = address !== UNKNOWN_ADDRESS || bearerToken(c.req.raw) === null;
+    const credential = bearerToken(c.req.raw) ?? sessionToken(c.req.raw);
+    const refuseEarly = address !== UNKNOWN_ADDRESS || credential === null;
     if (config.perIp && refuseEarly) {
       const wait = front.blockedFor(ipBucket, now);
       if (wait !== null) return tooMany(c, "address", config.perIp, wait);
