@@ -1,5 +1,7 @@
 // Foreman web dashboard: plain ES modules (public/js), no bundler. Every API string reaches the page
 // through text nodes / textContent (never innerHTML); API errors are shown (banner or in the panel).
+
+import { clearAdmin, initAdmin, loadAudit, loadKeys } from "./js/admin.js";
 import {
   apiKey,
   currentSession,
@@ -22,6 +24,7 @@ import {
   loadWorkflows,
 } from "./js/operations.js";
 import { loadOverview } from "./js/overview.js";
+import { clearPolicies, loadPolicies } from "./js/policies.js";
 import { loadReviews } from "./js/reviews.js";
 import { clearTeam, loadTeam } from "./js/team.js";
 
@@ -37,6 +40,9 @@ const LOADERS = {
   team: loadTeam,
   deliveries: loadDeliveries,
   installs: loadInstalls,
+  policies: loadPolicies,
+  keys: loadKeys,
+  audit: loadAudit,
 };
 const VIEWS = Object.keys(LOADERS);
 /** Views that show their own errors in place (the banner is for the rest). */
@@ -44,18 +50,26 @@ const IN_PLACE = new Set(["charts", "overview"]);
 /** The landing view; `#<view>` (with an optional `?filter`, read by the view) opens another. */
 const DEFAULT_VIEW = "overview";
 let currentView = DEFAULT_VIEW;
+/** The operator console, under the Admin tab (its own sub-navigation); the tab opens the last one shown. */
+const ADMIN_VIEWS = ["workflows", "agents", "keys", "installs", "audit"];
+let adminView = ADMIN_VIEWS[0];
 
 /** The view named by the address: `#reviews?state=breached` → "reviews"; null when none is. */
 function viewOfHash() {
   const name = location.hash.slice(1).split("?")[0];
-  return VIEWS.includes(name) ? name : null;
+  return VIEWS.includes(name) || name === "admin" ? name : null;
 }
 
 function showView(view) {
-  currentView = VIEWS.includes(view) ? view : DEFAULT_VIEW;
+  const wanted = view === "admin" ? adminView : view;
+  currentView = VIEWS.includes(wanted) ? wanted : DEFAULT_VIEW;
+  const inAdmin = ADMIN_VIEWS.includes(currentView);
+  if (inAdmin) adminView = currentView;
+  $("admin-nav").hidden = !inAdmin;
   for (const v of VIEWS) $(`view-${v}`).hidden = v !== currentView;
   for (const tab of document.querySelectorAll(".tab")) {
-    tab.setAttribute("aria-pressed", String(tab.getAttribute("data-view") === currentView));
+    const v = tab.getAttribute("data-view");
+    tab.setAttribute("aria-pressed", String(v === currentView || (v === "admin" && inAdmin)));
   }
   if (currentView !== "charts") unloadCharts();
   const shown = currentView;
@@ -108,6 +122,8 @@ function signOut(clearBanner = true) {
   clearInstalls();
   clearDeliveries();
   clearTeam();
+  clearPolicies();
+  clearAdmin();
   for (const id of CLEARED) $(id).replaceChildren();
   $("reviews-summary").textContent = "";
   if (clearBanner) clearError();
@@ -130,6 +146,7 @@ function init() {
   $("banner-close").addEventListener("click", clearError);
   initInstalls();
   initDeliveries();
+  initAdmin();
 
   $("signin-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -167,7 +184,7 @@ function init() {
     if (!view || !(apiKey() || bySession)) return;
     // A link followed by keyboard lands on the view's heading, not back at the top of the page.
     void showView(view).then(() => {
-      const heading = $(`view-${view}`).querySelector("h2");
+      const heading = $(`view-${currentView}`).querySelector("h2");
       heading?.setAttribute("tabindex", "-1");
       heading?.focus();
     });

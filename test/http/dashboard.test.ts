@@ -20,6 +20,8 @@ const MODULES = [
   "/js/overview.js",
   "/js/time.js",
   "/js/render-chat.js",
+  "/js/policies.js",
+  "/js/admin.js",
 ];
 /** Modules only other modules import (not app.js): time.js (by dom.js and others), render-chat.js (by operations.js). */
 const NESTED = new Set(["/js/time.js", "/js/render-chat.js"]);
@@ -47,6 +49,7 @@ describe("dashboard assets", () => {
     expect(html).toContain('<link rel="stylesheet" href="/panels.css" />');
     expect(html).toContain('<link rel="stylesheet" href="/team-deliveries.css" />');
     expect(html).toContain('<link rel="stylesheet" href="/overview.css" />');
+    expect(html).toContain('<link rel="stylesheet" href="/policies.css" />');
     // The Overview is the landing view: its tab is pressed and its section shown.
     expect(html).toContain('data-view="overview" aria-pressed="true"');
     expect(html).toMatch(/id="view-workflows"[^>]*hidden/);
@@ -63,10 +66,17 @@ describe("dashboard assets", () => {
       "charts",
       "team",
       "deliveries",
+      "installs",
+      "policies",
+      "keys",
+      "audit",
     ]) {
       expect(html).toContain(`data-view="${view}"`);
       expect(html).toContain(`id="view-${view}"`);
     }
+    // The operator console is one click away under Admin, with its own sub-navigation.
+    expect(html).toContain('data-view="admin"');
+    expect(html).toMatch(/<nav id="admin-nav"[^>]*aria-label="Admin"[^>]*hidden/);
   });
 
   it("GET / from the ASSETS binding carries the same headers", async () => {
@@ -113,6 +123,12 @@ describe("dashboard assets", () => {
     const overview = await exports.default.fetch(new Request(`${BASE}/overview.css`));
     expect(overview.status).toBe(200);
     expect(await overview.text()).toContain(".ov-figure");
+    const policies = await exports.default.fetch(new Request(`${BASE}/policies.css`));
+    expect(policies.status).toBe(200);
+    expect(policies.headers.get("Content-Type")).toMatch(/^text\/css/);
+    expect(await policies.text()).toContain(".subnav");
+    expect(sources["/js/policies.js"]).toContain("/api/experiments/");
+    expect(sources["/js/admin.js"]).toContain("/api/audit?limit=");
   });
 
   it("does not serve _headers itself", async () => {
