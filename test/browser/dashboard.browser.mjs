@@ -15,6 +15,8 @@
  *
  *   npm run test:browser     (skips, saying so, when /usr/bin/chromium is missing)
  */
+
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -309,10 +311,37 @@ async function accessible(page, label) {
   throw new Error(`${label}: ${bad.map((v) => `${v.id} (${v.impact}) at ${where(v)}`).join("; ")}`);
 }
 
+async function apiPost(base, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${ADMIN_KEY}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(STEP_MS),
+  });
+  const answer = await res.json();
+  if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** The operator console's views, under the Admin tab's sub-navigation (issue 19). */
+const ADMIN_VIEWS = new Set(["Workflows", "Agents", "Keys", "Installs", "Audit log"]);
+/** A view's section id (`#view-<id>`) from its button's name. */
+const viewId = (name) => (name === "Audit log" ? "audit" : name.toLowerCase());
+
 async function showView(page, name) {
-  await page.getByRole("button", { name, exact: true }).click();
+  if (ADMIN_VIEWS.has(name)) {
+    const sub = page.locator("#admin-nav");
+    if (!(await sub.isVisible())) await page.getByRole("button", { name: "Admin", exact: true }).click();
+    await sub.getByRole("button", { name, exact: true }).click();
+    assert.equal(
+      await page.getByRole("button", { name: "Admin", exact: true }).getAttribute("aria-pressed"),
+      "true",
+    );
+  } else {
+    await page.getByRole("button", { name, exact: true }).click();
+  }
   // The view is aria-busy while it loads.
-  await page.locator(`#view-${name.toLowerCase()}:not([aria-busy])`).waitFor({ state: "visible" });
+  await page.locator(`#view-${viewId(name)}:not([aria-busy])`).waitFor({ state: "visible" });
 }
 
 after(async () => {
@@ -330,7 +359,6 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
   timeout: TOTAL_MS,
 }, async () => {
   const { chromium } = await import("playwright-core");
-  const { default: assert } = await import("node:assert/strict");
   mkdirSync(OUTPUT, { recursive: true });
   const base = await startWrangler();
   const ready = Date.now();
@@ -506,6 +534,61 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
   await page.getByLabel("Platform").selectOption("");
   await page.screenshot({ path: join(OUTPUT, "desktop-deliveries.png"), fullPage: true });
 
+  // Policies and experiments (issue 19): a second policy and an experiment against the active one,
+  // started through the API; the page shows the versions with their figures, the experiment's arms
+  // and decision, and Promote makes the variant the control policy's new version.
+  await apiPost(base, "/api/policies", {
+    id: "fast",
+    description: "One reviewer, 8 h SLA",
+    rules: [{ name: "default", decide: { reviewers: 1, slaHours: 8 } }],
+  });
+  const { active } = await apiGet(base, "/api/policies");
+  await apiPost(base, "/api/experiments", {
+    id: "exp-browser",
+    name: "fast reviews",
+    control: { policyId: active.policyId },
+    variant: { policyId: "fast" },
+    minSample: 5,
+  });
+  await showView(page, "Policies");
+  const activeCard = page.locator(`#policies-list [data-policy="${active.policyId}"]`);
+  await activeCard.locator("table, .empty").first().waitFor();
+  assert.match(await activeCard.innerText(), new RegExp(`active v${active.version}`));
+  assert.equal(await page.locator("#policies-list .panel-error").count(), 0, "effectiveness loads");
+  await page.locator('#policies-list [data-policy="fast"]').waitFor();
+  const experiment = page.locator('#experiments-list [data-experiment="exp-browser"]');
+  await experiment.locator(".decision, .empty").first().waitFor();
+  assert.match(await experiment.innerText(), /fast reviews/);
+  assert.equal(await experiment.locator(".panel-error").count(), 0, "the experiment's figures load");
+  await page.screenshot({ path: join(OUTPUT, "desktop-policies.png"), fullPage: true });
+  await experiment.getByRole("button", { name: "Promote exp-browser" }).click();
+  await page
+    .locator('#experiments-list [data-experiment="exp-browser"]', { hasText: /Promoted to v\d+/ })
+    .waitFor();
+  assert.match(await page.locator("#notice").innerText(), /^Promoted exp-browser: /);
+
+  // Admin → Keys: a viewer key is created and shown once, listed, then revoked.
+  await showView(page, "Keys");
+  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+  await page.getByLabel("Name (optional)").fill("browser test");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const newKey = page.locator("#new-key");
+  await newKey.waitFor();
+  assert.match(await newKey.inputValue(), /^fmn_/);
+  const keyRow = page.locator("#keys-body tr", { hasText: "browser test" }).first();
+  await keyRow.waitFor();
+  const keyId = await keyRow.getAttribute("data-key");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await keyRow.getByRole("button", { name: `Revoke key ${keyId}` }).click();
+  await page.locator(`#keys-body tr[data-key="${keyId}"] .status`, { hasText: "revoked" }).waitFor();
+  await page.screenshot({ path: join(OUTPUT, "desktop-keys.png"), fullPage: true });
+
+  // Admin → Audit log: the key just revoked is there, newest first.
+  await showView(page, "Audit log");
+  await page.locator("#audit-body tr", { hasText: "keys.revoke" }).first().waitFor();
+  assert.match(await page.locator("#audit-count").innerText(), /most recent entr/);
+  await page.screenshot({ path: join(OUTPUT, "desktop-audit.png"), fullPage: true });
+
   // Agents: pause the Review Manager with a click; its status changes.
   await showView(page, "Agents");
   const agentRow = page.locator("#agents-body tr", { hasText: "review-manager" }).first();
@@ -563,6 +646,9 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
     "Team",
     "Deliveries",
     "Installs",
+    "Policies",
+    "Keys",
+    "Audit log",
   ]) {
     await showView(page, name);
     if (name === "Reviews") await page.locator("#reviews-body tr").first().waitFor();
@@ -575,7 +661,7 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
     }
     await noHorizontalOverflow(page, name);
     await accessible(page, name);
-    await page.screenshot({ path: join(OUTPUT, `mobile-${name.toLowerCase()}.png`), fullPage: true });
+    await page.screenshot({ path: join(OUTPUT, `mobile-${viewId(name)}.png`), fullPage: true });
   }
   // The Reviews view notes that the Review Manager is paused.
   await showView(page, "Reviews");
