@@ -53,6 +53,8 @@ function keyRow(k) {
 }
 
 export async function loadKeys() {
+  // A new key is shown once: gone when the view is shown again.
+  $("key-out").replaceChildren();
   const body = await api("GET", "/api/keys");
   const keys = Array.isArray(body?.keys) ? body.keys : [];
   listedTenant = keys.find((k) => typeof k?.tenant === "string")?.tenant ?? "";

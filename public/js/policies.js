@@ -252,7 +252,10 @@ async function experimentCard(summary) {
       detail.replaceChildren(...parts);
       return;
     }
-    const decision = label(DECISION_TEXT, analysis.decision);
+    const decision =
+      analysis.decision === "continue" && record.status !== "running"
+        ? `${text(record.status)} before a decision`
+        : label(DECISION_TEXT, analysis.decision);
     parts.push(
       el("p", { class: "decision" }, [
         el("strong", {}, ["Decision: "]),
@@ -282,7 +285,11 @@ async function experimentCard(summary) {
               `${label(GUARDRAIL_TEXT, g.metric)}: control ${pct(g.control)}, variant ${pct(g.variant)}` +
                 ` (${pct(g.increase, true)})`,
               " ",
-              status(g.breached ? "breached" : "ok", g.breached ? "breached" : "within"),
+              g.breached
+                ? status("breached")
+                : num(g.increase)
+                  ? status("ok", "within")
+                  : status("unknown", "no data yet"),
             ]),
           ),
         ),
