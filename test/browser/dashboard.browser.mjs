@@ -6,8 +6,10 @@
  * webhook), then: signs in, lands on the Overview (non-empty figures, a chart, links to the filtered
  * Reviews), sees the demo's "Standing agents" workflow, checks the Reviews, Digests (with a preview)
  * and Charts views, the Team (each member with a local time) and Deliveries (the review card drawn as
- * Slack shows it, not JSON), pauses an agent with a click and sees its status change, creates a
- * Slack invite and a GitHub connect link in the Installs view, checks at 360 px wide that no view
+ * Slack shows it, not JSON), the Policies view (a policy's versions with their figures; an experiment
+ * started through the API, its arms and decision, promoted with a click), under Admin the Keys (a key
+ * created, shown once, revoked) and the Audit log, pauses an agent with a click and sees its status
+ * change, creates a Slack invite and a GitHub connect link in the Installs view, checks at 360 px wide that no view
  * scrolls sideways and that axe-core (WCAG 2.1 A/AA) finds no serious or critical violation in any
  * view, and signs in with a chat link (`/foreman dashboard`: once, then refused). No uncaught page
  * errors, console errors or CSP
@@ -354,7 +356,7 @@ after(async () => {
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (apt-get install -y chromium)`;
 if (skip) console.log(`browser test skipped: ${skip}`);
 
-test("the dashboard signs in, shows reviews, digests, charts, team, deliveries and installs, and pauses an agent", {
+test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, policies, keys, audit and installs, and pauses an agent", {
   skip,
   timeout: TOTAL_MS,
 }, async () => {
