@@ -28,6 +28,7 @@ import { registerMetricsRoutes } from "./routes/metrics-reviews";
 import { registerPeopleRoutes } from "./routes/people";
 import { registerPolicyRoutes } from "./routes/policies";
 import { registerPredictionRoutes } from "./routes/predictions";
+import { registerReviewActionRoutes } from "./routes/review-actions";
 import { registerReviewRoutes } from "./routes/reviews";
 import { registerSessionRoutes, SESSION_SECURITY } from "./routes/sessions";
 import { registerSlackRoutes } from "./routes/slack";
@@ -62,6 +63,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerMetricsRoutes(app);
   registerInsightsRoutes(app);
   registerReviewRoutes(app);
+  registerReviewActionRoutes(app);
   registerPredictionRoutes(app);
   registerPolicyRoutes(app);
   registerExperimentRoutes(app);
