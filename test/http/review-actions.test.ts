@@ -55,6 +55,15 @@ describe("review actions need an operator key and a valid PR path", () => {
     expect((await errorOf(res)).message).toContain("operator");
   });
 
+  it("GET /api/reviews lists the actions the caller may take: none for a viewer, all for an operator", async () => {
+    const viewer = (await newKey("t-act-roles", "viewer")).key;
+    const operator = (await newKey("t-act-roles", "operator")).key;
+    const of = async (key: string) =>
+      (await jsonOf<{ actions: string[] }>(await viaWorker("/api/reviews", { key }))).actions;
+    expect(await of(viewer)).toEqual([]);
+    expect(await of(operator)).toEqual(["reassign", "snooze", "nudge"]);
+  });
+
   it("a number that is not a positive integer is a 400 naming it", async () => {
     const operator = (await newKey("t-act-roles", "operator")).key;
     const res = await post(`/api/reviews/${REPO}/abc/reassign`, operator);

@@ -20,7 +20,9 @@ import { callMeta, E404, E409, json, security, WRITE_ERRORS } from "../openapi";
 import { currentReviewManager } from "../review-queue";
 import type { AppEnv } from "../types";
 
-const ACTIONS = ["reassign", "snooze", "nudge"] as const;
+/** What the dashboard may do to a review (GET /api/reviews lists those the caller may). */
+export const REVIEW_ACTIONS = ["reassign", "snooze", "nudge"] as const;
+const ACTIONS = REVIEW_ACTIONS;
 type ReviewAction = (typeof ACTIONS)[number];
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
