@@ -436,6 +436,17 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
   await page.locator("#reviews-filter").getByRole("link", { name: "show all" }).click();
   await page.locator("#reviews-body tr", { hasText: PR_TITLE }).waitFor();
   assert.match(await page.locator("#reviews-summary").innerText(), /1 waiting/);
+  // Snooze 2 h (the admin key may act): the API's answer is said, and the PR's due time moves.
+  const dueBefore = (await apiGet(base, "/api/reviews")).items.find((i) => i.number === 42)?.dueAtMs;
+  assert.equal(typeof dueBefore, "number", "the seeded PR has an SLA deadline");
+  await page.getByRole("button", { name: `Snooze 2 h ${REPO}#42` }).click();
+  await page.locator("#reviews-action .action-done", { hasText: "snoozed the review clock" }).waitFor();
+  const dueAfter = (await apiGet(base, "/api/reviews")).items.find((i) => i.number === 42)?.dueAtMs;
+  assert.ok(dueAfter > dueBefore, `due ${dueBefore} → ${dueAfter}`);
+  await page
+    .locator("#reviews-body tr", { hasText: PR_TITLE })
+    .getByRole("button", { name: /^Snooze/ })
+    .waitFor();
   await page.screenshot({ path: join(OUTPUT, "desktop-reviews.png"), fullPage: true });
 
   // Digests: the channel with its schedule, and a preview naming the PR.
@@ -594,6 +605,11 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
   await showView(page, "Workflows");
   await page.locator("#workflows-body tr", { hasText: "Standing agents" }).first().waitFor();
   await page.screenshot({ path: join(OUTPUT, "mobile-chat-signin.png"), fullPage: true });
+  // Signed in from chat: the Me view is there, for this person (not on the seeded team: it says how).
+  await showView(page, "Me");
+  await page.locator("#me-body", { hasText: `slack:${ADMIN_USER}` }).waitFor();
+  await noHorizontalOverflow(page, "Me");
+  await accessible(page, "Me");
   const again = await fetch(link, { redirect: "manual", signal: AbortSignal.timeout(STEP_MS) });
   assert.equal(again.status, 410);
   assert.equal(again.headers.get("set-cookie"), null);
