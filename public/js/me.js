@@ -55,7 +55,7 @@ function queueList(items, login, nowMs) {
           workingAge(r.waitingWorkingMs, r.requestedAtMs, nowMs),
         ];
         if (typeof r.dueAtMs === "number" && !r.paused) detail.push(due(r.dueAtMs, nowMs));
-        return el("li", {}, [
+        return el("li", { class: "me-item" }, [
           safeLink(item.url, ref),
           " ",
           el("span", {}, [text(item.title)]),
@@ -114,7 +114,7 @@ function heldList(person) {
       { class: "me-list" },
       held.map((h) => {
         const ref = h.pr ? `${text(h.pr.repo)}#${text(h.pr.number)}` : text(h.kind);
-        return el("li", {}, [
+        return el("li", { class: "me-item" }, [
           h.pr ? safeLink(h.pr.url, ref) : ref,
           " ",
           el("span", {}, [text(h.pr?.title ?? h.kind)]),
