@@ -173,7 +173,10 @@ function filterNote(f, shown, all) {
 export async function loadReviews({ keepNote = false } = {}) {
   const body = await api("GET", "/api/reviews");
   now = typeof body?.nowMs === "number" ? body.nowMs : Date.now();
-  allowed = Array.isArray(body?.actions) ? body.actions.filter((a) => Object.hasOwn(ACTION_LABEL, a)) : [];
+  // A paused (or missing) Review Manager acts on nothing: no buttons then.
+  const running = body?.reviewManager?.status === "running";
+  allowed =
+    running && Array.isArray(body?.actions) ? body.actions.filter((a) => Object.hasOwn(ACTION_LABEL, a)) : [];
   $("reviews-actions-col").hidden = allowed.length === 0;
   if (!keepNote) actionNote().hidden = true;
   const items = Array.isArray(body?.items) ? body.items : [];
