@@ -23,6 +23,7 @@ import { registerExperimentRoutes } from "./routes/experiments";
 import { registerInsightsRoutes } from "./routes/insights";
 import { registerInstallRoutes } from "./routes/installs";
 import { registerKeyRoutes } from "./routes/keys";
+import { registerMeNotifyRoute } from "./routes/me-notify";
 import { registerRuntimeMetricsRoutes } from "./routes/metrics";
 import { registerMetricsRoutes } from "./routes/metrics-reviews";
 import { registerPeopleRoutes } from "./routes/people";
@@ -58,6 +59,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAgentRoutes(app);
   registerKeyRoutes(app);
   registerSessionRoutes(app);
+  registerMeNotifyRoute(app);
   registerDeliveryRoutes(app);
   registerRuntimeMetricsRoutes(app);
   registerMetricsRoutes(app);
