@@ -2,8 +2,9 @@
 // their chat user, e.g. `slack:U123`): their own review queue — the reviews waiting for their GitHub
 // login, as `/foreman review mine` finds them (the team maps the chat user to the login: GET
 // /api/people) — their notification settings (the `/foreman me` settings, GET /api/people/{login})
-// and what the Context Optimizer holds for them. Read only: the settings change in chat.
-import { api } from "./api.js";
+// and what the Context Optimizer holds for them. Mode, windows and daily cap change here (POST
+// /api/sessions/me/notify, validated as `/foreman me notify`); focus time, holidays and hours in chat.
+import { api, guarded } from "./api.js";
 import { $, el, safeLink, slaBadge, text } from "./dom.js";
 import { due, when, workingAge } from "./time.js";
 
@@ -96,13 +97,76 @@ function prefsList(person) {
     rows.flatMap(([k, v]) => [el("dt", {}, [k]), el("dd", {}, [v])]),
   );
   const how = el("p", { class: "hint" }, [
-    "These are read only here: change them in chat with ",
-    el("code", {}, ["/foreman me notify …"]),
-    " (and ",
+    "Focus time, holidays and working hours change in chat: ",
+    el("code", {}, ["/foreman me focus …"]),
+    ", ",
+    el("code", {}, ["/foreman me holiday …"]),
+    ", ",
     el("code", {}, ["/foreman me hours …"]),
-    ").",
+    ".",
   ]);
-  return [dl, how];
+  return [dl, notifyForm(n), how];
+}
+
+/** Mode, windows and cap, as `/foreman me notify batched --at 09:30,13:30 --cap 6`. */
+function notifyForm(n) {
+  const mode = el("select", { id: "me-mode", name: "mode" });
+  for (const [value, label] of [
+    ["immediate", "Immediately"],
+    ["batched", "Batched into windows"],
+    ["digest", "Once a day, in a digest"],
+    ["default", "The team's default"],
+  ]) {
+    const option = el("option", { value }, [label]);
+    if (value === n.mode) option.setAttribute("selected", "");
+    mode.append(option);
+  }
+  const windows = el("input", {
+    id: "me-windows",
+    name: "windows",
+    type: "text",
+    inputmode: "numeric",
+    placeholder: "09:30, 13:30, 16:30",
+    spellcheck: "false",
+  });
+  /** @type {HTMLInputElement} */ (windows).value = Array.isArray(n.windows) ? n.windows.join(", ") : "";
+  const cap = el("input", { id: "me-cap", name: "cap", type: "number", min: "1", max: "100" });
+  /** @type {HTMLInputElement} */ (cap).value = typeof n.dailyCap === "number" ? String(n.dailyCap) : "";
+  const out = el("div", { id: "me-notify-out", role: "status", "aria-live": "polite" });
+  const form = el("form", { class: "form me-form", "aria-labelledby": "me-form-title" }, [
+    el("h4", { id: "me-form-title" }, ["Change how Foreman messages you"]),
+    el("label", { for: "me-mode" }, ["Messages"]),
+    mode,
+    el("label", { for: "me-windows" }, ["Windows (HH:MM, comma-separated)"]),
+    windows,
+    el("label", { for: "me-cap" }, ["Daily cap (1–100)"]),
+    cap,
+    el("button", { type: "submit" }, ["Save"]),
+    out,
+  ]);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = { mode: /** @type {HTMLSelectElement} */ (mode).value };
+    const w = /** @type {HTMLInputElement} */ (windows).value.split(/[\s,]+/).filter(Boolean);
+    const c = /** @type {HTMLInputElement} */ (cap).value.trim();
+    if (body.mode !== "default") {
+      if (w.length) body.windows = w;
+      if (c) body.dailyCap = Number(c);
+    }
+    out.replaceChildren("Saving…");
+    void guarded(async () => {
+      const answer = await api("POST", "/api/sessions/me/notify", body);
+      await loadMe();
+      const note = $("me-notify-out");
+      note.replaceChildren(
+        el("p", { class: "action-done" }, [
+          `Saved: messages reach you ${MODE_TEXT[answer?.notify?.mode] ?? text(answer?.notify?.mode)}.`,
+        ]),
+      );
+      $("me-mode").focus();
+    }, out);
+  });
+  return form;
 }
 
 function heldList(person) {
