@@ -16,6 +16,7 @@ import { loadCharts, unloadCharts } from "./js/charts.js";
 import { loadDigests } from "./js/digests.js";
 import { $, clearError, notify, showError } from "./js/dom.js";
 import { clearInstalls, initInstalls, loadInstalls } from "./js/installs.js";
+import { clearMe, loadMe, setMeActor } from "./js/me.js";
 import {
   clearDeliveries,
   initDeliveries,
@@ -35,6 +36,7 @@ const LOADERS = {
   workflows: loadWorkflows,
   agents: loadAgents,
   reviews: loadReviews,
+  me: loadMe,
   digests: loadDigests,
   charts: loadCharts,
   team: loadTeam,
@@ -115,6 +117,8 @@ let bySession = false;
 function signOut(clearBanner = true) {
   if (bySession) void endSession();
   bySession = false;
+  clearMe();
+  $("tab-me").hidden = true;
   /** @type {HTMLInputElement} */ ($("tenant")).readOnly = false;
   setApiKey(null);
   setStoredTenant("");
@@ -201,6 +205,8 @@ function init() {
   void currentSession().then((session) => {
     if (!session || apiKey()) return;
     bySession = true;
+    setMeActor(session.actor);
+    $("tab-me").hidden = false;
     // A session acts on its own tenant only: shown, not chosen.
     tenantInput.value = session.tenant;
     tenantInput.readOnly = true;

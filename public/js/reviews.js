@@ -2,14 +2,68 @@
 // SLA state (ok / at risk / breached; at risk also when the forecast says so), working-time age, when
 // the first review is likely (`predicted`, docs/predictions.md) and reviewers. Times in the viewer's
 // zone (time.js). A filter from the address (`#reviews?state=breached`, `repo=`, `reviewer=`: the
-// Overview's links) narrows the list, and says so with a link back to all.
-import { api } from "./api.js";
+// Overview's links) narrows the list, and says so with a link back to all. With an operator or admin
+// key (or an admin session) each row has the lead's actions the API allows (`actions`: Reassign,
+// Snooze 2 h, Nudge — POST /api/reviews/{owner}/{repo}/{number}/<action>): what happened is said from
+// the API's answer, then the queue is read again. Viewers see no buttons.
+import { api, guarded } from "./api.js";
 import { $, cell, el, fill, safeLink, slaBadge, text } from "./dom.js";
 import { clock, due, duration, viewerZone, workingAge } from "./time.js";
 
 const REVIEWER_STATUS = { requested: "requested", in_progress: "in review" };
 /** The queue's own clock (the API's `nowMs`), so ages and deadlines agree with its states. */
 let now = Date.now();
+/** The actions the caller may take (GET /api/reviews `actions`); none for a viewer. */
+let allowed = [];
+
+const ACTION_LABEL = { reassign: "Reassign", snooze: "Snooze 2 h", nudge: "Nudge" };
+
+/** The line under the summary that says what the last action did (or why it did not). */
+function actionNote() {
+  let note = document.getElementById("reviews-action");
+  if (!note) {
+    note = el("div", { id: "reviews-action", class: "action-note", role: "status", "aria-live": "polite" });
+    note.hidden = true;
+    $("reviews-summary").after(note);
+  }
+  return note;
+}
+
+async function runAction(action, item, box) {
+  const ref = `${text(item.repo)}#${text(item.number)}`;
+  const [owner = "", repo = ""] = String(item.repo).split("/");
+  const path = `/api/reviews/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/${encodeURIComponent(String(item.number))}/${action}`;
+  for (const b of box.querySelectorAll("button")) b.setAttribute("disabled", "");
+  const note = actionNote();
+  note.replaceChildren(`${ACTION_LABEL[action]} ${ref}…`);
+  note.hidden = false;
+  await guarded(async () => {
+    const answer = await api("POST", path);
+    note.replaceChildren(el("p", { class: "action-done" }, [text(answer?.message)]));
+  }, note);
+  // The row as it is now; keyboard focus goes back to the same button of the same row.
+  await guarded(() => loadReviews({ keepNote: true }));
+  const row = [...document.querySelectorAll("#reviews-body tr")].find(
+    (r) => r.getAttribute("data-pr") === ref,
+  );
+  /** @type {HTMLElement | null | undefined} */ (
+    row?.querySelector(`button[data-action="${action}"]`)
+  )?.focus();
+}
+
+function actionButtons(item) {
+  const ref = `${text(item.repo)}#${text(item.number)}`;
+  const box = el("div", { class: "actions" });
+  for (const action of allowed) {
+    if (!Object.hasOwn(ACTION_LABEL, action)) continue;
+    const label = ACTION_LABEL[action];
+    const attrs = { type: "button", class: "small", "data-action": action, "aria-label": `${label} ${ref}` };
+    const btn = el("button", attrs, [label]);
+    btn.addEventListener("click", () => void runAction(action, item, box));
+    box.append(btn);
+  }
+  return box;
+}
 
 function reviewerItem(r) {
   const parts = [el("span", { class: "login" }, [text(r.login)]), " "];
@@ -49,6 +103,7 @@ function reviewRow(item) {
     cell("Waiting", workingAge(item.waitingWorkingMs, item.readyAtMs, now)),
     cell("Due", dueText(item)),
     cell("Reviewers", who),
+    ...(allowed.length ? [cell("Actions", actionButtons(item))] : []),
   ]);
 }
 
@@ -111,10 +166,19 @@ function filterNote(f, shown, all) {
   );
 }
 
-/** Loads the queue; returns the API body so the Charts view can reuse it. */
-export async function loadReviews() {
+/**
+ * Loads the queue; returns the API body so the Charts view can reuse it. `keepNote`: after an action,
+ * its confirmation stays.
+ */
+export async function loadReviews({ keepNote = false } = {}) {
   const body = await api("GET", "/api/reviews");
   now = typeof body?.nowMs === "number" ? body.nowMs : Date.now();
+  // A paused (or missing) Review Manager acts on nothing: no buttons then.
+  const running = body?.reviewManager?.status === "running";
+  allowed =
+    running && Array.isArray(body?.actions) ? body.actions.filter((a) => Object.hasOwn(ACTION_LABEL, a)) : [];
+  $("reviews-actions-col").hidden = allowed.length === 0;
+  if (!keepNote) actionNote().hidden = true;
   const items = Array.isArray(body?.items) ? body.items : [];
   const f = filterOf();
   const shown = items.filter((item) => matches(item, f));

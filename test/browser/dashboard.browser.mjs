@@ -466,6 +466,17 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   await page.locator("#reviews-filter").getByRole("link", { name: "show all" }).click();
   await page.locator("#reviews-body tr", { hasText: PR_TITLE }).waitFor();
   assert.match(await page.locator("#reviews-summary").innerText(), /1 waiting/);
+  // Snooze 2 h (the admin key may act): the API's answer is said, and the PR's due time moves.
+  const dueBefore = (await apiGet(base, "/api/reviews")).items.find((i) => i.number === 42)?.dueAtMs;
+  assert.equal(typeof dueBefore, "number", "the seeded PR has an SLA deadline");
+  await page.getByRole("button", { name: `Snooze 2 h ${REPO}#42` }).click();
+  await page.locator("#reviews-action .action-done", { hasText: "snoozed the review clock" }).waitFor();
+  const dueAfter = (await apiGet(base, "/api/reviews")).items.find((i) => i.number === 42)?.dueAtMs;
+  assert.ok(dueAfter > dueBefore, `due ${dueBefore} → ${dueAfter}`);
+  await page
+    .locator("#reviews-body tr", { hasText: PR_TITLE })
+    .getByRole("button", { name: /^Snooze/ })
+    .waitFor();
   await page.screenshot({ path: join(OUTPUT, "desktop-reviews.png"), fullPage: true });
 
   // Digests: the channel with its schedule, and a preview naming the PR.
@@ -672,6 +683,8 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   // Chat sign-in (issue 19): `/foreman dashboard` answers a single-use link; it signs in without a
   // key, is refused the second time, and Sign out ends the session on the server.
   await page.getByRole("button", { name: "Sign out" }).click();
+  // The one signing in joins the team, so the Me view has a person to show.
+  await slackCommand(base, `team add <@${ADMIN_USER}|lena> github:lena`);
   const answer = await slackCommand(base, "dashboard");
   const link = /https?:\/\/[^\s"<>|]+\/api\/sessions\/redeem\?token=[A-Za-z0-9_-]{43}/.exec(answer)?.[0];
   assert.ok(link, `a sign-in link in the answer: ${answer.slice(0, 400)}`);
@@ -682,6 +695,20 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   await showView(page, "Workflows");
   await page.locator("#workflows-body tr", { hasText: "Standing agents" }).first().waitFor();
   await page.screenshot({ path: join(OUTPUT, "mobile-chat-signin.png"), fullPage: true });
+  // Signed in from chat: the Me view shows this person's queue, settings and held items, and saves
+  // a change of mode as `/foreman me notify batched --at 09:30,13:30` would.
+  await showView(page, "Me");
+  await page.locator("#me-body", { hasText: "On the team as lena" }).waitFor();
+  await page.getByLabel("Messages", { exact: true }).selectOption("batched");
+  await page.getByLabel(/^Windows/).fill("13:30, 09:30");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page
+    .locator("#me-notify-out", { hasText: "Saved: messages reach you batched into windows" })
+    .waitFor();
+  assert.match(await page.locator(".me-prefs").innerText(), /09:30, 13:30/);
+  await noHorizontalOverflow(page, "Me");
+  await accessible(page, "Me");
+  await page.screenshot({ path: join(OUTPUT, "mobile-me.png"), fullPage: true });
   const again = await fetch(link, { redirect: "manual", signal: AbortSignal.timeout(STEP_MS) });
   assert.equal(again.status, 410);
   assert.equal(again.headers.get("set-cookie"), null);

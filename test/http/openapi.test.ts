@@ -71,6 +71,10 @@ const ROUTES: Array<[string, string]> = [
   ["post", "/api/webhooks/reencrypt"],
   ["get", "/api/sessions/me"],
   ["post", "/api/sessions/logout"],
+  ["post", "/api/sessions/me/notify"],
+  ["post", "/api/reviews/{owner}/{repo}/{number}/reassign"],
+  ["post", "/api/reviews/{owner}/{repo}/{number}/snooze"],
+  ["post", "/api/reviews/{owner}/{repo}/{number}/nudge"],
 ];
 
 describe("GET /api/openapi.json", () => {

@@ -34,7 +34,7 @@ import { type AssignNowResult, assignNow, unknownPr } from "./manual";
 import { READY_KINDS, reviewEvent, snapshotOf } from "./model/events";
 import type { ReviewerRecord, ReviewQueue, TrackedPr } from "./model/model";
 import { countsOf, MAX_QUEUE_LINES } from "./model/queue";
-import { NUDGE_TASK, nudgeDue, planNudge } from "./nudge";
+import { NUDGE_TASK, type NudgeNowResult, nudgeDue, nudgeNow, planNudge } from "./nudge";
 import { applyEvent, needsView } from "./on-event";
 import { pushOf } from "./policy-files";
 import { ReviewManagerPolicies } from "./policy-rpc";
@@ -65,9 +65,31 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       const work = this.work(input.correlationId, nowMs);
       const result = act(work, view, this.reviews.prById(pr.id) ?? pr, input);
       if (result.changed) {
-        this.record(work, `${input.verb} on ${prRef(pr)} by ${input.actor.platform}:${input.actor.id}`);
+        this.record(
+          work,
+          `${input.verb} on ${prRef(pr)} by ${input.by ?? `${input.actor.platform}:${input.actor.id}`}`,
+        );
         this.cardsChanged(pr.id);
       }
+      await this.settle();
+      return result;
+    });
+  }
+
+  /** A nudge asked for now (the dashboard): to whoever the PR waits on; 409 when it does not apply. */
+  async nudgeNow(input: {
+    target: string;
+    by: string;
+    correlationId: string;
+  }): Promise<Outcome<NudgeNowResult>> {
+    return attempt(async () => {
+      this.requireRunning();
+      const pr = this.resolve(input.target);
+      const nowMs = this.now();
+      const view = await this.view(pr, nowMs, input.correlationId);
+      const work = this.work(input.correlationId, nowMs);
+      const result = nudgeNow(work, view, this.reviews.prById(pr.id) ?? pr, input.by);
+      this.record(work, `nudge on ${prRef(pr)} asked by ${input.by}`);
       await this.settle();
       return result;
     });

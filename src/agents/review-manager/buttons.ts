@@ -31,6 +31,8 @@ export interface ActInput {
   place: ChannelRef;
   /** Reassign this reviewer's review (a rebalance from insights), not the clicker's own. */
   from?: string;
+  /** Who asked, as text, when not a chat user to mention (the dashboard: `key key_…`). */
+  by?: string;
 }
 
 export interface ActResult {
@@ -57,7 +59,7 @@ export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput
     reply: { ...cardFor(work, view, pr, input.place.platform, headline, { lines }), replaceOriginal: true },
     changed: true,
   });
-  const who = userRef(input.actor.id);
+  const who = input.by ? literal(input.by) : userRef(input.actor.id);
   switch (input.verb) {
     case "claim": {
       if (!input.login)
@@ -98,7 +100,11 @@ export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput
     }
     case "snooze": {
       const targets = mine ? [mine] : input.admin ? active : [];
-      if (targets.length === 0) throw forbidden("snooze", ref);
+      if (targets.length === 0) {
+        if (!input.admin) throw forbidden("snooze", ref);
+        if (pr.draft) return note(`${shown} is a draft: its review clock is paused already.`);
+        throw new ConflictError(`Nobody is reviewing ${ref}: there is no review clock to snooze.`);
+      }
       if (pr.draft) return note(`${shown} is a draft: its review clock is paused already.`);
       const snoozed = targets.map((r) => snoozeClock(work, pr, r)).filter((r) => r.sla);
       if (snoozed.length === 0) return note(`${shown} has no review SLA running to snooze.`);

@@ -7,6 +7,7 @@ export { ReviewManagerAgent } from "./agent";
 export type { ActInput, ActResult, ReviewButton } from "./buttons";
 export { reviewManagerConfigShape } from "./config";
 export type { AssignNowOutcome, AssignNowResult } from "./manual";
+export type { NudgeNowResult } from "./nudge";
 
 /** A Review Manager agent by id, with its RPC methods (`reviewQueue`, `assignNow`, `act`, ...). */
 export function reviewManagerAgent(env: Env, agentId: string): Remote<ReviewManagerAgent> {

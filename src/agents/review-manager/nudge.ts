@@ -19,6 +19,7 @@ import { type Forecast, type ReviewRequestFacts, remaining } from "../../domain/
 import { prRef } from "../../domain/pr-refs";
 import { HOUR_MS, MINUTE_MS } from "../../domain/time";
 import { isWorkingAt, nextWorkingStart } from "../../domain/working-hours";
+import { ConflictError } from "../../platform/errors";
 import { cardFor, isUrgent } from "./assign";
 import type { TenantView, Work } from "./context";
 import { forecastOf, MIN_HISTORY, modelOf, outlook, steeringModel } from "./forecasting";
@@ -178,4 +179,53 @@ export function atRiskFrom(f: Forecast, fromMs: number, dueMs: number, threshold
   if (target >= 1) return fromMs;
   const h = remaining(f, 0).quantileH(1 - target);
   return fromMs + Math.min(dueH, Math.max(0, h)) * HOUR_MS;
+}
+
+/** What a nudge asked for now says the PR waits for. */
+const WAITS_FOR = {
+  review: "is waiting for your review",
+  changes: "is waiting on you: changes were asked for",
+  checks: "is waiting on you: its checks are failing",
+  merge: "is approved and waiting to be merged",
+} as const;
+
+export interface NudgeNowResult {
+  /** Who was nudged (GitHub login), as whom, and why. */
+  login: string;
+  role: Blocker["role"];
+  reason: Blocker["reason"];
+  /** What happened, as plain text. */
+  message: string;
+}
+
+/**
+ * A nudge asked for now (the dashboard's Nudge): to whoever the PR waits on (model/blocker.ts), whatever
+ * its forecast, through the Context Optimizer like the planned one. At most one per person and PR an
+ * hour. ConflictError when it does not apply: closed, draft, nobody it waits on, nobody to message.
+ */
+export function nudgeNow(work: Work, view: TenantView, pr: TrackedPr, by: string): NudgeNowResult {
+  const ref = prRef(pr);
+  if (pr.state !== "open") throw new ConflictError(`${ref} is ${pr.state}: there is nobody to nudge.`);
+  if (pr.draft) throw new ConflictError(`${ref} is a draft: it waits on nobody yet.`);
+  const blocker = blockerOf(pr, work.store.reviewers(pr.id), work.forecasts.activity(pr.id));
+  if (!blocker?.login)
+    throw new ConflictError(`${ref} waits on nobody Foreman can name: there is nobody to nudge.`);
+  const login = blocker.login;
+  const person = view.people.get(loginKey(login));
+  if (!person)
+    throw new ConflictError(
+      `${login} (the ${blocker.role}) is not on the team: Foreman cannot message them.`,
+    );
+  const stage = `asked:${loginKey(login)}:${Math.floor(work.nowMs / HOUR_MS)}`;
+  if (work.forecasts.activity(pr.id).nudged.includes(stage))
+    throw new ConflictError(`${login} was nudged about ${ref} within this hour already.`);
+  const waited = duration(work.nowMs - blocker.sinceMs);
+  const text = `Nudge from ${literal(by)}: ${literal(ref)} ${WAITS_FOR[blocker.reason]} (for ${waited}).`;
+  const build = (platform: ChatPlatform) => cardFor(work, view, pr, platform, text, { tone: "warning" });
+  if (!dmPerson(work, pr, person, build, `nudge:${stage}`, "nudge", isUrgent(work, pr)))
+    throw new ConflictError(`${login} (the ${blocker.role}) has no chat user Foreman can message.`);
+  work.forecasts.markNudged(pr.id, stage);
+  work.log(`${ref}: nudged ${login} (${blocker.role}, ${blocker.reason}), asked by ${by}`);
+  const message = `Nudged ${login} (the ${blocker.role}; ${ref} ${blocker.reason === "review" ? "waits for their review" : `waits on them: ${blocker.reason}`}, for ${waited}). The message goes through their notification settings.`;
+  return { login, role: blocker.role, reason: blocker.reason, message };
 }

@@ -20,12 +20,14 @@ import type { Env } from "../../env";
 import { NotFoundError } from "../../platform/errors";
 import type { ChannelLink, DigestSchedule } from "../../settings/model";
 import { settings } from "../../settings/stub";
+import { roleAtLeast } from "../../tenants/roles";
 import { currentTenant, guard } from "../middleware/auth";
 import { callMeta, E404, json, READ_ERRORS, security } from "../openapi";
 import { currentReviewManager, reviewQueue } from "../review-queue";
 import { TenantQuery } from "../schemas";
 import type { AppEnv } from "../types";
 import { PredictedSchema } from "./predictions";
+import { REVIEW_ACTIONS } from "./review-actions";
 
 const SLA_STATES = ["ok", "at_risk", "breached"] as const;
 const REVIEWER_STATUSES = [
@@ -106,6 +108,9 @@ const ReviewQueueSchema = z
     counts: z.object({ breached: z.number().int(), atRisk: z.number().int() }).openapi({
       description:
         "Over the whole queue (not just the page), by the SLA clock: items breached, and at risk (past the reminder, not breached)",
+    }),
+    actions: z.array(z.enum(["reassign", "snooze", "nudge"])).openapi({
+      description: "The review actions this key or session may take (operator or admin: all; viewer: none)",
     }),
     nextCursor: z
       .string()
@@ -338,7 +343,9 @@ export function registerReviewRoutes(app: OpenAPIHono<AppEnv>): void {
     const page = await reviewQueue(c.env, currentTenant(c), { offset, limit });
     const next = offset + page.items.length;
     const { offset: _offset, ...body } = page;
-    return c.json({ ...body, nextCursor: next < page.total ? cursorOf(next) : null }, 200);
+    const principal = c.get("principal");
+    const actions = principal && roleAtLeast(principal.role, "operator") ? [...REVIEW_ACTIONS] : [];
+    return c.json({ ...body, actions, nextCursor: next < page.total ? cursorOf(next) : null }, 200);
   });
 
   app.openapi(digests, async (c) =>
