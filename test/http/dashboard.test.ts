@@ -22,6 +22,7 @@ const MODULES = [
   "/js/render-chat.js",
   "/js/policies.js",
   "/js/admin.js",
+  "/js/me.js",
 ];
 /** Modules only other modules import (not app.js): time.js (by dom.js and others), render-chat.js (by operations.js). */
 const NESTED = new Set(["/js/time.js", "/js/render-chat.js"]);

@@ -16,6 +16,7 @@ import { ConflictError, NotFoundError, unwrap } from "../../platform/errors";
 import { settings } from "../../settings/stub";
 import type { Principal } from "../../tenants/authenticate";
 import { currentTenant, guard } from "../middleware/auth";
+import { jsonBody } from "../middleware/body";
 import { callMeta, E404, E409, json, security, WRITE_ERRORS } from "../openapi";
 import { currentReviewManager } from "../review-queue";
 import type { AppEnv } from "../types";
@@ -79,7 +80,7 @@ const routeOf = (action: ReviewAction) =>
     tags: ["reviews"],
     summary: SUMMARY[action],
     security,
-    middleware: [guard("operator", { action: `reviews.${action}` })],
+    middleware: [guard("operator", { action: `reviews.${action}` }), jsonBody()],
     request: { params: PrParams },
     responses: {
       200: { description: "Done: what happened", content: json(ActionResultSchema) },
