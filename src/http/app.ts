@@ -23,6 +23,7 @@ import { registerExperimentRoutes } from "./routes/experiments";
 import { registerInsightsRoutes } from "./routes/insights";
 import { registerInstallRoutes } from "./routes/installs";
 import { registerKeyRoutes } from "./routes/keys";
+import { registerLiveRoutes } from "./routes/live";
 import { registerRuntimeMetricsRoutes } from "./routes/metrics";
 import { registerMetricsRoutes } from "./routes/metrics-reviews";
 import { registerPeopleRoutes } from "./routes/people";
@@ -57,6 +58,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAgentRoutes(app);
   registerKeyRoutes(app);
   registerSessionRoutes(app);
+  registerLiveRoutes(app);
   registerDeliveryRoutes(app);
   registerRuntimeMetricsRoutes(app);
   registerMetricsRoutes(app);
