@@ -67,6 +67,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       if (result.changed) {
         this.record(work, `${input.verb} on ${prRef(pr)} by ${input.actor.platform}:${input.actor.id}`);
         this.cardsChanged(pr.id);
+        this.reviewsChanged();
       }
       await this.settle();
       return result;
@@ -86,6 +87,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       const reply = startBlock(work, view, prs, input);
       this.record(work, `block of ${prs.length} in ${input.repo} started by ${input.login}`);
       for (const pr of prs) this.cardsChanged(pr.id);
+      this.reviewsChanged();
       await this.settle();
       return reply;
     });
@@ -105,6 +107,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       const result = assignNow(work, view, this.reviews.prById(known.id) ?? known, input.platform);
       this.record(work, `review assign ${prRef(known)}: ${result.outcome}`);
       this.cardsChanged(known.id);
+      this.reviewsChanged();
       await this.settle();
       return result;
     });
@@ -249,6 +252,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     this.record(work, `${name} ${prRef(snapshot)}`);
     const tracked = this.reviews.pr(snapshot.repo, snapshot.number);
     if (tracked) this.cardsChanged(tracked.id);
+    this.reviewsChanged();
     await this.flush();
   }
 
@@ -294,6 +298,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     const work = this.work(`sla:${task.id}:${task.at}`, nowMs);
     fireStep(work, view, this.reviews.prById(pr.id) ?? pr, login);
     this.cardsChanged(pr.id);
+    this.reviewsChanged();
     await this.flush();
   }
 
