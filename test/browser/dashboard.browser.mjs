@@ -36,6 +36,8 @@ const CHANNEL_ID = "C0BROWSER";
 const REPO = "acme/widgets";
 /** With markup in it: the dashboard must show it as text (issue 11, §3). */
 const PR_TITLE = "Cache the widget index [now](https://evil.example/x) **fast**";
+/** The pull request that arrives while the Reviews view is open (the live update). */
+const LIVE_PR_TITLE = "Stream the widget feed live";
 const TOTAL_MS = 150_000;
 const STEP_MS = 20_000;
 
@@ -190,7 +192,7 @@ async function slackCommand(base, text) {
   return answer;
 }
 
-function pullRequestOpened() {
+function pullRequestOpened(number = 42, title = PR_TITLE) {
   const index = JSON.parse(
     readFileSync(join(ROOT, "node_modules/@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
   );
@@ -198,9 +200,9 @@ function pullRequestOpened() {
   const payload = structuredClone(examples.find((e) => e.action === "opened"));
   if (!payload) throw new Error("no pull_request.opened example in @octokit/webhooks-examples");
   Object.assign(payload.pull_request, {
-    number: 42,
-    title: PR_TITLE,
-    html_url: `https://github.com/${REPO}/pull/42`,
+    number,
+    title,
+    html_url: `https://github.com/${REPO}/pull/${number}`,
     user: { ...payload.pull_request.user, login: "octocat" },
     draft: false,
     state: "open",
@@ -210,13 +212,13 @@ function pullRequestOpened() {
     requested_teams: [],
     updated_at: new Date().toISOString(),
   });
-  payload.number = 42;
+  payload.number = number;
   payload.repository = { ...payload.repository, full_name: REPO, name: "widgets" };
   return JSON.stringify(payload);
 }
 
-async function githubWebhook(base) {
-  const body = pullRequestOpened();
+async function githubWebhook(base, number = 42, title = PR_TITLE) {
+  const body = pullRequestOpened(number, title);
   const res = await fetch(`${base}/api/webhooks/github`, {
     method: "POST",
     headers: {
@@ -505,6 +507,20 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries a
   assert.equal(await page.locator("#deliveries-list .chat-slack").count(), 0);
   await page.getByLabel("Platform").selectOption("");
   await page.screenshot({ path: join(OUTPUT, "desktop-deliveries.png"), fullPage: true });
+
+  // Live (issue 19): with the Reviews view open, one more signed webhook makes its pull request
+  // appear without a reload (the page's WebSocket to /api/live says "changed"; the view refetches).
+  await showView(page, "Reviews");
+  await page.locator("#reviews-body tr", { hasText: PR_TITLE }).waitFor();
+  await page.locator("#live[data-state='live']", { hasText: "Live" }).waitFor();
+  const navigations = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) navigations.push(frame.url());
+  });
+  await githubWebhook(base, 43, LIVE_PR_TITLE);
+  await page.locator("#reviews-body tr", { hasText: LIVE_PR_TITLE }).waitFor();
+  assert.deepEqual(navigations, [], "the row came without a reload or navigation");
+  await page.screenshot({ path: join(OUTPUT, "desktop-reviews-live.png"), fullPage: true });
 
   // Agents: pause the Review Manager with a click; its status changes.
   await showView(page, "Agents");
