@@ -71,6 +71,8 @@ const ROUTES: Array<[string, string]> = [
   ["post", "/api/webhooks/reencrypt"],
   ["get", "/api/sessions/me"],
   ["post", "/api/sessions/logout"],
+  ["get", "/api/live"],
+  ["post", "/api/live/ticket"],
 ];
 
 describe("GET /api/openapi.json", () => {

@@ -17,11 +17,9 @@ import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { errorResponse, json, READ_ERRORS, security } from "../openapi";
 import type { AppEnv } from "../types";
-import { SESSION_SECURITY } from "./sessions";
 
 export const LIVE_PATH = "/api/live";
 const tags = ["live"];
-const bothSecurities = [...security, { [SESSION_SECURITY]: [] }];
 
 const TicketSchema = z
   .object({
@@ -35,7 +33,7 @@ const ticket = createRoute({
   path: "/api/live/ticket",
   tags,
   summary: "A single-use, 60-second ticket to open the live WebSocket with an API key",
-  security: bothSecurities,
+  security,
   middleware: [guard("viewer", { action: "live.ticket" }), jsonBody()],
   responses: {
     200: { description: "The ticket, for the caller's tenant only", content: json(TicketSchema) },
@@ -50,7 +48,7 @@ const socket = createRoute({
   summary: "The dashboard's live channel: a WebSocket that says which views changed",
   description:
     'Upgrade with the session cookie, an Authorization header, or `?ticket=` from `POST /api/live/ticket`. Messages: `{"type":"hello"}`, then `{"type":"changed","topics":["reviews","team","overview"]}` at most once a second (no data: refetch). Send `ping` to get `pong`.',
-  security: bothSecurities,
+  security,
   request: { query: z.object({ ticket: z.string().optional() }) },
   responses: {
     101: { description: "Switching protocols: the WebSocket" },
