@@ -11,7 +11,7 @@ import { unwrap } from "../../src/platform/errors";
 import { settings } from "../../src/settings/stub";
 import { newSignInLink } from "../../src/tenants/dashboard-sessions";
 import { live } from "../../src/tenants/live";
-import { eventually, linkQuietly, prOpened, sendGitHub } from "../webhooks/support";
+import { eventually, linkQuietly, linkViaChat, prOpened, sendGitHub } from "../webhooks/support";
 import { BASE, errorOf, jsonOf, newKey } from "./helpers";
 
 interface Socket {
@@ -128,6 +128,18 @@ describe("broadcasts", () => {
     expect(res.status).toBe(200);
     await eventually(async () => changes(socket).length > 0);
     expect(changes(socket)[0]?.topics).toEqual(expect.arrayContaining(["reviews", "overview"]));
+    socket.ws.close(1000);
+  });
+
+  it("the Review Manager's step tells the socket too (after the hand-off's own message, merged by the alarm)", async () => {
+    const tenant = "live-rm";
+    const { key } = await newKey(tenant, "viewer");
+    await linkViaChat(tenant, "github", "acme/live-rm");
+    const socket = await connect("/api/live", { Authorization: `Bearer ${key}` });
+    expect((await sendGitHub(prOpened("acme/live-rm", 5), { to: tenant })).status).toBe(200);
+    // One message from the hand-off, one from the Review Manager once it has the pull request.
+    await eventually(async () => changes(socket).length >= 2);
+    for (const message of changes(socket)) expect(message.topics).toContain("reviews");
     socket.ws.close(1000);
   });
 

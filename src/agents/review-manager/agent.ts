@@ -332,7 +332,10 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     if (task.kind === CARDS_TASK) this.cards.refresh(work, view, current);
     else if (task.kind === RETRY_TASK) {
       const outcome = assign(work, view, current, { retry: true });
-      if (outcome.kind === "assigned") this.record(work, `${prRef(current)}: assigned on a retry`);
+      if (outcome.kind === "assigned") {
+        this.record(work, `${prRef(current)}: assigned on a retry`);
+        this.reviewsChanged();
+      }
       this.cardsChanged(current.id);
     } else if (task.kind === REQUEST_TASK) {
       requestDue(work, current, String(task.payload.login ?? ""), Number(task.payload.seq));
