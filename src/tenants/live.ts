@@ -18,6 +18,7 @@ import type { Env } from "../env";
 import { logger } from "../observability/logger";
 import { base64url } from "../platform/base64";
 import { sha256Hex } from "../platform/crypto";
+import { destroyObject } from "../platform/destroy";
 import { type Remote, remote } from "../platform/rpc";
 
 export const LIVE_TOPICS = ["reviews", "team", "overview"] as const;
@@ -99,6 +100,18 @@ export class Live extends DurableObject<Env> {
       now + TICKET_TTL_MS,
     );
     return { ticket: `${tenant}.${secret}`, expiresAt: new Date(now + TICKET_TTL_MS).toISOString() };
+  }
+
+  /** Tenant deletion: closes the tenant's sockets, wipes the tickets and any alarm (src/platform/destroy.ts). */
+  async destroy(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(1008, "tenant deleted");
+      } catch {
+        // already closing
+      }
+    }
+    await destroyObject(this.ctx);
   }
 
   /** Dashboards connected now (tests, health). */
