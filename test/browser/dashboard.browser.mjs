@@ -6,7 +6,8 @@
  * webhook), then: signs in, lands on the Overview (non-empty figures, a chart, links to the filtered
  * Reviews), sees the demo's "Standing agents" workflow, checks the Reviews, Digests (with a preview)
  * and Charts views, the Team (each member with a local time) and Deliveries (the review card drawn as
- * Slack shows it, not JSON), pauses an agent with a click and sees its status change, creates a
+ * Slack shows it, not JSON), sees a second signed webhook's pull request appear on the open Reviews view
+ * without a reload (the live WebSocket, issue 19), pauses an agent with a click and sees its status change, creates a
  * Slack invite and a GitHub connect link in the Installs view, checks at 360 px wide that no view
  * scrolls sideways and that axe-core (WCAG 2.1 A/AA) finds no serious or critical violation in any
  * view, and signs in with a chat link (`/foreman dashboard`: once, then refused). No uncaught page
