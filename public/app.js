@@ -16,6 +16,7 @@ import { loadCharts, unloadCharts } from "./js/charts.js";
 import { loadDigests } from "./js/digests.js";
 import { $, clearError, notify, showError } from "./js/dom.js";
 import { clearInstalls, initInstalls, loadInstalls } from "./js/installs.js";
+import { startLive, stopLive } from "./js/live.js";
 import { clearMe, loadMe, setMeActor } from "./js/me.js";
 import {
   clearDeliveries,
@@ -83,6 +84,36 @@ function showView(view) {
   }).finally(() => section.removeAttribute("aria-busy"));
 }
 
+// ------------------------------------------------------------------ live updates
+
+/** The views that follow the live channel, by the topic that changes them (js/live.js). */
+const LIVE_TOPIC = { reviews: "reviews", overview: "overview", team: "team" };
+/** @type {Promise<unknown> | null} */
+let liveRefresh = null;
+let liveAgain = false;
+
+/** A change the current view shows: refetch it in place (one at a time; a change meanwhile runs it again). */
+function onLiveChange(topics) {
+  const topic = LIVE_TOPIC[currentView];
+  if (!topic || !topics.includes(topic)) return;
+  if (liveRefresh) {
+    liveAgain = true;
+    return;
+  }
+  const shown = currentView;
+  liveRefresh = guarded(() => LOADERS[shown]()).finally(() => {
+    liveRefresh = null;
+    if (liveAgain) {
+      liveAgain = false;
+      onLiveChange([LIVE_TOPIC[currentView] ?? ""]);
+    }
+  });
+}
+
+function goLive() {
+  startLive({ withTicket: Boolean(apiKey()), onChange: onLiveChange });
+}
+
 // ------------------------------------------------------------------ sign in / out
 
 function setTenant(value) {
@@ -115,6 +146,7 @@ const CLEARED = [
 let bySession = false;
 
 function signOut(clearBanner = true) {
+  stopLive();
   if (bySession) void endSession();
   bySession = false;
   clearMe();
@@ -166,11 +198,15 @@ function init() {
     showSignedIn(true);
     notify("Signed in.");
     void showView(viewOfHash() ?? DEFAULT_VIEW);
+    goLive();
   });
 
   $("toolbar").addEventListener("submit", (event) => {
     event.preventDefault();
-    if (setTenant(tenantInput.value)) void showView(currentView);
+    if (!setTenant(tenantInput.value)) return;
+    void showView(currentView);
+    // The bootstrap key's ticket is for the tenant chosen: follow the new one.
+    if (apiKey()) goLive();
   });
   $("refresh").addEventListener("click", () => void showView(currentView));
   $("signout").addEventListener("click", () => signOut());
@@ -198,6 +234,7 @@ function init() {
     tenantInput.value = tenant();
     showSignedIn(true);
     void showView(viewOfHash() ?? DEFAULT_VIEW);
+    goLive();
     return;
   }
   showSignedIn(false);
@@ -213,6 +250,7 @@ function init() {
     showSignedIn(true);
     notify(`Signed in as ${session.actor} (${session.role}) to ${session.tenant}.`);
     void showView(viewOfHash() ?? DEFAULT_VIEW);
+    goLive();
   });
 }
 

@@ -13,6 +13,7 @@ import type { RateLimiter } from "./http/rate-limit/rate-limiter";
 import type { Metrics } from "./observability/metrics-do";
 import type { TenantSettings } from "./settings/tenant-settings";
 import type { Directory } from "./tenants/directory";
+import type { Live } from "./tenants/live";
 
 /** Bindings, vars and secrets of the Worker (see wrangler.toml and .dev.vars.example). */
 export interface Env {
@@ -30,6 +31,8 @@ export interface Env {
   METRICS_ROLLUP: DurableObjectNamespace<Metrics>;
   /** Rate-limit counters of `/api/*`, one object per API key / source address. */
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** The dashboard's live WebSockets, one object per tenant (src/tenants/live.ts). */
+  LIVE: DurableObjectNamespace<Live>;
   // Storage and queues
   CONFIG_KV: KVNamespace;
   LOGS: R2Bucket;

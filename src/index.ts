@@ -29,6 +29,7 @@ export { RateLimiter } from "./http/rate-limit/rate-limiter";
 export { Metrics } from "./observability/metrics-do";
 export { TenantSettings } from "./settings/tenant-settings";
 export { Directory } from "./tenants/directory";
+export { Live } from "./tenants/live";
 
 const app = createApp();
 

@@ -23,6 +23,7 @@ import { registerExperimentRoutes } from "./routes/experiments";
 import { registerInsightsRoutes } from "./routes/insights";
 import { registerInstallRoutes } from "./routes/installs";
 import { registerKeyRoutes } from "./routes/keys";
+import { registerLiveRoutes } from "./routes/live";
 import { registerMeNotifyRoute } from "./routes/me-notify";
 import { registerRuntimeMetricsRoutes } from "./routes/metrics";
 import { registerMetricsRoutes } from "./routes/metrics-reviews";
@@ -60,6 +61,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerKeyRoutes(app);
   registerSessionRoutes(app);
   registerMeNotifyRoute(app);
+  registerLiveRoutes(app);
   registerDeliveryRoutes(app);
   registerRuntimeMetricsRoutes(app);
   registerMetricsRoutes(app);

@@ -10,7 +10,7 @@
  *    and a delivery in that window finds no linked repository once the settings are wiped) — no new
  *    request or webhook reaches the tenant while it is wiped.
  * 3. Wipe the Durable Objects (`destroy()`: storage, alarm, in-memory state): every agent, then the
- *    Coordinator, TenantSettings, Outbox and Metrics objects of the tenant.
+ *    Coordinator, TenantSettings, Outbox, Metrics and Live objects of the tenant.
  * 4. CONFIG_KV keys under `tenant:<id>:` and the R2 log archive of the tenant
  *    (`logs/<level-class>/<id>/`, `tenantLogPrefixes` in src/observability/archive.ts).
  * 5. Directory `forgetTenant`: key rows, id index and the tenant row deleted; deletion record written.
@@ -33,6 +33,7 @@ import { wipe } from "../platform/destroy";
 import { unwrap } from "../platform/errors";
 import { settings } from "../settings/stub";
 import { defaultTenant } from "../tenants/default-tenant";
+import { live } from "../tenants/live";
 import { forgetHooks } from "../tenants/receivers";
 import { directory } from "../tenants/stub";
 
@@ -96,8 +97,9 @@ async function wipeObjects(env: Env, tenant: string, agents: AgentSnapshot[]): P
     wipe(() => settings(env, tenant).destroy()),
     wipe(() => outbox(env, tenant).destroy()),
     wipe(() => metrics(env, tenant).destroy()),
+    wipe(() => live(env, tenant).destroy()),
   ]);
-  return agents.length + 4;
+  return agents.length + 5;
 }
 
 export async function deleteKvPrefix(kv: KVNamespace, prefix: string): Promise<number> {

@@ -13,6 +13,8 @@ import { resolveSla, type SlaRule } from "../domain/sla";
 import type { Env } from "../env";
 import { destroyObject } from "../platform/destroy";
 import { attempt, ConflictError, NotFoundError, type Outcome } from "../platform/errors";
+import { objectName } from "../platform/kept-report";
+import { liveChanged } from "../tenants/live";
 import { applyPrefs, DigestPrefsStore } from "./digest-prefs";
 import { DigestSettings } from "./digest-settings";
 import { type Linked, linkIn, type Unlinked, unlinkIn } from "./links";
@@ -88,33 +90,44 @@ export class TenantSettings extends DigestSettings {
 
   // --------------------------------------------------------------------- team
 
+  /** A team or out-of-office write that went through: the tenant's live dashboards refetch (src/tenants/live.ts). */
+  private async teamWritten<T>(written: Promise<Outcome<T>>): Promise<Outcome<T>> {
+    const outcome = await written;
+    if (outcome.ok) this.ctx.waitUntil(liveChanged(this.env, objectName(this.ctx), ["team", "overview"]));
+    return outcome;
+  }
+
   /** Adds a member, or updates an existing one (an omitted zone keeps theirs). 409 on a taken login. */
   async addMember(
     input: MemberInput,
     by: string,
   ): Promise<Outcome<{ member: TeamMember; previous: TeamMember | null }>> {
-    return attempt(() => {
-      const previous = this.store.member(input.user);
-      const member = buildMember(input, previous, by);
-      const owner = this.store.memberByGithub(member.github);
-      if (owner && !sameUser(owner.user, member.user)) {
-        throw new ConflictError(`GitHub login ${member.github} already belongs to another team member`, {
-          user: owner.user,
-        });
-      }
-      this.store.upsertMember(member);
-      return { member, previous };
-    });
+    return this.teamWritten(
+      attempt(() => {
+        const previous = this.store.member(input.user);
+        const member = buildMember(input, previous, by);
+        const owner = this.store.memberByGithub(member.github);
+        if (owner && !sameUser(owner.user, member.user)) {
+          throw new ConflictError(`GitHub login ${member.github} already belongs to another team member`, {
+            user: owner.user,
+          });
+        }
+        this.store.upsertMember(member);
+        return { member, previous };
+      }),
+    );
   }
 
   async removeMember(user: ChatUserRef): Promise<Outcome<TeamMember>> {
-    return attempt(() => {
-      const member = this.store.member(user);
-      if (!member) throw new NotFoundError(`${user.platform} user ${user.id} is not on the team`);
-      this.store.deleteMember(user);
-      this.notify.deleteOwn(user);
-      return member;
-    });
+    return this.teamWritten(
+      attempt(() => {
+        const member = this.store.member(user);
+        if (!member) throw new NotFoundError(`${user.platform} user ${user.id} is not on the team`);
+        this.store.deleteMember(user);
+        this.notify.deleteOwn(user);
+        return member;
+      }),
+    );
   }
 
   /** Changes only a member's working hours and/or zone (validated); 404 when they are not on the team. */
@@ -123,7 +136,7 @@ export class TenantSettings extends DigestSettings {
     patch: HoursPatch,
     by: string,
   ): Promise<Outcome<{ member: TeamMember; previous: TeamMember }>> {
-    return attempt(() => updateHours(this.store, user, patch, by));
+    return this.teamWritten(attempt(() => updateHours(this.store, user, patch, by)));
   }
 
   async team(): Promise<TeamMember[]> {
@@ -198,12 +211,14 @@ export class TenantSettings extends DigestSettings {
     by: string,
     from: string | null = null,
   ): Promise<Outcome<{ entry: OooEntry; previous: OooEntry | null }>> {
-    return attempt(() => {
-      const entry = buildOoo(user, { from, until }, by);
-      const previous = this.store.ooo(entry.user);
-      this.store.putOoo(entry);
-      return { entry, previous };
-    });
+    return this.teamWritten(
+      attempt(() => {
+        const entry = buildOoo(user, { from, until }, by);
+        const previous = this.store.ooo(entry.user);
+        this.store.putOoo(entry);
+        return { entry, previous };
+      }),
+    );
   }
 
   /** Marks a user back: `cleared` is the entry in force on `date`, `cancelled` one starting after it. */
@@ -211,13 +226,15 @@ export class TenantSettings extends DigestSettings {
     user: ChatUserRef,
     date: string,
   ): Promise<Outcome<{ cleared: OooEntry | null; cancelled: OooEntry | null }>> {
-    return attempt(() => {
-      const day = check(realDateSchema, date, "date");
-      const entry = this.store.ooo(user);
-      this.store.deleteOoo(user);
-      const cleared = entry && oooActive(entry, day) ? entry : null;
-      return { cleared, cancelled: entry && oooUpcoming(entry, day) ? entry : null };
-    });
+    return this.teamWritten(
+      attempt(() => {
+        const day = check(realDateSchema, date, "date");
+        const entry = this.store.ooo(user);
+        this.store.deleteOoo(user);
+        const cleared = entry && oooActive(entry, day) ? entry : null;
+        return { cleared, cancelled: entry && oooUpcoming(entry, day) ? entry : null };
+      }),
+    );
   }
 
   /** Entries in force on `date` (YYYY-MM-DD). */

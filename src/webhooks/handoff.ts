@@ -14,6 +14,7 @@ import type { DomainEvent, EventSource } from "../events/types";
 import { logger } from "../observability/logger";
 import { ServiceUnavailableError, unwrap } from "../platform/errors";
 import { settings } from "../settings/stub";
+import { liveChanged } from "../tenants/live";
 import type { Receiver } from "../tenants/receivers";
 
 /** What a webhook route answers when it does not throw (errors use the one error shape). */
@@ -94,12 +95,18 @@ export async function handOff(
   );
   const results: IngestResult[] = [];
   const failures: string[] = [];
+  const freshTenants: string[] = [];
   settled.forEach((s, i) => {
     const tenant = entries[i]?.[0] ?? "?";
     if (s.status === "rejected") failures.push(`${tenant}: ${String(s.reason)}`);
     else if (!s.value.ok) failures.push(`${tenant}: ${s.value.error.message}`);
-    else results.push(s.value.value);
+    else {
+      results.push(s.value.value);
+      if (!s.value.value.duplicate) freshTenants.push(tenant);
+    }
   });
+  // The tenant's open dashboards refetch (one small call; nothing is sent when none is open).
+  await Promise.all(freshTenants.map((tenant) => liveChanged(env, tenant, ["reviews", "overview"])));
   if (failures.length) {
     logger("webhooks").error("webhook hand-off failed", { source, correlationId: deliveryId, failures });
     throw new ServiceUnavailableError(

@@ -8,8 +8,10 @@
  * and Charts views, the Team (each member with a local time) and Deliveries (the review card drawn as
  * Slack shows it, not JSON), the Policies view (a policy's versions with their figures; an experiment
  * started through the API, its arms and decision, promoted with a click), under Admin the Keys (a key
- * created, shown once, revoked) and the Audit log, pauses an agent with a click and sees its status
- * change, creates a Slack invite and a GitHub connect link in the Installs view, checks at 360 px wide that no view
+ * created, shown once, revoked) and the Audit log, sees a second signed webhook's pull request appear
+ * on the open Reviews view without a reload (the live WebSocket, issue 19), pauses an agent with a
+ * click and sees its status change, creates a Slack invite and a GitHub connect link in the Installs
+ * view, checks at 360 px wide that no view
  * scrolls sideways and that axe-core (WCAG 2.1 A/AA) finds no serious or critical violation in any
  * view, and signs in with a chat link (`/foreman dashboard`: once, then refused). No uncaught page
  * errors, console errors or CSP
@@ -40,6 +42,8 @@ const CHANNEL_ID = "C0BROWSER";
 const REPO = "acme/widgets";
 /** With markup in it: the dashboard must show it as text (issue 11, §3). */
 const PR_TITLE = "Cache the widget index [now](https://evil.example/x) **fast**";
+/** The pull request that arrives while the Reviews view is open (the live update). */
+const LIVE_PR_TITLE = "Stream the widget feed live";
 const TOTAL_MS = 150_000;
 const STEP_MS = 20_000;
 
@@ -194,7 +198,7 @@ async function slackCommand(base, text) {
   return answer;
 }
 
-function pullRequestOpened() {
+function pullRequestOpened(number = 42, title = PR_TITLE) {
   const index = JSON.parse(
     readFileSync(join(ROOT, "node_modules/@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
   );
@@ -202,9 +206,9 @@ function pullRequestOpened() {
   const payload = structuredClone(examples.find((e) => e.action === "opened"));
   if (!payload) throw new Error("no pull_request.opened example in @octokit/webhooks-examples");
   Object.assign(payload.pull_request, {
-    number: 42,
-    title: PR_TITLE,
-    html_url: `https://github.com/${REPO}/pull/42`,
+    number,
+    title,
+    html_url: `https://github.com/${REPO}/pull/${number}`,
     user: { ...payload.pull_request.user, login: "octocat" },
     draft: false,
     state: "open",
@@ -214,13 +218,13 @@ function pullRequestOpened() {
     requested_teams: [],
     updated_at: new Date().toISOString(),
   });
-  payload.number = 42;
+  payload.number = number;
   payload.repository = { ...payload.repository, full_name: REPO, name: "widgets" };
   return JSON.stringify(payload);
 }
 
-async function githubWebhook(base) {
-  const body = pullRequestOpened();
+async function githubWebhook(base, number = 42, title = PR_TITLE) {
+  const body = pullRequestOpened(number, title);
   const res = await fetch(`${base}/api/webhooks/github`, {
     method: "POST",
     headers: {
@@ -601,6 +605,19 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   await page.locator("#audit-body tr", { hasText: "keys.revoke" }).first().waitFor();
   assert.match(await page.locator("#audit-count").innerText(), /most recent entr/);
   await page.screenshot({ path: join(OUTPUT, "desktop-audit.png"), fullPage: true });
+  // Live (issue 19): with the Reviews view open, one more signed webhook makes its pull request
+  // appear without a reload (the page's WebSocket to /api/live says "changed"; the view refetches).
+  await showView(page, "Reviews");
+  await page.locator("#reviews-body tr", { hasText: PR_TITLE }).waitFor();
+  await page.locator("#live[data-state='live']", { hasText: "Live" }).waitFor();
+  const navigations = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) navigations.push(frame.url());
+  });
+  await githubWebhook(base, 43, LIVE_PR_TITLE);
+  await page.locator("#reviews-body tr", { hasText: LIVE_PR_TITLE }).waitFor();
+  assert.deepEqual(navigations, [], "the row came without a reload or navigation");
+  await page.screenshot({ path: join(OUTPUT, "desktop-reviews-live.png"), fullPage: true });
 
   // Agents: pause the Review Manager with a click; its status changes.
   await showView(page, "Agents");

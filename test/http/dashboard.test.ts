@@ -18,6 +18,7 @@ const MODULES = [
   "/js/installs.js",
   "/js/team.js",
   "/js/overview.js",
+  "/js/live.js",
   "/js/time.js",
   "/js/render-chat.js",
   "/js/policies.js",

@@ -75,6 +75,8 @@ const ROUTES: Array<[string, string]> = [
   ["post", "/api/reviews/{owner}/{repo}/{number}/reassign"],
   ["post", "/api/reviews/{owner}/{repo}/{number}/snooze"],
   ["post", "/api/reviews/{owner}/{repo}/{number}/nudge"],
+  ["get", "/api/live"],
+  ["post", "/api/live/ticket"],
 ];
 
 describe("GET /api/openapi.json", () => {

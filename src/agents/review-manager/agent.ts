@@ -70,6 +70,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
           `${input.verb} on ${prRef(pr)} by ${input.by ?? `${input.actor.platform}:${input.actor.id}`}`,
         );
         this.cardsChanged(pr.id);
+        this.reviewsChanged();
       }
       await this.settle();
       return result;
@@ -108,6 +109,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       const reply = startBlock(work, view, prs, input);
       this.record(work, `block of ${prs.length} in ${input.repo} started by ${input.login}`);
       for (const pr of prs) this.cardsChanged(pr.id);
+      this.reviewsChanged();
       await this.settle();
       return reply;
     });
@@ -127,6 +129,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
       const result = assignNow(work, view, this.reviews.prById(known.id) ?? known, input.platform);
       this.record(work, `review assign ${prRef(known)}: ${result.outcome}`);
       this.cardsChanged(known.id);
+      this.reviewsChanged();
       await this.settle();
       return result;
     });
@@ -271,6 +274,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     this.record(work, `${name} ${prRef(snapshot)}`);
     const tracked = this.reviews.pr(snapshot.repo, snapshot.number);
     if (tracked) this.cardsChanged(tracked.id);
+    this.reviewsChanged();
     await this.flush();
   }
 
@@ -316,6 +320,7 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     const work = this.work(`sla:${task.id}:${task.at}`, nowMs);
     fireStep(work, view, this.reviews.prById(pr.id) ?? pr, login);
     this.cardsChanged(pr.id);
+    this.reviewsChanged();
     await this.flush();
   }
 
@@ -349,7 +354,10 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     if (task.kind === CARDS_TASK) this.cards.refresh(work, view, current);
     else if (task.kind === RETRY_TASK) {
       const outcome = assign(work, view, current, { retry: true });
-      if (outcome.kind === "assigned") this.record(work, `${prRef(current)}: assigned on a retry`);
+      if (outcome.kind === "assigned") {
+        this.record(work, `${prRef(current)}: assigned on a retry`);
+        this.reviewsChanged();
+      }
       this.cardsChanged(current.id);
     } else if (task.kind === REQUEST_TASK) {
       requestDue(work, current, String(task.payload.login ?? ""), Number(task.payload.seq));

@@ -4,6 +4,7 @@ import type { Env } from "../../env";
 import { recordSlaEvent } from "../../observability/metrics";
 import { ConflictError, errorMessage, NotFoundError, unwrap } from "../../platform/errors";
 import { teamOf } from "../../settings/team";
+import { liveChanged } from "../../tenants/live";
 import { BaseAgent } from "../framework/base-agent";
 import { findIntegrationDashboard } from "../integration-dashboard/find";
 import { AuthorNotices } from "./author";
@@ -34,6 +35,7 @@ export abstract class ReviewManagerCore extends BaseAgent {
   protected readonly policies: PrPolicyStore;
   protected readonly queueIndex: QueueIndex;
   private legacyChecked = false;
+  private liveQueued = false;
   /** The tenant's Context Optimizer, once looked up. */
   protected readonly optimizer: { optimizerId?: string } = {};
 
@@ -186,6 +188,28 @@ export abstract class ReviewManagerCore extends BaseAgent {
       if (prId !== null) prs.add(prId);
     }
     for (const prId of prs) this.cardsChanged(prId);
+  }
+
+  /**
+   * The queue changed (an event, a claim, reassignment or snooze, an SLA step): the tenant's live
+   * dashboards are told once per step (src/tenants/live.ts), after the step's synchronous writes.
+   */
+  protected reviewsChanged(): void {
+    if (this.liveQueued) return;
+    this.liveQueued = true;
+    let tenant: string;
+    try {
+      tenant = this.tenant();
+    } catch {
+      this.liveQueued = false;
+      return;
+    }
+    this.ctx.waitUntil(
+      Promise.resolve().then(() => {
+        this.liveQueued = false;
+        return liveChanged(this.env, tenant, ["reviews", "overview"]);
+      }),
+    );
   }
 
   /** Schedules a refresh of the PR's cards when one of them no longer shows the review as it stands. */
