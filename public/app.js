@@ -101,7 +101,8 @@ function onLiveChange(topics) {
     return;
   }
   const shown = currentView;
-  liveRefresh = guarded(() => LOADERS[shown]()).finally(() => {
+  // A live refetch keeps what the view says about the last action (the Reviews view's note).
+  liveRefresh = guarded(() => LOADERS[shown]({ keepNote: true })).finally(() => {
     liveRefresh = null;
     if (liveAgain) {
       liveAgain = false;
