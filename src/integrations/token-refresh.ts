@@ -4,7 +4,7 @@
  * token). A token with less than `REFRESH_MARGIN_MS` left is renewed on use, sealed again and kept in
  * the tenant's Outbox — only while the install is live, so a revocation that lands meanwhile wins.
  * A failed renewal leaves the old token in use (it may still work); the platform's refusal then
- * fails the send as any expired token would.
+ * fails the send the way an expired token always does.
  */
 
 import type { CredentialDetails } from "../delivery/credentials";
