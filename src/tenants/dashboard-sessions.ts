@@ -10,10 +10,11 @@
  */
 
 import type { Env } from "../env";
-import { base64url } from "../platform/base64";
+import { cookieValue } from "../platform/cookies";
 import { sha256Hex } from "../platform/crypto";
 import { isLocalHostname } from "./authenticate";
 import { publicOrigin } from "./hooks";
+import { isRandomToken, randomToken } from "./keys";
 import type { LinkProblem, Session, SessionRole } from "./sessions";
 import { directory } from "./stub";
 
@@ -28,18 +29,13 @@ const SECURE_COOKIE = "__Host-foreman_session";
 /** On plain-http localhost a Secure cookie would not be kept, nor a `__Host-` one. */
 const LOCAL_COOKIE = "foreman_session";
 
-/** A link or session token: 43 base64url characters. Anything else is not one of ours. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-const newToken = (): string => base64url(crypto.getRandomValues(new Uint8Array(32)));
-
 /** A new sign-in link of `tenant` for `actor` (`slack:U123`), answered as the full URL (shown once). */
 export async function newSignInLink(
   env: Env,
   input: { origin: string; tenant: string; role: SessionRole; actor: string },
   nowMs = Date.now(),
 ): Promise<string> {
-  const token = newToken();
+  const token = randomToken();
   await directory(env).createSignInLink({
     hash: await sha256Hex(token),
     tenant: input.tenant,
@@ -55,8 +51,8 @@ export async function redeemSignInLink(
   env: Env,
   token: string | undefined,
 ): Promise<{ token: string; session: Session } | LinkProblem> {
-  if (!token || !TOKEN_SHAPE.test(token)) return "unknown";
-  const sessionToken = newToken();
+  if (!token || !isRandomToken(token)) return "unknown";
+  const sessionToken = randomToken();
   const redeemed = await directory(env).redeemSignInLink(
     await sha256Hex(token),
     await sha256Hex(sessionToken),
@@ -82,16 +78,8 @@ export function sessionCookie(requestUrl: string, token: string, maxAgeSeconds: 
 
 /** The session token the request's cookie carries (well-formed; not yet looked up), or null. */
 export function sessionToken(request: Request): string | null {
-  const header = request.headers.get("Cookie");
-  if (!header) return null;
-  const name = sessionCookieName(request.url);
-  for (const part of header.split(";")) {
-    const at = part.indexOf("=");
-    if (at < 0 || part.slice(0, at).trim() !== name) continue;
-    const value = part.slice(at + 1).trim();
-    return TOKEN_SHAPE.test(value) ? value : null;
-  }
-  return null;
+  const value = cookieValue(request.headers.get("Cookie"), sessionCookieName(request.url));
+  return value !== null && isRandomToken(value) ? value : null;
 }
 
 /** The live session behind the request's cookie, with its hash (to end it), or null. */

@@ -5,10 +5,13 @@ import { sha256Hex } from "../platform/crypto";
 /** Prefix of every tenant API key. */
 export const KEY_PREFIX = "fmn_";
 
-/** `prefix` + 32 random bytes, base64url (43 characters). */
-function randomToken(prefix: string): string {
+/** `prefix` + 32 random bytes, base64url (43 characters): keys, secrets, states, links, sessions. */
+export function randomToken(prefix = ""): string {
   return prefix + base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
+
+/** A bare `randomToken()`: 43 base64url characters. Anything else is not one Foreman made. */
+export const isRandomToken = (value: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(value);
 
 /** A fresh plaintext API key: `fmn_` + 32 random bytes. */
 export function generateApiKey(): string {

@@ -16,10 +16,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { logger } from "../observability/logger";
-import { base64url } from "../platform/base64";
 import { sha256Hex } from "../platform/crypto";
 import { destroyObject } from "../platform/destroy";
 import { type Remote, remote } from "../platform/rpc";
+import { randomToken } from "./keys";
 
 export const LIVE_TOPICS = ["reviews", "team", "overview"] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
@@ -91,7 +91,7 @@ export class Live extends DurableObject<Env> {
   /** A single-use ticket for the upgrade (`<tenant>.<secret>`), good for `TICKET_TTL_MS`. */
   async issueTicket(tenant: string): Promise<{ ticket: string; expiresAt: string }> {
     const now = Date.now();
-    const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));
+    const secret = randomToken();
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM live_tickets WHERE expires_at <= ?", now);
     sql.exec(

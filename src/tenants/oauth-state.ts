@@ -8,29 +8,22 @@
  */
 
 import type { Env } from "../env";
-import { base64url } from "../platform/base64";
 import { sha256Hex } from "../platform/crypto";
 import { randomId } from "../platform/ids";
 import type { Invite, InviteProblem, OAuthPurpose, StateProblem, TakenState } from "./installations";
+import { isRandomToken, randomToken } from "./keys";
 import { directory } from "./stub";
 
 export const STATE_TTL_MS = 15 * 60_000;
 export const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 export const MAX_INVITE_TTL_MS = 30 * 24 * 3_600_000;
 
-/** A state or invite token: 43 base64url characters. Anything else is not one of ours. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-function newToken(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)));
-}
-
 export async function newOAuthState(
   env: Env,
   input: { purpose: OAuthPurpose; tenant: string | null; invite?: string | null; createdBy: string | null },
   nowMs = Date.now(),
 ): Promise<string> {
-  const state = newToken();
+  const state = randomToken();
   await directory(env).createOAuthState({
     hash: await sha256Hex(state),
     purpose: input.purpose,
@@ -48,7 +41,7 @@ export async function takeOAuthState(
   state: string | null,
   purpose: OAuthPurpose,
 ): Promise<TakenState | StateProblem> {
-  if (!state || !TOKEN_SHAPE.test(state)) return "unknown";
+  if (!state || !isRandomToken(state)) return "unknown";
   return directory(env).takeOAuthState(await sha256Hex(state), purpose);
 }
 
@@ -58,7 +51,7 @@ export async function newInvite(
   input: { tenant: string; createdBy: string | null; ttlMs?: number },
   nowMs = Date.now(),
 ): Promise<{ token: string; invite: Invite }> {
-  const token = newToken();
+  const token = randomToken();
   const ttl = Math.min(MAX_INVITE_TTL_MS, Math.max(60_000, input.ttlMs ?? INVITE_TTL_MS));
   const invite = await directory(env).createInvite({
     hash: await sha256Hex(token),
@@ -75,7 +68,7 @@ export async function checkInvite(
   env: Env,
   token: string,
 ): Promise<{ hash: string; invite: Invite } | InviteProblem> {
-  if (!TOKEN_SHAPE.test(token)) return "unknown";
+  if (!isRandomToken(token)) return "unknown";
   const hash = await sha256Hex(token);
   const found = await directory(env).checkInvite(hash);
   return typeof found === "string" ? found : { hash, invite: found };

@@ -11,6 +11,7 @@
  */
 
 import type { Context } from "hono";
+import { cookieValue } from "../../platform/cookies";
 import { EncryptionKeyError } from "../../platform/errors";
 import { keyringFor } from "../../tenants/encryption";
 import { publicOrigin } from "../../tenants/hooks";
@@ -68,7 +69,7 @@ export async function finishState(
   const state = c.req.query("state") ?? null;
   const again = startAgain(purpose);
   if (state !== null && c.req.header("Sec-Fetch-Site") !== undefined) {
-    const cookie = cookieOf(c.req.header("Cookie") ?? "", cookieName(purpose));
+    const cookie = cookieValue(c.req.header("Cookie") ?? null, cookieName(purpose));
     if (cookie !== state) {
       return {
         ok: false,
@@ -160,12 +161,4 @@ function startAgain(purpose: OAuthPurpose): Pick<Page, "next" | "after"> {
     : {
         after: `To start again, run /foreman setup in your team's chat and choose Connect ${platformName(purpose)}.`,
       };
-}
-
-function cookieOf(header: string, name: string): string | null {
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return null;
 }
