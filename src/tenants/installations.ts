@@ -36,14 +36,11 @@ export interface Installation {
   revokedReason: string | null;
 }
 
-export interface NewInstallation {
-  platform: InstallPlatform;
-  account: string;
-  tenant: string;
-  name: string | null;
-  installer: string | null;
-  details: InstallDetails;
-}
+/** What an install records; the times and the revocation are the store's. */
+export type NewInstallation = Pick<
+  Installation,
+  "platform" | "account" | "tenant" | "name" | "installer" | "details"
+>;
 
 type InstallRow = {
   platform: string;

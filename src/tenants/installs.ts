@@ -11,21 +11,14 @@
  */
 
 import type { ChatPlatform } from "../chat/platform";
-import type { NewCredential } from "../delivery/credentials";
 import { outbox } from "../delivery/stub";
 import type { Env } from "../env";
 import { forgetChatTenant } from "./chat-tenant";
 import { type SecretBundle, sealSecret } from "./credential-seal";
-import type { Installation, InstallDetails, InstallPlatform } from "./installations";
+import type { Installation, InstallPlatform, NewInstallation } from "./installations";
 import { directory } from "./stub";
 
-export interface InstallInput {
-  platform: InstallPlatform;
-  account: string;
-  tenant: string;
-  name: string | null;
-  installer: string | null;
-  details: InstallDetails;
+export interface InstallInput extends NewInstallation {
   /** The token to keep sealed (Slack, Linear); none for GitHub and Discord. */
   secret?: SecretBundle;
   /** GitHub: the repositories the installation covers. */
@@ -42,34 +35,23 @@ export type InstallOutcome =
   | { recorded: false; installation: Installation };
 
 export async function recordInstall(env: Env, input: InstallInput): Promise<InstallOutcome> {
-  const where = { platform: input.platform, tenant: input.tenant, account: input.account };
+  const { platform, account, tenant, name, installer, details } = input;
   // Sealed before anything is written: without a usable key the install stops here, unrecorded.
-  const sealed = input.secret ? await sealSecret(env, input.hostname, where, input.secret) : null;
+  const sealed = input.secret
+    ? await sealSecret(env, input.hostname, { platform, tenant, account }, input.secret)
+    : null;
   const dir = directory(env);
-  const { installation, boundElsewhere } = await dir.recordInstallation({
-    platform: input.platform,
-    account: input.account,
-    tenant: input.tenant,
-    name: input.name,
-    installer: input.installer,
-    details: input.details,
-  });
-  if (boundElsewhere) return { recorded: false, installation };
-  if (input.platform !== "discord") {
-    const credential: NewCredential = {
-      platform: input.platform,
-      account: input.account,
-      sealed,
-      details: input.details,
-      ...(input.repos ? { repos: input.repos } : {}),
-    };
-    await outbox(env, input.tenant).putCredential(credential);
+  const recorded = await dir.recordInstallation({ platform, account, tenant, name, installer, details });
+  if (recorded.boundElsewhere) return { recorded: false, installation: recorded.installation };
+  if (platform !== "discord") {
+    const repos = input.repos ? { repos: input.repos } : {};
+    await outbox(env, tenant).putCredential({ platform, account, sealed, details, ...repos });
   }
   for (const chat of input.chat ?? []) {
-    await dir.bindChat(chat.platform, chat.workspaceId, input.tenant);
+    await dir.bindChat(chat.platform, chat.workspaceId, tenant);
     forgetChatTenant(chat.platform, chat.workspaceId);
   }
-  return { recorded: true, installation };
+  return { recorded: true, installation: recorded.installation };
 }
 
 /**

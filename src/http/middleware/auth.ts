@@ -59,6 +59,16 @@ export function currentTenant(c: Context<AppEnv>): string {
 export const CROSS_ORIGIN =
   "A signed-in dashboard session can change things only from the dashboard's own pages (same origin)";
 
+/**
+ * For routes that name their tenant in the path: a tenant key (or session) acts on its own tenant
+ * only; the bootstrap key (`own` null) on any. `what`: what it may manage, for the 403's message.
+ */
+export function requireOwnTenant(own: string | null, tenant: string, what = "its own tenant"): void {
+  if (own !== null && own !== tenant) {
+    throw new ForbiddenError(`A tenant key can only manage ${what} (${own})`);
+  }
+}
+
 export function guard(role: Role, options: GuardOptions = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (options.action) c.set("action", options.action);

@@ -12,7 +12,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { tenantIdSchema } from "../../agents/model";
 import { outbox } from "../../delivery/stub";
-import { ForbiddenError } from "../../platform/errors";
 import { INSTALL_PLATFORMS } from "../../tenants/installations";
 import { newInvite, newOAuthState } from "../../tenants/oauth-state";
 import { directory } from "../../tenants/stub";
@@ -21,7 +20,7 @@ import { originOf } from "../installs/flow";
 import { githubInstall, githubSetup } from "../installs/github";
 import { linearInstall, linearRedirect } from "../installs/linear";
 import { slackInstall, slackRedirect } from "../installs/slack";
-import { guard } from "../middleware/auth";
+import { guard, requireOwnTenant } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { json, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";
 import type { AppEnv } from "../types";
@@ -151,11 +150,6 @@ const connect = createRoute({
   },
 });
 
-function ownTenantOnly(own: string | null, tenant: string): void {
-  if (own !== null && own !== tenant)
-    throw new ForbiddenError(`A tenant key can only manage its own tenant (${own})`);
-}
-
 export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
   app.get("/slack/install", slackInstall);
   app.get("/slack/oauth_redirect", slackRedirect);
@@ -168,7 +162,7 @@ export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(installations, async (c) => {
     const { id } = c.req.valid("param");
-    ownTenantOnly(c.get("principal")?.tenant ?? null, id);
+    requireOwnTenant(c.get("principal")?.tenant ?? null, id);
     const [installs, credentials] = await Promise.all([
       directory(c.env).installationsOf(id),
       outbox(c.env, id).credentials(),
@@ -185,7 +179,7 @@ export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(createInvite, async (c) => {
     const { id } = c.req.valid("param");
-    ownTenantOnly(c.get("principal")?.tenant ?? null, id);
+    requireOwnTenant(c.get("principal")?.tenant ?? null, id);
     c.set("tenant", id);
     const body = c.req.valid("json");
     const ttlMs = (body?.expiresInHours ?? 168) * 3_600_000;
@@ -197,13 +191,13 @@ export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(listInvites, async (c) => {
     const { id } = c.req.valid("param");
-    ownTenantOnly(c.get("principal")?.tenant ?? null, id);
+    requireOwnTenant(c.get("principal")?.tenant ?? null, id);
     return c.json({ invites: await directory(c.env).invitesOf(id) }, 200);
   });
 
   app.openapi(connect, async (c) => {
     const { id, platform } = c.req.valid("param");
-    ownTenantOnly(c.get("principal")?.tenant ?? null, id);
+    requireOwnTenant(c.get("principal")?.tenant ?? null, id);
     c.set("tenant", id);
     c.set("target", platform);
     const state = await newOAuthState(c.env, {

@@ -18,7 +18,7 @@ import { BOOTSTRAP_KEY_ID } from "../../tenants/authenticate";
 import { forgetChatTenant } from "../../tenants/chat-tenant";
 import { defaultTenant } from "../../tenants/default-tenant";
 import { directory } from "../../tenants/stub";
-import { guard } from "../middleware/auth";
+import { guard, requireOwnTenant } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { E404, E409, json, jsonBodyOf, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";
 import { LimitQuery } from "../schemas";
@@ -166,11 +166,8 @@ function bootstrapOnly(keyId: string | undefined, what: string): void {
   }
 }
 
-function ownTenantOnly(own: string | null, tenant: string): void {
-  if (own !== null && own !== tenant) {
-    throw new ForbiddenError(`A tenant key can only manage chat workspaces of its own tenant (${own})`);
-  }
-}
+const ownTenantOnly = (own: string | null, tenant: string) =>
+  requireOwnTenant(own, tenant, "chat workspaces of its own tenant");
 
 export function registerTenantRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(bind, async (c) => {
