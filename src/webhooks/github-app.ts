@@ -9,9 +9,7 @@
  * deleted or suspended forgets it at once (src/tenants/installs.ts), unsuspended restores it, and
  * `installation_repositories` changes the repositories it covers.
  *
- * A live installation → tenant answer is cached per isolate like a hook (WEBHOOK_HOOK_CACHE_MS) and
- * forgotten in this isolate when an installation event changes it; "not connected" and "revoked" are
- * never cached, so an installation connected (or restored) in another isolate counts at once.
+ * Which tenant an installation belongs to: ./app-installs.ts (cached while live).
  */
 
 import { auditChange } from "../agents/coordinator/audit";
@@ -23,11 +21,10 @@ import { forgetInstallationToken, githubAppConfig, installationToken } from "../
 import { logger } from "../observability/logger";
 import { errorMessage } from "../platform/errors";
 import { defaultFetch } from "../platform/http-client";
-import { cacheMsSetting, IsolateCache } from "../platform/isolate-cache";
-import type { Installation } from "../tenants/installations";
 import { revokeInstall } from "../tenants/installs";
-import { DEFAULT_HOOK_CACHE_MS, type Receiver } from "../tenants/receivers";
+import type { Receiver } from "../tenants/receivers";
 import { directory } from "../tenants/stub";
+import { appInstallation, forgetAppInstallation } from "./app-installs";
 
 const log = logger("webhook.github.app");
 
@@ -42,24 +39,6 @@ async function coveredNow(env: Env, id: number): Promise<string[] | null> {
     log.warn("github.installation_repos_failed", { installationId: id, error: errorMessage(err) });
     return null;
   }
-}
-
-const cache = new IsolateCache<Installation | null>(1_000);
-
-async function installationOf(env: Env, id: number, nowMs: number): Promise<Installation | null> {
-  const key = String(id);
-  const ttl = cacheMsSetting(env.WEBHOOK_HOOK_CACHE_MS, DEFAULT_HOOK_CACHE_MS);
-  const hit = cache.get(key, nowMs, ttl);
-  if (hit) return hit.value;
-  const found = await directory(env).installation("github", key);
-  // Only a live binding is remembered: one being set up (or restored) elsewhere counts at once.
-  if (found && found.revokedAt === null) cache.set(key, found, nowMs, ttl);
-  return found;
-}
-
-export function forgetAppInstallation(id?: number): void {
-  if (id === undefined) cache.clear();
-  else cache.delete(String(id));
 }
 
 /** The installation a payload names, if it is a GitHub App delivery this deployment handles. */
@@ -82,7 +61,7 @@ export async function appReceiver(
   installationId: number,
   nowMs: number,
 ): Promise<{ receiver: Receiver } | { ignored: string }> {
-  const installation = await installationOf(env, installationId, nowMs);
+  const installation = await appInstallation(env, "github", String(installationId), nowMs);
   if (!installation) {
     return {
       ignored: `GitHub App installation ${installationId} is not connected to a Foreman team: run /foreman setup and choose Connect GitHub`,
@@ -115,7 +94,7 @@ export async function applyInstallationChange(
     const reason = event.action === "deleted" ? "uninstalled on GitHub" : "suspended on GitHub";
     await revokeInstall(env, "github", account, reason);
     forgetInstallationToken(id);
-    forgetAppInstallation(id);
+    forgetAppInstallation("github", account);
     await auditChange(env, installation.tenant, {
       actor: event.sender ? `github:${event.sender}` : `github:${account}`,
       action: "install.revoked",
@@ -142,6 +121,6 @@ export async function applyInstallationChange(
       details,
       ...(repos ? { repos } : {}),
     });
-    forgetAppInstallation(id);
+    forgetAppInstallation("github", account);
   }
 }

@@ -10,13 +10,9 @@
 import { auditChange } from "../agents/coordinator/audit";
 import type { Env } from "../env";
 import { linearOAuthConfig } from "../integrations/linear/oauth";
-import { cacheMsSetting, IsolateCache } from "../platform/isolate-cache";
-import type { Installation } from "../tenants/installations";
 import { revokeInstall } from "../tenants/installs";
-import { DEFAULT_HOOK_CACHE_MS, type Receiver } from "../tenants/receivers";
-import { directory } from "../tenants/stub";
-
-const cache = new IsolateCache<Installation | null>(1_000);
+import type { Receiver } from "../tenants/receivers";
+import { appInstallation, forgetAppInstallation } from "./app-installs";
 
 /** The organisation of a delivery this deployment's Linear application handles, else null. */
 export function appOrganizationOf(
@@ -39,7 +35,7 @@ export async function revokeLinearApp(
   correlationId: string,
 ): Promise<void> {
   const installation = await revokeInstall(env, "linear", organizationId, "revoked in Linear");
-  cache.delete(organizationId);
+  forgetAppInstallation("linear", organizationId);
   if (installation) {
     await auditChange(env, installation.tenant, {
       actor: `linear:${organizationId}`,
@@ -56,12 +52,7 @@ export async function linearAppReceiver(
   organizationId: string,
   nowMs: number,
 ): Promise<{ receiver: Receiver } | { ignored: string }> {
-  const ttl = cacheMsSetting(env.WEBHOOK_HOOK_CACHE_MS, DEFAULT_HOOK_CACHE_MS);
-  const hit = cache.get(organizationId, nowMs, ttl);
-  const installation = hit ? hit.value : await directory(env).installation("linear", organizationId);
-  // Only a live install is remembered: a (re)connect in another isolate counts at once.
-  if (!hit && installation && installation.revokedAt === null)
-    cache.set(organizationId, installation, nowMs, ttl);
+  const installation = await appInstallation(env, "linear", organizationId, nowMs);
   if (!installation || installation.revokedAt !== null) {
     return {
       ignored: `Linear organisation ${organizationId} has not installed Foreman for any team (run /foreman setup and choose Connect Linear)`,
