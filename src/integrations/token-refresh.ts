@@ -13,7 +13,7 @@ import type { Env } from "../env";
 import { logger } from "../observability/logger";
 import { errorMessage } from "../platform/errors";
 import { defaultFetch, type FetchFn } from "../platform/http-client";
-import { type SecretBundle, sealSecret } from "../tenants/credential-seal";
+import { backgroundHost, type SecretBundle, sealSecret } from "../tenants/credential-seal";
 import { linearOAuthConfig, refreshLinearToken } from "./linear/oauth";
 import { exchangeSlackCode, slackOAuthConfig } from "./slack/oauth";
 
@@ -77,7 +77,7 @@ export async function freshBundle(
     const next = await renewed(env, held, bundle.refreshToken, fetchFn, nowMs);
     if (!next) return bundle;
     const where = { platform: held.platform, tenant: held.tenant, account: held.account };
-    const sealed = await sealSecret(env, env.DEMO_MODE === "true" ? "localhost" : null, where, next);
+    const sealed = await sealSecret(env, backgroundHost(env), where, next);
     await outbox(env, held.tenant).putCredential({ ...where, sealed, details: held.details, renew: true });
     return next;
   } catch (err) {

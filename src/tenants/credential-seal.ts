@@ -42,6 +42,12 @@ export async function sealSecret(
 }
 
 /**
+ * The host a background job (the delivery consumer, a token renewal) seals and opens as: in demo mode
+ * with no key, the dev-only key that sealed values on localhost works there too; else none.
+ */
+export const backgroundHost = (env: Env): string | null => (env.DEMO_MODE === "true" ? "localhost" : null);
+
+/**
  * Opens a sealed bundle outside any request (the delivery consumer, a cron): in demo mode with no
  * key set, the dev-only key that sealed it on localhost opens it; anywhere else the configured keys.
  */
@@ -50,7 +56,7 @@ export async function openSecret(
   where: { platform: Platform; tenant: string; account: string },
   sealed: string,
 ): Promise<SecretBundle> {
-  const ring = await keyringFor(env, env.DEMO_MODE === "true" ? "localhost" : null);
+  const ring = await keyringFor(env, backgroundHost(env));
   const opened = await open(ring, sealed, credentialContext(where.platform, where.tenant, where.account));
   let value: unknown;
   try {
