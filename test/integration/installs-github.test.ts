@@ -15,7 +15,7 @@ import { slackDirectoryReads } from "../../src/integrations/slack/directory-read
 import { tenantGitHubDirectory } from "../../src/integrations/slack/github-directory";
 import { directory } from "../../src/tenants/stub";
 import { chatContext, run, shown, slack } from "../commands/helpers";
-import { recordingQueue, runQueue } from "../delivery/support";
+import { delivery, recordingQueue, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
 import type { FakeGitHubAppSetup } from "../helpers/fake-github-app";
 import { setPath } from "../helpers/payloads";
@@ -192,24 +192,15 @@ describe("GitHub App installations", () => {
       platform: "github" as const,
       action: "pulls.requestReviewers",
       body: { owner: "acme", repo: "api", pull_number: 11, reviewers: ["bob"] },
-      id: "dlv_ghroute0000000000001",
-      key: "gh-route-review-1",
-      correlationId: "c-gh-route",
-      enqueuedAt: new Date().toISOString(),
     };
-    await runQueue(e, [{ body: request }]);
+    await runQueue(e, [{ body: delivery(request) }]);
     const sentToGitHub = await ctx.api.requests("/github/repos/acme/api/pulls/11/requested_reviewers");
     expect(sentToGitHub).toHaveLength(1);
     expect(sentToGitHub[0]?.headers.authorization).toMatch(/^(?:Bearer|token) ghs_7301_\d+$/);
     expect(sentToGitHub[0]?.headers["user-agent"]).toContain("foreman-bot");
 
     // A repository none of the tenant's installations covers: refused, no call.
-    const uncovered = {
-      ...request,
-      id: "dlv_ghroute0000000000002",
-      key: "gh-route-review-2",
-      body: { ...request.body, repo: "secret" },
-    };
+    const uncovered = delivery({ ...request, body: { ...request.body, repo: "secret" } });
     await runQueue(e, [{ body: uncovered }]);
     expect(await ctx.api.requests("/github/repos/acme/secret")).toHaveLength(0);
     const dead = await outbox(e, "gh-route-a").listDeadLetters(10);
@@ -224,9 +215,8 @@ describe("GitHub App installations", () => {
     };
     expect((await webhook(e, deleted, "installation")).status).toBeLessThan(300);
     expect((await directory(e).installation("github", "7301"))?.revokedAt).not.toBeNull();
-    const after = { ...request, id: "dlv_ghroute0000000000003", key: "gh-route-review-3" };
     const before = (await ctx.api.requests("/github/repos/")).length;
-    await runQueue(e, [{ body: after }]);
+    await runQueue(e, [{ body: delivery(request) }]);
     expect(await ctx.api.requests("/github/repos/")).toHaveLength(before);
     expect((await webhook(e, pr, "pull_request")).status).toBe(202);
   });

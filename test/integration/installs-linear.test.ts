@@ -15,7 +15,7 @@ import type { Env } from "../../src/env";
 import { signLinear } from "../../src/integrations/linear/verify";
 import { directory } from "../../src/tenants/stub";
 import { chatContext, run, shown, slack } from "../commands/helpers";
-import { runQueue } from "../delivery/support";
+import { delivery, runQueue } from "../delivery/support";
 import issueUpdate from "../fixtures/linear/issue-update-state.json";
 import { fakeApi } from "../helpers/fake-api";
 import { waitFor } from "../helpers/wait";
@@ -115,19 +115,13 @@ async function deliver(e: Env, payload: Record<string, unknown>, delivery = cryp
   return { res, delivery, json: (await res.json()) as Record<string, unknown> };
 }
 
-let sequence = 0;
 function issueUpdateDelivery(tenant: string, title: string): DeliveryMessage {
-  sequence += 1;
-  return {
+  return delivery({
     tenant,
     platform: "linear",
     action: "issueUpdate",
     body: { id: "ENG-123", input: { title } },
-    id: `dlv_linearinstall${String(sequence).padStart(8, "0")}`,
-    key: `linear-install-${sequence}`,
-    correlationId: `c-linear-install-${sequence}`,
-    enqueuedAt: new Date().toISOString(),
-  };
+  });
 }
 
 const mutations = async (ctx: Ctx) =>

@@ -10,7 +10,7 @@ import { outbox } from "../../src/delivery/stub";
 import type { DeliveryMessage } from "../../src/delivery/types";
 import type { Env } from "../../src/env";
 import { directory } from "../../src/tenants/stub";
-import { recordingQueue, runQueue } from "../delivery/support";
+import { delivery, recordingQueue, runQueue } from "../delivery/support";
 import { fakeApi } from "../helpers/fake-api";
 import { fixture, send, signedRequest } from "../integrations/slack/support";
 import { call, ORIGIN } from "./installs-support";
@@ -216,16 +216,12 @@ describe("Add to Slack", () => {
     expect((await directory(ctx.e).installation("slack", "TGONE001"))?.revokedAt).not.toBeNull();
 
     const before = (await ctx.api.requests("/slack/api/")).length;
-    const post = {
+    const post = delivery({
       tenant,
-      platform: "slack" as const,
+      platform: "slack",
       action: "chat.postMessage",
       body: { channel: "C0GONE", text: "after uninstall" },
-      id: "dlv_afteruninstall0000001",
-      key: "after-uninstall-1",
-      correlationId: "c-uninstall",
-      enqueuedAt: new Date().toISOString(),
-    };
+    });
     await runQueue(ctx.e, [{ body: post }]);
     expect(await ctx.api.requests("/slack/api/")).toHaveLength(before);
     const dead = await outbox(ctx.e, tenant).listDeadLetters(10);
@@ -264,16 +260,12 @@ describe("Add to Slack", () => {
     const tenant = (await directory(ctx.e).installation("slack", "TROTATE1"))?.tenant ?? "";
     await runQueue(ctx.e, [
       {
-        body: {
+        body: delivery({
           tenant,
           platform: "slack",
           action: "chat.postMessage",
           body: { channel: "C0ROT", text: "again" },
-          id: "dlv_rotation00000000000001",
-          key: "rotation-again",
-          correlationId: "c-rot",
-          enqueuedAt: new Date().toISOString(),
-        },
+        }),
       },
     ]);
     expect(await ctx.api.requests("/slack/api/oauth.v2.access")).toHaveLength(2);
@@ -303,16 +295,12 @@ describe("Add to Slack", () => {
 
     // Only the new key is left: the token still opens, and goes out.
     const onlyNew = { ...rotated, TOKEN_ENCRYPTION_KEY_PREVIOUS: undefined };
-    const post = {
+    const post = delivery({
       tenant,
-      platform: "slack" as const,
+      platform: "slack",
       action: "chat.postMessage",
       body: { channel: "C0RESEAL", text: "after rotation" },
-      id: "dlv_reseal000000000000001",
-      key: "reseal-1",
-      correlationId: "c-reseal",
-      enqueuedAt: new Date().toISOString(),
-    };
+    });
     await runQueue(onlyNew, [{ body: post }]);
     const posts = await ctx.api.requests("/slack/api/chat.postMessage");
     expect(posts.at(-1)?.headers.authorization).toBe(bearer("xoxb-reseal-token-1"));
