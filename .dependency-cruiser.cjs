@@ -19,6 +19,7 @@ const LAYERS = [
   "agents",
   "digest",
   "alerts",
+  "simulation",
   "commands",
   "integrations",
   "webhooks",

@@ -12,6 +12,7 @@ import type { DeliveryMessage } from "./delivery/types";
 import type { RateLimiter } from "./http/rate-limit/rate-limiter";
 import type { Metrics } from "./observability/metrics-do";
 import type { TenantSettings } from "./settings/tenant-settings";
+import type { SimulationRunner } from "./simulation/runner";
 import type { Directory } from "./tenants/directory";
 import type { Live } from "./tenants/live";
 
@@ -33,6 +34,7 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** The dashboard's live WebSockets, one object per tenant (src/tenants/live.ts). */
   LIVE: DurableObjectNamespace<Live>;
+  SIMULATION_RUNNER: DurableObjectNamespace<SimulationRunner>;
   // Storage and queues
   CONFIG_KV: KVNamespace;
   LOGS: R2Bucket;

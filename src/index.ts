@@ -28,6 +28,7 @@ export { Outbox } from "./delivery/outbox";
 export { RateLimiter } from "./http/rate-limit/rate-limiter";
 export { Metrics } from "./observability/metrics-do";
 export { TenantSettings } from "./settings/tenant-settings";
+export { SimulationRunner } from "./simulation/runner";
 export { Directory } from "./tenants/directory";
 export { Live } from "./tenants/live";
 

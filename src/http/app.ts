@@ -33,6 +33,7 @@ import { registerPredictionRoutes } from "./routes/predictions";
 import { registerReviewActionRoutes } from "./routes/review-actions";
 import { registerReviewRoutes } from "./routes/reviews";
 import { registerSessionRoutes, SESSION_SECURITY } from "./routes/sessions";
+import { registerSimulateRoutes } from "./routes/simulate";
 import { registerSlackRoutes } from "./routes/slack";
 import { registerSystemRoutes, VERSION } from "./routes/system";
 import { registerTenantRoutes } from "./routes/tenants";
@@ -70,6 +71,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerReviewActionRoutes(app);
   registerPredictionRoutes(app);
   registerPolicyRoutes(app);
+  registerSimulateRoutes(app);
   registerExperimentRoutes(app);
   registerPeopleRoutes(app);
   registerTenantRoutes(app);

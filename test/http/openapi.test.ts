@@ -46,6 +46,8 @@ const ROUTES: Array<[string, string]> = [
   ["post", "/api/policies/dry-run"],
   ["get", "/api/policies/{id}/effectiveness"],
   ["post", "/api/policies/simulate"],
+  ["get", "/api/simulate/scenarios"],
+  ["post", "/api/simulate"],
   ["get", "/api/patterns"],
   ["post", "/api/policies/{id}/patterns"],
   ["post", "/api/experiments"],
