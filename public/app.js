@@ -1,7 +1,6 @@
 // Foreman web dashboard: plain ES modules (public/js), no bundler. Every API string reaches the page
 // through text nodes / textContent (never innerHTML); API errors are shown (banner or in the panel).
 
-import { clearAdmin, initAdmin, loadAudit, loadKeys } from "./js/admin.js";
 import {
   apiKey,
   currentSession,
@@ -12,40 +11,69 @@ import {
   setUnauthorizedHandler,
   tenant,
 } from "./js/api.js";
-import { loadCharts, unloadCharts } from "./js/charts.js";
-import { loadDigests } from "./js/digests.js";
+import { unloadCharts } from "./js/charts.js";
 import { $, clearError, notify, showError } from "./js/dom.js";
-import { clearInstalls, initInstalls, loadInstalls } from "./js/installs.js";
 import { startLive, stopLive } from "./js/live.js";
-import { clearMe, loadMe, setMeActor } from "./js/me.js";
-import {
-  clearDeliveries,
-  initDeliveries,
-  loadAgents,
-  loadDeliveries,
-  loadWorkflows,
-} from "./js/operations.js";
 import { loadOverview } from "./js/overview.js";
-import { clearPolicies, loadPolicies } from "./js/policies.js";
-import { loadReviews } from "./js/reviews.js";
-import { clearTeam, loadTeam } from "./js/team.js";
+
+// ------------------------------------------------------------------ views, loaded when first shown
+
+/**
+ * Each view's module is imported the first time the view is shown (the Overview, the landing view, is
+ * imported above): a first load fetches only what the Overview needs (docs/adr/0020). `init` runs
+ * once, when the module first arrives; `clear` runs at sign-out for the modules that arrived.
+ */
+const MODULES = {
+  admin: { path: "./js/admin.js", init: "initAdmin", clear: "clearAdmin" },
+  charts: { path: "./js/charts.js" },
+  digests: { path: "./js/digests.js" },
+  installs: { path: "./js/installs.js", init: "initInstalls", clear: "clearInstalls" },
+  me: { path: "./js/me.js", clear: "clearMe" },
+  operations: { path: "./js/operations.js", init: "initDeliveries", clear: "clearDeliveries" },
+  policies: { path: "./js/policies.js", clear: "clearPolicies" },
+  reviews: { path: "./js/reviews.js" },
+  simulate: { path: "./js/simulate.js", clear: "clearSimulate" },
+  team: { path: "./js/team.js", clear: "clearTeam" },
+};
+/** @type {Map<string, Promise<Record<string, Function>>>} */
+const arrived = new Map();
+
+/** The module (imported once; its `init` run when it first arrives). */
+function moduleOf(name) {
+  let promise = arrived.get(name);
+  if (!promise) {
+    const { path, init } = MODULES[name];
+    promise = import(path).then((m) => {
+      if (init) m[init]();
+      return m;
+    });
+    // A module that failed to arrive (offline) is asked for again next time.
+    promise.catch(() => arrived.delete(name));
+    arrived.set(name, promise);
+  }
+  return promise;
+}
+
+/** A view's loader: `fn` of module `name`, called with the loader's options. */
+const from = (name, fn) => async (options) => (await moduleOf(name))[fn](options);
 
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const LOADERS = {
   overview: loadOverview,
-  workflows: loadWorkflows,
-  agents: loadAgents,
-  reviews: loadReviews,
-  me: loadMe,
-  digests: loadDigests,
-  charts: loadCharts,
-  team: loadTeam,
-  deliveries: loadDeliveries,
-  installs: loadInstalls,
-  policies: loadPolicies,
-  keys: loadKeys,
-  audit: loadAudit,
+  workflows: from("operations", "loadWorkflows"),
+  agents: from("operations", "loadAgents"),
+  reviews: from("reviews", "loadReviews"),
+  me: from("me", "loadMe"),
+  digests: from("digests", "loadDigests"),
+  charts: from("charts", "loadCharts"),
+  team: from("team", "loadTeam"),
+  deliveries: from("operations", "loadDeliveries"),
+  installs: from("installs", "loadInstalls"),
+  policies: from("policies", "loadPolicies"),
+  simulate: from("simulate", "loadSimulate"),
+  keys: from("admin", "loadKeys"),
+  audit: from("admin", "loadAudit"),
 };
 const VIEWS = Object.keys(LOADERS);
 /** Views that show their own errors in place (the banner is for the rest). */
@@ -150,17 +178,15 @@ function signOut(clearBanner = true) {
   stopLive();
   if (bySession) void endSession();
   bySession = false;
-  clearMe();
+  for (const [name, promise] of arrived) {
+    const { clear } = MODULES[name];
+    if (clear) void promise.then((m) => m[clear]());
+  }
   $("tab-me").hidden = true;
   /** @type {HTMLInputElement} */ ($("tenant")).readOnly = false;
   setApiKey(null);
   setStoredTenant("");
   unloadCharts();
-  clearInstalls();
-  clearDeliveries();
-  clearTeam();
-  clearPolicies();
-  clearAdmin();
   for (const id of CLEARED) $(id).replaceChildren();
   $("reviews-summary").textContent = "";
   if (clearBanner) clearError();
@@ -181,9 +207,6 @@ function init() {
     showError(message);
   });
   $("banner-close").addEventListener("click", clearError);
-  initInstalls();
-  initDeliveries();
-  initAdmin();
 
   $("signin-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -240,10 +263,10 @@ function init() {
   }
   showSignedIn(false);
   // No key: maybe a chat sign-in link opened a session (an HttpOnly cookie the page cannot read).
-  void currentSession().then((session) => {
+  void currentSession().then(async (session) => {
     if (!session || apiKey()) return;
     bySession = true;
-    setMeActor(session.actor);
+    (await moduleOf("me")).setMeActor(session.actor);
     $("tab-me").hidden = false;
     // A session acts on its own tenant only: shown, not chosen.
     tenantInput.value = session.tenant;

@@ -11,9 +11,10 @@
  * created, shown once, revoked) and the Audit log, sees a second signed webhook's pull request appear
  * on the open Reviews view without a reload (the live WebSocket, issue 19), pauses an agent with a
  * click and sees its status change, creates a Slack invite and a GitHub connect link in the Installs
- * view, checks at 360 px wide that no view
- * scrolls sideways and that axe-core (WCAG 2.1 A/AA) finds no serious or critical violation in any
- * view, and signs in with a chat link (`/foreman dashboard`: once, then refused). No uncaught page
+ * view, runs a built-in scenario on the Simulate view (figures and three charts) and replays the
+ * tenant's history through two policies, measures the Overview's first load of JavaScript and CSS
+ * (under 150 KB), checks at 1280×900 and at 390×844 that no view scrolls sideways and that axe-core
+ * (WCAG 2.1 A/AA) finds no serious or critical violation in any view, and signs in with a chat link (`/foreman dashboard`: once, then refused). No uncaught page
  * errors, console errors or CSP
  * violations are allowed. Screenshots go to test/browser/output/ (git-ignored).
  *
@@ -44,7 +45,7 @@ const REPO = "acme/widgets";
 const PR_TITLE = "Cache the widget index [now](https://evil.example/x) **fast**";
 /** The pull request that arrives while the Reviews view is open (the live update). */
 const LIVE_PR_TITLE = "Stream the widget feed live";
-const TOTAL_MS = 150_000;
+const TOTAL_MS = 300_000;
 const STEP_MS = 20_000;
 
 const started = Date.now();
@@ -331,6 +332,22 @@ async function apiPost(base, path, body) {
 
 /** The operator console's views, under the Admin tab's sub-navigation (issue 19). */
 const ADMIN_VIEWS = new Set(["Workflows", "Agents", "Keys", "Installs", "Audit log"]);
+/** Every view a key shows (Me needs a chat session: checked after the chat sign-in). */
+const VIEW_NAMES = [
+  "Overview",
+  "Reviews",
+  "Digests",
+  "Charts",
+  "Team",
+  "Deliveries",
+  "Policies",
+  "Simulate",
+  "Workflows",
+  "Agents",
+  "Keys",
+  "Installs",
+  "Audit log",
+];
 /** A view's section id (`#view-<id>`) from its button's name. */
 const viewId = (name) => (name === "Audit log" ? "audit" : name.toLowerCase());
 
@@ -434,6 +451,28 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   }
   assert.match(await page.locator("#overview-asof").innerText(), /^As of \d{1,2}:\d{2}/);
   await page.screenshot({ path: join(OUTPUT, "desktop-overview.png"), fullPage: true });
+  // The Overview's first load (issue 19: under 150 KB of JavaScript and CSS): every script and
+  // stylesheet the page fetched so far, uncompressed, uPlot included; other views load when shown.
+  const weight = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((r) => /\.(m?js|css)(\?|$)/.test(new URL(r.name).pathname))
+      .map((r) => ({ path: new URL(r.name).pathname, bytes: r.decodedBodySize, sent: r.encodedBodySize })),
+  );
+  const firstLoad = weight.reduce((n, r) => n + r.bytes, 0);
+  writeFileSync(
+    join(OUTPUT, "overview-first-load.json"),
+    `${JSON.stringify({ firstLoad, files: weight }, null, 2)}\n`,
+  );
+  console.log(
+    `browser test: the Overview's first load is ${(firstLoad / 1024).toFixed(1)} KiB of JS and CSS in ${weight.length} files`,
+  );
+  assert.ok(
+    weight.some((r) => r.path.endsWith("uPlot.iife.min.js")),
+    "the chart library is counted",
+  );
+  assert.ok(firstLoad < 150 * 1024, `the Overview's first load is ${firstLoad} bytes of JS and CSS`);
+  assert.ok(!weight.some((r) => r.path.endsWith("/js/simulate.js")), "other views' modules load when shown");
 
   // The demo tenant's seeded workflow shows.
   await showView(page, "Workflows");
@@ -584,6 +623,39 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
     .waitFor();
   assert.match(await page.locator("#notice").innerText(), /^Promoted exp-browser: /);
 
+  // Simulate (issue 19): a built-in team through GitHub's strategies and Foreman's, in the Worker, with
+  // the figures and three charts; then the tenant's own history replayed through two of its policies.
+  await showView(page, "Simulate");
+  await page.getByLabel("Scenario").selectOption("startup");
+  await page.getByRole("spinbutton", { name: "Weeks" }).fill("1");
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const simTable = page.locator("#sim-result table.sim-figures");
+  await simTable.waitFor({ timeout: 60_000 });
+  for (const strategy of ["GitHub round robin", "GitHub load balance", "Foreman"]) {
+    assert.ok((await simTable.innerText()).includes(strategy), `the figures of ${strategy}`);
+  }
+  assert.match(
+    await page.locator("#sim-result .sim-summary").innerText(),
+    /^startup: 4 people, \d+ pull requests over 1 week/,
+  );
+  for (const id of ["ttfr", "load", "messages"]) await page.locator(`#sim-chart-${id} canvas`).waitFor();
+  assert.match(await page.locator("#sim-status").innerText(), /Done/);
+  await page
+    .locator("#replay-policies")
+    .getByLabel(/^fast v\d/)
+    .check();
+  await page
+    .locator("#replay-policies")
+    .getByLabel(/\(active\)/)
+    .check();
+  await page.getByRole("button", { name: "Replay", exact: true }).click();
+  await page.locator("#replay-result .sim-summary").waitFor();
+  assert.match(
+    await page.locator("#replay-result .sim-summary").innerText(),
+    /recorded pull requests? in the last 56 days/,
+  );
+  await page.screenshot({ path: join(OUTPUT, "desktop-simulate.png"), fullPage: true });
+
   // Admin → Keys: a viewer key is created and shown once, listed, then revoked.
   await showView(page, "Keys");
   await page.getByLabel("Role", { exact: true }).selectOption("viewer");
@@ -664,34 +736,28 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   assert.match((await connectLink.getAttribute("href")) ?? "", /\/github\/install\?state=/);
   await page.screenshot({ path: join(OUTPUT, "desktop-installs.png"), fullPage: true });
 
-  // 360 px wide: no horizontal scrolling in any view.
-  await page.setViewportSize({ width: 360, height: 740 });
-  for (const name of [
-    "Overview",
-    "Workflows",
-    "Agents",
-    "Reviews",
-    "Digests",
-    "Charts",
-    "Team",
-    "Deliveries",
-    "Installs",
-    "Policies",
-    "Keys",
-    "Audit log",
+  // Every view at 1280×900 and at 390×844 (issue 19): no horizontal scrolling, and axe-core finds no
+  // serious or critical violation; a screenshot of each for the note.
+  for (const [prefix, viewport] of [
+    ["desktop", { width: 1280, height: 900 }],
+    ["mobile", { width: 390, height: 844 }],
   ]) {
-    await showView(page, name);
-    if (name === "Reviews") await page.locator("#reviews-body tr").first().waitFor();
-    if (name === "Charts") await page.locator("#chart-open-reviews canvas").waitFor();
-    if (name === "Deliveries") await page.locator("#deliveries-list .chat-msg").first().waitFor();
-    if (name === "Overview") await page.locator("#ov-first-review-body canvas").waitFor();
-    if (name === "Digests") {
-      await page.getByRole("button", { name: `Preview digest of ${CHANNEL_ID}` }).click();
-      await page.locator("article.digest").waitFor();
+    await page.setViewportSize(viewport);
+    for (const name of VIEW_NAMES) {
+      await showView(page, name);
+      if (name === "Reviews") await page.locator("#reviews-body tr").first().waitFor();
+      if (name === "Charts") await page.locator("#chart-open-reviews canvas").waitFor();
+      if (name === "Deliveries") await page.locator("#deliveries-list .chat-msg").first().waitFor();
+      if (name === "Overview") await page.locator("#ov-first-review-body canvas").waitFor();
+      if (name === "Simulate") await page.locator("#sim-chart-messages canvas").waitFor();
+      if (name === "Digests") {
+        await page.getByRole("button", { name: `Preview digest of ${CHANNEL_ID}` }).click();
+        await page.locator("article.digest").waitFor();
+      }
+      await noHorizontalOverflow(page, `${name} at ${viewport.width} px`);
+      await accessible(page, `${name} at ${viewport.width} px`);
+      await page.screenshot({ path: join(OUTPUT, `${prefix}-${viewId(name)}.png`), fullPage: true });
     }
-    await noHorizontalOverflow(page, name);
-    await accessible(page, name);
-    await page.screenshot({ path: join(OUTPUT, `mobile-${viewId(name)}.png`), fullPage: true });
   }
   // The Reviews view notes that the Review Manager is paused.
   await showView(page, "Reviews");
@@ -726,6 +792,11 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   await noHorizontalOverflow(page, "Me");
   await accessible(page, "Me");
   await page.screenshot({ path: join(OUTPUT, "mobile-me.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await showView(page, "Me");
+  await noHorizontalOverflow(page, "Me at 1280 px");
+  await accessible(page, "Me at 1280 px");
+  await page.screenshot({ path: join(OUTPUT, "desktop-me.png"), fullPage: true });
   const again = await fetch(link, { redirect: "manual", signal: AbortSignal.timeout(STEP_MS) });
   assert.equal(again.status, 410);
   assert.equal(again.headers.get("set-cookie"), null);
