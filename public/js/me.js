@@ -1,7 +1,7 @@
 // The Me view, for a person signed in from chat (`/foreman dashboard`: a session whose `actor` is
-// their chat user, e.g. `slack:U123`): their own review queue — the reviews waiting for their GitHub
-// login, as `/foreman review mine` finds them (the team maps the chat user to the login: GET
-// /api/people) — their notification settings (the `/foreman me` settings, GET /api/people/{login})
+// their chat user, e.g. `slack:U123`): their own review queue in clusters — the reviews waiting for
+// their GitHub login, as `/foreman review mine` finds them (the team maps the chat user to the login:
+// GET /api/people), past the SLA, at risk, waiting, paused; then their own PRs and whom they wait on — their notification settings (the `/foreman me` settings, GET /api/people/{login})
 // and what the Context Optimizer holds for them. Mode, windows and daily cap change here (POST
 // /api/sessions/me/notify, validated as `/foreman me notify`); focus time, holidays and hours in chat.
 import { api, guarded } from "./api.js";
@@ -35,38 +35,89 @@ function section(title, id, children) {
   return el("section", { class: "me-part", "aria-labelledby": id }, [el("h3", { id }, [title]), ...children]);
 }
 
+/** The person's reviews in clusters, most urgent first (a cluster with nothing in it is left out). */
+const CLUSTERS = [
+  { id: "breached", title: "Past the SLA: review now", test: (r) => !r.paused && r.state === "breached" },
+  { id: "at-risk", title: "At risk: due soon", test: (r) => !r.paused && r.state === "at_risk" },
+  { id: "waiting", title: "Waiting for your review", test: (r) => !r.paused },
+  { id: "paused", title: "Paused (drafts, or the clock stopped)", test: () => true },
+];
+
+function reviewItem(item, r, nowMs) {
+  const ref = `${text(item.repo)}#${text(item.number)}`;
+  const detail = [
+    STATUS_TEXT[r.status] ?? text(r.status),
+    workingAge(r.waitingWorkingMs, r.requestedAtMs, nowMs),
+  ];
+  if (typeof r.dueAtMs === "number" && !r.paused) detail.push(due(r.dueAtMs, nowMs));
+  return el("li", { class: "me-item" }, [
+    safeLink(item.url, ref),
+    " ",
+    el("span", {}, [text(item.title)]),
+    " ",
+    slaBadge(r.paused ? null : r.state),
+    el("span", { class: "hint" }, [` ${detail.join(" · ")}`]),
+  ]);
+}
+
+/** One of the person's own pull requests, with whom it waits on. */
+function authoredItem(item, nowMs) {
+  const ref = `${text(item.repo)}#${text(item.number)}`;
+  const reviewers = Array.isArray(item.reviewers) ? item.reviewers : [];
+  const waitsOn = reviewers.filter((r) => ACTIVE.has(r.status)).map((r) => text(r.login));
+  return el("li", { class: "me-item" }, [
+    safeLink(item.url, ref),
+    " ",
+    el("span", {}, [text(item.title)]),
+    el("span", { class: "hint" }, [
+      ` ${waitsOn.length ? `waiting on ${waitsOn.join(", ")}` : "no reviewer yet"} · ready ${workingAge(item.waitingWorkingMs, item.readyAtMs, nowMs)}`,
+    ]),
+  ]);
+}
+
+function cluster(id, title, nodes) {
+  return el("div", { class: "me-cluster", "data-cluster": id }, [
+    el("h4", { id: `me-cluster-${id}` }, [`${title} (${nodes.length})`]),
+    el("ul", { class: "me-list", "aria-labelledby": `me-cluster-${id}` }, nodes),
+  ]);
+}
+
 function queueList(items, login, nowMs) {
+  const who = login.toLowerCase();
   const mine = items
     .map((item) => ({
       item,
       r: (Array.isArray(item.reviewers) ? item.reviewers : []).find(
-        (r) => String(r.login).toLowerCase() === login.toLowerCase() && ACTIVE.has(r.status),
+        (r) => String(r.login).toLowerCase() === who && ACTIVE.has(r.status),
       ),
     }))
     .filter((x) => x.r);
-  if (mine.length === 0) return [el("p", { class: "empty" }, ["Nothing is waiting for your review."])];
-  return [
-    el(
-      "ul",
-      { class: "me-list", id: "me-queue" },
-      mine.map(({ item, r }) => {
-        const ref = `${text(item.repo)}#${text(item.number)}`;
-        const detail = [
-          STATUS_TEXT[r.status] ?? text(r.status),
-          workingAge(r.waitingWorkingMs, r.requestedAtMs, nowMs),
-        ];
-        if (typeof r.dueAtMs === "number" && !r.paused) detail.push(due(r.dueAtMs, nowMs));
-        return el("li", { class: "me-item" }, [
-          safeLink(item.url, ref),
-          " ",
-          el("span", {}, [text(item.title)]),
-          " ",
-          slaBadge(r.paused ? null : r.state),
-          el("span", { class: "hint" }, [` ${detail.join(" · ")}`]),
-        ]);
-      }),
-    ),
-  ];
+  const authored = items.filter((item) => String(item.author ?? "").toLowerCase() === who);
+  const parts = [];
+  const left = new Set(mine);
+  for (const c of CLUSTERS) {
+    const inIt = [...left].filter((x) => c.test(x.r));
+    for (const x of inIt) left.delete(x);
+    if (inIt.length)
+      parts.push(
+        cluster(
+          c.id,
+          c.title,
+          inIt.map(({ item, r }) => reviewItem(item, r, nowMs)),
+        ),
+      );
+  }
+  if (mine.length === 0) parts.push(el("p", { class: "empty" }, ["Nothing is waiting for your review."]));
+  if (authored.length) {
+    parts.push(
+      cluster(
+        "authored",
+        "Your pull requests, waiting on others",
+        authored.map((i) => authoredItem(i, nowMs)),
+      ),
+    );
+  }
+  return [el("div", { id: "me-queue" }, parts)];
 }
 
 function prefsList(person) {

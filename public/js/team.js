@@ -1,8 +1,10 @@
 // The Team view (GET /api/people): each member with their local time, where they stand now (working,
 // focus, out, off hours), open reviews against capacity, how messages reach them and today's counts;
-// then the holidays and out-of-office ahead. Times are formatted here simply (weekday and HH:MM, never
-// seconds) until the dashboard's shared time module replaces these helpers.
-import { api } from "./api.js";
+// then the holidays and out-of-office ahead. A member's local time is in their zone (weekday and HH:MM,
+// never seconds), so it is formatted here rather than by time.js (the viewer's zone). Where someone
+// stands changes with the clock, not only with events: when the first "until" passes, the view is read
+// again (live.js brings the changes events make).
+import { api, guarded } from "./api.js";
 import { $, el, fill, status, text } from "./dom.js";
 
 const STATE_TEXT = { working: "working now", focus: "focus", out: "out", "off-hours": "off hours" };
@@ -11,6 +13,8 @@ const MODE_TEXT = { immediate: "immediate", batched: "batched", digest: "daily d
 
 /** The clocks on the page, refreshed each half minute while the view is loaded. */
 let ticker = null;
+/** The first moment someone's state ends (their `now.until`): the view is read again then. */
+let nextChangeMs = Number.POSITIVE_INFINITY;
 
 /** "Thu 16:05" in `tz` (the viewer's zone when absent); "—" for anything unreadable. */
 function clock(ms, tz) {
@@ -140,6 +144,11 @@ function ahead(people) {
 
 function tick() {
   const nowMs = Date.now();
+  if (nowMs >= nextChangeMs && !$("view-team").hidden) {
+    nextChangeMs = Number.POSITIVE_INFINITY;
+    void guarded(loadTeam);
+    return;
+  }
   for (const node of document.querySelectorAll("#team-list .local-time")) {
     node.textContent = clock(nowMs, node.getAttribute("data-tz") ?? undefined);
   }
@@ -149,6 +158,8 @@ export async function loadTeam() {
   const body = await api("GET", "/api/people");
   const people = Array.isArray(body?.people) ? body.people : [];
   const nowMs = Date.now();
+  const ends = people.map((p) => (typeof p.now?.until === "string" ? Date.parse(p.now.until) : Number.NaN));
+  nextChangeMs = Math.min(Number.POSITIVE_INFINITY, ...ends.filter((ms) => ms > nowMs));
   fill(
     "team-list",
     "team-empty",
@@ -164,6 +175,7 @@ export async function loadTeam() {
 export function clearTeam() {
   if (ticker !== null) window.clearInterval(ticker);
   ticker = null;
+  nextChangeMs = Number.POSITIVE_INFINITY;
   $("team-list").replaceChildren();
   $("team-ahead").replaceChildren();
   $("team-summary").textContent = "";

@@ -199,7 +199,7 @@ async function slackCommand(base, text) {
   return answer;
 }
 
-function pullRequestOpened(number = 42, title = PR_TITLE) {
+function pullRequestOpened(number = 42, title = PR_TITLE, author = "octocat") {
   const index = JSON.parse(
     readFileSync(join(ROOT, "node_modules/@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
   );
@@ -210,7 +210,7 @@ function pullRequestOpened(number = 42, title = PR_TITLE) {
     number,
     title,
     html_url: `https://github.com/${REPO}/pull/${number}`,
-    user: { ...payload.pull_request.user, login: "octocat" },
+    user: { ...payload.pull_request.user, login: author },
     draft: false,
     state: "open",
     merged: false,
@@ -224,8 +224,8 @@ function pullRequestOpened(number = 42, title = PR_TITLE) {
   return JSON.stringify(payload);
 }
 
-async function githubWebhook(base, number = 42, title = PR_TITLE) {
-  const body = pullRequestOpened(number, title);
+async function githubWebhook(base, number = 42, title = PR_TITLE, author = "octocat") {
+  const body = pullRequestOpened(number, title, author);
   const res = await fetch(`${base}/api/webhooks/github`, {
     method: "POST",
     headers: {
@@ -762,12 +762,19 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   // The Reviews view notes that the Review Manager is paused.
   await showView(page, "Reviews");
   await page.locator("#reviews-summary", { hasText: "is paused" }).waitFor();
+  await apiPost(base, `/api/agents/resume/${encodeURIComponent(agentId ?? "")}`, {});
 
   // Chat sign-in (issue 19): `/foreman dashboard` answers a single-use link; it signs in without a
   // key, is refused the second time, and Sign out ends the session on the server.
   await page.getByRole("button", { name: "Sign out" }).click();
   // The one signing in joins the team, so the Me view has a person to show.
   await slackCommand(base, `team add <@${ADMIN_USER}|lena> github:lena`);
+  // A pull request of lena's own, for the Me view's "your pull requests" cluster.
+  await githubWebhook(base, 44, "Tidy the widget docs", "lena");
+  await until("lena's pull request with a reviewer", async () => {
+    const queue = await apiGet(base, "/api/reviews");
+    return queue.items.find((i) => i.number === 44 && i.reviewers.length > 0);
+  });
   const answer = await slackCommand(base, "dashboard");
   const link = /https?:\/\/[^\s"<>|]+\/api\/sessions\/redeem\?token=[A-Za-z0-9_-]{43}/.exec(answer)?.[0];
   assert.ok(link, `a sign-in link in the answer: ${answer.slice(0, 400)}`);
@@ -782,6 +789,9 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   // a change of mode as `/foreman me notify batched --at 09:30,13:30` would.
   await showView(page, "Me");
   await page.locator("#me-body", { hasText: "On the team as lena" }).waitFor();
+  const authored = page.locator('#me-queue [data-cluster="authored"]');
+  assert.match(await authored.locator("h4").innerText(), /^Your pull requests, waiting on others \(1\)$/);
+  assert.match(await authored.innerText(), new RegExp(`${REPO}#44 Tidy the widget docs\\s+waiting on \\w+`));
   await page.getByLabel("Messages", { exact: true }).selectOption("batched");
   await page.getByLabel(/^Windows/).fill("13:30, 09:30");
   await page.getByRole("button", { name: "Save" }).click();
