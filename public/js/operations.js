@@ -116,6 +116,8 @@ const deliveries = {
   next: { outbox: null, dead: null },
   /** Bumped when the lists start again: pages asked for before are dropped. */
   generation: 0,
+  /** The first pages after a change are on their way (what is shown is what still matches). */
+  starting: false,
   loading: false,
 };
 
@@ -227,9 +229,11 @@ function loaded() {
 function drawDeliveries() {
   const shown = loaded();
   fill("deliveries-list", "deliveries-empty", shown.map(deliveryCard));
+  if (deliveries.starting) $("deliveries-empty").hidden = true;
   const more = deliveries.lists.some((list) => deliveries.next[list] !== null);
-  $("deliveries-count").textContent =
-    `${shown.length} shown, newest first (pages of ${PAGE})${more ? "; older ones: Load more." : "."}`;
+  $("deliveries-count").textContent = deliveries.starting
+    ? "Loading…"
+    : `${shown.length} shown, newest first (pages of ${PAGE})${more ? "; older ones: Load more." : "."}`;
   /** @type {HTMLButtonElement} */ ($("deliveries-more")).hidden = !more;
 }
 
@@ -249,6 +253,7 @@ async function fetchPages(lists, { after = false, sizes = {} } = {}) {
     }),
   );
   if (generation !== deliveries.generation) return;
+  deliveries.starting = false;
   for (const { list, body } of pages) {
     const items = Array.isArray(body?.[LISTS[list].field]) ? body[LISTS[list].field] : [];
     const into = LISTS[list].into;
@@ -256,6 +261,20 @@ async function fetchPages(lists, { after = false, sizes = {} } = {}) {
     deliveries.next[list] = typeof body?.nextCursor === "string" ? body.nextCursor : null;
   }
   drawDeliveries();
+}
+
+/** The lists asked again from the newest (what was asked before is dropped); "Loading…" ends however it ends. */
+async function startOver(lists, options) {
+  deliveries.generation += 1;
+  const generation = deliveries.generation;
+  try {
+    await fetchPages(lists, options);
+  } finally {
+    if (generation === deliveries.generation && deliveries.starting) {
+      deliveries.starting = false;
+      drawDeliveries();
+    }
+  }
 }
 
 /**
@@ -266,21 +285,20 @@ export async function loadDeliveries() {
   const { platform, lists, fromMs, filters } = chosen();
   const keep = (d, at) =>
     (platform === "" || d.platform === platform) && (fromMs === null || Date.parse(at) >= fromMs);
-  deliveries.generation += 1;
   deliveries.lists = lists;
   deliveries.filters = filters;
   deliveries.entries = lists.includes("outbox") ? deliveries.entries.filter((e) => keep(e, e.createdAt)) : [];
   deliveries.letters = lists.includes("dead") ? deliveries.letters.filter((l) => keep(l, l.failedAt)) : [];
   deliveries.next = { outbox: null, dead: null };
+  deliveries.starting = true;
   drawDeliveries();
-  await fetchPages(lists);
+  await startOver(lists);
 }
 
 /** After a replay: the same lists and filters again from the newest, as many as were loaded. */
 async function reloadDeliveries() {
   const size = (n) => Math.min(MAX_LIMIT, Math.max(PAGE, n));
-  deliveries.generation += 1;
-  await fetchPages(deliveries.lists, {
+  await startOver(deliveries.lists, {
     sizes: { outbox: size(deliveries.entries.length), dead: size(deliveries.letters.length) },
   });
 }
@@ -312,6 +330,7 @@ export function initDeliveries() {
 /** Signed out: nothing of the last tenant stays. */
 export function clearDeliveries() {
   deliveries.generation += 1;
+  deliveries.starting = false;
   deliveries.entries = [];
   deliveries.letters = [];
   deliveries.next = { outbox: null, dead: null };
