@@ -99,10 +99,27 @@ export async function loadAgents() {
 
 // ------------------------------------------------------------------ deliveries
 
-/** The API pages only by `limit` (newest first): "Load more" asks for this many more. */
-const STEP = 25;
+/** Each list comes a page at a time, newest first: "Load more" asks for the page after its cursor. */
+const PAGE = 25;
 const MAX_LIMIT = 1000;
-const deliveries = { limit: STEP, entries: [], letters: [] };
+const LISTS = {
+  outbox: { path: "/api/outbox", field: "entries", into: "entries" },
+  dead: { path: "/api/deliveries/dead", field: "deadLetters", into: "letters" },
+};
+const deliveries = {
+  /** The lists the State filter shows, and the filters (platform, since) their pages were asked with. */
+  lists: ["outbox", "dead"],
+  filters: "",
+  entries: [],
+  letters: [],
+  /** Each list's `nextCursor`; null: nothing older (or not asked). */
+  next: { outbox: null, dead: null },
+  /** Bumped when the lists start again: pages asked for before are dropped. */
+  generation: 0,
+  /** The first pages after a change are on their way (what is shown is what still matches). */
+  starting: false,
+  loading: false,
+};
 
 const SINCE_MS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
 
@@ -150,7 +167,7 @@ function replayButton(id) {
       try {
         const res = await api("POST", `/api/deliveries/dead/${encodeURIComponent(id)}/replay`);
         notify(`Dead letter ${id} replayed as delivery ${text(res?.deliveryId)}`);
-        await loadDeliveries();
+        await reloadDeliveries();
       } finally {
         btn.disabled = false;
       }
@@ -187,65 +204,136 @@ function deliveryCard(d) {
   return node;
 }
 
-function filtered() {
+/** The filters chosen: platform and time go to the server, the State filter picks the lists. */
+function chosen() {
   const form = /** @type {HTMLFormElement} */ ($("deliveries-filters"));
-  const platform = /** @type {HTMLSelectElement} */ (form.elements.namedItem("platform")).value;
-  const kind = /** @type {HTMLSelectElement} */ (form.elements.namedItem("kind")).value;
-  const since = /** @type {HTMLSelectElement} */ (form.elements.namedItem("since")).value;
+  const value = (name) => /** @type {HTMLSelectElement} */ (form.elements.namedItem(name)).value;
+  const platform = value("platform");
+  const kind = value("kind");
+  const since = value("since");
   const fromMs = Object.hasOwn(SINCE_MS, since) ? Date.now() - SINCE_MS[since] : null;
-  const all = [
+  const params = new URLSearchParams();
+  if (platform) params.set("platform", platform);
+  if (fromMs !== null) params.set("since", new Date(fromMs).toISOString());
+  const lists = kind === "" ? ["outbox", "dead"] : [kind];
+  return { platform, lists, fromMs, filters: params.toString() };
+}
+
+function loaded() {
+  return [
     ...deliveries.entries.map((e) => ({ ...e, kind: "outbox", at: e.createdAt })),
     ...deliveries.letters.map((l) => ({ ...l, kind: "dead", at: l.failedAt })),
-  ];
-  return all
-    .filter((d) => platform === "" || d.platform === platform)
-    .filter((d) => kind === "" || d.kind === kind)
-    .filter((d) => fromMs === null || Date.parse(d.at) >= fromMs)
-    .sort((a, b) => String(b.at).localeCompare(String(a.at)));
+  ].sort((a, b) => String(b.at).localeCompare(String(a.at)));
 }
 
 function drawDeliveries() {
-  const shown = filtered();
+  const shown = loaded();
   fill("deliveries-list", "deliveries-empty", shown.map(deliveryCard));
-  const loaded = deliveries.entries.length + deliveries.letters.length;
-  const more =
-    deliveries.limit < MAX_LIMIT &&
-    (deliveries.entries.length >= deliveries.limit || deliveries.letters.length >= deliveries.limit);
-  $("deliveries-count").textContent =
-    `${shown.length} shown of ${loaded} loaded (the newest ${deliveries.limit} of each list)` +
-    (more ? "; older ones: Load more." : ".");
+  if (deliveries.starting) $("deliveries-empty").hidden = true;
+  const more = deliveries.lists.some((list) => deliveries.next[list] !== null);
+  $("deliveries-count").textContent = deliveries.starting
+    ? "Loading…"
+    : `${shown.length} shown, newest first (pages of ${PAGE})${more ? "; older ones: Load more." : "."}`;
   /** @type {HTMLButtonElement} */ ($("deliveries-more")).hidden = !more;
 }
 
-export async function loadDeliveries() {
-  const q = `?limit=${deliveries.limit}`;
-  const [outbox, dead] = await Promise.all([
-    api("GET", `/api/outbox${q}`),
-    api("GET", `/api/deliveries/dead${q}`),
-  ]);
-  deliveries.entries = Array.isArray(outbox?.entries) ? outbox.entries : [];
-  deliveries.letters = Array.isArray(dead?.deadLetters) ? dead.deadLetters : [];
+/**
+ * Asks each of `lists` for a page: its first `sizes[list]` (default a page; replacing what is shown),
+ * or with `after`, the page after its cursor (appended). A page that arrives after the lists started
+ * again is dropped.
+ */
+async function fetchPages(lists, { after = false, sizes = {} } = {}) {
+  const generation = deliveries.generation;
+  const pages = await Promise.all(
+    lists.map(async (list) => {
+      const params = new URLSearchParams(deliveries.filters);
+      params.set("limit", String(sizes[list] ?? PAGE));
+      if (after) params.set("cursor", deliveries.next[list] ?? "");
+      return { list, body: await api("GET", `${LISTS[list].path}?${params}`) };
+    }),
+  );
+  if (generation !== deliveries.generation) return;
+  deliveries.starting = false;
+  for (const { list, body } of pages) {
+    const items = Array.isArray(body?.[LISTS[list].field]) ? body[LISTS[list].field] : [];
+    const into = LISTS[list].into;
+    deliveries[into] = after ? [...deliveries[into], ...items] : items;
+    deliveries.next[list] = typeof body?.nextCursor === "string" ? body.nextCursor : null;
+  }
   drawDeliveries();
 }
 
-/** Filters redraw what is loaded; "Load more" asks the API for the next step. Once, at start. */
+/** The lists asked again from the newest (what was asked before is dropped); "Loading…" ends however it ends. */
+async function startOver(lists, options) {
+  deliveries.generation += 1;
+  const generation = deliveries.generation;
+  try {
+    await fetchPages(lists, options);
+  } finally {
+    if (generation === deliveries.generation && deliveries.starting) {
+      deliveries.starting = false;
+      drawDeliveries();
+    }
+  }
+}
+
+/**
+ * The lists from the newest, with the filters chosen. What is loaded and still matches stays shown
+ * until the first pages replace it.
+ */
+export async function loadDeliveries() {
+  const { platform, lists, fromMs, filters } = chosen();
+  const keep = (d, at) =>
+    (platform === "" || d.platform === platform) && (fromMs === null || Date.parse(at) >= fromMs);
+  deliveries.lists = lists;
+  deliveries.filters = filters;
+  deliveries.entries = lists.includes("outbox") ? deliveries.entries.filter((e) => keep(e, e.createdAt)) : [];
+  deliveries.letters = lists.includes("dead") ? deliveries.letters.filter((l) => keep(l, l.failedAt)) : [];
+  deliveries.next = { outbox: null, dead: null };
+  deliveries.starting = true;
+  drawDeliveries();
+  await startOver(lists);
+}
+
+/** After a replay: the same lists and filters again from the newest, as many as were loaded. */
+async function reloadDeliveries() {
+  const size = (n) => Math.min(MAX_LIMIT, Math.max(PAGE, n));
+  await startOver(deliveries.lists, {
+    sizes: { outbox: size(deliveries.entries.length), dead: size(deliveries.letters.length) },
+  });
+}
+
+/** Filters ask the server again (from the newest); "Load more" asks for each list's next page. Once, at start. */
 export function initDeliveries() {
   const form = $("deliveries-filters");
-  form.addEventListener("change", drawDeliveries);
+  form.addEventListener("change", () => guarded(loadDeliveries));
   form.addEventListener("submit", (event) => event.preventDefault());
-  $("deliveries-more").addEventListener("click", () =>
+  const more = /** @type {HTMLButtonElement} */ ($("deliveries-more"));
+  more.addEventListener("click", () =>
     guarded(async () => {
-      deliveries.limit = Math.min(MAX_LIMIT, deliveries.limit + STEP);
-      await loadDeliveries();
+      if (deliveries.loading) return;
+      deliveries.loading = true;
+      more.disabled = true;
+      try {
+        await fetchPages(
+          deliveries.lists.filter((list) => deliveries.next[list] !== null),
+          { after: true },
+        );
+      } finally {
+        deliveries.loading = false;
+        more.disabled = false;
+      }
     }),
   );
 }
 
 /** Signed out: nothing of the last tenant stays. */
 export function clearDeliveries() {
-  deliveries.limit = STEP;
+  deliveries.generation += 1;
+  deliveries.starting = false;
   deliveries.entries = [];
   deliveries.letters = [];
+  deliveries.next = { outbox: null, dead: null };
   $("deliveries-list").replaceChildren();
   $("deliveries-count").textContent = "";
 }

@@ -3,14 +3,15 @@ import type { Env } from "../env";
 import { redactShapes } from "../observability/redact";
 import { attempt, type Outcome, ok, ValidationError } from "../platform/errors";
 import { enqueueDelivery } from "./enqueue";
+import type { Page, PageQuery } from "./outbox-pages";
 import { outbox as outboxOf } from "./stub";
 import type { DeadLetter, DeliveryRecord, OutboxEntry } from "./types";
 
+export type { Page, PagePosition, PageQuery } from "./outbox-pages";
 export type { DeadLetter, DeliveryAttempt, DeliveryRecord, OutboxEntry } from "./types";
 
-export interface ListOptions {
-  limit: number;
-}
+/** The newest `limit` (or a page: filters, and `after` the previous page's `next`). */
+export type ListOptions = PageQuery;
 
 export interface ReplayResult {
   /** The dead letter's id. */
@@ -22,14 +23,24 @@ export interface ReplayResult {
 
 /** Deliveries kept in the tenant's local outbox (platform not configured), newest first. */
 export async function listOutbox(env: Env, tenant: string, opts: ListOptions): Promise<OutboxEntry[]> {
-  const entries = await outboxOf(env, tenant).listOutbox(opts.limit);
-  return entries.map((e) => ({ ...e, body: redact(e.body) }));
+  return (await pageOutbox(env, tenant, opts)).items;
 }
 
 /** The tenant's dead letters, newest first. */
 export async function listDeadLetters(env: Env, tenant: string, opts: ListOptions): Promise<DeadLetter[]> {
-  const letters = await outboxOf(env, tenant).listDeadLetters(opts.limit);
-  return letters.map((d) => ({ ...d, body: redact(d.body) }));
+  return (await pageDeadLetters(env, tenant, opts)).items;
+}
+
+/** A page of the local outbox, newest first (ties: the later recorded first), and where it ended. */
+export async function pageOutbox(env: Env, tenant: string, query: PageQuery): Promise<Page<OutboxEntry>> {
+  const page = await outboxOf(env, tenant).pageOutbox(query);
+  return { items: page.items.map((e) => ({ ...e, body: redact(e.body) })), next: page.next };
+}
+
+/** A page of the dead letters, newest first (ties: the later recorded first), and where it ended. */
+export async function pageDeadLetters(env: Env, tenant: string, query: PageQuery): Promise<Page<DeadLetter>> {
+  const page = await outboxOf(env, tenant).pageDeadLetters(query);
+  return { items: page.items.map((d) => ({ ...d, body: redact(d.body) })), next: page.next };
 }
 
 /** Send state and attempt history of one delivery key, or null if the tenant has no record of it. */

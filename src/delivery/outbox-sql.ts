@@ -76,6 +76,11 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   replay_delivery_id TEXT,
   replay_count INTEGER NOT NULL DEFAULT 0
 );
+-- Pages of the two lists, newest first (outbox-pages.ts): each index entry ends in the row's seq.
+CREATE INDEX IF NOT EXISTS outbox_created ON outbox (created_at);
+CREATE INDEX IF NOT EXISTS outbox_platform_created ON outbox (platform, created_at);
+CREATE INDEX IF NOT EXISTS dead_letters_failed ON dead_letters (failed_at);
+CREATE INDEX IF NOT EXISTS dead_letters_platform_failed ON dead_letters (platform, failed_at);
 `;
 
 export type DeliveryState = DeliveryRecord["state"];

@@ -33,6 +33,7 @@ import {
 } from "./credentials";
 import { confirmMsOf, DeliveryLedger } from "./ledger";
 import { parseRef } from "./ledger-rows";
+import { deadLetterPage, outboxPage, type Page, type PageQuery } from "./outbox-pages";
 import {
   type AttemptRow,
   claimKey,
@@ -41,14 +42,11 @@ import {
   deliveryRow,
   insertDeadLetter,
   logAttempt,
-  MAX_LIST_ROWS,
-  type OutboxRow,
   pruneOutbox,
   reportOf,
   SCHEMA,
   toDeadLetter,
   toDeliveryRecord,
-  toOutboxEntry,
 } from "./outbox-sql";
 import type {
   ClaimInput,
@@ -289,18 +287,22 @@ export class Outbox extends DurableObject<Env> {
     return result;
   }
 
+  /** The newest `limit` entries of the local outbox; `pageOutbox` for a page and filters. */
   listOutbox(limit: number): OutboxEntry[] {
-    return this.sql
-      .exec<OutboxRow>("SELECT * FROM outbox ORDER BY seq DESC LIMIT ?", clampLimit(limit))
-      .toArray()
-      .map(toOutboxEntry);
+    return outboxPage(this.sql, { limit }).items;
   }
 
   listDeadLetters(limit: number): DeadLetter[] {
-    return this.sql
-      .exec<DeadLetterRow>("SELECT * FROM dead_letters ORDER BY seq DESC LIMIT ?", clampLimit(limit))
-      .toArray()
-      .map(toDeadLetter);
+    return deadLetterPage(this.sql, { limit }).items;
+  }
+
+  /** A page of the local outbox / dead letters, newest first (src/delivery/outbox-pages.ts). */
+  pageOutbox(query: PageQuery): Page<OutboxEntry> {
+    return outboxPage(this.sql, query);
+  }
+
+  pageDeadLetters(query: PageQuery): Page<DeadLetter> {
+    return deadLetterPage(this.sql, query);
   }
 
   getDeadLetter(id: string): Outcome<DeadLetter> {
@@ -392,8 +394,4 @@ export class Outbox extends DurableObject<Env> {
       value,
     );
   }
-}
-
-function clampLimit(limit: number): number {
-  return Number.isFinite(limit) ? Math.min(MAX_LIST_ROWS, Math.max(1, Math.floor(limit))) : 50;
 }

@@ -114,4 +114,30 @@ describe("GET /api/openapi.json", () => {
       expect.arrayContaining(["201", "400", "401", "403", "413", "415"]),
     );
   });
+
+  it("documents the Deliveries lists' paging and filters", async () => {
+    type Param = { name: string; in: string; schema?: { enum?: string[] } };
+    type Listing = { parameters?: Param[]; responses: Record<string, unknown> };
+    const doc = await jsonOf<{ paths: Record<string, Record<string, Listing>> }>(
+      await viaApp("/api/openapi.json", { key: null }),
+    );
+    for (const path of ["/api/outbox", "/api/deliveries/dead"]) {
+      const op = doc.paths[path]?.get;
+      const query = (op?.parameters ?? []).filter((p) => p.in === "query");
+      expect(query.map((p) => p.name).sort(), path).toEqual([
+        "cursor",
+        "limit",
+        "platform",
+        "since",
+        "tenant",
+      ]);
+      expect(query.find((p) => p.name === "platform")?.schema?.enum).toEqual([
+        "slack",
+        "discord",
+        "github",
+        "linear",
+      ]);
+      expect(JSON.stringify(op?.responses["200"])).toContain("nextCursor");
+    }
+  });
 });

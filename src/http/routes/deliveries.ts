@@ -1,12 +1,13 @@
 /** The tenant's local outbox and dead letters (viewer), and replay of a dead letter (operator). */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { listDeadLetters, listOutbox, replayDeadLetter } from "../../delivery/api";
+import { pageDeadLetters, pageOutbox, replayDeadLetter } from "../../delivery/api";
 import { PLATFORMS } from "../../delivery/types";
 import { unwrap } from "../../platform/errors";
+import { deliveriesQuery, nextCursor, pageQuery } from "../delivery-pages";
 import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { E404, json, READ_ERRORS, security, WRITE_ERRORS } from "../openapi";
-import { IdParam, TenantLimitQuery } from "../schemas";
+import { IdParam, TenantQuery } from "../schemas";
 import type { AppEnv } from "../types";
 
 const tags = ["deliveries"];
@@ -52,16 +53,26 @@ const DeadLetterSchema = z
   })
   .openapi("DeadLetter");
 
+const NextCursor = z.string().nullable().openapi({
+  description: "Pass as `cursor` (with the same filters) for the next, older page; null on the last page",
+});
+
 const outbox = createRoute({
   method: "get",
   path: "/api/outbox",
   tags,
   summary: "Deliveries kept in the local outbox (platform not configured), newest first (viewer)",
+  description:
+    "A page at a time, newest first (by `createdAt`; the same time: the later kept first): `limit` " +
+    "entries, then `cursor` = `nextCursor` for older ones. `platform` and `since` filter on the server.",
   security,
   middleware: [guard("viewer")],
-  request: { query: TenantLimitQuery },
+  request: { query: deliveriesQuery("outbox") },
   responses: {
-    200: { description: "Outbox entries", content: json(z.object({ entries: z.array(OutboxEntrySchema) })) },
+    200: {
+      description: "A page of outbox entries",
+      content: json(z.object({ entries: z.array(OutboxEntrySchema), nextCursor: NextCursor })),
+    },
     ...READ_ERRORS,
   },
 });
@@ -71,11 +82,17 @@ const dead = createRoute({
   path: "/api/deliveries/dead",
   tags,
   summary: "Dead letters: deliveries that failed for good, newest first (viewer)",
+  description:
+    "A page at a time, newest first (by `failedAt`; the same time: the later recorded first): `limit` " +
+    "dead letters, then `cursor` = `nextCursor` for older ones. `platform` and `since` filter on the server.",
   security,
   middleware: [guard("viewer")],
-  request: { query: TenantLimitQuery },
+  request: { query: deliveriesQuery("dead") },
   responses: {
-    200: { description: "Dead letters", content: json(z.object({ deadLetters: z.array(DeadLetterSchema) })) },
+    200: {
+      description: "A page of dead letters",
+      content: json(z.object({ deadLetters: z.array(DeadLetterSchema), nextCursor: NextCursor })),
+    },
     ...READ_ERRORS,
   },
 });
@@ -87,7 +104,7 @@ const replay = createRoute({
   summary: "Put a dead letter back on the queue as a new delivery with the same key (operator)",
   security,
   middleware: [guard("operator", { action: "deliveries.replay", param: "id", resolve: false }), jsonBody()],
-  request: { params: IdParam, query: z.object({ tenant: TenantLimitQuery.shape.tenant }) },
+  request: { params: IdParam, query: z.object({ tenant: TenantQuery }) },
   responses: {
     202: {
       description: "Requeued",
@@ -100,13 +117,17 @@ const replay = createRoute({
 
 export function registerDeliveryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(outbox, async (c) => {
-    const { limit } = c.req.valid("query");
-    return c.json({ entries: await listOutbox(c.env, currentTenant(c), { limit }) }, 200);
+    const tenant = currentTenant(c);
+    const query = pageQuery("outbox", tenant, c.req.valid("query"));
+    const page = await pageOutbox(c.env, tenant, query);
+    return c.json({ entries: page.items, nextCursor: nextCursor("outbox", tenant, query, page.next) }, 200);
   });
 
   app.openapi(dead, async (c) => {
-    const { limit } = c.req.valid("query");
-    return c.json({ deadLetters: await listDeadLetters(c.env, currentTenant(c), { limit }) }, 200);
+    const tenant = currentTenant(c);
+    const query = pageQuery("dead", tenant, c.req.valid("query"));
+    const page = await pageDeadLetters(c.env, tenant, query);
+    return c.json({ deadLetters: page.items, nextCursor: nextCursor("dead", tenant, query, page.next) }, 200);
   });
 
   app.openapi(replay, async (c) => {
