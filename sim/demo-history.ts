@@ -6,7 +6,7 @@
  * reviewed and merged. Times are offsets in ms back from the run's last event, so the seed places them
  * just before "now". The same scenario gives the same bytes.
  */
-import type { DemoHistoryRow } from "../src/agents/coordinator/demo-history";
+import type { DemoHistoryRow, DemoPerson } from "../src/agents/coordinator/demo-history";
 import type { ReviewRequestFacts } from "../src/domain/forecast";
 import { type Io, loadScenario } from "./cli";
 import { Simulation } from "./engine";
@@ -17,6 +17,8 @@ import { traceOf } from "./trace";
 
 export interface DemoHistory {
   source: string;
+  /** The scenario's people: the demo tenant's team (their zones and working hours). */
+  people: DemoPerson[];
   rows: DemoHistoryRow[];
 }
 
@@ -32,6 +34,12 @@ export function main(argv: readonly string[], io: Io): number {
   const ago = (ms: number | null) => (ms === null ? null : end - ms);
   const history: DemoHistory = {
     source: `npm run simulate -- --scenario default --seed ${scenario.seed} (strategy foreman), by scripts/demo-history.mjs`,
+    people: scenario.people.map((p) => ({
+      login: p.login,
+      tz: p.tz,
+      lead: p.lead,
+      workingHours: p.workingHours,
+    })),
     rows: rows.flatMap((row) => {
       const pr = byNumber.get(row.pr);
       if (!pr) return [];

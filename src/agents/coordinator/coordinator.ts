@@ -365,7 +365,7 @@ export class Coordinator extends DurableObject<Env> {
    */
   async seedDemo(tenant: string): Promise<Outcome<{ seeded: boolean }>> {
     return attempt(() =>
-      seedDemoHistory(this.env, this.store, () =>
+      seedDemoHistory(this.env, tenant, this.store, () =>
         this.standingAgents(tenant, { correlationId: crypto.randomUUID(), actor: "demo seed" }),
       ),
     );

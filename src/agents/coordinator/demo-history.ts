@@ -8,6 +8,8 @@
 
 import type { Env } from "../../env";
 import { type Outcome, unwrap } from "../../platform/errors";
+import type { WorkingHours } from "../../settings/model";
+import { settings } from "../../settings/stub";
 import { integrationDashboard } from "../integration-dashboard/find";
 import type { HistoryPr } from "../integration-dashboard/history";
 import type { Workflow } from "../model";
@@ -17,6 +19,14 @@ import history from "./demo-history.json";
 import type { StandingAgents } from "./intake";
 
 export const DEMO_REPO = "demo/app";
+
+/** One person of the simulated team (the demo tenant's team). */
+export interface DemoPerson {
+  login: string;
+  tz: string;
+  lead: boolean;
+  workingHours: WorkingHours;
+}
 
 /** One PR of the history as `npm run demo-history` writes it (sim/demo-history.ts). */
 export interface DemoHistoryRow {
@@ -74,12 +84,41 @@ export async function importDemoHistory(env: Env, agents: StandingAgents, anchor
   unwrap(await reviewManagerAgent(env, agents["review-manager"]).importHistory(demoSamples(anchorMs)));
 }
 
+/** The chat user of a demo person: a Slack user of a workspace that does not exist (`TDEMO`). */
+export const demoUser = (i: number, login: string) => ({
+  platform: "slack" as const,
+  id: `UDEMO${String(i + 1).padStart(4, "0")}`,
+  name: login,
+});
+
 /**
- * Gives an empty demo tenant its standing agents (`ensure`) and their history, as the first `link`
- * would. Idempotent: anchored at the oldest workflow's creation, so a seed run again finds the same facts.
+ * The simulated team, added to the demo tenant as `/foreman team add` would (zone, working hours,
+ * lead), when it has nobody yet. Their chat users are made up, so what Foreman sends them stays in
+ * the local outbox (no Slack token in demo mode), where the dashboard's Deliveries view draws it.
+ */
+export async function seedDemoTeam(env: Env, tenant: string): Promise<void> {
+  const store = settings(env, tenant);
+  if ((await store.team()).length > 0) return;
+  const people = history.people as DemoPerson[];
+  for (const [i, p] of people.entries()) {
+    unwrap(
+      await store.addMember(
+        { user: demoUser(i, p.login), github: p.login, tz: p.tz, lead: p.lead, workingHours: p.workingHours },
+        "demo seed",
+      ),
+    );
+  }
+}
+
+/**
+ * Gives an empty demo tenant its standing agents (`ensure`), their history and, the first time, the
+ * team, as the first `link` and `team add` would. Idempotent: anchored at the oldest workflow's creation,
+ * so a seed run again finds the same facts; the team is added only to a fresh tenant (one whose people
+ * were removed stays as it is).
  */
 export async function seedDemoHistory(
   env: Env,
+  tenant: string,
   store: { workflows(): Workflow[] },
   ensure: () => Promise<Outcome<StandingAgents>>,
 ): Promise<{ seeded: boolean }> {
@@ -87,5 +126,6 @@ export async function seedDemoHistory(
   const agents = unwrap(await ensure());
   const created = Date.parse(store.workflows().at(-1)?.createdAt ?? "");
   await importDemoHistory(env, agents, Number.isFinite(created) ? created : Date.now());
+  if (fresh) await seedDemoTeam(env, tenant);
   return { seeded: fresh };
 }

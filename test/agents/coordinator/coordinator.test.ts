@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { coordinator } from "../../../src/agents/coordinator/stub";
 import { unwrap } from "../../../src/platform/errors";
+import { settings } from "../../../src/settings/stub";
 import { directory } from "../../../src/tenants/stub";
 import { meta } from "../../helpers/agents";
 import { waitFor } from "../../helpers/wait";
@@ -164,6 +165,33 @@ describe("Coordinator", () => {
     const [wf] = unwrap(await c.listWorkflows({}));
     expect(wf?.name).toBe("Standing agents");
     expect(wf?.agents).toHaveLength(5);
+    // The simulated team joins a fresh demo tenant once, with the scenario's zones and hours.
+    const team = await settings(env, "co-demo").team();
+    expect(team.map((m) => m.github)).toEqual([
+      "anna",
+      "ben",
+      "clara",
+      "dmitri",
+      "eva",
+      "frank",
+      "grace",
+      "hiro",
+      "ines",
+      "jun",
+      "kavya",
+      "lee",
+    ]);
+    expect(team.find((m) => m.github === "kavya")).toMatchObject({
+      tz: "Asia/Singapore",
+      workingHours: { start: "10:00", end: "18:00" },
+      addedBy: "demo seed",
+    });
+    expect(team.find((m) => m.github === "anna")?.lead).toBe(true);
+    // Someone removed stays removed: a seed that runs again adds nobody.
+    const anna = team.find((m) => m.github === "anna");
+    unwrap(await settings(env, "co-demo").removeMember(anna?.user ?? { platform: "slack", id: "" }));
+    unwrap(await c.seedDemo("co-demo"));
+    expect(await settings(env, "co-demo").team()).toHaveLength(11);
   });
 
   it("publishes only to the named agents when `to` is given", async () => {
