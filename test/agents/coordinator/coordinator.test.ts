@@ -187,6 +187,11 @@ describe("Coordinator", () => {
       addedBy: "demo seed",
     });
     expect(team.find((m) => m.github === "anna")?.lead).toBe(true);
+    const links = await settings(env, "co-demo").links();
+    expect(links.map((l) => `${l.kind}:${l.target}:${l.channel.channelId}`).sort()).toEqual([
+      "github:acme/widgets:CDEMO",
+      "github:demo/app:CDEMO",
+    ]);
     // Someone removed stays removed: a seed that runs again adds nobody.
     const anna = team.find((m) => m.github === "anna");
     unwrap(await settings(env, "co-demo").removeMember(anna?.user ?? { platform: "slack", id: "" }));
