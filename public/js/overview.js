@@ -115,8 +115,13 @@ function weekStats(metrics) {
 }
 
 /** "18% faster than last week" / "2× slower" / "" when either side is missing. */
-function change(now, before) {
+/** Fewer first reviews than this in either week: the weeks are not compared (a ratio of two PRs misleads). */
+const MIN_TO_COMPARE = 5;
+
+function change(now, before, counts) {
   if (typeof now !== "number" || typeof before !== "number" || before <= 0) return "no week to compare";
+  const fewest = Math.min(counts.now ?? 0, counts.before ?? 0);
+  if (fewest < MIN_TO_COMPARE) return `too few first reviews to compare (${counts.now ?? 0} this week)`;
   const ratio = now / before;
   if (Math.abs(ratio - 1) < 0.05) return "about the same as last week";
   if (ratio >= 2) return `${ratio.toFixed(1)}× slower than last week`;
@@ -191,18 +196,19 @@ async function firstReviewCard(place, metrics) {
     place.replaceChildren(el("p", { class: "empty" }, ["No first reviews in the last 8 weeks yet."]));
     return;
   }
+  const counts = { now: current?.count, before: previous?.count };
   const figures = el("div", { class: "ov-figures" }, [
     figure(
       hoursFigure(current?.medianMs ?? null),
       "median this week",
       "#charts",
-      `last week ${hoursFigure(previous?.medianMs ?? null)} · ${change(current?.medianMs, previous?.medianMs)}`,
+      `last week ${hoursFigure(previous?.medianMs ?? null)} · ${change(current?.medianMs, previous?.medianMs, counts)}`,
     ),
     figure(
       hoursFigure(current?.p75Ms ?? null),
       "P75 this week",
       "#charts",
-      `last week ${hoursFigure(previous?.p75Ms ?? null)} · ${change(current?.p75Ms, previous?.p75Ms)}`,
+      `last week ${hoursFigure(previous?.p75Ms ?? null)} · ${change(current?.p75Ms, previous?.p75Ms, counts)}`,
     ),
     figure(num(current?.count), "first reviews this week", "#charts", `last week ${num(previous?.count)}`),
   ]);
