@@ -31,7 +31,7 @@ const MODULES = {
   me: { path: "./js/me.js", clear: "clearMe" },
   operations: { path: "./js/operations.js", init: "initDeliveries", clear: "clearDeliveries" },
   policies: { path: "./js/policies.js", clear: "clearPolicies" },
-  reviews: { path: "./js/reviews.js" },
+  reviews: { path: "./js/reviews.js", clear: "clearReviews" },
   simulate: { path: "./js/simulate.js", clear: "clearSimulate" },
   team: { path: "./js/team.js", clear: "clearTeam" },
 };

@@ -1,8 +1,11 @@
 // The Reviews view: pull requests waiting for review (GET /api/reviews), oldest first, with their
 // SLA state (ok / at risk / breached; at risk also when the forecast says so), working-time age, when
 // the first review is likely (`predicted`, docs/predictions.md) and reviewers. Times in the viewer's
-// zone (time.js). A filter from the address (`#reviews?state=breached`, `repo=`, `reviewer=`: the
-// Overview's links) narrows the list, and says so with a link back to all. With an operator or admin
+// zone (time.js), who it waits on now (`predicted.blocker`) and whether each reviewer is working now
+// (GET /api/people `now`). Filters (repository, reviewer, SLA state, the forecast's "likely to miss")
+// live in the address (`#reviews?state=breached&repo=…&reviewer=…&risk=likely`: the Overview links
+// there, the form writes there) and narrow what is loaded, saying so with a link back to all; "Load
+// more" reads the next page of the queue (`nextCursor`). With an operator or admin
 // key (or an admin session) each row has the lead's actions the API allows (`actions`: Reassign,
 // Snooze 2 h, Nudge — POST /api/reviews/{owner}/{repo}/{number}/<action>): what happened is said from
 // the API's answer, then the queue is read again. Viewers see no buttons.
@@ -15,6 +18,20 @@ const REVIEWER_STATUS = { requested: "requested", in_progress: "in review" };
 let now = Date.now();
 /** The actions the caller may take (GET /api/reviews `actions`); none for a viewer. */
 let allowed = [];
+/** The queue as loaded (pages appended by "Load more"), the last answer, and the next page's cursor. */
+let loaded = [];
+let lastBody = null;
+let nextCursor = null;
+/** Each team member's state now, by lower-case GitHub login (GET /api/people `now`). */
+let availability = new Map();
+let formReady = false;
+const PAGE = 100;
+const AVAILABILITY_TEXT = {
+  working: "working now",
+  focus: "in focus time",
+  out: "out",
+  "off-hours": "off hours",
+};
 
 const ACTION_LABEL = { reassign: "Reassign", snooze: "Snooze 2 h", nudge: "Nudge" };
 
@@ -65,16 +82,43 @@ function actionButtons(item) {
   return box;
 }
 
+/** "working now" / "off hours until 08:00" for a team member; nothing for someone not on the team. */
+function availabilityText(login) {
+  const a = availability.get(String(login).toLowerCase());
+  if (!a || !Object.hasOwn(AVAILABILITY_TEXT, a.state)) return null;
+  const until = typeof a.until === "string" ? Date.parse(a.until) : Number.NaN;
+  return `${AVAILABILITY_TEXT[a.state]}${Number.isNaN(until) ? "" : ` until ${clock(until, now)}`}`;
+}
+
 function reviewerItem(r) {
   const parts = [el("span", { class: "login" }, [text(r.login)]), " "];
+  const away = availabilityText(r.login);
   parts.push(r.paused ? el("span", { class: "sla sla-none" }, ["paused (draft)"]) : slaBadge(r.state));
   const detail = [
     REVIEWER_STATUS[r.status] ?? text(r.status),
     workingAge(r.waitingWorkingMs, r.requestedAtMs, now),
   ];
   if (typeof r.dueAtMs === "number" && !r.paused) detail.push(due(r.dueAtMs, now));
+  if (away) detail.push(away);
   parts.push(el("span", { class: "hint" }, [` ${detail.join(" · ")}`]));
   return el("li", {}, parts);
+}
+
+const BLOCKER_TEXT = {
+  review: "a review",
+  changes: "the author to address changes",
+  checks: "the author to fix failing checks",
+  merge: "the author to merge",
+};
+
+/** "waiting on bob for a review": who the PR waits on now, by the forecast's model. */
+function blockerText(item) {
+  const b = item.predicted?.blocker;
+  if (!b || !Object.hasOwn(BLOCKER_TEXT, b.reason)) return null;
+  const who = b.login ? text(b.login) : "the author";
+  return b.reason === "review"
+    ? `waiting on ${who} for a review`
+    : `waiting on ${who}: ${BLOCKER_TEXT[b.reason]}`;
 }
 
 /** The SLA state, "at risk" also when the forecast puts the review at risk before the clock does. */
@@ -97,7 +141,11 @@ function reviewRow(item) {
   return el("tr", { "data-pr": ref }, [
     cell(
       "Pull request",
-      el("div", { class: "pr" }, [safeLink(item.url, ref), el("span", {}, [text(item.title)])]),
+      el("div", { class: "pr" }, [
+        safeLink(item.url, ref),
+        el("span", {}, [text(item.title)]),
+        ...(blockerText(item) ? [el("span", { class: "hint" }, [blockerText(item)])] : []),
+      ]),
     ),
     cell("SLA", slaBadge(stateOf(item))),
     cell("Waiting", workingAge(item.waitingWorkingMs, item.readyAtMs, now)),
@@ -116,7 +164,11 @@ function summary(body, items) {
   for (const item of items) if (Object.hasOwn(counts, stateOf(item))) counts[stateOf(item)] += 1;
   const paused =
     rm.status === "running" ? "" : ` The Review Manager ${text(rm.agentId)} is ${text(rm.status)}.`;
-  return `${items.length} waiting · ${counts.ok} ok · ${counts.at_risk} at risk · ${counts.breached} breached. As of ${clock(body.nowMs)}; times in ${viewerZone()}.${paused}`;
+  const total =
+    typeof body.total === "number" && body.total > items.length
+      ? ` (${items.length} of ${body.total} loaded)`
+      : "";
+  return `${items.length} waiting${total} · ${counts.ok} ok · ${counts.at_risk} at risk · ${counts.breached} breached. As of ${clock(body.nowMs)}; times in ${viewerZone()}.${paused}`;
 }
 
 const STATE_TEXT = { ok: "ok", at_risk: "at risk", breached: "breached" };
@@ -132,6 +184,7 @@ function filterOf() {
     state: state && Object.hasOwn(STATE_TEXT, state) ? state : undefined,
     repo: pick("repo"),
     reviewer: pick("reviewer"),
+    risk: pick("risk") === "likely" ? "likely" : undefined,
   };
 }
 
@@ -141,6 +194,7 @@ function matches(item, f) {
   const logins = (Array.isArray(item.reviewers) ? item.reviewers : []).map((r) =>
     String(r.login).toLowerCase(),
   );
+  if (f.risk && item.predicted?.atRisk !== true) return false;
   return !(f.reviewer && !logins.includes(f.reviewer));
 }
 
@@ -155,35 +209,112 @@ function filterNote(f, shown, all) {
   if (f.state) parts.push(STATE_TEXT[f.state]);
   if (f.repo) parts.push(`repository ${f.repo}`);
   if (f.reviewer) parts.push(`reviewer ${f.reviewer}`);
+  if (f.risk) parts.push("likely to miss the SLA");
   note.hidden = parts.length === 0;
   if (note.hidden) {
     note.replaceChildren();
     return;
   }
   note.replaceChildren(
-    `Showing ${shown} of ${all}: ${parts.join(" · ")} — `,
+    `Showing ${shown} of ${all} loaded: ${parts.join(" · ")} — `,
     el("a", { href: "#reviews" }, ["show all"]),
   );
 }
 
+/** Options of a filter's select: "All", the values loaded, and the chosen one even if none has it. */
+function setOptions(id, values, chosen) {
+  const select = /** @type {HTMLSelectElement} */ ($(id));
+  const all = [...new Set([...values, ...(chosen ? [chosen] : [])])].sort();
+  select.replaceChildren(
+    el("option", { value: "" }, ["All"]),
+    ...all.map((v) => el("option", { value: v }, [v])),
+  );
+  select.value = chosen ?? "";
+}
+
+/** The form shows the address's filter; a change writes the address and redraws what is loaded. */
+function syncForm(f) {
+  setOptions(
+    "reviews-f-repo",
+    loaded.map((i) => String(i.repo).toLowerCase()),
+    f.repo,
+  );
+  const logins = loaded.flatMap((i) =>
+    (Array.isArray(i.reviewers) ? i.reviewers : []).map((r) => String(r.login).toLowerCase()),
+  );
+  setOptions("reviews-f-reviewer", logins, f.reviewer);
+  /** @type {HTMLSelectElement} */ ($("reviews-f-state")).value = f.state ?? "";
+  /** @type {HTMLSelectElement} */ ($("reviews-f-risk")).value = f.risk ?? "";
+  if (formReady) return;
+  formReady = true;
+  $("reviews-filters").addEventListener("change", () => {
+    const params = new URLSearchParams();
+    for (const name of ["state", "repo", "reviewer", "risk"]) {
+      const value = /** @type {HTMLSelectElement} */ ($(`reviews-f-${name}`)).value;
+      if (value) params.set(name, value);
+    }
+    const query = params.toString();
+    // replaceState fires no hashchange: the loaded queue is redrawn, not read again.
+    history.replaceState(null, "", `#reviews${query ? `?${query}` : ""}`);
+    render();
+  });
+  $("reviews-filters").addEventListener("submit", (event) => event.preventDefault());
+  $("reviews-more").addEventListener("click", () => void guarded(loadMore));
+}
+
+function render() {
+  const f = filterOf();
+  const shown = loaded.filter((item) => matches(item, f));
+  fill("reviews-body", "reviews-empty", shown.map(reviewRow));
+  $("reviews-summary").textContent = summary(lastBody, loaded);
+  filterNote(f, shown.length, loaded.length);
+  syncForm(f);
+  $("reviews-more").hidden = nextCursor === null;
+}
+
+async function loadMore() {
+  if (nextCursor === null) return;
+  const body = await api("GET", `/api/reviews?limit=${PAGE}&cursor=${encodeURIComponent(nextCursor)}`);
+  loaded = [...loaded, ...(Array.isArray(body?.items) ? body.items : [])];
+  nextCursor = typeof body?.nextCursor === "string" ? body.nextCursor : null;
+  render();
+}
+
 /**
- * Loads the queue; returns the API body so the Charts view can reuse it. `keepNote`: after an action,
- * its confirmation stays.
+ * Loads the queue (as many items as were loaded, at least a page, up to 500) and the team's
+ * availability; returns the API body. `keepNote`: after an action, its confirmation stays.
  */
 export async function loadReviews({ keepNote = false } = {}) {
-  const body = await api("GET", "/api/reviews");
+  const limit = Math.min(500, Math.max(PAGE, loaded.length));
+  const [body, team] = await Promise.all([
+    api("GET", `/api/reviews?limit=${limit}`),
+    // Availability is extra: without it (an error) the queue still shows.
+    api("GET", "/api/people").catch(() => null),
+  ]);
   now = typeof body?.nowMs === "number" ? body.nowMs : Date.now();
+  availability = new Map(
+    (Array.isArray(team?.people) ? team.people : [])
+      .filter((p) => p.now)
+      .map((p) => [String(p.login).toLowerCase(), p.now]),
+  );
   // A paused (or missing) Review Manager acts on nothing: no buttons then.
   const running = body?.reviewManager?.status === "running";
   allowed =
     running && Array.isArray(body?.actions) ? body.actions.filter((a) => Object.hasOwn(ACTION_LABEL, a)) : [];
   $("reviews-actions-col").hidden = allowed.length === 0;
   if (!keepNote) actionNote().hidden = true;
-  const items = Array.isArray(body?.items) ? body.items : [];
-  const f = filterOf();
-  const shown = items.filter((item) => matches(item, f));
-  fill("reviews-body", "reviews-empty", shown.map(reviewRow));
-  $("reviews-summary").textContent = summary(body, items);
-  filterNote(f, shown.length, items.length);
+  lastBody = body;
+  loaded = Array.isArray(body?.items) ? body.items : [];
+  nextCursor = typeof body?.nextCursor === "string" ? body.nextCursor : null;
+  render();
   return body;
+}
+
+/** Signed out: nothing of the last tenant stays. */
+export function clearReviews() {
+  loaded = [];
+  lastBody = null;
+  nextCursor = null;
+  availability = new Map();
+  $("reviews-more").hidden = true;
 }

@@ -509,6 +509,22 @@ test("the dashboard signs in, shows reviews, digests, charts, team, deliveries, 
   await page.locator("#reviews-filter").getByRole("link", { name: "show all" }).click();
   await page.locator("#reviews-body tr", { hasText: PR_TITLE }).waitFor();
   assert.match(await page.locator("#reviews-summary").innerText(), /1 waiting/);
+  // The filter form writes the same address: by reviewer, then the forecast's "likely to miss".
+  assert.equal(await page.getByLabel("SLA", { exact: true }).inputValue(), "");
+  await page.getByLabel("Reviewer", { exact: true }).selectOption(reviewer);
+  await page.locator("#reviews-filter", { hasText: `reviewer ${reviewer}` }).waitFor();
+  assert.match(page.url(), new RegExp(`#reviews\\?reviewer=${reviewer}$`));
+  assert.equal(await page.locator("#reviews-body tr", { hasText: PR_TITLE }).count(), 1);
+  await page.getByLabel("Forecast", { exact: true }).selectOption("likely");
+  assert.equal(
+    await page.locator("#reviews-body tr", { hasText: PR_TITLE }).count(),
+    item.predicted?.atRisk ? 1 : 0,
+  );
+  await page.locator("#reviews-filter").getByRole("link", { name: "show all" }).click();
+  await page.locator("#reviews-body tr", { hasText: PR_TITLE }).waitFor();
+  // Who it waits on, and whether that reviewer is working now (the team's availability).
+  assert.match(await row.innerText(), new RegExp(`waiting on ${reviewer} for a review`));
+  assert.match(await row.innerText(), /working now|off hours|in focus time|out/);
   // Snooze 2 h (the admin key may act): the API's answer is said, and the PR's due time moves.
   const dueBefore = (await apiGet(base, "/api/reviews")).items.find((i) => i.number === 42)?.dueAtMs;
   assert.equal(typeof dueBefore, "number", "the seeded PR has an SLA deadline");
