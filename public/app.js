@@ -180,7 +180,8 @@ function signOut(clearBanner = true) {
   bySession = false;
   for (const [name, promise] of arrived) {
     const { clear } = MODULES[name];
-    if (clear) void promise.then((m) => m[clear]());
+    // A module that never arrived has nothing to clear.
+    if (clear) void promise.then((m) => m[clear]()).catch(() => {});
   }
   $("tab-me").hidden = true;
   /** @type {HTMLInputElement} */ ($("tenant")).readOnly = false;
