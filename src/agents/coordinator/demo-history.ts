@@ -101,10 +101,12 @@ export const DEMO_CHANNEL = { platform: "slack" as const, workspaceId: "TDEMO", 
 export const DEMO_LINKED = [DEMO_REPO, "acme/widgets"];
 
 /**
- * The simulated team, added to the demo tenant as `/foreman team add` would (zone, working hours,
- * lead), and the demo channel linked to DEMO_LINKED, when the tenant has nobody yet. The chat users
- * and the channel are made up, so what Foreman sends them stays in the local outbox (no Slack token in
- * demo mode), where the dashboard's Deliveries view draws it.
+ * The simulated team, added to the demo tenant as `/foreman team add` would (zone, working hours), and
+ * the demo channel linked to DEMO_LINKED, when the tenant has nobody yet. Nobody is made a lead: a
+ * lead would end the first-run rule (anyone may set up in chat until a lead or admin is named,
+ * src/commands/permissions.ts), and the developer trying `npm run dev` from their own Slack would be
+ * refused. The chat users and the channel are made up, so what Foreman sends them stays in the local
+ * outbox (no Slack token in demo mode), where the dashboard's Deliveries view draws it.
  */
 export async function seedDemoTeam(env: Env, tenant: string): Promise<void> {
   const store = settings(env, tenant);
@@ -114,7 +116,7 @@ export async function seedDemoTeam(env: Env, tenant: string): Promise<void> {
   for (const [i, p] of people.entries()) {
     unwrap(
       await store.addMember(
-        { user: demoUser(i, p.login), github: p.login, tz: p.tz, lead: p.lead, workingHours: p.workingHours },
+        { user: demoUser(i, p.login), github: p.login, tz: p.tz, lead: false, workingHours: p.workingHours },
         "demo seed",
       ),
     );
