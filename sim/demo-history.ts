@@ -3,11 +3,13 @@
  * from the simulator's `default` scenario run with the `foreman` strategy, so `npm run dev` has
  * forecasts and review metrics to show at once (docs/predictions.md). One row per PR that was asked of
  * someone: the facts of that first request as the Review Manager records them, when it was first
- * reviewed and merged. Times are offsets in ms back from the run's last event, so the seed places them
- * just before "now". The same scenario gives the same bytes.
+ * reviewed and merged. Times are offsets in ms back from the run's last event (`endedAt`, in the
+ * scenario's calendar); the seed moves the scenario's last week (`lastWeek`) onto the current one, so
+ * the rows keep their weekdays and hours. The same scenario gives the same bytes.
  */
 import type { DemoHistoryRow, DemoPerson } from "../src/agents/coordinator/demo-history";
 import type { ReviewRequestFacts } from "../src/domain/forecast";
+import { WEEK_MS, weekKey } from "../src/domain/review-metrics";
 import { type Io, loadScenario } from "./cli";
 import { Simulation } from "./engine";
 import { historyOf } from "./forecast-data";
@@ -17,6 +19,10 @@ import { traceOf } from "./trace";
 
 export interface DemoHistory {
   source: string;
+  /** The run's last event in the scenario's calendar (ISO, UTC): the rows' offsets count back from it. */
+  endedAt: string;
+  /** The Monday (UTC, ISO date) of the scenario's last week: the seed puts it on the current week's. */
+  lastWeek: string;
   /** The scenario's people: the demo tenant's team (their zones and working hours). */
   people: DemoPerson[];
   rows: DemoHistoryRow[];
@@ -34,6 +40,8 @@ export function main(argv: readonly string[], io: Io): number {
   const ago = (ms: number | null) => (ms === null ? null : end - ms);
   const history: DemoHistory = {
     source: `npm run simulate -- --scenario default --seed ${scenario.seed} (strategy foreman), by scripts/demo-history.mjs`,
+    endedAt: new Date(end).toISOString(),
+    lastWeek: weekKey(startMs(scenario) + (scenario.weeks - 1) * WEEK_MS),
     people: scenario.people.map((p) => ({
       login: p.login,
       tz: p.tz,

@@ -1,11 +1,12 @@
 /**
  * The demo tenant's history (demo-history.json, written by `npm run demo-history` from the simulator's
- * default scenario): eight weeks of PRs, placed so the last of them ends at the seed's time, for the
- * Review Manager's forecasts to learn from and the Integration Dashboard's metrics and insights to show
+ * default scenario): eight weeks of PRs, placed on the weekdays and hours they had in the simulation
+ * and ending by the seed's time (historyEnd), for the Review Manager's forecasts to learn from and the Integration Dashboard's metrics and insights to show
  * (docs/predictions.md). The simulated repository is renamed `demo/app`, so the PRs of a real
  * repository sent to `npm run dev` never mix with it.
  */
 
+import { weekStartMs } from "../../domain/review-metrics";
 import type { Env } from "../../env";
 import { type Outcome, unwrap } from "../../platform/errors";
 import type { WorkingHours } from "../../settings/model";
@@ -43,33 +44,62 @@ export interface DemoHistoryRow {
   facts: HistorySample["facts"];
 }
 
-const rows = (): DemoHistoryRow[] => history.rows as DemoHistoryRow[];
-const at = (nowMs: number, ago: number | null) => (ago === null ? null : nowMs - ago);
+/**
+ * Where the simulation's last event goes for a seed at `seedMs`: the scenario's last week is moved onto
+ * the seed's week (ISO weeks, UTC Mondays, as the Overview counts them), so each row keeps its weekday
+ * and hour: the simulated weekends fall on weekends, as the team's working hours say, and the current
+ * week holds the scenario's last week up to the seed. (Ending the rows at the seed itself put a
+ * simulated weekend on whatever days came before it: seeded on a Thursday, "this week" held two first
+ * reviews that had waited over a "weekend" of Monday to Wednesday.)
+ */
+export function historyEnd(seedMs: number): number {
+  return Date.parse(history.endedAt) + weekStartMs(seedMs) - Date.parse(history.lastWeek);
+}
 
-/** The history as the Review Manager's training samples, ending at `nowMs`. */
-export function demoSamples(nowMs: number): HistorySample[] {
-  return rows().map((row) => ({
+/**
+ * The rows placed for a seed at `seedMs`, each with its times: only those whose last event (merge, or
+ * first review) is by the seed, as a real history has nothing from later, and no PR stays half-told
+ * (open for ever in the dashboard's facts). What the scenario did after the seed's weekday and hour is
+ * left out: up to its last week and the days it took to drain.
+ */
+function placed(seedMs: number) {
+  const endMs = historyEnd(seedMs);
+  const at = (ago: number | null) => (ago === null ? null : endMs - ago);
+  return (history.rows as DemoHistoryRow[])
+    .map((row) => ({
+      row,
+      readyAtMs: endMs - row.readyAgoMs,
+      requestedAtMs: endMs - row.requestedAgoMs,
+      firstReviewAtMs: at(row.firstReviewAgoMs),
+      mergedAtMs: at(row.mergedAgoMs),
+    }))
+    .filter((p) => (p.mergedAtMs ?? p.firstReviewAtMs ?? p.requestedAtMs) <= seedMs);
+}
+
+/** The history as the Review Manager's training samples, for a seed at `seedMs`. */
+export function demoSamples(seedMs: number): HistorySample[] {
+  return placed(seedMs).map(({ row, requestedAtMs, firstReviewAtMs, mergedAtMs }) => ({
     key: `${DEMO_REPO}#${row.number}`,
-    requestedAtMs: nowMs - row.requestedAgoMs,
+    requestedAtMs,
     facts: { ...row.facts, repo: DEMO_REPO },
-    firstReviewAtMs: at(nowMs, row.firstReviewAgoMs),
-    mergedAtMs: at(nowMs, row.mergedAgoMs),
+    firstReviewAtMs,
+    mergedAtMs,
   }));
 }
 
-/** The history as the Integration Dashboard's PR facts, ending at `nowMs`. */
-export function demoPrs(nowMs: number): HistoryPr[] {
-  return rows().map((row) => ({
+/** The history as the Integration Dashboard's PR facts, for a seed at `seedMs`. */
+export function demoPrs(seedMs: number): HistoryPr[] {
+  return placed(seedMs).map(({ row, readyAtMs, requestedAtMs, firstReviewAtMs, mergedAtMs }) => ({
     repo: DEMO_REPO,
     number: row.number,
     title: row.title,
     author: row.author,
     lines: row.facts.lines,
     reviewer: row.reviewer,
-    readyAtMs: nowMs - row.readyAgoMs,
-    requestedAtMs: nowMs - row.requestedAgoMs,
-    firstReviewAtMs: at(nowMs, row.firstReviewAgoMs),
-    mergedAtMs: at(nowMs, row.mergedAgoMs),
+    readyAtMs,
+    requestedAtMs,
+    firstReviewAtMs,
+    mergedAtMs,
   }));
 }
 
