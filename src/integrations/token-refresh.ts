@@ -7,32 +7,22 @@
  * fails the send the way an expired token always does.
  */
 
-import type { CredentialDetails } from "../delivery/credentials";
 import { outbox } from "../delivery/stub";
 import type { Env } from "../env";
 import { logger } from "../observability/logger";
 import { errorMessage } from "../platform/errors";
 import { defaultFetch, type FetchFn } from "../platform/http-client";
-import { backgroundHost, type SecretBundle, sealSecret } from "../tenants/credential-seal";
+import { backgroundHost, expiresAtAfter, type SecretBundle, sealSecret } from "../tenants/credential-seal";
+import type { HeldCredential, Renew } from "../tenants/tenant-token";
 import { linearOAuthConfig, refreshLinearToken } from "./linear/oauth";
 import { exchangeSlackCode, slackOAuthConfig } from "./slack/oauth";
 
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 const log = logger("installs.refresh");
 
-export interface Held {
-  platform: "slack" | "linear";
-  tenant: string;
-  account: string;
-  details: CredentialDetails;
-}
-
-const expiresAtOf = (seconds: number | null, nowMs: number) =>
-  seconds ? new Date(nowMs + seconds * 1000).toISOString() : null;
-
 async function renewed(
   env: Env,
-  held: Held,
+  held: HeldCredential,
   refreshToken: string,
   fetchFn: FetchFn,
   nowMs: number,
@@ -44,7 +34,7 @@ async function renewed(
     return {
       token: grant.botToken,
       refreshToken: grant.refreshToken ?? refreshToken,
-      expiresAt: expiresAtOf(grant.expiresInSeconds, nowMs),
+      expiresAt: expiresAtAfter(grant.expiresInSeconds, nowMs),
     };
   }
   const config = linearOAuthConfig(env);
@@ -53,20 +43,20 @@ async function renewed(
   return {
     token: grant.accessToken,
     refreshToken: grant.refreshToken ?? refreshToken,
-    expiresAt: expiresAtOf(grant.expiresIn, nowMs),
+    expiresAt: expiresAtAfter(grant.expiresIn, nowMs),
   };
 }
 
 /** `tenantToken`'s renewal for reads outside the delivery path (Bolt's authorize, team import). */
 export const renewForReads =
-  (env: Env) =>
-  (held: Held, bundle: SecretBundle): Promise<SecretBundle> =>
+  (env: Env): Renew =>
+  (held, bundle) =>
     freshBundle(env, held, bundle, defaultFetch, Date.now());
 
 /** The bundle to use now: renewed and kept when it is about to expire, else as it is. */
 export async function freshBundle(
   env: Env,
-  held: Held,
+  held: HeldCredential,
   bundle: SecretBundle,
   fetchFn: FetchFn,
   nowMs: number,

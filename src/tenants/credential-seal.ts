@@ -20,6 +20,10 @@ export interface SecretBundle {
   expiresAt: string | null;
 }
 
+/** A bundle's `expiresAt` for a token the platform says lives `seconds` (null or 0: no expiry given). */
+export const expiresAtAfter = (seconds: number | null, nowMs: number): string | null =>
+  seconds ? new Date(nowMs + seconds * 1000).toISOString() : null;
+
 const Bundle = z.object({
   token: z.string().min(1),
   refreshToken: z.string().nullable().default(null),

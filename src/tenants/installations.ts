@@ -122,24 +122,24 @@ export function recordInstallation(
 ): { installation: Installation; boundElsewhere: boolean } {
   const known = installationOf(sql, input.platform, input.account);
   if (known && known.tenant !== input.tenant) return { installation: known, boundElsewhere: true };
-  run(
-    sql,
-    `INSERT INTO installations (platform, account, tenant, name, installer, details, installed_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (platform, account) DO UPDATE SET name = excluded.name, installer = excluded.installer,
-       details = excluded.details, updated_at = excluded.updated_at, revoked_at = NULL, revoked_reason = NULL`,
-    input.platform,
-    input.account,
-    input.tenant,
-    input.name,
-    input.installer,
-    JSON.stringify(input.details),
-    now,
-    now,
-  );
-  const installation = installationOf(sql, input.platform, input.account);
-  if (!installation) throw new Error("installation row missing after insert");
-  return { installation, boundElsewhere: false };
+  const row = sql
+    .exec<InstallRow>(
+      `INSERT INTO installations (platform, account, tenant, name, installer, details, installed_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (platform, account) DO UPDATE SET name = excluded.name, installer = excluded.installer,
+         details = excluded.details, updated_at = excluded.updated_at, revoked_at = NULL, revoked_reason = NULL
+       RETURNING *`,
+      input.platform,
+      input.account,
+      input.tenant,
+      input.name,
+      input.installer,
+      JSON.stringify(input.details),
+      now,
+      now,
+    )
+    .one();
+  return { installation: toInstallation(row), boundElsewhere: false };
 }
 
 /** Marks an install revoked (kept, so the tenant's setup shows what happened); null if unknown. */
@@ -190,8 +190,8 @@ export function deleteInstallationsOf(sql: SqlStorage, tenant: string): number {
 
 // ---------------------------------------------------------------------------------- OAuth states
 
-export const OAUTH_PURPOSES = ["slack", "discord", "github", "linear"] as const;
-export type OAuthPurpose = (typeof OAUTH_PURPOSES)[number];
+/** Which install a state is for: one per platform. */
+export type OAuthPurpose = InstallPlatform;
 
 export interface NewOAuthState {
   /** SHA-256 hex of the state in the URL. */

@@ -12,7 +12,7 @@ export function ensureKeyTable(sql: SqlStorage): void {
   sql.exec("CREATE INDEX IF NOT EXISTS api_keys_tenant ON api_keys (tenant)");
 }
 
-export type KeyRow = {
+type KeyRow = {
   id: string;
   tenant: string;
   role: string;
@@ -22,11 +22,11 @@ export type KeyRow = {
   last_used_at: string | null;
 };
 
-export const KEY_COLUMNS = "id, tenant, role, name, created_at, revoked_at, last_used_at";
+const KEY_COLUMNS = "id, tenant, role, name, created_at, revoked_at, last_used_at";
 /** lastUsedAt is refreshed at most this often per key (one write per request would be wasteful). */
-export const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_INTERVAL_MS = 60_000;
 
-export function toInfo(row: KeyRow): ApiKeyInfo {
+function toInfo(row: KeyRow): ApiKeyInfo {
   return {
     id: row.id,
     tenant: row.tenant,

@@ -19,11 +19,16 @@ const DEPLOYMENT_TOKEN = {
   linear: (env: Env) => env.LINEAR_API_KEY,
 } as const;
 
+/** An install's live credential, as renewing its token needs it. */
+export interface HeldCredential {
+  platform: "slack" | "linear";
+  tenant: string;
+  account: string;
+  details: CredentialDetails;
+}
+
 /** Renews a bundle about to expire (src/integrations/token-refresh.ts, given by the caller). */
-export type Renew = (
-  held: { platform: "slack" | "linear"; tenant: string; account: string; details: CredentialDetails },
-  bundle: SecretBundle,
-) => Promise<SecretBundle>;
+export type Renew = (held: HeldCredential, bundle: SecretBundle) => Promise<SecretBundle>;
 
 export async function tenantToken(
   env: Env,

@@ -27,7 +27,7 @@ const PLATFORM_NAMES: Readonly<Record<OAuthPurpose, string>> = {
   linear: "Linear",
 };
 
-export const platformName = (purpose: OAuthPurpose) => PLATFORM_NAMES[purpose];
+const platformName = (purpose: OAuthPurpose) => PLATFORM_NAMES[purpose];
 
 const cookieName = (purpose: OAuthPurpose) => `foreman_${purpose}_state`;
 

@@ -17,6 +17,7 @@ import {
   linearOrganization,
 } from "../../integrations/linear/oauth";
 import { defaultFetch } from "../../platform/http-client";
+import { expiresAtAfter } from "../../tenants/credential-seal";
 import { recordInstall } from "../../tenants/installs";
 import type { AppEnv } from "../types";
 import {
@@ -98,7 +99,7 @@ async function connect(
       lines: [`${err.message}. Nothing was stored; start again from /foreman setup.`],
     };
   }
-  const expiresAt = grant.expiresIn ? new Date(Date.now() + grant.expiresIn * 1000).toISOString() : null;
+  const expiresAt = expiresAtAfter(grant.expiresIn, Date.now());
   const outcome = await recordInstall(c.env, {
     platform: "linear",
     account: org.id,

@@ -23,8 +23,8 @@ import {
   slackOAuthConfig,
 } from "../../integrations/slack/oauth";
 import { forgetWorkspaceToken } from "../../integrations/slack/workspace-token";
-import { EncryptionKeyError } from "../../platform/errors";
 import { defaultFetch } from "../../platform/http-client";
+import { expiresAtAfter } from "../../tenants/credential-seal";
 import { recordInstall } from "../../tenants/installs";
 import { checkInvite, INVITE_PROBLEMS } from "../../tenants/oauth-state";
 import { directory } from "../../tenants/stub";
@@ -160,49 +160,35 @@ async function bind(
       };
   }
   tenant ??= await dir.newTenant(name);
-  const expiresAt = grant.expiresInSeconds
-    ? new Date(Date.now() + grant.expiresInSeconds * 1000).toISOString()
-    : null;
+  const expiresAt = expiresAtAfter(grant.expiresInSeconds, Date.now());
   const chat = [grant.team?.id, grant.isEnterpriseInstall ? grant.enterprise?.id : undefined]
     .filter((id): id is string => typeof id === "string")
     .map((workspaceId) => ({ platform: "slack" as const, workspaceId }));
-  try {
-    const outcome = await recordInstall(c.env, {
-      platform: "slack",
-      account,
-      tenant,
-      name,
-      installer: grant.installerId ? `slack:${grant.installerId}` : null,
-      details: {
-        teamId: grant.team?.id ?? null,
-        enterpriseId: grant.enterprise?.id ?? null,
-        botUserId: grant.botUserId,
-        appId: grant.appId,
-        scopes: grant.scopes.join(","),
-        tokenRotation: grant.refreshToken !== null,
-      },
-      secret: { token: grant.botToken, refreshToken: grant.refreshToken, expiresAt },
-      chat,
-      hostname: hostnameOf(c),
-    });
-    if (!outcome.recorded)
-      return {
-        status: 409,
-        title: "This workspace already has Foreman",
-        lines: [`${name} is connected to another Foreman team.`],
-      };
-  } catch (err) {
-    if (err instanceof EncryptionKeyError) {
-      return {
-        status: 503,
-        title: "Foreman cannot keep the token safely",
-        lines: [
-          "This Foreman has no encryption key (TOKEN_ENCRYPTION_KEY), so it stored nothing. Whoever runs it must set one (docs/install.md).",
-        ],
-      };
-    }
-    throw err;
-  }
+  // The key was checked above (missingKeyPage), so sealing the token cannot fail for want of one.
+  const outcome = await recordInstall(c.env, {
+    platform: "slack",
+    account,
+    tenant,
+    name,
+    installer: grant.installerId ? `slack:${grant.installerId}` : null,
+    details: {
+      teamId: grant.team?.id ?? null,
+      enterpriseId: grant.enterprise?.id ?? null,
+      botUserId: grant.botUserId,
+      appId: grant.appId,
+      scopes: grant.scopes.join(","),
+      tokenRotation: grant.refreshToken !== null,
+    },
+    secret: { token: grant.botToken, refreshToken: grant.refreshToken, expiresAt },
+    chat,
+    hostname: hostnameOf(c),
+  });
+  if (!outcome.recorded)
+    return {
+      status: 409,
+      title: "This workspace already has Foreman",
+      lines: [`${name} is connected to another Foreman team.`],
+    };
   for (const id of chat) forgetWorkspaceToken(id.workspaceId);
   const correlationId = c.get("correlationId");
   const actor = grant.installerId ? `chat:slack:${grant.installerId}` : `slack:${account}`;

@@ -13,7 +13,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { tenantIdSchema } from "../../agents/model";
 import { outbox } from "../../delivery/stub";
 import { INSTALL_PLATFORMS } from "../../tenants/installations";
-import { newInvite, newOAuthState } from "../../tenants/oauth-state";
+import { newInvite, newOAuthState, STATE_TTL_MS } from "../../tenants/oauth-state";
 import { directory } from "../../tenants/stub";
 import { discordInstall, discordRedirect } from "../installs/discord";
 import { originOf } from "../installs/flow";
@@ -181,9 +181,9 @@ export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
     const { id } = c.req.valid("param");
     requireOwnTenant(c.get("principal")?.tenant ?? null, id);
     c.set("tenant", id);
-    const body = c.req.valid("json");
-    const ttlMs = (body?.expiresInHours ?? 168) * 3_600_000;
+    const hours = c.req.valid("json")?.expiresInHours;
     const createdBy = c.get("principal")?.keyId ?? null;
+    const ttlMs = hours === undefined ? undefined : hours * 3_600_000;
     const { token, invite } = await newInvite(c.env, { tenant: id, createdBy, ttlMs });
     c.set("target", invite.id);
     return c.json({ ...invite, url: `${originOf(c)}/slack/install?invite=${token}` }, 201);
@@ -206,6 +206,6 @@ export function registerInstallRoutes(app: OpenAPIHono<AppEnv>): void {
       createdBy: c.get("principal")?.keyId ?? null,
     });
     const url = `${originOf(c)}/${platform}/install?state=${state}`;
-    return c.json({ url, expiresInSeconds: 900 }, 201);
+    return c.json({ url, expiresInSeconds: STATE_TTL_MS / 1000 }, 201);
   });
 }
