@@ -15,6 +15,7 @@
 import { auditChange } from "../agents/coordinator/audit";
 import { outbox } from "../delivery/stub";
 import type { Env } from "../env";
+import { asRecord } from "../events/outcome";
 import type { InstallationChangedEvent } from "../events/types";
 import { listInstallationRepos } from "../integrations/github/api";
 import { forgetInstallationToken, githubAppConfig, installationToken } from "../integrations/github/app-auth";
@@ -44,12 +45,8 @@ async function coveredNow(env: Env, id: number): Promise<string[] | null> {
 /** The installation a payload names, if it is a GitHub App delivery this deployment handles. */
 export function installationIdOf(env: Env, receiver: Receiver, payload: unknown): number | null {
   if (receiver.via !== "deployment" || githubAppConfig(env) === null) return null;
-  if (typeof payload !== "object" || payload === null || !("installation" in payload)) return null;
-  const installation = payload.installation;
-  if (typeof installation !== "object" || installation === null || !("id" in installation)) return null;
-  return typeof installation.id === "number" && Number.isSafeInteger(installation.id)
-    ? installation.id
-    : null;
+  const id = asRecord(asRecord(payload)?.installation)?.id;
+  return typeof id === "number" && Number.isSafeInteger(id) ? id : null;
 }
 
 /**

@@ -78,11 +78,11 @@ export async function getInstallation(
   deps: GitHubApiDeps = {},
 ): Promise<GitHubInstallation> {
   const octokit = githubOctokit({ ...deps, token: appJwt });
-  const data = await read(`installation ${installationId}`, [appJwt], async () => {
-    const res = await octokit.rest.apps.getInstallation({ installation_id: installationId });
-    return res.data;
-  });
-  const parsed = parse(InstallationSchema, data, `installation ${installationId}`);
+  const what = `installation ${installationId}`;
+  const data = await read(what, [appJwt], () =>
+    octokit.rest.apps.getInstallation({ installation_id: installationId }),
+  );
+  const parsed = parse(InstallationSchema, data, what);
   if (parsed.account === null) throw new GitHubApiError(`installation ${installationId} has no account`, 200);
   return {
     id: parsed.id,
@@ -95,17 +95,14 @@ export async function getInstallation(
 /** GET /installation/repositories, every page: the installation's repositories as lower-case `owner/repo`. */
 export async function listInstallationRepos(token: string, deps: GitHubApiDeps = {}): Promise<string[]> {
   const octokit = githubOctokit({ ...deps, token });
-  const names: string[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const data = await read("the installation's repositories", [token], async () => {
-      const res = await octokit.rest.apps.listReposAccessibleToInstallation({ per_page: PER_PAGE, page });
-      return res.data;
-    });
-    const { repositories } = parse(ReposPageSchema, data, "the installation's repositories");
-    for (const repo of repositories) names.push(repo.full_name.toLowerCase());
-    if (repositories.length < PER_PAGE) break;
-  }
-  return names;
+  const what = "the installation's repositories";
+  const repos = await everyPage(
+    what,
+    [token],
+    (page) => octokit.rest.apps.listReposAccessibleToInstallation({ per_page: PER_PAGE, page }),
+    (data) => parse(ReposPageSchema, data, what).repositories,
+  );
+  return repos.map((repo) => repo.full_name.toLowerCase());
 }
 
 /** GET /orgs/{org}/teams/{team_slug}/members, every page: the members' logins. 404: no such team. */
@@ -116,32 +113,22 @@ export async function listTeamMembers(
   deps: GitHubApiDeps = {},
 ): Promise<string[]> {
   const octokit = githubOctokit({ ...deps, token });
-  const logins: string[] = [];
   const what = `team ${org}/${teamSlug}`;
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const data = await read(what, [token], async () => {
-      const res = await octokit.rest.teams.listMembersInOrg({
-        org,
-        team_slug: teamSlug,
-        per_page: PER_PAGE,
-        page,
-      });
-      return res.data;
-    });
-    const members = parse(LoginsSchema, data, what);
-    for (const m of members) logins.push(m.login);
-    if (members.length < PER_PAGE) break;
-  }
-  return logins;
+  const members = await everyPage(
+    what,
+    [token],
+    (page) => octokit.rest.teams.listMembersInOrg({ org, team_slug: teamSlug, per_page: PER_PAGE, page }),
+    (data) => parse(LoginsSchema, data, what),
+  );
+  return members.map((m) => m.login);
 }
 
 /** GET /users/{login}: the login as GitHub spells it, and the public name and e-mail (null when unset). */
 export async function getUser(token: string, login: string, deps: GitHubApiDeps = {}): Promise<GitHubUser> {
   const octokit = githubOctokit({ ...deps, token });
-  const data = await read(`user ${login}`, [token], async () => {
-    const res = await octokit.rest.users.getByUsername({ username: login });
-    return res.data;
-  });
+  const data = await read(`user ${login}`, [token], () =>
+    octokit.rest.users.getByUsername({ username: login }),
+  );
   const user = parse(UserSchema, data, `user ${login}`);
   return { login: user.login, name: user.name ?? null, email: user.email ?? null };
 }
@@ -149,29 +136,42 @@ export async function getUser(token: string, login: string, deps: GitHubApiDeps 
 /** GET /user/installations, every page, with a user's OAuth token: the installations they can reach. */
 export async function listUserInstallations(userToken: string, deps: GitHubApiDeps = {}): Promise<number[]> {
   const octokit = githubOctokit({ ...deps, token: userToken });
-  const ids: number[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const data = await read("the user's installations", [userToken], async () => {
-      const res = await octokit.rest.apps.listInstallationsForAuthenticatedUser({ per_page: PER_PAGE, page });
-      return res.data;
-    });
-    const { installations } = parse(UserInstallationsPageSchema, data, "the user's installations");
-    for (const i of installations) ids.push(i.id);
-    if (installations.length < PER_PAGE) break;
-  }
-  return ids;
+  const what = "the user's installations";
+  const installations = await everyPage(
+    what,
+    [userToken],
+    (page) => octokit.rest.apps.listInstallationsForAuthenticatedUser({ per_page: PER_PAGE, page }),
+    (data) => parse(UserInstallationsPageSchema, data, what).installations,
+  );
+  return installations.map((i) => i.id);
 }
 
-/** Runs one octokit call; its failure becomes a `GitHubApiError` (never with a token in the text). */
-export async function read<T>(what: string, secrets: string[], call: () => Promise<T>): Promise<T> {
+/** Runs one octokit call and gives its data; a failure becomes a `GitHubApiError` (never with a token in the text). */
+export async function read<T>(what: string, secrets: string[], call: () => Promise<{ data: T }>): Promise<T> {
   try {
-    return await call();
+    return (await call()).data;
   } catch (err) {
     throw toGitHubApiError(err, what, secrets);
   }
 }
 
-export function toGitHubApiError(err: unknown, what: string, secrets: string[]): GitHubApiError {
+/** A list read page by page (`PER_PAGE` each) until a short page, at most `MAX_PAGES` pages. */
+async function everyPage<T>(
+  what: string,
+  secrets: string[],
+  page: (n: number) => Promise<{ data: unknown }>,
+  itemsOf: (data: unknown) => T[],
+): Promise<T[]> {
+  const all: T[] = [];
+  for (let n = 1; n <= MAX_PAGES; n++) {
+    const items = itemsOf(await read(what, secrets, () => page(n)));
+    all.push(...items);
+    if (items.length < PER_PAGE) break;
+  }
+  return all;
+}
+
+function toGitHubApiError(err: unknown, what: string, secrets: string[]): GitHubApiError {
   const redact = (text: string) => truncate(scrub(text, secrets));
   if (isOctokitFailure(err) && err.response !== undefined) {
     const status = err.response.status;

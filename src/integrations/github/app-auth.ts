@@ -121,10 +121,9 @@ async function mint(
 ): Promise<InstallationToken> {
   const jwt = await appJwt(config, deps.now());
   const octokit = githubOctokit({ token: jwt, baseUrl: config.apiUrl, fetch: deps.fetch });
-  const data = await read(`an access token of installation ${installationId}`, [jwt], async () => {
-    const res = await octokit.rest.apps.createInstallationAccessToken({ installation_id: installationId });
-    return res.data;
-  });
+  const data = await read(`an access token of installation ${installationId}`, [jwt], () =>
+    octokit.rest.apps.createInstallationAccessToken({ installation_id: installationId }),
+  );
   const parsed = AccessTokenSchema.safeParse(data);
   if (!parsed.success || Number.isNaN(Date.parse(parsed.data.expires_at)))
     throw new GitHubApiError(

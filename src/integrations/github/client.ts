@@ -30,52 +30,20 @@ const GITHUB_JSON = "application/vnd.github+json";
 const OCTOKIT_DEFAULT_ACCEPT = "application/vnd.github.v3+json";
 
 type Params = Record<string, unknown>;
-type RestCall = (octokit: Octokit, params: Params) => Promise<{ status: number }>;
-
-/** One outbound action: the octokit REST method it is, and its route (whose `{params}` the body must carry). */
-export interface GitHubAction {
-  route: string;
-  call: RestCall;
-}
 
 /**
- * Octokit's REST methods are typed per endpoint; a delivery body is JSON kept in the ledger. The path
- * parameters are checked before the call (`missingPathParam`); the rest goes to GitHub as it was decided.
+ * Action name (as octokit's REST method, `octokit.rest.<scope>.<method>`) -> its route, sent with
+ * `octokit.request` as that method would. Path parameters come from the body and are checked before
+ * the call (`missingPathParam`); the rest goes to GitHub as it was decided.
  */
-function rest<P>(pick: (o: Octokit) => (params?: P) => Promise<{ status: number }>): RestCall {
-  return (octokit, params) => pick(octokit)(params as P);
-}
-
-/** Action name -> octokit REST method (`octokit.rest.<scope>.<method>`); path parameters come from the body. */
-export const GITHUB_ACTIONS: Readonly<Record<string, GitHubAction>> = {
-  "pulls.requestReviewers": {
-    route: "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-    call: rest((o) => o.rest.pulls.requestReviewers),
-  },
-  "pulls.removeRequestedReviewers": {
-    route: "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-    call: rest((o) => o.rest.pulls.removeRequestedReviewers),
-  },
-  "issues.createComment": {
-    route: "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-    call: rest((o) => o.rest.issues.createComment),
-  },
-  "issues.updateComment": {
-    route: "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
-    call: rest((o) => o.rest.issues.updateComment),
-  },
-  "issues.addLabels": {
-    route: "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
-    call: rest((o) => o.rest.issues.addLabels),
-  },
-  "repos.createCommitStatus": {
-    route: "POST /repos/{owner}/{repo}/statuses/{sha}",
-    call: rest((o) => o.rest.repos.createCommitStatus),
-  },
-  "issues.removeLabel": {
-    route: "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
-    call: rest((o) => o.rest.issues.removeLabel),
-  },
+export const GITHUB_ACTIONS: Readonly<Record<string, string>> = {
+  "pulls.requestReviewers": "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "pulls.removeRequestedReviewers": "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "issues.createComment": "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "issues.updateComment": "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+  "issues.addLabels": "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "repos.createCommitStatus": "POST /repos/{owner}/{repo}/statuses/{sha}",
+  "issues.removeLabel": "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
 };
 
 /** Keys octokit reads as request options, not parameters: a body must not redirect or re-head the request. */
@@ -133,11 +101,11 @@ export function createGitHubClient(options: GitHubClientOptions): PlatformClient
 
   return {
     async send(action, body) {
-      const spec = Object.hasOwn(GITHUB_ACTIONS, action) ? GITHUB_ACTIONS[action] : undefined;
-      if (spec === undefined) return permanent(`unknown GitHub action "${action}"`);
+      const route = Object.hasOwn(GITHUB_ACTIONS, action) ? GITHUB_ACTIONS[action] : undefined;
+      if (route === undefined) return permanent(`unknown GitHub action "${action}"`);
       const reserved = RESERVED_KEYS.find((k) => Object.hasOwn(body, k));
       if (reserved !== undefined) return permanent(`github ${action}: "${reserved}" is not a parameter`);
-      const missing = missingPathParam(spec.route, body);
+      const missing = missingPathParam(route, body);
       if (missing !== null) return permanent(`github ${action}: missing path parameter "${missing}" in body`);
       let token: string;
       try {
@@ -147,7 +115,7 @@ export function createGitHubClient(options: GitHubClientOptions): PlatformClient
       }
       try {
         const octokit = githubOctokit({ token, baseUrl: options.baseUrl, fetch: options.fetch });
-        const res = await spec.call(octokit, body);
+        const res = await octokit.request(route, body);
         return { kind: "delivered", status: res.status };
       } catch (err) {
         return classifyGitHubError(err, now(), [token, typeof auth === "string" ? auth : undefined]);
@@ -157,7 +125,7 @@ export function createGitHubClient(options: GitHubClientOptions): PlatformClient
 }
 
 /** The first `{param}` of `route` that `body` lacks (or has empty), or null. */
-export function missingPathParam(route: string, body: Params): string | null {
+function missingPathParam(route: string, body: Params): string | null {
   for (const [, name] of route.matchAll(/\{(\w+)\}/g)) {
     const value = name === undefined ? undefined : body[name];
     if ((typeof value !== "string" || value === "") && typeof value !== "number") return name ?? "?";
@@ -182,11 +150,7 @@ export function isOctokitFailure(err: unknown): err is OctokitFailure {
  * with `retry-after`, or a 429 (or "rate limit" text) without hints (wait a minute). Other 5xx / 408
  * retry; other 4xx are permanent. `secrets` never reach the error text.
  */
-export function classifyGitHubError(
-  err: unknown,
-  nowMs: number,
-  secrets: Array<string | undefined>,
-): SendResult {
+function classifyGitHubError(err: unknown, nowMs: number, secrets: Array<string | undefined>): SendResult {
   const response = isOctokitFailure(err) ? err.response : undefined;
   if (response === undefined) {
     const error = truncate(scrub(`network error: ${errorText(err)}`, secrets));
@@ -233,8 +197,7 @@ function bodyOf(data: unknown): { text: string; json: unknown } {
  * App is not installed there any more) or an unusable key (`GitHubAppConfigError`) is permanent.
  */
 function authFailure(err: unknown): SendResult {
-  const status =
-    err instanceof Error && "status" in err && typeof err.status === "number" ? err.status : null;
+  const status = isOctokitFailure(err) ? err.status : null;
   const error = truncate(`github auth: ${errorText(err)}`);
   const configError = err instanceof Error && err.name === "GitHubAppConfigError";
   const transient = status === null ? !configError : status === 408 || status === 429 || status >= 500;
