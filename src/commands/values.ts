@@ -16,7 +16,6 @@ import {
   daysSchema,
   EMPTY_MODES,
   GITHUB_LOGIN,
-  GITHUB_TEAM_SLUG,
   githubLoginSchema,
   githubTeamSchema,
   hoursSchema,
@@ -127,6 +126,9 @@ function kind<T>(fn: (raw: string) => T | Issue, canonical: z.ZodType<T, Awaited
     .pipe(canonical);
 }
 
+/** A login or `org/team` as people write it: `github:` and `@` in front are optional. */
+const withoutGithubPrefix = (raw: string) => raw.replace(/^github:/i, "").replace(/^@/, "");
+
 function choice<T extends string>(values: readonly T[], canonical: z.ZodType<T>) {
   return kind((raw) => {
     const v = raw.toLowerCase().replaceAll("_", "-");
@@ -206,7 +208,7 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
     discordType: 3,
     maxLength: 46,
     parse: kind((raw) => {
-      const v = raw.replace(/^github:/i, "").replace(/^@/, "");
+      const v = withoutGithubPrefix(raw);
       return GITHUB_LOGIN.test(v)
         ? v
         : fail("use letters, digits and single hyphens, no hyphen at either end, at most 39");
@@ -246,11 +248,14 @@ export const KINDS: Readonly<Record<ValueKind, KindDef>> = {
     discordType: 3,
     maxLength: 160,
     parse: kind((raw) => {
-      const v = raw.replace(/^github:/i, "").replace(/^@/, "");
-      const [org = "", team = "", ...rest] = v.split("/");
-      return rest.length === 0 && GITHUB_LOGIN.test(org) && GITHUB_TEAM_SLUG.test(team)
-        ? `${org}/${team.toLowerCase()}`
-        : fail("use github:<org>/<team>, the team's slug as in its GitHub URL, e.g. github:acme/backend");
+      const v = withoutGithubPrefix(raw);
+      if (!githubTeamSchema.safeParse(v).success) {
+        return fail(
+          "use github:<org>/<team>, the team's slug as in its GitHub URL, e.g. github:acme/backend",
+        );
+      }
+      const [org, team = ""] = v.split("/");
+      return `${org}/${team.toLowerCase()}`;
     }, githubTeamSchema),
   },
   prRef: {

@@ -33,7 +33,7 @@ export const AGENT_ID = /^agt_[a-z0-9]{1,64}$/;
 
 export const githubLoginSchema = z.string().regex(GITHUB_LOGIN);
 /** A GitHub team's slug (as in its URL): lower-case letters, digits, `-` and `_`. */
-export const GITHUB_TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/i;
+const GITHUB_TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/i;
 /** `org/team-slug`: a GitHub organisation's team. */
 export const githubTeamSchema = z.string().refine((s) => {
   const [org, team, ...rest] = s.split("/");

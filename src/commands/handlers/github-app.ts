@@ -9,6 +9,7 @@ import type { ReplySelect } from "../../chat/reply";
 import { plural } from "../../chat/text";
 import type { CredentialInfo } from "../../delivery/credentials";
 import { outbox } from "../../delivery/stub";
+import type { ChannelLink } from "../../settings/model";
 import type { Installation } from "../../tenants/installations";
 import { directory } from "../../tenants/stub";
 import type { CommandContext } from "../context";
@@ -42,6 +43,15 @@ export async function credentialsOf(
     outbox(ctx.env, ctx.tenant).credentials(),
     directory(ctx.env).installationsOf(ctx.tenant),
   ]);
+  return appInstalls(credentials, installs, platform);
+}
+
+/** The installs of `platform` among the Outbox's credentials, named from the Directory's installations. */
+export function appInstalls(
+  credentials: readonly CredentialInfo[],
+  installs: readonly Installation[],
+  platform: CredentialInfo["platform"],
+): AppInstall[] {
   return credentials
     .filter((c) => c.platform === platform)
     .map((c) => ({
@@ -66,12 +76,16 @@ export const appSlug = (ctx: CommandContext): string | null => ctx.env.GITHUB_AP
 
 /**
  * A menu of the repositories the tenant's live installations cover and this channel has not
- * linked yet (at most MENU_SIZE); `more`: there are more than the menu shows.
+ * linked yet (at most MENU_SIZE); `more`: there are more than the menu shows. `linkedHere`: this
+ * channel's links when the caller has them already.
  */
-export async function repoMenu(ctx: CommandContext): Promise<{ select: ReplySelect | null; more: boolean }> {
+export async function repoMenu(
+  ctx: CommandContext,
+  linkedHere?: readonly ChannelLink[],
+): Promise<{ select: ReplySelect | null; more: boolean }> {
   const [covered, here] = await Promise.all([
     outbox(ctx.env, ctx.tenant).coveredRepos("", MENU_SIZE + 1),
-    tenantSettings(ctx).linksForChannel(channelOf(ctx)),
+    linkedHere ?? tenantSettings(ctx).linksForChannel(channelOf(ctx)),
   ]);
   const linked = new Set(here.filter((l) => l.kind === "github").map((l) => l.target.toLowerCase()));
   const more = covered.length > MENU_SIZE;

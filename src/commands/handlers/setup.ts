@@ -6,9 +6,18 @@
  */
 
 import { literal } from "../../chat/markup";
-import { linkButtonId, type Reply, type ReplyButton, type ReplySection, reply } from "../../chat/reply";
+import {
+  linkButtonId,
+  type Reply,
+  type ReplyButton,
+  type ReplySection,
+  type ReplySelect,
+  reply,
+} from "../../chat/reply";
 import { plural } from "../../chat/text";
+import { outbox } from "../../delivery/stub";
 import type { SlaRule } from "../../domain/sla";
+import type { SettingsSummary } from "../../settings/model";
 import { askerOf } from "../../tenants/hooks";
 import type { Installation, OAuthPurpose } from "../../tenants/installations";
 import { newOAuthState } from "../../tenants/oauth-state";
@@ -17,7 +26,7 @@ import type { CommandContext } from "../context";
 import { authorize } from "../permissions";
 import type { CommandOf } from "../types";
 import { actorKey, code, describeSchedule } from "./format";
-import { type AppInstall, appSlug, credentialsOf, describeInstalls, repoMenu } from "./github-app";
+import { type AppInstall, appInstalls, appSlug, describeInstalls, repoMenu } from "./github-app";
 import { channelOf, tenantSettings } from "./shared";
 import { ruleLine } from "./sla";
 
@@ -29,6 +38,7 @@ interface Step {
   section: ReplySection;
   done: boolean;
   buttons?: ReplyButton[];
+  select?: ReplySelect;
 }
 
 interface Gathered {
@@ -36,6 +46,8 @@ interface Gathered {
   origin: string | null;
   admin: boolean;
   installs: Installation[];
+  /** This channel's settings as the checklist reads them: its links and its digest. */
+  summary: SettingsSummary;
 }
 
 /** A one-time, tenant-bound install link (admins only), or null when Foreman's address is unknown. */
@@ -191,11 +203,9 @@ async function linearStep(g: Gathered, orgs: AppInstall[]): Promise<Step> {
 }
 
 /** Step 4: this channel's repositories, with a menu of the covered ones not linked here. */
-async function repoStep(g: Gathered): Promise<Step & { select?: Reply["select"] }> {
-  const here = (await tenantSettings(g.ctx).linksForChannel(channelOf(g.ctx))).filter(
-    (l) => l.kind === "github",
-  );
-  const menu = g.admin ? await repoMenu(g.ctx) : { select: null, more: false };
+async function repoStep(g: Gathered): Promise<Step> {
+  const here = g.summary.channelLinks.filter((l) => l.kind === "github");
+  const menu = g.admin ? await repoMenu(g.ctx, g.summary.channelLinks) : { select: null, more: false };
   const lines = [
     here.length
       ? `Linked here: ${here.map((l) => code(l.target)).join(", ")}.`
@@ -228,11 +238,8 @@ async function teamStep(g: Gathered): Promise<Step> {
 
 /** Step 6: review SLA and this channel's digest (both have defaults). */
 async function rhythmStep(g: Gathered): Promise<Step> {
-  const store = tenantSettings(g.ctx);
-  const [rules, summary] = await Promise.all([
-    store.slaRules(),
-    store.summary(channelOf(g.ctx), g.ctx.now.toISOString()),
-  ]);
+  const rules = await tenantSettings(g.ctx).slaRules();
+  const { summary } = g;
   const shown = rules.slice(0, 3).map((r: SlaRule) => ruleLine(r));
   const lines = [
     `Review SLA: ${shown.join(" · ")}${rules.length > 3 ? ` (and ${rules.length - 3} more)` : ""}. Change it: \`/foreman sla set <hours>\`.`,
@@ -244,27 +251,28 @@ async function rhythmStep(g: Gathered): Promise<Step> {
 }
 
 export async function setupChecklist(ctx: CommandContext): Promise<Reply> {
-  const [installs, access, apps, orgs] = await Promise.all([
+  const [installs, credentials, access, summary] = await Promise.all([
     directory(ctx.env).installationsOf(ctx.tenant),
+    outbox(ctx.env, ctx.tenant).credentials(),
     authorize({ name: "link.github" }, ctx),
-    credentialsOf(ctx, "github"),
-    credentialsOf(ctx, "linear"),
+    tenantSettings(ctx).summary(channelOf(ctx), ctx.now.toISOString()),
   ]);
   const g: Gathered = {
     ctx,
     origin: askerOf(ctx.env, ctx.requestUrl).origin,
     admin: access.allowed,
     installs,
+    summary,
   };
-  const repos = await repoStep(g);
-  const steps = [
-    await chatStep(g),
-    await githubStep(g, apps),
-    await linearStep(g, orgs),
-    repos,
-    await teamStep(g),
-    await rhythmStep(g),
-  ];
+  const steps = await Promise.all([
+    chatStep(g),
+    githubStep(g, appInstalls(credentials, installs, "github")),
+    linearStep(g, appInstalls(credentials, installs, "linear")),
+    repoStep(g),
+    teamStep(g),
+    rhythmStep(g),
+  ]);
+  const select = steps.find((s) => s.select)?.select;
   const open = steps.filter((s) => !s.done).length;
   const text = open
     ? `Foreman setup: ${plural(open, "step")} left.`
@@ -282,7 +290,7 @@ export async function setupChecklist(ctx: CommandContext): Promise<Reply> {
     tone: open ? "info" : "success",
     sections: [{ text }, ...steps.map((s) => s.section), done],
     buttons: steps.flatMap((s) => s.buttons ?? []),
-    ...(repos.select ? { select: repos.select } : {}),
+    ...(select ? { select } : {}),
   });
 }
 

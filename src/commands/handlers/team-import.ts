@@ -8,6 +8,7 @@
 
 import { encodeAction } from "../../chat/actions";
 import { literal } from "../../chat/markup";
+import { sameUser } from "../../chat/platform";
 import { type Reply, type ReplyButton, type ReplySection, reply } from "../../chat/reply";
 import { capped, plural } from "../../chat/text";
 import { type ChatUser, GITHUB_LOGIN, SLACK_USER_ID } from "../../domain/values";
@@ -41,8 +42,6 @@ const validZone = (tz: string | null): string | undefined => {
   const zone = checkZone(tz);
   return typeof zone === "string" ? zone : undefined;
 };
-
-const sameUser = (a: ChatUser, b: ChatUser) => a.platform === b.platform && a.id === b.id;
 
 async function importOne(
   login: string,
@@ -166,9 +165,11 @@ function importReply(team: string, total: number, out: Outcome, ctx: CommandCont
       ),
     });
   }
-  const buttons: ReplyButton[] = [];
+  // Import runs on Slack only (`teamImport`), where a button opens the team-add form.
+  const buttons: ReplyButton[] = out.unmatched
+    .slice(0, MAX_FORM_BUTTONS)
+    .map((u) => ({ action: encodeAction("team.form", u.login), label: `Add ${literal(u.login)}…` }));
   if (out.unmatched.length) {
-    const slack = ctx.place.platform === "slack";
     sections.push({
       title: "Not matched",
       lines: [
@@ -176,16 +177,9 @@ function importReply(team: string, total: number, out: Outcome, ctx: CommandCont
           out.unmatched.map((u) => `${code(u.login)} — ${u.why}`),
           30,
         ),
-        slack
-          ? "Add them with the buttons (the form has the GitHub login filled in), or `/foreman team add @person github:<login>`."
-          : "Add them: `/foreman team add @person github:<login>`.",
+        "Add them with the buttons (the form has the GitHub login filled in), or `/foreman team add @person github:<login>`.",
       ],
     });
-    if (slack) {
-      for (const u of out.unmatched.slice(0, MAX_FORM_BUTTONS)) {
-        buttons.push({ action: encodeAction("team.form", u.login), label: `Add ${literal(u.login)}…` });
-      }
-    }
   }
   if (MAX_IMPORT < total) sections.push({ text: `Only the first ${MAX_IMPORT} members were read.` });
   return reply(text, {

@@ -15,8 +15,6 @@ import {
 } from "./graphql";
 import { ISSUE_UPDATE, moveToStateName } from "./move-state";
 
-export { DEFAULT_LINEAR_API_URL } from "./graphql";
-
 interface LinearAction {
   /** The mutation; its variables are the delivery body. */
   query: string;
@@ -72,9 +70,7 @@ export class LinearCredentialsError extends Error {
 }
 
 /** The credential of the options; throws `LinearCredentialsError` unless exactly one is set. */
-export function linearCredential(
-  options: Pick<LinearClientOptions, "apiKey" | "accessToken">,
-): LinearCredential {
+function linearCredential(options: Pick<LinearClientOptions, "apiKey" | "accessToken">): LinearCredential {
   const { apiKey, accessToken } = options;
   if (apiKey && accessToken)
     throw new LinearCredentialsError("Linear client: give apiKey or accessToken, not both");

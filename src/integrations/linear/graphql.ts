@@ -35,7 +35,7 @@ export const DEFAULT_LINEAR_API_URL = "https://api.linear.app/graphql";
 export type LinearCredential = { apiKey: string } | { accessToken: string };
 
 /** The token of a credential (for scrubbing it from error text). */
-export function credentialSecret(credential: LinearCredential): string {
+function credentialSecret(credential: LinearCredential): string {
   return "apiKey" in credential ? credential.apiKey : credential.accessToken;
 }
 

@@ -73,13 +73,8 @@ const nameOf = (u: SlackUser): string | null =>
   u.name?.trim() ||
   null;
 
-/** The Slack user with `email` in the tenant's workspace, with the zone of their profile. */
-export async function slackUserByEmail(
-  env: Env,
-  tenant: string,
-  email: string,
-): Promise<DirectoryPerson | null> {
-  const token = await botToken(env, tenant);
+/** The Slack user with `email` in the workspace of `token`, with the zone of their profile. */
+async function slackUserByEmail(env: Env, token: string, email: string): Promise<DirectoryPerson | null> {
   const found = await slackGet(env, token, "users.lookupByEmail", { email });
   if (!found.ok) {
     if (found.error === "users_not_found") return null;
@@ -93,11 +88,15 @@ export async function slackUserByEmail(
   return { id: user.id, tz: user.tz ?? null, name: nameOf(user) };
 }
 
-/** The reads for one Slack tenant. */
+/** The reads for one Slack tenant, within one request: its bot token is looked up once, when first needed. */
 export function slackDirectoryReads(env: Env, tenant: string, github: GithubDirectory): DirectoryReads {
+  let token: Promise<string> | undefined;
   return {
     teamMembers: (org, team) => github.listTeamMembers(org, team),
     githubUser: (login) => github.getUser(login),
-    slackUserByEmail: (email) => slackUserByEmail(env, tenant, email),
+    async slackUserByEmail(email) {
+      token ??= botToken(env, tenant);
+      return slackUserByEmail(env, await token, email);
+    },
   };
 }

@@ -50,7 +50,8 @@ export function registerActions(app: App<ForemanContext>): void {
       body.channel?.id ?? (typeof container.channel_id === "string" ? container.channel_id : "");
     const key = `slack:action:${teamId}:${body.trigger_id || action.action_ts}`;
     const fields = { correlationId: scope.correlationId, team: teamId, action: action.action_id };
-    const decoded = decodeAction(clickedAction(action));
+    const actionId = clickedAction(action);
+    const decoded = decodeAction(actionId);
     if (decoded?.verb === "team.form") {
       // `team import`'s "Add …" button: the team-add form with the GitHub login filled in.
       try {
@@ -77,7 +78,7 @@ export function registerActions(app: App<ForemanContext>): void {
         client,
       );
       tenant = ctx.tenant;
-      const answer = await scope.deps.runAction(clickedAction(action), ctx);
+      const answer = await scope.deps.runAction(actionId, ctx);
       if (body.view?.type === "home") home = { ctx, answer };
       message = actionMessage(answer);
     } catch (err) {
