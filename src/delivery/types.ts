@@ -183,10 +183,6 @@ export type RecordResult =
   | { recorded: true; id: string }
   | { recorded: false; reason: "duplicate" | "delivered" };
 
-/**
- * How deliveries reach the platforms, given to the consumer by the Worker entry
- * (src/integrations/clients.ts): delivery itself knows no platform API.
- */
 /** How one delivery goes out, given what the tenant's Outbox holds for its platform. */
 export type Sender =
   | {
@@ -204,6 +200,10 @@ export type Sender =
   /** Must not go out at all (a revoked install, a repository no installation covers): dead at once. */
   | { kind: "refused"; error: string };
 
+/**
+ * How deliveries reach the platforms, given to the consumer by the Worker entry
+ * (src/integrations/clients.ts): delivery itself knows no platform API.
+ */
 export interface PlatformSenders {
   /** How `d` goes out, given the tenant's credential for its platform (src/delivery/credentials.ts). */
   senderFor(env: Env, d: DeliveryMessage, deps: ClientDeps, credential: CredentialLookup): Promise<Sender>;

@@ -50,7 +50,7 @@ export interface SimulationResult extends SimulationReport {
 const PERCENTILES = Array.from({ length: 20 }, (_, i) => (i + 1) * 5);
 const round = (x: number) => Math.round(x * 100) / 100;
 
-export function chartsOf(detail: StrategyDetail): StrategyCharts {
+function chartsOf(detail: StrategyDetail): StrategyCharts {
   const reviewed = detail.ttfrHours.filter(Number.isFinite);
   const all = detail.ttfrHours.length;
   const ttfrByPercentile = PERCENTILES.map((p) => {

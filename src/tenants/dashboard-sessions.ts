@@ -9,6 +9,7 @@
  * `Authorization` header, and only same-origin when it changes anything (`sameOrigin` below).
  */
 
+import type { ChatUserRef } from "../chat/platform";
 import type { Env } from "../env";
 import { cookieValue } from "../platform/cookies";
 import { sha256Hex } from "../platform/crypto";
@@ -62,12 +63,12 @@ export async function redeemSignInLink(
 }
 
 /** Whether cookies for this request are marked Secure: always, except over plain http to localhost. */
-export function secureCookies(requestUrl: string): boolean {
+function secureCookies(requestUrl: string): boolean {
   const url = new URL(requestUrl);
   return !(url.protocol === "http:" && isLocalHostname(url.hostname));
 }
 
-export const sessionCookieName = (requestUrl: string): string =>
+const sessionCookieName = (requestUrl: string): string =>
   secureCookies(requestUrl) ? SECURE_COOKIE : LOCAL_COOKIE;
 
 /** The `Set-Cookie` value that holds the session (`maxAgeSeconds` 0 clears it). */
@@ -94,6 +95,12 @@ export async function sessionOf(
   return session ? { hash, session } : null;
 }
 
+/** The chat user a session was opened by (its actor, `slack:U123`), or null when it names none. */
+export function sessionUser(actor: string): ChatUserRef | null {
+  const [platform, id] = actor.split(":", 2);
+  return (platform === "slack" || platform === "discord") && id ? { platform, id } : null;
+}
+
 export async function endSession(env: Env, hash: string): Promise<boolean> {
   return directory(env).endSession(hash);
 }
@@ -112,7 +119,11 @@ export function sameOrigin(env: Env, request: Request): boolean {
   const site = request.headers.get("Sec-Fetch-Site");
   if (site !== null) return site === "same-origin";
   const origin = request.headers.get("Origin");
-  if (origin === null) return false;
+  return origin !== null && isOwnOrigin(env, request, origin);
+}
+
+/** Whether `origin` is the dashboard's: the request's own, or FOREMAN_PUBLIC_URL's. */
+export function isOwnOrigin(env: Env, request: Request, origin: string): boolean {
   const own = new URL(request.url).origin;
   return origin === own || origin === publicOrigin(env, own);
 }

@@ -25,10 +25,10 @@ export const LIVE_TOPICS = ["reviews", "team", "overview"] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 /** At most one broadcast per tenant in this window; changes inside it are merged. */
-export const COALESCE_MS = 1_000;
-export const TICKET_TTL_MS = 60_000;
+const COALESCE_MS = 1_000;
+const TICKET_TTL_MS = 60_000;
 /** A tenant's dashboards, at most; one more is refused (the page retries with backoff). */
-export const MAX_SOCKETS = 500;
+const MAX_SOCKETS = 500;
 /** Set by the Worker on a request it has authenticated (the object is reachable only through it). */
 export const LIVE_AUTHORIZED = "X-Foreman-Live-Authorized";
 

@@ -115,20 +115,20 @@ export async function importDemoHistory(env: Env, agents: StandingAgents, anchor
 }
 
 /** The chat user of a demo person: a Slack user of a workspace that does not exist (`TDEMO`). */
-export const demoUser = (i: number, login: string) => ({
+const demoUser = (i: number, login: string) => ({
   platform: "slack" as const,
   id: `UDEMO${String(i + 1).padStart(4, "0")}`,
   name: login,
 });
 
 /** The demo team's channel: a Slack channel of a workspace that does not exist. */
-export const DEMO_CHANNEL = { platform: "slack" as const, workspaceId: "TDEMO", channelId: "CDEMO" };
+const DEMO_CHANNEL = { platform: "slack" as const, workspaceId: "TDEMO", channelId: "CDEMO" };
 /**
  * The repositories the demo channel links, as `/foreman link github` would: the history's, and the
  * one `scripts/github-sign.mjs` signs a pull request for by default, so a signed webhook reaches the
  * Review Manager on a fresh `npm run dev`.
  */
-export const DEMO_LINKED = [DEMO_REPO, "acme/widgets"];
+const DEMO_LINKED = [DEMO_REPO, "acme/widgets"];
 
 /**
  * The simulated team, added to the demo tenant as `/foreman team add` would (zone, working hours), and
@@ -138,7 +138,7 @@ export const DEMO_LINKED = [DEMO_REPO, "acme/widgets"];
  * refused. The chat users and the channel are made up, so what Foreman sends them stays in the local
  * outbox (no Slack token in demo mode), where the dashboard's Deliveries view draws it.
  */
-export async function seedDemoTeam(env: Env, tenant: string): Promise<void> {
+async function seedDemoTeam(env: Env, tenant: string): Promise<void> {
   const store = settings(env, tenant);
   if ((await store.team()).length > 0) return;
   for (const repo of DEMO_LINKED) unwrap(await store.link("github", repo, DEMO_CHANNEL, "demo seed"));

@@ -25,7 +25,7 @@ import { type BlockInput, blockOf, startBlock } from "./block";
 import { BOTTLENECK_TASK, checkBottlenecks, ensureBottleneckCheck } from "./bottlenecks";
 import { type ActInput, type ActResult, act } from "./buttons";
 import { bringDueForward, SLA_TASK, type SlaTaskPayload } from "./clock";
-import type { TenantView } from "./context";
+import type { TenantView, Work } from "./context";
 import { type HistorySample, MAX_SAMPLES } from "./forecast-store";
 import { FIT_TASK, fitModels, HistorySampleSchema, noteChecks } from "./forecasting";
 import { linearIssues } from "./linear";
@@ -58,12 +58,9 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
   /** A review card button: claim, reassign or snooze; answers the updated card. */
   async act(input: ActInput & { correlationId: string }): Promise<Outcome<ActResult>> {
     return attempt(async () => {
-      this.requireRunning();
-      const pr = this.resolve(input.target);
-      const nowMs = this.now();
-      const view = await this.view(pr, nowMs, input.correlationId);
-      const work = this.work(input.correlationId, nowMs);
-      const result = act(work, view, this.reviews.prById(pr.id) ?? pr, input);
+      const { pr, work, result } = await this.onTarget(input, (w, view, current) =>
+        act(w, view, current, input),
+      );
       if (result.changed) {
         this.record(
           work,
@@ -84,16 +81,29 @@ export class ReviewManagerAgent extends ReviewManagerPolicies {
     correlationId: string;
   }): Promise<Outcome<NudgeNowResult>> {
     return attempt(async () => {
-      this.requireRunning();
-      const pr = this.resolve(input.target);
-      const nowMs = this.now();
-      const view = await this.view(pr, nowMs, input.correlationId);
-      const work = this.work(input.correlationId, nowMs);
-      const result = nudgeNow(work, view, this.reviews.prById(pr.id) ?? pr, input.by);
+      const { pr, work, result } = await this.onTarget(input, (w, view, current) =>
+        nudgeNow(w, view, current, input.by),
+      );
       this.record(work, `nudge on ${prRef(pr)} asked by ${input.by}`);
       await this.settle();
       return result;
     });
+  }
+
+  /**
+   * The opening of a step on the PR `target` names (`act`, `nudgeNow`): the tenant view read (the one
+   * await), then `step` on the PR as it stands after that read.
+   */
+  private async onTarget<T>(
+    input: { target: string; correlationId: string },
+    step: (work: Work, view: TenantView, pr: TrackedPr) => T,
+  ): Promise<{ pr: TrackedPr; work: Work; result: T }> {
+    this.requireRunning();
+    const pr = this.resolve(input.target);
+    const nowMs = this.now();
+    const view = await this.view(pr, nowMs, input.correlationId);
+    const work = this.work(input.correlationId, nowMs);
+    return { pr, work, result: step(work, view, this.reviews.prById(pr.id) ?? pr) };
   }
 
   /** "Start block": starts every review waiting for `login` in `repo`; answers them in order. */

@@ -100,12 +100,11 @@ export function act(work: Work, view: TenantView, pr: TrackedPr, input: ActInput
     }
     case "snooze": {
       const targets = mine ? [mine] : input.admin ? active : [];
+      if (targets.length === 0 && !input.admin) throw forbidden("snooze", ref);
+      if (pr.draft) return note(`${shown} is a draft: its review clock is paused already.`);
       if (targets.length === 0) {
-        if (!input.admin) throw forbidden("snooze", ref);
-        if (pr.draft) return note(`${shown} is a draft: its review clock is paused already.`);
         throw new ConflictError(`Nobody is reviewing ${ref}: there is no review clock to snooze.`);
       }
-      if (pr.draft) return note(`${shown} is a draft: its review clock is paused already.`);
       const snoozed = targets.map((r) => snoozeClock(work, pr, r)).filter((r) => r.sla);
       if (snoozed.length === 0) return note(`${shown} has no review SLA running to snooze.`);
       const due = snoozed.map((r) =>

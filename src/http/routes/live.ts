@@ -11,7 +11,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ForbiddenError, UnauthorizedError } from "../../platform/errors";
-import { publicOrigin } from "../../tenants/hooks";
+import { isOwnOrigin } from "../../tenants/dashboard-sessions";
 import { LIVE_AUTHORIZED, live, ticketTenant } from "../../tenants/live";
 import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
@@ -58,11 +58,10 @@ const socket = createRoute({
 });
 
 /** A browser's WebSocket carries the page's origin; a session is accepted only from our own. */
-function ownOrigin(c: { env: AppEnv["Bindings"]; req: { raw: Request } }): boolean {
-  const origin = c.req.raw.headers.get("Origin");
-  if (origin === null) return true; // not a browser: no ambient cookie was sent by a third party's page
-  const own = new URL(c.req.raw.url).origin;
-  return origin === own || origin === publicOrigin(c.env, own);
+function ownOrigin(env: AppEnv["Bindings"], request: Request): boolean {
+  const origin = request.headers.get("Origin");
+  // No origin: not a browser, so no ambient cookie was sent by a third party's page.
+  return origin === null || isOwnOrigin(env, request, origin);
 }
 
 export function registerLiveRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -79,22 +78,22 @@ export function registerLiveRoutes(app: OpenAPIHono<AppEnv>): void {
       return c.json({ error: { code: "upgrade_required", message: "Connect with a WebSocket" } }, 426);
     }
     const forward = new Headers({ Upgrade: "websocket" });
+    const url = new URL(LIVE_PATH, raw.url);
     const given = c.req.query("ticket");
     let tenant: string;
     if (given !== undefined && !raw.headers.get("Authorization")) {
       const named = ticketTenant(given);
       if (!named) throw new UnauthorizedError("Unknown, used or expired live ticket");
       tenant = named;
+      url.searchParams.set("ticket", given);
     } else {
       await guard("viewer")(c, async () => {});
-      if (c.get("principal")?.session && !ownOrigin(c)) {
+      if (c.get("principal")?.session && !ownOrigin(c.env, raw)) {
         throw new ForbiddenError("The live channel of a dashboard session opens only from the dashboard");
       }
       tenant = currentTenant(c);
       forward.set(LIVE_AUTHORIZED, "1");
     }
-    const url = new URL(LIVE_PATH, raw.url);
-    if (given !== undefined && !forward.has(LIVE_AUTHORIZED)) url.searchParams.set("ticket", given);
     const answer = await live(c.env, tenant).fetch(new Request(url, { headers: forward }));
     if (answer.status === 401) throw new UnauthorizedError("Unknown, used or expired live ticket");
     return answer;

@@ -10,6 +10,7 @@ import { timeOfDaySchema } from "../../domain/values";
 import { ForbiddenError, unwrap } from "../../platform/errors";
 import { MAX_WINDOWS } from "../../settings/notify-prefs";
 import { settings } from "../../settings/stub";
+import { sessionUser } from "../../tenants/dashboard-sessions";
 import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { E404, json, jsonBodyOf, WRITE_ERRORS } from "../openapi";
@@ -70,15 +71,13 @@ export function registerMeNotifyRoute(app: OpenAPIHono<AppEnv>): void {
         "Only a person signed in from chat (/foreman dashboard) changes their own notification settings",
       );
     }
-    const [platform, id = ""] = session.actor.split(":", 2);
-    if (platform !== "slack" && platform !== "discord") throw new ForbiddenError("Not a chat user");
+    const user = sessionUser(session.actor);
+    if (!user) throw new ForbiddenError("Not a chat user");
     const { mode, windows, dailyCap } = c.req.valid("json");
     const patch = mode === "default" ? { reset: true } : { mode, ...(windows ? { windows } : {}) };
     const full = dailyCap !== undefined && mode !== "default" ? { ...patch, dailyCap } : patch;
     c.set("target", session.actor);
-    const done = unwrap(
-      await settings(c.env, currentTenant(c)).setNotifyPrefs({ platform, id }, full, session.actor),
-    );
+    const done = unwrap(await settings(c.env, currentTenant(c)).setNotifyPrefs(user, full, session.actor));
     const { mode: m, windows: w, dailyCap: cap, focus, holidays } = done.effective;
     const login = done.member?.github ?? "";
     return c.json({ login, notify: { mode: m, windows: w, dailyCap: cap, focus, holidays } }, 200);

@@ -12,7 +12,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { contextOptimizerAgent, type PersonState } from "../../agents/context-optimizer";
 import { audienceOf, personKey } from "../../agents/context-optimizer/route";
-import { coordinator } from "../../agents/coordinator/stub";
 import type { AgentSnapshot } from "../../agents/model";
 import { reviewManagerAgent } from "../../agents/review-manager";
 import { reviewConfigOf } from "../../agents/review-manager/config";
@@ -25,6 +24,7 @@ import { settings } from "../../settings/stub";
 import { currentTenant, guard } from "../middleware/auth";
 import { errorResponse, json, READ_ERRORS, security } from "../openapi";
 import { liveOptimizer } from "../optimizer";
+import { currentReviewManager } from "../review-queue";
 import { LoginParam, PeopleSchema, PersonAnswerSchema, TenantQuery } from "../schemas";
 import type { AppEnv } from "../types";
 
@@ -150,10 +150,7 @@ async function teamAndAgents(env: Env, tenant: string, nowMs: number) {
   return Promise.all([
     settings(env, tenant).availability(new Date(nowMs).toISOString()),
     liveOptimizer(env, tenant),
-    coordinator(env, tenant)
-      .liveAgent("review-manager")
-      .then(unwrap)
-      .catch(() => null),
+    currentReviewManager(env, tenant).catch(() => null),
   ]);
 }
 

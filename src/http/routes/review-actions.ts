@@ -15,6 +15,7 @@ import type { Env } from "../../env";
 import { ConflictError, NotFoundError, unwrap } from "../../platform/errors";
 import { settings } from "../../settings/stub";
 import type { Principal } from "../../tenants/authenticate";
+import { sessionUser } from "../../tenants/dashboard-sessions";
 import { currentTenant, guard } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { callMeta, E404, E409, json, security, WRITE_ERRORS } from "../openapi";
@@ -23,8 +24,7 @@ import type { AppEnv } from "../types";
 
 /** What the dashboard may do to a review (GET /api/reviews lists those the caller may). */
 export const REVIEW_ACTIONS = ["reassign", "snooze", "nudge"] as const;
-const ACTIONS = REVIEW_ACTIONS;
-type ReviewAction = (typeof ACTIONS)[number];
+type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const PrParams = z.object({
@@ -46,7 +46,7 @@ const PrParams = z.object({
 
 const ActionResultSchema = z
   .object({
-    action: z.enum(ACTIONS),
+    action: z.enum(REVIEW_ACTIONS),
     repo: z.string().openapi({ example: "acme/widgets" }),
     number: z.number().int(),
     message: z.string().openapi({
@@ -93,15 +93,11 @@ const routeOf = (action: ReviewAction) =>
 /** Who asked: the session's chat user (and their GitHub login on the team), or the API key. */
 async function askedBy(env: Env, tenant: string, principal: Principal | undefined) {
   const keyId = principal?.keyId ?? "unknown";
-  const [platform, id] = principal?.session?.actor.split(":", 2) ?? [];
-  if ((platform === "slack" || platform === "discord") && id) {
-    const user: ChatUserRef = { platform, id };
+  const session = principal?.session;
+  const user = session ? sessionUser(session.actor) : null;
+  if (session && user) {
     const member = await settings(env, tenant).member(user);
-    return {
-      actor: user,
-      login: member?.github ?? null,
-      by: member?.github ?? principal?.session?.actor ?? id,
-    };
+    return { actor: user, login: member?.github ?? null, by: member?.github ?? session.actor };
   }
   // An API key is no chat user: the reply names it as text (`by`), never as a mention.
   const actor: ChatUserRef = { platform: "slack", id: keyId };
@@ -109,7 +105,7 @@ async function askedBy(env: Env, tenant: string, principal: Principal | undefine
 }
 
 export function registerReviewActionRoutes(app: OpenAPIHono<AppEnv>): void {
-  for (const action of ACTIONS) {
+  for (const action of REVIEW_ACTIONS) {
     app.openapi(routeOf(action), async (c) => {
       const { owner, repo: name, number } = c.req.valid("param");
       const repo = `${owner}/${name}`.toLowerCase();

@@ -109,7 +109,7 @@ const ReviewQueueSchema = z
       description:
         "Over the whole queue (not just the page), by the SLA clock: items breached, and at risk (past the reminder, not breached)",
     }),
-    actions: z.array(z.enum(["reassign", "snooze", "nudge"])).openapi({
+    actions: z.array(z.enum(REVIEW_ACTIONS)).openapi({
       description: "The review actions this key or session may take (operator or admin: all; viewer: none)",
     }),
     nextCursor: z
