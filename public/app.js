@@ -31,8 +31,8 @@ const MODULES = {
   me: { path: "./js/me.js", clear: "clearMe" },
   operations: { path: "./js/operations.js", init: "initDeliveries", clear: "clearDeliveries" },
   policies: { path: "./js/policies.js", clear: "clearPolicies" },
-  reviews: { path: "./js/reviews.js", clear: "clearReviews" },
-  simulate: { path: "./js/simulate.js", clear: "clearSimulate" },
+  reviews: { path: "./js/reviews.js", init: "initReviews", clear: "clearReviews" },
+  simulate: { path: "./js/simulate.js", init: "initSimulate", clear: "clearSimulate" },
   team: { path: "./js/team.js", clear: "clearTeam" },
 };
 /** @type {Map<string, Promise<Record<string, Function>>>} */

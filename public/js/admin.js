@@ -52,14 +52,19 @@ function keyRow(k) {
   ]);
 }
 
-export async function loadKeys() {
-  // A new key is shown once: gone when the view is shown again.
-  $("key-out").replaceChildren();
+/** The keys as listed now (the one just created, too). */
+async function listKeys() {
   const body = await api("GET", "/api/keys");
   const keys = Array.isArray(body?.keys) ? body.keys : [];
   listedTenant = keys.find((k) => typeof k?.tenant === "string")?.tenant ?? "";
   fill("keys-body", "keys-empty", keys.map(keyRow));
   $("keys-tenant").textContent = `New keys are for tenant ${keyTenant()}.`;
+}
+
+export async function loadKeys() {
+  // A new key is shown once: gone when the view is shown again.
+  $("key-out").replaceChildren();
+  await listKeys();
 }
 
 function shownOnce(created) {
@@ -97,8 +102,7 @@ function initKeyForm() {
       out.replaceChildren(shownOnce(created));
       /** @type {HTMLInputElement} */ ($("key-name")).value = "";
       notify(`Created API key ${text(created.id)}.`);
-      const body = await api("GET", "/api/keys");
-      fill("keys-body", "keys-empty", (Array.isArray(body?.keys) ? body.keys : []).map(keyRow));
+      await listKeys();
       /** @type {HTMLInputElement} */ ($("new-key")).select();
     }, out);
   });

@@ -103,7 +103,8 @@ export function keepChart(chart, container, height) {
   drawn.push({ chart, observer });
 }
 
-function weekLabel(week) {
+/** An ISO week's Monday ("2025-03-03") as a short date ("Mar 3"); the Overview labels its weeks so too. */
+export function weekLabel(week) {
   const date = new Date(`${week}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return String(week);
   return date.toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });

@@ -1,5 +1,7 @@
 // DOM helpers of the dashboard. API text reaches the page only as text nodes / textContent.
-import { when as whenText } from "./time.js";
+
+/** An ISO string or epoch ms in the viewer's zone, relative and without seconds (time.js). */
+export { when } from "./time.js";
 
 /** @param {string} id */
 export function $(id) {
@@ -28,16 +30,6 @@ export function text(value) {
   return typeof value === "string" ? value : String(value);
 }
 
-/** An ISO string or epoch ms in the viewer's zone, relative and without seconds (time.js). */
-export function when(value) {
-  return whenText(value);
-}
-
-/** Working time in hours, one decimal: "2.5 h". */
-export function hours(ms) {
-  return typeof ms === "number" && Number.isFinite(ms) ? `${(ms / 3_600_000).toFixed(1)} h` : "—";
-}
-
 /** A table cell labelled for the stacked-card layout (the label is a static string). */
 export function cell(label, content) {
   const td = el("td", { "data-label": label });
@@ -46,13 +38,20 @@ export function cell(label, content) {
   return td;
 }
 
+/** A table's head: one column header per (static) label. */
+export function thead(labels) {
+  const cols = labels.map((label) => el("th", { scope: "col" }, [label]));
+  return el("thead", {}, [el("tr", {}, cols)]);
+}
+
 /** A status pill; the class is derived from the value with anything but a-z and - removed. */
 export function status(value, label) {
   const s = text(value);
   return el("span", { class: `status status-${s.replace(/[^a-z-]/g, "")}` }, [label ?? s]);
 }
 
-const SLA_TEXT = { ok: "ok", at_risk: "at risk", breached: "breached" };
+/** The SLA states as said on the page (the Reviews view's filter says them so too). */
+export const SLA_TEXT = { ok: "ok", at_risk: "at risk", breached: "breached" };
 
 /** An SLA state badge: ok / at risk / breached, or "no SLA". */
 export function slaBadge(state) {

@@ -18,6 +18,8 @@ let keyTenant = { key: "", tenant: "" };
 /** The tenant this view acts on. */
 async function tenantId() {
   const key = apiKey() ?? "";
+  // A chat sign-in session (no key) acts on its own tenant, which the toolbar shows read-only.
+  if (!key) return /** @type {HTMLInputElement} */ ($("tenant")).value || DEFAULT_TENANT;
   if (!key.startsWith(TENANT_KEY_PREFIX)) return tenant() || DEFAULT_TENANT;
   if (keyTenant.key !== key) {
     const body = await api("GET", "/api/keys");
@@ -56,7 +58,7 @@ function installRow(install) {
       cell("Account", el("code", {}, [text(install.account)])),
       cell("Installed", when(install.installedAt)),
       cell("Updated", when(install.updatedAt)),
-      cell("Repos", typeof repos === "number" ? String(repos) : "—"),
+      cell("Repositories", typeof repos === "number" ? String(repos) : "—"),
       cell("State", stateNode(install)),
     ],
   );
@@ -138,7 +140,8 @@ function newInviteNode(invite, forTenant) {
 
 export async function loadInstalls() {
   const id = await tenantId();
-  const named = apiKey()?.startsWith(TENANT_KEY_PREFIX) || tenant();
+  const key = apiKey();
+  const named = !key || key.startsWith(TENANT_KEY_PREFIX) || tenant();
   $("installs-tenant").textContent = named
     ? `Tenant: ${id}`
     : `Tenant: ${id} (the bootstrap key's; with FOREMAN_DEFAULT_TENANT set, name that tenant above)`;

@@ -13,8 +13,8 @@
 //
 // All API text reaches the page as text nodes (dom.js `el` / textContent); times through time.js.
 import { api, guarded } from "./api.js";
-import { keepChart, loadLibrary, widthOf } from "./charts.js";
-import { $, el, safeLink, text } from "./dom.js";
+import { keepChart, loadLibrary, weekLabel, widthOf } from "./charts.js";
+import { $, cell, el, safeLink, text, thead } from "./dom.js";
 import { clock, duration, hoursFigure, viewerZone } from "./time.js";
 
 const HOUR = 3_600_000;
@@ -114,10 +114,10 @@ function weekStats(metrics) {
   });
 }
 
-/** "18% faster than last week" / "2× slower" / "" when either side is missing. */
 /** Fewer first reviews than this in either week: the weeks are not compared (a ratio of two PRs misleads). */
 const MIN_TO_COMPARE = 5;
 
+/** "18% faster than last week" / "2.0× slower than last week", or why the weeks are not compared. */
 function change(now, before, counts) {
   if (typeof now !== "number" || typeof before !== "number" || before <= 0) return "no week to compare";
   const fewest = Math.min(counts.now ?? 0, counts.before ?? 0);
@@ -127,12 +127,6 @@ function change(now, before, counts) {
   if (ratio >= 2) return `${ratio.toFixed(1)}× slower than last week`;
   const pct = Math.round(Math.abs(ratio - 1) * 100);
   return `${pct}% ${ratio < 1 ? "faster" : "slower"} than last week`;
-}
-
-function weekLabel(week) {
-  const date = new Date(`${week}T00:00:00Z`);
-  if (Number.isNaN(date.getTime())) return String(week);
-  return date.toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 }
 
 async function drawWeeks(place, rows) {
@@ -244,11 +238,11 @@ function verdict(ms, limitMs) {
 function stageRow(label, q, elite, verdictNode) {
   return el("tr", {}, [
     el("th", { scope: "row" }, [label]),
-    el("td", { "data-label": "P50" }, [hoursFigure(q?.count ? q.p50Ms : null)]),
-    el("td", { "data-label": "P75" }, [hoursFigure(q?.count ? q.p75Ms : null)]),
-    el("td", { "data-label": "PRs" }, [String(num(q?.count))]),
-    el("td", { "data-label": "LinearB elite" }, [elite]),
-    el("td", { "data-label": "Verdict" }, [verdictNode]),
+    cell("P50", hoursFigure(q?.count ? q.p50Ms : null)),
+    cell("P75", hoursFigure(q?.count ? q.p75Ms : null)),
+    cell("PRs", String(num(q?.count))),
+    cell("LinearB elite", elite),
+    cell("Verdict", verdictNode),
   ]);
 }
 
@@ -268,16 +262,7 @@ function stagesOf(repo) {
       el("a", { href: reviewsLink({ repo: repo.repo }) }, [name]),
       " — last 7 days, working hours",
     ]),
-    el("thead", {}, [
-      el("tr", {}, [
-        el("th", { scope: "col" }, ["Stage"]),
-        el("th", { scope: "col" }, ["P50"]),
-        el("th", { scope: "col" }, ["P75"]),
-        el("th", { scope: "col" }, ["PRs"]),
-        el("th", { scope: "col" }, ["LinearB elite"]),
-        el("th", { scope: "col" }, ["Verdict"]),
-      ]),
-    ]),
+    thead(["Stage", "P50", "P75", "PRs", "LinearB elite", "Verdict"]),
     el("tbody", {}, [
       stageRow(
         "Pickup (ready → first review)",

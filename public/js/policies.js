@@ -5,7 +5,7 @@
 // The effect's 95% interval is drawn with uPlot (charts.js); the same figures are always in text.
 import { api, guarded } from "./api.js";
 import { keepChart, loadLibrary, widthOf } from "./charts.js";
-import { $, cell, el, notify, status, text, when } from "./dom.js";
+import { $, cell, el, notify, status, text, thead, when } from "./dom.js";
 
 const DECISION_TEXT = {
   continue: "running: not decided yet",
@@ -88,13 +88,7 @@ function effectivenessTable(policyId, figures) {
     "Rules",
   ];
   return el("table", { class: "cards", "aria-label": `Effectiveness of ${policyId} by version` }, [
-    el("thead", {}, [
-      el(
-        "tr",
-        {},
-        head.map((t) => el("th", { scope: "col" }, [t])),
-      ),
-    ]),
+    thead(head),
     el("tbody", {}, rows),
   ]);
 }
@@ -192,13 +186,7 @@ function armsTable(id, analysis, record) {
     ]);
   const spec = record?.spec ?? {};
   return el("table", { class: "cards", "aria-label": `Arms of ${id}` }, [
-    el("thead", {}, [
-      el(
-        "tr",
-        {},
-        ["Arm", "PRs", "Reached", "Median", "P75"].map((t) => el("th", { scope: "col" }, [t])),
-      ),
-    ]),
+    thead(["Arm", "PRs", "Reached", "Median", "P75"]),
     el("tbody", {}, [
       arm("control", analysis?.arms?.control, {
         policyId: spec.control?.policyId,

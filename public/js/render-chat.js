@@ -92,18 +92,22 @@ function slackText(t) {
   return document.createTextNode(emojiText(str(o.text)));
 }
 
+/** A message's button: with a URL, a link (http(s) only); else drawn, not live (pressing it would not reach the chat). */
+function chatButton(label, url, style) {
+  const cls = style ? `chat-btn chat-btn-${style}` : "chat-btn";
+  if (typeof url === "string") {
+    const link = safeLink(url, label);
+    if (link instanceof Element) link.setAttribute("class", cls);
+    return link;
+  }
+  return el("span", { class: cls, role: "img", "aria-label": `Button: ${label}` }, [label]);
+}
+
 function slackElement(e) {
   const o = obj(e);
   if (o.type === "button") {
-    const style = o.style === "primary" || o.style === "danger" ? ` chat-btn-${o.style}` : "";
-    const label = str(obj(o.text).text);
-    if (typeof o.url === "string") {
-      const link = safeLink(o.url, label);
-      if (link instanceof Element) link.setAttribute("class", `chat-btn${style}`);
-      return link;
-    }
-    // Drawn, not live: pressing it here would not reach Slack.
-    return el("span", { class: `chat-btn${style}`, role: "img", "aria-label": `Button: ${label}` }, [label]);
+    const style = o.style === "primary" || o.style === "danger" ? o.style : "";
+    return chatButton(str(obj(o.text).text), o.url, style);
   }
   if (o.type === "static_select" || o.type === "overflow" || o.type === "users_select") {
     const label = str(obj(o.placeholder).text) || "Choose…";
@@ -246,16 +250,9 @@ function discordComponent(c) {
   const o = obj(c);
   if (o.type === 1) return el("div", { class: "chat-actions" }, list(o.components).map(discordComponent));
   if (o.type === 2) {
-    const label = str(o.label);
     // Discord button styles: 1 primary, 3 success, 4 danger, 5 link.
-    const style =
-      o.style === 1 || o.style === 3 ? " chat-btn-primary" : o.style === 4 ? " chat-btn-danger" : "";
-    if (typeof o.url === "string") {
-      const link = safeLink(o.url, label);
-      if (link instanceof Element) link.setAttribute("class", `chat-btn${style}`);
-      return link;
-    }
-    return el("span", { class: `chat-btn${style}`, role: "img", "aria-label": `Button: ${label}` }, [label]);
+    const style = o.style === 1 || o.style === 3 ? "primary" : o.style === 4 ? "danger" : "";
+    return chatButton(str(o.label), o.url, style);
   }
   if (o.type === 3)
     return el("span", { class: "chat-btn chat-select" }, [`${str(o.placeholder) || "Choose…"} ▾`]);

@@ -10,7 +10,7 @@
 // Snooze 2 h, Nudge — POST /api/reviews/{owner}/{repo}/{number}/<action>): what happened is said from
 // the API's answer, then the queue is read again. Viewers see no buttons.
 import { api, guarded } from "./api.js";
-import { $, cell, el, fill, safeLink, slaBadge, text } from "./dom.js";
+import { $, cell, el, fill, SLA_TEXT, safeLink, slaBadge, text } from "./dom.js";
 import { clock, due, duration, viewerZone, workingAge } from "./time.js";
 
 const REVIEWER_STATUS = { requested: "requested", in_progress: "in review" };
@@ -24,7 +24,6 @@ let lastBody = null;
 let nextCursor = null;
 /** Each team member's state now, by lower-case GitHub login (GET /api/people `now`). */
 let availability = new Map();
-let formReady = false;
 const PAGE = 100;
 const AVAILABILITY_TEXT = {
   working: "working now",
@@ -138,13 +137,14 @@ function reviewRow(item) {
   const who = reviewers.length
     ? el("ul", { class: "reviewers" }, reviewers.map(reviewerItem))
     : el("span", { class: "sla sla-breached" }, ["nobody assigned"]);
+  const blocker = blockerText(item);
   return el("tr", { "data-pr": ref }, [
     cell(
       "Pull request",
       el("div", { class: "pr" }, [
         safeLink(item.url, ref),
         el("span", {}, [text(item.title)]),
-        ...(blockerText(item) ? [el("span", { class: "hint" }, [blockerText(item)])] : []),
+        ...(blocker ? [el("span", { class: "hint" }, [blocker])] : []),
       ]),
     ),
     cell("SLA", slaBadge(stateOf(item))),
@@ -171,8 +171,6 @@ function summary(body, items) {
   return `${items.length} waiting${total} · ${counts.ok} ok · ${counts.at_risk} at risk · ${counts.breached} breached. As of ${clock(body.nowMs)}; times in ${viewerZone()}.${paused}`;
 }
 
-const STATE_TEXT = { ok: "ok", at_risk: "at risk", breached: "breached" };
-
 /** The filter in the address: `#reviews?state=breached&repo=acme/widgets&reviewer=bob`. */
 function filterOf() {
   const [view, query = ""] = location.hash.slice(1).split("?");
@@ -181,7 +179,7 @@ function filterOf() {
   const pick = (name) => (params.get(name) ?? "").trim().toLowerCase() || undefined;
   const state = pick("state");
   return {
-    state: state && Object.hasOwn(STATE_TEXT, state) ? state : undefined,
+    state: state && Object.hasOwn(SLA_TEXT, state) ? state : undefined,
     repo: pick("repo"),
     reviewer: pick("reviewer"),
     risk: pick("risk") === "likely" ? "likely" : undefined,
@@ -206,7 +204,7 @@ function filterNote(f, shown, all) {
     $("reviews-summary").after(note);
   }
   const parts = [];
-  if (f.state) parts.push(STATE_TEXT[f.state]);
+  if (f.state) parts.push(SLA_TEXT[f.state]);
   if (f.repo) parts.push(`repository ${f.repo}`);
   if (f.reviewer) parts.push(`reviewer ${f.reviewer}`);
   if (f.risk) parts.push("likely to miss the SLA");
@@ -232,7 +230,7 @@ function setOptions(id, values, chosen) {
   select.value = chosen ?? "";
 }
 
-/** The form shows the address's filter; a change writes the address and redraws what is loaded. */
+/** The form shows the address's filter (and offers the repositories and reviewers loaded). */
 function syncForm(f) {
   setOptions(
     "reviews-f-repo",
@@ -245,8 +243,10 @@ function syncForm(f) {
   setOptions("reviews-f-reviewer", logins, f.reviewer);
   /** @type {HTMLSelectElement} */ ($("reviews-f-state")).value = f.state ?? "";
   /** @type {HTMLSelectElement} */ ($("reviews-f-risk")).value = f.risk ?? "";
-  if (formReady) return;
-  formReady = true;
+}
+
+/** The filter form writes the address; "Load more" reads the next page. Once, when the module arrives. */
+export function initReviews() {
   $("reviews-filters").addEventListener("change", () => {
     const params = new URLSearchParams();
     for (const name of ["state", "repo", "reviewer", "risk"]) {

@@ -5,7 +5,7 @@
 // (charts.js), each chart's numbers also in a table under it. API text reaches the page as text nodes.
 import { api, guarded } from "./api.js";
 import { keepChart, loadLibrary, widthOf } from "./charts.js";
-import { $, cell, el, text } from "./dom.js";
+import { $, cell, el, text, thead } from "./dom.js";
 
 const CHART_HEIGHT = 220;
 const COLORS = ["#6e7781", "#9a6700", "#0b5cad", "#1a7f37", "#8250df", "#bf3989", "#0a7b83", "#cf222e"];
@@ -32,7 +32,6 @@ let scenarios = null;
 let policies = null;
 /** The last run's result: drawn again when the view is shown again (leaving a view drops its charts). */
 let lastResult = null;
-let initialised = false;
 
 // ------------------------------------------------------------------ the form
 
@@ -131,10 +130,6 @@ const FIGURES = [
  * stacked into cards on a phone, and scrolled inside its own region when many runs are compared.
  */
 function figuresTable(result, names) {
-  const head = el("tr", {}, [
-    el("th", { scope: "col" }, ["Figure"]),
-    ...names.map((name) => el("th", { scope: "col" }, [strategyLabel(name)])),
-  ]);
   const rows = FIGURES.map(([label, f]) =>
     el("tr", {}, [
       el("th", { scope: "row" }, [label]),
@@ -142,7 +137,7 @@ function figuresTable(result, names) {
     ]),
   );
   const table = el("table", { class: "cards sim-figures", "aria-label": "Figures per strategy" }, [
-    el("thead", {}, [head]),
+    thead(["Figure", ...names.map(strategyLabel)]),
     el("tbody", {}, rows),
   ]);
   return el(
@@ -157,13 +152,7 @@ function numbers(caption, columns, rows) {
   return el("details", { class: "chart-numbers" }, [
     el("summary", {}, [`${caption}: the numbers`]),
     el("table", { class: "plain" }, [
-      el("thead", {}, [
-        el(
-          "tr",
-          {},
-          columns.map((c) => el("th", { scope: "col" }, [c])),
-        ),
-      ]),
+      thead(columns),
       el(
         "tbody",
         {},
@@ -376,14 +365,7 @@ function replayTable(replay) {
     ]);
   });
   return el("table", { class: "cards", "aria-label": "Policies replayed" }, [
-    el("thead", {}, [
-      el("tr", {}, [
-        el("th", { scope: "col" }, ["Policy"]),
-        el("th", { scope: "col" }, ["Reviewers asked"]),
-        el("th", { scope: "col" }, ["SLA, median"]),
-        el("th", { scope: "col" }, ["Rules"]),
-      ]),
-    ]),
+    thead(["Policy", "Reviewers asked", "SLA, median", "Rules"]),
     el("tbody", {}, rows),
   ]);
 }
@@ -424,9 +406,8 @@ async function runReplay() {
 
 // ------------------------------------------------------------------ the view
 
-function init() {
-  if (initialised) return;
-  initialised = true;
+/** Wire the forms (once, when the module arrives). */
+export function initSimulate() {
   $("sim-scenario").addEventListener("change", describeScenario);
   $("sim-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -439,7 +420,6 @@ function init() {
 }
 
 export async function loadSimulate() {
-  init();
   await loadChoices();
   if (lastResult) await showResult(lastResult);
 }
